@@ -1,0 +1,9 @@
+/** Jest runs the TypeScript tests in __tests__/ through ts-jest. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>"],
+  testMatch: ["**/__tests__/**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/cdktf.out/"],
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  setupFilesAfterEnv: ["<rootDir>/setup.js"],
+};
