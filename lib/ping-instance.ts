@@ -1,0 +1,99 @@
+import { Construct } from "constructs";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { DEFAULT_INSTANCE_TYPE } from "./config";
+
+/** ICMP type of an echo request. */
+export const ICMP_ECHO_REQUEST = 8;
+
+const EC2_ASSUME_ROLE = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+/** Properties of a PingInstance. */
+export interface PingInstanceProps {
+  /** Name of the VPC the instance lives in, used in tags. */
+  readonly name: string;
+  /** Id of that VPC. */
+  readonly vpcId: string;
+  /** Private subnet to launch into. */
+  readonly subnetId: string;
+  /** Peer VPC name to its IPv4 block: ICMP echo is allowed from these blocks only. */
+  readonly pingFrom: Readonly<Record<string, string>>;
+  /** AMI id. */
+  readonly ami: string;
+  /**
+   * EC2 instance type.
+   * @default "t3.nano"
+   */
+  readonly instanceType?: string;
+  /** ARN of the AmazonSSMManagedInstanceCore managed policy in this partition. */
+  readonly ssmPolicyArn: string;
+}
+
+/**
+ * An SSM-managed instance without a public address, whose own security group admits
+ * ICMP echo requests from the peered VPCs' blocks only and lets everything out.
+ */
+export class PingInstance extends Construct {
+  /** The instance. */
+  readonly instance: Instance;
+  /** Its security group. */
+  readonly securityGroup: SecurityGroup;
+  /** Its IAM role, trusted by EC2, with SSM's managed policy attached. */
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: PingInstanceProps) {
+    super(scope, id);
+
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      namePrefix: `${props.name}-ping-`,
+      description: `ICMP echo from the VPCs peered with ${props.name}`,
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-ping` },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    for (const [peer, cidr] of Object.entries(props.pingFrom)) {
+      new VpcSecurityGroupIngressRule(this, `ping-from-${peer}`, {
+        securityGroupId: this.securityGroup.id,
+        description: `ICMP echo from ${peer}`,
+        ipProtocol: "icmp",
+        fromPort: ICMP_ECHO_REQUEST,
+        toPort: -1,
+        cidrIpv4: cidr,
+      });
+    }
+    new VpcSecurityGroupEgressRule(this, "egress-all", {
+      securityGroupId: this.securityGroup.id,
+      description: "Echo requests to peers, and HTTPS to the SSM endpoints through the NAT gateway",
+      ipProtocol: "-1",
+      cidrIpv4: "0.0.0.0/0",
+    });
+
+    this.role = new IamRole(this, "role", {
+      namePrefix: `${props.name}-ping-`,
+      assumeRolePolicy: EC2_ASSUME_ROLE,
+      tags: { Name: `${props.name}-ping` },
+    });
+    new IamRolePolicyAttachment(this, "ssm-core", { role: this.role.name, policyArn: props.ssmPolicyArn });
+    const profile = new IamInstanceProfile(this, "profile", { namePrefix: `${props.name}-ping-`, role: this.role.name });
+
+    this.instance = new Instance(this, "instance", {
+      ami: props.ami,
+      instanceType: props.instanceType ?? DEFAULT_INSTANCE_TYPE,
+      subnetId: props.subnetId,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      iamInstanceProfile: profile.name,
+      associatePublicIpAddress: false,
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required" },
+      rootBlockDevice: { encrypted: true },
+      tags: { Name: `${props.name}-ping` },
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { peersOf } from "../lib/config";
+import { PingInstance } from "../lib/ping-instance";
+import { PeeringStackBase, AppStackProps } from "./base";
+import { NetworkStack } from "./network-stack";
+
+/** Public SSM parameter holding the latest Amazon Linux 2023 AMI, by CPU architecture. */
+export const AL2023_AMI_PARAMETER = {
+  x86_64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+  arm64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+} as const;
+
+/** Graviton instance families (a1, t4g, m7g, c6gn, ...) need the arm64 AMI. */
+export function architectureOf(instanceType: string): keyof typeof AL2023_AMI_PARAMETER {
+  return /^(a1|[a-z]+\d+g[a-z]*)\./.test(instanceType) ? "arm64" : "x86_64";
+}
+
+/** Properties of the InstancesStack. */
+export interface InstancesStackProps extends AppStackProps {
+  /** The stack holding the VPCs. */
+  readonly network: NetworkStack;
+}
+
+/** One SSM-managed instance per VPC, in its first private subnet, pingable from its peers only. */
+export class InstancesStack extends PeeringStackBase {
+  /** The instances by VPC name. */
+  readonly instances = new Map<string, PingInstance>();
+
+  constructor(scope: Construct, id: string, props: InstancesStackProps) {
+    super(scope, id, props);
+    const { config, network } = props;
+    const arch = architectureOf(config.instanceType);
+    const ami = new DataAwsSsmParameter(this, `ami-${arch}`, { name: AL2023_AMI_PARAMETER[arch] });
+    const partition = new DataAwsPartition(this, "partition");
+    for (const vpc of config.vpcs) {
+      const net = network.vpcs.get(vpc.name)!;
+      const instance = new PingInstance(this, `instance-${vpc.name}`, {
+        name: vpc.name,
+        vpcId: net.vpc.id,
+        subnetId: net.privateSubnets[0].id,
+        pingFrom: Object.fromEntries(peersOf(config, vpc.name).map((p) => [p.name, p.cidr])),
+        ami: ami.insecureValue,
+        instanceType: config.instanceType,
+        ssmPolicyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      });
+      this.instances.set(vpc.name, instance);
+    }
+    new TerraformOutput(this, "instances", {
+      description: "Instance id, private IP and Terraform address by VPC name (read by npm run ping)",
+      value: Object.fromEntries(
+        [...this.instances].map(([name, { instance }]) => [
+          name,
+          { id: instance.id, private_ip: instance.privateIp, address: `aws_instance.${instance.friendlyUniqueId}` },
+        ]),
+      ),
+    });
+  }
+}
