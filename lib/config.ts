@@ -231,12 +231,12 @@ function checkSemantics(raw: unknown): string[] {
     if (!vpc.success) return;
     const { name, cidr, maxAzs } = vpc.data;
     const field = `vpcs[${index}]`;
+    const range = checkCidr(cidr, `${field}.cidr`, problems);
     const first = vpcs.get(name);
     if (first) {
       problems.push(`${field}.name "${name}" is already used by vpcs[${first.index}]: give every VPC its own name`);
       return;
     }
-    const range = checkCidr(cidr, `${field}.cidr`, problems);
     vpcs.set(name, { index, cidr: range });
     const azs = maxAzs ?? (defaultAzs.success ? defaultAzs.data : undefined);
     if (range && azs !== undefined && !planSubnets(cidr, azs)) {
