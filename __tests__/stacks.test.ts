@@ -1,0 +1,189 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Testing } from "cdktf";
+import { DEFAULT_CONFIG, parseConfig, PeeringConfig } from "../lib/config";
+import { PeeringApp } from "../lib/app";
+import { addPeeringStacks, PeeringStacks } from "../stacks";
+import { architectureOf } from "../stacks/instances-stack";
+import { FULL_MESH_CONFIG } from "../test-support/configs";
+
+interface StackJson {
+  readonly resource: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: unknown }>;
+  readonly terraform: { backend?: Record<string, unknown> };
+}
+
+function stacksFor(raw: unknown): PeeringStacks {
+  return addPeeringStacks(Testing.app(), parseConfig(raw));
+}
+
+function json(stack: Parameters<typeof Testing.synth>[0]): StackJson {
+  return JSON.parse(Testing.synth(stack)) as StackJson;
+}
+
+function counts(j: StackJson): Record<string, number> {
+  return Object.fromEntries(Object.entries(j.resource).map(([type, byName]) => [type, Object.keys(byName).length]));
+}
+
+function addresses(stacks: PeeringStacks): string[] {
+  return Object.values(stacks).flatMap((s) =>
+    Object.entries(json(s).resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${s.node.id}/${type}.${name}`)),
+  );
+}
+
+describe("the default app", () => {
+  const stacks = stacksFor(DEFAULT_CONFIG);
+
+  it("has the seed's network: 2 VPCs, 4 subnets, 2 IGWs, 2 NAT gateways with EIPs, 4 route tables", () => {
+    expect(counts(json(stacks.network))).toEqual({
+      aws_vpc: 2,
+      aws_subnet: 4,
+      aws_internet_gateway: 2,
+      aws_eip: 2,
+      aws_nat_gateway: 2,
+      aws_route_table: 4,
+      aws_route_table_association: 4,
+      aws_route: 4,
+      aws_default_security_group: 2,
+    });
+  });
+
+  it("has the seed's 2 instances with roles and profiles, each with its own security group", () => {
+    expect(counts(json(stacks.instances))).toEqual({
+      aws_instance: 2,
+      aws_iam_role: 2,
+      aws_iam_role_policy_attachment: 2,
+      aws_iam_instance_profile: 2,
+      aws_security_group: 2,
+      aws_vpc_security_group_ingress_rule: 2,
+      aws_vpc_security_group_egress_rule: 2,
+    });
+  });
+
+  it("has one peering with a route each way", () => {
+    expect(counts(json(stacks.peering))).toEqual({ aws_vpc_peering_connection: 1, aws_route: 2 });
+  });
+
+  it("reads the Amazon Linux 2023 AMI from the public SSM parameter", () => {
+    expect(Object.values(json(stacks.instances).data!.aws_ssm_parameter)).toEqual([
+      expect.objectContaining({ name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" }),
+    ]);
+  });
+
+  it("outputs each instance's id, private IP and address, and each peering's id", () => {
+    const instances = json(stacks.instances).output!.instances.value as Record<string, Record<string, string>>;
+    expect(Object.keys(instances)).toEqual(["a", "b"]);
+    expect(instances.a).toEqual({
+      id: `\${aws_instance.${stacks.instances.instances.get("a")!.instance.friendlyUniqueId}.id}`,
+      private_ip: `\${aws_instance.${stacks.instances.instances.get("a")!.instance.friendlyUniqueId}.private_ip}`,
+      address: `aws_instance.${stacks.instances.instances.get("a")!.instance.friendlyUniqueId}`,
+    });
+    expect(json(stacks.peering).output!.vpc_peering_ids.value).toEqual({
+      a_b: `\${aws_vpc_peering_connection.${stacks.peering.peerings.get("a_b")!.connection.friendlyUniqueId}.id}`,
+    });
+  });
+
+  it("keeps state in the project root through a relative path, so no machine path is synthesized", () => {
+    for (const stack of Object.values(stacks)) {
+      expect(json(stack).terraform.backend).toEqual({ local: { path: `../../../terraform.${stack.node.id}.tfstate` } });
+    }
+  });
+
+  it.each(["network", "instances", "peering"] as const)("synthesizes the %s stack as before", (name) => {
+    expect(Testing.synth(stacks[name])).toMatchSnapshot();
+  });
+});
+
+describe("a larger app", () => {
+  const config: PeeringConfig = parseConfig(FULL_MESH_CONFIG);
+  const stacks = addPeeringStacks(Testing.app(), config);
+
+  it("peers every pair of a full mesh and routes both private tables of each side", () => {
+    const j = json(stacks.peering);
+    expect(Object.keys(j.resource.aws_vpc_peering_connection)).toHaveLength(6);
+    expect(Object.keys(j.resource.aws_route)).toHaveLength(6 * 2 * 2);
+  });
+
+  it("makes one NAT gateway per VPC with natGateways single", () => {
+    expect(counts(json(stacks.network)).aws_nat_gateway).toBe(4);
+  });
+
+  it("admits at each instance exactly its three peers' blocks", () => {
+    const rules = Object.values(json(stacks.instances).resource.aws_vpc_security_group_ingress_rule);
+    const sgOfA = `\${aws_security_group.${stacks.instances.instances.get("a")!.securityGroup.friendlyUniqueId}.id}`;
+    expect(rules.filter((r) => r.security_group_id === sgOfA).map((r) => r.cidr_ipv4)).toEqual(["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"]);
+  });
+
+  it("gives no instance a security group rule for a VPC it is not peered with", () => {
+    const partial = addPeeringStacks(Testing.app(), parseConfig({ ...FULL_MESH_CONFIG, peerings: [["a", "b"], ["b", "c"]] }));
+    const rules = Object.values(json(partial.instances).resource.aws_vpc_security_group_ingress_rule);
+    expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(["10.0.0.0/24", "10.0.1.0/24", "10.0.1.0/24", "10.0.2.0/24"]);
+  });
+});
+
+describe("resource addresses", () => {
+  it("do not change when a VPC is inserted in the middle of the list", () => {
+    const before = addresses(stacksFor(FULL_MESH_CONFIG));
+    const vpcs = [...FULL_MESH_CONFIG.vpcs];
+    vpcs.splice(2, 0, { name: "new", cidr: "10.0.9.0/24" });
+    const after = addresses(stacksFor({ ...FULL_MESH_CONFIG, vpcs }));
+    expect(after).toEqual(expect.arrayContaining(before));
+    expect(after.length).toBeGreaterThan(before.length);
+  });
+});
+
+describe("instance architecture", () => {
+  it.each([
+    ["t3.nano", "x86_64"],
+    ["m5.large", "x86_64"],
+    ["t4g.nano", "arm64"],
+    ["c6gn.large", "arm64"],
+    ["a1.medium", "arm64"],
+  ])("picks the %s AMI for %s", (type, arch) => {
+    expect(architectureOf(type)).toBe(arch);
+  });
+});
+
+describe("app.synth()", () => {
+  let outdir: string;
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-app-"));
+  });
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  function synthApp(hclOutput: boolean): void {
+    const app = new PeeringApp({ outdir, hclOutput });
+    addPeeringStacks(app, parseConfig(DEFAULT_CONFIG));
+    app.synth();
+  }
+
+  it("wires the instances and peering stacks to the network stack through its state", () => {
+    synthApp(false);
+    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as StackJson;
+    const network = read("network");
+    for (const consumer of ["instances", "peering"]) {
+      const j = read(consumer);
+      expect(j.data!.terraform_remote_state["cross-stack-reference-input-network"]).toEqual(
+        expect.objectContaining({ backend: "local", config: { path: "../../../terraform.network.tfstate" } }),
+      );
+      const used = [...JSON.stringify(j.resource).matchAll(/remote_state\.cross-stack-reference-input-network\.outputs\.([\w-]+)/g)].map((m) => m[1]);
+      expect(used.length).toBeGreaterThan(0);
+      for (const output of used) expect(network.output).toHaveProperty([output]);
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    expect(manifest.stacks.instances.dependencies).toEqual(["network"]);
+    expect(manifest.stacks.peering.dependencies).toEqual(["network"]);
+  });
+
+  it("writes HCL instead of JSON with hclOutput, leaving no stale JSON beside it, and back", () => {
+    synthApp(true);
+    const files = () => fs.readdirSync(path.join(outdir, "stacks", "network"));
+    expect(files()).toContain("cdk.tf");
+    expect(files()).not.toContain("cdk.tf.json");
+    synthApp(false);
+    expect(files()).toContain("cdk.tf.json");
+    expect(files()).not.toContain("cdk.tf");
+  });
+});
