@@ -1,5 +1,5 @@
-import { ConfigError, DEFAULT_CONFIG, fullMesh, parseConfig, peersOf } from "../lib/config";
-import { defaultWith, FULL_MESH_CONFIG, manyVpcs } from "../test-support/configs";
+import { ConfigError, DEFAULT_CONFIG, fullMesh, loadConfig, parseConfig, peersOf } from "../lib/config";
+import { defaultWith, EXAMPLE_PATHS, FULL_MESH_CONFIG, manyVpcs } from "../test-support/configs";
 
 function problemsOf(raw: unknown): string[] {
   try {
@@ -61,7 +61,7 @@ describe("parseConfig", () => {
   const vpcA = { name: "a", cidr: "10.0.0.0/24" };
   const vpcB = { name: "b", cidr: "10.0.1.0/24" };
   it.each([
-    ["an unknown top-level key", { ...DEFAULT_CONFIG, vpc: [] }, 'the config has unknown key "vpc": remove it (allowed: region,'],
+    ["an unknown top-level key", { ...DEFAULT_CONFIG, vpc: [] }, 'the config has unknown key "vpc": remove it (allowed: $schema, region,'],
     ["an unknown VPC key", defaultWith({ vpcs: [{ ...vpcA, cidrBlock: "x" }, vpcB] }), 'vpcs[0] has unknown key "cidrBlock": remove it (allowed: name, cidr, maxAzs)'],
     ["a missing CIDR", defaultWith({ vpcs: [{ name: "a" }, vpcB] }), 'vpcs[0].cidr is missing: use an IPv4 network in CIDR notation such as "10.0.0.0/24"'],
     ["a malformed CIDR", defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0/24" }, vpcB] }), 'vpcs[0].cidr "10.0.0/24" is not an IPv4 CIDR block'],
@@ -86,6 +86,7 @@ describe("parseConfig", () => {
     ["a bad region", defaultWith({ region: "Ireland" }), 'region is "Ireland": use an AWS region code such as "eu-west-1"'],
     ["more peerings on one VPC than AWS's default quota", { vpcs: [...manyVpcs(52)], peerings: "full-mesh" }, 'VPC "v0" has 51 peerings, over the quota of 50 active peerings per VPC (AWS\'s default is 50): request a quota increase from AWS (up to 125) and set "peeringQuota" to it'],
     ["more peerings than AWS allows at all", { vpcs: manyVpcs(127), peerings: "full-mesh", peeringQuota: 125 }, 'VPC "v0" has 126 peerings, over AWS\'s hard limit of 125 active peerings per VPC'],
+    ["an unknown Terraform Cloud key", defaultWith({ terraformCloud: { organization: "acme", project: "x" } }), 'terraformCloud has unknown key "project": remove it (allowed: organization, workspacePrefix, hostname)'],
     ["a quota above AWS's ceiling", defaultWith({ peeringQuota: 200 }), "peeringQuota is 200: use your account's quota of active peerings per VPC: a whole number from 1 to 125"],
   ])("rejects %s, naming the field, the value and the fix", (_, raw, message) => {
     expect(problemsOf(raw)).toEqual(expect.arrayContaining([expect.stringContaining(message)]));
@@ -94,5 +95,11 @@ describe("parseConfig", () => {
   it("lists every problem in one error", () => {
     const problems = problemsOf({ natGateways: "x", vpcs: [{ name: "a", cidr: "10.0.0.1/24" }], peerings: [["a", "z"]] });
     expect(problems).toHaveLength(3);
+  });
+});
+
+describe("the examples", () => {
+  it.each(EXAMPLE_PATHS)("%s is a valid config", (file) => {
+    expect(() => loadConfig({ PEERING_CONFIG: file })).not.toThrow();
   });
 });

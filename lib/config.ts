@@ -31,30 +31,43 @@ const azCount = z.number().int().min(1).max(MAX_AZS_LIMIT);
 
 const vpcSchema = z
   .object({
-    name: z.string().regex(NAME_PATTERN),
-    cidr: z.string(),
-    maxAzs: azCount.optional(),
+    name: z.string().regex(NAME_PATTERN).describe("Name of the VPC: lowercase letters, digits and '-'; used in resource ids and tags"),
+    cidr: z.string().describe('IPv4 block of the VPC, /16 to /28, e.g. "10.0.0.0/24"'),
+    maxAzs: azCount.optional().describe("AZs of this VPC, overriding the top-level maxAzs"),
+  })
+  .strict();
+
+const terraformCloudSchema = z
+  .object({
+    organization: z.string().min(1).describe("Terraform Cloud organization"),
+    workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/).default("peering-").describe("Workspace names are <workspacePrefix><stack>"),
+    hostname: z.string().min(1).optional().describe("Terraform Enterprise host, if not app.terraform.io"),
   })
   .strict();
 
 /** The JSON config as zod checks its shape: keys, types and enums. */
 export const configSchema = z
   .object({
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/).default(DEFAULT_REGION),
-    maxAzs: azCount.default(DEFAULT_MAX_AZS),
-    natGateways: z.enum(NAT_MODES).default(DEFAULT_NAT_GATEWAYS),
-    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/).default(DEFAULT_INSTANCE_TYPE),
-    vpcs: z.array(vpcSchema).min(1),
-    peerings: z.union([z.literal("full-mesh"), z.array(z.tuple([z.string(), z.string()]))]).default([]),
-    terraformCloud: z
-      .object({
-        organization: z.string().min(1),
-        workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/).default("peering-"),
-        hostname: z.string().min(1).optional(),
-      })
-      .strict()
-      .optional(),
-    peeringQuota: z.number().int().min(1).max(PEERING_QUOTA_MAX).default(PEERING_QUOTA_DEFAULT),
+    $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors"),
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/).default(DEFAULT_REGION).describe("AWS region of every resource"),
+    maxAzs: azCount.default(DEFAULT_MAX_AZS).describe("How many AZs each VPC spans with a public and a private subnet"),
+    natGateways: z.enum(NAT_MODES).default(DEFAULT_NAT_GATEWAYS).describe("NAT gateways: one per AZ, one per VPC, or none"),
+    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/).default(DEFAULT_INSTANCE_TYPE).describe("EC2 instance type of the ping instances"),
+    vpcs: z.array(vpcSchema).min(1).describe("The VPCs, one ping instance each"),
+    peerings: z
+      .union([z.literal("full-mesh"), z.array(z.tuple([z.string(), z.string()]))])
+      .default([])
+      .describe('Peered pairs as [requester, accepter] VPC names, or "full-mesh"'),
+    terraformCloud: terraformCloudSchema
+      .optional()
+      .describe("Keep state in Terraform Cloud workspaces named <workspacePrefix><stack> instead of local files"),
+    peeringQuota: z
+      .number()
+      .int()
+      .min(1)
+      .max(PEERING_QUOTA_MAX)
+      .default(PEERING_QUOTA_DEFAULT)
+      .describe("Your account's quota of active peerings per VPC (AWS default 50, at most 125)"),
   })
   .strict();
 
@@ -200,7 +213,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
 }
 
 function allowedKeys(path: readonly PropertyKey[]): string[] {
-  const shape = path.length === 0 ? configSchema.shape : vpcSchema.shape;
+  const shape = path.length === 0 ? configSchema.shape : path[0] === "vpcs" ? vpcSchema.shape : terraformCloudSchema.shape;
   return Object.keys(shape);
 }
 

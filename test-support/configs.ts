@@ -1,18 +1,15 @@
+import * as fs from "fs";
+import * as path from "path";
 import { DEFAULT_CONFIG } from "../lib/config";
 
-/** The config of the larger end-to-end checks: four VPCs, full mesh, two AZs, one NAT gateway per VPC. */
-export const FULL_MESH_CONFIG = {
-  region: "eu-west-1",
-  maxAzs: 2,
-  natGateways: "single",
-  vpcs: [
-    { name: "a", cidr: "10.0.0.0/24" },
-    { name: "b", cidr: "10.0.1.0/24" },
-    { name: "c", cidr: "10.0.2.0/24" },
-    { name: "d", cidr: "10.0.3.0/24" },
-  ],
-  peerings: "full-mesh",
+/** The larger end-to-end config (examples/full-mesh.json): four VPCs, full mesh, two AZs, one NAT gateway per VPC. */
+export const FULL_MESH_CONFIG = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "examples", "full-mesh.json"), "utf8")) as {
+  vpcs: { name: string; cidr: string }[];
+  [key: string]: unknown;
 };
+
+/** The example configs shipped in examples/. */
+export const EXAMPLE_PATHS = ["full-mesh.json", "three-vpcs.json"].map((f) => path.join(__dirname, "..", "examples", f));
 
 /** A copy of the built-in default with some keys replaced. */
 export function defaultWith(changes: Record<string, unknown>): Record<string, unknown> {
