@@ -3,7 +3,7 @@ import { IPv4CidrRange } from "ip-num";
 import { z } from "zod";
 import { planSubnets } from "./subnets";
 
-/** The region, AZ count and NAT mode of the seed, used when the config names none. */
+/** The seed's region, used when the config names none. */
 export const DEFAULT_REGION = "eu-west-1";
 /** How many availability zones each VPC spans unless the config says otherwise. */
 export const DEFAULT_MAX_AZS = 1;
@@ -11,14 +11,15 @@ export const DEFAULT_MAX_AZS = 1;
 export const DEFAULT_NAT_GATEWAYS = "per-az";
 /** The instance type of the seed's bastion hosts. */
 export const DEFAULT_INSTANCE_TYPE = "t3.nano";
-/** AWS allows 1 to 6 AZs per VPC here: no region we target has more. */
+/** Most AZs a VPC may span: the largest AWS regions have six. */
 export const MAX_AZS_LIMIT = 6;
 /** AWS's default quota of active VPC peering connections per VPC. */
 export const PEERING_QUOTA_DEFAULT = 50;
 /** AWS's hard ceiling for that quota, reachable only through a quota increase. */
 export const PEERING_QUOTA_MAX = 125;
-/** AWS accepts VPC IPv4 blocks from /16 to /28. */
+/** Shortest VPC IPv4 prefix AWS accepts. */
 export const VPC_PREFIX_MIN = 16;
+/** Longest VPC IPv4 prefix AWS accepts. */
 export const VPC_PREFIX_MAX = 28;
 
 /** The environment variable that names the config file. */
