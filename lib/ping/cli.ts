@@ -1,0 +1,155 @@
+import * as path from "path";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { PingInputError } from "./errors";
+import { DeployedInstance, INSTANCES_STACK } from "./outputs";
+import { ProgressStream, streamProgress } from "./progress";
+import { LEGEND, renderMatrix, renderSummary } from "./render";
+import { Expected, exitCodeOf, PingReport } from "./results";
+import { describeError } from "./retry";
+import { runPing } from "./run";
+import { Clock } from "./ssm";
+
+/** Exit codes: every pair answered as reach predicts; a mismatch or a pair without answer; unusable input. */
+export const EXIT = { ok: 0, failed: 1, unusable: 2 } as const;
+
+/** Options after parsing. */
+export interface PingOptions {
+  readonly outputsFile?: string;
+  readonly synthDir: string;
+  readonly region?: string;
+  readonly report?: string;
+  readonly timeoutSeconds: number;
+  readonly agentTimeoutSeconds: number;
+  readonly expect: boolean;
+}
+
+/** Everything the CLI touches outside itself, so tests can run it against a mocked SSM client and fake time. */
+export interface CliDeps {
+  /** Writes to standard output (the matrix). */
+  readonly stdout: (text: string) => void;
+  /** Standard error (progress, warnings, errors). */
+  readonly stderr: ProgressStream;
+  /** The SSM client; region undefined means the SDK's default chain. */
+  readonly createClient: (region: string | undefined) => SSMClient;
+  /** The deployed instances: from the outputs file when given, else from `terraform output -json` in stackDir. */
+  readonly readInstances: (source: { readonly outputsFile?: string; readonly stackDir: string }) => readonly DeployedInstance[];
+  /** reach's predictions for the synthesized stacks in synthDir, keyed by pairKey(from, to). */
+  readonly loadExpectations: (synthDir: string, instances: readonly DeployedInstance[]) => Promise<ReadonlyMap<string, Expected>>;
+  readonly writeFile: (file: string, text: string) => void;
+  readonly clock: Clock;
+  readonly random: () => number;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Parses the command line; throws CommanderError for --help and for bad options. */
+export function parseOptions(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): PingOptions {
+  const program = new Command("npm run ping --")
+    .description(
+      "After `cdktf deploy --all`: ping every deployed instance from every other one through SSM, print the matrix, " +
+        "and exit 1 when a pair does not answer or differs from what reach predicts for the synthesized stacks.",
+    )
+    .option(
+      "--outputs-file <file>",
+      "outputs JSON written by `cdktf deploy --all --outputs-file FILE` (default: `terraform output -json` in the synthesized instances stack)",
+    )
+    .option("--synth-dir <dir>", "cdktf output directory holding the synthesized stacks", "cdktf.out")
+    .option("--region <region>", "AWS region (default: the AWS SDK's chain, e.g. AWS_REGION or the profile)", region)
+    .option("--report <file>", "write the results as JSON to this file")
+    .option("--timeout <seconds>", "overall deadline", seconds, 600)
+    .option("--agent-timeout <seconds>", "how long to wait for SSM agents to come Online (within --timeout)", seconds, 300)
+    .option("--no-expect", "do not compare with reach; fail only on pairs without answer")
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err });
+  program.parse([...argv], { from: "user" });
+  const o = program.opts<{
+    outputsFile?: string;
+    synthDir: string;
+    region?: string;
+    report?: string;
+    timeout: number;
+    agentTimeout: number;
+    expect: boolean;
+  }>();
+  return {
+    outputsFile: o.outputsFile,
+    synthDir: o.synthDir,
+    region: o.region,
+    report: o.report,
+    timeoutSeconds: o.timeout,
+    agentTimeoutSeconds: o.agentTimeout,
+    expect: o.expect,
+  };
+}
+
+/** Runs the ping tool and returns its exit code. */
+export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const err = (text: string): void => void deps.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+  let options: PingOptions;
+  try {
+    options = parseOptions(argv, deps.stdout, err);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.unusable;
+    throw e;
+  }
+  try {
+    const report = await pingAll(options, deps, err);
+    return report ? exitCodeOf(report) : EXIT.ok;
+  } catch (e) {
+    if (!(e instanceof PingInputError)) throw e;
+    err(`ping: ${e.message}`);
+    return EXIT.unusable;
+  }
+}
+
+async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) => void): Promise<PingReport | undefined> {
+  const stackDir = path.join(options.synthDir, "stacks", INSTANCES_STACK);
+  const instances = deps.readInstances({ outputsFile: options.outputsFile, stackDir });
+  if (instances.length < 2) {
+    err(`ping: only one instance (VPC ${instances[0]?.name}): no pair to ping`);
+    return undefined;
+  }
+  const expectations = options.expect ? await deps.loadExpectations(options.synthDir, instances) : null;
+  const pairCount = instances.length * (instances.length - 1);
+  if (expectations !== null && expectations.size < pairCount) {
+    err(`ping: reach predicts ${expectations.size} of ${pairCount} pairs; the others are measured but not compared`);
+  }
+  const client = deps.createClient(options.region);
+  const region = await resolveRegion(client);
+  const progress = streamProgress(deps.stderr, () => deps.clock.now());
+  const report = await runPing({ instances, expectations, region }, { client, clock: deps.clock, random: deps.random, progress }, {
+    timeoutMs: options.timeoutSeconds * 1000,
+    agentTimeoutMs: options.agentTimeoutSeconds * 1000,
+  });
+  deps.stdout(`${renderMatrix(instances, report.pairs)}\n\n${LEGEND}\n${renderSummary(report, expectations !== null)}\n`);
+  if (options.report) {
+    try {
+      deps.writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
+    } catch (e) {
+      throw new PingInputError(`--report ${options.report}: cannot write (${describeError(e)}); fix: choose a writable path`);
+    }
+  }
+  return report;
+}
+
+async function resolveRegion(client: SSMClient): Promise<string> {
+  try {
+    return await client.config.region();
+  } catch (e) {
+    throw new PingInputError(
+      `AWS region: none found (${describeError(e)}); fix: pass --region (the region of the config) or set AWS_REGION or AWS_PROFILE`,
+    );
+  }
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number of seconds; use e.g. 600`);
+  return n;
+}
+
+function region(value: string): string {
+  if (!REGION.test(value)) throw new InvalidArgumentError(`"${value}" is not an AWS region name; use e.g. eu-west-1`);
+  return value;
+}

@@ -1,0 +1,53 @@
+import * as fs from "fs";
+import * as path from "path";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { main } from "../lib/ping/cli";
+import { PingInputError } from "../lib/ping/errors";
+import { expectationsFrom } from "../lib/ping/expect";
+import { DeployedInstance, INSTANCES_STACK, readOutputsFile, readTerraformOutputs } from "../lib/ping/outputs";
+import { Expected } from "../lib/ping/results";
+import { systemClock } from "../lib/ping/ssm";
+import { terraformEnv } from "../lib/terraform-env";
+
+const root = path.resolve(__dirname, "..");
+
+/**
+ * reach's predictions for the synthesized stacks in synthDir, keyed by VPC names: the one place
+ * that knows reach's API. The deployed private IPs are handed to reach so that pairs hinging on
+ * addresses AWS assigned at deploy time need not stay "depends". reach is loaded here, lazily,
+ * so that --no-expect works whatever state lib/reach is in.
+ */
+async function loadExpectations(synthDir: string, instances: readonly DeployedInstance[]): Promise<ReadonlyMap<string, Expected>> {
+  const [{ analyze }, { loadTerraform }, { ReachInputError }] = await Promise.all([
+    import("../lib/reach/analyze"),
+    import("../lib/reach/load"),
+    import("../lib/reach/model"),
+  ]);
+  const addresses = Object.fromEntries(instances.map((i) => [`${INSTANCES_STACK}/${i.address}`, { ipv4: i.privateIp }]));
+  try {
+    return expectationsFrom(analyze(loadTerraform([synthDir]), { addresses }).pairs, instances);
+  } catch (e) {
+    if (!(e instanceof ReachInputError)) throw e;
+    throw new PingInputError(`reach on ${synthDir}: ${e.message}; fix: run \`npm run synth\` with the deployed config, or pass --no-expect`);
+  }
+}
+
+main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: process.stderr,
+  createClient: (region) => new SSMClient(region ? { region } : {}),
+  readInstances: ({ outputsFile, stackDir }) =>
+    outputsFile ? readOutputsFile(outputsFile) : readTerraformOutputs(stackDir, terraformEnv(process.env, path.join(root, ".peering"))),
+  loadExpectations,
+  writeFile: (file, text) => fs.writeFileSync(file, text),
+  clock: systemClock,
+  random: Math.random,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);
