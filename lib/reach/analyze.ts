@@ -1,0 +1,523 @@
+import {
+  type AddressSet,
+  type Cidr,
+  type Family,
+  describeSet,
+  emptySet,
+  formatAddress,
+  intersect,
+  isEmpty,
+  parseAddress,
+  sameSet,
+  setOf,
+  subtract,
+  union,
+} from "./cidr";
+import { findConfigurationProblems } from "./checks";
+import { networkAclOf, peerOf, peeringState, referenceAllowed, routeTableOf, vpcBlocks } from "./lookup";
+import {
+  type AnalyzeOptions,
+  type Instance,
+  type InstanceSummary,
+  type Model,
+  type NetworkAcl,
+  type PairResult,
+  ReachInputError,
+  type Result,
+  type Route,
+  type RouteTable,
+  type Subnet,
+  type Vpc,
+} from "./model";
+
+const ICMP = { ipv4: { protocol: 1, request: 8, reply: 0 }, ipv6: { protocol: 58, request: 128, reply: 129 } } as const;
+
+/** Decides for each ordered pair of instances (or the pair in options) whether an ICMP echo gets its reply. */
+export function analyze(model: Model, options: AnalyzeOptions = {}): Result {
+  const problems = findConfigurationProblems(model);
+  const addresses = fixedAddresses(model, options);
+  const instances = [...model.instances.values()];
+  const from = options.from === undefined ? instances : [findInstance(model, options.from, "--from")];
+  const pairs: PairResult[] = [];
+  const target = options.to === undefined ? undefined : parseAddress(options.to);
+  for (const source of from) {
+    if (target) {
+      pairs.push(toAddress(model, addresses, source, options.to as string, target.family, target.value));
+      continue;
+    }
+    const to = options.to === undefined ? instances : [findInstance(model, options.to, "--to")];
+    for (const dest of to) {
+      if (dest.address === source.address) continue;
+      for (const family of ["ipv4", "ipv6"] as const) {
+        const a = endpoint(model, addresses, source, family);
+        const b = endpoint(model, addresses, dest, family);
+        if (a && b) pairs.push(new PairAnalysis(model, family, a, b, dest.address).run());
+      }
+    }
+  }
+  return {
+    pairs,
+    errors: problems.errors,
+    warnings: [...model.warnings, ...problems.warnings],
+    instances: instances.map((i) => summary(model, addresses, i)),
+  };
+}
+
+interface Endpoint {
+  readonly instance: Instance | undefined;
+  readonly label: string;
+  readonly subnet: Subnet;
+  readonly vpc: Vpc;
+  readonly candidates: AddressSet;
+}
+
+type Fixed = ReadonlyMap<string, { readonly ipv4?: bigint; readonly ipv6?: bigint }>;
+
+function fixedAddresses(model: Model, options: AnalyzeOptions): Fixed {
+  const out = new Map<string, { ipv4?: bigint; ipv6?: bigint }>();
+  for (const instance of model.instances.values())
+    out.set(instance.address, { ipv4: instance.ipv4, ipv6: instance.ipv6 });
+  for (const [name, given] of Object.entries(options.addresses ?? {})) {
+    const instance = findInstance(model, name, "addresses");
+    const entry = { ...out.get(instance.address) };
+    for (const family of ["ipv4", "ipv6"] as const) {
+      const text = given[family];
+      if (text === undefined) continue;
+      const parsed = parseAddress(text);
+      if (!parsed || parsed.family !== family) {
+        throw new ReachInputError(
+          `addresses.${name}.${family} = "${text}" is not an ${family === "ipv4" ? "IPv4" : "IPv6"} address`
+        );
+      }
+      entry[family] = parsed.value;
+    }
+    out.set(instance.address, entry);
+  }
+  return out;
+}
+
+/** Finds an instance by its address, or by its address without the stack prefix when that is unambiguous. */
+export function findInstance(model: Model, name: string, option: string): Instance {
+  const exact = model.instances.get(name);
+  if (exact) return exact;
+  const matches = [...model.instances.values()].filter((i) => i.address.endsWith(`/${name}`));
+  if (matches.length === 1) return matches[0];
+  const known = [...model.instances.keys()].join(", ") || "none";
+  throw new ReachInputError(
+    matches.length > 1
+      ? `${option} ${name} is ambiguous (${matches.map((m) => m.address).join(", ")}); prefix it with the stack name`
+      : `${option} ${name} is not an aws_instance of the loaded configuration (instances: ${known})`
+  );
+}
+
+function endpoint(model: Model, fixed: Fixed, instance: Instance, family: Family): Endpoint | undefined {
+  const subnet = model.subnets.get(instance.subnet) as Subnet;
+  const vpc = model.vpcs.get(subnet.vpc) as Vpc;
+  const block = family === "ipv4" ? subnet.ipv4 : subnet.ipv6;
+  if (!block || (family === "ipv6" && !instance.wantsIpv6)) return undefined;
+  const pinned = fixed.get(instance.address)?.[family];
+  const candidates = pinned !== undefined ? setOf(family, { first: pinned, last: pinned }) : usable(block);
+  return { instance, label: instance.address, subnet, vpc, candidates };
+}
+
+/** The addresses of a subnet AWS may assign: all but the first four and the last. */
+function usable(block: Cidr): AddressSet {
+  return setOf(block.family, { first: block.first + 4n, last: block.last - 1n });
+}
+
+function toAddress(
+  model: Model,
+  fixed: Fixed,
+  source: Instance,
+  text: string,
+  family: Family,
+  value: bigint
+): PairResult {
+  const from = endpoint(model, fixed, source, family);
+  if (!from) {
+    return {
+      from: source.address,
+      to: text,
+      protocol: family,
+      reachable: false,
+      reason: `${source.address} has no ${family === "ipv4" ? "IPv4" : "IPv6"} address`,
+      path: [source.address],
+    };
+  }
+  const holder = [...model.instances.values()].find((i) => fixed.get(i.address)?.[family] === value);
+  const unplaced: Subnet = {
+    address: `the subnet holding ${text}`,
+    vpc: from.vpc.address,
+    ipv4: undefined,
+    ipv6: undefined,
+    assignIpv6OnCreation: false,
+  };
+  const placeholder = {
+    instance: undefined,
+    label: text,
+    subnet: unplaced,
+    vpc: from.vpc,
+    candidates: setOf(family, { first: value, last: value }),
+  };
+  const to = holder ? { ...(endpoint(model, fixed, holder, family) as Endpoint), label: text } : placeholder;
+  return new PairAnalysis(model, family, from, to, text, holder === undefined).run();
+}
+
+function summary(model: Model, fixed: Fixed, instance: Instance): InstanceSummary {
+  const subnet = model.subnets.get(instance.subnet) as Subnet;
+  const pinned = fixed.get(instance.address);
+  return {
+    address: instance.address,
+    stack: instance.stack,
+    vpc: subnet.vpc,
+    subnet: subnet.address,
+    tags: instance.tags,
+    ipv4: pinned?.ipv4 === undefined ? undefined : formatAddress("ipv4", pinned.ipv4),
+    ipv6: pinned?.ipv6 === undefined ? undefined : formatAddress("ipv6", pinned.ipv6),
+  };
+}
+
+class Dropped extends Error {
+  constructor(readonly hop: string, readonly reason: string) {
+    super(`${hop}: ${reason}`);
+  }
+}
+
+interface Routed {
+  readonly hops: readonly string[];
+  readonly arrival: Vpc | undefined;
+  readonly step: Step;
+}
+
+interface Forwarded {
+  readonly set: AddressSet;
+  readonly hops: readonly string[];
+  readonly arrival: Vpc | undefined;
+  readonly drop: string | undefined;
+}
+
+/** Follows one pair through the request and the reply, narrowing the possible addresses of each end. */
+class PairAnalysis {
+  private readonly path: string[] = [];
+  private readonly notes: string[] = [];
+  private sourceSet: AddressSet;
+  private targetSet: AddressSet;
+  private readonly icmp: (typeof ICMP)[Family];
+
+  constructor(
+    private readonly model: Model,
+    private readonly family: Family,
+    private readonly source: Endpoint,
+    private target: Endpoint,
+    private readonly to: string,
+    private readonly unknownHolder = false
+  ) {
+    this.sourceSet = source.candidates;
+    this.targetSet = target.candidates;
+    this.icmp = ICMP[family];
+  }
+
+  run(): PairResult {
+    try {
+      this.request();
+      this.reply();
+    } catch (error) {
+      if (error instanceof Dropped) return this.result(false, `${error.hop}: ${error.reason}`);
+      throw error;
+    }
+    if (this.unknownHolder) {
+      return this.result(
+        "depends",
+        `the network carries the echo and its reply; whether ${this.to} answers depends on the security groups of whatever holds it in ${this.target.subnet.address}`
+      );
+    }
+    if (this.notes.length > 0) {
+      const only = [
+        sameSet(this.sourceSet, this.source.candidates)
+          ? undefined
+          : `${this.source.label} gets an address in ${this.describe(this.sourceSet)}`,
+        sameSet(this.targetSet, this.target.candidates)
+          ? undefined
+          : `${this.target.label} gets an address in ${this.describe(this.targetSet)}`,
+      ].filter((x) => x !== undefined);
+      return this.result("depends", `it works only when ${only.join(" and ")} (limited by ${this.notes.join("; ")})`);
+    }
+    const via =
+      this.target.vpc.address === this.source.vpc.address
+        ? `within ${this.source.vpc.address}`
+        : `between ${this.source.vpc.address} and ${this.target.vpc.address}`;
+    return this.result(true, `the echo and its reply pass every hop ${via}`);
+  }
+
+  private request(): void {
+    const { source, icmp } = this;
+    this.path.push(source.label);
+    this.narrowTarget(this.securityGroups(source.instance as Instance, true, this.targetSet, this.target.instance));
+    const routed = this.route(routeTableOf(this.model, source.subnet), source.vpc, this.targetSet, "request");
+    if (!this.target.instance && routed.arrival) this.placeTarget(routed.arrival);
+    const sameSubnet = source.subnet.address === this.target.subnet.address;
+    if (!sameSubnet)
+      this.narrowTarget(
+        this.acl(networkAclOf(this.model, source.subnet), true, this.targetSet, icmp.request, "outbound")
+      );
+    this.narrowTarget(routed.step, routed.hops.slice(1));
+    if (!sameSubnet)
+      this.narrowSource(
+        this.acl(networkAclOf(this.model, this.target.subnet), false, this.sourceSet, icmp.request, "inbound")
+      );
+    if (this.target.instance) {
+      this.narrowSource(this.securityGroups(this.target.instance, false, this.sourceSet, source.instance));
+      this.path.push(this.target.label);
+    }
+  }
+
+  private reply(): void {
+    const { source, target, icmp } = this;
+    const sameSubnet = source.subnet.address === target.subnet.address;
+    if (!sameSubnet)
+      this.narrowSource(
+        this.acl(networkAclOf(this.model, target.subnet), true, this.sourceSet, icmp.reply, "outbound reply")
+      );
+    const routed = this.route(routeTableOf(this.model, target.subnet), target.vpc, this.sourceSet, "reply");
+    this.narrowSource(routed.step, routed.hops.slice(1));
+    if (!sameSubnet)
+      this.narrowTarget(
+        this.acl(networkAclOf(this.model, source.subnet), false, this.targetSet, icmp.reply, "inbound reply")
+      );
+    this.path.push(source.label);
+  }
+
+  private placeTarget(vpc: Vpc): void {
+    const address = this.targetSet.ranges[0].first;
+    const subnet = [...this.model.subnets.values()].find((s) => {
+      const block = this.family === "ipv4" ? s.ipv4 : s.ipv6;
+      return s.vpc === vpc.address && block !== undefined && address >= block.first && address <= block.last;
+    });
+    if (!subnet) throw new Dropped(vpc.address, `no subnet of ${vpc.address} contains ${this.to}`);
+    this.target = { ...this.target, subnet, vpc };
+  }
+
+  private narrowSource(step: Step, extraHops: readonly string[] = []): void {
+    this.sourceSet = this.narrow(this.sourceSet, step, extraHops);
+  }
+
+  private narrowTarget(step: Step, extraHops: readonly string[] = []): void {
+    this.targetSet = this.narrow(this.targetSet, step, extraHops);
+  }
+
+  private narrow(before: AddressSet, step: Step, extraHops: readonly string[]): AddressSet {
+    this.path.push(step.hop, ...extraHops);
+    const after = intersect(before, step.allowed);
+    if (isEmpty(after)) throw new Dropped(step.dropHop ?? step.hop, step.why);
+    if (!sameSet(after, before)) {
+      this.notes.push(`${step.hop}${step.partialWhy ? `: ${step.partialWhy}` : ""}`);
+    }
+    return after;
+  }
+
+  /** Shows addresses, counting the reserved addresses of both subnets in so that whole blocks read as CIDRs. */
+  private describe(set: AddressSet): string {
+    const reserved = [this.source, this.target].reduce((acc, end) => {
+      const block = this.family === "ipv4" ? end.subnet.ipv4 : end.subnet.ipv6;
+      const pinned =
+        end.candidates.ranges.length === 1 && end.candidates.ranges[0].first === end.candidates.ranges[0].last;
+      return block && !pinned ? union(acc, subtract(setOf(this.family, block), usable(block))) : acc;
+    }, emptySet(this.family));
+    const widened = union(set, reserved).ranges.filter((r) => !isEmpty(intersect(set, setOf(this.family, r))));
+    return describeSet({ family: this.family, ranges: widened }, this.model.generated);
+  }
+
+  private securityGroups(owner: Instance, egress: boolean, peers: AddressSet, peer: Instance | undefined): Step {
+    const { model, family, icmp } = this;
+    let allowed = emptySet(family);
+    const groups = owner.securityGroups.map((key) => model.securityGroups.get(key));
+    for (const group of groups) {
+      if (!group) continue;
+      for (const rule of group.rules) {
+        if (
+          rule.egress !== egress ||
+          !(
+            rule.protocol === -1 ||
+            (rule.protocol === icmp.protocol &&
+              [-1, icmp.request].includes(rule.fromPort) &&
+              [-1, 0].includes(rule.toPort))
+          )
+        ) {
+          continue;
+        }
+        for (const cidr of rule.cidrs) if (cidr.family === family) allowed = union(allowed, setOf(family, cidr));
+        const byGroup = rule.groups.some((key) => {
+          const referenced = model.securityGroups.get(key);
+          return (
+            referenced !== undefined &&
+            peer?.securityGroups.includes(key) === true &&
+            referenceAllowed(model, group, referenced)
+          );
+        });
+        if (byGroup) allowed = union(allowed, peers);
+      }
+    }
+    const names = groups.map((g, i) => g?.label ?? owner.securityGroups[i]).join(", ");
+    const direction = egress ? "egress" : "ingress";
+    const peerText = this.describe(peers);
+    return {
+      allowed,
+      hop: `${names} (${direction})`,
+      why: `no ${direction} rule allows an ICMP${family === "ipv6" ? "v6" : ""} echo request ${
+        egress ? "to" : "from"
+      } ${peerText}`,
+    };
+  }
+
+  private acl(acl: NetworkAcl, egress: boolean, peers: AddressSet, icmpType: number, direction: string): Step {
+    const { family, icmp } = this;
+    const rules = acl.rules
+      .filter((r) => r.egress === egress && r.cidr.family === family)
+      .filter(
+        (r) =>
+          r.protocol === -1 ||
+          (r.protocol === icmp.protocol && [-1, icmpType].includes(r.icmpType) && [-1, 0].includes(r.icmpCode))
+      )
+      .sort((a, b) => a.ruleNo - b.ruleNo);
+    let remaining = peers;
+    let allowed = emptySet(family);
+    const denials: string[] = [];
+    for (const rule of rules) {
+      const matched = intersect(remaining, setOf(family, rule.cidr));
+      if (isEmpty(matched)) continue;
+      if (rule.allow) allowed = union(allowed, matched);
+      else denials.push(`rule ${rule.ruleNo} (${rule.source}) denies ${this.describe(matched)}`);
+      remaining = subtract(remaining, matched);
+    }
+    if (!isEmpty(remaining)) denials.push(`no rule allows ${this.describe(remaining)} (the final deny-all rule)`);
+    const what = icmpType === icmp.request ? "echo request" : "echo reply";
+    return {
+      allowed,
+      hop: `${acl.label} (${direction})`,
+      why: `the ICMP${family === "ipv6" ? "v6" : ""} ${what} is dropped: ${denials.join("; ")}`,
+      partialWhy: denials.join("; "),
+    };
+  }
+
+  private route(table: RouteTable, vpc: Vpc, destinations: AddressSet, leg: "request" | "reply"): Routed {
+    const { family } = this;
+    const local: Route[] = vpcBlocks(vpc, family).map((cidr) => ({
+      source: `local route of ${vpc.address}`,
+      destination: cidr,
+      target: { kind: "local" },
+    }));
+    const routes = [
+      ...local,
+      ...table.routes.filter((r) => r.destination.family === family && r.target.kind !== "local"),
+    ].sort((a, b) => b.destination.prefix - a.destination.prefix);
+    const prefix = leg === "reply" ? "reply: " : "";
+    let remaining = destinations;
+    const outcomes: Forwarded[] = [];
+    for (const route of routes) {
+      const matched = intersect(remaining, setOf(family, route.destination));
+      if (isEmpty(matched)) continue;
+      remaining = subtract(remaining, matched);
+      outcomes.push(this.forward(table, vpc, route, matched, prefix));
+    }
+    if (!isEmpty(remaining)) {
+      outcomes.push({
+        set: remaining,
+        hops: [`${prefix}${table.label}`],
+        arrival: undefined,
+        drop: `no route matches ${this.describe(remaining)}`,
+      });
+    }
+    const [owner, expected] =
+      leg === "reply"
+        ? [this.source.label, this.source.vpc]
+        : [this.target.label, this.target.instance ? this.target.vpc : undefined];
+    const good = outcomes.filter(
+      (o) => o.drop === undefined && (expected === undefined || o.arrival?.address === expected.address)
+    );
+    const blocked = outcomes.filter((o) => !good.includes(o));
+    const why = blocked
+      .map(
+        (o) =>
+          o.drop ?? `${this.describe(o.set)} arrives in ${o.arrival?.address}, but ${owner} is in ${expected?.address}`
+      )
+      .join("; ");
+    const shown = good[0] ?? blocked[0];
+    const dropHop = blocked[0]?.hops[blocked[0].hops.length - 1];
+    return {
+      hops: shown.hops,
+      arrival: good[0]?.arrival,
+      step: {
+        allowed: good.reduce((acc, o) => union(acc, o.set), emptySet(family)),
+        hop: shown.hops[0],
+        why,
+        partialWhy: why,
+        dropHop,
+      },
+    };
+  }
+
+  private forward(table: RouteTable, vpc: Vpc, route: Route, set: AddressSet, prefix: string): Forwarded {
+    const { model } = this;
+    const target = route.target;
+    const routeHop = `${prefix}${table.label}: ${route.destination.text} → ${
+      target.kind === "local" ? "local" : target.kind === "peering" ? target.peering : target.gateway
+    }`;
+    if (target.kind === "local") return { set, hops: [routeHop], arrival: vpc, drop: undefined };
+    if (target.kind === "gateway") {
+      const gateway = model.gateways.get(target.gateway);
+      const foreign = gateway?.vpc !== undefined && gateway.vpc !== vpc.address;
+      return {
+        set,
+        hops: [routeHop],
+        arrival: undefined,
+        drop: foreign
+          ? `${target.gateway} belongs to ${gateway?.vpc}: a peer's ${target.gatewayKind} never carries another VPC's traffic`
+          : `the ${target.gatewayKind} ${target.gateway} leaves the VPC; private addresses of other VPCs are not reachable through it`,
+      };
+    }
+    const peering = model.peerings.get(target.peering);
+    const hops = [routeHop, `${prefix}${target.peering}`];
+    if (!peering)
+      return {
+        set,
+        hops,
+        arrival: undefined,
+        drop: `${target.peering} is not a peering connection of the loaded configuration`,
+      };
+    const peerKey = peerOf(peering, vpc.address);
+    if (peerKey === undefined)
+      return { set, hops, arrival: undefined, drop: `${peering.address} does not connect ${vpc.address}` };
+    const state = peeringState(model, peering);
+    if (!state.active) return { set, hops, arrival: undefined, drop: `the peering is not active: ${state.why}` };
+    const peer = model.vpcs.get(peerKey);
+    if (!peer) return { set, hops, arrival: undefined, drop: `${peerKey} is outside the loaded configuration` };
+    const inside = vpcBlocks(peer, this.family).reduce(
+      (acc, c) => union(acc, setOf(this.family, c)),
+      emptySet(this.family)
+    );
+    const delivered = intersect(set, inside);
+    if (isEmpty(delivered)) {
+      return {
+        set,
+        hops,
+        arrival: undefined,
+        drop: `${this.describe(set)} is outside ${
+          peer.address
+        }'s CIDRs: a peering delivers only to the peer VPC itself (no transitive or edge-to-edge routing)`,
+      };
+    }
+    return { set: delivered, hops, arrival: peer, drop: undefined };
+  }
+
+  private result(reachable: PairResult["reachable"], reason: string): PairResult {
+    return { from: this.source.label, to: this.to, protocol: this.family, reachable, reason, path: this.path };
+  }
+}
+
+interface Step {
+  readonly allowed: AddressSet;
+  readonly hop: string;
+  readonly why: string;
+  readonly partialWhy?: string;
+  readonly dropHop?: string;
+}

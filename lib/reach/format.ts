@@ -1,0 +1,80 @@
+import type { Finding, PairResult, Result } from "./model";
+
+const SYMBOL: Readonly<Record<string, string>> = { true: "✓", false: "✗", depends: "?" };
+
+/** The --json document: pairs, errors, warnings and instances. */
+export function toJson(result: Result): unknown {
+  return {
+    pairs: result.pairs.map(({ from, to, protocol, reachable, reason, path }) => ({
+      from,
+      to,
+      protocol,
+      reachable,
+      reason,
+      path,
+    })),
+    errors: result.errors,
+    warnings: result.warnings,
+    instances: result.instances,
+  };
+}
+
+/** The readable report: a who-can-ping-whom matrix, the pairs that fail or depend, then errors and warnings. */
+export function formatText(result: Result): string {
+  const lines: string[] = [];
+  const names = unique([
+    ...result.instances.map((i) => i.address).filter((a) => result.pairs.some((p) => p.from === a || p.to === a)),
+    ...result.pairs.flatMap((p) => [p.from, p.to]),
+  ]);
+  const rows = names.filter((n) => result.pairs.some((p) => p.from === n));
+  const cols = names.filter((n) => result.pairs.some((p) => p.to === n));
+  const protocols = (["ipv4", "ipv6"] as const).filter((f) => result.pairs.some((p) => p.protocol === f));
+  const dual = protocols.length > 1;
+  if (result.pairs.length === 0) {
+    lines.push("No pairs to analyze (reach needs at least two aws_instance resources).");
+  } else {
+    lines.push(
+      `Who can ping whom (✓ yes, ✗ no, ? depends on the address AWS assigns${
+        dual ? "; IPv4 then IPv6, · where one end has no IPv6" : ""
+      }):`,
+      ""
+    );
+    const index = new Map(names.map((n, i) => [n, i + 1]));
+    const width = Math.max(...rows.map((r) => r.length));
+    const cellWidth = Math.max(protocols.length, ...cols.map((c) => String(index.get(c)).length));
+    lines.push(`${" ".repeat(width + 6)}${cols.map((c) => String(index.get(c)).padStart(cellWidth)).join(" ")}`);
+    for (const row of rows) {
+      const cells = cols.map((col) => cell(result.pairs, row, col, protocols).padStart(cellWidth));
+      lines.push(`${String(index.get(row)).padStart(3)}  ${row.padEnd(width)} ${cells.join(" ")}`);
+    }
+    for (const col of cols.filter((c) => !rows.includes(c)))
+      lines.push(`${String(index.get(col)).padStart(3)}  ${col}`);
+    const notable = result.pairs.filter((p) => p.reachable !== true);
+    if (notable.length > 0) {
+      lines.push("", "Not reachable or depends:");
+      for (const p of notable)
+        lines.push(`  ${SYMBOL[String(p.reachable)]} ${p.from} → ${p.to} (${p.protocol}): ${p.reason}`);
+    }
+  }
+  lines.push(...findings("Configuration errors (AWS would reject these)", result.errors));
+  lines.push(...findings("Warnings", result.warnings));
+  return lines.join("\n") + "\n";
+}
+
+function cell(pairs: readonly PairResult[], from: string, to: string, protocols: readonly string[]): string {
+  if (from === to) return "-".repeat(protocols.length);
+  const symbol = (protocol: string): string => {
+    const pair = pairs.find((p) => p.from === from && p.to === to && p.protocol === protocol);
+    return pair ? SYMBOL[String(pair.reachable)] : "·";
+  };
+  return protocols.map(symbol).join("");
+}
+
+function findings(title: string, list: readonly Finding[]): string[] {
+  if (list.length === 0) return [];
+  return ["", `${title}:`, ...list.map((f) => `  ${f.resource}: ${f.message}`)];
+}
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,76 @@
+import { type Cidr, type Family, cidrOverlaps } from "./cidr";
+import type { Model, NetworkAcl, Peering, RouteTable, SecurityGroup, Subnet, Vpc } from "./model";
+
+/** The CIDR blocks of a VPC in one family. */
+export function vpcBlocks(vpc: Vpc, family: Family): readonly Cidr[] {
+  return (family === "ipv4" ? vpc.ipv4 : vpc.ipv6).map((b) => b.cidr);
+}
+
+/** The route table a subnet uses: its explicit association, else its VPC's main table. */
+export function routeTableOf(model: Model, subnet: Subnet): RouteTable {
+  const explicit = model.routeTableAssociations.find((a) => a.from === subnet.address);
+  const main = [...model.mainRouteTableAssociations].reverse().find((a) => a.from === subnet.vpc);
+  const key = explicit?.to ?? main?.to ?? `${subnet.vpc}.default_route_table`;
+  const table = model.routeTables.get(key);
+  if (!table) throw new Error(`route table ${key} of ${subnet.address} is missing from the model`);
+  return table;
+}
+
+/** The network ACL a subnet uses: its explicit association, else its VPC's default ACL. */
+export function networkAclOf(model: Model, subnet: Subnet): NetworkAcl {
+  const explicit = model.networkAclAssociations.find((a) => a.from === subnet.address);
+  const key = explicit?.to ?? `${subnet.vpc}.default_network_acl`;
+  const acl = model.networkAcls.get(key);
+  if (!acl) throw new Error(`network ACL ${key} of ${subnet.address} is missing from the model`);
+  return acl;
+}
+
+/** Pairs of overlapping blocks between two VPCs. */
+export function overlappingBlocks(a: Vpc, b: Vpc): readonly [Cidr, Cidr][] {
+  const out: [Cidr, Cidr][] = [];
+  for (const family of ["ipv4", "ipv6"] as const) {
+    for (const x of vpcBlocks(a, family)) {
+      for (const y of vpcBlocks(b, family)) if (cidrOverlaps(x, y)) out.push([x, y]);
+    }
+  }
+  return out;
+}
+
+/** Whether a peering becomes active, and if not, why. */
+export function peeringState(model: Model, peering: Peering): { readonly active: boolean; readonly why: string } {
+  const a = model.vpcs.get(peering.requesterVpc);
+  const b = model.vpcs.get(peering.accepterVpc);
+  const overlap = a && b ? overlappingBlocks(a, b)[0] : undefined;
+  if (overlap) {
+    return { active: false, why: `AWS rejects it: ${overlap[0].text} and ${overlap[1].text} overlap` };
+  }
+  if (peering.autoAccept && peering.peerRegionSet) {
+    return { active: false, why: "auto_accept cannot be combined with peer_region, so it is never created" };
+  }
+  if (peering.autoAccept) return { active: true, why: "auto_accept = true" };
+  const accepter = peering.accepters.find((x) => x.autoAccept);
+  if (accepter) return { active: true, why: `accepted by ${accepter.address}` };
+  return {
+    active: false,
+    why: "it stays pending acceptance: neither auto_accept = true on it nor an aws_vpc_peering_connection_accepter with auto_accept = true",
+  };
+}
+
+/** The other VPC of a peering, seen from one of its VPCs; undefined when the peering does not touch it. */
+export function peerOf(peering: Peering, vpc: string): string | undefined {
+  if (peering.requesterVpc === vpc) return peering.accepterVpc;
+  if (peering.accepterVpc === vpc) return peering.requesterVpc;
+  return undefined;
+}
+
+/** The active peering between two VPCs, if any. */
+export function activePeeringBetween(model: Model, a: string, b: string): Peering | undefined {
+  return [...model.peerings.values()].find((p) => peerOf(p, a) === b && peeringState(model, p).active);
+}
+
+/** Whether a rule of one group may refer to another group (same VPC, or same region across an active peering). */
+export function referenceAllowed(model: Model, owner: SecurityGroup, referenced: SecurityGroup): boolean {
+  if (owner.vpc === referenced.vpc) return true;
+  if (owner.region !== referenced.region || !owner.vpc || !referenced.vpc) return false;
+  return activePeeringBetween(model, owner.vpc, referenced.vpc) !== undefined;
+}
