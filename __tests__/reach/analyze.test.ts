@@ -88,7 +88,7 @@ const routing: Case[] = [
     },
     reachable: false,
     reason:
-      /^aws_route_table\.a: 10\.1\.1\.0\/24 → aws_internet_gateway\.a: the internet gateway aws_internet_gateway\.a leaves the VPC/,
+      /^aws_route_table\.a: 10\.1\.1\.0\/24 → aws_internet_gateway\.a \(aws_route\.igw\): the internet gateway aws_internet_gateway\.a leaves the VPC/,
   },
   {
     says: "prefers a longer prefix through the peering over a shorter one to an internet gateway",
@@ -138,7 +138,7 @@ const peering: Case[] = [
     says: "drops the echo at a peering that nobody accepts",
     tf: () => patch(twoPeeredVpcs(), "aws_vpc_peering_connection", "ab", { auto_accept: false }),
     reachable: false,
-    reason: /^aws_vpc_peering_connection\.ab: the peering is not active: it stays pending acceptance/,
+    reason: /^aws_route_table\.a: 10\.1\.0\.0\/16 → aws_vpc_peering_connection\.ab: the peering is not active: it stays pending acceptance/,
   },
   {
     says: "answers when an accepter resource with auto_accept = true accepts the peering",
@@ -187,7 +187,7 @@ const peering: Case[] = [
     to: "aws_instance.c",
     reachable: false,
     reason:
-      /^aws_vpc_peering_connection\.ab: 10\.2\.1\.10 is outside aws_vpc\.b's CIDRs: a peering delivers only to the peer VPC itself/,
+      /^aws_route_table\.a: 10\.2\.0\.0\/16 → aws_vpc_peering_connection\.ab: 10\.2\.1\.10 is outside aws_vpc\.b's CIDRs: a peering delivers only to the peer VPC itself/,
   },
   {
     says: "answers the third VPC once it is peered directly",

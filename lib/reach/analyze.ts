@@ -442,7 +442,7 @@ class PairAnalysis {
       )
       .join("; ");
     const shown = good[0] ?? blocked[0];
-    const dropHop = blocked[0]?.hops[blocked[0].hops.length - 1];
+    const dropHop = blocked[0]?.hops[0];
     return {
       hops: shown.hops,
       arrival: good[0]?.arrival,
@@ -459,9 +459,10 @@ class PairAnalysis {
   private forward(table: RouteTable, vpc: Vpc, route: Route, set: AddressSet, prefix: string): Forwarded {
     const { model } = this;
     const target = route.target;
+    const declaredApart = target.kind !== "local" && !route.source.startsWith(table.label);
     const routeHop = `${prefix}${table.label}: ${route.destination.text} → ${
       target.kind === "local" ? "local" : target.kind === "peering" ? target.peering : target.gateway
-    }`;
+    }${declaredApart ? ` (${route.source})` : ""}`;
     if (target.kind === "local") return { set, hops: [routeHop], arrival: vpc, drop: undefined };
     if (target.kind === "gateway") {
       const gateway = model.gateways.get(target.gateway);

@@ -1,0 +1,126 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { compareWithIntent, formatReport, instanceAddresses, intended } from "../lib/check";
+import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
+import { analyze, loadTerraform } from "../lib/reach";
+import { FULL_MESH_CONFIG } from "../test-support/configs";
+import { editStack, SynthesizedApp, synthToTemp } from "../test-support/synth";
+
+const THREE_VPCS = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "examples", "three-vpcs.json"), "utf8"));
+
+function check(app: SynthesizedApp) {
+  return compareWithIntent(app.config, instanceAddresses(app.outdir), analyze(loadTerraform([app.outdir])));
+}
+
+describe("intended", () => {
+  const config = parseConfig(THREE_VPCS);
+  it.each([
+    ["shared", "app", true],
+    ["app", "shared", true],
+    ["data", "shared", true],
+    ["app", "data", false],
+    ["data", "app", false],
+  ])("means %s → %s to be %s", (from, to, want) => {
+    expect(intended(config, from, to)).toBe(want);
+  });
+});
+
+describe("check on the app's own stacks", () => {
+  it.each([
+    ["the default config", DEFAULT_CONFIG, 2, 2],
+    ["the full-mesh example", FULL_MESH_CONFIG, 12, 12],
+    ["the three-VPC example, whose spokes must not reach each other", THREE_VPCS, 6, 4],
+  ])("passes for %s: reach finds exactly the peered pairs reachable both ways", (_, raw, pairs, reachable) => {
+    const app = synthToTemp(raw);
+    try {
+      const report = check(app);
+      expect(report).toEqual({ pairs, reachable, mismatches: [], errors: [] });
+      expect(formatReport(report)).toContain(`check passed: reach agrees with the config on all ${pairs} ordered pairs`);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("fails, naming the route, when a route points at the wrong peering", () => {
+    const app = synthToTemp(FULL_MESH_CONFIG);
+    try {
+      const broken = app.stacks.peering.peerings.get("a_b")!.requesterRoutes[0].friendlyUniqueId;
+      const wrongPeering = app.stacks.peering.peerings.get("a_c")!.connection.friendlyUniqueId;
+      editStack(app.outdir, "peering", (json) => {
+        json.resource.aws_route[broken].vpc_peering_connection_id = `\${aws_vpc_peering_connection.${wrongPeering}.id}`;
+      });
+      const report = check(app);
+      expect(report.mismatches.map((m) => [m.from, m.to, m.intended, m.found])).toEqual([
+        ["a", "b", true, false],
+        ["b", "a", true, false],
+      ]);
+      expect(formatReport(report)).toContain(`peering/aws_route.${broken}`);
+      expect(formatReport(report)).toMatch(/^check failed: 2 of 12 ordered pairs differ from the config/m);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("fails, naming the security group, when an instance stops admitting a peer", () => {
+    const app = synthToTemp(DEFAULT_CONFIG);
+    try {
+      const sg = app.stacks.instances.instances.get("b")!.securityGroup.friendlyUniqueId;
+      editStack(app.outdir, "instances", (json) => {
+        for (const [name, rule] of Object.entries(json.resource.aws_vpc_security_group_ingress_rule)) {
+          if (rule.security_group_id === `\${aws_security_group.${sg}.id}`) delete json.resource.aws_vpc_security_group_ingress_rule[name];
+        }
+      });
+      const report = check(app);
+      expect(report.mismatches).toEqual([expect.objectContaining({ from: "a", to: "b", intended: true, found: false, reason: expect.stringContaining(`instances/aws_security_group.${sg}`) })]);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("fails when a pair the config leaves unpeered can ping", () => {
+    const app = synthToTemp(DEFAULT_CONFIG);
+    try {
+      const report = compareWithIntent({ ...app.config, peerings: [] }, instanceAddresses(app.outdir), analyze(loadTerraform([app.outdir])));
+      expect(report.mismatches.map((m) => `${m.from}→${m.to}:${m.found}`)).toEqual(["a→b:true", "b→a:true"]);
+    } finally {
+      app.remove();
+    }
+  });
+});
+
+describe("npm run check", () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", ...args], {
+      cwd: path.join(__dirname, ".."),
+      env: { ...process.env, PEERING_CONFIG: "", CHECKPOINT_DISABLE: "1", ...env },
+      encoding: "utf8",
+    });
+
+  it("synthesizes the default app and passes", () => {
+    const result = run([]);
+    expect([result.status, result.stdout]).toEqual([0, expect.stringContaining("check passed")]);
+  });
+
+  it("reads an existing cdktf.out with --out, and exits 1 naming the broken route", () => {
+    const app = synthToTemp(DEFAULT_CONFIG);
+    try {
+      const route = app.stacks.peering.peerings.get("a_b")!.accepterRoutes[0].friendlyUniqueId;
+      editStack(app.outdir, "peering", (json) => {
+        json.resource.aws_route[route].vpc_peering_connection_id = "pcx-0123456789abcdef0";
+      });
+      const result = run(["--out", app.outdir]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain("✗ a → b: the config means reachable, reach finds unreachable");
+      expect(result.stdout).toContain(`peering/aws_route.${route}`);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("exits 2 with the config's problems when the config is bad", () => {
+    const result = run([], { PEERING_CONFIG: path.join(__dirname, "..", "package.json") });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('the config has unknown key');
+  });
+});

@@ -1,0 +1,90 @@
+import * as fs from "fs";
+import * as path from "path";
+import { PeeringConfig } from "./config";
+import type { Finding, PairResult, Result } from "./reach";
+
+/** One ordered pair of VPCs whose reachability, as reach found it, is not what the config intends. */
+export interface Mismatch {
+  /** VPC name of the pinging instance. */
+  readonly from: string;
+  /** VPC name of the pinged instance. */
+  readonly to: string;
+  /** What the config intends: peered pairs reach each other, others do not. */
+  readonly intended: boolean;
+  /** reach's verdict (undefined when reach has no IPv4 verdict for the pair). */
+  readonly found: PairResult["reachable"] | undefined;
+  /** reach's reason, naming the hop that decides. */
+  readonly reason: string;
+}
+
+/** The outcome of comparing reach's matrix with the config. */
+export interface CheckReport {
+  /** Ordered pairs compared. */
+  readonly pairs: number;
+  /** Ordered pairs meant to be, and found, reachable. */
+  readonly reachable: number;
+  /** Pairs where reach and the config disagree. */
+  readonly mismatches: readonly Mismatch[];
+  /** Configurations AWS would reject, as reach found them. */
+  readonly errors: readonly Finding[];
+}
+
+/** Whether `from` should ping `to`: exactly when the config peers them. */
+export function intended(config: PeeringConfig, from: string, to: string): boolean {
+  return config.peerings.some(([a, b]) => (a === from && b === to) || (a === to && b === from));
+}
+
+/**
+ * Instance addresses (as reach names them in a cdktf.out: "instances/aws_instance.x") by VPC name,
+ * from the `instances` output of the synthesized instances stack.
+ */
+export function instanceAddresses(outdir: string, stack = "instances"): Map<string, string> {
+  const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
+  const json = JSON.parse(fs.readFileSync(file, "utf8")) as { output?: { instances?: { value?: Record<string, { address?: string }> } } };
+  const value = json.output?.instances?.value;
+  if (!value) throw new Error(`${file} has no "instances" output: synthesize the app's stacks (npm run synth) before checking them`);
+  return new Map(Object.entries(value).map(([name, v]) => [name, `${stack}/${v.address}`]));
+}
+
+/** Compares reach's IPv4 verdicts with the config's intent for every ordered pair of VPCs. */
+export function compareWithIntent(config: PeeringConfig, addresses: ReadonlyMap<string, string>, result: Result): CheckReport {
+  const mismatches: Mismatch[] = [];
+  let pairs = 0;
+  let reachable = 0;
+  for (const from of config.vpcs) {
+    for (const to of config.vpcs) {
+      if (from === to) continue;
+      pairs++;
+      const verdict = result.pairs.find((p) => p.protocol === "ipv4" && p.from === addresses.get(from.name) && p.to === addresses.get(to.name));
+      const want = intended(config, from.name, to.name);
+      if (verdict?.reachable === want) {
+        if (want) reachable++;
+        continue;
+      }
+      mismatches.push({
+        from: from.name,
+        to: to.name,
+        intended: want,
+        found: verdict?.reachable,
+        reason: verdict?.reason ?? `reach has no verdict for ${addresses.get(from.name) ?? from.name} → ${addresses.get(to.name) ?? to.name}`,
+      });
+    }
+  }
+  return { pairs, reachable, mismatches, errors: result.errors };
+}
+
+/** A readable account of the comparison, ending in a one-line verdict. */
+export function formatReport(report: CheckReport): string {
+  const word = (r: Mismatch["found"]) => (r === true ? "reachable" : r === false ? "unreachable" : r === "depends" ? "depends on the address" : "unknown");
+  const lines = [
+    ...report.mismatches.map((m) => `✗ ${m.from} → ${m.to}: the config means ${word(m.intended)}, reach finds ${word(m.found)}: ${m.reason}`),
+    ...report.errors.map((e) => `✗ ${e.resource}: ${e.message}`),
+  ];
+  const ok = report.mismatches.length === 0 && report.errors.length === 0;
+  lines.push(
+    ok
+      ? `check passed: reach agrees with the config on all ${report.pairs} ordered pairs (${report.reachable} reachable, ${report.pairs - report.reachable} not)`
+      : `check failed: ${report.mismatches.length} of ${report.pairs} ordered pairs differ from the config, ${report.errors.length} configuration error(s)`,
+  );
+  return `${lines.join("\n")}\n`;
+}
