@@ -7,22 +7,17 @@ import { expectationsFrom } from "../lib/ping/expect";
 import { DeployedInstance, INSTANCES_STACK, readOutputsFile, readTerraformOutputs } from "../lib/ping/outputs";
 import { Expected } from "../lib/ping/results";
 import { systemClock } from "../lib/ping/ssm";
+import { analyze, loadTerraform, ReachInputError } from "../lib/reach";
 import { terraformEnv } from "../lib/terraform-env";
 
 const root = path.resolve(__dirname, "..");
 
 /**
- * reach's predictions for the synthesized stacks in synthDir, keyed by VPC names: the one place
- * that knows reach's API. The deployed private IPs are handed to reach so that pairs hinging on
- * addresses AWS assigned at deploy time need not stay "depends". reach is loaded here, lazily,
- * so that --no-expect works whatever state lib/reach is in.
+ * reach's predictions for the synthesized stacks in synthDir, keyed by VPC names. The deployed
+ * private IPs are handed to reach so that pairs hinging on addresses AWS assigned at deploy time
+ * get a definite answer.
  */
 async function loadExpectations(synthDir: string, instances: readonly DeployedInstance[]): Promise<ReadonlyMap<string, Expected>> {
-  const [{ analyze }, { loadTerraform }, { ReachInputError }] = await Promise.all([
-    import("../lib/reach/analyze"),
-    import("../lib/reach/load"),
-    import("../lib/reach/model"),
-  ]);
   const addresses = Object.fromEntries(instances.map((i) => [`${INSTANCES_STACK}/${i.address}`, { ipv4: i.privateIp }]));
   try {
     return expectationsFrom(analyze(loadTerraform([synthDir]), { addresses }).pairs, instances);
