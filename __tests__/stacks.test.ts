@@ -180,8 +180,10 @@ describe("app.synth()", () => {
   it("writes HCL instead of JSON with hclOutput, leaving no stale JSON beside it, and back", () => {
     synthApp(true);
     const files = () => fs.readdirSync(path.join(outdir, "stacks", "network"));
-    expect(files()).toContain("cdk.tf");
     expect(files()).not.toContain("cdk.tf.json");
+    const hcl = fs.readFileSync(path.join(outdir, "stacks", "network", "cdk.tf"), "utf8");
+    expect(hcl).toMatch(/^resource "aws_vpc" "vpc-a_vpc_\w+" \{$/m);
+    expect(() => JSON.parse(hcl)).toThrow();
     synthApp(false);
     expect(files()).toContain("cdk.tf.json");
     expect(files()).not.toContain("cdk.tf");

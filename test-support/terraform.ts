@@ -1,0 +1,213 @@
+/**
+ * Proves synthesized stacks with real Terraform, offline: for a config and an output format,
+ * synthesizes the app into a temp dir and, in each stack's directory, writes a generated
+ * `<stack>.tftest.hcl` (see tftest.ts) and runs `terraform init -backend=false -plugin-dir=<mirror>`,
+ * `terraform validate` and `terraform test` (a full apply against `mock_provider "aws"`).
+ * Nothing touches AWS or the network; the aws provider comes from the local mirror, installed by
+ * symlink. Terraform commands of all concurrent proofs share one small process pool.
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PeeringApp } from "../lib/app";
+import { PeeringConfig } from "../lib/config";
+import { AWS_PROVIDER, findProviderMirror, MIRROR_ENV } from "../lib/terraform-env";
+import { addPeeringStacks } from "../stacks";
+import { tftestFor } from "./tftest";
+
+/** How the app writes each stack. */
+export type SynthFormat = "json" | "hcl";
+
+/** `terraform test` needs mock_provider, which came in Terraform 1.7. */
+const MIN_TERRAFORM = [1, 7] as const;
+
+/** Environment variable overriding how many terraform processes run at once. */
+export const JOBS_ENV = "PEERING_TERRAFORM_JOBS";
+
+/** Terraform and the provider mirror the proof runs with. */
+export interface TerraformTools {
+  /** e.g. "1.11.4" */
+  readonly version: string;
+  /** Filesystem mirror holding hashicorp/aws at the app's version. */
+  readonly mirror: string;
+}
+
+/** What happened in one stack. */
+export interface StackProof {
+  readonly stack: string;
+  /** Seconds spent in init, validate and test. */
+  readonly seconds: { init: number; validate: number; test: number };
+  /** Number of assertions in the generated test. */
+  readonly assertions: number;
+  /** Warnings terraform printed (validate and test), if any. */
+  readonly warnings: string[];
+}
+
+/**
+ * The environment of every terraform process: no update check, no prompts, an empty CLI config,
+ * no inherited TF_* settings (TF_DATA_DIR or TF_CLI_ARGS would break parallel runs) but TF_LOG*.
+ * Unless GOGC is set, Go's garbage collector runs less often: terraform and the provider decode
+ * the huge aws schema in every process, and this saves about a quarter of their CPU time.
+ */
+function terraformEnv(cliConfig: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { GOGC: "400" };
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TF_") || k.startsWith("TF_LOG")) env[k] = v;
+  return { ...env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+}
+
+let tools: TerraformTools | undefined;
+
+/**
+ * Terraform on PATH (>= 1.7) and the provider mirror, or an error saying exactly what is missing.
+ * Never skips: a machine that cannot run the proof fails it.
+ */
+export function terraformTools(): TerraformTools {
+  if (tools) return tools;
+  const problems: string[] = [];
+  let version: string | undefined;
+  const run = spawnSync("terraform", ["version", "-json"], { env: terraformEnv(os.devNull), encoding: "utf8" });
+  if (run.error) {
+    problems.push(
+      (run.error as NodeJS.ErrnoException).code === "ENOENT"
+        ? `terraform is not on PATH: install Terraform >= ${MIN_TERRAFORM.join(".")} and put it on PATH`
+        : `terraform could not be run: ${run.error.message}`,
+    );
+  } else {
+    try {
+      version = String(JSON.parse(run.stdout).terraform_version);
+    } catch {
+      problems.push(`"terraform version -json" printed no version (exit ${run.status}): ${run.stdout}${run.stderr}`);
+    }
+    const [major, minor] = (version ?? "0.0").split(".").map(Number);
+    if (version && (major < MIN_TERRAFORM[0] || (major === MIN_TERRAFORM[0] && minor < MIN_TERRAFORM[1]))) {
+      problems.push(`terraform on PATH is ${version}: mock_provider needs Terraform >= ${MIN_TERRAFORM.join(".")}`);
+    }
+  }
+  const mirror = findProviderMirror();
+  if (!mirror) {
+    const provider = `${AWS_PROVIDER.host}/${AWS_PROVIDER.namespace}/${AWS_PROVIDER.type}/${AWS_PROVIDER.version}`;
+    problems.push(
+      process.env[MIRROR_ENV]
+        ? `${MIRROR_ENV}=${process.env[MIRROR_ENV]} holds no ${provider}: point ${MIRROR_ENV} at a Terraform provider mirror directory containing ${provider}/<os>_<arch>/`
+        : `no local Terraform provider mirror holding ${provider} was found: set ${MIRROR_ENV} to a mirror directory containing ${provider}/<os>_<arch>/`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new Error(`Cannot prove the stacks with Terraform offline:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+  tools = { version: version!, mirror: mirror! };
+  return tools;
+}
+
+// A process pool shared by every proof in this jest worker. Each terraform command starts the
+// 700 MB aws provider several times and is CPU-bound, but also waits on process starts: one
+// process more than cores measured fastest on 2 cores (about 8 s of CPU per stack).
+const jobs = Number(process.env[JOBS_ENV]) || os.cpus().length + 1;
+let running = 0;
+const queue: (() => void)[] = [];
+
+async function inPool<T>(task: () => Promise<T>): Promise<T> {
+  if (running >= jobs) await new Promise<void>((resolve) => queue.push(resolve));
+  else running++;
+  try {
+    return await task();
+  } finally {
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+interface Result {
+  readonly code: number | null;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Result> {
+  return inPool(
+    () =>
+      new Promise<Result>((resolve, reject) => {
+        const started = Date.now();
+        const child = spawn("terraform", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+        let output = "";
+        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, output, seconds: (Date.now() - started) / 1000 }));
+      }),
+  );
+}
+
+/** Terraform's warnings, one summary line each. */
+function warningsIn(output: string): string[] {
+  return [...output.matchAll(/^\W*Warning: (.+)$/gm)].map((m) => m[1].trim());
+}
+
+async function proveStack(stack: string, dir: string, mirror: string, env: NodeJS.ProcessEnv, assertions: number): Promise<StackProof> {
+  const step = async (name: string, args: string[], ok: (r: Result) => boolean = (r) => r.code === 0): Promise<Result> => {
+    const r = await terraform([...args, "-no-color"], dir, env);
+    if (!ok(r)) {
+      throw new Error(`stack "${stack}": terraform ${name} failed (exit ${r.code}) in ${dir}\n${r.output.trim()}`);
+    }
+    return r;
+  };
+  const init = await step("init", ["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
+  const validate = await step("validate", ["validate"]);
+  // A test file terraform did not pick up would "pass" with 0 runs: insist on our one run.
+  const test = await step("test", ["test"], (r) => r.code === 0 && /\b1 passed, 0 failed\b/.test(r.output));
+  return {
+    stack,
+    seconds: { init: init.seconds, validate: validate.seconds, test: test.seconds },
+    assertions,
+    warnings: [...warningsIn(validate.output), ...warningsIn(test.output)],
+  };
+}
+
+/**
+ * Synthesizes `config` as JSON or HCL into a temp dir and proves every stack with terraform
+ * init, validate and a mocked apply. Resolves with one StackProof per stack; rejects with every
+ * failing stack's terraform output. The temp dir is removed, except when terraform failed: then
+ * it is kept (its path is in the error) so the generated tests and Terraform can be inspected.
+ */
+export async function proveWithTerraform(config: PeeringConfig, format: SynthFormat): Promise<StackProof[]> {
+  const { mirror } = terraformTools();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `peering-terraform-${format}-`));
+  const cliConfig = path.join(root, "terraform.rc");
+  fs.writeFileSync(cliConfig, "");
+  const env = terraformEnv(cliConfig);
+  try {
+    const outdir = path.join(root, "cdktf.out");
+    const app = new PeeringApp({ outdir, hclOutput: format === "hcl" });
+    const stacks = addPeeringStacks(app, config);
+    app.synth();
+
+    const file = format === "hcl" ? "cdk.tf" : "cdk.tf.json";
+    const proofs = [stacks.network, stacks.instances, stacks.peering].map((s) => {
+      const stack = s.node.id;
+      const dir = path.join(outdir, "stacks", stack);
+      const synthesized = path.join(dir, file);
+      if (!fs.existsSync(synthesized)) throw new Error(`synth wrote no ${file} for stack "${stack}" (found: ${fs.readdirSync(dir).join(", ")})`);
+      if (format === "hcl" && fs.readFileSync(synthesized, "utf8").trimStart().startsWith("{")) {
+        throw new Error(
+          `stacks/${stack}/cdk.tf holds JSON, not HCL, so Terraform cannot parse it: cdktf's stacks pick their output format ` +
+            `from SYNTH_HCL_OUTPUT when they are constructed, and App's hclOutput option only renames the file`,
+        );
+      }
+      const text = tftestFor(stack, config, stacks);
+      fs.writeFileSync(path.join(dir, `${stack}.tftest.hcl`), text);
+      return { stack, dir, assertions: (text.match(/^\s+assert \{/gm) ?? []).length };
+    });
+
+    const settled = await Promise.allSettled(proofs.map((p) => proveStack(p.stack, p.dir, mirror, env, p.assertions)));
+    const failures = settled.flatMap((s) => (s.status === "rejected" ? [String((s.reason as Error).message ?? s.reason)] : []));
+    if (failures.length > 0) throw new Error(`${failures.join("\n\n")}\n\n(files kept in ${root})`);
+    fs.rmSync(root, { recursive: true, force: true });
+    return settled.map((s) => (s as PromiseFulfilledResult<StackProof>).value);
+  } catch (e) {
+    // Failures before terraform ran (synth, generating the tests) leave nothing worth keeping.
+    if (!(e instanceof Error && e.message.includes(root))) fs.rmSync(root, { recursive: true, force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,362 @@
+/**
+ * Generates the `terraform test` file of one synthesized stack: a mocked AWS provider, fake
+ * cross-stack outputs with recognizable ids ("vpc-a", "rtb-a-private-0", ...), and one
+ * `run "apply"` whose assertions say how the config should be wired. Expectations come from the
+ * config; resource addresses come from the construct handles, never from hashed names.
+ */
+import { TerraformResource, TerraformStack } from "cdktf";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { IConstruct } from "constructs";
+import { PeeringConfig, peersOf, VpcConfig } from "../lib/config";
+import { planSubnets } from "../lib/subnets";
+import { PeeringStacks } from "../stacks";
+
+/** The fake ids the network stack's resources get when another stack reads them from its state. */
+export const FAKE = {
+  vpc: (vpc: string) => `vpc-${vpc}`,
+  internetGateway: (vpc: string) => `igw-${vpc}`,
+  subnet: (vpc: string, tier: "public" | "private", az: number) => `subnet-${vpc}-${tier}-${az}`,
+  routeTable: (vpc: string, tier: "public" | "private", az: number) => `rtb-${vpc}-${tier}-${az}`,
+  natGateway: (vpc: string, index: number) => `nat-${vpc}-${index}`,
+};
+
+/** What the mocked data sources return. */
+export const MOCK = {
+  ami: "ami-0mockedal2023000",
+  partition: "aws",
+  /** Zone names of a region: `<region>a`, `<region>b`, ... */
+  availabilityZones: (region: string, count: number) => Array.from({ length: count }, (_, i) => `${region}${String.fromCharCode(97 + i)}`),
+};
+
+const REMOTE_STATE_PREFIX = "cross-stack-reference-input-";
+
+/** `type.name` of a resource: its address in the stack's Terraform. */
+export function address(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}
+
+/** An HCL literal for a JSON-like value, objects one key a line; template sequences in strings are escaped. */
+export function hcl(value: unknown, indent = ""): string {
+  if (typeof value === "string") return JSON.stringify(value).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return `[${value.map((v) => hcl(v, indent)).join(", ")}]`;
+  const inner = `${indent}  `;
+  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${inner}${JSON.stringify(k)} = ${hcl(v, inner)}\n`);
+  return entries.length === 0 ? "{}" : `{\n${entries.join("")}${indent}}`;
+}
+
+/** The resources of a type below a construct, in construct order. */
+function all<T extends IConstruct>(scope: IConstruct, type: abstract new (...args: never[]) => T): T[] {
+  return scope.node.findAll().filter((c): c is T => c instanceof type);
+}
+
+/** An HCL tuple of the resources' addresses, to filter with a for expression. */
+function tuple(resources: readonly TerraformResource[]): string {
+  return `[${resources.map(address).join(", ")}]`;
+}
+
+/**
+ * A condition that the strings produced by `expr` (a tuple-valued HCL expression) are exactly
+ * `expected`, as a set and without duplicates.
+ */
+function sameStrings(expr: string, expected: readonly string[]): string {
+  if (expected.length === 0) return `length(${expr}) == 0`;
+  return `length(${expr}) == ${expected.length} && toset(${expr}) == toset(${hcl([...expected])})`;
+}
+
+class Assertions {
+  private readonly list: { condition: string; message: string }[] = [];
+
+  add(condition: string, message: string): void {
+    this.list.push({ condition, message });
+  }
+
+  render(): string {
+    return this.list
+      .map(({ condition, message }) => `  assert {\n    condition     = ${condition}\n    error_message = ${hcl(message)}\n  }`)
+      .join("\n");
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+}
+
+/** Fake ids of the network stack's resources, by `type.name.id` reference. */
+function fakeIds(stacks: PeeringStacks): Map<string, string> {
+  const ids = new Map<string, string>();
+  const put = (resource: TerraformResource, fake: string) => ids.set(`${address(resource)}.id`, fake);
+  for (const [name, v] of stacks.network.vpcs) {
+    put(v.vpc, FAKE.vpc(name));
+    put(v.internetGateway, FAKE.internetGateway(name));
+    v.publicSubnets.forEach((s, az) => put(s, FAKE.subnet(name, "public", az)));
+    v.privateSubnets.forEach((s, az) => put(s, FAKE.subnet(name, "private", az)));
+    v.publicRouteTables.forEach((t, az) => put(t, FAKE.routeTable(name, "public", az)));
+    v.privateRouteTables.forEach((t, az) => put(t, FAKE.routeTable(name, "private", az)));
+    v.natGateways.forEach((n, i) => put(n, FAKE.natGateway(name, i)));
+  }
+  return ids;
+}
+
+interface StackJson {
+  data?: { terraform_remote_state?: Record<string, unknown> };
+  output?: Record<string, { value?: unknown }>;
+}
+
+/**
+ * `override_data` blocks giving every output a stack reads from another stack's state a fake
+ * value: the fake id of the resource the producer's output points at. Throws when a stack reads
+ * an output its producer does not declare (mocks would hide that; a real apply would not).
+ */
+function remoteStateOverrides(stack: TerraformStack, stacks: PeeringStacks): string {
+  const byId = new Map<string, TerraformStack>([stacks.network, stacks.instances, stacks.peering].map((s) => [s.node.id, s]));
+  const ids = fakeIds(stacks);
+  const json = stack.toTerraform() as StackJson;
+  const text = JSON.stringify(json);
+  return Object.keys(json.data?.terraform_remote_state ?? {})
+    .map((source) => {
+      const producerId = source.startsWith(REMOTE_STATE_PREFIX) ? source.slice(REMOTE_STATE_PREFIX.length) : source;
+      const producer = byId.get(producerId);
+      const declared = producer ? ((producer.toTerraform() as StackJson).output ?? {}) : {};
+      const pattern = new RegExp(`data\\.terraform_remote_state\\.${source.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.outputs\\.([\\w-]+)`, "g");
+      const used = [...new Set([...text.matchAll(pattern)].map((m) => m[1]))].sort();
+      const outputs: Record<string, string> = {};
+      for (const name of used) {
+        if (!(name in declared)) {
+          throw new Error(`stack "${stack.node.id}" reads output "${name}" of ${producer ? `stack "${producerId}"` : `unknown stack "${producerId}"`}, which does not declare it`);
+        }
+        const value = declared[name].value;
+        const ref = typeof value === "string" ? /^\$\{([\w-]+\.[\w-]+\.[\w]+)\}$/.exec(value)?.[1] : undefined;
+        outputs[name] = (ref && ids.get(ref)) ?? `fake-${name}`;
+      }
+      return [
+        "override_data {",
+        `  target = data.terraform_remote_state.${source}`,
+        `  values = {`,
+        `    outputs = ${hcl(outputs, "    ")}`,
+        "  }",
+        "}",
+      ].join("\n");
+    })
+    .join("\n\n");
+}
+
+function mockProvider(config: PeeringConfig): string {
+  const azCount = Math.max(3, ...config.vpcs.map((v) => v.maxAzs));
+  const names = MOCK.availabilityZones(config.region, azCount);
+  return [
+    'mock_provider "aws" {',
+    '  mock_data "aws_availability_zones" {',
+    `    defaults = { names = ${hcl(names)}, zone_ids = ${hcl(names.map((_, i) => `${config.region}-az${i + 1}`))} }`,
+    "  }",
+    '  mock_data "aws_ssm_parameter" {',
+    `    defaults = { insecure_value = ${hcl(MOCK.ami)}, value = ${hcl(MOCK.ami)}, type = "String" }`,
+    "  }",
+    '  mock_data "aws_partition" {',
+    `    defaults = { partition = ${hcl(MOCK.partition)}, dns_suffix = "amazonaws.com" }`,
+    "  }",
+    "}",
+  ].join("\n");
+}
+
+function networkAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Assertions): void {
+  const { network } = stacks;
+  const routes = tuple(all(network, Route));
+  const associations = tuple(all(network, RouteTableAssociation));
+  const natGateways = all(network, NatGateway);
+  const nats = tuple(natGateways);
+  const eips = tuple(all(network, Eip));
+  const zones = MOCK.availabilityZones(config.region, Math.max(3, ...config.vpcs.map((v) => v.maxAzs)));
+
+  if (natGateways.length > 0) {
+    a.add(
+      `alltrue([for n in ${nats} : contains([for e in ${eips} : e.allocation_id], n.allocation_id)])`,
+      `every NAT gateway should use one of the stack's Elastic IPs`,
+    );
+  }
+  for (const cfg of config.vpcs) {
+    const name = cfg.name;
+    const v = network.vpcs.get(name);
+    if (!v) throw new Error(`network stack has no VPC "${name}"`);
+    const plan = planSubnets(cfg.cidr, cfg.maxAzs)!;
+    for (const [what, list] of [
+      ["public subnets", v.publicSubnets],
+      ["private subnets", v.privateSubnets],
+      ["public route tables", v.publicRouteTables],
+      ["private route tables", v.privateRouteTables],
+    ] as const) {
+      if (list.length !== cfg.maxAzs) throw new Error(`VPC "${name}" has ${list.length} ${what}, the config asks for one per AZ (${cfg.maxAzs})`);
+    }
+    const vpc = address(v.vpc);
+    a.add(`${vpc}.cidr_block == ${hcl(cfg.cidr)}`, `VPC ${name} should have the block ${cfg.cidr}`);
+    a.add(`${vpc}.enable_dns_support == true && ${vpc}.enable_dns_hostnames == true`, `VPC ${name} should have DNS support and DNS host names on`);
+    a.add(`${address(v.internetGateway)}.vpc_id == ${vpc}.id`, `the internet gateway of ${name} should be attached to VPC ${name}`);
+
+    const sgs = all(v, DefaultSecurityGroup);
+    if (sgs.length !== 1) throw new Error(`VPC "${name}" has ${sgs.length} default security groups, expected 1`);
+    const sg = address(sgs[0]);
+    a.add(`${sg}.vpc_id == ${vpc}.id`, `the default security group of ${name} should belong to VPC ${name}`);
+    // The mock leaves unconfigured rule sets empty, so this fails only if the stack configures rules.
+    a.add(`length(${sg}.ingress) == 0 && length(${sg}.egress) == 0`, `the default security group of ${name} should have no ingress and no egress rules`);
+
+    const publicIds = v.publicSubnets.map((s) => `${address(s)}.id`);
+    const natsInVpc = `[for n in ${nats} : n.id if contains([${publicIds.join(", ")}], n.subnet_id)]`;
+    const expectedNats = config.natGateways === "per-az" ? cfg.maxAzs : config.natGateways === "single" ? 1 : 0;
+    a.add(`length(${natsInVpc}) == ${expectedNats}`, `VPC ${name} should have ${expectedNats} NAT gateway(s) (natGateways "${config.natGateways}", ${cfg.maxAzs} AZ(s))`);
+
+    for (let az = 0; az < cfg.maxAzs; az++) {
+      for (const tier of ["public", "private"] as const) {
+        const subnet = address((tier === "public" ? v.publicSubnets : v.privateSubnets)[az]);
+        const table = address((tier === "public" ? v.publicRouteTables : v.privateRouteTables)[az]);
+        const cidr = tier === "public" ? plan[az].public : plan[az].private;
+        a.add(
+          `${subnet}.vpc_id == ${vpc}.id && ${subnet}.cidr_block == ${hcl(cidr)} && ${subnet}.availability_zone == ${hcl(zones[az])}`,
+          `the ${tier} subnet ${az} of ${name} should be ${cidr} in ${zones[az]}, in VPC ${name}`,
+        );
+        // Unset is false in AWS (the mock applies no provider-side defaults, so it stays null).
+        a.add(
+          tier === "public" ? `${subnet}.map_public_ip_on_launch == true` : `${subnet}.map_public_ip_on_launch != true`,
+          `the ${tier} subnet ${az} of ${name} should ${tier === "public" ? "" : "not "}map public IPs on launch`,
+        );
+        a.add(`${table}.vpc_id == ${vpc}.id`, `the ${tier} route table ${az} of ${name} should belong to VPC ${name}`);
+        a.add(
+          `[for x in ${associations} : x.subnet_id if x.route_table_id == ${table}.id] == [${subnet}.id]`,
+          `the ${tier} route table ${az} of ${name} should be associated with exactly the ${tier} subnet ${az}`,
+        );
+        const defaults = (attr: string) => `[for r in ${routes} : r.${attr} if r.route_table_id == ${table}.id && r.destination_cidr_block == "0.0.0.0/0"]`;
+        if (tier === "public") {
+          a.add(`${defaults("gateway_id")} == [${address(v.internetGateway)}.id]`, `the public route table ${az} of ${name} should have one default route, to its internet gateway`);
+          continue;
+        }
+        const natAz = config.natGateways === "per-az" ? az : config.natGateways === "single" ? 0 : undefined;
+        if (natAz === undefined) {
+          a.add(`length(${defaults("id")}) == 0`, `the private route table ${az} of ${name} should have no default route (natGateways "none")`);
+        } else {
+          a.add(
+            `${defaults("nat_gateway_id")} == [for n in ${nats} : n.id if n.subnet_id == ${publicIds[natAz]}]`,
+            `the private route table ${az} of ${name} should have one default route, to the NAT gateway in public subnet ${natAz} (natGateways "${config.natGateways}")`,
+          );
+        }
+      }
+    }
+  }
+}
+
+function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Assertions): void {
+  const { instances } = stacks;
+  const ingress = tuple(all(instances, VpcSecurityGroupIngressRule));
+  const egress = tuple(all(instances, VpcSecurityGroupEgressRule));
+  const attachments = tuple(all(instances, IamRolePolicyAttachment));
+  const ssmPolicy = `arn:${MOCK.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`;
+
+  for (const cfg of config.vpcs) {
+    const name = cfg.name;
+    const handle = instances.instances.get(name);
+    if (!handle) throw new Error(`instances stack has no instance for VPC "${name}"`);
+    const sg = address(handle.securityGroup);
+    const instance = address(handle.instance);
+    const role = address(handle.role);
+    const profiles = all(handle, IamInstanceProfile);
+    if (profiles.length !== 1) throw new Error(`the instance of "${name}" has ${profiles.length} instance profiles, expected 1`);
+    const profile = address(profiles[0]);
+    const peers = peersOf(config, name).map((p: VpcConfig) => p.cidr);
+    const rules = (what: string) => `[for r in ${ingress} : ${what} if r.security_group_id == ${sg}.id]`;
+
+    a.add(`${sg}.vpc_id == ${hcl(FAKE.vpc(name))}`, `the ping security group of ${name} should be in VPC ${name}`);
+    a.add(sameStrings(rules("r.cidr_ipv4"), peers), `the ping security group of ${name} should admit exactly its peers' blocks: ${peers.join(", ") || "none"}`);
+    a.add(
+      `alltrue(${rules('r.ip_protocol == "icmp" && r.from_port == 8 && r.to_port == -1')})`,
+      `every ingress rule of the ping security group of ${name} should admit ICMP echo requests only (icmp, type 8)`,
+    );
+    a.add(
+      `[for r in ${egress} : "\${r.ip_protocol} \${r.cidr_ipv4}" if r.security_group_id == ${sg}.id] == ["-1 0.0.0.0/0"]`,
+      `the ping security group of ${name} should have one egress rule, allowing everything out`,
+    );
+    a.add(`${instance}.subnet_id == ${hcl(FAKE.subnet(name, "private", 0))}`, `the instance of ${name} should be in the first private subnet of ${name}`);
+    a.add(`${instance}.vpc_security_group_ids == toset([${sg}.id])`, `the instance of ${name} should have its ping security group only`);
+    a.add(`${instance}.associate_public_ip_address == false`, `the instance of ${name} should have no public IP`);
+    a.add(`${instance}.metadata_options[0].http_tokens == "required"`, `the instance of ${name} should require IMDSv2 tokens`);
+    a.add(`${instance}.root_block_device[0].encrypted == true`, `the root volume of the instance of ${name} should be encrypted`);
+    a.add(`${instance}.ami == ${hcl(MOCK.ami)}`, `the instance of ${name} should use the AMI from SSM`);
+    a.add(`${instance}.instance_type == ${hcl(config.instanceType)}`, `the instance of ${name} should be a ${config.instanceType}`);
+    a.add(`${instance}.iam_instance_profile == ${profile}.name && ${profile}.role == ${role}.name`, `the instance of ${name} should run with its own role`);
+    a.add(
+      `[for x in ${attachments} : x.policy_arn if x.role == ${role}.name] == [${hcl(ssmPolicy)}]`,
+      `the role of ${name} should have exactly the AmazonSSMManagedInstanceCore policy of the partition`,
+    );
+  }
+}
+
+function peeringAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Assertions): void {
+  const { peering } = stacks;
+  const byName = new Map(config.vpcs.map((v) => [v.name, v]));
+  const allRoutes = all(peering, Route);
+  const routes = tuple(allRoutes);
+
+  for (const [requester, accepter] of config.peerings) {
+    const key = `${requester}_${accepter}`;
+    const handle = peering.peerings.get(key);
+    if (!handle) throw new Error(`peering stack has no peering "${key}"`);
+    const connection = address(handle.connection);
+    a.add(
+      `${connection}.vpc_id == ${hcl(FAKE.vpc(requester))} && ${connection}.peer_vpc_id == ${hcl(FAKE.vpc(accepter))} && ${connection}.auto_accept == true`,
+      `the ${key} peering should be requested by VPC ${requester}, for VPC ${accepter}, and accepted automatically`,
+    );
+    for (const [side, from, to, list] of [
+      ["requester", requester, accepter, handle.requesterRoutes],
+      ["accepter", accepter, requester, handle.accepterRoutes],
+    ] as const) {
+      const azs = byName.get(from)!.maxAzs;
+      if (list.length !== azs) throw new Error(`peering ${key} has ${list.length} ${side} routes, expected one per AZ of ${from} (${azs})`);
+      const destination = byName.get(to)!.cidr;
+      list.forEach((route, az) => {
+        const r = address(route);
+        const table = FAKE.routeTable(from, "private", az);
+        a.add(
+          `${r}.vpc_peering_connection_id == ${connection}.id && ${r}.route_table_id == ${hcl(table)} && ${r}.destination_cidr_block == ${hcl(destination)}`,
+          `the ${side} route ${az} of ${key} should send ${destination} from ${table} through the ${key} peering connection`,
+        );
+      });
+    }
+  }
+  // Whole-stack view: each private route table reaches exactly its peers' blocks. (Terraform
+  // rejects conditions that reference nothing, so this needs at least one route.)
+  if (allRoutes.length === 0) return;
+  for (const cfg of config.vpcs) {
+    const peers = peersOf(config, cfg.name).map((p) => p.cidr);
+    for (let az = 0; az < cfg.maxAzs; az++) {
+      const table = FAKE.routeTable(cfg.name, "private", az);
+      a.add(
+        sameStrings(`[for r in ${routes} : r.destination_cidr_block if r.route_table_id == ${hcl(table)}]`, peers),
+        `${table} should route exactly its peers' blocks: ${peers.join(", ") || "none"}`,
+      );
+    }
+  }
+}
+
+/** The `*.tftest.hcl` text proving one stack of `stacks` wires `config` as intended. */
+export function tftestFor(stackId: string, config: PeeringConfig, stacks: PeeringStacks): string {
+  const stack = [stacks.network, stacks.instances, stacks.peering].find((s) => s.node.id === stackId);
+  if (!stack) throw new Error(`no stack "${stackId}"`);
+  const a = new Assertions();
+  if (stack === stacks.network) networkAssertions(config, stacks, a);
+  else if (stack === stacks.instances) instancesAssertions(config, stacks, a);
+  else peeringAssertions(config, stacks, a);
+  const overrides = remoteStateOverrides(stack, stacks);
+  return [
+    `# Generated by test-support/tftest.ts: a mocked apply of the "${stackId}" stack.`,
+    mockProvider(config),
+    ...(overrides ? [overrides] : []),
+    ['run "apply" {', "  command = apply", ...(a.size > 0 ? ["", a.render()] : []), "}"].join("\n"),
+    "",
+  ].join("\n\n");
+}
