@@ -19,7 +19,7 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
 
 describe("the reach CLI", () => {
   it("exits 0 and prints the matrix when the analysis finds no configuration error", () => {
-    const { status, stdout } = run(path.join(FIXTURES, "cdktf.out"));
+    const { status, stdout } = run(path.join(FIXTURES, "two-stacks"));
     expect({ status, stdout }).toEqual({
       status: 0,
       stdout: expect.stringContaining("1  instances/aws_instance.a - ✓"),
@@ -33,7 +33,7 @@ describe("the reach CLI", () => {
       "aws_instance.a",
       "--to",
       "aws_instance.b",
-      path.join(FIXTURES, "cdktf.out")
+      path.join(FIXTURES, "two-stacks")
     );
     expect(status).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
@@ -81,7 +81,7 @@ describe("the reach CLI", () => {
     ["a missing file", [path.join(FIXTURES, "nothing.tf.json")], /no such file or directory/],
     [
       "an unknown instance",
-      ["--from", "aws_instance.zz", path.join(FIXTURES, "cdktf.out")],
+      ["--from", "aws_instance.zz", path.join(FIXTURES, "two-stacks")],
       /--from aws_instance\.zz is not an aws_instance/,
     ],
     ["no PATH", [], /missing required argument/],

@@ -145,13 +145,13 @@ describe("reach reads Terraform JSON", () => {
 
 describe("reach finds the documents behind each path", () => {
   it("reads every stack of a cdktf.out directory through its manifest", () => {
-    expect(readDocuments([path.join(FIXTURES, "cdktf.out")]).map((d) => d.stack)).toEqual(["instances", "network"]);
+    expect(readDocuments([path.join(FIXTURES, "two-stacks")]).map((d) => d.stack)).toEqual(["instances", "network"]);
   });
 
   it("reads a stack directory and a single cdk.tf.json as one stack each", () => {
     const docs = readDocuments([
-      path.join(FIXTURES, "cdktf.out", "stacks", "network"),
-      path.join(FIXTURES, "cdktf.out", "stacks", "instances", "cdk.tf.json"),
+      path.join(FIXTURES, "two-stacks", "stacks", "network"),
+      path.join(FIXTURES, "two-stacks", "stacks", "instances", "cdk.tf.json"),
     ]);
     expect(docs.map((d) => d.stack)).toEqual(["network", "instances"]);
     expect(loadTerraform(docs.map((d) => d.file)).instances.size).toBe(2);
