@@ -4,8 +4,8 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { peersOf } from "../lib/config";
 import { PingInstance } from "../lib/ping-instance";
-import { PeeringStackBase, AppStackProps } from "./base";
-import { NetworkStack } from "./network-stack";
+import { PeeringStackBase } from "./base";
+import { NetworkConsumerProps } from "./network-stack";
 
 /** Public SSM parameter holding the latest Amazon Linux 2023 AMI, by CPU architecture. */
 export const AL2023_AMI_PARAMETER = {
@@ -18,18 +18,12 @@ export function architectureOf(instanceType: string): keyof typeof AL2023_AMI_PA
   return /^(a1|[a-z]+\d+g[a-z]*)\./.test(instanceType) ? "arm64" : "x86_64";
 }
 
-/** Properties of the InstancesStack. */
-export interface InstancesStackProps extends AppStackProps {
-  /** The stack holding the VPCs. */
-  readonly network: NetworkStack;
-}
-
 /** One SSM-managed instance per VPC, in its first private subnet, pingable from its peers only. */
 export class InstancesStack extends PeeringStackBase {
   /** The instances by VPC name. */
   readonly instances = new Map<string, PingInstance>();
 
-  constructor(scope: Construct, id: string, props: InstancesStackProps) {
+  constructor(scope: Construct, id: string, props: NetworkConsumerProps) {
     super(scope, id, props);
     const { config, network } = props;
     const arch = architectureOf(config.instanceType);

@@ -4,6 +4,12 @@ import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-avail
 import { PeeringVpc } from "../lib/network";
 import { PeeringStackBase, AppStackProps } from "./base";
 
+/** Properties of a stack built on the VPCs of the network stack. */
+export interface NetworkConsumerProps extends AppStackProps {
+  /** The stack holding the VPCs. */
+  readonly network: NetworkStack;
+}
+
 /** The VPCs: subnets, gateways and route tables, one PeeringVpc per configured VPC. */
 export class NetworkStack extends PeeringStackBase {
   /** The VPCs by config name. */

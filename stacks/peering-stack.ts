@@ -2,21 +2,15 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { PeeringVpc } from "../lib/network";
 import { PeeringSide, VpcPeering } from "../lib/vpc-peering";
-import { PeeringStackBase, AppStackProps } from "./base";
-import { NetworkStack } from "./network-stack";
-
-/** Properties of the PeeringStack. */
-export interface PeeringStackProps extends AppStackProps {
-  /** The stack holding the VPCs. */
-  readonly network: NetworkStack;
-}
+import { PeeringStackBase } from "./base";
+import { NetworkConsumerProps } from "./network-stack";
 
 /** One peering connection per configured pair, with routes from every private route table both ways. */
 export class PeeringStack extends PeeringStackBase {
   /** The peerings by "requester_accepter". */
   readonly peerings = new Map<string, VpcPeering>();
 
-  constructor(scope: Construct, id: string, props: PeeringStackProps) {
+  constructor(scope: Construct, id: string, props: NetworkConsumerProps) {
     super(scope, id, props);
     const side = (name: string, net: PeeringVpc): PeeringSide => ({
       name,

@@ -4,6 +4,7 @@ import {
   addRoute,
   addVpc,
   allTraffic,
+  crossRegionPeering,
   drop,
   icmpFromPrivate,
   pair,
@@ -164,13 +165,13 @@ const peering: Case[] = [
   },
   {
     says: "answers across regions when the accepter uses the peer region's provider alias",
-    tf: crossRegion,
+    tf: crossRegionPeering,
     reachable: true,
   },
   {
     says: "drops the echo across regions when the requester sets auto_accept with peer_region",
     tf: () =>
-      patch(drop(crossRegion(), "aws_vpc_peering_connection_accepter", "ab"), "aws_vpc_peering_connection", "ab", {
+      patch(drop(crossRegionPeering(), "aws_vpc_peering_connection_accepter", "ab"), "aws_vpc_peering_connection", "ab", {
         auto_accept: true,
       }),
     reachable: false,
@@ -226,18 +227,6 @@ const peering: Case[] = [
   },
 ];
 
-function crossRegion(): Tf {
-  const tf: Tf = { provider: { aws: [{ region: "eu-west-1" }, { alias: "west", region: "us-west-2" }] }, resource: {} };
-  addVpc(tf, "a", 0);
-  addVpc(tf, "b", 1, { provider: "aws.west" });
-  peer(tf, "a", "b", [0, 1]);
-  patch(tf, "aws_vpc_peering_connection", "ab", { auto_accept: false, peer_region: "us-west-2" });
-  return put(tf, "aws_vpc_peering_connection_accepter", "ab", {
-    provider: "aws.west",
-    vpc_peering_connection_id: ref("aws_vpc_peering_connection.ab.id"),
-    auto_accept: true,
-  });
-}
 
 const securityGroups: Case[] = [
   {
@@ -324,7 +313,7 @@ const securityGroups: Case[] = [
   {
     says: "never matches a reference to a security group in another region",
     tf: () =>
-      patch(crossRegion(), "aws_security_group", "b", {
+      patch(crossRegionPeering(), "aws_security_group", "b", {
         ingress: [{ protocol: "icmp", from_port: -1, to_port: -1, security_groups: [ref("aws_security_group.a.id")] }],
       }),
     reachable: false,

@@ -1,4 +1,4 @@
-import { type Tf, addRoute, addVpc, patch, peer, put, reach, ref, twoPeeredVpcs } from "./terraform";
+import { type Tf, addRoute, crossRegionPeering, patch, put, reach, ref, twoPeeredVpcs } from "./terraform";
 
 interface Case {
   readonly says: string;
@@ -7,18 +7,6 @@ interface Case {
   readonly message: RegExp;
 }
 
-function crossRegionPeering(): Tf {
-  const tf: Tf = { provider: { aws: [{ region: "eu-west-1" }, { alias: "west", region: "us-west-2" }] }, resource: {} };
-  addVpc(tf, "a", 0);
-  addVpc(tf, "b", 1, { provider: "aws.west" });
-  peer(tf, "a", "b", [0, 1]);
-  patch(tf, "aws_vpc_peering_connection", "ab", { auto_accept: false, peer_region: "us-west-2" });
-  return put(tf, "aws_vpc_peering_connection_accepter", "ab", {
-    provider: "aws.west",
-    vpc_peering_connection_id: ref("aws_vpc_peering_connection.ab.id"),
-    auto_accept: true,
-  });
-}
 
 /** A hub VPC peered with `spokes` VPCs. */
 function hub(spokes: number): Tf {

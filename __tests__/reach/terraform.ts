@@ -120,3 +120,17 @@ export function pair(result: Result, from: string, to: string, protocol: "ipv4" 
     );
   return found;
 }
+
+/** VPC a in eu-west-1 peered with VPC b in us-west-2, accepted by an accepter in b's region. */
+export function crossRegionPeering(): Tf {
+  const tf: Tf = { provider: { aws: [{ region: "eu-west-1" }, { alias: "west", region: "us-west-2" }] }, resource: {} };
+  addVpc(tf, "a", 0);
+  addVpc(tf, "b", 1, { provider: "aws.west" });
+  peer(tf, "a", "b", [0, 1]);
+  patch(tf, "aws_vpc_peering_connection", "ab", { auto_accept: false, peer_region: "us-west-2" });
+  return put(tf, "aws_vpc_peering_connection_accepter", "ab", {
+    provider: "aws.west",
+    vpc_peering_connection_id: ref("aws_vpc_peering_connection.ab.id"),
+    auto_accept: true,
+  });
+}
