@@ -12,7 +12,7 @@ interface StackJson {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
   readonly output?: Record<string, { value: unknown }>;
-  readonly terraform: { backend?: Record<string, unknown> };
+  readonly terraform: { backend?: Record<string, unknown>; cloud?: Record<string, unknown> };
 }
 
 function stacksFor(raw: unknown): PeeringStacks {
@@ -120,6 +120,24 @@ describe("a larger app", () => {
     const partial = addPeeringStacks(Testing.app(), parseConfig({ ...FULL_MESH_CONFIG, peerings: [["a", "b"], ["b", "c"]] }));
     const rules = Object.values(json(partial.instances).resource.aws_vpc_security_group_ingress_rule);
     expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(["10.0.0.0/24", "10.0.1.0/24", "10.0.1.0/24", "10.0.2.0/24"]);
+  });
+});
+
+describe("with terraformCloud in the config", () => {
+  const stacks = stacksFor({ ...DEFAULT_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } });
+
+  it("keeps each stack's state in its own workspace", () => {
+    for (const stack of Object.values(stacks)) {
+      expect(json(stack).terraform).toEqual(expect.objectContaining({ cloud: { organization: "acme", workspaces: { name: `net-${stack.node.id}` } } }));
+      expect(json(stack).terraform.backend).toBeUndefined();
+    }
+  });
+
+  it("reads the network stack's outputs from its workspace", () => {
+    expect(json(stacks.peering).data!.terraform_remote_state["cross-stack-reference-input-network"]).toEqual({
+      backend: "remote",
+      config: { organization: "acme", workspaces: { name: "net-network" } },
+    });
   });
 });
 
