@@ -7,6 +7,7 @@ import { PeeringApp } from "../lib/app";
 import { addPeeringStacks, PeeringStacks } from "../stacks";
 import { architectureOf } from "../stacks/instances-stack";
 import { FULL_MESH_CONFIG } from "../test-support/configs";
+import { synthToTemp } from "../test-support/synth";
 
 interface StackJson {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -134,10 +135,16 @@ describe("with terraformCloud in the config", () => {
   });
 
   it("reads the network stack's outputs from its workspace", () => {
-    expect(json(stacks.peering).data!.terraform_remote_state["cross-stack-reference-input-network"]).toEqual({
-      backend: "remote",
-      config: { organization: "acme", workspaces: { name: "net-network" } },
-    });
+    const app = synthToTemp({ ...DEFAULT_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } });
+    try {
+      const peering = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "peering", "cdk.tf.json"), "utf8")) as StackJson;
+      expect(peering.data!.terraform_remote_state["cross-stack-reference-input-network"]).toEqual({
+        backend: "remote",
+        config: { organization: "acme", workspaces: { name: "net-network" } },
+      });
+    } finally {
+      app.remove();
+    }
   });
 });
 
