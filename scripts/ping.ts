@@ -4,7 +4,7 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { main } from "../lib/ping/cli";
 import { PingInputError } from "../lib/ping/errors";
 import { expectationsFrom } from "../lib/ping/expect";
-import { DeployedInstance, INSTANCES_STACK, readOutputsFile, readTerraformOutputs } from "../lib/ping/outputs";
+import { DeployedInstance, INSTANCES_STACK, readOutputsFile, readSynthesizedRegion, readTerraformOutputs } from "../lib/ping/outputs";
 import { Expected } from "../lib/ping/results";
 import { systemClock } from "../lib/ping/ssm";
 import { analyze, loadTerraform, ReachInputError } from "../lib/reach";
@@ -34,6 +34,7 @@ main(process.argv.slice(2), {
   readInstances: ({ outputsFile, stackDir }) =>
     outputsFile ? readOutputsFile(outputsFile) : readTerraformOutputs(stackDir, terraformEnv(process.env, path.join(root, ".peering"))),
   loadExpectations,
+  synthesizedRegion: readSynthesizedRegion,
   writeFile: (file, text) => fs.writeFileSync(file, text),
   clock: systemClock,
   random: Math.random,

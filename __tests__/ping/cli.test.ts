@@ -52,6 +52,7 @@ async function cli(argv: string[], overrides: Partial<CliDeps> = {}) {
       synthDirs.push(synthDir);
       return everyPair(true);
     },
+    synthesizedRegion: () => "eu-west-1",
     writeFile: (file, text) => files.set(file, text),
     clock: fakeClock(),
     random: () => 0.5,
@@ -175,11 +176,24 @@ describe("npm run ping", () => {
       { createClient: () => new SSMClient({ region: async () => { throw new Error("Region is missing"); } }) },
       /^ping: AWS region: none found \(Error: Region is missing\); fix: pass --region/,
     ],
+    [
+      "a default region other than the stacks'",
+      { synthesizedRegion: () => "us-east-2" },
+      /^ping: the stacks in cdktf\.out deploy to us-east-2, but ping would look in eu-west-1 \(the AWS SDK's default region\); fix: pass --region us-east-2/,
+    ],
   ])("exits 2 on %s, before sending anything", async (_, overrides, message) => {
     const { code, stderr } = await cli([], overrides);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(ssm.calls()).toHaveLength(0);
+  });
+
+  it("warns, and pings in the region asked for, when --region differs from the stacks' region", async () => {
+    healthySsm();
+    const { code, stderr, regions } = await cli(["--region", "eu-central-1"], { synthesizedRegion: () => "eu-west-1" });
+    expect(code).toBe(0);
+    expect(regions).toEqual(["eu-central-1"]);
+    expect(stderr).toContain("ping: warning: the stacks in cdktf.out deploy to eu-west-1, but ping would look in eu-central-1 (--region)");
   });
 
   it("exits 2 when the report cannot be written, after printing the matrix", async () => {

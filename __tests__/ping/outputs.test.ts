@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PingInputError } from "../../lib/ping/errors";
-import { parseOutputsFile, parseTerraformOutput, readOutputsFile } from "../../lib/ping/outputs";
+import { parseOutputsFile, parseTerraformOutput, providerRegion, readOutputsFile } from "../../lib/ping/outputs";
 
 const a = { id: "i-0aaaaaaaaaaaaaaa1", private_ip: "10.0.0.40", address: "aws_instance.a_instance_AAAA1111" };
 const b = { id: "i-0bbbbbbbbbbbbbbb2", private_ip: "10.0.1.40", address: "aws_instance.b_instance_BBBB2222" };
@@ -70,5 +70,17 @@ describe("readOutputsFile", () => {
     if (content !== null) fs.writeFileSync(file, content);
     expect(() => readOutputsFile(file)).toThrow(PingInputError);
     expect(() => readOutputsFile(file)).toThrow(message);
+  });
+});
+
+describe("providerRegion", () => {
+  it.each([
+    ["a provider list", { provider: { aws: [{ region: "eu-west-1" }] } }, "eu-west-1"],
+    ["a single provider object", { provider: { aws: { region: "us-east-2" } } }, "us-east-2"],
+    ["the default provider beside an alias", { provider: { aws: [{ alias: "west", region: "us-west-2" }, { region: "eu-north-1" }] } }, "eu-north-1"],
+    ["a region from a variable", { provider: { aws: [{ region: "${var.region}" }] } }, undefined],
+    ["no provider", {}, undefined],
+  ])("reads the region of %s", (_, json, region) => {
+    expect(providerRegion(json)).toBe(region);
   });
 });

@@ -36,6 +36,8 @@ export interface CliDeps {
   readonly readInstances: (source: { readonly outputsFile?: string; readonly stackDir: string }) => readonly DeployedInstance[];
   /** reach's predictions for the synthesized stacks in synthDir, keyed by pairKey(from, to). */
   readonly loadExpectations: (synthDir: string, instances: readonly DeployedInstance[]) => Promise<ReadonlyMap<string, Expected>>;
+  /** The region the synthesized instances stack in stackDir deploys to, when known. */
+  readonly synthesizedRegion: (stackDir: string) => string | undefined;
   readonly writeFile: (file: string, text: string) => void;
   readonly clock: Clock;
   readonly random: () => number;
@@ -117,6 +119,12 @@ async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) 
   }
   const client = deps.createClient(options.region);
   const region = await resolveRegion(client);
+  const deployed = deps.synthesizedRegion(stackDir);
+  if (deployed !== undefined && deployed !== region) {
+    const text = `the stacks in ${options.synthDir} deploy to ${deployed}, but ping would look in ${region}`;
+    if (!options.region) throw new PingInputError(`${text} (the AWS SDK's default region); fix: pass --region ${deployed}`);
+    err(`ping: warning: ${text} (--region)`);
+  }
   const progress = streamProgress(deps.stderr, () => deps.clock.now());
   const report = await runPing({ instances, expectations, region }, { client, clock: deps.clock, random: deps.random, progress }, {
     timeoutMs: options.timeoutSeconds * 1000,

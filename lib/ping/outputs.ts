@@ -173,3 +173,20 @@ function processFailure(e: unknown): string {
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message.split("\n")[0] : String(e);
 }
+
+/** The region of the default aws provider in a synthesized cdk.tf.json, when it is a literal. */
+export function providerRegion(json: unknown): string | undefined {
+  const provider = (json as { provider?: { aws?: unknown } } | null)?.provider?.aws;
+  const blocks = (Array.isArray(provider) ? provider : [provider]) as ({ alias?: unknown; region?: unknown } | undefined)[];
+  const region = blocks.find((b) => b && b.alias === undefined)?.region;
+  return typeof region === "string" && !region.includes("${") ? region : undefined;
+}
+
+/** The region the synthesized instances stack deploys to, or undefined when it cannot be read. */
+export function readSynthesizedRegion(stackDir: string): string | undefined {
+  try {
+    return providerRegion(JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")));
+  } catch {
+    return undefined;
+  }
+}
