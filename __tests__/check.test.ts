@@ -118,6 +118,12 @@ describe("npm run check", () => {
     }
   });
 
+  it("exits 2, saying what to do, when --out holds no synthesized stacks", () => {
+    const result = run(["--out", path.join(__dirname, "..", "examples")]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("does not exist: synthesize the app as JSON (npm run synth) or leave out --out");
+  });
+
   it("exits 2 with the config's problems when the config is bad", () => {
     const result = run([], { PEERING_CONFIG: path.join(__dirname, "..", "package.json") });
     expect(result.status).toBe(2);

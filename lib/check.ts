@@ -34,15 +34,22 @@ export function intended(config: PeeringConfig, from: string, to: string): boole
   return config.peerings.some(([a, b]) => (a === from && b === to) || (a === to && b === from));
 }
 
+/** A cdktf output directory that does not hold the app's synthesized instances stack. */
+export class CheckInputError extends Error {
+  override readonly name = "CheckInputError";
+}
+
 /**
  * Instance addresses (as reach names them in a cdktf.out: "instances/aws_instance.x") by VPC name,
  * from the `instances` output of the synthesized instances stack.
  */
 export function instanceAddresses(outdir: string, stack = "instances"): Map<string, string> {
   const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
+  const fix = "synthesize the app as JSON (npm run synth) or leave out --out";
+  if (!fs.existsSync(file)) throw new CheckInputError(`${file} does not exist: ${fix}`);
   const json = JSON.parse(fs.readFileSync(file, "utf8")) as { output?: { instances?: { value?: Record<string, { address?: string }> } } };
   const value = json.output?.instances?.value;
-  if (!value) throw new Error(`${file} has no "instances" output: synthesize the app's stacks (npm run synth) before checking them`);
+  if (!value) throw new CheckInputError(`${file} has no "instances" output: ${fix}`);
   return new Map(Object.entries(value).map(([name, v]) => [name, `${stack}/${v.address}`]));
 }
 

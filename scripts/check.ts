@@ -3,14 +3,14 @@ import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
 import { PeeringApp } from "../lib/app";
-import { compareWithIntent, formatReport, instanceAddresses } from "../lib/check";
+import { CheckInputError, compareWithIntent, formatReport, instanceAddresses } from "../lib/check";
 import { ConfigError, loadConfig } from "../lib/config";
 import { analyze, loadTerraform, ReachInputError } from "../lib/reach";
 import { addPeeringStacks, STACK_IDS } from "../stacks";
 
 /**
  * npm run check: synthesizes the app for PEERING_CONFIG (or reads --out DIR), runs reach on the
- * stacks, and exits 1 when reach's matrix differs from what the config intends.
+ * stacks, and exits 1 when reach's matrix differs from what the config intends, 2 for unusable input.
  */
 function main(argv: string[]): number {
   const program = new Command("check")
@@ -37,7 +37,7 @@ function main(argv: string[]): number {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e) {
-  if (!(e instanceof ConfigError || e instanceof ReachInputError)) throw e;
+  if (!(e instanceof ConfigError || e instanceof ReachInputError || e instanceof CheckInputError)) throw e;
   console.error(e.message);
   process.exitCode = 2;
 }
