@@ -50,7 +50,7 @@ export interface StackProof {
  * Unless GOGC is set, Go's garbage collector runs less often: terraform and the provider decode
  * the huge aws schema in every process, and this saves about a quarter of their CPU time.
  */
-function terraformEnv(cliConfig: string): NodeJS.ProcessEnv {
+function isolatedTerraformEnv(cliConfig: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { GOGC: "400" };
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TF_") || k.startsWith("TF_LOG")) env[k] = v;
   return { ...env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
@@ -66,7 +66,7 @@ export function terraformTools(): TerraformTools {
   if (tools) return tools;
   const problems: string[] = [];
   let version: string | undefined;
-  const run = spawnSync("terraform", ["version", "-json"], { env: terraformEnv(os.devNull), encoding: "utf8" });
+  const run = spawnSync("terraform", ["version", "-json"], { env: isolatedTerraformEnv(os.devNull), encoding: "utf8" });
   if (run.error) {
     problems.push(
       (run.error as NodeJS.ErrnoException).code === "ENOENT"
@@ -176,7 +176,7 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `peering-terraform-${format}-`));
   const cliConfig = path.join(root, "terraform.rc");
   fs.writeFileSync(cliConfig, "");
-  const env = terraformEnv(cliConfig);
+  const env = isolatedTerraformEnv(cliConfig);
   try {
     const outdir = path.join(root, "cdktf.out");
     const app = new PeeringApp({ outdir, hclOutput: format === "hcl" });
