@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { IPv4CidrRange } from "ip-num";
 import { z } from "zod";
+import { PEERING_QUOTA_DEFAULT, PEERING_QUOTA_MAX, REGION_PATTERN, VPC_PREFIX_MAX, VPC_PREFIX_MIN } from "./aws-limits";
 import { planSubnets } from "./subnets";
 
 /** The seed's region, used when the config names none. */
@@ -13,14 +14,6 @@ export const DEFAULT_NAT_GATEWAYS = "per-az";
 export const DEFAULT_INSTANCE_TYPE = "t3.nano";
 /** Most AZs a VPC may span: the largest AWS regions have six. */
 export const MAX_AZS_LIMIT = 6;
-/** AWS's default quota of active VPC peering connections per VPC. */
-export const PEERING_QUOTA_DEFAULT = 50;
-/** AWS's hard ceiling for that quota, reachable only through a quota increase. */
-export const PEERING_QUOTA_MAX = 125;
-/** Shortest VPC IPv4 prefix AWS accepts. */
-export const VPC_PREFIX_MIN = 16;
-/** Longest VPC IPv4 prefix AWS accepts. */
-export const VPC_PREFIX_MAX = 28;
 
 /** The environment variable that names the config file. */
 export const CONFIG_ENV = "PEERING_CONFIG";
@@ -50,7 +43,7 @@ const terraformCloudSchema = z
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors"),
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/).default(DEFAULT_REGION).describe("AWS region of every resource"),
+    region: z.string().regex(REGION_PATTERN).default(DEFAULT_REGION).describe("AWS region of every resource"),
     maxAzs: azCount.default(DEFAULT_MAX_AZS).describe("How many AZs each VPC spans with a public and a private subnet"),
     natGateways: z.enum(NAT_MODES).default(DEFAULT_NAT_GATEWAYS).describe("NAT gateways: one per AZ, one per VPC, or none"),
     instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/).default(DEFAULT_INSTANCE_TYPE).describe("EC2 instance type of the ping instances"),

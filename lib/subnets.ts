@@ -1,9 +1,8 @@
 import { IPv4CidrRange, IPv4Prefix } from "ip-num";
+import { MIN_SUBNET_PREFIX } from "./aws-limits";
 
 /** The seed's subnet size: a /27 per subnet whenever the VPC has room. */
 export const PREFERRED_SUBNET_PREFIX = 27;
-/** AWS's smallest subnet. */
-export const MIN_SUBNET_PREFIX = 28;
 
 /** The public and private subnet of one availability zone. */
 export interface AzSubnets {

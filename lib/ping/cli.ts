@@ -1,6 +1,7 @@
 import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { REGION_PATTERN } from "../aws-limits";
 import { PingInputError } from "./errors";
 import { DeployedInstance, INSTANCES_STACK } from "./outputs";
 import { ProgressStream, streamProgress } from "./progress";
@@ -43,7 +44,6 @@ export interface CliDeps {
   readonly random: () => number;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** Parses the command line; throws CommanderError for --help and for bad options. */
 export function parseOptions(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): PingOptions {
@@ -158,6 +158,6 @@ function seconds(value: string): number {
 }
 
 function region(value: string): string {
-  if (!REGION.test(value)) throw new InvalidArgumentError(`"${value}" is not an AWS region name; use e.g. eu-west-1`);
+  if (!REGION_PATTERN.test(value)) throw new InvalidArgumentError(`"${value}" is not an AWS region name; use e.g. eu-west-1`);
   return value;
 }

@@ -1,9 +1,8 @@
+import { PEERING_QUOTA_DEFAULT, PEERING_QUOTA_MAX } from "../aws-limits";
 import { cidrInside, formatAddress } from "./cidr";
 import { overlappingBlocks, peerOf, peeringState, referenceAllowed, vpcBlocks } from "./lookup";
 import type { Finding, Model, Peering } from "./model";
 
-const PEERING_QUOTA_DEFAULT = 50;
-const PEERING_QUOTA_MAX = 125;
 
 /** Configuration errors AWS (or the aws provider) would reject, and warnings about limits. */
 export function findConfigurationProblems(model: Model): { readonly errors: Finding[]; readonly warnings: Finding[] } {
