@@ -1,20 +1,17 @@
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { compareWithIntent, formatReport, instanceAddresses, intended } from "../lib/check";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { analyze, loadTerraform } from "../lib/reach";
-import { FULL_MESH_CONFIG } from "../test-support/configs";
+import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG } from "../test-support/configs";
 import { editStack, SynthesizedApp, synthToTemp } from "../test-support/synth";
-
-const THREE_VPCS = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "examples", "three-vpcs.json"), "utf8"));
 
 function check(app: SynthesizedApp) {
   return compareWithIntent(app.config, instanceAddresses(app.outdir), analyze(loadTerraform([app.outdir])));
 }
 
 describe("intended", () => {
-  const config = parseConfig(THREE_VPCS);
+  const config = parseConfig(THREE_VPCS_CONFIG);
   it.each([
     ["shared", "app", true],
     ["app", "shared", true],
@@ -30,7 +27,7 @@ describe("check on the app's own stacks", () => {
   it.each([
     ["the default config", DEFAULT_CONFIG, 2, 2],
     ["the full-mesh example", FULL_MESH_CONFIG, 12, 12],
-    ["the three-VPC example, whose spokes must not reach each other", THREE_VPCS, 6, 4],
+    ["the three-VPC example, whose spokes must not reach each other", THREE_VPCS_CONFIG, 6, 4],
   ])("passes for %s: reach finds exactly the peered pairs reachable both ways", (_, raw, pairs, reachable) => {
     const app = synthToTemp(raw);
     try {

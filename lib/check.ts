@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PeeringConfig } from "./config";
+import { PeeringConfig, peersOf } from "./config";
 import type { Finding, PairResult, Result } from "./reach";
 
 /** One ordered pair of VPCs whose reachability, as reach found it, is not what the config intends. */
@@ -31,7 +31,7 @@ export interface CheckReport {
 
 /** Whether `from` should ping `to`: exactly when the config peers them. */
 export function intended(config: PeeringConfig, from: string, to: string): boolean {
-  return config.peerings.some(([a, b]) => (a === from && b === to) || (a === to && b === from));
+  return peersOf(config, from).some((peer) => peer.name === to);
 }
 
 /** A cdktf output directory that does not hold the app's synthesized instances stack. */

@@ -2,14 +2,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_CONFIG } from "../lib/config";
 
-/** The larger end-to-end config (examples/full-mesh.json): four VPCs, full mesh, two AZs, one NAT gateway per VPC. */
-export const FULL_MESH_CONFIG = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "examples", "full-mesh.json"), "utf8")) as {
-  vpcs: { name: string; cidr: string }[];
-  [key: string]: unknown;
-};
-
 /** The example configs shipped in examples/. */
 export const EXAMPLE_PATHS = ["full-mesh.json", "three-vpcs.json"].map((f) => path.join(__dirname, "..", "examples", f));
+
+function example(file: string): { vpcs: { name: string; cidr: string }[]; [key: string]: unknown } {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "examples", file), "utf8"));
+}
+
+/** The larger end-to-end config (examples/full-mesh.json): four VPCs, full mesh, two AZs, one NAT gateway per VPC. */
+export const FULL_MESH_CONFIG = example("full-mesh.json");
+
+/** examples/three-vpcs.json: "shared" peered with "app" and with "data", which are not peered with each other. */
+export const THREE_VPCS_CONFIG = example("three-vpcs.json");
 
 /** A copy of the built-in default with some keys replaced. */
 export function defaultWith(changes: Record<string, unknown>): Record<string, unknown> {
