@@ -30,7 +30,9 @@ async function loadExpectations(synthDir: string, instances: readonly DeployedIn
 main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: process.stderr,
-  createClient: (region) => new SSMClient(region ? { region } : {}),
+  // lib/ping retries throttling and transient errors itself, within the run's deadline and on its
+  // injectable clock; the SDK's own retries (3 attempts by default) would stack on top of that.
+  createClient: (region) => new SSMClient({ maxAttempts: 1, ...(region ? { region } : {}) }),
   readInstances: ({ outputsFile, stackDir }) =>
     outputsFile ? readOutputsFile(outputsFile) : readTerraformOutputs(stackDir, terraformEnv(process.env, path.join(root, ".peering"))),
   loadExpectations,
