@@ -1,0 +1,57 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { README_DIAGRAM } from "../../test-support/diagram";
+
+const ROOT = path.join(__dirname, "..", "..");
+const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "reach");
+
+function diagram(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "ts-node"), ["--transpile-only", path.join(ROOT, "scripts", "diagram.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", PEERING_CONFIG: "", ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run diagram", () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "peering-diagram-"));
+    fs.mkdirSync(path.join(tmp, "empty"));
+    fs.writeFileSync(path.join(tmp, "no-vpc.tf.json"), JSON.stringify({ resource: { aws_eip: { nat: { domain: "vpc" } } } }));
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("draws the README's picture of examples/three-vpcs.json exactly as committed (regenerate it with the command in the README)", () => {
+    const out = path.join(tmp, "three-vpcs.svg");
+    const run = diagram(["--out", out], { PEERING_CONFIG: README_DIAGRAM.config });
+    expect(run).toEqual({ status: 0, stdout: expect.stringContaining("3 VPC(s), 2 peering(s), 6 verdict(s)"), stderr: "" });
+    const committed = fs.readFileSync(path.join(ROOT, README_DIAGRAM.svg), "utf8");
+    expect(fs.readFileSync(out, "utf8") === committed).toBe(true);
+    expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain(`](${README_DIAGRAM.svg})`);
+  });
+
+  it("writes a PNG without any system package, from synthesized stacks given as a path", () => {
+    const out = path.join(tmp, "two-stacks.png");
+    const run = diagram(["--format", "png", "--out", out, path.join(FIXTURES, "two-stacks")]);
+    expect(run.status).toBe(0);
+    expect(fs.readFileSync(out).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+
+  it.each([
+    ["a path that does not exist", ["does/not/exist"], /does\/not\/exist: no such file or directory/],
+    ["an empty directory", ["<tmp>/empty"], /empty: has no cdk\.tf\.json, \*\.tf\.json or manifest\.json/],
+    ["a directory of HCL only", [path.join(FIXTURES, "hcl")], /has only HCL \(main\.tf\)/],
+    ["Terraform JSON without a VPC", ["<tmp>/no-vpc.tf.json"], /no aws_vpc in .*no-vpc\.tf\.json: nothing to draw/],
+    ["an unknown format", ["--format", "gif"], /argument 'gif' is invalid/],
+    ["--out and --format that disagree", ["--format", "png", "--out", "<tmp>/x.svg"], /does not end in \.png/],
+  ])("exits 2 with a clear message, and no stack trace, for %s", (_, args, message) => {
+    const run = diagram(args.map((a) => a.replace("<tmp>", tmp)));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});

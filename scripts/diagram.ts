@@ -1,0 +1,72 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Command, CommanderError, Option } from "commander";
+import { ConfigError } from "../lib/config";
+import { DIAGRAM_FORMATS, DiagramInputError, diagramOf, rasterize, type DiagramFormat } from "../lib/diagram";
+import { ReachInputError } from "../lib/reach";
+import { readSynthesized } from "../lib/synth-input";
+
+/** Exit codes: 0 written, 2 unusable input or options, 1 crash. */
+const EXIT = { ok: 0, crash: 1, input: 2 } as const;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command("diagram")
+    .description(
+      "Draw the VPCs, subnets, gateways and peerings of the synthesized Terraform, with reach's verdicts as coloured edges (Graphviz in WebAssembly).",
+    )
+    .argument("[PATH...]", "cdk.tf.json files, stack directories or cdktf.out directories (default: synthesize PEERING_CONFIG into a temporary directory)")
+    .option("--out <FILE>", "write the picture here (default: peering.svg or peering.png)")
+    .addOption(new Option("--format <FORMAT>", "svg, or png rendered with resvg (default: from --out's extension, else svg)").choices(DIAGRAM_FORMATS))
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    program.parse(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.input;
+    throw error;
+  }
+  const options = program.opts<{ out?: string; format?: DiagramFormat }>();
+  const fromExtension = options.out?.toLowerCase().endsWith(".png") ? "png" : "svg";
+  const format = options.format ?? fromExtension;
+  const out = options.out ?? `peering.${format}`;
+  if (options.out && options.format && path.extname(out).toLowerCase() !== `.${format}`) {
+    process.stderr.write(`diagram: --out ${out} does not end in .${format}, the --format given: make them agree\n`);
+    return EXIT.input;
+  }
+  const input = readSynthesized(program.args);
+  const diagram = await diagramOf(input.documents);
+  const outDir = path.dirname(path.resolve(out));
+  if (!fs.existsSync(outDir)) {
+    process.stderr.write(`diagram: the directory of --out ${out} does not exist: create ${outDir} or write elsewhere\n`);
+    return EXIT.input;
+  }
+  fs.writeFileSync(out, format === "png" ? rasterize(diagram.svg) : diagram.svg);
+  const { topology, summary } = diagram;
+  const notes = [
+    summary.compact ? "compact: one box per VPC" : undefined,
+    summary.collapsedVpcs > 0 && !summary.compact ? `subnets listed as a count in ${summary.collapsedVpcs} VPC(s)` : undefined,
+    summary.omittedVerdicts > 0 ? `${summary.omittedVerdicts} unreachable unpeered pair(s) not drawn` : undefined,
+    summary.omittedPeerings > 0 ? `${summary.omittedPeerings} peering(s) reachable both ways not drawn` : undefined,
+  ].filter((n): n is string => n !== undefined);
+  process.stdout.write(
+    `wrote ${out}: ${topology.vpcs.length} VPC(s), ${topology.peerings.length} peering(s), ${topology.verdicts.length} verdict(s) from ${input.source}${
+      notes.length > 0 ? ` (${notes.join("; ")})` : ""
+    }\n`,
+  );
+  return EXIT.ok;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ReachInputError || error instanceof DiagramInputError || error instanceof ConfigError) {
+      process.stderr.write(`diagram: ${error.message}\n`);
+      process.exitCode = EXIT.input;
+      return;
+    }
+    process.stderr.write(`diagram crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = EXIT.crash;
+  },
+);
