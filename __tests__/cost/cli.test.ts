@@ -1,0 +1,58 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..", "..");
+const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "reach");
+
+function cost(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "ts-node"), ["--transpile-only", path.join(ROOT, "scripts", "cost.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", PEERING_CONFIG: "", ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run cost", () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "peering-cost-"));
+    fs.mkdirSync(path.join(tmp, "empty"));
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("estimates the built-in default per stack and ends with the monthly total", () => {
+    const run = cost(["--gb", "10"]);
+    expect(run.status).toBe(0);
+    // 2 NAT gateways (2 × 730 h × $0.048 = 70.08, 20 GB × $0.048 = 0.96), 2 EIPs (7.30), 2 t3.nano (8.32),
+    // 2 × 8 GB gp3 (1.41), one peering (10 GB × $0.02 = 0.20).
+    expect(run.stdout).toMatch(/^network \(eu-west-1\)$/m);
+    expect(run.stdout).toMatch(/^ {2}network total +\$78\.34$/m);
+    expect(run.stdout).toMatch(/^ {2}instances total +\$9\.73$/m);
+    expect(run.stdout.trimEnd().split("\n").pop()).toBe("Monthly total: $88.27");
+  });
+
+  it("compares natGateways per-az, single and none for the config, with the totals last", () => {
+    const run = cost(["--compare"], { PEERING_CONFIG: "examples/three-vpcs.json" });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/natGateways +per-az +single\* +none/);
+    // shared and app span 2 AZs, data 1: per-az 5 NAT gateways and EIPs (175.20 + 18.25), single 3 (105.12 + 10.95);
+    // always 3 t3.nano (12.48) and 24 GB of gp3 (2.11).
+    expect(run.stdout.trimEnd().split("\n").pop()).toMatch(/^Monthly total +\$208\.04 +\$130\.66 +\$14\.59$/);
+  });
+
+  it.each([
+    ["a path that does not exist", ["does/not/exist"], /does\/not\/exist: no such file or directory/],
+    ["an empty directory", ["<tmp>/empty"], /empty: has no cdk\.tf\.json, \*\.tf\.json or manifest\.json/],
+    ["a directory of HCL only", [path.join(FIXTURES, "hcl")], /has only HCL \(main\.tf\)/],
+    ["--compare with a PATH", ["--compare", "cdktf.out"], /--compare synthesizes the config .* leave out PATH/],
+    ["a negative --gb", ["--gb", "-1"], /"-1" is not a number of GB/],
+  ])("exits 2 with a clear message, and no stack trace, for %s", (_, args, message) => {
+    const run = cost(args.map((a) => a.replace("<tmp>", tmp)));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,61 @@
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { ConfigError, loadConfig, type NatMode } from "../lib/config";
+import { CostInputError, estimate, formatComparison, formatEstimate, priceTable } from "../lib/cost";
+import { buildModel, ReachInputError, readDocuments, type StackDocument } from "../lib/reach";
+import { configSource, readSynthesized, withSynthesizedApp } from "../lib/synth-input";
+
+/** Exit codes: 0 printed, 2 unusable input or options, 1 crash. */
+const EXIT = { ok: 0, crash: 1, input: 2 } as const;
+
+const NAT_MODES: readonly NatMode[] = ["per-az", "single", "none"];
+
+function gigabytes(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a number of GB (use 0 or more, e.g. 100)`);
+  return n;
+}
+
+function main(argv: readonly string[]): number {
+  const program = new Command("cost")
+    .description("Estimate the monthly cost of the synthesized Terraform, per stack and in total, from the dated price tables in lib/cost/prices/.")
+    .argument("[PATH...]", "cdk.tf.json files, stack directories or cdktf.out directories (default: synthesize PEERING_CONFIG into a temporary directory)")
+    .option("--gb <N>", "GB a month over each peering, through each NAT gateway and each interface endpoint", gigabytes, 0)
+    .option("--region <REGION>", "region of resources whose provider sets none")
+    .option("--compare", "synthesize PEERING_CONFIG under natGateways per-az, single and none and compare the totals (takes no PATH)")
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    program.parse(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.input;
+    throw error;
+  }
+  const options = program.opts<{ gb: number; region?: string; compare?: boolean }>();
+  const run = (documents: readonly StackDocument[]) =>
+    estimate(documents, buildModel(documents), { gb: options.gb, prices: (region) => priceTable(region), defaultRegion: options.region });
+  if (options.compare) {
+    if (program.args.length > 0) {
+      process.stderr.write(`cost: --compare synthesizes the config named by PEERING_CONFIG (or the built-in default) itself: leave out PATH (${program.args.join(" ")})\n`);
+      return EXIT.input;
+    }
+    const config = loadConfig();
+    const estimates = NAT_MODES.map((mode) => [mode, withSynthesizedApp({ ...config, natGateways: mode }, (outdir) => run(readDocuments([outdir])))] as const);
+    process.stdout.write(formatComparison(configSource(), config.natGateways, estimates));
+    return EXIT.ok;
+  }
+  const input = readSynthesized(program.args);
+  process.stdout.write(formatEstimate(run(input.documents), input.source));
+  return EXIT.ok;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof ReachInputError || error instanceof CostInputError || error instanceof ConfigError) {
+    process.stderr.write(`cost: ${error.message}\n`);
+    process.exitCode = EXIT.input;
+  } else {
+    process.stderr.write(`cost crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = EXIT.crash;
+  }
+}
