@@ -23,6 +23,7 @@ describe("parseConfig", () => {
       ],
       peerings: [["a", "b"]],
       terraformCloud: undefined,
+      reachabilityAnalyzer: false,
     });
   });
 

@@ -62,6 +62,10 @@ export const configSchema = z
       .max(PEERING_QUOTA_MAX)
       .default(PEERING_QUOTA_DEFAULT)
       .describe("Your account's quota of active peerings per VPC (AWS default 50, at most 125)"),
+    reachabilityAnalyzer: z
+      .boolean()
+      .default(false)
+      .describe("Add a stack in which AWS Reachability Analyzer checks every same-region pair of instances ($0.10 per analysis, n(n-1) analyses)"),
   })
   .strict();
 
@@ -92,6 +96,11 @@ export interface PeeringConfig {
   readonly peerings: readonly (readonly [string, string])[];
   /** Terraform Cloud organization and workspace naming; local state files when absent. */
   readonly terraformCloud?: TerraformCloudConfig;
+  /**
+   * Whether a `reachability` stack has AWS Reachability Analyzer check every same-region pair of instances.
+   * @default false
+   */
+  readonly reachabilityAnalyzer?: boolean;
 }
 
 /** Where the stacks keep their state in Terraform Cloud: one workspace per stack. */
@@ -164,6 +173,7 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
     vpcs,
     peerings: data.peerings === "full-mesh" ? fullMesh(vpcs.map((v) => v.name)) : data.peerings,
     terraformCloud: data.terraformCloud,
+    reachabilityAnalyzer: data.reachabilityAnalyzer,
   };
 }
 
@@ -190,6 +200,7 @@ const FIXES: Record<string, string> = {
   organization: "name your Terraform Cloud organization",
   workspacePrefix: "use letters, digits, '-' and '_' only",
   hostname: 'use a host name such as "app.terraform.io"',
+  reachabilityAnalyzer: "use true or false",
   peeringQuota: `use your account's quota of active peerings per VPC: a whole number from 1 to ${PEERING_QUOTA_MAX}`,
 };
 
