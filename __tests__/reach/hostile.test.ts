@@ -385,3 +385,22 @@ describe("reach answers for large values", () => {
     }
   );
 });
+
+describe("reach reads values as Terraform does", () => {
+  it('takes assign_generated_ipv6_cidr_block = "true" (a string) as true, as it does every other bool', () => {
+    const tf = patch(twoPeeredVpcs(), "aws_vpc", "a", { assign_generated_ipv6_cidr_block: "true" });
+    const model = buildModel([{ stack: "s", file: "s.tf.json", json: tf }]);
+    expect(model.vpcs.get("aws_vpc.a")?.ipv6.map((b) => b.cidr.prefix)).toEqual([56]);
+  });
+
+  it("refuses a null among the CIDR blocks of a rule instead of skipping it", () => {
+    const tf = edited((tf) =>
+      (tf.resource.aws_security_group.b.ingress as { cidr_blocks: unknown[] }[]).forEach((r) =>
+        r.cidr_blocks.push(null)
+      )
+    );
+    expect(inputError(() => reach(tf))).toMatch(
+      /^aws_security_group\.b: ingress\[0\]\.cidr_blocks\[1\] = null is not a CIDR block/
+    );
+  });
+});

@@ -119,6 +119,7 @@ export class Attributes {
     });
   }
 
+  /** The evaluated value of an attribute, null when unset; an input error when it cannot be evaluated. */
   value(slot: Slot): Value {
     if (!present(slot.raw)) return null;
     return this.guarded(slot, () =>
@@ -126,6 +127,7 @@ export class Attributes {
     );
   }
 
+  /** Runs an evaluation for a slot, turning its failure into an input error that names the slot. */
   guarded(slot: Slot, evaluate: () => Value): Value {
     try {
       return evaluate();
@@ -193,9 +195,11 @@ export class Attributes {
     const value = this.value(slot);
     if (value === null) return [];
     if (!Array.isArray(value)) throw this.wrongType(slot, "a list of CIDR blocks");
-    return (value as readonly Value[]).flatMap((item, i) => {
-      const cidr = this.cidr({ ...slot, label: `${slot.label}[${i}]`, raw: rawItem(slot.raw, i, item) }, family);
-      return cidr ? [cidr] : [];
+    return (value as readonly Value[]).map((item, i) => {
+      const element = { ...slot, label: `${slot.label}[${i}]`, raw: rawItem(slot.raw, i, item) };
+      const cidr = this.cidr(element, family);
+      if (!cidr) throw this.wrongType(element, "a CIDR block");
+      return cidr;
     });
   }
 
@@ -218,6 +222,7 @@ export class Attributes {
     });
   }
 
+  /** The model key of the resource an attribute refers to; a literal id only when `allowExternal`. */
   entity(slot: Slot, kind: Kind, allowExternal: boolean): string | undefined {
     const value = this.value(slot);
     if (value === null || value === "") return undefined;
