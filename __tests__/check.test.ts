@@ -1,6 +1,8 @@
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { compareWithIntent, formatReport, instanceAddresses, intended } from "../lib/check";
+import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended } from "../lib/check";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { analyze, loadTerraform } from "../lib/reach";
 import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG } from "../test-support/configs";
@@ -87,19 +89,21 @@ describe("check on the app's own stacks", () => {
 });
 
 describe("npm run check", () => {
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", ...args], {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const { PEERING_CONFIG: _, ...inherited } = process.env;
+    return spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", ...args], {
       cwd: path.join(__dirname, ".."),
-      env: { ...process.env, PEERING_CONFIG: "", CHECKPOINT_DISABLE: "1", ...env },
+      env: { ...inherited, CHECKPOINT_DISABLE: "1", ...env },
       encoding: "utf8",
     });
+  };
 
   it("synthesizes the default app and passes", () => {
     const result = run([]);
     expect([result.status, result.stdout]).toEqual([0, expect.stringContaining("check passed")]);
   });
 
-  it("reads an existing cdktf.out with --out, and exits 1 naming the broken route", () => {
+  it("reads an existing cdktf.out with --out, and exits 3 naming the broken route", () => {
     const app = synthToTemp(DEFAULT_CONFIG);
     try {
       const route = app.stacks.peering.peerings.get("a_b")!.accepterRoutes[0].friendlyUniqueId;
@@ -107,7 +111,7 @@ describe("npm run check", () => {
         json.resource.aws_route[route].vpc_peering_connection_id = "pcx-0123456789abcdef0";
       });
       const result = run(["--out", app.outdir]);
-      expect(result.status).toBe(1);
+      expect(result.status).toBe(3);
       expect(result.stdout).toContain("✗ a → b: the config means reachable, reach finds unreachable");
       expect(result.stdout).toContain(`peering/aws_route.${route}`);
     } finally {
@@ -115,15 +119,54 @@ describe("npm run check", () => {
     }
   });
 
-  it("exits 2, saying what to do, when --out holds no synthesized stacks", () => {
+  it("exits 2, saying what to do in one line and without a stack trace, when --out holds no synthesized stacks", () => {
     const result = run(["--out", path.join(__dirname, "..", "examples")]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain("does not exist: synthesize the app as JSON (npm run synth) or leave out --out");
+    expect(result.stderr).toMatch(/^check: .* does not exist: synthesize the app as JSON \(npm run synth\) or leave out --out\n$/);
   });
 
   it("exits 2 with the config's problems when the config is bad", () => {
     const result = run([], { PEERING_CONFIG: path.join(__dirname, "..", "package.json") });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('the config has unknown key');
+  });
+});
+
+describe("instanceAddresses", () => {
+  let outdir: string;
+  beforeEach(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), "check-out-"));
+    fs.mkdirSync(path.join(outdir, "stacks", "instances"), { recursive: true });
+  });
+  afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  const withStack = (text: string) => fs.writeFileSync(path.join(outdir, "stacks", "instances", "cdk.tf.json"), text);
+  const failure = (): string => {
+    try {
+      instanceAddresses(outdir);
+    } catch (e) {
+      if (e instanceof CheckInputError) return e.message;
+      throw e;
+    }
+    throw new Error("expected a CheckInputError");
+  };
+
+  it("reads each VPC's instance address from the instances output", () => {
+    withStack(JSON.stringify({ output: { instances: { value: { a: { address: "aws_instance.x" } } } } }));
+    expect(instanceAddresses(outdir)).toEqual(new Map([["a", "instances/aws_instance.x"]]));
+  });
+
+  it.each([
+    ["a stack that is not JSON", "{ not json", /cdk\.tf\.json is not valid JSON \(.*\): synthesize the app as JSON/],
+    ["a null output entry", JSON.stringify({ output: { instances: { value: { a: null } } } }), /output "instances"\.a = null has no address/],
+    ["no instances output", JSON.stringify({ output: null }), /has no "instances" output/],
+    [
+      "an output nested 10,000 levels deep",
+      `{"output": {"instances": {"value": {"a": ${"[".repeat(10_000)}${"]".repeat(10_000)}}}}}`,
+      /output "instances"\.a = \[+…\]+ has no address/,
+    ],
+  ])("refuses %s with an input error", (_, text, message) => {
+    withStack(text);
+    expect(failure()).toMatch(message);
   });
 });

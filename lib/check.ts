@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PeeringConfig, peersOf } from "./config";
+import { preview } from "./json-limits";
 import type { Finding, PairResult, Result } from "./reach";
 
 /** One ordered pair of VPCs whose reachability, as reach found it, is not what the config intends. */
@@ -46,11 +47,34 @@ export class CheckInputError extends Error {
 export function instanceAddresses(outdir: string, stack = "instances"): Map<string, string> {
   const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
   const fix = "synthesize the app as JSON (npm run synth) or leave out --out";
-  if (!fs.existsSync(file)) throw new CheckInputError(`${file} does not exist: ${fix}`);
-  const json = JSON.parse(fs.readFileSync(file, "utf8")) as { output?: { instances?: { value?: Record<string, { address?: string }> } } };
-  const value = json.output?.instances?.value;
-  if (!value) throw new CheckInputError(`${file} has no "instances" output: ${fix}`);
-  return new Map(Object.entries(value).map(([name, v]) => [name, `${stack}/${v.address}`]));
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(file);
+  } catch {
+    throw new CheckInputError(`${file} does not exist: ${fix}`);
+  }
+  if (!stats.isFile()) throw new CheckInputError(`${file} is not a file: ${fix}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new CheckInputError(`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}): ${fix}`);
+  }
+  const outputs = isRecord(json) && isRecord(json.output) ? json.output : {};
+  const value = isRecord(outputs.instances) ? outputs.instances.value : undefined;
+  if (!isRecord(value)) throw new CheckInputError(`${file} has no "instances" output: ${fix}`);
+  return new Map(
+    Object.entries(value).map(([name, entry]) => {
+      const address = isRecord(entry) ? entry.address : undefined;
+      if (typeof address !== "string" || address === "")
+        throw new CheckInputError(`${file}: output "instances".${name} = ${preview(entry)} has no address: ${fix}`);
+      return [name, `${stack}/${address}`];
+    })
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Compares reach's IPv4 verdicts with the config's intent for every ordered pair of VPCs. */

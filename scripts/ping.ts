@@ -8,6 +8,7 @@ import { DeployedInstance, INSTANCES_STACK, readOutputsFile, readSynthesizedRegi
 import { Expected } from "../lib/ping/results";
 import { systemClock } from "../lib/ping/ssm";
 import { analyze, loadTerraform, ReachInputError } from "../lib/reach";
+import { runCommand } from "../lib/exit-codes";
 import { terraformEnv } from "../lib/terraform-env";
 
 const root = path.resolve(__dirname, "..");
@@ -27,25 +28,22 @@ async function loadExpectations(synthDir: string, instances: readonly DeployedIn
   }
 }
 
-main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: process.stderr,
-  // lib/ping retries throttling and transient errors itself, within the run's deadline and on its
-  // injectable clock; the SDK's own retries (3 attempts by default) would stack on top of that.
-  createClient: (region) => new SSMClient({ maxAttempts: 1, ...(region ? { region } : {}) }),
-  readInstances: ({ outputsFile, stackDir }) =>
-    outputsFile ? readOutputsFile(outputsFile) : readTerraformOutputs(stackDir, terraformEnv(process.env, path.join(root, ".peering"))),
-  loadExpectations,
-  synthesizedRegion: readSynthesizedRegion,
-  writeFile: (file, text) => fs.writeFileSync(file, text),
-  clock: systemClock,
-  random: Math.random,
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
-  },
+void runCommand(
+  "ping",
+  () =>
+    main(process.argv.slice(2), {
+      stdout: (text) => process.stdout.write(text),
+      stderr: process.stderr,
+      // lib/ping retries throttling and transient errors itself, within the run's deadline and on its
+      // injectable clock; the SDK's own retries (3 attempts by default) would stack on top of that.
+      createClient: (region) => new SSMClient({ maxAttempts: 1, ...(region ? { region } : {}) }),
+      readInstances: ({ outputsFile, stackDir }) =>
+        outputsFile ? readOutputsFile(outputsFile) : readTerraformOutputs(stackDir, terraformEnv(process.env, path.join(root, ".peering"))),
+      loadExpectations,
+      synthesizedRegion: readSynthesizedRegion,
+      writeFile: (file, text) => fs.writeFileSync(file, text),
+      clock: systemClock,
+      random: Math.random,
+    }),
+  [PingInputError],
 );

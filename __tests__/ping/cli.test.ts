@@ -91,25 +91,25 @@ describe("npm run ping", () => {
     expect(report).toMatchObject({ region: "eu-west-1", mismatches: [], unanswered: [] });
   });
 
-  it("exits 1 and lists the pair when a result differs from reach", async () => {
+  it("exits 3 and lists the pair when a result differs from reach", async () => {
     healthySsm((s, t) =>
       s.name === "a" && t.name === "c" ? invocation("Failed", pingOutput(t.privateIp, 0)) : invocation("Success", pingOutput(t.privateIp, 3)),
     );
     const { code, stdout } = await cli([]);
 
-    expect(code).toBe(1);
+    expect(code).toBe(3);
     expect(stdout).toContain("a          -          0% 0.41ms  100% loss !");
     expect(stdout).toContain("Differs from reach:\n  a -> c: expected reachable, got unreachable (100% packet loss)");
   });
 
-  it("exits 1 when a pair does not answer, even when nothing is compared (--no-expect)", async () => {
+  it("exits 3 when a pair does not answer, even when nothing is compared (--no-expect)", async () => {
     healthySsm((s, t) =>
       s.name === "b" ? invocation("TimedOut", "", { StatusDetails: "ExecutionTimedOut" }) : invocation("Success", pingOutput(t.privateIp, 3)),
     );
     const loadExpectations = jest.fn();
     const { code, stdout } = await cli(["--no-expect"], { loadExpectations });
 
-    expect(code).toBe(1);
+    expect(code).toBe(3);
     expect(loadExpectations).not.toHaveBeenCalled();
     expect(stdout).toContain("b          no answer  -          no answer");
     expect(stdout).toContain("not compared with reach (--no-expect)");

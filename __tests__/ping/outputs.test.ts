@@ -29,6 +29,8 @@ describe("parseOutputsFile (cdktf deploy --outputs-file)", () => {
     ["an IP that is not IPv4", { instances: { instances: { a: { ...a, private_ip: "10.0.0.1; reboot" } } } }, /VPC "a": private_ip/],
     ["a missing IP", { instances: { instances: { a: { id: a.id, address: a.address } } } }, /private_ip is missing/],
     ["two VPCs sharing an IP", { instances: { instances: { a, b: { ...b, private_ip: a.private_ip } } } }, /"a" and "b" share privateIp 10.0.0.40/],
+    ["a null instance", { instances: { instances: { a: null, b } } }, /VPC "a": value: .* in null/],
+    ["outputs nested 10,000 levels deep", { instances: { instances: JSON.parse(`${"[".repeat(10_000)}${"]".repeat(10_000)}`) } }, /nested too deeply at instances\.instances\[0\]\[0\]/],
   ])("rejects %s, naming the file and the fix", (_, json, message) => {
     const attempt = (): unknown => parseOutputsFile(json, "out.json");
     expect(attempt).toThrow(PingInputError);

@@ -96,7 +96,7 @@ describe("buildPairs and verdict", () => {
     const result = verdict(pairs);
     expect(result.mismatches.map((p) => pairKey(p.from, p.to))).toEqual(["a -> c"]);
     expect(result.unanswered.map((p) => pairKey(p.from, p.to))).toEqual(["c -> a", "c -> b"]);
-    expect(exitCodeOf(result)).toBe(1);
+    expect(exitCodeOf(result)).toBe(3);
     expect(exitCodeOf({ mismatches: [], unanswered: [] })).toBe(0);
   });
 

@@ -1,13 +1,17 @@
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { reachCommand } from "../../lib/reach/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(__dirname, "..", "fixtures", "reach");
 
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+/** Runs scripts/reach.ts in its own process, as `npm run reach` does. */
+function spawnReach(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(
-    path.join(ROOT, "node_modules", ".bin", "ts-node"),
-    ["--transpile-only", path.join(ROOT, "scripts", "reach.ts"), ...args],
+    process.execPath,
+    ["--require", "ts-node/register/transpile-only", "scripts/reach.ts", ...args],
     {
       cwd: ROOT,
       encoding: "utf8",
@@ -17,17 +21,57 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("the reach CLI", () => {
+/** Runs the reach command in this process; returns its exit code and what it wrote. */
+function reach(...args: string[]): { status: number; stdout: string; stderr: string } {
+  let stdout = "";
+  let stderr = "";
+  const status = reachCommand(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { status, stdout, stderr };
+}
+
+describe("the reach CLI, in its own process", () => {
   it("exits 0 and prints the matrix when the analysis finds no configuration error", () => {
-    const { status, stdout } = run(path.join(FIXTURES, "two-stacks"));
-    expect({ status, stdout }).toEqual({
+    expect(spawnReach(path.join(FIXTURES, "two-stacks"))).toEqual({
       status: 0,
       stdout: expect.stringContaining("1  instances/aws_instance.a - ✓"),
+      stderr: "",
     });
   });
 
+  it("exits 3 when the configuration has errors AWS would reject, and lists them", () => {
+    const { status, stdout } = spawnReach("--json", path.join(FIXTURES, "overlap.tf.json"));
+    expect(status).toBe(3);
+    expect(JSON.parse(stdout).errors).toContainEqual({
+      resource: "aws_vpc_peering_connection.ab",
+      message: expect.stringContaining("overlapping CIDR blocks"),
+    });
+  });
+
+  it("exits 2 with one line on stderr, no stack trace, for unusable input", () => {
+    expect(spawnReach(path.join(FIXTURES, "unresolvable.tf.json"))).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: expect.stringMatching(/^reach: aws_vpc\.b: cidr_block = .* unsupported expression syntax[^\n]*\n$/),
+    });
+  });
+});
+
+describe("the reach command", () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "reach-cli-"));
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** A file in the temp directory holding `text`. */
+  const file = (name: string, text: string): string => {
+    const target = path.join(tmp, name);
+    fs.writeFileSync(target, text);
+    return target;
+  };
+
   it("prints pairs, errors, warnings and instances with --json", () => {
-    const { status, stdout } = run(
+    const { status, stdout } = reach(
       "--json",
       "--from",
       "aws_instance.a",
@@ -62,31 +106,37 @@ describe("the reach CLI", () => {
     });
   });
 
-  it("exits 3 when the configuration has errors AWS would reject, and lists them", () => {
-    const { status, stdout } = run("--json", path.join(FIXTURES, "overlap.tf.json"));
-    expect(status).toBe(3);
-    expect(JSON.parse(stdout).errors).toContainEqual({
-      resource: "aws_vpc_peering_connection.ab",
-      message: expect.stringContaining("overlapping CIDR blocks"),
-    });
+  it("names its exit codes in --help, and exits 0 for it", () => {
+    const { status, stdout } = reach("--help");
+    expect(status).toBe(0);
+    expect(stdout).toContain(
+      "Exit codes: 0 no configuration error, 3 configuration errors AWS would reject, 2 unusable input, 1 crash."
+    );
   });
 
   it.each([
+    ["no PATH", () => [], /missing required argument/],
+    ["a directory of HCL", () => [path.join(FIXTURES, "hcl")], /reach reads Terraform JSON/],
+    ["a missing file", () => [path.join(FIXTURES, "nothing.tf.json")], /no such file or directory/],
+    ["a character device", () => ["/dev/null"], /\/dev\/null: is a character device/],
+    ["a file that is not JSON", () => [path.join(ROOT, "README.md")], /README\.md: is not valid JSON/],
     [
-      "an expression it cannot evaluate",
-      [path.join(FIXTURES, "unresolvable.tf.json")],
-      /aws_vpc\.b: cidr_block = .* unsupported expression syntax/,
+      "JSON nested 10,000 levels deep",
+      () => [file("deep.tf.json", `{"resource": ${"[".repeat(10_000)}${"]".repeat(10_000)}}`)],
+      /deep\.tf\.json: nested too deeply at resource\[0\]\[0\]/,
     ],
-    ["a directory of HCL", [path.join(FIXTURES, "hcl")], /reach reads Terraform JSON/],
-    ["a missing file", [path.join(FIXTURES, "nothing.tf.json")], /no such file or directory/],
     [
       "an unknown instance",
-      ["--from", "aws_instance.zz", path.join(FIXTURES, "two-stacks")],
+      () => ["--from", "aws_instance.zz", path.join(FIXTURES, "two-stacks")],
       /--from aws_instance\.zz is not an aws_instance/,
     ],
-    ["no PATH", [], /missing required argument/],
-  ])("exits 2 for unusable input: %s", (_, args, message) => {
-    const { status, stderr } = run(...args);
-    expect({ status, stderr }).toEqual({ status: 2, stderr: expect.stringMatching(message) });
+    [
+      "a --to address with a zone id",
+      () => ["--to", "fe80::1%eth0", path.join(FIXTURES, "two-stacks")],
+      /--to "fe80::1%eth0" has an IPv6 zone id/,
+    ],
+  ])("exits 2 for %s, saying why on stderr", (_, args, message) => {
+    const { status, stdout, stderr } = reach(...args());
+    expect({ status, stdout, stderr }).toEqual({ status: 2, stdout: "", stderr: expect.stringMatching(message) });
   });
 });

@@ -1,20 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ReachInputError, analyze, buildModel, loadTerraform, readDocuments } from "../../lib/reach";
-import { type Tf, pair, patch, put, reach, ref, twoPeeredVpcs } from "./terraform";
+import { analyze, buildModel, loadTerraform, readDocuments } from "../../lib/reach";
+import { type Tf, inputError, pair, patch, put, reach, ref, twoPeeredVpcs } from "./terraform";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "reach");
-
-function inputError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ReachInputError) return error.message;
-    throw error;
-  }
-  throw new Error("expected a ReachInputError");
-}
 
 /** The instances stack of a two-stack cdktf app: its instance sits in a subnet of the network stack. */
 function splitStacks(backend: boolean): { stack: string; json: unknown }[] {

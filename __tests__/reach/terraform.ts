@@ -1,4 +1,4 @@
-import { type AnalyzeOptions, type PairResult, type Result, analyze, buildModel } from "../../lib/reach";
+import { type AnalyzeOptions, type PairResult, ReachInputError, type Result, analyze, buildModel } from "../../lib/reach";
 
 /** A Terraform JSON document being built by a test. */
 export interface Tf {
@@ -52,8 +52,8 @@ export function addVpc(
   });
   put(tf, "aws_security_group", name, {
     vpc_id: ref(`aws_vpc.${name}.id`),
-    ingress: [icmpFromPrivate],
-    egress: [allTraffic],
+    ingress: [structuredClone(icmpFromPrivate)],
+    egress: [structuredClone(allTraffic)],
     ...provider,
   });
   put(tf, "aws_instance", name, {
@@ -133,4 +133,15 @@ export function crossRegionPeering(): Tf {
     vpc_peering_connection_id: ref("aws_vpc_peering_connection.ab.id"),
     auto_accept: true,
   });
+}
+
+/** The message of the ReachInputError that `run` throws; any other outcome fails the test. */
+export function inputError(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ReachInputError) return error.message;
+    throw error;
+  }
+  throw new Error("expected a ReachInputError");
 }

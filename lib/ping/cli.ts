@@ -2,6 +2,7 @@ import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../aws-limits";
+import { EXIT as SHARED_EXIT } from "../exit-codes";
 import { PingInputError } from "./errors";
 import { DeployedInstance, INSTANCES_STACK } from "./outputs";
 import { ProgressStream, streamProgress } from "./progress";
@@ -11,8 +12,8 @@ import { describeError } from "./retry";
 import { runPing } from "./run";
 import { Clock } from "./ssm";
 
-/** Exit codes: every pair answered as reach predicts; a mismatch or a pair without answer; unusable input. */
-export const EXIT = { ok: 0, failed: 1, unusable: 2 } as const;
+/** Exit codes: every pair answered as reach predicts; a mismatch or a pair without answer; unusable input (a crash exits 1). */
+export const EXIT = { ok: SHARED_EXIT.ok, failed: SHARED_EXIT.differs, unusable: SHARED_EXIT.unusable } as const;
 
 /** Options after parsing. */
 export interface PingOptions {

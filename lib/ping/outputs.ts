@@ -2,6 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
+import { preview, tooDeep, tooDeepMessage } from "../json-limits";
 import { PingInputError } from "./errors";
 
 /** Name of the app's stack that holds the test instances, and of its output listing them. */
@@ -35,6 +36,7 @@ const FIX = "deploy first (npm run deploy), or pass --outputs-file FILE as writt
 
 /** Reads the instances from the JSON that `cdktf deploy --all --outputs-file FILE` writes: `{ stack: { output: value } }`. */
 export function parseOutputsFile(json: unknown, source: string): readonly DeployedInstance[] {
+  refuseDeep(json, `outputs file ${source}`);
   if (!isObject(json)) {
     throw new PingInputError(`outputs file ${source}: expected a JSON object keyed by stack name, got ${describe(json)}; fix: ${FIX}`);
   }
@@ -50,6 +52,7 @@ export function parseOutputsFile(json: unknown, source: string): readonly Deploy
 
 /** Reads the instances from what `terraform output -json` prints in the instances stack: `{ output: { value, type, sensitive } }`. */
 export function parseTerraformOutput(json: unknown, source: string): readonly DeployedInstance[] {
+  refuseDeep(json, source);
   if (!isObject(json)) throw new PingInputError(`${source}: expected a JSON object keyed by output name, got ${describe(json)}; fix: ${FIX}`);
   const key = findOutputKey(json, source);
   const output = json[key];
@@ -123,7 +126,7 @@ function parseInstances(value: unknown, where: string): readonly DeployedInstanc
     const parsed = instanceSchema.safeParse(raw);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ");
-      throw new PingInputError(`${where}, VPC "${name}": ${problems} in ${JSON.stringify(raw)}; fix: ${SHAPE_FIX}`);
+      throw new PingInputError(`${where}, VPC "${name}": ${problems} in ${preview(raw)}; fix: ${SHAPE_FIX}`);
     }
     const { id, address } = parsed.data;
     return { name, id, address, privateIp: parsed.data.private_ip ?? parsed.data.privateIp ?? "" };
@@ -154,8 +157,13 @@ function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
 }
 
 function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return preview(value, 80);
+}
+
+/** Outputs nest a few levels; refusing deeper ones keeps every later step within the call stack. */
+function refuseDeep(json: unknown, where: string): void {
+  const path = tooDeep(json);
+  if (path !== undefined) throw new PingInputError(`${tooDeepMessage(where, path)}; fix: ${FIX}`);
 }
 
 function list(items: readonly string[]): string {
@@ -184,8 +192,10 @@ export function providerRegion(json: unknown): string | undefined {
 
 /** The region the synthesized instances stack deploys to, or undefined when it cannot be read. */
 export function readSynthesizedRegion(stackDir: string): string | undefined {
+  const file = path.join(stackDir, "cdk.tf.json");
   try {
-    return providerRegion(JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")));
+    if (!fs.statSync(file).isFile()) return undefined;
+    return providerRegion(JSON.parse(fs.readFileSync(file, "utf8")));
   } catch {
     return undefined;
   }

@@ -1,3 +1,4 @@
+import { EXIT } from "../exit-codes";
 import { DeployedInstance } from "./outputs";
 import { parsePingOutput, PingStats } from "./parse";
 
@@ -135,9 +136,9 @@ export function verdict(pairs: readonly PairResult[]): { readonly mismatches: Pa
   };
 }
 
-/** Exit code of a finished run: 0 when every pair answered and agreed with reach, else 1. */
-export function exitCodeOf(report: Pick<PingReport, "mismatches" | "unanswered">): 0 | 1 {
-  return report.mismatches.length === 0 && report.unanswered.length === 0 ? 0 : 1;
+/** Exit code of a finished run: EXIT.ok when every pair answered and agreed with reach, else EXIT.differs. */
+export function exitCodeOf(report: Pick<PingReport, "mismatches" | "unanswered">): typeof EXIT.ok | typeof EXIT.differs {
+  return report.mismatches.length === 0 && report.unanswered.length === 0 ? EXIT.ok : EXIT.differs;
 }
 
 function firstLine(text: string): string {

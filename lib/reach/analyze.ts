@@ -1,5 +1,7 @@
+import { preview } from "../json-limits";
 import {
   type AddressSet,
+  addressProblem,
   type Cidr,
   type Family,
   describeSet,
@@ -20,6 +22,7 @@ import {
   type Instance,
   type InstanceSummary,
   type Model,
+  type NaclRule,
   type NetworkAcl,
   type PairResult,
   ReachInputError,
@@ -40,6 +43,8 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): Result {
   const from = options.from === undefined ? instances : [findInstance(model, options.from, "--from")];
   const pairs: PairResult[] = [];
   const target = options.to === undefined ? undefined : parseAddress(options.to);
+  if (options.to !== undefined && target === undefined && looksLikeAddress(options.to))
+    throw new ReachInputError(`--to ${addressProblem(options.to)}; give an instance's address or an IP address`);
   for (const source of from) {
     if (target) {
       pairs.push(toAddress(model, addresses, source, options.to as string, target.family, target.value));
@@ -86,7 +91,16 @@ function fixedAddresses(model: Model, options: AnalyzeOptions): Fixed {
       const parsed = parseAddress(text);
       if (!parsed || parsed.family !== family) {
         throw new ReachInputError(
-          `addresses.${name}.${family} = "${text}" is not an ${family === "ipv4" ? "IPv4" : "IPv6"} address`
+          `addresses.${name}.${family} = ${preview(text)} is not an ${family === "ipv4" ? "IPv4" : "IPv6"} address`
+        );
+      }
+      const subnet = model.subnets.get(instance.subnet);
+      const block = family === "ipv4" ? subnet?.ipv4 : subnet?.ipv6;
+      if (!block || parsed.value < block.first || parsed.value > block.last) {
+        throw new ReachInputError(
+          `addresses.${name}.${family} = ${text} is not in ${instance.subnet}${
+            block ? ` (${block.text})` : ` (it has no ${family === "ipv4" ? "IPv4" : "IPv6"} block)`
+          }, where ${instance.address} is: the address and the configuration do not match`
         );
       }
       entry[family] = parsed.value;
@@ -159,8 +173,14 @@ function toAddress(
     vpc: from.vpc,
     candidates: setOf(family, { first: value, last: value }),
   };
-  const to = holder ? { ...(endpoint(model, fixed, holder, family) as Endpoint), label: text } : placeholder;
-  return new PairAnalysis(model, family, from, to, text, holder === undefined).run();
+  const held = holder && endpoint(model, fixed, holder, family);
+  const to = held ? { ...held, label: text } : placeholder;
+  return new PairAnalysis(model, family, from, to, text, held === undefined).run();
+}
+
+/** Whether an option value is meant as an IP address rather than an instance address. */
+function looksLikeAddress(text: string): boolean {
+  return /^[0-9.]+$/.test(text) || text.includes(":");
 }
 
 function summary(model: Model, fixed: Fixed, instance: Instance): InstanceSummary {
@@ -177,10 +197,12 @@ function summary(model: Model, fixed: Fixed, instance: Instance): InstanceSummar
   };
 }
 
-class Dropped extends Error {
-  constructor(readonly hop: string, readonly reason: string) {
-    super(`${hop}: ${reason}`);
-  }
+/**
+ * Thrown inside a PairAnalysis when a hop drops every possible packet. It is control flow, not a
+ * failure, so it is no Error: capturing a stack trace for each unreachable pair cost seconds.
+ */
+class Dropped {
+  constructor(readonly hop: string, readonly reason: string) {}
 }
 
 interface Routed {
@@ -193,7 +215,7 @@ interface Forwarded {
   readonly set: AddressSet;
   readonly hops: readonly string[];
   readonly arrival: Vpc | undefined;
-  readonly drop: string | undefined;
+  readonly drop: (() => string) | undefined;
 }
 
 /** Follows one pair through the request and the reply, narrowing the possible addresses of each end. */
@@ -308,9 +330,10 @@ class PairAnalysis {
   private narrow(before: AddressSet, step: Step, extraHops: readonly string[]): AddressSet {
     this.path.push(step.hop, ...extraHops);
     const after = intersect(before, step.allowed);
-    if (isEmpty(after)) throw new Dropped(step.dropHop ?? step.hop, step.why);
+    if (isEmpty(after)) throw new Dropped(step.dropHop ?? step.hop, step.why());
     if (!sameSet(after, before)) {
-      this.notes.push(`${step.hop}${step.partialWhy ? `: ${step.partialWhy}` : ""}`);
+      const partial = step.partialWhy?.();
+      this.notes.push(`${step.hop}${partial ? `: ${partial}` : ""}`);
     }
     return after;
   }
@@ -359,13 +382,13 @@ class PairAnalysis {
     }
     const names = groups.map((g, i) => g?.label ?? owner.securityGroups[i]).join(", ");
     const direction = egress ? "egress" : "ingress";
-    const peerText = this.describe(peers);
     return {
       allowed,
       hop: `${names} (${direction})`,
-      why: `no ${direction} rule allows an ICMP${family === "ipv6" ? "v6" : ""} echo request ${
-        egress ? "to" : "from"
-      } ${peerText}`,
+      why: () =>
+        `no ${direction} rule allows an ICMP${family === "ipv6" ? "v6" : ""} echo request ${
+          egress ? "to" : "from"
+        } ${this.describe(peers)}`,
     };
   }
 
@@ -381,21 +404,25 @@ class PairAnalysis {
       .sort((a, b) => a.ruleNo - b.ruleNo);
     let remaining = peers;
     let allowed = emptySet(family);
-    const denials: string[] = [];
+    const denied: { readonly rule: NaclRule; readonly matched: AddressSet }[] = [];
     for (const rule of rules) {
       const matched = intersect(remaining, setOf(family, rule.cidr));
       if (isEmpty(matched)) continue;
       if (rule.allow) allowed = union(allowed, matched);
-      else denials.push(`rule ${rule.ruleNo} (${rule.source}) denies ${this.describe(matched)}`);
+      else denied.push({ rule, matched });
       remaining = subtract(remaining, matched);
     }
-    if (!isEmpty(remaining)) denials.push(`no rule allows ${this.describe(remaining)} (the final deny-all rule)`);
+    const denials = (): string =>
+      [
+        ...denied.map(({ rule, matched }) => `rule ${rule.ruleNo} (${rule.source}) denies ${this.describe(matched)}`),
+        ...(isEmpty(remaining) ? [] : [`no rule allows ${this.describe(remaining)} (the final deny-all rule)`]),
+      ].join("; ");
     const what = icmpType === icmp.request ? "echo request" : "echo reply";
     return {
       allowed,
       hop: `${acl.label} (${direction})`,
-      why: `the ICMP${family === "ipv6" ? "v6" : ""} ${what} is dropped: ${denials.join("; ")}`,
-      partialWhy: denials.join("; "),
+      why: () => `the ICMP${family === "ipv6" ? "v6" : ""} ${what} is dropped: ${denials()}`,
+      partialWhy: denials,
     };
   }
 
@@ -424,7 +451,7 @@ class PairAnalysis {
         set: remaining,
         hops: [`${prefix}${table.label}`],
         arrival: undefined,
-        drop: `no route matches ${this.describe(remaining)}`,
+        drop: () => `no route matches ${this.describe(remaining)}`,
       });
     }
     const [owner, expected] =
@@ -435,12 +462,14 @@ class PairAnalysis {
       (o) => o.drop === undefined && (expected === undefined || o.arrival?.address === expected.address)
     );
     const blocked = outcomes.filter((o) => !good.includes(o));
-    const why = blocked
-      .map(
-        (o) =>
-          o.drop ?? `${this.describe(o.set)} arrives in ${o.arrival?.address}, but ${owner} is in ${expected?.address}`
-      )
-      .join("; ");
+    const why = (): string =>
+      blocked
+        .map(
+          (o) =>
+            o.drop?.() ??
+            `${this.describe(o.set)} arrives in ${o.arrival?.address}, but ${owner} is in ${expected?.address}`
+        )
+        .join("; ");
     const shown = good[0] ?? blocked[0];
     const dropHop = blocked[0]?.hops[0];
     return {
@@ -472,8 +501,10 @@ class PairAnalysis {
         hops: [routeHop],
         arrival: undefined,
         drop: foreign
-          ? `${target.gateway} belongs to ${gateway?.vpc}: a peer's ${target.gatewayKind} never carries another VPC's traffic`
-          : `the ${target.gatewayKind} ${target.gateway} leaves the VPC; private addresses of other VPCs are not reachable through it`,
+          ? () =>
+              `${target.gateway} belongs to ${gateway?.vpc}: a peer's ${target.gatewayKind} never carries another VPC's traffic`
+          : () =>
+              `the ${target.gatewayKind} ${target.gateway} leaves the VPC; private addresses of other VPCs are not reachable through it`,
       };
     }
     const peering = model.peerings.get(target.peering);
@@ -483,15 +514,15 @@ class PairAnalysis {
         set,
         hops,
         arrival: undefined,
-        drop: `${target.peering} is not a peering connection of the loaded configuration`,
+        drop: () => `${target.peering} is not a peering connection of the loaded configuration`,
       };
     const peerKey = peerOf(peering, vpc.address);
     if (peerKey === undefined)
-      return { set, hops, arrival: undefined, drop: `${peering.address} does not connect ${vpc.address}` };
+      return { set, hops, arrival: undefined, drop: () => `${peering.address} does not connect ${vpc.address}` };
     const state = peeringState(model, peering);
-    if (!state.active) return { set, hops, arrival: undefined, drop: `the peering is not active: ${state.why}` };
+    if (!state.active) return { set, hops, arrival: undefined, drop: () => `the peering is not active: ${state.why}` };
     const peer = model.vpcs.get(peerKey);
-    if (!peer) return { set, hops, arrival: undefined, drop: `${peerKey} is outside the loaded configuration` };
+    if (!peer) return { set, hops, arrival: undefined, drop: () => `${peerKey} is outside the loaded configuration` };
     const inside = vpcBlocks(peer, this.family).reduce(
       (acc, c) => union(acc, setOf(this.family, c)),
       emptySet(this.family)
@@ -502,9 +533,10 @@ class PairAnalysis {
         set,
         hops,
         arrival: undefined,
-        drop: `${this.describe(set)} is outside ${
-          peer.address
-        }'s CIDRs: a peering delivers only to the peer VPC itself (no transitive or edge-to-edge routing)`,
+        drop: () =>
+          `${this.describe(set)} is outside ${
+            peer.address
+          }'s CIDRs: a peering delivers only to the peer VPC itself (no transitive or edge-to-edge routing)`,
       };
     }
     return { set: delivered, hops, arrival: peer, drop: undefined };
@@ -518,7 +550,7 @@ class PairAnalysis {
 interface Step {
   readonly allowed: AddressSet;
   readonly hop: string;
-  readonly why: string;
-  readonly partialWhy?: string;
+  readonly why: () => string;
+  readonly partialWhy?: () => string;
   readonly dropHop?: string;
 }

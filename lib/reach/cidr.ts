@@ -1,13 +1,4 @@
-import {
-  IPv4,
-  IPv4CidrRange,
-  IPv4Prefix,
-  IPv6,
-  IPv6CidrRange,
-  IPv6Prefix,
-  Validator,
-  collapseIPv6Number,
-} from "ip-num";
+import { IPv6, Validator, collapseIPv6Number } from "ip-num";
 
 /** An IP version: the analysis runs once per family. */
 export type Family = "ipv4" | "ipv6";
@@ -45,42 +36,85 @@ export function familyBits(family: Family): number {
   return family === "ipv4" ? 32 : 128;
 }
 
-/** Parses "10.0.0.0/16" or "2001:db8::/56"; returns an explanation string when it is not a network CIDR. */
+const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+const IPV4_TEXT = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+const IPV6_TEXT = /^[0-9A-Fa-f:.]+$/;
+const PREFIX_TEXT = /^(0|[1-9][0-9]{0,2})$/;
+/** Longest address text: eight groups of four hex digits with an embedded IPv4 tail. */
+const MAX_ADDRESS_TEXT = 45;
+
+/**
+ * Parses "10.0.0.0/16" or "2001:db8::/56"; returns an explanation string when it is not a network CIDR
+ * as AWS takes it: no leading zeros in the prefix or in IPv4 octets, no IPv6 zone id, no host bits set.
+ */
 export function parseCidr(text: string): Cidr | string {
-  const family: Family = text.includes(":") ? "ipv6" : "ipv4";
-  const [valid, problems] =
-    family === "ipv4" ? Validator.isValidIPv4CidrRange(text) : Validator.isValidIPv6CidrRange(text);
-  if (!valid) return `"${text}" is not a CIDR network block (${problems.join("; ")})`;
-  const range = family === "ipv4" ? IPv4CidrRange.fromCidr(text) : IPv6CidrRange.fromCidr(text);
-  const first = range.getFirst().getValue();
-  return {
-    family,
-    first,
-    last: range.getLast().getValue(),
-    prefix: Number(range.getPrefix().getValue()),
-    text: formatCidr(family, first, Number(range.getPrefix().getValue())),
-  };
+  const shown = JSON.stringify(clip(text));
+  const slash = text.indexOf("/");
+  if (slash < 0 || text.indexOf("/", slash + 1) >= 0)
+    return `${shown} is not a CIDR block (expected address/prefix, e.g. 10.0.0.0/16 or 2001:db8::/56)`;
+  const addressText = text.slice(0, slash);
+  const address = parseAddress(addressText);
+  if (!address) return `${shown} is not a CIDR block (${addressProblem(addressText)})`;
+  const prefixText = text.slice(slash + 1);
+  const bits = familyBits(address.family);
+  if (!PREFIX_TEXT.test(prefixText))
+    return `${shown} is not a CIDR block (the prefix length must be a whole number from 0 to ${bits} without leading zeros)`;
+  const prefix = Number(prefixText);
+  if (prefix > bits)
+    return `${shown} is not a CIDR block (an ${
+      address.family === "ipv4" ? "IPv4" : "IPv6"
+    } prefix length is at most ${bits})`;
+  const size = 1n << BigInt(bits - prefix);
+  const hostBits = address.value % size;
+  if (hostBits !== 0n)
+    return `${shown} is not a network address (host bits are set): use ${formatCidr(
+      address.family,
+      address.value - hostBits,
+      prefix
+    )}`;
+  return cidrAt(address.family, address.value, prefix);
 }
 
-/** Parses a single IPv4 or IPv6 address. */
+/** Parses a single IPv4 or IPv6 address as AWS takes it (no zone id, no leading zeros in IPv4 octets). */
 export function parseAddress(text: string): { readonly family: Family; readonly value: bigint } | undefined {
-  if (Validator.isValidIPv4String(text)[0]) return { family: "ipv4", value: new IPv4(text).getValue() };
-  if (Validator.isValidIPv6String(text)[0]) return { family: "ipv6", value: new IPv6(text).getValue() };
-  return undefined;
+  if (text.length > MAX_ADDRESS_TEXT) return undefined;
+  if (IPV4_TEXT.test(text))
+    return { family: "ipv4", value: text.split(".").reduce((acc, octet) => (acc << 8n) | BigInt(octet), 0n) };
+  if (!text.includes(":") || !IPV6_TEXT.test(text)) return undefined;
+  try {
+    if (!Validator.isValidIPv6String(text)[0]) return undefined;
+    return { family: "ipv6", value: new IPv6(text).getValue() };
+  } catch {
+    return undefined;
+  }
 }
 
-/** Shows an address the usual way ("10.0.1.5", "2001:db8::5"). */
+/** Why a text is not an address, for error messages. */
+export function addressProblem(text: string): string {
+  const shown = JSON.stringify(clip(text));
+  if (text.includes("%")) return `${shown} has an IPv6 zone id (%...), which means nothing inside a VPC`;
+  if (/^[0-9.]+$/.test(text) && /(^|\.)0[0-9]/.test(text))
+    return `${shown} has an IPv4 octet with a leading zero, which some tools read as octal`;
+  return `${shown} is not an IPv4 or IPv6 address`;
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/**
+ * Shows an address the usual way ("10.0.1.5", "2001:db8::5"). IPv4 is formatted here: ip-num's
+ * IPv4 goes through binary strings and dominated the analysis of larger configurations.
+ */
 export function formatAddress(family: Family, value: bigint): string {
-  return family === "ipv4" ? IPv4.fromNumber(value).toString() : collapseIPv6Number(IPv6.fromBigInt(value).toString());
+  if (family === "ipv6") return collapseIPv6Number(IPv6.fromBigInt(value).toString());
+  return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join(".");
 }
 
-/** Shows a CIDR block from its first address and prefix length. */
+/** Shows a CIDR block from an address in it and its prefix length. */
 export function formatCidr(family: Family, first: bigint, prefix: number): string {
-  const range =
-    family === "ipv4"
-      ? new IPv4CidrRange(IPv4.fromNumber(first), new IPv4Prefix(BigInt(prefix)))
-      : new IPv6CidrRange(IPv6.fromBigInt(first), new IPv6Prefix(BigInt(prefix)));
-  return `${formatAddress(family, range.getFirst().getValue())}/${prefix}`;
+  const hostBits = BigInt(familyBits(family) - prefix);
+  return `${formatAddress(family, (first >> hostBits) << hostBits)}/${prefix}`;
 }
 
 /** Builds a Cidr from its first address and prefix length. */
@@ -105,8 +139,8 @@ export function cidrSubnet(base: Cidr, newbits: number, netnum: number, text?: s
 /** Terraform's cidrhost(prefix, hostnum), negative numbers counting from the end. */
 export function cidrHost(base: Cidr, hostnum: number): bigint | string {
   const size = base.last - base.first + 1n;
-  const offset = hostnum < 0 ? size + BigInt(hostnum) : BigInt(hostnum);
-  if (!Number.isInteger(hostnum) || offset < 0n || offset >= size) {
+  const offset = !Number.isInteger(hostnum) ? -1n : hostnum < 0 ? size + BigInt(hostnum) : BigInt(hostnum);
+  if (offset < 0n || offset >= size) {
     return `cidrhost hostnum ${hostnum} is outside ${base.text}`;
   }
   return base.first + offset;

@@ -22,12 +22,15 @@ export function toJson(result: Result): unknown {
 /** The readable report: a who-can-ping-whom matrix, the pairs that fail or depend, then errors and warnings. */
 export function formatText(result: Result): string {
   const lines: string[] = [];
+  const froms = new Set(result.pairs.map((p) => p.from));
+  const tos = new Set(result.pairs.map((p) => p.to));
   const names = unique([
-    ...result.instances.map((i) => i.address).filter((a) => result.pairs.some((p) => p.from === a || p.to === a)),
+    ...result.instances.map((i) => i.address).filter((a) => froms.has(a) || tos.has(a)),
     ...result.pairs.flatMap((p) => [p.from, p.to]),
   ]);
-  const rows = names.filter((n) => result.pairs.some((p) => p.from === n));
-  const cols = names.filter((n) => result.pairs.some((p) => p.to === n));
+  const rows = names.filter((n) => froms.has(n));
+  const cols = names.filter((n) => tos.has(n));
+  const byKey = new Map(result.pairs.map((p) => [pairKey(p.from, p.to, p.protocol), p]));
   const protocols = (["ipv4", "ipv6"] as const).filter((f) => result.pairs.some((p) => p.protocol === f));
   const dual = protocols.length > 1;
   if (result.pairs.length === 0) {
@@ -44,7 +47,7 @@ export function formatText(result: Result): string {
     const cellWidth = Math.max(protocols.length, ...cols.map((c) => String(index.get(c)).length));
     lines.push(`${" ".repeat(width + 6)}${cols.map((c) => String(index.get(c)).padStart(cellWidth)).join(" ")}`);
     for (const row of rows) {
-      const cells = cols.map((col) => cell(result.pairs, row, col, protocols).padStart(cellWidth));
+      const cells = cols.map((col) => cell(byKey, row, col, protocols).padStart(cellWidth));
       lines.push(`${String(index.get(row)).padStart(3)}  ${row.padEnd(width)} ${cells.join(" ")}`);
     }
     for (const col of cols.filter((c) => !rows.includes(c)))
@@ -61,10 +64,14 @@ export function formatText(result: Result): string {
   return lines.join("\n") + "\n";
 }
 
-function cell(pairs: readonly PairResult[], from: string, to: string, protocols: readonly string[]): string {
+function pairKey(from: string, to: string, protocol: string): string {
+  return `${from}\u0000${to}\u0000${protocol}`;
+}
+
+function cell(pairs: ReadonlyMap<string, PairResult>, from: string, to: string, protocols: readonly string[]): string {
   if (from === to) return "-".repeat(protocols.length);
   const symbol = (protocol: string): string => {
-    const pair = pairs.find((p) => p.from === from && p.to === to && p.protocol === protocol);
+    const pair = pairs.get(pairKey(from, to, protocol));
     return pair ? SYMBOL[String(pair.reachable)] : "·";
   };
   return protocols.map(symbol).join("");

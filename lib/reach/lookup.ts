@@ -1,5 +1,42 @@
+import { defaultNetworkAclKey, defaultRouteTableKey } from "./build";
 import { type Cidr, type Family, cidrOverlaps } from "./cidr";
 import type { Model, NetworkAcl, Peering, RouteTable, SecurityGroup, Subnet, Vpc } from "./model";
+
+/** Lookups the analysis makes for every pair, computed once per model (a Model is never changed). */
+interface Index {
+  readonly explicitTable: ReadonlyMap<string, string>;
+  readonly mainTable: ReadonlyMap<string, string>;
+  readonly explicitAcl: ReadonlyMap<string, string>;
+  readonly peeringsByVpc: ReadonlyMap<string, readonly Peering[]>;
+}
+
+const indexes = new WeakMap<Model, Index>();
+
+function indexOf(model: Model): Index {
+  let index = indexes.get(model);
+  if (index) return index;
+  const first = (list: Model["routeTableAssociations"]): Map<string, string> => {
+    const out = new Map<string, string>();
+    for (const a of list) if (!out.has(a.from)) out.set(a.from, a.to);
+    return out;
+  };
+  const peeringsByVpc = new Map<string, Peering[]>();
+  for (const peering of model.peerings.values()) {
+    for (const vpc of new Set([peering.requesterVpc, peering.accepterVpc])) {
+      const list = peeringsByVpc.get(vpc);
+      if (list) list.push(peering);
+      else peeringsByVpc.set(vpc, [peering]);
+    }
+  }
+  index = {
+    explicitTable: first(model.routeTableAssociations),
+    mainTable: new Map(model.mainRouteTableAssociations.map((a) => [a.from, a.to])),
+    explicitAcl: first(model.networkAclAssociations),
+    peeringsByVpc,
+  };
+  indexes.set(model, index);
+  return index;
+}
 
 /** The CIDR blocks of a VPC in one family. */
 export function vpcBlocks(vpc: Vpc, family: Family): readonly Cidr[] {
@@ -8,9 +45,9 @@ export function vpcBlocks(vpc: Vpc, family: Family): readonly Cidr[] {
 
 /** The route table a subnet uses: its explicit association, else its VPC's main table. */
 export function routeTableOf(model: Model, subnet: Subnet): RouteTable {
-  const explicit = model.routeTableAssociations.find((a) => a.from === subnet.address);
-  const main = [...model.mainRouteTableAssociations].reverse().find((a) => a.from === subnet.vpc);
-  const key = explicit?.to ?? main?.to ?? `${subnet.vpc}.default_route_table`;
+  const index = indexOf(model);
+  const key =
+    index.explicitTable.get(subnet.address) ?? index.mainTable.get(subnet.vpc) ?? defaultRouteTableKey(subnet.vpc);
   const table = model.routeTables.get(key);
   if (!table) throw new Error(`route table ${key} of ${subnet.address} is missing from the model`);
   return table;
@@ -18,8 +55,7 @@ export function routeTableOf(model: Model, subnet: Subnet): RouteTable {
 
 /** The network ACL a subnet uses: its explicit association, else its VPC's default ACL. */
 export function networkAclOf(model: Model, subnet: Subnet): NetworkAcl {
-  const explicit = model.networkAclAssociations.find((a) => a.from === subnet.address);
-  const key = explicit?.to ?? `${subnet.vpc}.default_network_acl`;
+  const key = indexOf(model).explicitAcl.get(subnet.address) ?? defaultNetworkAclKey(subnet.vpc);
   const acl = model.networkAcls.get(key);
   if (!acl) throw new Error(`network ACL ${key} of ${subnet.address} is missing from the model`);
   return acl;
@@ -38,6 +74,9 @@ export function overlappingBlocks(a: Vpc, b: Vpc): readonly [Cidr, Cidr][] {
 
 /** Whether a peering becomes active, and if not, why. */
 export function peeringState(model: Model, peering: Peering): { readonly active: boolean; readonly why: string } {
+  if (peering.status !== undefined) {
+    return { active: peering.status === "active", why: `AWS reports it as ${peering.status}` };
+  }
   const a = model.vpcs.get(peering.requesterVpc);
   const b = model.vpcs.get(peering.accepterVpc);
   const overlap = a && b ? overlappingBlocks(a, b)[0] : undefined;
@@ -65,7 +104,7 @@ export function peerOf(peering: Peering, vpc: string): string | undefined {
 
 /** The active peering between two VPCs, if any. */
 export function activePeeringBetween(model: Model, a: string, b: string): Peering | undefined {
-  return [...model.peerings.values()].find((p) => peerOf(p, a) === b && peeringState(model, p).active);
+  return (indexOf(model).peeringsByVpc.get(a) ?? []).find((p) => peerOf(p, a) === b && peeringState(model, p).active);
 }
 
 /** Whether a rule of one group may refer to another group (same VPC, or same region across an active peering). */

@@ -86,6 +86,12 @@ export interface Peering {
   readonly peerOwnerId: string | undefined;
   readonly autoAccept: boolean;
   readonly accepters: readonly PeeringAccepter[];
+  /**
+   * The status AWS reports for an existing connection ("active", "pending-acceptance", ...), set by a
+   * loader that reads live state; when set, it alone decides whether the peering carries traffic.
+   * @default - derived from autoAccept and the accepters
+   */
+  readonly status?: string;
 }
 
 /** An internet, NAT or VPN gateway and the VPC it belongs to. */

@@ -1,6 +1,7 @@
-import { type Cidr, type GeneratedBlock, cidrAt, cidrHost, cidrSubnet, formatAddress, parseCidr } from "./cidr";
+import { type Cidr, type GeneratedBlock, cidrAt, cidrHost, cidrSubnet, formatAddress, parseCidr } from "../cidr";
 import { type Expr, ExprSyntaxError, parseTemplate } from "./expr";
-import { ReachInputError, type StackDocument } from "./model";
+import { clip, preview } from "../../json-limits";
+import { ReachInputError, type StackDocument } from "../model";
 
 /** The identity of a resource (its id or an id-like attribute such as a VPC's default_route_table_id). */
 export class ResourceRef {
@@ -31,6 +32,16 @@ export type Value =
 
 /** Thrown while evaluating when an expression has no value reach can know before apply. */
 export class Unresolvable extends Error {}
+
+/** Thrown when evaluating a value leads back to itself; the message names the loop. */
+export class Cycle extends Unresolvable {}
+
+/**
+ * How many nested evaluations (values, expressions, references) one attribute may take. Evaluation
+ * recurses once per level, so this keeps any input, however it nests or chains references, far from the
+ * call stack's limit; real configurations need a few dozen.
+ */
+export const MAX_EVALUATION_DEPTH = 1000;
 
 /** One resource block of a stack. */
 export interface RawResource {
@@ -72,7 +83,11 @@ export class Resolver {
   readonly multiStack: boolean;
   private readonly stacks = new Map<string, Stack>();
   private readonly generatedBlocks = new Map<string, GeneratedBlock>();
-  private readonly inProgress = new Set<string>();
+  /** What is being evaluated, outermost first: attributes, locals and outputs, to name a cycle. */
+  private readonly evaluating: string[] = [];
+  private readonly evaluatingSet = new Set<string>();
+  private depth = 0;
+  private readonly regions = new Map<string, string | undefined>();
 
   constructor(documents: readonly StackDocument[], private readonly generatedPool: bigint) {
     for (const doc of documents) {
@@ -113,64 +128,119 @@ export class Resolver {
 
   /** The region of the provider configuration a resource uses ("aws" or "aws.alias"). */
   region(resource: RawResource): string | undefined {
-    const raw = resource.body.provider;
-    const ref = raw === undefined || raw === null ? "aws" : String(raw).replace(/^\$\{(.*)\}$/, "$1");
+    const raw = own(resource.body, "provider");
+    if (raw !== undefined && raw !== null && typeof raw !== "string") {
+      throw new ReachInputError(
+        `${resource.address}: provider = ${preview(raw)} must name a provider configuration, e.g. "aws.west"`
+      );
+    }
+    const ref = raw === undefined || raw === null ? "aws" : raw.replace(/^\$\{(.*)\}$/, "$1");
     const alias = ref === "aws" ? "" : ref.replace(/^aws\./, "");
-    const provider = this.stack(resource.stack).providers.get(alias);
+    const stack = this.stack(resource.stack);
+    const provider = stack.providers.get(alias);
     if (!provider) {
       if (alias === "") return undefined;
       throw new ReachInputError(
-        `${resource.address}: provider "${ref}" is not configured in ${
-          this.stack(resource.stack).file
-        }; add a provider "aws" block with alias "${alias}"`
+        `${resource.address}: provider ${preview(ref)} is not configured in ${
+          stack.file
+        }; add a provider "aws" block with alias ${preview(alias)}`
       );
     }
-    if (provider.region === undefined || provider.region === null) return undefined;
-    const region = this.evaluate(resource.stack, provider.region);
-    if (typeof region !== "string") {
-      throw new ReachInputError(`provider "${ref}" in ${this.stack(resource.stack).file}: region must be a string`);
+    const key = `${resource.stack}\u0000${alias}`;
+    if (this.regions.has(key)) return this.regions.get(key);
+    const rawRegion = own(provider, "region");
+    let region: Value;
+    try {
+      region = rawRegion === undefined ? null : this.evaluate(resource.stack, rawRegion);
+    } catch (error) {
+      throw describeFailure(resource.address, `region of provider "${ref}"`, rawRegion, error);
     }
-    return region;
+    if (region !== null && typeof region !== "string") {
+      throw new ReachInputError(
+        `${resource.address}: region of provider "${ref}" = ${preview(rawRegion)} in ${
+          stack.file
+        } is not a string; fix the provider block`
+      );
+    }
+    this.regions.set(key, region ?? undefined);
+    return region ?? undefined;
   }
 
   /** Evaluates a raw JSON attribute value in the context of a stack. */
   evaluate(stack: string, raw: unknown): Value {
-    if (typeof raw === "string") return this.expression(stack, parseTemplate(raw));
-    if (typeof raw === "number" || typeof raw === "boolean" || raw === null || raw === undefined) return raw ?? null;
-    if (Array.isArray(raw)) return raw.map((item) => this.evaluate(stack, item));
-    if (isRecord(raw)) {
-      const out: Record<string, Value> = {};
-      for (const [key, value] of Object.entries(raw)) if (key !== "//") out[key] = this.evaluate(stack, value);
-      return out;
-    }
-    throw new Unresolvable(`unexpected JSON value ${JSON.stringify(raw)}`);
+    return this.nested(() => {
+      if (typeof raw === "string") return this.expression(stack, parseTemplate(raw));
+      if (typeof raw === "number" || typeof raw === "boolean" || raw === null || raw === undefined) return raw ?? null;
+      if (Array.isArray(raw)) return raw.map((item) => this.evaluate(stack, item));
+      if (isRecord(raw)) {
+        const out: Record<string, Value> = {};
+        for (const [key, value] of Object.entries(raw)) if (key !== "//") out[key] = this.evaluate(stack, value);
+        return out;
+      }
+      throw new Unresolvable(`unexpected JSON value ${preview(raw)}`);
+    });
+  }
+
+  /** Evaluates an attribute of a resource's body, naming it `node` in a cycle ("aws_vpc.a.cidr_block"). */
+  evaluateAttribute(stack: string, node: string, raw: unknown): Value {
+    return this.within(node, () => this.evaluate(stack, raw));
   }
 
   /** Evaluates resource.attr, or explains why it is unknown before apply. */
   resourceAttribute(stack: string, type: string, name: string, attr: string): Value {
     const body = this.stack(stack).resources.get(type)?.get(name);
     if (!body)
-      throw new Unresolvable(`${this.address(stack, type, name)} is not declared in ${this.stack(stack).file}`);
-    if (IDENTITY_ATTRIBUTES.has(attr)) return new ResourceRef(stack, type, name, attr);
-    const raw = body[attr];
-    if (raw !== undefined && raw !== null) {
-      const key = `${stack}/${type}.${name}.${attr}`;
-      if (this.inProgress.has(key)) throw new Unresolvable(`${type}.${name}.${attr} refers to itself`);
-      this.inProgress.add(key);
-      try {
-        return this.evaluate(stack, raw);
-      } finally {
-        this.inProgress.delete(key);
-      }
+      throw new Unresolvable(
+        `${clip(this.address(stack, type, name), 120)} is not declared in ${this.stack(stack).file}`
+      );
+    const raw = own(body, attr);
+    // An id is the resource itself; an id-like argument (default_route_table_id of an
+    // aws_default_route_table) names another resource, so it is read from the body.
+    if (IDENTITY_ATTRIBUTES.has(attr) && (attr === "id" || attr === "arn" || raw === undefined || raw === null))
+      return new ResourceRef(stack, type, name, attr);
+    if (raw !== undefined && raw !== null)
+      return this.evaluateAttribute(stack, `${this.address(stack, type, name)}.${attr}`, raw);
+    if (type === "aws_vpc" && attr === "ipv6_cidr_block") {
+      const generated = this.evaluateAttribute(
+        stack,
+        `${this.address(stack, type, name)}.assign_generated_ipv6_cidr_block`,
+        own(body, "assign_generated_ipv6_cidr_block")
+      );
+      if (generated === true || generated === "true") return new CidrValue(this.generatedBlock(stack, name));
     }
-    if (
-      type === "aws_vpc" &&
-      attr === "ipv6_cidr_block" &&
-      this.evaluate(stack, body.assign_generated_ipv6_cidr_block) === true
-    ) {
-      return new CidrValue(this.generatedBlock(stack, name));
+    throw new Unresolvable(`${this.address(stack, type, name)}.${clip(attr)} is only known after apply`);
+  }
+
+  /** Runs an evaluation of `node`, refusing one that leads back to a node still being evaluated. */
+  private within(node: string, run: () => Value): Value {
+    if (this.evaluatingSet.has(node)) {
+      const loop = [...this.evaluating.slice(this.evaluating.indexOf(node)), node];
+      throw new Cycle(`refers to itself through ${loop.join(" → ")}`);
     }
-    throw new Unresolvable(`${this.address(stack, type, name)}.${attr} is only known after apply`);
+    this.evaluating.push(node);
+    this.evaluatingSet.add(node);
+    try {
+      return run();
+    } finally {
+      this.evaluating.pop();
+      this.evaluatingSet.delete(node);
+    }
+  }
+
+  /** Counts one level of evaluation, refusing more than MAX_EVALUATION_DEPTH. */
+  private nested(run: () => Value): Value {
+    if (this.depth >= MAX_EVALUATION_DEPTH) {
+      const chain = this.evaluating.length > 0 ? ` (through ${this.evaluating.slice(0, 3).join(" → ")} → …)` : "";
+      throw new Unresolvable(
+        `the value is nested too deeply: more than ${MAX_EVALUATION_DEPTH} levels of values, expressions and references${chain}`
+      );
+    }
+    this.depth += 1;
+    try {
+      return run();
+    } finally {
+      this.depth -= 1;
+    }
   }
 
   private generatedBlock(stack: string, name: string): Cidr {
@@ -185,6 +255,10 @@ export class Resolver {
   }
 
   private expression(stack: string, expr: Expr): Value {
+    return this.nested(() => this.evaluateExpression(stack, expr));
+  }
+
+  private evaluateExpression(stack: string, expr: Expr): Value {
     switch (expr.kind) {
       case "literal":
         return expr.value;
@@ -212,46 +286,53 @@ export class Resolver {
 
   private traversal(stack: string, root: string, steps: readonly (string | number)[]): Value {
     const [first, second, third, fourth] = steps;
+    const prefix = this.multiStack ? `${stack}/` : "";
     if (root === "var") {
-      const variable = this.stack(stack).variables[String(first)];
-      if (!isRecord(variable) || variable.default === undefined) {
-        throw new Unresolvable(`variable "${String(first)}" has no default value`);
+      const variable = own(this.stack(stack).variables, String(first));
+      if (!isRecord(variable) || !Object.hasOwn(variable, "default")) {
+        throw new Unresolvable(`variable "${clip(String(first))}" has no default value`);
       }
-      return index(this.evaluate(stack, variable.default), steps.slice(1));
+      // Terraform takes a variable's default in JSON literally: its strings are never templates.
+      return index(literal(variable.default), steps.slice(1));
     }
     if (root === "local") {
-      const local = this.stack(stack).locals[String(first)];
-      if (local === undefined) throw new Unresolvable(`local "${String(first)}" is not declared`);
-      return index(this.evaluate(stack, local), steps.slice(1));
+      const local = own(this.stack(stack).locals, String(first));
+      if (local === undefined) throw new Unresolvable(`local "${clip(String(first))}" is not declared`);
+      return index(this.evaluateAttribute(stack, `${prefix}local.${String(first)}`, local), steps.slice(1));
     }
     if (root === "data") {
       if (first === "terraform_remote_state" && third === "outputs" && typeof fourth === "string") {
         const producer = this.producer(stack, String(second));
-        const output = this.stack(producer).outputs[fourth];
+        const output = own(this.stack(producer).outputs, fourth);
         if (!isRecord(output) || output.value === undefined) {
-          throw new Unresolvable(`stack "${producer}" has no output "${fourth}"`);
+          throw new Unresolvable(`stack "${producer}" has no output "${clip(fourth)}"`);
         }
-        return index(this.evaluate(producer, output.value), steps.slice(4));
+        const node = `${this.multiStack ? `${producer}/` : ""}output.${fourth}`;
+        return index(this.evaluateAttribute(producer, node, output.value), steps.slice(4));
       }
       if (first === "aws_caller_identity" && third === "account_id") {
         return new AccountRef(`${stack}/${String(second)}`);
       }
-      throw new Unresolvable(`data.${String(first)}.${String(second)} is read by Terraform from AWS at plan time`);
+      throw new Unresolvable(
+        `data.${clip(String(first))}.${clip(String(second))} is read by Terraform from AWS at plan time`
+      );
     }
     if (["module", "count", "each", "self", "path", "terraform"].includes(root)) {
       throw new Unresolvable(`"${root}." references are not supported`);
     }
     if (typeof first !== "string" || typeof second !== "string") {
-      throw new Unresolvable(`a reference to a whole resource (${root}.${String(first)}) has no single value`);
+      throw new Unresolvable(
+        `a reference to a whole resource (${clip(root)}.${clip(String(first))}) has no single value`
+      );
     }
     return index(this.resourceAttribute(stack, root, first, second), steps.slice(2));
   }
 
   private producer(stack: string, remoteState: string): string {
-    const states = this.stack(stack).data.terraform_remote_state;
-    const remote = isRecord(states) ? states[remoteState] : undefined;
+    const states = own(this.stack(stack).data, "terraform_remote_state");
+    const remote = isRecord(states) ? own(states, remoteState) : undefined;
     if (!isRecord(remote)) throw new Unresolvable(`data.terraform_remote_state.${remoteState} is not declared`);
-    const backend = String(remote.backend ?? "local");
+    const backend = typeof remote.backend === "string" ? remote.backend : "local";
     const matches = [...this.stacks.values()].filter(
       (s) => s.name !== stack && s.backend?.type === backend && sameJson(s.backend.config, remote.config ?? {})
     );
@@ -259,7 +340,7 @@ export class Resolver {
     const byName = remoteState.replace(/^cross-stack-reference-input-/, "");
     if (matches.length === 0 && remoteState !== byName && this.stacks.has(byName)) return byName;
     throw new Unresolvable(
-      `data.terraform_remote_state.${remoteState} (backend "${backend}", config ${JSON.stringify(remote.config)}) ` +
+      `data.terraform_remote_state.${remoteState} (backend "${backend}", config ${preview(remote.config)}) ` +
         (matches.length
           ? `matches several loaded stacks`
           : `matches no loaded stack; load the stack that writes this state too (e.g. the whole cdktf.out)`)
@@ -267,7 +348,8 @@ export class Resolver {
   }
 
   private isGenerated(cidr: Cidr): boolean {
-    return this.generated.some((g) => cidr.first >= g.first && cidr.last <= g.last);
+    for (const g of this.generatedBlocks.values()) if (cidr.first >= g.first && cidr.last <= g.last) return true;
+    return false;
   }
 
   private call(name: string, args: readonly Value[]): Value {
@@ -281,8 +363,9 @@ export class Resolver {
         break;
       case "element": {
         const [list, at] = args;
-        if (Array.isArray(list) && list.length > 0 && typeof toNumber(at) === "number") {
-          return list[(toNumber(at) as number) % list.length] as Value;
+        const i = toNumber(at);
+        if (Array.isArray(list) && list.length > 0 && i !== undefined && Number.isSafeInteger(i) && i >= 0) {
+          return (list as readonly Value[])[i % list.length];
         }
         break;
       }
@@ -309,10 +392,12 @@ export class Resolver {
       }
       default:
         throw new Unresolvable(
-          `function ${name}() is not supported (reach evaluates cidrsubnet, cidrhost, tolist, toset, element, concat)`
+          `function ${clip(
+            name
+          )}() is not supported (reach evaluates cidrsubnet, cidrhost, tolist, toset, element, concat)`
         );
     }
-    throw new Unresolvable(`${name}() got arguments it cannot use`);
+    throw new Unresolvable(`${clip(name)}(${args.map(showValue).join(", ")}): reach cannot use these arguments`);
   }
 
   private stack(name: string): Stack {
@@ -344,7 +429,17 @@ function readStack(doc: StackDocument): Stack {
   for (const provider of Array.isArray(aws) ? aws : aws === undefined ? [] : [aws]) {
     if (!isRecord(provider))
       throw new ReachInputError(`${doc.file}: provider.aws must be an object or a list of objects`);
-    providers.set(typeof provider.alias === "string" ? provider.alias : "", provider);
+    if (provider.alias !== undefined && provider.alias !== null && typeof provider.alias !== "string")
+      throw new ReachInputError(`${doc.file}: provider.aws alias = ${preview(provider.alias)} must be a string`);
+    const alias = typeof provider.alias === "string" ? provider.alias : "";
+    if (providers.has(alias)) {
+      throw new ReachInputError(
+        `${doc.file}: two provider "aws" blocks ${
+          alias ? `with alias "${alias}"` : "without alias"
+        }; Terraform rejects duplicates: give each its own alias`
+      );
+    }
+    providers.set(alias, provider);
   }
   return {
     name: doc.stack,
@@ -364,7 +459,7 @@ function section(
   key: string,
   file: string
 ): Readonly<Record<string, unknown>> {
-  const value = json[key];
+  const value = own(json, key);
   if (value === undefined) return {};
   if (!isRecord(value)) throw new ReachInputError(`${file}: "${key}" must be an object`);
   return value;
@@ -375,10 +470,10 @@ function index(value: Value, steps: readonly (string | number)[]): Value {
   for (const step of steps) {
     if (Array.isArray(current) && typeof step === "number" && step < current.length) {
       current = (current as readonly Value[])[step];
-    } else if (isPlainObject(current) && typeof step === "string" && step in current) {
+    } else if (isPlainObject(current) && typeof step === "string" && Object.hasOwn(current, step)) {
       current = (current as Record<string, Value>)[step];
     } else {
-      throw new Unresolvable(`cannot take [${JSON.stringify(step)}] of the referenced value`);
+      throw new Unresolvable(`cannot take [${preview(step)}] of the referenced value`);
     }
   }
   return current;
@@ -389,9 +484,30 @@ function isPlainObject(value: Value): value is { readonly [key: string]: Value }
 }
 
 function toNumber(value: Value | undefined): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && /^-?[0-9]+$/.test(value)) return Number(value);
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && value.length <= 20 && /^-?[0-9]+$/.test(value)) return Number(value);
   return undefined;
+}
+
+/** An evaluated value as an error message shows it. */
+function showValue(value: Value): string {
+  if (value instanceof CidrValue) return value.cidr.text;
+  if (value instanceof ResourceRef) return `${value.type}.${value.name}.${value.attr}`;
+  if (value instanceof AccountRef) return "an account id";
+  return preview(value, 40);
+}
+
+/** A JSON value taken as it is, without reading its strings as templates. */
+function literal(raw: unknown): Value {
+  if (typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean" || raw === null) return raw;
+  if (Array.isArray(raw)) return raw.map(literal);
+  if (isRecord(raw)) return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, literal(v)]));
+  return null;
+}
+
+/** A property of a JSON object, never one inherited from Object.prototype. */
+export function own(record: Readonly<Record<string, unknown>>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function cidrArgument(value: Value | undefined): Cidr | undefined {
@@ -419,9 +535,12 @@ function sortKeys(value: unknown): unknown {
 /** Wraps evaluation failures into the input error the CLI reports with exit 2. */
 export function describeFailure(address: string, attribute: string, raw: unknown, error: unknown): ReachInputError {
   if (error instanceof ReachInputError) return error;
+  if (error instanceof Cycle) {
+    return new ReachInputError(`${address}: ${attribute} = ${preview(raw)} ${error.message}; break the cycle`);
+  }
   if (error instanceof Unresolvable || error instanceof ExprSyntaxError) {
     return new ReachInputError(
-      `${address}: ${attribute} = ${JSON.stringify(raw)} cannot be resolved: ${error.message}. ` +
+      `${address}: ${attribute} = ${preview(raw)} cannot be resolved: ${error.message}. ` +
         `reach needs this attribute; use a literal or a reference to a resource in the loaded configuration`
     );
   }

@@ -9,6 +9,9 @@ export type Expr =
 /** Thrown when a string uses expression syntax reach does not evaluate. */
 export class ExprSyntaxError extends Error {}
 
+/** How deeply lists, calls and parentheses may nest inside one ${...}; the parser recurses once per level. */
+export const MAX_EXPRESSION_DEPTH = 64;
+
 /** Parses a Terraform JSON string value: plain text, or a template with ${...} interpolations. */
 export function parseTemplate(text: string): Expr {
   const parts: Expr[] = [];
@@ -36,12 +39,28 @@ export function parseTemplate(text: string): Expr {
 }
 
 const IDENT = /[A-Za-z_][A-Za-z0-9_-]*/y;
-const NUMBER = /-?[0-9]+(\.[0-9]+)?/y;
+const NUMBER = /-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 class Parser {
+  private depth = 0;
+
   constructor(private readonly text: string, private pos: number) {}
 
   expression(): Expr {
+    if (this.depth >= MAX_EXPRESSION_DEPTH) {
+      throw new ExprSyntaxError(
+        `the expression is nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels of lists, calls and parentheses)`
+      );
+    }
+    this.depth += 1;
+    try {
+      return this.term();
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  private term(): Expr {
     this.skipSpace();
     const c = this.text[this.pos];
     if (c === '"') return { kind: "literal", value: this.string() };

@@ -1,0 +1,42 @@
+/**
+ * The exit codes of reach, check and ping: one meaning each, the same in all three, so a script can
+ * tell a network that is wrong from a run that could not happen and from a bug.
+ */
+export const EXIT = {
+  /** The verdict is good: no configuration error (reach), reach agrees with the config (check), every pair answered as predicted (ping). */
+  ok: 0,
+  /** A crash, i.e. a bug in the tool; it prints the stack trace. Node itself exits 1 on an uncaught error. */
+  crash: 1,
+  /** The tool could not run: unusable input or environment (a path, a file, an option, the config, credentials). */
+  unusable: 2,
+  /** The network is not as it should be: configuration errors (reach), a difference from the config (check), a pair that differs from reach or does not answer (ping). */
+  differs: 3,
+} as const;
+
+/** An Error class a command reports as unusable input. */
+export type InputErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * Runs a command and sets process.exitCode from what `main` returns. An error of one of `inputErrors`
+ * prints "<name>: <message>" and exits EXIT.unusable; any other error is a crash: "<name> crashed:" and
+ * the stack, EXIT.crash. It never calls process.exit, so everything written drains before the exit.
+ */
+export async function runCommand(
+  name: string,
+  main: () => number | Promise<number>,
+  inputErrors: readonly InputErrorClass[]
+): Promise<void> {
+  try {
+    process.exitCode = await main();
+  } catch (error) {
+    if (inputErrors.some((type) => error instanceof type)) {
+      process.stderr.write(`${name}: ${(error as Error).message}\n`);
+      process.exitCode = EXIT.unusable;
+    } else {
+      process.stderr.write(
+        `${name} crashed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`
+      );
+      process.exitCode = EXIT.crash;
+    }
+  }
+}

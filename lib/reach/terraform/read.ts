@@ -1,0 +1,220 @@
+import { type Stats, lstatSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
+import { preview } from "../../json-limits";
+import { ReachInputError, type StackDocument } from "../model";
+import { isRecord } from "./resolve";
+
+const WHAT_TO_PASS = "pass a cdk.tf.json, a stack directory or a cdktf.out directory";
+
+/** Reads the Terraform JSON documents behind each path, one per stack. */
+export function readDocuments(paths: readonly string[]): StackDocument[] {
+  if (paths.length === 0) throw new ReachInputError(`no PATH given; ${WHAT_TO_PASS}`);
+  const seen = new Set<string>();
+  return paths.flatMap((path) => readPath(resolvePath(path), seen));
+}
+
+/** The documents behind one path; `seen` holds the directories read so far, to stop at a symlink loop. */
+function readPath(path: string, seen: Set<string>): StackDocument[] {
+  const stats = inspect(path);
+  if (stats.isFile()) return [readJsonFile(path, undefined, stats)];
+  if (!stats.isDirectory())
+    throw new ReachInputError(`${path}: is ${kindOf(stats)}, not a file or directory; ${WHAT_TO_PASS}`);
+  const real = realpath(path);
+  if (seen.has(real))
+    throw new ReachInputError(
+      `${path}: leads back to ${real}, which is read already (a symlink loop?); fix or remove the link`
+    );
+  seen.add(real);
+  const manifest = join(path, "manifest.json");
+  const manifestStats = inspect(manifest, true);
+  if (manifestStats) return readManifest(path, manifest, manifestStats);
+  const stacksDir = join(path, "stacks");
+  if (inspect(stacksDir, true)?.isDirectory()) {
+    return list(stacksDir).flatMap((name) => {
+      const stack = join(stacksDir, name);
+      return inspect(stack).isDirectory() ? readPath(stack, seen) : [];
+    });
+  }
+  const files = list(path);
+  const jsonFiles = files.filter((f) => f.endsWith(".tf.json"));
+  if (jsonFiles.length === 0) {
+    const hcl = files.filter((f) => f.endsWith(".tf"));
+    throw new ReachInputError(
+      hcl.length > 0
+        ? `${path}: has only HCL (${hcl.join(
+            ", "
+          )}); reach reads Terraform JSON: synthesize with cdktf (cdk.tf.json) or convert the files to .tf.json`
+        : `${path}: has no cdk.tf.json, *.tf.json or manifest.json; ${WHAT_TO_PASS}`
+    );
+  }
+  const docs = jsonFiles.map((f) => readJsonFile(join(path, f), undefined));
+  if (docs.length === 1) return docs;
+  return [{ stack: docs[0].stack, file: path, json: mergeDocuments(docs) }];
+}
+
+/** Every stack a cdktf manifest lists, refusing a stack file outside the output directory. */
+function readManifest(outdir: string, manifest: string, stats: Stats): StackDocument[] {
+  const json = parseJson(manifest, stats);
+  if (!isRecord(json) || !isRecord(json.stacks))
+    throw new ReachInputError(`${manifest}: has no "stacks" object; is this a cdktf.out directory?`);
+  const root = realpath(outdir);
+  return Object.entries(json.stacks)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, stack]) => {
+      const declared = isRecord(stack) ? stack.synthesizedStackPath : undefined;
+      if (declared !== undefined && typeof declared !== "string")
+        throw new ReachInputError(
+          `${manifest}: stacks.${name}.synthesizedStackPath = ${preview(declared)} is not a path`
+        );
+      const file = resolvePath(outdir, declared ?? join("stacks", name, "cdk.tf.json"));
+      if (!inside(outdir, file) || !inside(root, realpath(file))) {
+        throw new ReachInputError(
+          `${manifest}: stacks.${name}.synthesizedStackPath ${preview(
+            declared
+          )} leads out of ${outdir}; reach reads only the stacks inside a cdktf.out directory: fix the manifest`
+        );
+      }
+      return readJsonFile(file, name);
+    });
+}
+
+function readJsonFile(file: string, stack: string | undefined, known?: Stats): StackDocument {
+  if (file.endsWith(".tf")) {
+    throw new ReachInputError(
+      `${file}: is HCL; reach reads Terraform JSON: synthesize with cdktf (cdk.tf.json) or convert it to .tf.json`
+    );
+  }
+  const json = parseJson(file, known ?? inspect(file));
+  const comment = isRecord(json) ? json["//"] : undefined;
+  const meta = isRecord(comment) && isRecord(comment.metadata) ? comment.metadata : {};
+  const name =
+    stack ??
+    (typeof meta.stackName === "string"
+      ? meta.stackName
+      : basename(file) === "cdk.tf.json"
+      ? basename(dirname(file))
+      : basename(file).replace(/(\.tf)?\.json$/, ""));
+  return { stack: name, file, json };
+}
+
+function parseJson(file: string, stats: Stats): unknown {
+  if (!stats.isFile()) throw new ReachInputError(`${file}: is ${kindOf(stats)}, not a file; ${WHAT_TO_PASS}`);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ReachInputError(`${file}: cannot be read (${messageOf(error)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ReachInputError(`${file}: is not valid JSON (${messageOf(error)})`);
+  }
+}
+
+/**
+ * What a path is, following symlinks; a missing path, a broken symlink or a symlink loop is an input
+ * error naming it, or undefined when `optional` and nothing is there.
+ */
+function inspect(path: string): Stats;
+function inspect(path: string, optional: true): Stats | undefined;
+function inspect(path: string, optional = false): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = codeOf(error);
+    const link = linkStats(path);
+    if (code === "ENOENT" && !link) {
+      if (optional) return undefined;
+      throw new ReachInputError(`${path}: no such file or directory; ${WHAT_TO_PASS}`);
+    }
+    if (code === "ENOENT")
+      throw new ReachInputError(`${path}: is a broken symlink (its target does not exist); fix or remove it`);
+    if (code === "ELOOP") throw new ReachInputError(`${path}: is a symlink loop; fix or remove it`);
+    throw new ReachInputError(`${path}: cannot be read (${messageOf(error)})`);
+  }
+}
+
+function linkStats(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch (error) {
+    throw new ReachInputError(`${dir}: cannot be listed (${messageOf(error)})`);
+  }
+}
+
+function realpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    inspect(path);
+    return path;
+  }
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return "a pipe (reach reads files, not streams: save it to a file first)";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isDirectory()) return "a directory";
+  return "not a regular file";
+}
+
+function codeOf(error: unknown): string | undefined {
+  return isRecord(error) && typeof error.code === "string" ? error.code : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Merges the *.tf.json files of one directory into one configuration, as Terraform reads them. */
+function mergeDocuments(docs: readonly StackDocument[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const declaredIn = new Map<string, string>();
+  for (const doc of docs) {
+    if (!isRecord(doc.json)) throw new ReachInputError(`${doc.file}: not a Terraform JSON object; fix the file`);
+    for (const [section, body] of Object.entries(doc.json)) {
+      const prev = out[section];
+      if (section === "provider" && isRecord(prev) && isRecord(body)) {
+        const aws = [prev.aws, body.aws].flat().filter((p) => p !== undefined);
+        out[section] = { ...prev, ...body, aws };
+      } else if ((section === "resource" || section === "data") && isRecord(body)) {
+        const merged: Record<string, unknown> = { ...(isRecord(prev) ? prev : {}) };
+        for (const [type, byName] of Object.entries(body)) {
+          const names = isRecord(byName) ? byName : {};
+          for (const name of Object.keys(names)) {
+            const key = `${section}.${type}.${name}`;
+            const earlier = declaredIn.get(key);
+            if (earlier)
+              throw new ReachInputError(
+                `${doc.file}: ${key} is also declared in ${earlier}; Terraform rejects duplicates: remove one`
+              );
+            declaredIn.set(key, doc.file);
+          }
+          merged[type] = { ...(isRecord(merged[type]) ? merged[type] : {}), ...names };
+        }
+        out[section] = merged;
+      } else if (isRecord(prev) && isRecord(body)) {
+        out[section] = { ...prev, ...body };
+      } else {
+        out[section] = body;
+      }
+    }
+  }
+  return out;
+}
