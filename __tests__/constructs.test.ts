@@ -126,14 +126,14 @@ describe("PingInstance", () => {
     expect(synth).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { cidr_ipv4: "10.0.1.0/24" });
   });
 
-  it("launches a t3.nano without a public IP, with IMDSv2 and an encrypted root volume", () => {
+  it("launches a t3.nano without a public IP, with IMDSv2 and an encrypted 8 GiB gp3 root volume", () => {
     expect(synth).toHaveResourceWithProperties(Instance, {
       ami: "ami-1",
       instance_type: "t3.nano",
       subnet_id: "subnet-1",
       associate_public_ip_address: false,
       metadata_options: { http_endpoint: "enabled", http_tokens: "required" },
-      root_block_device: { encrypted: true },
+      root_block_device: { encrypted: true, volume_size: 8, volume_type: "gp3" },
     });
   });
 

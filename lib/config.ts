@@ -39,6 +39,31 @@ const terraformCloudSchema = z
   })
   .strict();
 
+/** S3 bucket names: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. */
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Key prefixes: path segments of S3's safe characters, no leading "/" and no "//". */
+const KEY_PREFIX_PATTERN = /^(?:[A-Za-z0-9!_.*'()-]+\/)*[A-Za-z0-9!_.*'()-]*$/;
+/** DynamoDB table names. */
+const TABLE_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+/** Where state objects go in the bucket unless the config says otherwise. */
+export const DEFAULT_STATE_KEY_PREFIX = "peering/";
+
+const s3BackendSchema = z
+  .object({
+    bucket: z.string().regex(BUCKET_PATTERN).describe("S3 bucket holding the state objects"),
+    keyPrefix: z
+      .string()
+      .regex(KEY_PREFIX_PATTERN)
+      .default(DEFAULT_STATE_KEY_PREFIX)
+      .describe("Each stack's state is the object <keyPrefix><stack>.tfstate"),
+    region: z.string().regex(REGION_PATTERN).optional().describe("Region of the bucket (default: the config's region)"),
+    lockfile: z.boolean().default(true).describe("Lock the state with an S3 lock object beside it (Terraform's use_lockfile)"),
+    dynamodbTable: z.string().regex(TABLE_PATTERN).optional().describe("DynamoDB table for state locking, for Terraform before 1.10"),
+  })
+  .strict();
+
+const backendSchema = z.object({ s3: s3BackendSchema.describe("Keep state in an S3 bucket") }).strict();
+
 /** The JSON config as zod checks its shape: keys, types and enums. */
 export const configSchema = z
   .object({
@@ -55,6 +80,7 @@ export const configSchema = z
     terraformCloud: terraformCloudSchema
       .optional()
       .describe("Keep state in Terraform Cloud workspaces named <workspacePrefix><stack> instead of local files"),
+    backend: backendSchema.optional().describe("Keep state in an S3 bucket instead of local files"),
     peeringQuota: z
       .number()
       .int()
@@ -101,6 +127,31 @@ export interface PeeringConfig {
    * @default false
    */
   readonly reachabilityAnalyzer?: boolean;
+  /** An S3 bucket for the state; local state files when absent (never set together with terraformCloud). */
+  readonly backend?: BackendConfig;
+}
+
+/** A Terraform backend other than Terraform Cloud. */
+export interface BackendConfig {
+  /** State objects in an S3 bucket. */
+  readonly s3: S3BackendConfig;
+}
+
+/** Where the stacks keep their state in S3: one object per stack, `<keyPrefix><stack>.tfstate`. */
+export interface S3BackendConfig {
+  /** The bucket, which must exist before the first deploy. */
+  readonly bucket: string;
+  /** Prefix of the state object keys, e.g. "peering/" for "peering/network.tfstate". */
+  readonly keyPrefix: string;
+  /** Region of the bucket (the config's region unless it names another). */
+  readonly region: string;
+  /** Whether Terraform locks the state with a lock object beside it in the bucket. */
+  readonly lockfile: boolean;
+  /**
+   * DynamoDB table for state locking.
+   * @default - none
+   */
+  readonly dynamodbTable?: string;
 }
 
 /** Where the stacks keep their state in Terraform Cloud: one workspace per stack. */
@@ -174,6 +225,7 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
     peerings: data.peerings === "full-mesh" ? fullMesh(vpcs.map((v) => v.name)) : data.peerings,
     terraformCloud: data.terraformCloud,
     reachabilityAnalyzer: data.reachabilityAnalyzer,
+    ...(data.backend ? { backend: { s3: { ...data.backend.s3, region: data.backend.s3.region ?? data.region } } } : {}),
   };
 }
 
@@ -201,6 +253,12 @@ const FIXES: Record<string, string> = {
   workspacePrefix: "use letters, digits, '-' and '_' only",
   hostname: 'use a host name such as "app.terraform.io"',
   reachabilityAnalyzer: "use true or false",
+  backend: 'use {"s3": {"bucket": "my-state-bucket"}}',
+  s3: 'use {"bucket": "my-state-bucket"} with optional "keyPrefix", "region", "lockfile" and "dynamodbTable"',
+  bucket: "use an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+  keyPrefix: `use path segments of letters, digits and !_.*'()- separated by single '/', not starting with '/', such as "${DEFAULT_STATE_KEY_PREFIX}"`,
+  lockfile: "use true (lock with an S3 lock object) or false",
+  dynamodbTable: "use a DynamoDB table name: 3 to 255 letters, digits, '_', '-' and '.'",
   peeringQuota: `use your account's quota of active peerings per VPC: a whole number from 1 to ${PEERING_QUOTA_MAX}`,
 };
 
@@ -218,8 +276,9 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
 }
 
 function allowedKeys(path: readonly PropertyKey[]): string[] {
-  const shape = path.length === 0 ? configSchema.shape : path[0] === "vpcs" ? vpcSchema.shape : terraformCloudSchema.shape;
-  return Object.keys(shape);
+  const nested: Record<string, z.ZodObject> = { vpcs: vpcSchema, terraformCloud: terraformCloudSchema, backend: backendSchema };
+  if (path.length === 0) return Object.keys(configSchema.shape);
+  return Object.keys(path[0] === "backend" && path[1] === "s3" ? s3BackendSchema.shape : nested[String(path[0])].shape);
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -240,6 +299,9 @@ function checkSemantics(raw: unknown): string[] {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return [];
   const root = raw as Record<string, unknown>;
   const problems: string[] = [];
+  if (root.backend !== undefined && root.terraformCloud !== undefined) {
+    problems.push("backend and terraformCloud are both set: keep one, the state goes either to S3 or to Terraform Cloud");
+  }
   const defaultAzs = azCount.safeParse(root.maxAzs ?? DEFAULT_MAX_AZS);
   const rawVpcs = Array.isArray(root.vpcs) ? root.vpcs : [];
   const vpcs = new Map<string, { index: number; cidr?: IPv4CidrRange }>();

@@ -11,6 +11,13 @@ import { DEFAULT_INSTANCE_TYPE } from "./config";
 /** ICMP type of an echo request. */
 export const ICMP_ECHO_REQUEST = 8;
 
+/**
+ * The root volume, spelled out: Amazon Linux 2023's snapshot is 8 GiB of gp3. AWS would take the
+ * size from the AMI, but a launch request that sets `encrypted` without a size leaves it to the
+ * API to fill in, and an explicit size and type keep later plans from depending on it.
+ */
+export const ROOT_VOLUME = { sizeGiB: 8, type: "gp3" } as const;
+
 const EC2_ASSUME_ROLE = JSON.stringify({
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -92,7 +99,7 @@ export class PingInstance extends Construct {
       iamInstanceProfile: profile.name,
       associatePublicIpAddress: false,
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required" },
-      rootBlockDevice: { encrypted: true },
+      rootBlockDevice: { encrypted: true, volumeSize: ROOT_VOLUME.sizeGiB, volumeType: ROOT_VOLUME.type },
       tags: { Name: `${props.name}-ping` },
     });
   }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformStack } from "cdktf";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PeeringConfig } from "../lib/config";
 
@@ -11,9 +11,10 @@ export interface AppStackProps {
 
 /**
  * A stack with the AWS provider for the config's region and its backend: a Terraform Cloud
- * workspace named `<workspacePrefix><stack>` when the config names an organization, else a local
- * state file in the project root. The local path is relative to the stack's directory in
- * cdktf.out, so no absolute path of this machine lands in the synthesized Terraform.
+ * workspace named `<workspacePrefix><stack>` when the config names an organization, the object
+ * `<keyPrefix><stack>.tfstate` of an S3 bucket when it names one, else a local state file in the
+ * project root. The local path is relative to the stack's directory in cdktf.out, so no absolute
+ * path of this machine lands in the synthesized Terraform.
  */
 export class PeeringStackBase extends TerraformStack {
   constructor(scope: Construct, id: string, props: AppStackProps) {
@@ -24,7 +25,18 @@ export class PeeringStackBase extends TerraformStack {
       defaultTags: [{ tags: { Project: "peering", Stack: id } }],
     });
     const cloud = config.terraformCloud;
-    if (cloud) {
+    const s3 = config.backend?.s3;
+    if (s3) {
+      const backend = new S3Backend(this, {
+        bucket: s3.bucket,
+        key: `${s3.keyPrefix}${id}.tfstate`,
+        region: s3.region,
+        encrypt: true,
+        ...(s3.dynamodbTable ? { dynamodbTable: s3.dynamodbTable } : {}),
+      });
+      // cdktf 0.21's S3Backend predates Terraform 1.10's S3-native locking.
+      if (s3.lockfile) backend.addOverride("use_lockfile", true);
+    } else if (cloud) {
       new CloudBackend(this, {
         organization: cloud.organization,
         hostname: cloud.hostname,

@@ -50,12 +50,12 @@ export interface CliDeps {
 export function parseOptions(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): PingOptions {
   const program = new Command("npm run ping --")
     .description(
-      "After `cdktf deploy --all`: ping every deployed instance from every other one through SSM, print the matrix, " +
+      "After `npm run deploy`: ping every deployed instance from every other one through SSM, print the matrix, " +
         "and exit 1 when a pair does not answer or differs from what reach predicts for the synthesized stacks.",
     )
     .option(
       "--outputs-file <file>",
-      "outputs JSON written by `cdktf deploy --all --outputs-file FILE` (default: `terraform output -json` in the synthesized instances stack)",
+      "outputs JSON written by `npm run deploy -- --outputs-file FILE` (default: `terraform output -json` in the synthesized instances stack)",
     )
     .option("--synth-dir <dir>", "cdktf output directory holding the synthesized stacks", "cdktf.out")
     .option("--region <region>", "AWS region (default: the AWS SDK's chain, e.g. AWS_REGION or the profile)", region)

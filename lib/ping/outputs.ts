@@ -32,9 +32,9 @@ const instanceSchema = z
   .refine((i) => i.private_ip !== undefined || i.privateIp !== undefined, "private_ip is missing");
 
 const SHAPE_FIX = `the instances stack's "${INSTANCES_OUTPUT}" output must map each VPC name to { id, private_ip, address }: synth and deploy again`;
-const FIX = "deploy first (npm run deploy), or pass --outputs-file FILE as written by `cdktf deploy --all --outputs-file FILE`";
+const FIX = "deploy first (npm run deploy), or pass --outputs-file FILE as written by `npm run deploy -- --outputs-file FILE`";
 
-/** Reads the instances from the JSON that `cdktf deploy --all --outputs-file FILE` writes: `{ stack: { output: value } }`. */
+/** Reads the instances from the JSON that `cdktf deploy '*' --outputs-file FILE` writes: `{ stack: { output: value } }`. */
 export function parseOutputsFile(json: unknown, source: string): readonly DeployedInstance[] {
   refuseDeep(json, `outputs file ${source}`);
   if (!isObject(json)) {

@@ -9,7 +9,7 @@ import { DeployedInstance } from "./outputs";
 import { chunk, MAX_INSTANCES_PER_COMMAND, pingCommand, PingCommandPlan, planPingCommands } from "./plan";
 import { Progress } from "./progress";
 import { AgentStatus, InvocationOutcome, pairKey } from "./results";
-import { backoffMs, classifyError, describeError } from "./retry";
+import { backoffMs, classifyError, describeError, unsupportedOperation } from "./retry";
 
 /** Time as the SSM layer sees it; tests pass a fake whose sleep advances now() and resolves at once. */
 export interface Clock {
@@ -123,6 +123,7 @@ async function waitForAgents(
         for (const id of batch) agents.set(id, found.get(id) ?? "NotRegistered");
       }
     } catch (e) {
+      if (classifyError(e) === "unsupported") throw unsupportedOperation("DescribeInstanceInformation", e);
       if (!(e instanceof DeadlineError)) {
         throw new PingInputError(
           `SSM DescribeInstanceInformation failed (${describeError(e)}); fix: check the AWS credentials, the region (--region) ` +
@@ -227,6 +228,7 @@ async function sendPlan(plan: PingCommandPlan, deps: SsmDeps, timing: SsmTiming)
     if (!commandId) return failAll("SendCommand returned no CommandId");
     return sources.map((source) => ({ source, target, commandId }));
   } catch (e) {
+    if (classifyError(e) === "unsupported") throw unsupportedOperation("SendCommand", e);
     if (classifyError(e) === "invalid-instance") {
       if (sources.length === 1) {
         return failAll(`SendCommand: InvalidInstanceId (instance terminated, stopped or not managed by SSM)`);
@@ -265,6 +267,7 @@ async function pollInvocation(commandId: string, instanceId: string, deps: SsmDe
       pause = timing.invocationPollMs;
     } catch (e) {
       const kind = classifyError(e);
+      if (kind === "unsupported") throw unsupportedOperation("GetCommandInvocation", e);
       if (kind !== "retry") return { kind: "no-result", detail: `GetCommandInvocation failed: ${describeError(e)}` };
       last = describeError(e);
       pause = backoffMs(failures++, timing.backoffBaseMs, timing.backoffCapMs, deps.random);
@@ -295,14 +298,23 @@ async function withRetry<T>(call: () => Promise<T>, deps: SsmDeps, timing: SsmTi
   }
 }
 
-/** Runs fn over items with at most `limit` calls in flight, keeping the order of results. */
+/**
+ * Runs fn over items with at most `limit` calls in flight, keeping the order of results. After a
+ * call throws, no further item is started, and the first error is thrown.
+ */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const index = next++;
-      results[index] = await fn(items[index]);
+      try {
+        results[index] = await fn(items[index]);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));

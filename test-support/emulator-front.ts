@@ -1,0 +1,80 @@
+/**
+ * A front for the emulator: a loopback HTTP server that answers chosen operations of an AWS JSON
+ * protocol API (SSM, for one) itself and forwards every other request to the emulator unchanged.
+ * The rehearsal points one service at it (AWS_ENDPOINT_URL_SSM) to stand in for what moto lacks,
+ * e.g. DescribeInstanceInformation; a packet rehearsal can answer Run Command the same way.
+ */
+import * as http from "http";
+import { AddressInfo } from "net";
+import { isLoopbackHost } from "./emulator";
+
+/** Answers one operation: takes the request's JSON body, returns the response's JSON body. */
+export type OperationHandler = (input: Record<string, unknown>) => Promise<unknown>;
+
+/** A running front. */
+export interface EmulatorFront {
+  /** e.g. "http://127.0.0.1:41235" */
+  readonly endpoint: string;
+  /** Operations the front answered itself, in order. */
+  readonly answered: readonly string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a front for the emulator at `target` (a loopback URL). `handlers` are keyed by operation
+ * name ("DescribeInstanceInformation"), matched against the X-Amz-Target header ("AmazonSSM.DescribeInstanceInformation").
+ */
+export async function startFront(target: string, handlers: Readonly<Record<string, OperationHandler>>): Promise<EmulatorFront> {
+  const upstream = new URL(target);
+  if (!isLoopbackHost(upstream.hostname)) throw new Error(`the emulator front forwards only to loopback addresses, not ${target}`);
+  const answered: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const operation = String(req.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+      const handler = Object.prototype.hasOwnProperty.call(handlers, operation) ? handlers[operation] : undefined;
+      if (handler) {
+        answered.push(operation);
+        answer(handler, body, res);
+        return;
+      }
+      const forward = http.request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      forward.on("error", (e) => res.writeHead(502, { "content-type": "text/plain" }).end(`emulator front: ${e.message}\n`));
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    answered,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function answer(handler: OperationHandler, body: Buffer, res: http.ServerResponse): void {
+  const type = "application/x-amz-json-1.1";
+  let input: Record<string, unknown>;
+  try {
+    input = body.length > 0 ? (JSON.parse(body.toString()) as Record<string, unknown>) : {};
+  } catch (e) {
+    res.writeHead(400, { "content-type": type }).end(JSON.stringify({ __type: "SerializationException", message: (e as Error).message }));
+    return;
+  }
+  handler(input).then(
+    (output) => res.writeHead(200, { "content-type": type }).end(JSON.stringify(output)),
+    (e: unknown) => res.writeHead(500, { "content-type": type }).end(JSON.stringify({ __type: "InternalServerError", message: String(e) })),
+  );
+}
