@@ -8,6 +8,7 @@ import { addPeeringStacks, PeeringStacks } from "../stacks";
 import { architectureOf } from "../stacks/instances-stack";
 import { FULL_MESH_CONFIG } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
+import { testApp } from "../test-support/testing";
 
 interface StackJson {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -17,7 +18,7 @@ interface StackJson {
 }
 
 function stacksFor(raw: unknown): PeeringStacks {
-  return addPeeringStacks(Testing.app(), parseConfig(raw));
+  return addPeeringStacks(testApp(), parseConfig(raw));
 }
 
 function json(stack: Parameters<typeof Testing.synth>[0]): StackJson {
@@ -99,7 +100,7 @@ describe("the default app", () => {
 
 describe("a larger app", () => {
   const config: PeeringConfig = parseConfig(FULL_MESH_CONFIG);
-  const stacks = addPeeringStacks(Testing.app(), config);
+  const stacks = addPeeringStacks(testApp(), config);
 
   it("peers every pair of a full mesh and routes both private tables of each side", () => {
     const j = json(stacks.peering);
@@ -118,7 +119,7 @@ describe("a larger app", () => {
   });
 
   it("gives no instance a security group rule for a VPC it is not peered with", () => {
-    const partial = addPeeringStacks(Testing.app(), parseConfig({ ...FULL_MESH_CONFIG, peerings: [["a", "b"], ["b", "c"]] }));
+    const partial = addPeeringStacks(testApp(), parseConfig({ ...FULL_MESH_CONFIG, peerings: [["a", "b"], ["b", "c"]] }));
     const rules = Object.values(json(partial.instances).resource.aws_vpc_security_group_ingress_rule);
     expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(["10.0.0.0/24", "10.0.1.0/24", "10.0.1.0/24", "10.0.2.0/24"]);
   });
