@@ -89,7 +89,7 @@ type Token = { readonly start: number; readonly end: number } & (
   | { readonly kind: "punct"; readonly text: string }
   | { readonly kind: "string"; readonly raw: string }
   | { readonly kind: "scalar"; readonly value: number | boolean | null }
-  | { readonly kind: "error"; readonly what: string }
+  | { readonly kind: "error"; readonly what: string; readonly found?: string }
   | { readonly kind: "end" }
 );
 
@@ -131,7 +131,8 @@ function nextToken(text: string, pos: number): Token {
   for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
     if (text.startsWith(word, pos)) return { kind: "scalar", value, start, end: pos + word.length };
   }
-  return { kind: "error", what: `unexpected ${describeChar(text.slice(pos, pos + 2))}`, start, end: pos };
+  const found = describeChar(text.slice(pos, pos + 2));
+  return { kind: "error", what: `unexpected ${found}`, found, start, end: pos };
 }
 
 /** Where the JSON number starting at `pos` ends, or undefined when it is malformed. */
@@ -202,10 +203,11 @@ export function parseJsonText(text: string): { value: unknown } | { problems: st
       if (done) break;
       return syntax("the file ends before the JSON value does", token.start);
     }
-    if (token.kind === "error") return syntax(token.what, token.start);
     if (done) return syntax("more text after the JSON value", token.start);
     const start = token.start;
     const top = stack[stack.length - 1];
+    const keyExpected = top !== undefined && top.kind === "object" && (top.state === "first" || top.state === "key");
+    if (token.kind === "error") return syntax(keyExpected && token.found ? `expected a key in double quotes, found ${token.found}` : token.what, start);
     const punct = token.kind === "punct" ? token.text : undefined;
     const expectValue = !top || top.state === "value" || (top.state === "first" && top.kind === "array");
 
@@ -242,7 +244,7 @@ export function parseJsonText(text: string): { value: unknown } | { problems: st
       top.state = "value";
       continue;
     }
-    if (top && top.kind === "object" && (top.state === "first" || top.state === "key")) {
+    if (keyExpected) {
       if (token.kind !== "string") return syntax(`expected a key in double quotes, found ${describeChar(text.slice(start, start + 2))}`, start);
       const key = decodeString(token.raw);
       if (top.keys!.has(key)) {

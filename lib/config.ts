@@ -175,7 +175,8 @@ export function readConfigSource(env: NodeJS.ProcessEnv = process.env): { file: 
     read = readBounded(file);
   } catch (e) {
     const { code } = e as NodeJS.ErrnoException;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (code ?? "read error");
+    const reasons: Record<string, string> = { ENOENT: "no such file", EISDIR: "it is a directory", EACCES: "permission denied", ENXIO: "it is a socket" };
+    const why = (code && reasons[code]) ?? code ?? "read error";
     throw new ConfigError(sourceName(file), [`${CONFIG_ENV} ${preview(file)} cannot be read (${why}): point it at a JSON config file`]);
   }
   if (read.truncated) {
