@@ -4,6 +4,12 @@ import { MAX_CONFIG_BYTES, parseJsonBytes, preview, readBounded, typeName } from
 import { subnetPrefix } from "./subnets";
 import { Block, checkVpcCidr, overlappingPartners, SMALLEST_VPC_PREFIX } from "./vpc-cidr";
 
+const COUNT_FORMAT = new Intl.NumberFormat("en-US");
+/** A count with thousands separators: 12,345. */
+function count(n: number): string {
+  return COUNT_FORMAT.format(n);
+}
+
 /** The seed's region, used when the config names none. */
 export const DEFAULT_REGION = "eu-west-1";
 /** How many availability zones each VPC spans unless the config says otherwise. */
@@ -79,7 +85,7 @@ export const configSchema = z
       `Your account's quota "${PEERING_QUOTA.name}" (AWS default ${PEERING_QUOTA.default}, at most ${PEERING_QUOTA.max})`,
     ),
     rulesPerSecurityGroup: quota(RULES_PER_SECURITY_GROUP_QUOTA).describe(
-      `Your account's quota "${RULES_PER_SECURITY_GROUP_QUOTA.name}" (AWS default ${RULES_PER_SECURITY_GROUP_QUOTA.default}, at most ${RULES_PER_SECURITY_GROUP_QUOTA.max.toLocaleString("en-US")})`,
+      `Your account's quota "${RULES_PER_SECURITY_GROUP_QUOTA.name}" (AWS default ${RULES_PER_SECURITY_GROUP_QUOTA.default}, at most ${count(RULES_PER_SECURITY_GROUP_QUOTA.max)})`,
     ),
   })
   .strict();
@@ -145,17 +151,24 @@ export const DEFAULT_CONFIG = {
   peerings: [["a", "b"]],
 };
 
-/** Thrown for a config that AWS or this app would reject; the message lists the problems (at most MAX_LISTED_PROBLEMS). */
+/**
+ * Thrown for a config that AWS or this app would reject. `problems` holds the first
+ * MAX_LISTED_PROBLEMS problems, `total` counts them all; the message lists the former and says how
+ * many more there are.
+ */
 export class ConfigError extends Error {
+  readonly problems: readonly string[];
   constructor(
     readonly source: string,
-    readonly problems: readonly string[],
+    problems: readonly string[],
+    readonly total = problems.length,
   ) {
     const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${p}`);
-    const more = problems.length - listed.length;
-    if (more > 0) listed.push(`  ... and ${more.toLocaleString("en-US")} more`);
+    const more = total - listed.length;
+    if (more > 0) listed.push(`  ... and ${count(more)} more`);
     super(`Invalid peering config (${source}):\n${listed.join("\n")}`);
     this.name = "ConfigError";
+    this.problems = problems.slice(0, MAX_LISTED_PROBLEMS);
   }
 }
 
@@ -211,9 +224,10 @@ function sourceName(file: string): string {
 /** Checks raw JSON data and returns the resolved config, or throws one ConfigError listing every problem. */
 export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
   const parsed = configSchema.safeParse(raw);
-  const problems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeIssue(issue, raw));
-  problems.push(...checkSemantics(raw));
-  if (!parsed.success || problems.length > 0) throw new ConfigError(source, problems);
+  const problems = new Problems();
+  if (!parsed.success) for (const issue of parsed.error.issues) describeIssue(issue, raw, problems);
+  checkSemantics(raw, problems);
+  if (!parsed.success || problems.total > 0) throw new ConfigError(source, problems.listed, problems.total);
   const data = parsed.data;
   const vpcs = data.vpcs.map((v) => ({ name: v.name, cidr: v.cidr, maxAzs: v.maxAzs ?? data.maxAzs }));
   return {
@@ -237,6 +251,21 @@ export function fullMesh(names: readonly string[]): [string, string][] {
   return names.flatMap((a, i) => names.slice(i + 1).map((b): [string, string] => [a, b]));
 }
 
+/**
+ * The problems found, of which only the first MAX_LISTED_PROBLEMS are put into words: a config
+ * with a million problems costs a count, not a million messages.
+ */
+class Problems {
+  readonly listed: string[] = [];
+  total = 0;
+
+  /** Counts a problem; `describe` runs only if the problem will be listed. */
+  add(describe: string | (() => string)): void {
+    this.total++;
+    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push(typeof describe === "string" ? describe : describe());
+  }
+}
+
 const VPC_EXAMPLE = '{"name": "a", "cidr": "10.0.0.0/24"}';
 const FIXES: Record<string, string> = {
   $schema: "use the path or URL of schema/peering-config.schema.json, or remove the key",
@@ -253,37 +282,35 @@ const FIXES: Record<string, string> = {
   workspacePrefix: `use at most ${WORKSPACE_NAME_MAX - LONGEST_STACK_ID} letters, digits, '-' and '_' (a workspace name, <workspacePrefix><stack>, has at most ${WORKSPACE_NAME_MAX} characters)`,
   hostname: 'use a host name such as "app.terraform.io": letters, digits and \'-\' between dots, optionally with ":port"',
   peeringQuota: `use your account's quota of active peerings per VPC: a whole number from 1 to ${PEERING_QUOTA.max}`,
-  rulesPerSecurityGroup: `use your account's quota of inbound or outbound rules per security group: a whole number from 1 to ${RULES_PER_SECURITY_GROUP_QUOTA.max.toLocaleString("en-US")}`,
+  rulesPerSecurityGroup: `use your account's quota of inbound or outbound rules per security group: a whole number from 1 to ${count(RULES_PER_SECURITY_GROUP_QUOTA.max)}`,
 };
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems): void {
   const path = issue.path;
-  const field = formatPath(path);
   if (issue.code === "unrecognized_keys") {
-    const where = field ? `${field} has` : "the config has";
-    const keys = issue.keys.slice(0, 5).map(preview).join(", ") + (issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : "");
-    return [`${where} unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: remove ${issue.keys.length > 1 ? "them" : "it"} (allowed: ${allowedKeys(path).join(", ")})`];
+    problems.add(() => {
+      const field = formatPath(path);
+      const where = field ? `${field} has` : "the config has";
+      const keys = issue.keys.slice(0, 5).map(preview).join(", ") + (issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : "");
+      return `${where} unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: remove ${issue.keys.length > 1 ? "them" : "it"} (allowed: ${allowedKeys(path).join(", ")})`;
+    });
+    return;
   }
   const value = valueAt(raw, path);
   if (path.length === 0) {
-    return [`the config is ${preview(value)} (${typeName(value)}): write a JSON object such as {"vpcs": [${VPC_EXAMPLE}]}`];
+    problems.add(() => `the config is ${preview(value)} (${typeName(value)}): write a JSON object such as {"vpcs": [${VPC_EXAMPLE}]}`);
+  } else if (issue.code === "invalid_union" && path.length === 1 && path[0] === "peerings" && Array.isArray(value)) {
+    value.forEach((pair: unknown, i) => {
+      if (!(Array.isArray(pair) && pair.length === 2 && pair.every((n) => typeof n === "string"))) {
+        problems.add(() => `peerings[${i}] is ${preview(pair)}: use a pair of VPC names such as ["a", "b"]`);
+      }
+    });
+  } else {
+    problems.add(() => {
+      const shown = value === undefined ? "is missing" : `is ${preview(value)}${issue.code === "invalid_type" ? ` (${typeName(value)})` : ""}`;
+      return `${formatPath(path)} ${shown}: ${fixFor(path) ?? issue.message}`;
+    });
   }
-  if (issue.code === "invalid_union" && path.length === 1 && path[0] === "peerings" && Array.isArray(value)) {
-    return badPairs(value);
-  }
-  const shown = value === undefined ? "is missing" : `is ${preview(value)}${issue.code === "invalid_type" ? ` (${typeName(value)})` : ""}`;
-  return [`${field} ${shown}: ${fixFor(path) ?? issue.message}`];
-}
-
-/** One problem per malformed entry of a peerings list. */
-function badPairs(pairs: readonly unknown[]): string[] {
-  const problems: string[] = [];
-  pairs.forEach((pair, i) => {
-    if (!(Array.isArray(pair) && pair.length === 2 && pair.every((n) => typeof n === "string"))) {
-      problems.push(`peerings[${i}] is ${preview(pair)}: use a pair of VPC names such as ["a", "b"]`);
-    }
-  });
-  return problems;
 }
 
 function fixFor(path: readonly PropertyKey[]): string | undefined {
@@ -318,9 +345,13 @@ interface UsableVpc {
 }
 
 /** "a", "b", "c", "d", "e" and 12 more */
-function someNames(names: readonly string[]): string {
-  const shown = names.slice(0, 5).map(preview).join(", ");
-  return names.length > 5 ? `${shown} (or another of the ${names.length.toLocaleString("en-US")} VPCs)` : shown;
+function someNames(names: ReadonlyMap<string, number>): string {
+  const first: string[] = [];
+  for (const name of names.keys()) {
+    if (first.length === 5) break;
+    first.push(preview(name));
+  }
+  return names.size > 5 ? `${first.join(", ")} (or another of the ${count(names.size)} VPCs)` : first.join(", ");
 }
 
 /**
@@ -329,10 +360,9 @@ function someNames(names: readonly string[]): string {
  * out of the checks between VPCs, so that it causes no second, misleading problem. Every check is
  * linear in the input, or n log n where blocks are sorted: a full mesh is never expanded into pairs.
  */
-function checkSemantics(raw: unknown): string[] {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return [];
+function checkSemantics(raw: unknown, problems: Problems): void {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return;
   const root = raw as Record<string, unknown>;
-  const problems: string[] = [];
   const defaultAzs = azCount.safeParse(root.maxAzs ?? DEFAULT_MAX_AZS);
   const entries: unknown[] = Array.isArray(root.vpcs) ? root.vpcs : [];
   /** Every name given to a VPC entry, valid or not, with the index of its first entry. */
@@ -347,7 +377,7 @@ function checkSemantics(raw: unknown): string[] {
     if (typeof name !== "string") return;
     const first = named.get(name);
     if (first !== undefined) {
-      problems.push(`vpcs[${index}].name ${preview(name)} is already used by vpcs[${first}]: give every VPC its own name`);
+      problems.add(() => `vpcs[${index}].name ${preview(name)} is already used by vpcs[${first}]: give every VPC its own name`);
       return;
     }
     named.set(name, index);
@@ -357,13 +387,13 @@ function checkSemantics(raw: unknown): string[] {
     cidrOf.set(name, vpc.data.cidr);
     const checked = checkVpcCidr(vpc.data.cidr, `${field}.cidr`);
     if ("problem" in checked) {
-      problems.push(checked.problem);
+      problems.add(checked.problem);
       return;
     }
     const azs = vpc.data.maxAzs ?? (defaultAzs.success ? defaultAzs.data : undefined);
     if (azs !== undefined && subnetPrefix(checked.block.prefix, azs) === undefined) {
-      problems.push(
-        `${field}.cidr ${preview(vpc.data.cidr)} is too small for a public and a private subnet in each of ${azs} AZ${azs > 1 ? "s" : ""} (AWS's smallest subnet is /28): use a larger block or fewer AZs`,
+      problems.add(
+        () => `${field}.cidr ${preview(vpc.data.cidr)} is too small for a public and a private subnet in each of ${azs} AZ${azs > 1 ? "s" : ""} (AWS's smallest subnet is /28): use a larger block or fewer AZs`,
       );
     }
     usable.set(name, { index, block: checked.block });
@@ -387,7 +417,7 @@ function checkSemantics(raw: unknown): string[] {
     }
     for (const [a, b] of overlappingPartners([...usable.values()])) {
       const [first, second] = a.index < b.index ? [a, b] : [b, a];
-      problems.push(overlapProblem(first, second, 'peerings "full-mesh"'));
+      problems.add(() => overlapProblem(first, second, 'peerings "full-mesh"'));
     }
   } else if (Array.isArray(root.peerings)) {
     const seen = new Map<string, string>();
@@ -397,17 +427,17 @@ function checkSemantics(raw: unknown): string[] {
       const field = `peerings[${index}]`;
       const unknown = [...new Set([a, b])].filter((n) => !named.has(n));
       for (const name of unknown) {
-        problems.push(`${field} names VPC ${preview(name)}, which is not in vpcs: use one of ${someNames([...named.keys()])}`);
+        problems.add(() => `${field} names VPC ${preview(name)}, which is not in vpcs: use one of ${someNames(named)}`);
       }
       if (unknown.length > 0) return;
       if (a === b) {
-        problems.push(`${field} peers ${preview(a)} with itself: a peering joins two different VPCs`);
+        problems.add(() => `${field} peers ${preview(a)} with itself: a peering joins two different VPCs`);
         return;
       }
       const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
       const earlier = seen.get(key);
       if (earlier !== undefined) {
-        problems.push(`${field} ${preview(pair)} repeats ${earlier}: AWS allows one peering per pair of VPCs, remove one`);
+        problems.add(() => `${field} ${preview(pair)} repeats ${earlier}: AWS allows one peering per pair of VPCs, remove one`);
         return;
       }
       seen.set(key, field);
@@ -417,25 +447,24 @@ function checkSemantics(raw: unknown): string[] {
       }
       const va = usable.get(a);
       const vb = usable.get(b);
-      if (va && vb && va.block.start <= vb.block.end && vb.block.start <= va.block.end) problems.push(overlapProblem(va, vb, field));
+      if (va && vb && va.block.start <= vb.block.end && vb.block.start <= va.block.end) problems.add(() => overlapProblem(va, vb, field));
     });
   }
 
   const peeringQuota = quota(PEERING_QUOTA).safeParse(root.peeringQuota);
   if (peeringQuota.success) {
     for (const [name, n] of peerCount) {
-      if (n > peeringQuota.data) problems.push(peeringQuotaProblem(name, n, peeringQuota.data));
+      if (n > peeringQuota.data) problems.add(() => peeringQuotaProblem(name, n, peeringQuota.data));
     }
   }
   const rulesQuota = quota(RULES_PER_SECURITY_GROUP_QUOTA).safeParse(root.rulesPerSecurityGroup);
   if (rulesQuota.success) {
-    for (const [name, count] of rules) {
+    for (const [name, counted] of rules) {
       for (const family of ["ipv4", "ipv6"] as const) {
-        if (count[family] > rulesQuota.data) problems.push(rulesProblem(name, count[family], family, rulesQuota.data));
+        if (counted[family] > rulesQuota.data) problems.add(() => rulesProblem(name, counted[family], family, rulesQuota.data));
       }
     }
   }
-  return problems;
 }
 
 function overlapProblem(a: UsableVpc, b: UsableVpc, field: string): string {
@@ -451,8 +480,8 @@ function peeringQuotaProblem(name: string, n: number, limit: number): string {
 
 function rulesProblem(name: string, n: number, family: "ipv4" | "ipv6", limit: number): string {
   const q = RULES_PER_SECURITY_GROUP_QUOTA;
-  const what = `VPC ${preview(name)}: its ping security group needs ${n.toLocaleString("en-US")} inbound ${family === "ipv4" ? "IPv4" : "IPv6"} rules (one per block of each peered VPC)`;
+  const what = `VPC ${preview(name)}: its ping security group needs ${count(n)} inbound ${family === "ipv4" ? "IPv4" : "IPv6"} rules (one per block of each peered VPC)`;
   return limit < q.max
-    ? `${what}, over the quota of ${limit.toLocaleString("en-US")} inbound rules per security group (AWS's default is ${q.default}): request an increase of "${q.name}" (${q.code}) in Service Quotas, up to ${q.max.toLocaleString("en-US")} divided by the security groups per network interface, and set "rulesPerSecurityGroup" to it`
-    : `${what}, over AWS's ceiling of ${q.max.toLocaleString("en-US")} rules per security group: peer it with fewer VPCs`;
+    ? `${what}, over the quota of ${count(limit)} inbound rules per security group (AWS's default is ${q.default}): request an increase of "${q.name}" (${q.code}) in Service Quotas, up to ${count(q.max)} divided by the security groups per network interface, and set "rulesPerSecurityGroup" to it`
+    : `${what}, over AWS's ceiling of ${count(q.max)} rules per security group: peer it with fewer VPCs`;
 }

@@ -20,6 +20,7 @@ export interface Block {
   readonly prefix: number;
 }
 
+const RESERVED = VPC_RESERVED_RANGES.map((r) => ({ ...r, block: parse(r.cidr) }));
 const EXAMPLE = 'use an IPv4 network in CIDR notation such as "10.0.0.0/24"';
 const SHAPE = /^(\d{1,5})\.(\d{1,5})\.(\d{1,5})\.(\d{1,5})\/(\d{1,5})$/;
 
@@ -55,7 +56,7 @@ export function checkVpcCidr(cidr: string, field: string): { block: Block } | { 
     };
   }
   const block: Block = { cidr: network, start, end: start + size - 1, prefix };
-  const reserved = VPC_RESERVED_RANGES.map((r) => ({ ...r, block: parse(r.cidr) })).find((r) => overlaps(r.block, block));
+  const reserved = RESERVED.find((r) => overlaps(r.block, block));
   if (reserved) {
     return {
       problem: `${field} ${shown} lies in ${reserved.cidr} (${reserved.what}), which AWS does not allow for VPCs: use a private range (RFC 1918) such as "10.0.0.0/16"`,
