@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, MAX_PREVIEW_CHARS, parseJsonBytes, parseJsonText, preview } from "../lib/config-input";
+import { MAX_JSON_DEPTH, MAX_LISTED_PROBLEMS, MAX_PREVIEW_CHARS, parseJsonBytes, parseJsonText, preview } from "../lib/config-input";
 
 function problemsOf(result: { value: unknown } | { problems: string[] }): string[] {
   if ("problems" in result) return result.problems;
@@ -39,6 +39,14 @@ describe("parseJsonText", () => {
       'vpcs[0] has the key "name" more than once (again at line 1, column 25): JSON keys must be unique, remove all but one',
       'the config has the key "vpcs" more than once (again at line 2, column 2): JSON keys must be unique, remove all but one',
     ]);
+  });
+
+  it("counts every duplicate key but puts only the listed ones into words", () => {
+    const text = `{${Array.from({ length: 100_000 }, () => '"a": 1').join(",\n")}}`;
+    const result = parseJsonText(text) as { problems: string[]; total: number };
+    expect(result.total).toBe(99_999);
+    expect(result.problems).toHaveLength(MAX_LISTED_PROBLEMS);
+    expect(result.problems[49]).toContain("(again at line 51, column 1)");
   });
 
   it(`refuses nesting deeper than ${MAX_JSON_DEPTH} levels, however deep, without recursion`, () => {

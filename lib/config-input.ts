@@ -11,6 +11,8 @@ import * as fs from "fs";
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 /** Deepest nesting of arrays and objects accepted; a config needs 3 (peerings[0][1]). */
 export const MAX_JSON_DEPTH = 32;
+/** Most problems a config error lists; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 50;
 /** Most characters of one echoed value in a message. */
 export const MAX_PREVIEW_CHARS = 60;
 
@@ -35,21 +37,25 @@ export function readBounded(file: string, limit = MAX_CONFIG_BYTES): { bytes: Bu
 }
 
 /** The JSON value of a config file's bytes, or the problems that keep it from being one. */
-export function parseJsonBytes(bytes: Uint8Array): { value: unknown } | { problems: string[] } {
+export function parseJsonBytes(bytes: Uint8Array): { value: unknown } | { problems: string[]; total: number } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return { problems: ["the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without a BOM"] };
+    return one("the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without a BOM");
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    return { problems: ["the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8"] };
+    return one("the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8");
   }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
-    return { problems: [`the file is not UTF-8 text (byte 0x${bytes[at].toString(16).padStart(2, "0")} at offset ${at} is not valid UTF-8): save it as UTF-8`] };
+    return one(`the file is not UTF-8 text (byte 0x${bytes[at].toString(16).padStart(2, "0")} at offset ${at} is not valid UTF-8): save it as UTF-8`);
   }
   return parseJsonText(text);
+}
+
+function one(problem: string): { problems: string[]; total: number } {
+  return { problems: [problem], total: 1 };
 }
 
 /** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629). */
@@ -166,13 +172,15 @@ function numberEnd(text: string, pos: number): number | undefined {
  * line and column, or nesting deeper than MAX_JSON_DEPTH, or every duplicate key (capped by the
  * caller's listing).
  */
-export function parseJsonText(text: string): { value: unknown } | { problems: string[] } {
+export function parseJsonText(text: string): { value: unknown } | { problems: string[]; total: number } {
   const stack: Frame[] = [];
   const duplicates: string[] = [];
+  let duplicateCount = 0;
+  const lineColumn = lineCounter(text);
   let root: unknown;
   let done = false;
   let pos = 0;
-  const syntax = (what: string, at: number) => ({ problems: [`the file is not valid JSON: ${what} at ${lineColumn(text, at)}: fix the syntax`] });
+  const syntax = (what: string, at: number) => one(`the file is not valid JSON: ${what} at ${lineColumn(at)}: fix the syntax`);
 
   const place = (value: unknown): void => {
     const top = stack[stack.length - 1];
@@ -214,11 +222,9 @@ export function parseJsonText(text: string): { value: unknown } | { problems: st
     if (punct === "{" || punct === "[") {
       if (!expectValue) return syntax(`unexpected "${punct}"`, start);
       if (stack.length >= MAX_JSON_DEPTH) {
-        return {
-          problems: [
-            `the file nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep (at ${lineColumn(text, start)}): a peering config nests at most 3 levels, check what generated it`,
-          ],
-        };
+        return one(
+          `the file nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep (at ${lineColumn(start)}): a peering config nests at most 3 levels, check what generated it`,
+        );
       }
       const path = childPath();
       const value = punct === "{" ? {} : [];
@@ -247,8 +253,8 @@ export function parseJsonText(text: string): { value: unknown } | { problems: st
     if (keyExpected) {
       if (token.kind !== "string") return syntax(`expected a key in double quotes, found ${describeChar(text.slice(start, start + 2))}`, start);
       const key = decodeString(token.raw);
-      if (top.keys!.has(key)) {
-        duplicates.push(`${top.path || "the config"} has the key ${preview(key)} more than once (again at ${lineColumn(text, start)}): JSON keys must be unique, remove all but one`);
+      if (top.keys!.has(key) && ++duplicateCount <= MAX_LISTED_PROBLEMS) {
+        duplicates.push(`${top.path || "the config"} has the key ${preview(key)} more than once (again at ${lineColumn(start)}): JSON keys must be unique, remove all but one`);
       }
       top.keys!.add(key);
       top.key = key;
@@ -258,7 +264,7 @@ export function parseJsonText(text: string): { value: unknown } | { problems: st
     if (!expectValue) return syntax(`unexpected ${describeChar(text.slice(start, start + 2))}`, start);
     place(token.kind === "string" ? decodeString(token.raw) : token.kind === "scalar" ? token.value : null);
   }
-  return duplicates.length > 0 ? { problems: duplicates } : { value: root };
+  return duplicateCount > 0 ? { problems: duplicates, total: duplicateCount } : { value: root };
 }
 
 function pathWithKey(path: string, key: string): string {
@@ -266,14 +272,21 @@ function pathWithKey(path: string, key: string): string {
   return !path ? shown : shown.startsWith("[") ? `${path}${shown}` : `${path}.${shown}`;
 }
 
-function lineColumn(text: string, at: number): string {
+/** "line L, column C" of offsets in `text`; offsets asked for in increasing order cost one pass in all. */
+function lineCounter(text: string): (at: number) => string {
   let line = 1;
   let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < at; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return `line ${line}, column ${at - lineStart + 1}`;
+  return (at) => {
+    if (at < lineStart) {
+      line = 1;
+      lineStart = 0;
+    }
+    for (let i = text.indexOf("\n", lineStart); i !== -1 && i < at; i = text.indexOf("\n", i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    return `line ${line}, column ${at - lineStart + 1}`;
+  };
 }
 
 function describeChar(rest: string): string {

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { countRules, PEERING_QUOTA, REGION_PATTERN, RULES_PER_SECURITY_GROUP_QUOTA } from "./aws-limits";
-import { MAX_CONFIG_BYTES, parseJsonBytes, preview, readBounded, typeName } from "./config-input";
+import { MAX_CONFIG_BYTES, MAX_LISTED_PROBLEMS, parseJsonBytes, preview, readBounded, typeName } from "./config-input";
+
+export { MAX_LISTED_PROBLEMS };
 import { subnetPrefix } from "./subnets";
 import { Block, checkVpcCidr, overlappingPartners, SMALLEST_VPC_PREFIX } from "./vpc-cidr";
 
@@ -24,8 +26,6 @@ export const MAX_AZS_LIMIT = 6;
 /** The environment variable that names the config file. */
 export const CONFIG_ENV = "PEERING_CONFIG";
 
-/** Most problems a ConfigError lists; the rest are counted. */
-export const MAX_LISTED_PROBLEMS = 50;
 /** Longest Terraform Cloud workspace name (Terraform Cloud's limit). */
 export const WORKSPACE_NAME_MAX = 90;
 /** Longest stack id, which follows the workspace prefix in a workspace name. */
@@ -206,7 +206,7 @@ export function configFromBytes(bytes: Uint8Array, source: string): PeeringConfi
     throw new ConfigError(source, ['the file is empty: write a JSON config such as {"vpcs": [{"name": "a", "cidr": "10.0.0.0/24"}]}']);
   }
   const parsed = parseJsonBytes(bytes);
-  if ("problems" in parsed) throw new ConfigError(source, parsed.problems);
+  if ("problems" in parsed) throw new ConfigError(source, parsed.problems, parsed.total);
   return parseConfig(parsed.value, source);
 }
 
@@ -221,7 +221,7 @@ function sourceName(file: string): string {
   return /^[\x20-\x7e]{1,200}$/.test(file) ? file : preview(file);
 }
 
-/** Checks raw JSON data and returns the resolved config, or throws one ConfigError listing every problem. */
+/** Checks raw JSON data and returns the resolved config, or throws one ConfigError with every problem counted. */
 export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
   const parsed = configSchema.safeParse(raw);
   const problems = new Problems();
