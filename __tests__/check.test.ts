@@ -87,12 +87,15 @@ describe("check on the app's own stacks", () => {
 });
 
 describe("npm run check", () => {
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", ...args], {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    // An unset PEERING_CONFIG means the built-in default (set but empty is an error).
+    const { PEERING_CONFIG: _unset, ...inherited } = process.env;
+    return spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", ...args], {
       cwd: path.join(__dirname, ".."),
-      env: { ...process.env, PEERING_CONFIG: "", CHECKPOINT_DISABLE: "1", ...env },
+      env: { ...inherited, CHECKPOINT_DISABLE: "1", ...env },
       encoding: "utf8",
     });
+  };
 
   it("synthesizes the default app and passes", () => {
     const result = run([]);
