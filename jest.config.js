@@ -6,4 +6,7 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/cdktf.out/"],
   transform: { "^.+\\.ts$": "ts-jest" },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
+  // A private TMPDIR for the run; the run fails if a test leaves anything in it.
+  globalSetup: "<rootDir>/test-support/global-setup.ts",
+  globalTeardown: "<rootDir>/test-support/global-teardown.ts",
 };

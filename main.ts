@@ -9,6 +9,7 @@ try {
   app.synth();
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
+  // exitCode, not exit(): a long message on a pipe is written out in full before node exits.
   console.error(e.message);
-  process.exit(1);
+  process.exitCode = 1;
 }

@@ -90,7 +90,8 @@ describe("check on the app's own stacks", () => {
 
 describe("npm run check", () => {
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const { PEERING_CONFIG: _, ...inherited } = process.env;
+    // An unset PEERING_CONFIG means the built-in default (set but empty is an error).
+    const { PEERING_CONFIG: _unset, ...inherited } = process.env;
     return spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", ...args], {
       cwd: path.join(__dirname, ".."),
       env: { ...inherited, CHECKPOINT_DISABLE: "1", ...env },

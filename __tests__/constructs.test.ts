@@ -11,13 +11,14 @@ import { NatMode } from "../lib/config";
 import { PeeringVpc } from "../lib/network";
 import { PingInstance } from "../lib/ping-instance";
 import { VpcPeering } from "../lib/vpc-peering";
+import { synthScope, testApp } from "../test-support/testing";
 
 interface Synthesized {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
 }
 
 function vpcIn(natGateways: NatMode, azs = 2): { json: Synthesized; vpc: PeeringVpc } {
-  const stack = new TerraformStack(Testing.app(), "test");
+  const stack = new TerraformStack(testApp(), "test");
   const vpc = new PeeringVpc(stack, "vpc-a", {
     name: "a",
     cidrBlock: "10.0.0.0/24",
@@ -33,12 +34,12 @@ function resourcesOf(json: Synthesized, type: string): Record<string, unknown>[]
 
 describe("PeeringVpc", () => {
   it("creates a VPC with DNS support and hostnames on", () => {
-    const synth = Testing.synthScope((scope) => new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }));
+    const synth = synthScope((scope) => new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }));
     expect(synth).toHaveResourceWithProperties(Vpc, { cidr_block: "10.0.0.0/24", enable_dns_hostnames: true, enable_dns_support: true });
   });
 
   it("locks the default security group down to no rules", () => {
-    const synth = Testing.synthScope((scope) => new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }));
+    const synth = synthScope((scope) => new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }));
     expect(synth).toHaveResource(DefaultSecurityGroup);
     const [sg] = Object.values(JSON.parse(synth).resource.aws_default_security_group) as Record<string, unknown>[];
     expect(sg.ingress).toBeUndefined();
@@ -88,12 +89,12 @@ describe("PeeringVpc", () => {
   });
 
   it("places NAT gateways in the public subnets", () => {
-    const synth = Testing.synthScope((scope) => new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }));
+    const synth = synthScope((scope) => new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }));
     expect(synth).toHaveResourceWithProperties(NatGateway, { subnet_id: expect.stringMatching(/^\$\{aws_subnet\.vpc-a_public-0_\w+\.id\}$/) });
   });
 
   it("refuses a block too small for its AZs", () => {
-    expect(() => Testing.synthScope((scope) => new PeeringVpc(scope, "v", { name: "v", cidrBlock: "10.0.0.0/28", availabilityZones: ["x"] }))).toThrow(
+    expect(() => synthScope((scope) => new PeeringVpc(scope, "v", { name: "v", cidrBlock: "10.0.0.0/28", availabilityZones: ["x"] }))).toThrow(
       'cidrBlock "10.0.0.0/28" cannot hold a public and a private subnet in each of 1 AZs',
     );
   });
@@ -105,7 +106,7 @@ describe("PeeringVpc", () => {
 });
 
 describe("PingInstance", () => {
-  const synth = Testing.synthScope(
+  const synth = synthScope(
     (scope) =>
       new PingInstance(scope, "instance-a", {
         name: "a",
@@ -149,7 +150,7 @@ describe("PingInstance", () => {
 });
 
 describe("VpcPeering", () => {
-  const synth = Testing.synthScope(
+  const synth = synthScope(
     (scope) =>
       new VpcPeering(scope, "peering-a_b", {
         requester: { name: "a", vpcId: "vpc-a", cidrBlock: "10.0.0.0/24", routeTableIds: ["rtb-a0", "rtb-a1"] },

@@ -5,6 +5,7 @@ import { ConfigError, parseConfig } from "../lib/config";
 import { addPeeringStacks } from "../stacks";
 import { defaultWith } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
+import { testApp } from "../test-support/testing";
 
 function problemsOf(raw: unknown): string[] {
   try {
@@ -67,7 +68,7 @@ describe("with an S3 backend in the config", () => {
   const terraformOf = (stack: Parameters<typeof Testing.synth>[0]) => JSON.parse(Testing.synth(stack)).terraform;
 
   it("keeps each stack's state in the object <keyPrefix><stack>.tfstate, encrypted and locked", () => {
-    const stacks = addPeeringStacks(Testing.app(), parseConfig(defaultWith({ backend })));
+    const stacks = addPeeringStacks(testApp(), parseConfig(defaultWith({ backend })));
     for (const stack of Object.values(stacks)) {
       expect(terraformOf(stack).backend).toEqual({
         s3: {
@@ -83,7 +84,7 @@ describe("with an S3 backend in the config", () => {
   });
 
   it("leaves S3 locking off when lockfile is false", () => {
-    const stacks = addPeeringStacks(Testing.app(), parseConfig(defaultWith({ backend: { s3: { bucket: "acme-state", lockfile: false } } })));
+    const stacks = addPeeringStacks(testApp(), parseConfig(defaultWith({ backend: { s3: { bucket: "acme-state", lockfile: false } } })));
     expect(terraformOf(stacks.network).backend.s3).not.toHaveProperty("use_lockfile");
   });
 

@@ -3,11 +3,13 @@ import * as os from "os";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { DEFAULT_CONFIG, parseConfig, PeeringConfig } from "../lib/config";
-import { PeeringApp } from "../lib/app";
+import { conditionBlocks, PeeringApp } from "../lib/app";
+import { PROVIDER_LOCK_FILE } from "../lib/terraform-env";
 import { addPeeringStacks, PeeringStacks } from "../stacks";
 import { architectureOf } from "../stacks/instances-stack";
 import { FULL_MESH_CONFIG } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
+import { testApp } from "../test-support/testing";
 
 interface StackJson {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -17,7 +19,7 @@ interface StackJson {
 }
 
 function stacksFor(raw: unknown): PeeringStacks {
-  return addPeeringStacks(Testing.app(), parseConfig(raw));
+  return addPeeringStacks(testApp(), parseConfig(raw));
 }
 
 function json(stack: Parameters<typeof Testing.synth>[0]): StackJson {
@@ -99,7 +101,7 @@ describe("the default app", () => {
 
 describe("a larger app", () => {
   const config: PeeringConfig = parseConfig(FULL_MESH_CONFIG);
-  const stacks = addPeeringStacks(Testing.app(), config);
+  const stacks = addPeeringStacks(testApp(), config);
 
   it("peers every pair of a full mesh and routes both private tables of each side", () => {
     const j = json(stacks.peering);
@@ -118,7 +120,7 @@ describe("a larger app", () => {
   });
 
   it("gives no instance a security group rule for a VPC it is not peered with", () => {
-    const partial = addPeeringStacks(Testing.app(), parseConfig({ ...FULL_MESH_CONFIG, peerings: [["a", "b"], ["b", "c"]] }));
+    const partial = addPeeringStacks(testApp(), parseConfig({ ...FULL_MESH_CONFIG, peerings: [["a", "b"], ["b", "c"]] }));
     const rules = Object.values(json(partial.instances).resource.aws_vpc_security_group_ingress_rule);
     expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(["10.0.0.0/24", "10.0.1.0/24", "10.0.1.0/24", "10.0.2.0/24"]);
   });
@@ -156,6 +158,35 @@ describe("resource addresses", () => {
     const after = addresses(stacksFor({ ...FULL_MESH_CONFIG, vpcs }));
     expect(after).toEqual(expect.arrayContaining(before));
     expect(after.length).toBeGreaterThan(before.length);
+  });
+});
+
+describe("the network stack", () => {
+  it("fails the plan when the region has fewer available AZs than the widest VPC asks for", () => {
+    const stacks = stacksFor({ ...FULL_MESH_CONFIG, vpcs: [{ name: "a", cidr: "10.0.0.0/24", maxAzs: 3 }, { name: "b", cidr: "10.0.1.0/24" }] });
+    const azs = Object.values(json(stacks.network).data!.aws_availability_zones);
+    expect(azs).toEqual([
+      expect.objectContaining({
+        state: "available",
+        lifecycle: {
+          postcondition: [
+            {
+              condition: "${length(self.names) >= 3}",
+              error_message: "Region eu-west-1 has ${length(self.names)} available AZs, but VPC a asks for 3 (maxAzs): lower maxAzs to at most the region's AZ count, or pick a region with more AZs.",
+            },
+          ],
+        },
+      }),
+    ]);
+  });
+});
+
+describe("conditionBlocks", () => {
+  it("rewrites cdktf's list rendering of conditions into one block each, and nothing else", () => {
+    const list = 'lifecycle {\n  precondition = [\n{\ncondition = "${a}"\nerror_message = "x"\n},\n{\ncondition = "${b}"\nerror_message = "y"\n},\n]\n}\ntags = [\n"z",\n]';
+    expect(conditionBlocks(list)).toBe(
+      'lifecycle {\n  precondition {\ncondition = "${a}"\nerror_message = "x"\n  }\n  precondition {\ncondition = "${b}"\nerror_message = "y"\n  }\n}\ntags = [\n"z",\n]',
+    );
   });
 });
 
@@ -212,5 +243,21 @@ describe("app.synth()", () => {
     synthApp(false);
     expect(files()).toContain("cdk.tf.json");
     expect(files()).not.toContain("cdk.tf");
+  });
+
+  it("writes the AZ postcondition as a block in HCL, where cdktf would write a list Terraform rejects", () => {
+    synthApp(true);
+    const hcl = fs.readFileSync(path.join(outdir, "stacks", "network", "cdk.tf"), "utf8");
+    expect(hcl).toMatch(/^ *postcondition \{\ncondition = "\$\{length\(self\.names\) >= 1\}"\nerror_message = "Region eu-west-1 has/m);
+    expect(hcl).not.toContain("postcondition = [");
+  });
+
+  it("gives every stack directory the project's provider lock file", () => {
+    synthApp(false);
+    const lock = fs.readFileSync(PROVIDER_LOCK_FILE, "utf8");
+    expect(lock).toMatch(/^provider "registry\.terraform\.io\/hashicorp\/aws" \{\n {2}version {5}= "5\.100\.0"/m);
+    for (const stack of ["network", "instances", "peering"]) {
+      expect(fs.readFileSync(path.join(outdir, "stacks", stack, ".terraform.lock.hcl"), "utf8")).toBe(lock);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,17 +12,62 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the app as cdktf does (CDKTF_OUTDIR set), with PEERING_CONFIG naming a file holding `text`. */
-function synth(text: string | undefined): { status: number | null; stderr: string; outdir: string } {
+/** Refusal cases run side by side on a shared machine: each may wait for the others. */
+const SPAWN_TIMEOUT_MS = 120_000;
+
+const APP = [process.execPath, "--require", "ts-node/register/transpile-only", "main.ts"];
+
+/**
+ * Runs the app as cdktf does (CDKTF_OUTDIR set), with PEERING_CONFIG naming a file holding `text`
+ * (or set as `env` says); with `pipe`, the file is fed through a shell pipe to the app's stdin.
+ */
+function synth(text: string | Buffer | undefined, env: NodeJS.ProcessEnv = {}, pipe = false): { status: number | null; stderr: string; outdir: string } {
   const outdir = path.join(dir, "cdktf.out");
-  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
-  delete env.PEERING_CONFIG;
+  const runEnv: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
+  delete runEnv.PEERING_CONFIG;
+  const file = path.join(dir, "config.json");
   if (text !== undefined) {
-    env.PEERING_CONFIG = path.join(dir, "config.json");
-    fs.writeFileSync(env.PEERING_CONFIG, text);
+    runEnv.PEERING_CONFIG = file;
+    fs.writeFileSync(file, text);
   }
-  const run = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "main.ts"], { cwd: root, env, encoding: "utf8" });
+  const [command, ...args] = pipe ? ["sh", "-c", 'cat "$0" | exec "$@"', file, ...APP] : APP;
+  const run = spawnSync(command, args, { cwd: root, env: { ...runEnv, ...env }, encoding: "utf8" });
   return { status: run.status, stderr: run.stderr, outdir };
+}
+
+/** A refusal of the app: how it exited, what it said, and whether it wrote any output. */
+interface Refusal {
+  readonly status: number | null;
+  readonly stderr: string;
+  readonly wroteOutput: boolean;
+}
+
+/**
+ * Like synth, but asynchronous and in a directory of its own, so that the many refusal cases run
+ * side by side (each is one node process that mostly waits on module loading).
+ */
+async function refusal(text: string | Buffer | undefined, env: NodeJS.ProcessEnv = {}): Promise<Refusal> {
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), "peering-refusal-"));
+  try {
+    const outdir = path.join(own, "cdktf.out");
+    const runEnv: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
+    delete runEnv.PEERING_CONFIG;
+    if (text !== undefined) {
+      runEnv.PEERING_CONFIG = path.join(own, "config.json");
+      fs.writeFileSync(runEnv.PEERING_CONFIG, text);
+    }
+    const [command, ...args] = APP;
+    const child = spawn(command, args, { cwd: root, env: { ...runEnv, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const status = await new Promise<number | null>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", resolve);
+    });
+    return { status, stderr, wroteOutput: fs.existsSync(outdir) };
+  } finally {
+    fs.rmSync(own, { recursive: true, force: true });
+  }
 }
 
 describe("main.ts", () => {
@@ -33,7 +78,7 @@ describe("main.ts", () => {
   });
 
   const vpcB = { name: "b", cidr: "10.0.1.0/24" };
-  it.each([
+  it.concurrent.each([
     ["malformed JSON", '{"vpcs": [', "the file is not valid JSON"],
     ["an unknown key", JSON.stringify({ ...DEFAULT_CONFIG, vpcCount: 2 }), 'unknown key "vpcCount"'],
     ["a missing CIDR", JSON.stringify(defaultWith({ vpcs: [{ name: "a" }, vpcB] })), "vpcs[0].cidr is missing"],
@@ -45,16 +90,67 @@ describe("main.ts", () => {
     ["a VPC peered with itself", JSON.stringify(defaultWith({ peerings: [["b", "b"]] })), 'peers "b" with itself'],
     ["the same pair twice", JSON.stringify(defaultWith({ peerings: [["a", "b"], ["a", "b"]] })), "repeats peerings[0]"],
     ["overlapping peered CIDRs", JSON.stringify(defaultWith({ vpcs: [{ name: "a", cidr: "10.0.1.0/25" }, vpcB] })), "peered VPCs need disjoint ranges"],
-    ["subnets that do not fit", JSON.stringify(defaultWith({ maxAzs: 2, vpcs: [{ name: "a", cidr: "10.0.0.0/28" }, vpcB] })), "is too small for a public and a private subnet"],
+    ["subnets that do not fit", JSON.stringify(defaultWith({ maxAzs: 3, vpcs: [{ name: "a", cidr: "10.0.0.0/26" }, vpcB] })), "is too small for a public and a private subnet"],
     ["an AZ count outside 1-6", JSON.stringify(defaultWith({ maxAzs: 9 })), "maxAzs is 9"],
     ["a bad natGateways value", JSON.stringify(defaultWith({ natGateways: "some" })), 'natGateways is "some"'],
-    ["more peerings than the quota", JSON.stringify({ vpcs: manyVpcs(52), peerings: "full-mesh" }), "request a quota increase from AWS (up to 125)"],
-  ])("rejects %s with one message, a non-zero exit and no output", (_, text, message) => {
-    const run = synth(text);
-    expect(run.status).not.toBe(0);
+    ["more peerings than the quota", JSON.stringify({ vpcs: manyVpcs(52), peerings: "full-mesh" }), 'request an increase of "Active VPC peering connections per VPC" (L-7E9ECCDB) in Service Quotas, up to 125'],
+    ["an empty file", "", "the file is empty: write a JSON config such as"],
+    ["a byte order mark", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(DEFAULT_CONFIG))]), "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without a BOM"],
+    ["Latin-1 text", Buffer.from('{"vpcs": [{"name": "caf\xe9"}]}', "latin1"), "the file is not UTF-8 text (byte 0xe9 at offset 23 is not valid UTF-8): save it as UTF-8"],
+    ["a duplicate key", '{"vpcs": [{"name": "a", "cidr": "10.0.0.0/24", "cidr": "10.0.1.0/24"}]}', 'vpcs[0] has the key "cidr" more than once (again at line 1, column 48): JSON keys must be unique'],
+    ["nesting a million levels deep", `{"vpcs": ${"[".repeat(1_000_000)}${"]".repeat(1_000_000)}}`, "the file nests arrays and objects more than 32 levels deep"],
+    ["a config that is an array", "[]", "the config is [] (an array): write a JSON object"],
+    ["a prefix with a leading zero", JSON.stringify(defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.0/024" }, vpcB] })), 'has a leading zero in the prefix length ("/024")'],
+    ["a /28", JSON.stringify(defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.0/28" }, vpcB] })), "so its smallest VPC is a /27"],
+    ["a block AWS reserves", JSON.stringify(defaultWith({ vpcs: [{ name: "a", cidr: "169.254.0.0/16" }, vpcB] })), "which AWS does not allow for VPCs"],
+    ["a Terraform Cloud organization with a template", JSON.stringify(defaultWith({ terraformCloud: { organization: "${file(\"x\")}" } })), "terraformCloud.organization is"],
+    ["a workspace prefix with a newline", JSON.stringify(defaultWith({ terraformCloud: { organization: "acme", workspacePrefix: "a\nb" } })), "terraformCloud.workspacePrefix is"],
+    ["a bad Terraform Cloud hostname", JSON.stringify(defaultWith({ terraformCloud: { organization: "acme", hostname: "a b" } })), "terraformCloud.hostname is"],
+    ["more inbound rules than the default quota", JSON.stringify({ vpcs: manyVpcs(62), peerings: "full-mesh", peeringQuota: 125 }), 'VPC "v0": its ping security group needs 61 inbound IPv4 rules'],
+    ["a bad rulesPerSecurityGroup", JSON.stringify(defaultWith({ rulesPerSecurityGroup: 1001 })), "rulesPerSecurityGroup is 1001"],
+  ])("rejects %s with one message, exit 1 and no output", async (_, text, message) => {
+    const run = await refusal(text);
+    expect(run.status).toBe(1);
     expect(run.stderr).toContain("Invalid peering config");
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(fs.existsSync(run.outdir)).toBe(false);
+    expect(run.wroteOutput).toBe(false);
+  }, SPAWN_TIMEOUT_MS);
+
+  it.concurrent.each([
+    ["an empty PEERING_CONFIG", { PEERING_CONFIG: "" }, "PEERING_CONFIG is set but empty: name a JSON config file, or unset it for the built-in default"],
+    ["a PEERING_CONFIG that does not exist", { PEERING_CONFIG: "/nonexistent/config.json" }, 'PEERING_CONFIG "/nonexistent/config.json" cannot be read (no such file): point it at a JSON config file'],
+    ["a PEERING_CONFIG that is a directory", { PEERING_CONFIG: "." }, 'PEERING_CONFIG "." cannot be read (it is a directory)'],
+    ["a PEERING_CONFIG that never ends", { PEERING_CONFIG: "/dev/zero" }, "the file is larger than 16 MiB"],
+  ])("rejects %s with exit 1 and no output", async (_, env, message) => {
+    const run = await refusal(undefined, env);
+    expect([run.status, run.stderr]).toEqual([1, expect.stringContaining(message)]);
+    expect(run.wroteOutput).toBe(false);
+  }, SPAWN_TIMEOUT_MS);
+
+  it("reads the config from a pipe", () => {
+    const run = synth(JSON.stringify(defaultWith({ vpcs: [{ name: "piped", cidr: "10.0.0.0/24" }], peerings: [] })), { PEERING_CONFIG: "/dev/stdin" }, true);
+    expect(run.status).toBe(0);
+    expect(fs.readFileSync(path.join(run.outdir, "stacks", "network", "cdk.tf.json"), "utf8")).toContain('"piped"');
   });
+
+  it("writes a long list of problems out in full before it exits", () => {
+    const run = synth(JSON.stringify({ vpcs: Array.from({ length: 5000 }, (_, i) => ({ name: `V${i}`, cidr: "10.0.0.0/24" })) }));
+    expect(run.status).toBe(1);
+    expect(run.stderr.trimEnd()).toMatch(/\n {2}\.\.\. and 4,950 more$/);
+  });
+});
+
+describe("npm run synth (scripts/with-env.ts)", () => {
+  it("checks the config and synthesizes from the same bytes, read once from a pipe", () => {
+    const out = path.join(dir, "out");
+    const env: NodeJS.ProcessEnv = { ...process.env, PEERING_CONFIG: "/dev/stdin", CHECKPOINT_DISABLE: "1" };
+    const file = path.join(dir, "config.json");
+    fs.writeFileSync(file, JSON.stringify(defaultWith({ vpcs: [{ name: "piped", cidr: "10.0.0.0/24" }, { name: "b", cidr: "10.0.1.0/24" }], peerings: [["piped", "b"]] })));
+    const withEnv = [process.execPath, "--require", "ts-node/register/transpile-only", "scripts/with-env.ts", "cdktf", "synth", "--output", out];
+    const run = spawnSync("sh", ["-c", 'cat "$0" | exec "$@"', file, ...withEnv], { cwd: root, env, encoding: "utf8" });
+    expect([run.status, run.stderr]).toEqual([0, ""]);
+    expect(run.stdout).toContain("Generated Terraform code for the stacks");
+    expect(fs.readFileSync(path.join(out, "stacks", "network", "cdk.tf.json"), "utf8")).toContain('"piped"');
+  }, 120_000);
 });

@@ -4,9 +4,13 @@
  * provider asserting how the config is wired. Needs terraform on PATH and the provider mirror
  * (PEERING_PROVIDER_MIRROR names it); without them these tests fail, saying what is missing.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
-import { FULL_MESH_CONFIG } from "../test-support/configs";
-import { proveWithTerraform, SynthFormat } from "../test-support/terraform";
+import { AWS_PROVIDER, terraformPlatform } from "../lib/terraform-env";
+import { FULL_MESH_CONFIG, manyVpcs } from "../test-support/configs";
+import { synthToTemp } from "../test-support/synth";
+import { initFrom, proveWithTerraform, SynthFormat } from "../test-support/terraform";
 
 /** Each case runs 3 stacks × 3 terraform commands; all cases share one process pool. */
 const TIMEOUT_MS = 15 * 60 * 1000;
@@ -30,4 +34,32 @@ describe("Terraform, offline with a mocked aws provider,", () => {
     },
     TIMEOUT_MS,
   );
+});
+
+describe("Terraform, offline,", () => {
+  it("refuses a planted provider whose checksum is not in the lock file synth writes, and never runs it", async () => {
+    const app = synthToTemp(DEFAULT_CONFIG);
+    try {
+      const planted = path.join(app.outdir, "planted");
+      const ran = path.join(app.outdir, "the-planted-provider-ran");
+      const dir = path.join(planted, AWS_PROVIDER.host, AWS_PROVIDER.namespace, AWS_PROVIDER.type, AWS_PROVIDER.version, terraformPlatform());
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `terraform-provider-aws_v${AWS_PROVIDER.version}_x5`), `#!/bin/sh\ntouch "${ran}"\n`, { mode: 0o755 });
+      const init = await initFrom(path.join(app.outdir, "stacks", "network"), planted);
+      expect(init.code).not.toBe(0);
+      expect(init.output.replace(/\s+/g, " ")).toContain("doesn't match any of the checksums previously recorded in the dependency lock file");
+      expect(fs.existsSync(ran)).toBe(false);
+      // The lock file is what stops it: without one, init installs whatever the directory holds.
+      fs.rmSync(path.join(app.outdir, "stacks", "peering", ".terraform.lock.hcl"));
+      expect((await initFrom(path.join(app.outdir, "stacks", "peering"), planted)).code).toBe(0);
+    } finally {
+      app.remove();
+    }
+  }, TIMEOUT_MS);
+
+  it("validates a 62-VPC full mesh whose security groups need 61 inbound rules once rulesPerSecurityGroup allows 1000", async () => {
+    const config = parseConfig({ vpcs: manyVpcs(62), peerings: "full-mesh", peeringQuota: 125, rulesPerSecurityGroup: 1000 });
+    const proofs = await proveWithTerraform(config, "json", { test: false });
+    expect(proofs.map((p) => p.stack).sort()).toEqual(["instances", "network", "peering"]);
+  }, TIMEOUT_MS);
 });

@@ -2,13 +2,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
+import { PROVIDER_LOCK_FILE } from "./terraform-env";
 
 /**
  * A cdktf App that honours its own `hclOutput` option and removes the other format's stack file
  * left by an earlier synth. In cdktf 0.21 a stack picks JSON or HCL from SYNTH_HCL_OUTPUT (which
  * only `cdktf synth --hcl` sets) when it is created, so `new App({ hclOutput: true })` alone
  * writes JSON into cdk.tf; and cdktf keeps the old cdk.tf.json beside a new cdk.tf, so Terraform
- * would read every block twice.
+ * would read every block twice. It also gives every stack directory the project's provider lock
+ * file, so `terraform init` there checks the provider's checksums, and in HCL it writes lifecycle
+ * conditions as blocks (see conditionBlocks).
  */
 export class PeeringApp extends App {
   synth(): void {
@@ -21,6 +24,20 @@ export class PeeringApp extends App {
     const stacksDir = path.join(this.outdir, "stacks");
     for (const stack of fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : []) {
       fs.rmSync(path.join(stacksDir, stack, stale), { force: true });
+      const hcl = path.join(stacksDir, stack, "cdk.tf");
+      if (this.hclOutput && fs.existsSync(hcl)) fs.writeFileSync(hcl, conditionBlocks(fs.readFileSync(hcl, "utf8")));
+      fs.copyFileSync(PROVIDER_LOCK_FILE, path.join(stacksDir, stack, ".terraform.lock.hcl"));
     }
   }
+}
+
+/**
+ * cdktf 0.21 renders a lifecycle's `precondition`/`postcondition` list in HCL as an attribute
+ * (`postcondition = [{ ... },]`), which Terraform rejects: it must be one block per condition.
+ * This rewrites exactly that rendering into blocks and leaves everything else alone.
+ */
+export function conditionBlocks(hcl: string): string {
+  return hcl.replace(/^( *)(pre|post)condition = \[\n((?:\{\n[^]*?\n\},\n)+)\]$/gm, (_, indent: string, kind: string, items: string) =>
+    items.replace(/\{\n([^]*?)\n\},\n/g, (__: string, body: string) => `${indent}${kind}condition {\n${body}\n${indent}}\n`).trimEnd(),
+  );
 }

@@ -1,12 +1,33 @@
 /**
  * AWS limits that both the config checks and reach enforce, in one place so that the app and the
- * analysis of its output can never disagree.
+ * analysis of its output can never disagree. Quotas carry the name and code AWS's Service Quotas
+ * console lists them under, so every message can say exactly which quota to raise.
  */
 
+/** An adjustable AWS quota: its default, the most AWS grants, and where to ask for more. */
+export interface AwsQuota {
+  /** The name in the Service Quotas console (service "Amazon Virtual Private Cloud (Amazon VPC)"). */
+  readonly name: string;
+  /** The quota code in the Service Quotas console. */
+  readonly code: string;
+  /** What every account starts with. */
+  readonly default: number;
+  /** The highest value AWS grants on request. */
+  readonly max: number;
+}
+
+/** Active VPC peering connections per VPC. */
+export const PEERING_QUOTA: AwsQuota = { name: "Active VPC peering connections per VPC", code: "L-7E9ECCDB", default: 50, max: 125 };
+/**
+ * Inbound or outbound rules per security group: counted per direction, and apart for IPv4 and
+ * IPv6; this quota times "Security groups per network interface" may not pass 1,000.
+ */
+export const RULES_PER_SECURITY_GROUP_QUOTA: AwsQuota = { name: "Inbound or outbound rules per security group", code: "L-0EA8095F", default: 60, max: 1000 };
+
 /** AWS's default quota of active VPC peering connections per VPC. */
-export const PEERING_QUOTA_DEFAULT = 50;
+export const PEERING_QUOTA_DEFAULT = PEERING_QUOTA.default;
 /** AWS's hard ceiling for that quota, reachable only through a quota increase. */
-export const PEERING_QUOTA_MAX = 125;
+export const PEERING_QUOTA_MAX = PEERING_QUOTA.max;
 /** Shortest VPC IPv4 prefix AWS accepts. */
 export const VPC_PREFIX_MIN = 16;
 /** Longest VPC IPv4 prefix AWS accepts. */
@@ -15,3 +36,21 @@ export const VPC_PREFIX_MAX = 28;
 export const MIN_SUBNET_PREFIX = 28;
 /** AWS region names, e.g. "eu-west-1", "us-gov-west-1", "cn-north-1". */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * IPv4 ranges AWS does not allow as VPC blocks: the special-purpose ranges of RFC 6890 that the
+ * Amazon VPC User Guide ("VPC CIDR blocks") names or that no host may use as its own address.
+ */
+export const VPC_RESERVED_RANGES: readonly { readonly cidr: string; readonly what: string }[] = [
+  { cidr: "0.0.0.0/8", what: '"this network", RFC 6890' },
+  { cidr: "127.0.0.0/8", what: "loopback" },
+  { cidr: "169.254.0.0/16", what: "link-local, RFC 3927; AWS keeps it for instance metadata and DNS" },
+  { cidr: "224.0.0.0/4", what: "multicast" },
+  { cidr: "240.0.0.0/4", what: "reserved for future use, with the broadcast address 255.255.255.255" },
+];
+
+/** Security group rules as AWS counts them against its quota: one per CIDR block, IPv4 and IPv6 apart. */
+export function countRules(cidrs: readonly string[]): { readonly ipv4: number; readonly ipv6: number } {
+  const ipv6 = cidrs.filter((c) => c.includes(":")).length;
+  return { ipv4: cidrs.length - ipv6, ipv6 };
+}

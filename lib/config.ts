@@ -1,8 +1,16 @@
-import * as fs from "fs";
-import { IPv4CidrRange } from "ip-num";
 import { z } from "zod";
-import { PEERING_QUOTA_DEFAULT, PEERING_QUOTA_MAX, REGION_PATTERN, VPC_PREFIX_MAX, VPC_PREFIX_MIN } from "./aws-limits";
-import { planSubnets } from "./subnets";
+import { countRules, PEERING_QUOTA, REGION_PATTERN, RULES_PER_SECURITY_GROUP_QUOTA } from "./aws-limits";
+import { MAX_CONFIG_BYTES, MAX_LISTED_PROBLEMS, parseJsonBytes, preview, readBounded, typeName } from "./config-input";
+
+export { MAX_LISTED_PROBLEMS };
+import { subnetPrefix } from "./subnets";
+import { Block, checkVpcCidr, overlappingPartners, SMALLEST_VPC_PREFIX } from "./vpc-cidr";
+
+const COUNT_FORMAT = new Intl.NumberFormat("en-US");
+/** A count with thousands separators: 12,345. */
+function count(n: number): string {
+  return COUNT_FORMAT.format(n);
+}
 
 /** The seed's region, used when the config names none. */
 export const DEFAULT_REGION = "eu-west-1";
@@ -18,24 +26,37 @@ export const MAX_AZS_LIMIT = 6;
 /** The environment variable that names the config file. */
 export const CONFIG_ENV = "PEERING_CONFIG";
 
+/** Longest Terraform Cloud workspace name (Terraform Cloud's limit). */
+export const WORKSPACE_NAME_MAX = 90;
+/** Longest stack id, which follows the workspace prefix in a workspace name. */
+const LONGEST_STACK_ID = "instances".length;
+
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 const NAT_MODES = ["per-az", "single", "none"] as const;
+/** Terraform Cloud organization and workspace names: letters, digits, '-' and '_'. */
+const TFC_NAME = /^[A-Za-z0-9_-]*$/;
 
 const azCount = z.number().int().min(1).max(MAX_AZS_LIMIT);
+const quota = (q: { default: number; max: number }) => z.number().int().min(1).max(q.max).default(q.default);
 
 const vpcSchema = z
   .object({
     name: z.string().regex(NAME_PATTERN).describe("Name of the VPC: lowercase letters, digits and '-'; used in resource ids and tags"),
-    cidr: z.string().describe('IPv4 block of the VPC, /16 to /28, e.g. "10.0.0.0/24"'),
+    cidr: z.string().describe(`IPv4 block of the VPC, /16 to /${SMALLEST_VPC_PREFIX}, e.g. "10.0.0.0/24"`),
     maxAzs: azCount.optional().describe("AZs of this VPC, overriding the top-level maxAzs"),
   })
   .strict();
 
 const terraformCloudSchema = z
   .object({
-    organization: z.string().min(1).describe("Terraform Cloud organization"),
-    workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/).default("peering-").describe("Workspace names are <workspacePrefix><stack>"),
-    hostname: z.string().min(1).optional().describe("Terraform Enterprise host, if not app.terraform.io"),
+    organization: z.string().min(1).max(WORKSPACE_NAME_MAX).regex(TFC_NAME).describe("Terraform Cloud organization: letters, digits, '-' and '_'"),
+    workspacePrefix: z
+      .string()
+      .max(WORKSPACE_NAME_MAX - LONGEST_STACK_ID)
+      .regex(TFC_NAME)
+      .default("peering-")
+      .describe("Workspace names are <workspacePrefix><stack>: letters, digits, '-' and '_'"),
+    hostname: z.string().refine(isHostname).optional().describe("Terraform Enterprise host name (optionally :port), if not app.terraform.io"),
   })
   .strict();
 
@@ -68,10 +89,15 @@ const backendSchema = z.object({ s3: s3BackendSchema.describe("Keep state in an 
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors"),
-    region: z.string().regex(REGION_PATTERN).default(DEFAULT_REGION).describe("AWS region of every resource"),
+    region: z.string().max(32).regex(REGION_PATTERN).default(DEFAULT_REGION).describe("AWS region of every resource"),
     maxAzs: azCount.default(DEFAULT_MAX_AZS).describe("How many AZs each VPC spans with a public and a private subnet"),
     natGateways: z.enum(NAT_MODES).default(DEFAULT_NAT_GATEWAYS).describe("NAT gateways: one per AZ, one per VPC, or none"),
-    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/).default(DEFAULT_INSTANCE_TYPE).describe("EC2 instance type of the ping instances"),
+    instanceType: z
+      .string()
+      .max(64)
+      .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/)
+      .default(DEFAULT_INSTANCE_TYPE)
+      .describe("EC2 instance type of the ping instances"),
     vpcs: z.array(vpcSchema).min(1).describe("The VPCs, one ping instance each"),
     peerings: z
       .union([z.literal("full-mesh"), z.array(z.tuple([z.string(), z.string()]))])
@@ -81,19 +107,25 @@ export const configSchema = z
       .optional()
       .describe("Keep state in Terraform Cloud workspaces named <workspacePrefix><stack> instead of local files"),
     backend: backendSchema.optional().describe("Keep state in an S3 bucket instead of local files"),
-    peeringQuota: z
-      .number()
-      .int()
-      .min(1)
-      .max(PEERING_QUOTA_MAX)
-      .default(PEERING_QUOTA_DEFAULT)
-      .describe("Your account's quota of active peerings per VPC (AWS default 50, at most 125)"),
+    peeringQuota: quota(PEERING_QUOTA).describe(
+      `Your account's quota "${PEERING_QUOTA.name}" (AWS default ${PEERING_QUOTA.default}, at most ${PEERING_QUOTA.max})`,
+    ),
+    rulesPerSecurityGroup: quota(RULES_PER_SECURITY_GROUP_QUOTA).describe(
+      `Your account's quota "${RULES_PER_SECURITY_GROUP_QUOTA.name}" (AWS default ${RULES_PER_SECURITY_GROUP_QUOTA.default}, at most ${count(RULES_PER_SECURITY_GROUP_QUOTA.max)})`,
+    ),
     reachabilityAnalyzer: z
       .boolean()
       .default(false)
       .describe("Add a stack in which AWS Reachability Analyzer checks every same-region pair of instances ($0.10 per analysis, n(n-1) analyses)"),
   })
   .strict();
+
+/** A DNS host name of letters, digits and '-' labels, optionally with a port, as Terraform's service discovery accepts. */
+function isHostname(value: string): boolean {
+  const m = /^([^:]{1,253})(?::(\d{1,5}))?$/.exec(value);
+  if (!m || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))) return false;
+  return m[1].split(".").every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
 
 /** How NAT gateways are laid out: one per AZ, one per VPC, or none. */
 export type NatMode = (typeof NAT_MODES)[number];
@@ -154,6 +186,7 @@ export interface S3BackendConfig {
   readonly dynamodbTable?: string;
 }
 
+
 /** Where the stacks keep their state in Terraform Cloud: one workspace per stack. */
 export interface TerraformCloudConfig {
   /** The organization that owns the workspaces. */
@@ -179,42 +212,83 @@ export const DEFAULT_CONFIG = {
   peerings: [["a", "b"]],
 };
 
-/** Thrown for a config that AWS or this app would reject; the message lists every problem. */
+/**
+ * Thrown for a config that AWS or this app would reject. `problems` holds the first
+ * MAX_LISTED_PROBLEMS problems, `total` counts them all; the message lists the former and says how
+ * many more there are.
+ */
 export class ConfigError extends Error {
+  readonly problems: readonly string[];
   constructor(
     readonly source: string,
-    readonly problems: readonly string[],
+    problems: readonly string[],
+    readonly total = problems.length,
   ) {
-    super(`Invalid peering config (${source}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${p}`);
+    const more = total - listed.length;
+    if (more > 0) listed.push(`  ... and ${count(more)} more`);
+    super(`Invalid peering config (${source}):\n${listed.join("\n")}`);
     this.name = "ConfigError";
+    this.problems = problems.slice(0, MAX_LISTED_PROBLEMS);
   }
+}
+
+/**
+ * The bytes of the config file PEERING_CONFIG names, read once (a pipe or /dev/stdin works), or
+ * undefined when the variable is unset and the built-in default applies. `name` is the file name
+ * as messages show it.
+ */
+export function readConfigSource(env: NodeJS.ProcessEnv = process.env): { file: string; name: string; bytes: Buffer } | undefined {
+  const file = env[CONFIG_ENV];
+  if (file === undefined) return undefined;
+  if (file === "") {
+    throw new ConfigError(`${CONFIG_ENV}=""`, [`${CONFIG_ENV} is set but empty: name a JSON config file, or unset it for the built-in default`]);
+  }
+  let read: { bytes: Buffer; truncated: boolean };
+  try {
+    read = readBounded(file);
+  } catch (e) {
+    const { code } = e as NodeJS.ErrnoException;
+    const reasons: Record<string, string> = { ENOENT: "no such file", EISDIR: "it is a directory", EACCES: "permission denied", ENXIO: "it is a socket" };
+    const why = (code && reasons[code]) ?? code ?? "read error";
+    throw new ConfigError(sourceName(file), [`${CONFIG_ENV} ${preview(file)} cannot be read (${why}): point it at a JSON config file`]);
+  }
+  if (read.truncated) {
+    throw new ConfigError(sourceName(file), [
+      `the file is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, far more than any peering config (20,000 VPCs take about 1 MiB): check that ${CONFIG_ENV} names the config`,
+    ]);
+  }
+  return { file, name: sourceName(file), bytes: read.bytes };
+}
+
+/** The validated config in a config file's bytes; `source` names the file in messages. */
+export function configFromBytes(bytes: Uint8Array, source: string): PeeringConfig {
+  if (bytes.length === 0) {
+    throw new ConfigError(source, ['the file is empty: write a JSON config such as {"vpcs": [{"name": "a", "cidr": "10.0.0.0/24"}]}']);
+  }
+  const parsed = parseJsonBytes(bytes);
+  if ("problems" in parsed) throw new ConfigError(source, parsed.problems, parsed.total);
+  return parseConfig(parsed.value, source);
 }
 
 /** Reads the config named by PEERING_CONFIG, or the built-in default when it is unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PeeringConfig {
-  const file = env[CONFIG_ENV];
-  if (!file) return parseConfig(DEFAULT_CONFIG, "built-in default");
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new ConfigError(file, [`${CONFIG_ENV} "${file}" cannot be read (${(e as Error).message}): point it at a JSON config file`]);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(file, [`the file is not valid JSON (${(e as Error).message}): fix the syntax`]);
-  }
-  return parseConfig(raw, file);
+  const source = readConfigSource(env);
+  return source ? configFromBytes(source.bytes, source.name) : parseConfig(DEFAULT_CONFIG, "built-in default");
 }
 
-/** Checks raw JSON data and returns the resolved config, or throws one ConfigError listing every problem. */
+/** A file name fit for the first line of a message: as it is when printable, else escaped and cut. */
+function sourceName(file: string): string {
+  return /^[\x20-\x7e]{1,200}$/.test(file) ? file : preview(file);
+}
+
+/** Checks raw JSON data and returns the resolved config, or throws one ConfigError with every problem counted. */
 export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
   const parsed = configSchema.safeParse(raw);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, raw));
-  problems.push(...checkSemantics(raw));
-  if (!parsed.success || problems.length > 0) throw new ConfigError(source, problems);
+  const problems = new Problems();
+  if (!parsed.success) for (const issue of parsed.error.issues) describeIssue(issue, raw, problems);
+  checkSemantics(raw, problems);
+  if (!parsed.success || problems.total > 0) throw new ConfigError(source, problems.listed, problems.total);
   const data = parsed.data;
   const vpcs = data.vpcs.map((v) => ({ name: v.name, cidr: v.cidr, maxAzs: v.maxAzs ?? data.maxAzs }));
   return {
@@ -240,18 +314,36 @@ export function fullMesh(names: readonly string[]): [string, string][] {
   return names.flatMap((a, i) => names.slice(i + 1).map((b): [string, string] => [a, b]));
 }
 
+/**
+ * The problems found, of which only the first MAX_LISTED_PROBLEMS are put into words: a config
+ * with a million problems costs a count, not a million messages.
+ */
+class Problems {
+  readonly listed: string[] = [];
+  total = 0;
+
+  /** Counts a problem; `describe` runs only if the problem will be listed. */
+  add(describe: string | (() => string)): void {
+    this.total++;
+    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push(typeof describe === "string" ? describe : describe());
+  }
+}
+
+const VPC_EXAMPLE = '{"name": "a", "cidr": "10.0.0.0/24"}';
 const FIXES: Record<string, string> = {
+  $schema: "use the path or URL of schema/peering-config.schema.json, or remove the key",
   region: 'use an AWS region code such as "eu-west-1"',
   maxAzs: `use a whole number from 1 to ${MAX_AZS_LIMIT}`,
   natGateways: `use one of ${NAT_MODES.map((m) => `"${m}"`).join(", ")}`,
   instanceType: 'use an EC2 instance type such as "t3.nano"',
-  vpcs: 'list at least one VPC as {"name": "a", "cidr": "10.0.0.0/24"}',
+  vpcs: `list at least one VPC as ${VPC_EXAMPLE}`,
   name: "use 1 to 31 characters: lowercase letters, digits and '-', starting with a letter",
   cidr: 'use an IPv4 network in CIDR notation such as "10.0.0.0/24"',
   peerings: 'use "full-mesh" or a list of name pairs such as [["a", "b"]]',
-  organization: "name your Terraform Cloud organization",
-  workspacePrefix: "use letters, digits, '-' and '_' only",
-  hostname: 'use a host name such as "app.terraform.io"',
+  terraformCloud: 'write {"organization": "<your organization>"}, optionally with "workspacePrefix" and "hostname"',
+  organization: `use your Terraform Cloud organization's name: 1 to ${WORKSPACE_NAME_MAX} letters, digits, '-' and '_'`,
+  workspacePrefix: `use at most ${WORKSPACE_NAME_MAX - LONGEST_STACK_ID} letters, digits, '-' and '_' (a workspace name, <workspacePrefix><stack>, has at most ${WORKSPACE_NAME_MAX} characters)`,
+  hostname: 'use a host name such as "app.terraform.io": letters, digits and \'-\' between dots, optionally with ":port"',
   reachabilityAnalyzer: "use true or false",
   backend: 'use {"s3": {"bucket": "my-state-bucket"}}',
   s3: 'use {"bucket": "my-state-bucket"} with optional "keyPrefix", "region", "lockfile" and "dynamodbTable"',
@@ -259,20 +351,43 @@ const FIXES: Record<string, string> = {
   keyPrefix: `use path segments of letters, digits and !_.*'()- separated by single '/', not starting with '/', such as "${DEFAULT_STATE_KEY_PREFIX}"`,
   lockfile: "use true (lock with an S3 lock object) or false",
   dynamodbTable: "use a DynamoDB table name: 3 to 255 letters, digits, '_', '-' and '.'",
-  peeringQuota: `use your account's quota of active peerings per VPC: a whole number from 1 to ${PEERING_QUOTA_MAX}`,
+  peeringQuota: `use your account's quota of active peerings per VPC: a whole number from 1 to ${PEERING_QUOTA.max}`,
+  rulesPerSecurityGroup: `use your account's quota of inbound or outbound rules per security group: a whole number from 1 to ${count(RULES_PER_SECURITY_GROUP_QUOTA.max)}`,
 };
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  const field = formatPath(issue.path);
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems): void {
+  const path = issue.path;
   if (issue.code === "unrecognized_keys") {
-    const where = field ? `${field} has` : "the config has";
-    return `${where} unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}: remove ${issue.keys.length > 1 ? "them" : "it"} (allowed: ${allowedKeys(issue.path).join(", ")})`;
+    problems.add(() => {
+      const field = formatPath(path);
+      const where = field ? `${field} has` : "the config has";
+      const keys = issue.keys.slice(0, 5).map(preview).join(", ") + (issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : "");
+      return `${where} unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: remove ${issue.keys.length > 1 ? "them" : "it"} (allowed: ${allowedKeys(path).join(", ")})`;
+    });
+    return;
   }
-  const value = valueAt(raw, issue.path);
-  const shown = value === undefined ? "is missing" : `is ${JSON.stringify(value)}`;
-  const key = [...issue.path].reverse().find((p) => typeof p === "string");
-  const fix = (typeof key === "string" && FIXES[key]) || FIXES[String(issue.path[0])] || issue.message;
-  return `${field} ${shown}: ${fix}`;
+  const value = valueAt(raw, path);
+  if (path.length === 0) {
+    problems.add(() => `the config is ${preview(value)} (${typeName(value)}): write a JSON object such as {"vpcs": [${VPC_EXAMPLE}]}`);
+  } else if (issue.code === "invalid_union" && path.length === 1 && path[0] === "peerings" && Array.isArray(value)) {
+    value.forEach((pair: unknown, i) => {
+      if (!(Array.isArray(pair) && pair.length === 2 && pair.every((n) => typeof n === "string"))) {
+        problems.add(() => `peerings[${i}] is ${preview(pair)}: use a pair of VPC names such as ["a", "b"]`);
+      }
+    });
+  } else {
+    problems.add(() => {
+      const shown = value === undefined ? "is missing" : `is ${preview(value)}${issue.code === "invalid_type" ? ` (${typeName(value)})` : ""}`;
+      return `${formatPath(path)} ${shown}: ${fixFor(path) ?? issue.message}`;
+    });
+  }
+}
+
+function fixFor(path: readonly PropertyKey[]): string | undefined {
+  const last = path[path.length - 1];
+  if (typeof last === "number" && path[0] === "vpcs" && path.length === 2) return `write each VPC as an object such as ${VPC_EXAMPLE}`;
+  const key = [...path].reverse().find((p) => typeof p === "string");
+  return (typeof key === "string" && FIXES[key]) || FIXES[String(path[0])];
 }
 
 function allowedKeys(path: readonly PropertyKey[]): string[] {
@@ -288,116 +403,163 @@ function formatPath(path: readonly PropertyKey[]): string {
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let node: unknown = raw;
   for (const key of path) {
-    if (node === null || typeof node !== "object") return undefined;
+    if (node === null || typeof node !== "object" || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
     node = (node as Record<PropertyKey, unknown>)[key];
   }
   return node;
 }
 
-/** Checks AWS would make at apply time (or that would break our stacks), run on whatever parts of the input are usable. */
-function checkSemantics(raw: unknown): string[] {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return [];
+/** A VPC whose entry is valid in itself, so that checks across VPCs can use it. */
+interface UsableVpc {
+  readonly index: number;
+  readonly block: Block;
+}
+
+/** "a", "b", "c", "d", "e" and 12 more */
+function someNames(names: ReadonlyMap<string, number>): string {
+  const first: string[] = [];
+  for (const name of names.keys()) {
+    if (first.length === 5) break;
+    first.push(preview(name));
+  }
+  return names.size > 5 ? `${first.join(", ")} (or another of the ${count(names.size)} VPCs)` : first.join(", ");
+}
+
+/**
+ * Checks AWS would make at apply time (or that would break our stacks), run on whatever parts of
+ * the input are usable. A VPC whose own entry is broken is reported once, by zod or here, and left
+ * out of the checks between VPCs, so that it causes no second, misleading problem. Every check is
+ * linear in the input, or n log n where blocks are sorted: a full mesh is never expanded into pairs.
+ */
+function checkSemantics(raw: unknown, problems: Problems): void {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return;
   const root = raw as Record<string, unknown>;
-  const problems: string[] = [];
   if (root.backend !== undefined && root.terraformCloud !== undefined) {
-    problems.push("backend and terraformCloud are both set: keep one, the state goes either to S3 or to Terraform Cloud");
+    problems.add("backend and terraformCloud are both set: keep one, the state goes either to S3 or to Terraform Cloud");
   }
   const defaultAzs = azCount.safeParse(root.maxAzs ?? DEFAULT_MAX_AZS);
-  const rawVpcs = Array.isArray(root.vpcs) ? root.vpcs : [];
-  const vpcs = new Map<string, { index: number; cidr?: IPv4CidrRange }>();
+  const entries: unknown[] = Array.isArray(root.vpcs) ? root.vpcs : [];
+  /** Every name given to a VPC entry, valid or not, with the index of its first entry. */
+  const named = new Map<string, number>();
+  /** VPCs whose entries pass every check of their own, by name. */
+  const usable = new Map<string, UsableVpc>();
+  /** The CIDR text of each named VPC, for counting security group rules. */
+  const cidrOf = new Map<string, string>();
 
-  rawVpcs.forEach((entry, index) => {
-    const vpc = vpcSchema.safeParse(entry);
-    if (!vpc.success) return;
-    const { name, cidr, maxAzs } = vpc.data;
-    const field = `vpcs[${index}]`;
-    const range = checkCidr(cidr, `${field}.cidr`, problems);
-    const first = vpcs.get(name);
-    if (first) {
-      problems.push(`${field}.name "${name}" is already used by vpcs[${first.index}]: give every VPC its own name`);
+  entries.forEach((entry, index) => {
+    const name = entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>).name : undefined;
+    if (typeof name !== "string") return;
+    const first = named.get(name);
+    if (first !== undefined) {
+      problems.add(() => `vpcs[${index}].name ${preview(name)} is already used by vpcs[${first}]: give every VPC its own name`);
       return;
     }
-    vpcs.set(name, { index, cidr: range });
-    const azs = maxAzs ?? (defaultAzs.success ? defaultAzs.data : undefined);
-    if (range && azs !== undefined && !planSubnets(cidr, azs)) {
-      problems.push(
-        `${field}.cidr "${cidr}" is too small for a public and a private subnet in each of ${azs} AZ${azs > 1 ? "s" : ""} (AWS's smallest subnet is /28): use a larger block or fewer AZs`,
+    named.set(name, index);
+    const vpc = vpcSchema.safeParse(entry);
+    if (!vpc.success) return;
+    const field = `vpcs[${index}]`;
+    cidrOf.set(name, vpc.data.cidr);
+    const checked = checkVpcCidr(vpc.data.cidr, `${field}.cidr`);
+    if ("problem" in checked) {
+      problems.add(checked.problem);
+      return;
+    }
+    const azs = vpc.data.maxAzs ?? (defaultAzs.success ? defaultAzs.data : undefined);
+    if (azs !== undefined && subnetPrefix(checked.block.prefix, azs) === undefined) {
+      problems.add(
+        () => `${field}.cidr ${preview(vpc.data.cidr)} is too small for a public and a private subnet in each of ${azs} AZ${azs > 1 ? "s" : ""} (AWS's smallest subnet is /28): use a larger block or fewer AZs`,
       );
     }
+    usable.set(name, { index, block: checked.block });
   });
 
-  const quota = z.number().int().min(1).max(PEERING_QUOTA_MAX).safeParse(root.peeringQuota ?? PEERING_QUOTA_DEFAULT);
-  const pairs = rawPairs(root.peerings, [...vpcs.keys()]);
-  const seen = new Map<string, string>();
-  const count = new Map<string, number>();
-  for (const { field, pair } of pairs) {
-    const [a, b] = pair;
-    const unknown = [a, b].filter((n) => !vpcs.has(n));
-    for (const name of unknown) {
-      problems.push(`${field} names VPC "${name}", which is not in vpcs: use one of ${[...vpcs.keys()].map((n) => `"${n}"`).join(", ")}`);
+  const peerCount = new Map<string, number>();
+  const rules = new Map<string, { ipv4: number; ipv6: number }>();
+  const addRules = (name: string, peer: string) => {
+    const counted = countRules([cidrOf.get(peer) ?? "0.0.0.0/0"]);
+    const sum = rules.get(name) ?? { ipv4: 0, ipv6: 0 };
+    rules.set(name, { ipv4: sum.ipv4 + counted.ipv4, ipv6: sum.ipv6 + counted.ipv6 });
+  };
+
+  if (root.peerings === "full-mesh") {
+    const names = [...named.keys()];
+    const all = countRules(names.map((n) => cidrOf.get(n) ?? "0.0.0.0/0"));
+    for (const name of names) {
+      const own = countRules([cidrOf.get(name) ?? "0.0.0.0/0"]);
+      peerCount.set(name, names.length - 1);
+      rules.set(name, { ipv4: all.ipv4 - own.ipv4, ipv6: all.ipv6 - own.ipv6 });
     }
-    if (unknown.length > 0) continue;
-    if (a === b) {
-      problems.push(`${field} peers "${a}" with itself: a peering joins two different VPCs`);
-      continue;
+    for (const [a, b] of overlappingPartners([...usable.values()])) {
+      const [first, second] = a.index < b.index ? [a, b] : [b, a];
+      problems.add(() => overlapProblem(first, second, 'peerings "full-mesh"'));
     }
-    const key = [a, b].sort().join("\u0000");
-    const earlier = seen.get(key);
-    if (earlier !== undefined) {
-      problems.push(`${field} ${JSON.stringify(pair)} repeats ${earlier}: AWS allows one peering per pair of VPCs, remove one`);
-      continue;
-    }
-    seen.set(key, field);
-    const va = vpcs.get(a)!;
-    const vb = vpcs.get(b)!;
-    if (va.cidr && vb.cidr && va.cidr.isOverlapping(vb.cidr)) {
-      problems.push(
-        `vpcs[${vb.index}].cidr "${vb.cidr.toCidrString()}" overlaps vpcs[${va.index}].cidr "${va.cidr.toCidrString()}" (${field} peers them; peered VPCs need disjoint ranges): change one of the blocks`,
-      );
-    }
-    for (const name of [a, b]) count.set(name, (count.get(name) ?? 0) + 1);
+  } else if (Array.isArray(root.peerings)) {
+    const seen = new Map<string, string>();
+    root.peerings.forEach((pair: unknown, index) => {
+      if (!(Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && typeof pair[1] === "string")) return;
+      const [a, b] = pair as [string, string];
+      const field = `peerings[${index}]`;
+      const unknown = [...new Set([a, b])].filter((n) => !named.has(n));
+      for (const name of unknown) {
+        problems.add(() => `${field} names VPC ${preview(name)}, which is not in vpcs: use one of ${someNames(named)}`);
+      }
+      if (unknown.length > 0) return;
+      if (a === b) {
+        problems.add(() => `${field} peers ${preview(a)} with itself: a peering joins two different VPCs`);
+        return;
+      }
+      const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        problems.add(() => `${field} ${preview(pair)} repeats ${earlier}: AWS allows one peering per pair of VPCs, remove one`);
+        return;
+      }
+      seen.set(key, field);
+      for (const [name, peer] of [[a, b], [b, a]]) {
+        peerCount.set(name, (peerCount.get(name) ?? 0) + 1);
+        addRules(name, peer);
+      }
+      const va = usable.get(a);
+      const vb = usable.get(b);
+      if (va && vb && va.block.start <= vb.block.end && vb.block.start <= va.block.end) problems.add(() => overlapProblem(va, vb, field));
+    });
   }
-  if (!quota.success) return problems;
-  for (const [name, n] of count) {
-    if (n > quota.data) {
-      problems.push(
-        quota.data < PEERING_QUOTA_MAX
-          ? `VPC "${name}" has ${n} peerings, over the quota of ${quota.data} active peerings per VPC (AWS's default is ${PEERING_QUOTA_DEFAULT}): request a quota increase from AWS (up to ${PEERING_QUOTA_MAX}) and set "peeringQuota" to it, or use a Transit Gateway`
-          : `VPC "${name}" has ${n} peerings, over AWS's hard limit of ${PEERING_QUOTA_MAX} active peerings per VPC: use a Transit Gateway for this many`,
-      );
+
+  const peeringQuota = quota(PEERING_QUOTA).safeParse(root.peeringQuota);
+  if (peeringQuota.success) {
+    for (const [name, n] of peerCount) {
+      if (n > peeringQuota.data) problems.add(() => peeringQuotaProblem(name, n, peeringQuota.data));
     }
   }
-  return problems;
+  const rulesQuota = quota(RULES_PER_SECURITY_GROUP_QUOTA).safeParse(root.rulesPerSecurityGroup);
+  if (rulesQuota.success) {
+    // The reachability stack admits its analyser's TCP probe from the same blocks as the ICMP rules.
+    const perBlock = root.reachabilityAnalyzer === true ? 2 : 1;
+    for (const [name, counted] of rules) {
+      for (const family of ["ipv4", "ipv6"] as const) {
+        const n = counted[family] * perBlock;
+        if (n > rulesQuota.data) problems.add(() => rulesProblem(name, n, family, rulesQuota.data, perBlock));
+      }
+    }
+  }
 }
 
-/** The peerings worth checking, each with the config field to blame. */
-function rawPairs(peerings: unknown, names: string[]): { field: string; pair: [string, string] }[] {
-  if (peerings === "full-mesh") return fullMesh(names).map((pair) => ({ field: 'peerings "full-mesh"', pair }));
-  if (!Array.isArray(peerings)) return [];
-  return peerings.flatMap((pair, index) =>
-    Array.isArray(pair) && pair.length === 2 && pair.every((n) => typeof n === "string")
-      ? [{ field: `peerings[${index}]`, pair: pair as [string, string] }]
-      : [],
-  );
+function overlapProblem(a: UsableVpc, b: UsableVpc, field: string): string {
+  return `vpcs[${b.index}].cidr "${b.block.cidr}" overlaps vpcs[${a.index}].cidr "${a.block.cidr}" (${field} peers them; peered VPCs need disjoint ranges): change one of the blocks`;
 }
 
-function checkCidr(cidr: string, field: string, problems: string[]): IPv4CidrRange | undefined {
-  let range: IPv4CidrRange;
-  try {
-    range = IPv4CidrRange.fromCidr(cidr);
-  } catch {
-    problems.push(`${field} "${cidr}" is not an IPv4 CIDR block: ${FIXES.cidr}`);
-    return undefined;
-  }
-  const prefix = Number(range.cidrPrefix.getValue());
-  const network = `${range.getFirst().toString()}/${prefix}`;
-  if (network !== cidr) {
-    problems.push(`${field} "${cidr}" is not a network address (host bits are set): use "${network}"`);
-    return undefined;
-  }
-  if (prefix < VPC_PREFIX_MIN || prefix > VPC_PREFIX_MAX) {
-    problems.push(`${field} "${cidr}" has prefix /${prefix}: AWS accepts VPC blocks from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}`);
-    return undefined;
-  }
-  return range;
+function peeringQuotaProblem(name: string, n: number, limit: number): string {
+  const q = PEERING_QUOTA;
+  return limit < q.max
+    ? `VPC ${preview(name)} has ${n} peerings, over the quota of ${limit} active peerings per VPC (AWS's default is ${q.default}): request an increase of "${q.name}" (${q.code}) in Service Quotas, up to ${q.max}, and set "peeringQuota" to it, or use a Transit Gateway`
+    : `VPC ${preview(name)} has ${n} peerings, over AWS's hard limit of ${q.max} active peerings per VPC: use a Transit Gateway for this many`;
+}
+
+function rulesProblem(name: string, n: number, family: "ipv4" | "ipv6", limit: number, perBlock: number): string {
+  const q = RULES_PER_SECURITY_GROUP_QUOTA;
+  const each = perBlock === 1 ? "one per block of each peered VPC" : "per block of each peered VPC, one for ICMP and one for the Reachability Analyzer probe";
+  const what = `VPC ${preview(name)}: its ping security group needs ${count(n)} inbound ${family === "ipv4" ? "IPv4" : "IPv6"} rules (${each})`;
+  return limit < q.max
+    ? `${what}, over the quota of ${count(limit)} inbound rules per security group (AWS's default is ${q.default}): request an increase of "${q.name}" (${q.code}) in Service Quotas, up to ${count(q.max)} divided by the security groups per network interface, and set "rulesPerSecurityGroup" to it`
+    : `${what}, over AWS's ceiling of ${count(q.max)} rules per security group: peer it with fewer VPCs`;
 }

@@ -1,4 +1,4 @@
-import { IPv4CidrRange, IPv4Prefix } from "ip-num";
+import { IPv4, IPv4CidrRange } from "ip-num";
 import { MIN_SUBNET_PREFIX } from "./aws-limits";
 
 /** The seed's subnet size: a /27 per subnet whenever the VPC has room. */
@@ -15,6 +15,15 @@ export interface AzSubnets {
 }
 
 /**
+ * The prefix of the subnets of a VPC with prefix `vpcPrefix` that spans `azs` AZs: /27 as in the
+ * seed, or the largest that fits 2 × azs subnets. Undefined when even /28s (AWS's smallest) do not fit.
+ */
+export function subnetPrefix(vpcPrefix: number, azs: number): number | undefined {
+  const prefix = Math.max(PREFERRED_SUBNET_PREFIX, vpcPrefix + Math.ceil(Math.log2(2 * azs)));
+  return prefix > MIN_SUBNET_PREFIX ? undefined : prefix;
+}
+
+/**
  * Carves a public and a private subnet per AZ out of a VPC block, in the order
  * public-0, private-0, public-1, private-1, ... so that adding an AZ never moves an
  * existing subnet. Subnets are /27 as in the seed, or the largest size that fits.
@@ -22,10 +31,10 @@ export interface AzSubnets {
  */
 export function planSubnets(vpcCidr: string, azs: number): AzSubnets[] | undefined {
   const vpc = IPv4CidrRange.fromCidr(vpcCidr);
-  const vpcPrefix = Number(vpc.cidrPrefix.getValue());
-  const bits = Math.ceil(Math.log2(2 * azs));
-  const prefix = Math.max(PREFERRED_SUBNET_PREFIX, vpcPrefix + bits);
-  if (prefix > MIN_SUBNET_PREFIX) return undefined;
-  const blocks = vpc.splitInto(new IPv4Prefix(BigInt(prefix))).map((b) => b.toCidrString());
-  return Array.from({ length: azs }, (_, az) => ({ az, public: blocks[2 * az], private: blocks[2 * az + 1] }));
+  const prefix = subnetPrefix(Number(vpc.cidrPrefix.getValue()), azs);
+  if (prefix === undefined) return undefined;
+  const first = vpc.getFirst().getValue();
+  const size = 1n << BigInt(32 - prefix);
+  const block = (i: number) => `${new IPv4(first + BigInt(i) * size).toString()}/${prefix}`;
+  return Array.from({ length: azs }, (_, az) => ({ az, public: block(2 * az), private: block(2 * az + 1) }));
 }

@@ -7,7 +7,28 @@ export const MIRROR_ENV = "PEERING_PROVIDER_MIRROR";
 /** The provider the app is generated for; the mirror must hold this version. */
 export const AWS_PROVIDER = { host: "registry.terraform.io", namespace: "hashicorp", type: "aws", version: "5.100.0" };
 
+/**
+ * The provider lock file committed with the project: hashicorp/aws 5.100.0 with the h1 hash of
+ * the linux_amd64 package and the zh hashes of every platform's release zip. PeeringApp copies it
+ * into every stack directory, so `terraform init` there refuses a provider binary that is not
+ * HashiCorp's, wherever it was installed from.
+ */
+export const PROVIDER_LOCK_FILE = path.join(__dirname, "..", ".terraform.lock.hcl");
+
+/**
+ * The build machines' system-wide provider mirror. It is searched after Terraform's own implied
+ * mirror directories; README.md documents it.
+ */
+export const BUILD_MACHINE_MIRROR = "/opt/tf-plugins";
+
 const PROVIDER_DIR = path.join(AWS_PROVIDER.host, AWS_PROVIDER.namespace, AWS_PROVIDER.type);
+
+/** Terraform's name for this machine's platform, e.g. "linux_amd64". */
+export function terraformPlatform(): string {
+  const os = process.platform === "win32" ? "windows" : process.platform;
+  const arch = ({ x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm" } as Record<string, string>)[process.arch] ?? process.arch;
+  return `${os}_${arch}`;
+}
 
 function holdsAwsProvider(dir: string): boolean {
   return fs.existsSync(path.join(dir, PROVIDER_DIR, AWS_PROVIDER.version));
@@ -21,30 +42,71 @@ function impliedMirrorDirs(env: NodeJS.ProcessEnv): string[] {
   return [path.join(home, ".terraform.d", "plugins"), ...[dataHome, ...dataDirs].map((d) => path.join(d, "terraform", "plugins"))];
 }
 
-/** Directories one or two levels below the filesystem root, where tool images tend to park plugin mirrors. */
-function shallowDirs(root: string): string[] {
-  const children = (dir: string): string[] => {
+/**
+ * Why Terraform should not run a provider from `dir`, or undefined when only root and the current
+ * user can change what is there: the directory, its ancestors and the provider's directories
+ * below it must not be writable by every user (an ancestor with the sticky bit, like /tmp, is
+ * fine: nobody else can replace what it holds) nor belong to another user.
+ */
+export function unsafeMirrorReason(dir: string, uid = process.getuid?.() ?? 0): string | undefined {
+  const provider = path.join(PROVIDER_DIR, AWS_PROVIDER.version, terraformPlatform());
+  const below = provider.split(path.sep).map((_, i, parts) => path.join(dir, ...parts.slice(0, i + 1)));
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch {
+    return "does not exist";
+  }
+  const chain = (p: string): string[] => (path.dirname(p) === p ? [p] : [p, ...chain(path.dirname(p))]);
+  const checked = new Set<string>();
+  for (const [p, isAncestor] of [
+    ...[...chain(path.resolve(dir)), ...chain(real)].map((p) => [p, p !== path.resolve(dir) && p !== real] as const),
+    ...below.map((p) => [p, false] as const),
+  ]) {
+    if (checked.has(p)) continue;
+    checked.add(p);
+    let st: fs.Stats;
     try {
-      return fs
-        .readdirSync(dir, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && !["proc", "sys", "dev", "node_modules"].includes(e.name))
-        .map((e) => path.join(dir, e.name));
+      st = fs.statSync(p);
     } catch {
-      return [];
+      continue;
     }
-  };
-  return children(root).flatMap((d) => [d, ...children(d)]);
+    if (st.mode & 0o002 && !(isAncestor && st.mode & 0o1000)) return `${p} is writable by every user`;
+    if (st.uid !== 0 && st.uid !== uid) return `${p} belongs to another user (uid ${st.uid})`;
+  }
+  return undefined;
+}
+
+/** The outcome of looking for a provider mirror: the one found, and the candidates refused on the way, with why. */
+export interface MirrorSearch {
+  /** A safe filesystem mirror holding hashicorp/aws 5.100.0. */
+  readonly mirror?: string;
+  /** Candidates that hold the provider but were not used, e.g. "/tmp/m: /tmp/m is writable by every user". */
+  readonly refused: readonly string[];
 }
 
 /**
- * Finds a filesystem mirror holding hashicorp/aws 5.100.0: the directory named by
- * PEERING_PROVIDER_MIRROR, else Terraform's implied mirror directories, else a shallow
- * look below the filesystem root. Returns undefined when there is none.
+ * Looks for a filesystem mirror holding hashicorp/aws 5.100.0 in fixed places only: the
+ * directory PEERING_PROVIDER_MIRROR names, else Terraform's implied mirror directories, else the
+ * build machines' mirror (BUILD_MACHINE_MIRROR). A candidate that another local user could
+ * change is refused, never used.
  */
-export function findProviderMirror(env: NodeJS.ProcessEnv = process.env, root = path.parse(process.cwd()).root): string | undefined {
+export function searchProviderMirror(env: NodeJS.ProcessEnv = process.env): MirrorSearch {
   const named = env[MIRROR_ENV];
-  if (named) return holdsAwsProvider(named) ? named : undefined;
-  return [...impliedMirrorDirs(env), ...shallowDirs(root)].find(holdsAwsProvider);
+  const candidates = named ? [named] : [...impliedMirrorDirs(env), BUILD_MACHINE_MIRROR];
+  const refused: string[] = [];
+  for (const dir of candidates) {
+    if (!holdsAwsProvider(dir)) continue;
+    const unsafe = unsafeMirrorReason(dir);
+    if (!unsafe) return { mirror: dir, refused };
+    refused.push(`${dir}: ${unsafe}`);
+  }
+  return { refused };
+}
+
+/** The provider mirror searchProviderMirror finds, or undefined when there is no safe one. */
+export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return searchProviderMirror(env).mirror;
 }
 
 /** A Terraform CLI config that installs hashicorp/aws from `mirror` and everything else as usual. */

@@ -1,12 +1,16 @@
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { ConfigError, loadConfig } from "../lib/config";
+import { CONFIG_ENV, ConfigError, configFromBytes, readConfigSource } from "../lib/config";
 import { terraformEnv } from "../lib/terraform-env";
 
 /**
  * Runs `cdktf ARGS...` or `terraform ARGS...` in a Terraform environment that works on a fresh
- * machine (see terraformEnv). For cdktf the config is checked first, so a bad one fails with its
- * list of problems before anything is written.
+ * machine (see terraformEnv). For cdktf the config is read once and checked first, so a bad one
+ * fails with its list of problems before anything is written; the app then reads the very bytes
+ * that were checked, from a private copy, so a pipe or /dev/stdin works and a file edited in
+ * between cannot slip past the check.
  */
 function main([program, ...args]: string[]): number {
   if (program !== "cdktf" && program !== "terraform") {
@@ -14,19 +18,27 @@ function main([program, ...args]: string[]): number {
     return 2;
   }
   const root = path.resolve(__dirname, "..");
-  if (program === "cdktf") {
-    try {
-      loadConfig();
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      console.error(e.message);
-      return 1;
+  let copy: string | undefined;
+  try {
+    const source = program === "cdktf" ? readConfigSource(process.env) : undefined;
+    if (source) configFromBytes(source.bytes, source.name);
+    const env = terraformEnv(process.env, path.join(root, ".peering"));
+    if (source) {
+      copy = fs.mkdtempSync(path.join(os.tmpdir(), "peering-config-"));
+      env[CONFIG_ENV] = path.join(copy, "config.json");
+      fs.writeFileSync(env[CONFIG_ENV], source.bytes, { mode: 0o600 });
     }
+    const command = program === "cdktf" ? path.join(root, "node_modules", ".bin", "cdktf") : "terraform";
+    const run = spawnSync(command, args, { stdio: "inherit", env });
+    if (run.error) throw run.error;
+    return run.status ?? 1;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    return 1;
+  } finally {
+    if (copy) fs.rmSync(copy, { recursive: true, force: true });
   }
-  const command = program === "cdktf" ? path.join(root, "node_modules", ".bin", "cdktf") : "terraform";
-  const run = spawnSync(command, args, { stdio: "inherit", env: terraformEnv(process.env, path.join(root, ".peering")) });
-  if (run.error) throw run.error;
-  return run.status ?? 1;
 }
 
 process.exitCode = main(process.argv.slice(2));

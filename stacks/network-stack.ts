@@ -18,7 +18,20 @@ export class NetworkStack extends PeeringStackBase {
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const azs = new DataAwsAvailabilityZones(this, "azs", { state: "available" });
+    // AZs are picked by index at plan time: a region with fewer AZs than asked for must fail the
+    // plan, not make Fn.element wrap around and put two subnets of a VPC in one AZ.
+    const widest = config.vpcs.reduce((w, v) => (v.maxAzs > w.maxAzs ? v : w));
+    const azs = new DataAwsAvailabilityZones(this, "azs", {
+      state: "available",
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${length(self.names) >= ${widest.maxAzs}}`,
+            errorMessage: `Region ${config.region} has \${length(self.names)} available AZs, but VPC ${widest.name} asks for ${widest.maxAzs} (maxAzs): lower maxAzs to at most the region's AZ count, or pick a region with more AZs.`,
+          },
+        ],
+      },
+    });
     for (const vpc of config.vpcs) {
       this.vpcs.set(
         vpc.name,

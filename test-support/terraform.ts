@@ -4,7 +4,8 @@
  * `<stack>.tftest.hcl` (see tftest.ts) and runs `terraform init -backend=false -plugin-dir=<mirror>`,
  * `terraform validate` and `terraform test` (a full apply against `mock_provider "aws"`).
  * Nothing touches AWS or the network; the aws provider comes from the local mirror, installed by
- * symlink. Terraform commands of all concurrent proofs share one small process pool.
+ * symlink and checked against the lock file synth puts in every stack directory. Terraform
+ * commands of all concurrent proofs share one small process pool.
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -12,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { PeeringApp } from "../lib/app";
 import { PeeringConfig } from "../lib/config";
-import { AWS_PROVIDER, findProviderMirror, MIRROR_ENV } from "../lib/terraform-env";
+import { AWS_PROVIDER, MIRROR_ENV, searchProviderMirror } from "../lib/terraform-env";
 import { addPeeringStacks } from "../stacks";
 import { tftestFor } from "./tftest";
 
@@ -84,13 +85,14 @@ export function terraformTools(): TerraformTools {
       problems.push(`terraform on PATH is ${version}: mock_provider needs Terraform >= ${MIN_TERRAFORM.join(".")}`);
     }
   }
-  const mirror = findProviderMirror();
+  const { mirror, refused } = searchProviderMirror();
   if (!mirror) {
     const provider = `${AWS_PROVIDER.host}/${AWS_PROVIDER.namespace}/${AWS_PROVIDER.type}/${AWS_PROVIDER.version}`;
+    const why = refused.length > 0 ? ` (refused, as another local user could change it: ${refused.join("; ")})` : "";
     problems.push(
       process.env[MIRROR_ENV]
-        ? `${MIRROR_ENV}=${process.env[MIRROR_ENV]} holds no ${provider}: point ${MIRROR_ENV} at a Terraform provider mirror directory containing ${provider}/<os>_<arch>/`
-        : `no local Terraform provider mirror holding ${provider} was found: set ${MIRROR_ENV} to a mirror directory containing ${provider}/<os>_<arch>/`,
+        ? `${MIRROR_ENV}=${process.env[MIRROR_ENV]} holds no usable ${provider}${why}: point ${MIRROR_ENV} at a Terraform provider mirror directory containing ${provider}/<os>_<arch>/`
+        : `no usable local Terraform provider mirror holding ${provider} was found${why}: set ${MIRROR_ENV} to a mirror directory containing ${provider}/<os>_<arch>/`,
     );
   }
   if (problems.length > 0) {
@@ -145,7 +147,21 @@ function warningsIn(output: string): string[] {
   return [...output.matchAll(/^\W*Warning: (.+)$/gm)].map((m) => m[1].trim());
 }
 
-async function proveStack(stack: string, dir: string, mirror: string, env: NodeJS.ProcessEnv, assertions: number): Promise<StackProof> {
+/** How much of the proof to run: init and validate always, the mocked apply of `terraform test` unless turned off. */
+export interface ProofOptions {
+  /**
+   * Run `terraform test` with the generated test file.
+   * @default true
+   */
+  readonly test?: boolean;
+}
+
+/** The runs the generated test file of a stack holds (`run "..." {`). */
+function runsIn(text: string): number {
+  return (text.match(/^run "[^"]+" \{$/gm) ?? []).length;
+}
+
+async function proveStack(stack: string, dir: string, mirror: string, env: NodeJS.ProcessEnv, assertions: number, runs: number): Promise<StackProof> {
   const step = async (name: string, args: string[], ok: (r: Result) => boolean = (r) => r.code === 0): Promise<Result> => {
     const r = await terraform([...args, "-no-color"], dir, env);
     if (!ok(r)) {
@@ -153,16 +169,25 @@ async function proveStack(stack: string, dir: string, mirror: string, env: NodeJ
     }
     return r;
   };
+  if (!fs.existsSync(path.join(dir, ".terraform.lock.hcl"))) throw new Error(`stack "${stack}": synth wrote no .terraform.lock.hcl, so init would not check the provider's checksums`);
   const init = await step("init", ["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
   const validate = await step("validate", ["validate"]);
-  // A test file terraform did not pick up would "pass" with 0 runs: insist on our one run.
-  const test = await step("test", ["test"], (r) => r.code === 0 && /\b1 passed, 0 failed\b/.test(r.output));
+  // A test file terraform did not pick up would "pass" with 0 runs: insist on every run generated.
+  const test = runs > 0 ? await step("test", ["test"], (r) => r.code === 0 && new RegExp(`\\b${runs} passed, 0 failed\\b`).test(r.output)) : undefined;
   return {
     stack,
-    seconds: { init: init.seconds, validate: validate.seconds, test: test.seconds },
+    seconds: { init: init.seconds, validate: validate.seconds, test: test?.seconds ?? 0 },
     assertions,
-    warnings: [...warningsIn(validate.output), ...warningsIn(test.output)],
+    warnings: [...warningsIn(validate.output), ...warningsIn(test?.output ?? "")],
   };
+}
+
+/**
+ * `terraform init -backend=false -plugin-dir=<pluginDir>` in a synthesized stack directory, with
+ * an empty CLI config: how the proof installs the provider, for tests of what init refuses.
+ */
+export function initFrom(stackDir: string, pluginDir: string): Promise<{ code: number | null; output: string }> {
+  return terraform(["init", "-backend=false", `-plugin-dir=${pluginDir}`, "-input=false", "-no-color"], stackDir, isolatedTerraformEnv(os.devNull));
 }
 
 /**
@@ -171,7 +196,7 @@ async function proveStack(stack: string, dir: string, mirror: string, env: NodeJ
  * failing stack's terraform output. The temp dir is removed, except when terraform failed: then
  * it is kept (its path is in the error) so the generated tests and Terraform can be inspected.
  */
-export async function proveWithTerraform(config: PeeringConfig, format: SynthFormat): Promise<StackProof[]> {
+export async function proveWithTerraform(config: PeeringConfig, format: SynthFormat, options: ProofOptions = {}): Promise<StackProof[]> {
   const { mirror } = terraformTools();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `peering-terraform-${format}-`));
   const cliConfig = path.join(root, "terraform.rc");
@@ -195,12 +220,13 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
             `from SYNTH_HCL_OUTPUT when they are constructed, and App's hclOutput option only renames the file`,
         );
       }
+      if (options.test === false) return { stack, dir, assertions: 0, runs: 0 };
       const text = tftestFor(stack, config, stacks);
       fs.writeFileSync(path.join(dir, `${stack}.tftest.hcl`), text);
-      return { stack, dir, assertions: (text.match(/^\s+assert \{/gm) ?? []).length };
+      return { stack, dir, assertions: (text.match(/^\s+assert \{/gm) ?? []).length, runs: runsIn(text) };
     });
 
-    const settled = await Promise.allSettled(proofs.map((p) => proveStack(p.stack, p.dir, mirror, env, p.assertions)));
+    const settled = await Promise.allSettled(proofs.map((p) => proveStack(p.stack, p.dir, mirror, env, p.assertions, p.runs)));
     const failures = settled.flatMap((s) => (s.status === "rejected" ? [String((s.reason as Error).message ?? s.reason)] : []));
     if (failures.length > 0) throw new Error(`${failures.join("\n\n")}\n\n(files kept in ${root})`);
     fs.rmSync(root, { recursive: true, force: true });

@@ -5,6 +5,7 @@
  * config; resource addresses come from the construct handles, never from hashed names.
  */
 import { TerraformResource, TerraformStack } from "cdktf";
+import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
@@ -343,6 +344,28 @@ function peeringAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Asse
   }
 }
 
+/**
+ * A plan in a region with one AZ fewer than the widest VPC asks for: the AZ data source's
+ * postcondition must fail it, rather than let element() wrap around and reuse an AZ.
+ */
+function tooFewAzsRun(config: PeeringConfig, stacks: PeeringStacks): string {
+  const azs = all(stacks.network, DataAwsAvailabilityZones);
+  if (azs.length !== 1) throw new Error(`network stack has ${azs.length} availability zone data sources, expected 1`);
+  const needed = Math.max(...config.vpcs.map((v) => v.maxAzs));
+  const names = MOCK.availabilityZones(config.region, needed - 1);
+  const target = `data.aws_availability_zones.${azs[0].friendlyUniqueId}`;
+  return [
+    'run "fails_the_plan_when_the_region_has_too_few_azs" {',
+    "  command = plan",
+    "  override_data {",
+    `    target = ${target}`,
+    `    values = { names = ${hcl(names)}, zone_ids = ${hcl(names.map((_, i) => `${config.region}-az${i + 1}`))} }`,
+    "  }",
+    `  expect_failures = [${target}]`,
+    "}",
+  ].join("\n");
+}
+
 /** The `*.tftest.hcl` text proving one stack of `stacks` wires `config` as intended. */
 export function tftestFor(stackId: string, config: PeeringConfig, stacks: PeeringStacks): string {
   const stack = [stacks.network, stacks.instances, stacks.peering].find((s) => s.node.id === stackId);
@@ -357,6 +380,7 @@ export function tftestFor(stackId: string, config: PeeringConfig, stacks: Peerin
     mockProvider(config),
     ...(overrides ? [overrides] : []),
     ['run "apply" {', "  command = apply", ...(a.size > 0 ? ["", a.render()] : []), "}"].join("\n"),
+    ...(stack === stacks.network ? [tooFewAzsRun(config, stacks)] : []),
     "",
   ].join("\n\n");
 }

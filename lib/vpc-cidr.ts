@@ -1,0 +1,99 @@
+/**
+ * A VPC's IPv4 block, checked the way AWS and this app need it, with the exact reason when it is
+ * not usable; and overlap detection across many blocks by sorting instead of comparing all pairs.
+ */
+import { MIN_SUBNET_PREFIX, VPC_PREFIX_MAX, VPC_PREFIX_MIN, VPC_RESERVED_RANGES } from "./aws-limits";
+import { preview } from "./config-input";
+
+/** Longest VPC prefix this app can build: one AZ needs a public and a private subnet of at least /28. */
+export const SMALLEST_VPC_PREFIX = MIN_SUBNET_PREFIX - 1;
+
+/** An IPv4 block as numbers, for sorting and overlap tests. */
+export interface Block {
+  /** The block in canonical CIDR notation. */
+  readonly cidr: string;
+  /** First address as an unsigned 32-bit number. */
+  readonly start: number;
+  /** Last address as an unsigned 32-bit number. */
+  readonly end: number;
+  /** Prefix length. */
+  readonly prefix: number;
+}
+
+const RESERVED = VPC_RESERVED_RANGES.map((r) => ({ ...r, block: parse(r.cidr) }));
+const EXAMPLE = 'use an IPv4 network in CIDR notation such as "10.0.0.0/24"';
+const SHAPE = /^(\d{1,5})\.(\d{1,5})\.(\d{1,5})\.(\d{1,5})\/(\d{1,5})$/;
+
+/** `cidr` as a block, or the problem with it as a VPC block, naming `field`. */
+export function checkVpcCidr(cidr: string, field: string): { block: Block } | { problem: string } {
+  const shown = preview(cidr);
+  const m = cidr.length <= 40 ? SHAPE.exec(cidr) : null;
+  if (!m) return { problem: `${field} ${shown} is not an IPv4 CIDR block: ${EXAMPLE}` };
+  const parts = m.slice(1, 5);
+  const prefixText = m[5];
+  const canonicalText = `${parts.map(Number).join(".")}/${Number(prefixText)}`;
+  const badByte = parts.find((p) => Number(p) > 255);
+  if (badByte !== undefined) return { problem: `${field} ${shown} has the address byte ${Number(badByte)}, outside 0-255: ${EXAMPLE}` };
+  if (Number(prefixText) > 32) return { problem: `${field} ${shown} has the prefix /${Number(prefixText)}, outside /0-/32: ${EXAMPLE}` };
+  const zeroed = [...parts, prefixText].some((p) => p.length > 1 && p.startsWith("0"));
+  if (zeroed) {
+    const where = prefixText.length > 1 && prefixText.startsWith("0") ? `the prefix length ("/${prefixText}")` : "an address byte";
+    return { problem: `${field} ${shown} has a leading zero in ${where}, which tools read differently (some as octal): write "${canonicalText}"` };
+  }
+  const prefix = Number(prefixText);
+  const address = parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+  const size = 2 ** (32 - prefix);
+  const start = address - (address % size);
+  const network = `${toDotted(start)}/${prefix}`;
+  if (start !== address) return { problem: `${field} ${shown} is not a network address (host bits are set): use "${network}"` };
+  if (prefix < VPC_PREFIX_MIN) {
+    return { problem: `${field} ${shown} has prefix /${prefix}: AWS accepts VPC blocks from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, use /${VPC_PREFIX_MIN} or longer` };
+  }
+  if (prefix > SMALLEST_VPC_PREFIX) {
+    const aws = prefix <= VPC_PREFIX_MAX ? `AWS accepts a /${prefix} VPC, but` : `AWS accepts VPC blocks from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, and`;
+    return {
+      problem: `${field} ${shown} has prefix /${prefix}: ${aws} this app needs a public and a private subnet of at least /${MIN_SUBNET_PREFIX} in each AZ, so its smallest VPC is a /${SMALLEST_VPC_PREFIX}: use /${SMALLEST_VPC_PREFIX} or shorter`,
+    };
+  }
+  const block: Block = { cidr: network, start, end: start + size - 1, prefix };
+  const reserved = RESERVED.find((r) => overlaps(r.block, block));
+  if (reserved) {
+    return {
+      problem: `${field} ${shown} lies in ${reserved.cidr} (${reserved.what}), which AWS does not allow for VPCs: use a private range (RFC 1918) such as "10.0.0.0/16"`,
+    };
+  }
+  return { block };
+}
+
+/** Whether two blocks share an address. */
+export function overlaps(a: Block, b: Block): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+/**
+ * For each block that overlaps another, one overlapping partner: the nearest enclosing (or
+ * equal) block before it in address order. CIDR blocks are nested or disjoint, so this finds
+ * every block that overlaps any other, in O(n log n), without listing all overlapping pairs.
+ */
+export function overlappingPartners<T extends { readonly block: Block }>(items: readonly T[]): [T, T][] {
+  const sorted = [...items].sort((x, y) => x.block.start - y.block.start || x.block.prefix - y.block.prefix);
+  const open: T[] = [];
+  const found: [T, T][] = [];
+  for (const item of sorted) {
+    while (open.length > 0 && open[open.length - 1].block.end < item.block.start) open.pop();
+    if (open.length > 0) found.push([open[open.length - 1], item]);
+    open.push(item);
+  }
+  return found;
+}
+
+function parse(cidr: string): Block {
+  const [address, prefixText] = cidr.split("/");
+  const prefix = Number(prefixText);
+  const start = address.split(".").reduce((acc, p) => acc * 256 + Number(p), 0);
+  return { cidr, start, end: start + 2 ** (32 - prefix) - 1, prefix };
+}
+
+function toDotted(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}

@@ -1,0 +1,3 @@
+import { teardown } from "./temp-dir";
+
+export default teardown;
