@@ -5,7 +5,7 @@ import * as path from "path";
 import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended } from "../lib/check";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { analyze, loadTerraform } from "../lib/reach";
-import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG } from "../test-support/configs";
+import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG, withoutConfig } from "../test-support/configs";
 import { editStack, SynthesizedApp, synthToTemp } from "../test-support/synth";
 
 function check(app: SynthesizedApp) {
@@ -90,11 +90,9 @@ describe("check on the app's own stacks", () => {
 
 describe("npm run check", () => {
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    // An unset PEERING_CONFIG means the built-in default (set but empty is an error).
-    const { PEERING_CONFIG: _unset, ...inherited } = process.env;
     return spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", ...args], {
       cwd: path.join(__dirname, ".."),
-      env: { ...inherited, CHECKPOINT_DISABLE: "1", ...env },
+      env: { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env },
       encoding: "utf8",
     });
   };

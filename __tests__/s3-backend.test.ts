@@ -42,7 +42,7 @@ describe("the backend key", () => {
   it.each([
     ["a backend without s3", defaultWith({ backend: {} }), 'backend.s3 is missing: use {"bucket": "my-state-bucket"}'],
     ["another backend type", defaultWith({ backend: { gcs: { bucket: "x" } } }), 'backend has unknown key "gcs": remove it (allowed: s3)'],
-    ["a backend that is not an object", defaultWith({ backend: "s3" }), 'backend is "s3": use {"s3": {"bucket": "my-state-bucket"}}'],
+    ["a backend that is not an object", defaultWith({ backend: "s3" }), 'backend is "s3" (a string): use {"s3": {"bucket": "my-state-bucket"}}'],
     ["an s3 backend without a bucket", s3({ keyPrefix: "x/" }), "backend.s3.bucket is missing: use an S3 bucket name"],
     ["an unknown s3 key", s3({ bucket: "acme-state", key: "state" }), 'backend.s3 has unknown key "key": remove it (allowed: bucket, keyPrefix, region, lockfile, dynamodbTable)'],
     ["a bucket name with capitals", s3({ bucket: "Acme_State" }), 'backend.s3.bucket is "Acme_State": use an S3 bucket name: 3 to 63 lowercase letters'],
@@ -51,7 +51,7 @@ describe("the backend key", () => {
     ["a key prefix with //", s3({ bucket: "acme-state", keyPrefix: "a//b/" }), 'backend.s3.keyPrefix is "a//b/": use path segments'],
     ["a key prefix with a space", s3({ bucket: "acme-state", keyPrefix: "my state/" }), 'backend.s3.keyPrefix is "my state/"'],
     ["a bad bucket region", s3({ bucket: "acme-state", region: "Ireland" }), 'backend.s3.region is "Ireland": use an AWS region code such as "eu-west-1"'],
-    ["a lockfile that is not a boolean", s3({ bucket: "acme-state", lockfile: "yes" }), 'backend.s3.lockfile is "yes": use true (lock with an S3 lock object) or false'],
+    ["a lockfile that is not a boolean", s3({ bucket: "acme-state", lockfile: "yes" }), 'backend.s3.lockfile is "yes" (a string): use true (lock with an S3 lock object) or false'],
     ["a bad DynamoDB table name", s3({ bucket: "acme-state", dynamodbTable: "tf locks" }), 'backend.s3.dynamodbTable is "tf locks": use a DynamoDB table name'],
     [
       "both an S3 backend and Terraform Cloud",

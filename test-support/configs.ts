@@ -24,3 +24,9 @@ export function defaultWith(changes: Record<string, unknown>): Record<string, un
 export function manyVpcs(n: number): { name: string; cidr: string }[] {
   return Array.from({ length: n }, (_, i) => ({ name: `v${i}`, cidr: `10.${Math.floor(i / 256)}.${i % 256}.0/24` }));
 }
+
+/** `env` without PEERING_CONFIG, so a command uses the built-in default (set but empty is an error). */
+export function withoutConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { PEERING_CONFIG: _unset, ...rest } = env;
+  return rest;
+}

@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { withoutConfig } from "../../test-support/configs";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "reach");
@@ -10,7 +11,7 @@ function cost(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: n
   const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "ts-node"), ["--transpile-only", path.join(ROOT, "scripts", "cost.ts"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", PEERING_CONFIG: "", ...env },
+    env: { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -56,3 +57,4 @@ describe("npm run cost", () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });
+

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { README_DIAGRAM } from "../../test-support/diagram";
+import { withoutConfig } from "../../test-support/configs";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "reach");
@@ -11,7 +12,7 @@ function diagram(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status
   const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "ts-node"), ["--transpile-only", path.join(ROOT, "scripts", "diagram.ts"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", PEERING_CONFIG: "", ...env },
+    env: { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -55,3 +56,4 @@ describe("npm run diagram", () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
