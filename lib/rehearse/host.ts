@@ -262,6 +262,7 @@ export class NamespaceRun {
         parts.map(async (part) => {
           const script = part.map((ns) => `echo '@@ ${ns.id}'; ip -n ${this.name(ns.id)} -br link`).join("\n");
           const done = await this.concurrency.setup.run(() => execute("sh", ["-s"], script + "\n"));
+          if (done.code !== 0) down.push(...part.map((ns) => `${ns.id} (ip -br link failed: ${done.stderr.trim()})`));
           let id = "";
           for (const line of done.stdout.split("\n")) {
             const marker = /^@@ (\S+)$/.exec(line);
