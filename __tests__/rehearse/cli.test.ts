@@ -1,0 +1,74 @@
+import { EXIT, main } from "../../lib/rehearse/cli";
+import { leftovers, missingPrerequisites } from "../../lib/rehearse/host";
+
+async function run(argv: readonly string[], missing: readonly string[] = []): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), missing: () => missing });
+  return { code, out, err };
+}
+
+describe("what rehearse needs from the machine", () => {
+  it.each([
+    { says: "root", uid: 1000, tools: ["ip", "nsenter", "ping", "nft"], missing: ["root (network namespaces need it: run as root, e.g. in a container or VM)"] },
+    { says: "ping and nft, with their packages", uid: 0, tools: ["ip", "nsenter"], missing: ["ping (Debian package iputils-ping)", "nft (Debian package nftables)"] },
+    { says: "ip, with its package", uid: 0, tools: ["nsenter", "ping", "nft"], missing: ["ip (Debian package iproute2)"] },
+    { says: "nothing when all is there", uid: 0, tools: ["ip", "nsenter", "ping", "nft"], missing: [] },
+  ])("names $says", ({ uid, tools, missing }) => {
+    expect(missingPrerequisites(uid, (tool) => (tools.includes(tool) ? `/usr/bin/${tool}` : undefined))).toEqual(missing);
+  });
+});
+
+describe("which namespaces count as leftovers", () => {
+  const alive = new Map([[4242, "abc"]]);
+  const startOf = (pid: number): string | undefined => alive.get(pid);
+  const ours = "4026531836";
+
+  it("takes a run's namespaces whose owner is gone or whose pid now belongs to a younger process", () => {
+    const names = [`rehearse-${ours}-999-zz-1-v0`, `rehearse-${ours}-4242-old-3-i1`];
+    expect(leftovers(names, startOf, ours)).toEqual(names);
+  });
+
+  it("never takes a live run's namespaces, another PID namespace's, nor anybody else's", () => {
+    const names = [`rehearse-${ours}-4242-abc-1-v0`, "rehearse-4026532000-999-zz-1-v0", "blue", "rehearse", "rehearse-999-zz-1-v0", "my-rehearse-1-1-a-1"];
+    expect(leftovers(names, startOf, ours)).toEqual([]);
+  });
+});
+
+describe("the rehearse command", () => {
+  it("refuses with exit 2 and names everything that is missing", async () => {
+    const result = await run([], ["root (network namespaces need it: run as root, e.g. in a container or VM)", "ping (Debian package iputils-ping)"]);
+    expect(result).toEqual({
+      code: EXIT.unusable,
+      out: "",
+      err: "rehearse: cannot build namespaces on this machine; missing: root (network namespaces need it: run as root, e.g. in a container or VM), ping (Debian package iputils-ping)\n",
+    });
+  });
+
+  it.each([
+    { says: "a path that does not exist", argv: ["no/such/dir"], err: /^rehearse: .*no\/such\/dir: no such file or directory/ },
+    { says: "an unknown option", argv: ["--frm", "x"], err: /unknown option '--frm'/ },
+    {
+      says: "an unknown --from",
+      argv: ["__tests__/fixtures/reach/overlap.tf.json", "--from", "aws_instance.nope"],
+      err: /^rehearse: --from aws_instance\.nope is not an aws_instance/,
+    },
+  ])("answers $says with exit 2 and a one-line reason, before building anything", async ({ argv, err }) => {
+    const result = await run(argv);
+    expect(result.code).toBe(EXIT.unusable);
+    expect(result.err).toMatch(err);
+    expect(result.err).not.toMatch(/\n\s+at /);
+  });
+
+  it("points at npm run synth when there is no cdktf.out yet", async () => {
+    const cwd = process.cwd();
+    process.chdir(__dirname);
+    try {
+      const result = await run([]);
+      expect(result.code).toBe(EXIT.unusable);
+      expect(result.err).toMatch(/cdktf\.out: no such file or directory.*run `npm run synth` first/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});

@@ -1,0 +1,176 @@
+import { type Model, buildModel } from "../../lib/reach";
+import { RehearseInputError } from "../../lib/rehearse/errors";
+import { listProbes, placeInstances } from "../../lib/rehearse/endpoints";
+import { type NamespaceSpec, planNetwork } from "../../lib/rehearse/plan";
+import { toCidrs, without } from "../../lib/rehearse/ranges";
+import { type Tf, drop, patch, put, ref, twoPeeredVpcs } from "../reach/terraform";
+
+function model(tf: Tf): Model {
+  return buildModel([{ stack: "test", file: "test.tf.json", json: tf }]);
+}
+
+function plan(tf: Tf): { readonly ns: (id: string) => NamespaceSpec } {
+  const m = model(tf);
+  const network = planNetwork(m, placeInstances(m), "rehearse_test");
+  return {
+    ns: (id) => {
+      const found = network.namespaces.find((n) => n.id === id);
+      if (!found) throw new Error(`no namespace ${id} in ${network.namespaces.map((n) => n.id).join(", ")}`);
+      return found;
+    },
+  };
+}
+
+describe("rehearse's address arithmetic", () => {
+  it("covers a range with the fewest CIDR blocks", () => {
+    expect(toCidrs("ipv4", [{ first: 167772160n, last: 167772160n + 255n }])).toEqual(["10.0.0.0/24"]);
+    expect(toCidrs("ipv4", [{ first: 167772161n, last: 167772164n }])).toEqual(["10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/32"]);
+  });
+
+  it("cuts a more specific block out of a wider one", () => {
+    const wide = { first: 0n, last: 255n };
+    expect(without([wide], [{ first: 64n, last: 127n }])).toEqual([
+      { first: 0n, last: 63n },
+      { first: 128n, last: 255n },
+    ]);
+  });
+});
+
+describe("placing instances", () => {
+  it("keeps fixed addresses and picks the lowest assignable free address for the others", () => {
+    const tf = drop(twoPeeredVpcs(), "aws_instance", "b");
+    put(tf, "aws_instance", "b", { subnet_id: ref("aws_subnet.a.id"), vpc_security_group_ids: [ref("aws_security_group.a.id")] });
+    put(tf, "aws_instance", "c", { subnet_id: ref("aws_subnet.a.id"), vpc_security_group_ids: [ref("aws_security_group.a.id")] });
+    const placed = placeInstances(model(tf));
+    expect(placed.map((e) => [e.instance.address, e.ipv4, e.picked])).toEqual([
+      ["aws_instance.a", 167772426n, []],
+      ["aws_instance.b", 167772420n, ["ipv4"]],
+      ["aws_instance.c", 167772421n, ["ipv4"]],
+    ]);
+  });
+
+  it("refuses a subnet with no address left, naming the instance and the subnet", () => {
+    const tf = twoPeeredVpcs();
+    patch(tf, "aws_subnet", "a", { cidr_block: "10.0.1.0/28" });
+    patch(tf, "aws_instance", "a", { private_ip: undefined });
+    for (let i = 0; i < 11; i += 1)
+      put(tf, "aws_instance", `x${i}`, { subnet_id: ref("aws_subnet.a.id"), vpc_security_group_ids: [ref("aws_security_group.a.id")] });
+    expect(() => placeInstances(model(tf))).toThrow(
+      new RehearseInputError(
+        "aws_instance.x10: its subnet aws_subnet.a (10.0.1.0/28) has no free address left to give it; fix private_ip or the subnet's size"
+      )
+    );
+  });
+
+  it("does not measure a pair whose target address another instance holds too", () => {
+    const tf = twoPeeredVpcs();
+    put(tf, "aws_instance", "twin", { subnet_id: ref("aws_subnet.a.id"), private_ip: "10.1.1.10" });
+    const m = model(tf);
+    const probe = listProbes(m, placeInstances(m)).find((p) => p.from === "aws_instance.a" && p.to === "aws_instance.b");
+    expect(probe?.unmeasurable).toBe("aws_instance.twin holds 10.1.1.10 too, so a reply would not tell which of them answered");
+  });
+
+  it("narrows the pairs with --from and --to as reach does, including a bare address", () => {
+    const m = model(twoPeeredVpcs());
+    const placed = placeInstances(m);
+    expect(listProbes(m, placed, { from: "aws_instance.b" }).map((p) => [p.from, p.to])).toEqual([["aws_instance.b", "aws_instance.a"]]);
+    expect(listProbes(m, placed, { to: "10.0.1.10" }).map((p) => [p.from, p.to, p.target])).toEqual([
+      ["aws_instance.a", "10.0.1.10", 0],
+      ["aws_instance.b", "10.0.1.10", 0],
+    ]);
+    expect(() => listProbes(m, placed, { from: "aws_instance.zz" })).toThrow(RehearseInputError);
+  });
+});
+
+describe("the plan of a VPC's router", () => {
+  it("routes each subnet by its table: peer block through the peering link, own block locally, host routes to instances", () => {
+    const router = plan(twoPeeredVpcs()).ns("v0");
+    expect(router.ip).toEqual(
+      expect.arrayContaining([
+        "route add 10.1.0.0/16 via 169.254.0.2 dev rhp0 onlink table 1000 metric 10",
+        "route add blackhole 10.0.0.0/16 table 1000 metric 0",
+        "route add 10.0.1.10/32 dev rhi0 table 1000 metric 0",
+        "rule add iif rhi0 table 1000 pref 100",
+        "rule add iif rhp0 table 900 pref 100",
+        "route add 10.0.1.10/32 dev rhi0 table 900",
+        "rule add pref 30000 blackhole",
+      ])
+    );
+    expect(router.ip6).toEqual(["rule add iif rhi0 table 1000 pref 100", "rule add iif rhp0 table 900 pref 100", "rule add pref 30000 blackhole"]);
+    expect(router.sysctls).toContainEqual(["net/ipv4/ip_forward", "1"]);
+  });
+
+  it("lets a more specific declared route, not the local route, decide the addresses it covers", () => {
+    const tf = twoPeeredVpcs();
+    put(tf, "aws_internet_gateway", "a", { vpc_id: ref("aws_vpc.a.id") });
+    put(tf, "aws_route", "inside", {
+      route_table_id: ref("aws_route_table.a.id"),
+      destination_cidr_block: "10.0.1.0/24",
+      gateway_id: ref("aws_internet_gateway.a.id"),
+    });
+    const router = plan(tf).ns("v0");
+    expect(router.ip).toContain("route add 10.0.1.0/24 via 169.254.0.2 dev rhg0 onlink table 1000 metric 11");
+    expect(router.ip).not.toContain("route add 10.0.1.10/32 dev rhi0 table 1000 metric 0");
+  });
+
+  it("blackholes a route through a peering nobody accepted, which gets no link", () => {
+    const router = plan(patch(twoPeeredVpcs(), "aws_vpc_peering_connection", "ab", { auto_accept: false })).ns("v0");
+    expect(router.ip).toContain("route add blackhole 10.1.0.0/16 table 1000 metric 10");
+    expect(router.ip.some((l) => l.includes("rhp0"))).toBe(false);
+  });
+
+  it("lets the peering link carry only the two VPCs' blocks, and only into an instance", () => {
+    const { nft } = plan(twoPeeredVpcs()).ns("v0");
+    expect(nft).toContain(
+      [
+        "\tchain from_rhp0 {",
+        "\t\tip saddr != { 10.1.0.0/16 } drop",
+        "\t\tip daddr != { 10.0.0.0/16 } drop",
+        "\t\tmeta nfproto ipv6 drop",
+        '\t\toifname != { "rhi0" } drop',
+        "\t}",
+      ].join("\n")
+    );
+  });
+
+  it("checks a subnet's network ACL in rule-number order, first match wins, ending in a drop", () => {
+    const tf = twoPeeredVpcs();
+    put(tf, "aws_network_acl", "b", {
+      vpc_id: ref("aws_vpc.b.id"),
+      subnet_ids: [ref("aws_subnet.b.id")],
+      ingress: [
+        { rule_no: 200, action: "allow", protocol: "-1", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 },
+        { rule_no: 100, action: "deny", protocol: "icmp", cidr_block: "10.0.0.0/16", icmp_type: 8, icmp_code: -1, from_port: 0, to_port: 0 },
+      ],
+      egress: [],
+    });
+    const { nft } = plan(tf).ns("v1");
+    expect(nft).toContain(
+      ["\tchain nacl_in_0 {", "\t\tip saddr { 10.0.0.0/16 } meta l4proto icmp icmp type 8 drop", "\t\tmeta nfproto ipv4 return", "\t\tdrop", "\t}"].join("\n")
+    );
+    expect(nft).toContain(["\tchain nacl_out_0 {", "\t\tdrop", "\t}"].join("\n"));
+    expect(nft).toContain('iifname { "rhi1" } oifname != { "rhi1" } jump nacl_out_0');
+  });
+});
+
+describe("the plan of an instance", () => {
+  it("holds its address behind its security groups as stateful nft rules", () => {
+    const instance = plan(twoPeeredVpcs()).ns("i1");
+    expect(instance.ip).toEqual(
+      expect.arrayContaining(["addr add 10.1.1.10/32 dev rhe0", "route add 0.0.0.0/0 via 169.254.0.1 dev rhe0 onlink"])
+    );
+    expect(instance.nft).toContain("ct state established,related accept");
+    expect(instance.nft).toContain("ip saddr { 10.0.0.0/8 } meta l4proto icmp accept");
+    expect(instance.nft).toContain("meta nfproto ipv4 accept");
+  });
+
+  it("turns a reference to a group into the addresses of its members, only where AWS allows the reference", () => {
+    const tf = twoPeeredVpcs();
+    patch(tf, "aws_security_group", "b", {
+      ingress: [{ protocol: "-1", from_port: 0, to_port: 0, security_groups: [ref("aws_security_group.a.id")] }],
+    });
+    expect(plan(tf).ns("i1").nft).toContain("ip saddr { 10.0.1.10/32 } accept");
+    patch(tf, "aws_vpc_peering_connection", "ab", { auto_accept: false });
+    expect(plan(tf).ns("i1").nft).not.toContain("10.0.1.10");
+  });
+});

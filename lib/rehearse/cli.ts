@@ -1,0 +1,94 @@
+import { Command, CommanderError } from "commander";
+import { EXIT } from "../exit-codes";
+import { type Model, ReachInputError, loadTerraform } from "../reach";
+import { RehearseFailure, RehearseInputError } from "./errors";
+import { missingPrerequisites } from "./host";
+import { rehearse } from "./rehearse";
+import { formatRehearsal, rehearsalJson } from "./render";
+
+export { EXIT };
+
+/** Where the CLI writes and what it asks of the machine; tests replace them. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** What the machine lacks (root, tools); empty when rehearse can run. */
+  readonly missing: () => readonly string[];
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  missing: () => missingPrerequisites(),
+};
+
+interface Options {
+  readonly from?: string;
+  readonly to?: string;
+  readonly json?: boolean;
+  readonly compare: boolean;
+}
+
+/** Runs `rehearse` and returns its exit code; never throws. */
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const program = new Command("npm run rehearse --")
+    .description(
+      "Build the network of Terraform JSON (as reach reads it) in Linux network namespaces, ping every ordered pair " +
+        "of instances for real, print the matrix and exit 3 when a pair differs from reach's verdict. Needs root."
+    )
+    .argument("[PATH...]", "cdk.tf.json files, stack directories or cdktf.out directories", ["cdktf.out"])
+    .option("--from <ADDR>", "only pairs from this instance (e.g. aws_instance.a or instances/aws_instance.a)")
+    .option("--to <ADDR|IP>", "only pairs to this instance or IP address")
+    .option("--json", "print JSON: {pairs: [{from, to, protocol, address, reachable, reach, ...}], errors, warnings, instances}")
+    .option("--no-compare", "only measure; exit 0 when the pings ran")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  try {
+    program.parse([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.unusable;
+    return fail(io, error);
+  }
+  const options = program.opts<Options>();
+  const missing = io.missing();
+  if (missing.length > 0) {
+    io.stderr(`rehearse: cannot build namespaces on this machine; missing: ${missing.join(", ")}\n`);
+    return EXIT.unusable;
+  }
+  try {
+    const model = load(program.processedArgs[0] as string[]);
+    const result = await rehearse(model, { from: options.from, to: options.to, compare: options.compare, cleanLeftovers: true });
+    const removed = result.removedLeftovers;
+    if (removed.length > 0) io.stderr(`rehearse: removed ${removed.length} namespace(s) left by runs that died: ${removed.join(", ")}\n`);
+    io.stdout(options.json ? `${JSON.stringify(rehearsalJson(result), null, 2)}\n` : formatRehearsal(result));
+    return result.pairs.some((p) => p.differs) ? EXIT.differs : EXIT.ok;
+  } catch (error) {
+    return fail(io, error);
+  }
+}
+
+function load(paths: readonly string[]): Model {
+  try {
+    return loadTerraform(paths);
+  } catch (error) {
+    if (error instanceof ReachInputError) {
+      const hint = paths.length === 1 && paths[0] === "cdktf.out" ? " (run `npm run synth` first, or pass a PATH)" : "";
+      throw new RehearseInputError(`${error.message}${hint}`);
+    }
+    throw error;
+  }
+}
+
+function fail(io: CliIo, error: unknown): number {
+  if (error instanceof RehearseInputError) {
+    io.stderr(`rehearse: ${error.message}\n`);
+    return EXIT.unusable;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RehearseFailure) {
+    io.stderr(`rehearse: ${message}\n`);
+    return EXIT.unusable;
+  }
+  io.stderr(`rehearse crashed: ${error instanceof Error && error.stack ? error.stack : message}\n(the namespaces it made are removed; please report this with the input)\n`);
+  return EXIT.crash;
+}

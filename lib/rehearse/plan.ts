@@ -1,0 +1,504 @@
+import type { Model, NaclRule, NetworkAcl, Peering, RouteTable, SecurityGroup, SgRule, Vpc } from "../reach";
+import type { Endpoint } from "./endpoints";
+import { RehearseInputError } from "./errors";
+import { type Family, type Span, bitsOf, coversAll, holds, merge, overlap, showAddress, toCidrs, without } from "./ranges";
+
+/**
+ * From reach's model to a plan of Linux network namespaces: pure data (ip batch lines, nft rulesets, sysctls),
+ * so the whole translation is testable without root. `host.ts` carries it out.
+ *
+ * - A router namespace per VPC. Each instance, peering and gateway has its own veth into it, and every packet
+ *   a router forwards is routed by policy: what arrives from an instance uses its subnet's route table (one
+ *   Linux table per AWS table), what arrives over a peering is delivered inside the VPC (table 900), and what
+ *   matches no route falls to a blackhole rule.
+ * - AWS's route choice is compiled into each table: the table's routes with metrics in declaration order (the
+ *   first of two equal routes wins) and, for each local route, a blackhole for the VPC block (metric 0, so a
+ *   local route wins a tie) plus a host route to each instance that the local route, not a more specific
+ *   route, decides.
+ * - nft in the router: a peering link carries only packets between the two VPCs' own blocks, and what arrives
+ *   over it may only go to an instance of the VPC (no transit, no edge-to-edge); network ACLs are stateless
+ *   chains per subnet, outbound and inbound, in rule-number order ending in a drop, skipped within a subnet.
+ * - An instance namespace holds the instance's addresses and its security groups as a stateful nft ruleset.
+ * - The gateways (internet, NAT, VPN) are links from their VPC's router into one "outside" namespace that
+ *   forwards nothing and answers nothing: what a route sends to a gateway is received there and dropped.
+ */
+
+/** Role of a namespace. */
+export type Role = "router" | "instance" | "outside";
+
+/** One namespace and everything run inside it once its links exist. */
+export interface NamespaceSpec {
+  /** Short id, unique within a run ("v0", "i3", "g1"); the namespace is named `<run prefix>-<id>`. */
+  readonly id: string;
+  readonly role: Role;
+  /** The Terraform address it stands for. */
+  readonly stands: string;
+  /** Sysctls to set, as paths below /proc/sys and values; a path may end in a glob. */
+  readonly sysctls: readonly (readonly [string, string])[];
+  /** `ip -batch` lines. */
+  readonly ip: readonly string[];
+  /** `ip -6 -batch` lines (IPv6 policy rules, which ip's batch cannot mark otherwise). */
+  readonly ip6: readonly string[];
+  /** The nft ruleset. */
+  readonly nft: string;
+}
+
+/** One end of a veth pair. */
+export interface LinkEnd {
+  readonly ns: string;
+  readonly name: string;
+  readonly mac: string;
+}
+
+/** A veth pair between two namespaces (or within one, for a VPC peered with itself). */
+export interface LinkSpec {
+  readonly a: LinkEnd;
+  readonly b: LinkEnd;
+}
+
+/** The network of one rehearsal. */
+export interface NetworkPlan {
+  readonly namespaces: readonly NamespaceSpec[];
+  readonly links: readonly LinkSpec[];
+  /** The namespace id of each endpoint, by endpoint index. */
+  readonly instanceNamespace: readonly string[];
+  readonly counts: {
+    readonly namespaces: number;
+    readonly routers: number;
+    readonly instances: number;
+    readonly peerings: number;
+    readonly gateways: number;
+  };
+}
+
+/** The address the instance and gateway side sees its router at, and the one a router sees the far end of a link at. */
+const ROUTER = { ipv4: "169.254.0.1", ipv6: "fe80::1" } as const;
+const FAR = { ipv4: "169.254.0.2", ipv6: "fe80::2" } as const;
+const ARRIVALS = 900;
+const OUTSIDE = "out";
+const FIRST_TABLE = 1000;
+const FAMILIES = ["ipv4", "ipv6"] as const;
+
+/** Whether a peering becomes active in AWS: both VPCs known, no overlapping block, and accepted. */
+export function peeringActive(model: Model, peering: Peering): boolean {
+  const a = model.vpcs.get(peering.requesterVpc);
+  const b = model.vpcs.get(peering.accepterVpc);
+  if (!a || !b) return false;
+  for (const family of FAMILIES) {
+    for (const x of blocksOf(a, family)) if (blocksOf(b, family).some((y) => overlap(x, y))) return false;
+  }
+  if (peering.autoAccept) return !peering.peerRegionSet;
+  return peering.accepters.some((x) => x.autoAccept);
+}
+
+function blocksOf(vpc: Vpc, family: Family): Span[] {
+  return (family === "ipv4" ? vpc.ipv4 : vpc.ipv6).map((b) => ({ first: b.cidr.first, last: b.cidr.last }));
+}
+
+function prefixOf(family: Family, span: Span): number {
+  return bitsOf(family) - (span.last - span.first + 1n).toString(2).length + 1;
+}
+
+function cidr(family: Family, first: bigint, last: bigint): string {
+  return toCidrs(family, [{ first, last }])[0];
+}
+
+function mac(link: number, side: 1 | 2): string {
+  const hex = (n: number): string => (n & 0xff).toString(16).padStart(2, "0");
+  return `02:00:${hex(link >> 16)}:${hex(link >> 8)}:${hex(link)}:0${side}`;
+}
+
+/** Builds the plan; `table` names the nft table of every namespace (the run's prefix). */
+export function planNetwork(model: Model, endpoints: readonly Endpoint[], table: string): NetworkPlan {
+  return new Planner(model, endpoints, table).plan();
+}
+
+interface PeeringLink {
+  readonly peering: Peering;
+  readonly link: LinkSpec;
+}
+
+class Planner {
+  private readonly vpcs: readonly Vpc[];
+  private readonly vpcIndex: ReadonlyMap<string, number>;
+  private readonly links: LinkSpec[] = [];
+  private readonly instanceLinks: LinkSpec[] = [];
+  private readonly peeringLinks = new Map<string, PeeringLink>();
+  private readonly gatewayLinks = new Map<string, LinkSpec>();
+
+  constructor(
+    private readonly model: Model,
+    private readonly endpoints: readonly Endpoint[],
+    private readonly table: string
+  ) {
+    this.vpcs = [...model.vpcs.values()];
+    this.vpcIndex = new Map(this.vpcs.map((v, i) => [v.address, i]));
+  }
+
+  plan(): NetworkPlan {
+    const router = (vpc: string): string => `v${this.vpcIndex.get(vpc)}`;
+    this.endpoints.forEach((e, i) => {
+      if (!this.vpcIndex.has(e.vpc)) throw new RehearseInputError(`${e.instance.address}: its VPC ${e.vpc} is not in the model`);
+      this.instanceLinks.push(this.link(router(e.vpc), `rhi${i}`, `i${i}`, "rhe0"));
+    });
+    [...this.model.peerings.values()].forEach((peering, i) => {
+      if (!peeringActive(this.model, peering)) return;
+      const self = peering.requesterVpc === peering.accepterVpc;
+      const link = this.link(router(peering.requesterVpc), `rhp${i}`, router(peering.accepterVpc), self ? `rhq${i}` : `rhp${i}`);
+      this.peeringLinks.set(peering.address, { peering, link });
+    });
+    const gateways = [...this.model.gateways.values()];
+    gateways.forEach((gateway, i) => {
+      if (gateway.vpc === undefined || !this.vpcIndex.has(gateway.vpc)) return;
+      this.gatewayLinks.set(gateway.address, this.link(router(gateway.vpc), `rhg${i}`, OUTSIDE, `rhg${i}`));
+    });
+    const namespaces: NamespaceSpec[] = [
+      ...this.vpcs.map((vpc, i) => this.router(vpc, `v${i}`)),
+      ...this.endpoints.map((e, i) => this.instance(e, i)),
+      ...(this.gatewayLinks.size > 0 ? [this.outside()] : []),
+    ];
+    return {
+      namespaces,
+      links: this.links,
+      instanceNamespace: this.endpoints.map((_, i) => `i${i}`),
+      counts: {
+        namespaces: namespaces.length,
+        routers: this.vpcs.length,
+        instances: this.endpoints.length,
+        peerings: this.peeringLinks.size,
+        gateways: this.gatewayLinks.size,
+      },
+    };
+  }
+
+  private link(nsA: string, nameA: string, nsB: string, nameB: string): LinkSpec {
+    const n = this.links.length;
+    const link = { a: { ns: nsA, name: nameA, mac: mac(n, 1) }, b: { ns: nsB, name: nameB, mac: mac(n, 2) } };
+    this.links.push(link);
+    return link;
+  }
+
+  private endsIn(ns: string): LinkEnd[] {
+    return this.links.flatMap((l) => [l.a, l.b]).filter((end) => end.ns === ns);
+  }
+
+  private router(vpc: Vpc, id: string): NamespaceSpec {
+    const ip: string[] = ["link set dev lo up"];
+    const ip6: string[] = [];
+    for (const end of this.endsIn(id)) ip.push(`link set dev ${end.name} addrgenmode none`, `link set dev ${end.name} up`);
+    const members = this.endpoints.map((e, i) => ({ e, i })).filter(({ e }) => e.vpc === vpc.address);
+    for (const { e, i } of members) {
+      const link = this.instanceLinks[i];
+      for (const family of FAMILIES) {
+        const address = e[family];
+        if (address !== undefined)
+          ip.push(`neigh add ${showAddress(family, address)} lladdr ${link.b.mac} dev ${link.a.name} nud permanent`);
+      }
+    }
+    const farEnds: { near: LinkEnd; far: LinkEnd }[] = [];
+    for (const { link } of this.peeringLinks.values()) {
+      if (link.a.ns === id) farEnds.push({ near: link.a, far: link.b });
+      if (link.b.ns === id) farEnds.push({ near: link.b, far: link.a });
+    }
+    for (const link of this.gatewayLinks.values()) if (link.a.ns === id) farEnds.push({ near: link.a, far: link.b });
+    for (const { near, far } of farEnds) {
+      for (const family of FAMILIES) ip.push(`neigh add ${FAR[family]} lladdr ${far.mac} dev ${near.name} nud permanent`);
+    }
+    const tables = new Map<string, number>();
+    for (const { e, i } of members) {
+      const key = this.routeTableOf(e).address;
+      if (!tables.has(key)) tables.set(key, FIRST_TABLE + tables.size);
+      for (const lines of [ip, ip6]) lines.push(`rule add iif ${this.instanceLinks[i].a.name} table ${tables.get(key)} pref 100`);
+    }
+    for (const [key, number] of tables) {
+      ip.push(...this.routes(vpc, id, this.model.routeTables.get(key) as RouteTable, number));
+    }
+    for (const { e, i } of members) {
+      for (const family of FAMILIES) {
+        const address = e[family];
+        if (address !== undefined)
+          ip.push(`route add ${cidr(family, address, address)} dev ${this.instanceLinks[i].a.name} table ${ARRIVALS}`);
+      }
+    }
+    for (const { link } of this.peeringLinks.values()) {
+      for (const end of [link.a, link.b]) {
+        if (end.ns === id) for (const lines of [ip, ip6]) lines.push(`rule add iif ${end.name} table ${ARRIVALS} pref 100`);
+      }
+    }
+    for (const lines of [ip, ip6]) lines.push("rule add pref 30000 blackhole");
+    return {
+      id,
+      role: "router",
+      stands: vpc.address,
+      sysctls: [
+        ["net/ipv4/ip_forward", "1"],
+        ["net/ipv6/conf/all/forwarding", "1"],
+        ["net/ipv4/conf/*/rp_filter", "0"],
+      ],
+      ip,
+      ip6,
+      nft: this.routerRules(vpc, id, members.map(({ e, i }) => ({ e, i }))),
+    };
+  }
+
+  /** The subnet's explicitly associated route table, else the VPC's main one. */
+  private routeTableOf(e: Endpoint): RouteTable {
+    const explicit = this.model.routeTableAssociations.find((a) => a.from === e.subnet);
+    const main = [...this.model.mainRouteTableAssociations].reverse().find((a) => a.from === e.vpc);
+    const key = explicit?.to ?? main?.to ?? `${e.vpc}.default_route_table`;
+    const table = this.model.routeTables.get(key);
+    if (!table) throw new RehearseInputError(`${e.subnet}: its route table ${key} is not in the model`);
+    return table;
+  }
+
+  /** The subnet's explicitly associated network ACL, else the VPC's default one. */
+  private networkAclOf(subnet: string, vpc: string): NetworkAcl {
+    const explicit = this.model.networkAclAssociations.find((a) => a.from === subnet);
+    const key = explicit?.to ?? `${vpc}.default_network_acl`;
+    const acl = this.model.networkAcls.get(key);
+    if (!acl) throw new RehearseInputError(`${subnet}: its network ACL ${key} is not in the model`);
+    return acl;
+  }
+
+  private routes(vpc: Vpc, id: string, table: RouteTable, number: number): string[] {
+    const lines: string[] = [];
+    const routed = new Set<string>();
+    for (const family of FAMILIES) {
+      const declared = table.routes.filter((r) => r.destination.family === family && r.target.kind !== "local");
+      declared.forEach((route, k) => {
+        const destination = cidr(family, route.destination.first, route.destination.last);
+        lines.push(`route add ${this.nextHop(vpc, id, route.target, family, destination)} table ${number} metric ${10 + k}`);
+      });
+      for (const block of blocksOf(vpc, family)) {
+        const prefix = prefixOf(family, block);
+        lines.push(`route add blackhole ${cidr(family, block.first, block.last)} table ${number} metric 0`);
+        const decided = without(
+          [block],
+          declared.filter((r) => r.destination.prefix > prefix).map((r) => ({ first: r.destination.first, last: r.destination.last }))
+        );
+        this.endpoints.forEach((e, i) => {
+          const address = e[family];
+          if (e.vpc !== vpc.address || address === undefined || !holds(decided, address) || routed.has(`${family} ${address}`)) return;
+          routed.add(`${family} ${address}`);
+          lines.push(`route add ${cidr(family, address, address)} dev ${this.instanceLinks[i].a.name} table ${number} metric 0`);
+        });
+      }
+    }
+    return lines;
+  }
+
+  private nextHop(vpc: Vpc, id: string, target: RouteTable["routes"][number]["target"], family: Family, destination: string): string {
+    const via = (end: LinkEnd): string =>
+      family === "ipv4" ? `${destination} via ${FAR.ipv4} dev ${end.name} onlink` : `${destination} via ${FAR.ipv6} dev ${end.name}`;
+    if (target.kind === "peering") {
+      const found = this.peeringLinks.get(target.peering);
+      if (found) {
+        const { peering, link } = found;
+        if (peering.requesterVpc === vpc.address && link.a.ns === id) return via(link.a);
+        if (peering.accepterVpc === vpc.address && link.b.ns === id) return via(link.b);
+      }
+    } else if (target.kind === "gateway") {
+      const link = this.gatewayLinks.get(target.gateway);
+      if (link && link.a.ns === id) return via(link.a);
+    }
+    return `blackhole ${destination}`;
+  }
+
+  private routerRules(vpc: Vpc, id: string, members: readonly { e: Endpoint; i: number }[]): string {
+    const own = members.map(({ i }) => this.instanceLinks[i].a.name);
+    const forward: string[] = [];
+    const chains: string[] = [];
+    for (const link of this.gatewayLinks.values()) if (link.a.ns === id) forward.push(`iifname "${link.a.name}" drop`);
+    for (const { peering, link } of this.peeringLinks.values()) {
+      const ends: { end: LinkEnd; peer: string }[] = [];
+      if (link.a.ns === id) ends.push({ end: link.a, peer: peering.accepterVpc });
+      if (link.b.ns === id) ends.push({ end: link.b, peer: peering.requesterVpc });
+      for (const { end, peer } of ends) {
+        const other = this.model.vpcs.get(peer) as Vpc;
+        forward.push(`iifname "${end.name}" jump from_${end.name}`, `oifname "${end.name}" jump to_${end.name}`);
+        chains.push(
+          chain(`from_${end.name}`, [
+            ...blockGuards(other, vpc),
+            own.length > 0 ? `oifname != ${nameSet(own)} drop` : "drop",
+          ]),
+          chain(`to_${end.name}`, blockGuards(vpc, other))
+        );
+      }
+    }
+    const subnets = new Map<string, string[]>();
+    for (const { e, i } of members) subnets.set(e.subnet, [...(subnets.get(e.subnet) ?? []), this.instanceLinks[i].a.name]);
+    [...subnets].forEach(([subnet, names], k) => {
+      const acl = this.networkAclOf(subnet, vpc.address);
+      const set = nameSet(names);
+      forward.push(`iifname ${set} oifname != ${set} jump nacl_out_${k}`, `oifname ${set} iifname != ${set} jump nacl_in_${k}`);
+      chains.push(chain(`nacl_out_${k}`, aclRules(acl, true)), chain(`nacl_in_${k}`, aclRules(acl, false)));
+    });
+    return ruleset(this.table, [
+      base("input", "input", []),
+      base("output", "output", []),
+      base("forward", "forward", [...forward, "accept"]),
+      ...chains,
+    ]);
+  }
+
+  private instance(e: Endpoint, i: number): NamespaceSpec {
+    const link = this.instanceLinks[i];
+    const ip = ["link set dev lo up", "link set dev rhe0 addrgenmode none", "link set dev rhe0 up"];
+    for (const family of FAMILIES) {
+      const address = e[family];
+      if (address === undefined) continue;
+      ip.push(
+        `addr add ${cidr(family, address, address)} dev rhe0${family === "ipv6" ? " nodad" : ""}`,
+        `neigh add ${ROUTER[family]} lladdr ${link.a.mac} dev rhe0 nud permanent`,
+        family === "ipv4" ? `route add 0.0.0.0/0 via ${ROUTER.ipv4} dev rhe0 onlink` : `route add ::/0 via ${ROUTER.ipv6} dev rhe0`
+      );
+    }
+    const groups = e.instance.securityGroups.map((key) => this.model.securityGroups.get(key));
+    const rules = (egress: boolean): string[] =>
+      groups.flatMap((group) => (group ? group.rules.filter((r) => r.egress === egress).flatMap((r) => this.sgRule(group, r)) : []));
+    return {
+      id: `i${i}`,
+      role: "instance",
+      stands: e.instance.address,
+      sysctls: [],
+      ip,
+      ip6: [],
+      nft: ruleset(this.table, [
+        base("output", "output", ['oifname "lo" accept', "ct state established,related accept", ...rules(true)]),
+        base("input", "input", ['iifname "lo" accept', "ct state established,related accept", ...rules(false)]),
+      ]),
+    };
+  }
+
+  /** One security group rule as nft rules (one per IP version it can match), each accepting. */
+  private sgRule(group: SecurityGroup, rule: SgRule): string[] {
+    const out: string[] = [];
+    for (const family of FAMILIES) {
+      const protocol = sgProtocol(rule, family);
+      if (protocol === undefined) continue;
+      const peers: Span[] = rule.cidrs.filter((c) => c.family === family).map((c) => ({ first: c.first, last: c.last }));
+      for (const key of rule.groups) {
+        const referenced = this.model.securityGroups.get(key);
+        if (!referenced || !this.referenceAllowed(group, referenced)) continue;
+        for (const e of this.endpoints) {
+          const address = e[family];
+          if (address !== undefined && e.instance.securityGroups.includes(key)) peers.push({ first: address, last: address });
+        }
+      }
+      if (peers.length === 0) continue;
+      out.push([addressMatch(family, rule.egress ? "daddr" : "saddr", peers), ...protocol, "accept"].join(" "));
+    }
+    return out;
+  }
+
+  /** A group may name another group of its VPC, or of a VPC it is actively peered with in the same region. */
+  private referenceAllowed(owner: SecurityGroup, referenced: SecurityGroup): boolean {
+    if (owner.vpc === referenced.vpc) return true;
+    if (owner.vpc === undefined || referenced.vpc === undefined || owner.region !== referenced.region) return false;
+    const [a, b] = [owner.vpc, referenced.vpc];
+    return [...this.model.peerings.values()].some(
+      (p) =>
+        ((p.requesterVpc === a && p.accepterVpc === b) || (p.requesterVpc === b && p.accepterVpc === a)) &&
+        peeringActive(this.model, p)
+    );
+  }
+
+  /** The namespace at the far end of every gateway link: links up, nothing forwarded, nothing answered. */
+  private outside(): NamespaceSpec {
+    return {
+      id: OUTSIDE,
+      role: "outside",
+      stands: [...this.gatewayLinks.keys()].join(", "),
+      sysctls: [],
+      ip: [...this.gatewayLinks.values()].flatMap((l) => [`link set dev ${l.b.name} addrgenmode none`, `link set dev ${l.b.name} up`]),
+      ip6: [],
+      nft: ruleset(this.table, [base("input", "input", []), base("forward", "forward", []), base("output", "output", [])]),
+    };
+  }
+
+}
+
+function ruleset(table: string, chains: readonly string[]): string {
+  return `table inet ${table} {\n${chains.join("\n")}\n}\n`;
+}
+
+function base(name: string, hook: string, rules: readonly string[]): string {
+  return chain(name, rules, `type filter hook ${hook} priority 0; policy drop;`);
+}
+
+function chain(name: string, rules: readonly string[], head?: string): string {
+  return [`\tchain ${name} {`, ...(head ? [`\t\t${head}`] : []), ...rules.map((r) => `\t\t${r}`), "\t}"].join("\n");
+}
+
+function nameSet(names: readonly string[]): string {
+  return `{ ${names.map((n) => `"${n}"`).join(", ")} }`;
+}
+
+/** `ip saddr { ... }`, or the family alone when the spans hold every address. */
+function addressMatch(family: Family, field: "saddr" | "daddr", spans: readonly Span[]): string {
+  if (coversAll(family, spans)) return `meta nfproto ${family}`;
+  return `${family === "ipv4" ? "ip" : "ip6"} ${field} { ${toCidrs(family, merge(spans)).join(", ")} }`;
+}
+
+/** Drops what is not from `from`'s blocks to `to`'s blocks, per IP version. */
+function blockGuards(from: Vpc, to: Vpc): string[] {
+  return FAMILIES.flatMap((family) => {
+    const source = blocksOf(from, family);
+    const target = blocksOf(to, family);
+    const keyword = family === "ipv4" ? "ip" : "ip6";
+    if (source.length === 0 || target.length === 0) return [`meta nfproto ${family} drop`];
+    return [
+      `${keyword} saddr != { ${toCidrs(family, source).join(", ")} } drop`,
+      `${keyword} daddr != { ${toCidrs(family, target).join(", ")} } drop`,
+    ];
+  });
+}
+
+/** The nft protocol match of a security group rule for one IP version, undefined when it cannot match. */
+function sgProtocol(rule: SgRule, family: Family): string[] | undefined {
+  if (rule.protocol === -1) return [];
+  if (rule.protocol === 1 || rule.protocol === 58) return icmpMatch(rule.protocol, family, rule.fromPort, rule.toPort);
+  if (!byte(rule.protocol)) return undefined;
+  const ported = rule.protocol === 6 || rule.protocol === 17;
+  if (ported && rule.fromPort >= 0 && rule.toPort >= rule.fromPort && rule.toPort <= 65535) {
+    return [`meta l4proto ${rule.protocol}`, `th dport ${rule.fromPort}-${rule.toPort}`];
+  }
+  return [`meta l4proto ${rule.protocol}`];
+}
+
+/** ICMP (1) only matches IPv4 packets and ICMPv6 (58) only IPv6 ones; -1 is any type or code. */
+function icmpMatch(protocol: 1 | 58, family: Family, type: number, code: number): string[] | undefined {
+  if ((protocol === 1) !== (family === "ipv4")) return undefined;
+  if ((type !== -1 && !byte(type)) || (code !== -1 && !byte(code))) return undefined;
+  const word = protocol === 1 ? "icmp" : "icmpv6";
+  return [
+    `meta l4proto ${protocol === 1 ? "icmp" : "ipv6-icmp"}`,
+    ...(type === -1 ? [] : [`${word} type ${type}`]),
+    ...(code === -1 ? [] : [`${word} code ${code}`]),
+  ];
+}
+
+function byte(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= 255;
+}
+
+/** A network ACL's rules of one direction as an nft chain body: first match by rule number, allow returns, final drop. */
+function aclRules(acl: NetworkAcl, egress: boolean): string[] {
+  const rules = acl.rules.filter((r) => r.egress === egress).sort((a, b) => a.ruleNo - b.ruleNo);
+  return [...rules.flatMap((r) => aclRule(r)), "drop"];
+}
+
+function aclRule(rule: NaclRule): string[] {
+  const family = rule.cidr.family;
+  const protocol =
+    rule.protocol === -1
+      ? []
+      : rule.protocol === 1 || rule.protocol === 58
+      ? icmpMatch(rule.protocol, family, rule.icmpType, rule.icmpCode)
+      : byte(rule.protocol)
+      ? [`meta l4proto ${rule.protocol}`]
+      : undefined;
+  if (protocol === undefined) return [];
+  const match = addressMatch(family, rule.egress ? "daddr" : "saddr", [{ first: rule.cidr.first, last: rule.cidr.last }]);
+  return [[match, ...protocol, rule.allow ? "return" : "drop"].join(" ")];
+}
