@@ -3,12 +3,10 @@ import * as os from "os";
 import * as path from "path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../lib/aws-limits";
-import { PeeringApp } from "../lib/app";
 import { CheckInputError, CheckReport, compareWithIntent, formatReport, instanceAddresses, liveInstances } from "../lib/check";
 import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
 import { EXIT, runCommand } from "../lib/exit-codes";
 import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
-import { addPeeringStacks, STACK_IDS } from "../stacks";
 
 /**
  * npm run check: synthesizes the app for PEERING_CONFIG (or reads --out DIR), runs reach on the
@@ -40,18 +38,22 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const outdir = out ?? fs.mkdtempSync(path.join(os.tmpdir(), "peering-check-"));
   try {
-    if (!out) {
-      const app = new PeeringApp({ outdir });
-      addPeeringStacks(app, config);
-      app.synth();
-    }
-    const addresses = instanceAddresses(outdir, STACK_IDS.instances);
+    if (!out) await synthesize(config, outdir);
+    const addresses = instanceAddresses(outdir);
     const report = live ? await checkLive(config, outdir, addresses, region) : checkSynthesized(config, outdir, addresses);
     process.stdout.write(formatReport(report));
     return report.mismatches.length === 0 && report.errors.length === 0 ? EXIT.ok : EXIT.differs;
   } finally {
     if (!out) fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Synthesizes the app into `outdir`; cdktf and the stacks are loaded only then, so that `--out` starts faster. */
+async function synthesize(config: PeeringConfig, outdir: string): Promise<void> {
+  const [{ PeeringApp }, { addPeeringStacks }] = await Promise.all([import("../lib/app"), import("../stacks")]);
+  const app = new PeeringApp({ outdir });
+  addPeeringStacks(app, config);
+  app.synth();
 }
 
 function checkSynthesized(config: PeeringConfig, outdir: string, addresses: ReadonlyMap<string, string>): CheckReport {

@@ -87,6 +87,14 @@ describe("reach --live in its own process, with the AWS SDK's own credential cha
   ])("exits 2 with one line and no stack trace for %s", (_, extra, message) => {
     expect(spawnReachIn(isolated(extra), "--live", path.join(FIXTURES, "two-stacks"))).toEqual({ status: 2, stdout: "", stderr: expect.stringMatching(message) });
   });
+
+  it("exits 2 with the config's problems, before any call, when it has no PATH and PEERING_CONFIG is bad", () => {
+    expect(spawnReachIn(isolated({ PEERING_CONFIG: path.join(ROOT, "package.json") }), "--live")).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: expect.stringMatching(/^reach: Invalid peering config \(.*package\.json\):\n(  - .*\n)*  - the config has unknown keys/),
+    });
+  });
 });
 
 describe("the reach command", () => {

@@ -1,6 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../aws-limits";
-import { ConfigError } from "../config";
 import { EXIT } from "../exit-codes";
 import { analyze } from "./analyze";
 import { formatText, toJson } from "./format";
@@ -69,7 +68,7 @@ export async function reachCommand(argv: readonly string[], io: ReachIo, deps: R
     io.stdout(options.json ? `${JSON.stringify(toJson(result), null, 2)}\n` : formatText(result));
     return result.errors.length > 0 ? EXIT.differs : EXIT.ok;
   } catch (error) {
-    if (!(error instanceof ReachInputError) && !(error instanceof ConfigError)) throw error;
+    if (!(error instanceof ReachInputError)) throw error;
     return fail(error.message);
   }
 }
@@ -81,10 +80,18 @@ async function liveModelOf(paths: readonly string[], regions: readonly string[],
   return loadLive(livePlan(documents, regions), deps);
 }
 
-/** The app synthesized for PEERING_CONFIG; loaded only when needed, since it brings in cdktf. */
+/**
+ * The app synthesized for PEERING_CONFIG, whose errors are reach's input errors. Loaded only when
+ * needed: it brings in cdktf and the config's schema, which the Terraform loader's users should not wait for.
+ */
 async function synthesizedConfig(): Promise<readonly StackDocument[]> {
-  const { readSynthesized } = await import("../synth-input");
-  return readSynthesized([]).documents;
+  const [{ readSynthesized }, { ConfigError }] = await Promise.all([import("../synth-input"), import("../config")]);
+  try {
+    return readSynthesized([]).documents;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ReachInputError(error.message);
+    throw error;
+  }
 }
 
 function collectRegion(value: string, previous: string[]): string[] {
