@@ -1,12 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { REGION_PATTERN } from "../lib/aws-limits";
+import { Command, CommanderError } from "commander";
 import { CheckInputError, CheckReport, compareWithIntent, formatReport, instanceAddresses, liveInstances } from "../lib/check";
 import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
 import { EXIT, runCommand } from "../lib/exit-codes";
 import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
+import { collectRegion } from "../lib/reach/cli";
 
 /**
  * npm run check: synthesizes the app for PEERING_CONFIG (or reads --out DIR), runs reach on the
@@ -70,11 +70,6 @@ async function checkLive(config: PeeringConfig, outdir: string, addresses: Reado
   const found = [...deployed.addresses].map(([vpc, address]) => `${vpc} = ${address}`).join(", ");
   process.stdout.write(`live: ${found || "no deployed instance"} (${where})\n`);
   return compareWithIntent(config, deployed.addresses, analyze(model), deployed.absent);
-}
-
-function collectRegion(value: string, previous: string[]): string[] {
-  if (!REGION_PATTERN.test(value)) throw new InvalidArgumentError(`"${value}" is not an AWS region name; use e.g. eu-west-1`);
-  return [...previous, value];
 }
 
 void runCommand("check", () => main(process.argv.slice(2)), [ConfigError, ReachInputError, CheckInputError]);

@@ -71,7 +71,7 @@ export function sgRule(id: string, group: string, change: Partial<SecurityGroupR
 }
 
 /** One VPC of the app: a private subnet with the instance, its route table, the default ACL and groups. */
-function appVpc(n: string, cidr: string, subnetCidr: string, ip: string, peer: { readonly cidr: string; readonly peering: string }): Account {
+export function appVpc(n: string, cidr: string, subnetCidr: string, ip: string, peer: { readonly cidr: string; readonly peering: string }): Account {
   const id = ids(n);
   return {
     vpcs: [

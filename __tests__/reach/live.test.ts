@@ -16,7 +16,7 @@ import {
 } from "../../lib/reach";
 import { reachCommand } from "../../lib/reach/cli";
 import { withSynthesizedApp } from "../../lib/synth-input";
-import { type Account, REGION, fakeClient, fakeEc2, peering, sgRule, twoPeeredVpcs } from "./live-account";
+import { type Account, REGION, appVpc, fakeClient, fakeEc2, merge, peering, sgRule, twoPeeredVpcs } from "./live-account";
 
 const PLAN: LivePlan = { targets: [{ region: REGION }], tags: { Project: "peering" } };
 const A = "a-ping/i-a";
@@ -90,6 +90,16 @@ describe("the live loader maps what EC2 reports into reach's model", () => {
       { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] },
     ]);
     expect(calls.list.find((c) => c.command === "DescribeVpcs")?.input.Filters).toEqual([{ Name: "vpc-id", Values: ["vpc-a", "vpc-b"] }]);
+  });
+
+  it("asks for at most 200 ids per filter, as EC2 takes no more", async () => {
+    const account = Array.from({ length: 450 }, (_, i) =>
+      appVpc(`n${i}`, `10.${i >> 8}.${i & 255}.0/24`, `10.${i >> 8}.${i & 255}.0/27`, `10.${i >> 8}.${i & 255}.10`, { cidr: "10.200.0.0/16", peering: "pcx-none" })
+    ).reduce(merge);
+    const { model, calls } = await load(account);
+    expect(calls.list.filter((c) => c.command === "DescribeVpcs").map((c) => (c.input.Filters as { Values: string[] }[])[0].Values.length)).toEqual([200, 200, 50]);
+    expect(model.vpcs.size).toBe(450);
+    expect(model.instances.size).toBe(450);
   });
 
   it("leaves out instances without the app's tags and terminated ones, even from an endpoint that ignores the filters", async () => {

@@ -94,7 +94,8 @@ async function synthesizedConfig(): Promise<readonly StackDocument[]> {
   }
 }
 
-function collectRegion(value: string, previous: string[]): string[] {
+/** Commander's parser of a repeatable --region: checks each name and adds it to the list. */
+export function collectRegion(value: string, previous: string[]): string[] {
   if (!REGION_PATTERN.test(value)) throw new InvalidArgumentError(`"${value}" is not an AWS region name; use e.g. eu-west-1`);
   return [...previous, value];
 }
