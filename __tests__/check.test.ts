@@ -2,9 +2,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended } from "../lib/check";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { AwsClientStub } from "aws-sdk-client-mock";
+import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended, liveInstances } from "../lib/check";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
-import { analyze, loadTerraform } from "../lib/reach";
+import { analyze, buildModel, livePlan, loadLive, loadTerraform, readDocuments } from "../lib/reach";
+import { type Account, fakeClient, fakeEc2, twoPeeredVpcs } from "./reach/live-account";
 import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG, withoutConfig } from "../test-support/configs";
 import { editStack, SynthesizedApp, synthToTemp } from "../test-support/synth";
 
@@ -167,5 +170,78 @@ describe("instanceAddresses", () => {
   ])("refuses %s with an input error", (_, text, message) => {
     withStack(text);
     expect(failure()).toMatch(message);
+  });
+});
+
+describe("check --live: the deployed network against the config", () => {
+  let app: SynthesizedApp;
+  let mock: AwsClientStub<EC2Client> | undefined;
+  beforeAll(() => {
+    app = synthToTemp(DEFAULT_CONFIG);
+  });
+  afterAll(() => app.remove());
+  afterEach(() => mock?.restore());
+
+  /** check --live's comparison on `account`, an EC2 account as the fake reports it. */
+  async function checkLive(account: Account) {
+    const client = fakeClient();
+    mock = fakeEc2(account, { client }).mock;
+    const documents = readDocuments([app.outdir]);
+    const live = await loadLive(livePlan(documents), { clientFor: () => client });
+    const synthesized = instanceAddresses(app.outdir);
+    const deployed = liveInstances(synthesized, buildModel(documents), live);
+    return { deployed, report: compareWithIntent(app.config, deployed.addresses, analyze(live), deployed.absent) };
+  }
+
+  it("finds each VPC's deployed instance by its synthesized instance's tags, and passes", async () => {
+    const { deployed, report } = await checkLive(twoPeeredVpcs());
+    expect(deployed.addresses).toEqual(new Map([["a", "a-ping/i-a"], ["b", "b-ping/i-b"]]));
+    expect(report).toEqual({ pairs: 2, reachable: 2, mismatches: [], errors: [] });
+  });
+
+  it("fails naming both when a peering route and a security group rule were deleted (drift)", async () => {
+    const account = twoPeeredVpcs();
+    const table = account.routeTables.find((t) => t.RouteTableId === "rtb-a")!;
+    table.Routes = table.Routes!.filter((r) => !r.VpcPeeringConnectionId);
+    account.securityGroupRules = account.securityGroupRules.filter((r) => r.SecurityGroupRuleId !== "sgr-a-in");
+    const { report } = await checkLive(account);
+    expect(report.mismatches.map((m) => [m.from, m.to, m.found])).toEqual([
+      ["a", "b", false],
+      ["b", "a", false],
+    ]);
+    const text = formatReport(report);
+    expect(text).toContain("✗ a → b: the config means reachable, reach finds unreachable: rtb-a (a-private-0): 0.0.0.0/0 → nat-a");
+    expect(text).toContain("✗ b → a: the config means reachable, reach finds unreachable: sg-a (a-ping-1) (ingress): no ingress rule allows an ICMP echo request from 10.0.1.40");
+  });
+
+  it("fails for a VPC whose instance is not deployed, saying so", async () => {
+    const account = twoPeeredVpcs();
+    account.instances = account.instances.filter((i) => i.InstanceId !== "i-b");
+    const { report } = await checkLive(account);
+    expect(report.mismatches.map((m) => m.reason)).toEqual([
+      "b's instance is not deployed: EC2 lists no instance tagged Name = b-ping among the app's instances",
+      "b's instance is not deployed: EC2 lists no instance tagged Name = b-ping among the app's instances",
+    ]);
+  });
+
+  it("refuses to guess between two deployed instances with the same tags", async () => {
+    const account = twoPeeredVpcs();
+    account.instances.push({ ...account.instances[1], InstanceId: "i-b2" });
+    await expect(checkLive(account)).rejects.toThrow(
+      new CheckInputError(
+        `the deployed instances b-ping/i-b and b-ping/i-b2 all carry the tags of ${instanceAddresses(app.outdir).get("b")} (Name = b-ping): check cannot tell which is b's; terminate the stray ones`
+      )
+    );
+  });
+});
+
+describe("npm run check -- --live", () => {
+  it("exits 2 naming --live when --region comes without it", () => {
+    const result = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", "--region", "eu-west-1"], {
+      cwd: path.join(__dirname, ".."),
+      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+      encoding: "utf8",
+    });
+    expect([result.status, result.stderr]).toEqual([2, "check: --region only applies with --live\n"]);
   });
 });

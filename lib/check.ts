@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PeeringConfig, peersOf } from "./config";
 import { preview } from "./json-limits";
-import type { Finding, PairResult, Result } from "./reach";
+import type { Finding, Model, PairResult, Result } from "./reach";
 
 /** One ordered pair of VPCs whose reachability, as reach found it, is not what the config intends. */
 export interface Mismatch {
@@ -77,8 +77,52 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Compares reach's IPv4 verdicts with the config's intent for every ordered pair of VPCs. */
-export function compareWithIntent(config: PeeringConfig, addresses: ReadonlyMap<string, string>, result: Result): CheckReport {
+/** Where each VPC's instance is in the live model, and why some have none. */
+export interface LiveInstances {
+  /** The live instance's address by VPC name. */
+  readonly addresses: ReadonlyMap<string, string>;
+  /** By VPC name, why no deployed instance stands for it. */
+  readonly absent: ReadonlyMap<string, string>;
+}
+
+/**
+ * Finds, for each VPC, the deployed instance that carries every tag of its synthesized instance
+ * (the app's `Name = <vpc>-ping`); `synthesized` names the synthesized instances by VPC name
+ * (instanceAddresses). Two deployed instances with the same tags are a CheckInputError: check
+ * cannot tell which one is meant.
+ */
+export function liveInstances(synthesized: ReadonlyMap<string, string>, synthModel: Model, liveModel: Model): LiveInstances {
+  const addresses = new Map<string, string>();
+  const absent = new Map<string, string>();
+  const deployed = [...liveModel.instances.values()];
+  for (const [vpc, address] of synthesized) {
+    const tags = Object.entries(synthModel.instances.get(address)?.tags ?? {});
+    const shown = tags.map(([key, value]) => `${key} = ${value}`).join(", ");
+    if (tags.length === 0) {
+      absent.set(vpc, `${address} has no tags to find its deployed instance by`);
+      continue;
+    }
+    const matches = deployed.filter((i) => tags.every(([key, value]) => i.tags[key] === value));
+    if (matches.length > 1)
+      throw new CheckInputError(
+        `the deployed instances ${matches.map((m) => m.address).join(" and ")} all carry the tags of ${address} (${shown}): check cannot tell which is ${vpc}'s; terminate the stray ones`
+      );
+    if (matches.length === 1) addresses.set(vpc, matches[0].address);
+    else absent.set(vpc, `${vpc}'s instance is not deployed: EC2 lists no instance tagged ${shown} among the app's instances`);
+  }
+  return { addresses, absent };
+}
+
+/**
+ * Compares reach's IPv4 verdicts with the config's intent for every ordered pair of VPCs; `absent`
+ * gives, by VPC name, why a VPC has no instance to judge (check --live).
+ */
+export function compareWithIntent(
+  config: PeeringConfig,
+  addresses: ReadonlyMap<string, string>,
+  result: Result,
+  absent: ReadonlyMap<string, string> = new Map(),
+): CheckReport {
   const mismatches: Mismatch[] = [];
   let pairs = 0;
   let reachable = 0;
@@ -97,7 +141,11 @@ export function compareWithIntent(config: PeeringConfig, addresses: ReadonlyMap<
         to: to.name,
         intended: want,
         found: verdict?.reachable,
-        reason: verdict?.reason ?? `reach has no verdict for ${addresses.get(from.name) ?? from.name} → ${addresses.get(to.name) ?? to.name}`,
+        reason:
+          verdict?.reason ??
+          absent.get(from.name) ??
+          absent.get(to.name) ??
+          `reach has no verdict for ${addresses.get(from.name) ?? from.name} → ${addresses.get(to.name) ?? to.name}`,
       });
     }
   }

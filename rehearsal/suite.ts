@@ -1,19 +1,25 @@
 /**
  * The deploy rehearsal (`npm run test:deploy`) of one config: the project's own `npm run deploy`
  * applies every stack to moto's AWS API emulator on 127.0.0.1; the SDK then checks the live result
- * against what the config means, Terraform plans no change in any stack, ping runs against the
- * emulator's SSM without ever counting a pair reachable, and `npm run destroy` leaves nothing.
+ * against what the config means, Terraform plans no change in any stack, `reach --live` finds what
+ * reach finds in the synthesized stacks, ping runs against the emulator's SSM without ever counting
+ * a pair reachable, `check --live` catches drift made behind Terraform's back, and `npm run
+ * destroy` leaves nothing.
  * Needs moto_server, terraform and the provider mirror; never reaches AWS or anything off the machine.
  * Each config has its own test file (so jest runs them side by side) and its own emulator.
  */
 import { parseConfig } from "../lib/config";
 import { EXIT } from "../lib/exit-codes";
+import { DeployedInstance } from "../lib/ping/outputs";
 import { PairResult, PingReport } from "../lib/ping/results";
-import { added, expectedDeployment, Inventory, inventory, liveDeployment } from "../test-support/live";
+import { analyze, loadTerraform, Result } from "../lib/reach";
+import { added, driftRouteAndRule, expectedDeployment, Inventory, inventory, liveDeployment } from "../test-support/live";
 import {
+  checkLive,
   closeRehearsal,
   createStateBucket,
   deployAll,
+  deployedInstances,
   destroyAll,
   holdStateLock,
   openRehearsal,
@@ -21,6 +27,7 @@ import {
   pingWithAgents,
   planAll,
   planChanges,
+  reachLive,
   Rehearsal,
   RunResult,
   STACKS,
@@ -39,10 +46,25 @@ export interface Scenario {
   readonly slug: string;
   /** The raw config, as a user's JSON file would hold it. */
   readonly config: unknown;
+  /**
+   * Whether to run `reach --live` and `check --live` on the deployment, and drift it before the destroy.
+   * @default true
+   */
+  readonly live?: boolean;
 }
 
 /** The bucket the S3 scenario keeps its state in. */
 export const STATE_BUCKET = "peering-rehearsal-state";
+
+/**
+ * reach's IPv4 and IPv6 verdicts by "<vpc> → <vpc>" (VPC names from the instances output): `addressOf`
+ * gives the address the result names each deployed instance by. Pairs of other instances are kept
+ * under their own addresses, so that an extra instance shows up in a comparison.
+ */
+function verdictsByVpc(result: Pick<Result, "pairs">, instances: readonly DeployedInstance[], addressOf: (i: DeployedInstance) => string): Record<string, unknown> {
+  const names = new Map(instances.map((i) => [addressOf(i), i.name]));
+  return Object.fromEntries(result.pairs.map((p) => [`${names.get(p.from) ?? p.from} → ${names.get(p.to) ?? p.to} ${p.protocol}`, p.reachable]));
+}
 
 function succeeded(what: string, result: RunResult): void {
   if (result.code !== 0) throw new Error(`${what} exited ${result.code} after ${result.seconds} s:\n${tail(result)}`);
@@ -113,6 +135,32 @@ function rehearsalSteps(scenario: Scenario): void {
     }, 4 * MINUTE);
   }
 
+  if (scenario.live ?? true) {
+    it("reach --live finds, pair by pair, the verdicts reach finds in the synthesized stacks", async () => {
+      const r = afterDeploy();
+      const instances = deployedInstances(r);
+      const live = await reachLive(r);
+      expect({ code: live.code, parsed: live.json !== undefined }).toEqual({ code: 0, parsed: true });
+      const n = r.config.vpcs.length;
+      const synthesized = verdictsByVpc(analyze(loadTerraform([r.outdir])), instances, (i) => `${STACKS[1]}/${i.address}`);
+      expect(Object.keys(synthesized)).toHaveLength(n * (n - 1));
+      // The live loader names an instance by its id ("<Name tag>/<id>").
+      const liveResult = live.json as Result;
+      const liveAddress = (i: DeployedInstance): string =>
+        liveResult.instances.find((x) => x.address === i.id || x.address.endsWith(`/${i.id}`))?.address ?? `no live instance ${i.id}`;
+      expect(verdictsByVpc(liveResult, instances, liveAddress)).toEqual(synthesized);
+    }, 2 * MINUTE);
+
+    it("check --live passes: the deployed network is what the config means", async () => {
+      const result = await checkLive(afterDeploy());
+      const n = afterDeploy().config.vpcs.length;
+      expect({ code: result.code, stdout: result.stdout }).toEqual({
+        code: EXIT.ok,
+        stdout: expect.stringContaining(`check passed: reach agrees with the config on all ${n * (n - 1)} ordered pairs`),
+      });
+    }, 2 * MINUTE);
+  }
+
   it("ping stops at once with exit 2, naming DescribeInstanceInformation, which the emulator does not implement", async () => {
     const result = await pingDirect(afterDeploy());
     expect(result.code).toBe(2);
@@ -138,6 +186,22 @@ function rehearsalSteps(scenario: Scenario): void {
     }
     expect(result.output).toMatch(new RegExp(`${n * (n - 1)} pairs: 0 reachable, 0 unreachable, ${n * (n - 1)} no answer`));
   }, 4 * MINUTE);
+
+  if (scenario.live ?? true) {
+    it("check --live fails with exit 3, naming the peering route and the security group rule deleted behind Terraform's back", async () => {
+      const r = afterDeploy();
+      const drift = await driftRouteAndRule(r.clients.ec2, r.config, deployedInstances(r));
+      const result = await checkLive(r);
+      const n = r.config.vpcs.length;
+      expect(result.code).toBe(EXIT.differs);
+      expect(result.stdout).toContain(`✗ ${drift.from} → ${drift.to}: the config means reachable, reach finds unreachable: ${drift.routeTable} (`);
+      expect(result.stdout).toContain(
+        `✗ ${drift.to} → ${drift.from}: the config means reachable, reach finds unreachable: ${drift.securityGroup} (`,
+      );
+      expect(result.stdout).toContain(`no ingress rule allows an ICMP echo request from`);
+      expect(result.stdout).toMatch(new RegExp(`^check failed: 2 of ${n * (n - 1)} ordered pairs differ from the config, 0 configuration error`, "m"));
+    }, 2 * MINUTE);
+  }
 
   it("npm run destroy -- --auto-approve removes every stack", async () => {
     succeeded("npm run destroy", await destroyAll(afterDeploy()));

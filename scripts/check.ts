@@ -2,22 +2,25 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { PeeringApp } from "../lib/app";
-import { CheckInputError, compareWithIntent, formatReport, instanceAddresses } from "../lib/check";
-import { ConfigError, loadConfig } from "../lib/config";
+import { CheckInputError, CheckReport, compareWithIntent, formatReport, instanceAddresses, liveInstances } from "../lib/check";
+import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
 import { EXIT, runCommand } from "../lib/exit-codes";
-import { analyze, loadTerraform, ReachInputError } from "../lib/reach";
-import { addPeeringStacks, STACK_IDS } from "../stacks";
+import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
+import { collectRegion } from "../lib/reach/cli";
 
 /**
  * npm run check: synthesizes the app for PEERING_CONFIG (or reads --out DIR), runs reach on the
- * stacks, and exits 3 when reach's matrix differs from what the config intends, 2 when it cannot run,
- * 1 on a crash.
+ * stacks (or, with --live, on what is deployed in their regions), and exits 3 when reach's matrix
+ * differs from what the config intends, 2 when it cannot run, 1 on a crash.
  */
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const program = new Command("check")
-    .description("Check that exactly the peered VPCs' instances can ping each other, offline, in the synthesized stacks")
+    .description(
+      "Check that exactly the peered VPCs' instances can ping each other: offline in the synthesized stacks, or with --live in what is deployed"
+    )
     .option("--out <DIR>", "read an existing cdktf.out instead of synthesizing into a temporary directory")
+    .option("--live", "judge the deployed network, read through the EC2 API in the stacks' regions (drift included)")
+    .option("--region <REGION>", "with --live: read only this region (repeatable; default: every region of the stacks)", collectRegion, [])
     .addHelpText("after", "\nExit codes: 0 reach agrees with the config, 3 it does not, 2 unusable input, 1 crash.")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -27,22 +30,46 @@ function main(argv: string[]): number {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.unusable;
     throw error;
   }
-  const { out } = program.opts<{ out?: string }>();
+  const { out, live, region } = program.opts<{ out?: string; live?: boolean; region: string[] }>();
+  if (!live && region.length > 0) {
+    process.stderr.write("check: --region only applies with --live\n");
+    return EXIT.unusable;
+  }
   const config = loadConfig();
   const outdir = out ?? fs.mkdtempSync(path.join(os.tmpdir(), "peering-check-"));
   try {
-    if (!out) {
-      const app = new PeeringApp({ outdir });
-      addPeeringStacks(app, config);
-      app.synth();
-    }
-    const addresses = instanceAddresses(outdir, STACK_IDS.instances);
-    const report = compareWithIntent(config, addresses, analyze(loadTerraform([outdir])));
+    if (!out) await synthesize(config, outdir);
+    const addresses = instanceAddresses(outdir);
+    const report = live ? await checkLive(config, outdir, addresses, region) : checkSynthesized(config, outdir, addresses);
     process.stdout.write(formatReport(report));
     return report.mismatches.length === 0 && report.errors.length === 0 ? EXIT.ok : EXIT.differs;
   } finally {
     if (!out) fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Synthesizes the app into `outdir`; cdktf and the stacks are loaded only then, so that `--out` starts faster. */
+async function synthesize(config: PeeringConfig, outdir: string): Promise<void> {
+  const [{ PeeringApp }, { addPeeringStacks }] = await Promise.all([import("../lib/app"), import("../stacks")]);
+  const app = new PeeringApp({ outdir });
+  addPeeringStacks(app, config);
+  app.synth();
+}
+
+function checkSynthesized(config: PeeringConfig, outdir: string, addresses: ReadonlyMap<string, string>): CheckReport {
+  return compareWithIntent(config, addresses, analyze(buildModel(readDocuments([outdir]))));
+}
+
+/** The deployed instances of the synthesized ones, found by their tags, judged on the live model. */
+async function checkLive(config: PeeringConfig, outdir: string, addresses: ReadonlyMap<string, string>, regions: readonly string[]): Promise<CheckReport> {
+  const documents = readDocuments([outdir]);
+  const plan = livePlan(documents, regions);
+  const model = await loadLive(plan);
+  const deployed = liveInstances(addresses, buildModel(documents), model);
+  const where = [...new Set([...model.vpcs.values()].map((v) => v.stack))].join(", ") || plan.targets.map((t) => t.region ?? "the default region").join(", ");
+  const found = [...deployed.addresses].map(([vpc, address]) => `${vpc} = ${address}`).join(", ");
+  process.stdout.write(`live: ${found || "no deployed instance"} (${where})\n`);
+  return compareWithIntent(config, deployed.addresses, analyze(model), deployed.absent);
 }
 
 void runCommand("check", () => main(process.argv.slice(2)), [ConfigError, ReachInputError, CheckInputError]);

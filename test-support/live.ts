@@ -10,8 +10,10 @@ import {
   DescribeInstancesCommand,
   DescribeInternetGatewaysCommand,
   DescribeNatGatewaysCommand,
+  DeleteRouteCommand,
   DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand,
+  DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVolumesCommand,
@@ -22,9 +24,11 @@ import {
   Filter,
   Instance,
   IpPermission,
+  RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
 import { GetInstanceProfileCommand, IAMClient, ListAttachedRolePoliciesCommand, ListInstanceProfilesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { PeeringConfig, peersOf } from "../lib/config";
+import { DeployedInstance } from "../lib/ping/outputs";
 import { ICMP_ECHO_REQUEST, ROOT_VOLUME } from "../lib/ping-instance";
 import { planSubnets } from "../lib/subnets";
 
@@ -286,4 +290,46 @@ export function added(before: Inventory, after: Inventory, except: readonly stri
 
 function tag(tags: readonly { Key?: string; Value?: string }[] | undefined, key: string): string | undefined {
   return tags?.find((t) => t.Key === key)?.Value;
+}
+
+/** What a drift removed behind Terraform's back. */
+export interface Drift {
+  /** The VPC whose route and instance rule were removed. */
+  readonly from: string;
+  /** The peer they were for. */
+  readonly to: string;
+  /** The route table of `from`'s instance subnet, which lost its route to `to`. */
+  readonly routeTable: string;
+  /** The peer's block, the deleted route's destination and the revoked rule's source. */
+  readonly cidr: string;
+  /** The security group of `from`'s instance, which lost its rule admitting `to`. */
+  readonly securityGroup: string;
+  /** The revoked rule's id. */
+  readonly rule: string;
+}
+
+/**
+ * Drift as a hand in the console makes it: in the first VPC of the config, deletes the route to its
+ * first peer's block from the route table of its instance's subnet, and revokes the rule of its
+ * instance's security group that admits that peer. Through the SDK, so Terraform knows nothing of it.
+ */
+export async function driftRouteAndRule(ec2: EC2Client, config: PeeringConfig, instances: readonly DeployedInstance[]): Promise<Drift> {
+  const from = config.vpcs[0].name;
+  const peer = peersOf(config, from)[0];
+  const id = instances.find((i) => i.name === from)?.id;
+  if (!peer || !id) throw new Error(`drift needs a peered VPC with an instance; ${from} has ${peer ? "no instance" : "no peer"}`);
+  const [instance] = ((await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+  const eni = instance?.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0);
+  const subnet = eni?.SubnetId ?? instance?.SubnetId;
+  const group = eni?.Groups?.[0]?.GroupId;
+  if (!subnet || !group) throw new Error(`${id} reports no subnet or security group`);
+  const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [instance.VpcId!] }] }))).RouteTables ?? [];
+  const table = tables.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnet))?.RouteTableId;
+  if (!table) throw new Error(`no route table is associated with ${subnet}`);
+  await ec2.send(new DeleteRouteCommand({ RouteTableId: table, DestinationCidrBlock: peer.cidr }));
+  const rules = (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [group] }] }))).SecurityGroupRules ?? [];
+  const rule = rules.find((x) => !x.IsEgress && x.CidrIpv4 === peer.cidr)?.SecurityGroupRuleId;
+  if (!rule) throw new Error(`${group} has no ingress rule from ${peer.cidr}`);
+  await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: group, SecurityGroupRuleIds: [rule] }));
+  return { from, to: peer.name, routeTable: table, cidr: peer.cidr, securityGroup: group, rule };
 }

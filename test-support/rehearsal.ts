@@ -5,6 +5,8 @@
  *   openRehearsal   emulator, a temp workspace with the config, Terraform's CLI config
  *   deployAll       the project's own `npm run deploy -- --auto-approve`, into the workspace
  *   planAll         `terraform plan -detailed-exitcode` in every stack directory
+ *   reachLive       `npm run reach -- --live --json`: reach's verdicts for what is deployed
+ *   checkLive       `npm run check -- --live`: the deployed network against the config
  *   pingDirect      `npm run ping` against the emulator's SSM as it is
  *   pingWithAgents  the same through a front that reports the instances' SSM agents Online
  *   holdStateLock   a second apply while a first one holds the S3 state lock
@@ -22,6 +24,7 @@ import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { BucketLocationConstraint, CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { parseConfig, PeeringConfig } from "../lib/config";
+import { DeployedInstance, readTerraformOutputs } from "../lib/ping/outputs";
 import { cliConfigFor } from "../lib/terraform-env";
 import { STACK_IDS } from "../stacks";
 import { checkEmulatorEnv, Emulator, startEmulator } from "./emulator";
@@ -163,6 +166,28 @@ export function planChanges(plan: RunResult): string {
     .join("\n");
 }
 
+/** `npm run --silent reach -- --live --json <outdir>`: reach's verdicts for what the emulator holds, in the synthesized stacks' regions. */
+export async function reachLive(r: Rehearsal): Promise<RunResult & { readonly json: unknown }> {
+  const result = await run("npm", ["run", "--silent", "reach", "--", "--live", "--json", r.outdir], ROOT, r.env);
+  let json: unknown;
+  try {
+    json = JSON.parse(result.stdout);
+  } catch {
+    json = undefined;
+  }
+  return { ...result, json };
+}
+
+/** `npm run --silent check -- --live --out <outdir>`: the deployed network against the config. */
+export function checkLive(r: Rehearsal): Promise<RunResult & { readonly stdout: string }> {
+  return run("npm", ["run", "--silent", "check", "--", "--live", "--out", r.outdir], ROOT, r.env);
+}
+
+/** The instances stack's `instances` output (`terraform output -json` in its directory): id and Terraform address by VPC name. */
+export function deployedInstances(r: Rehearsal): readonly DeployedInstance[] {
+  return readTerraformOutputs(path.join(r.outdir, "stacks", STACK_IDS.instances), checkEmulatorEnv(r.env));
+}
+
 /** `npm run ping` against the emulator, with a JSON report; returns the run and the report when one was written. */
 async function ping(r: Rehearsal, env: NodeJS.ProcessEnv): Promise<RunResult & { readonly report: unknown }> {
   const reportFile = path.join(r.dir, `ping-report-${Date.now()}.json`);
@@ -256,14 +281,16 @@ export async function holdStateLock(r: Rehearsal, stack: string): Promise<LockTr
  * Runs a command to its end, in an environment checkEmulatorEnv accepts (it throws otherwise);
  * its output goes to `logFile` as well when given. Never rejects for a non-zero exit.
  */
-export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, logFile?: string): Promise<RunResult> {
+export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, logFile?: string): Promise<RunResult & { readonly stdout: string }> {
   const started = Date.now();
   const child = spawn(command, [...args], { cwd, env: checkEmulatorEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
+  let stdout = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
   return exitOf(child, (d) => {
     output += d;
     if (logFile) fs.appendFileSync(logFile, d);
-  }).then((code) => ({ code, output: stripEscapes(output), seconds: (Date.now() - started) / 1000 }));
+  }).then((code) => ({ code, output: stripEscapes(output), stdout, seconds: (Date.now() - started) / 1000 }));
 }
 
 /** The last `lines` lines of a run's output, for failure messages. */

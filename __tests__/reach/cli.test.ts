@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { reachCommand } from "../../lib/reach/cli";
@@ -9,23 +10,23 @@ const FIXTURES = path.join(__dirname, "..", "fixtures", "reach");
 
 /** Runs scripts/reach.ts in its own process, as `npm run reach` does. */
 function spawnReach(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnReachIn({ ...process.env, CHECKPOINT_DISABLE: "1" }, ...args);
+}
+
+function spawnReachIn(env: NodeJS.ProcessEnv, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(
     process.execPath,
     ["--require", "ts-node/register/transpile-only", "scripts/reach.ts", ...args],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
-    }
+    { cwd: ROOT, encoding: "utf8", env }
   );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Runs the reach command in this process; returns its exit code and what it wrote. */
-function reach(...args: string[]): { status: number; stdout: string; stderr: string } {
+async function reach(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const status = reachCommand(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  const status = await reachCommand(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
   return { status, stdout, stderr };
 }
 
@@ -56,6 +57,46 @@ describe("the reach CLI, in its own process", () => {
   });
 });
 
+describe("reach --live in its own process, with the AWS SDK's own credential chain and HTTP", () => {
+  /** An environment with no AWS setting of this machine: no profile files, no instance metadata, every endpoint on a closed loopback port. */
+  let closedPort: number;
+  beforeAll(async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    closedPort = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+  });
+  const isolated = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_"))),
+    CHECKPOINT_DISABLE: "1",
+    AWS_CONFIG_FILE: os.devNull,
+    AWS_SHARED_CREDENTIALS_FILE: os.devNull,
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${closedPort}`,
+    ...extra,
+  });
+
+  it.each([
+    ["no credentials", {}, /^reach: EC2 DescribeInstances in eu-west-1: no AWS credentials \(CredentialsProviderError: [^\n]*\); fix: set AWS_PROFILE[^\n]*\n$/],
+    [
+      "an endpoint that is down",
+      { AWS_ACCESS_KEY_ID: "fake", AWS_SECRET_ACCESS_KEY: "fake" },
+      /^reach: EC2 DescribeInstances in eu-west-1: the endpoint did not answer \([^\n]*ECONNREFUSED[^\n]*\); fix: [^\n]*\n$/,
+    ],
+  ])("exits 2 with one line and no stack trace for %s", (_, extra, message) => {
+    expect(spawnReachIn(isolated(extra), "--live", path.join(FIXTURES, "two-stacks"))).toEqual({ status: 2, stdout: "", stderr: expect.stringMatching(message) });
+  });
+
+  it("exits 2 with the config's problems, before any call, when it has no PATH and PEERING_CONFIG is bad", () => {
+    expect(spawnReachIn(isolated({ PEERING_CONFIG: path.join(ROOT, "package.json") }), "--live")).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: expect.stringMatching(/^reach: Invalid peering config \(.*package\.json\):\n(  - .*\n)*  - the config has unknown keys/),
+    });
+  });
+});
+
 describe("the reach command", () => {
   let tmp: string;
   beforeAll(() => {
@@ -70,8 +111,8 @@ describe("the reach command", () => {
     return target;
   };
 
-  it("prints pairs, errors, warnings and instances with --json", () => {
-    const { status, stdout } = reach(
+  it("prints pairs, errors, warnings and instances with --json", async () => {
+    const { status, stdout } = await reach(
       "--json",
       "--from",
       "aws_instance.a",
@@ -106,8 +147,8 @@ describe("the reach command", () => {
     });
   });
 
-  it("names its exit codes in --help, and exits 0 for it", () => {
-    const { status, stdout } = reach("--help");
+  it("names its exit codes in --help, and exits 0 for it", async () => {
+    const { status, stdout } = await reach("--help");
     expect(status).toBe(0);
     expect(stdout).toContain(
       "Exit codes: 0 no configuration error, 3 configuration errors AWS would reject, 2 unusable input, 1 crash."
@@ -115,7 +156,9 @@ describe("the reach command", () => {
   });
 
   it.each([
-    ["no PATH", () => [], /missing required argument/],
+    ["no PATH", () => [], /^reach: give PATH\.\.\. .*, or --live to read what is deployed\n$/],
+    ["--region without --live", () => ["--region", "eu-west-1", path.join(FIXTURES, "two-stacks")], /--region only applies with --live/],
+    ["a --region that is no region name", () => ["--live", "--region", "Ireland"], /"Ireland" is not an AWS region name/],
     ["a directory of HCL", () => [path.join(FIXTURES, "hcl")], /reach reads Terraform JSON/],
     ["a missing file", () => [path.join(FIXTURES, "nothing.tf.json")], /no such file or directory/],
     ["a character device", () => ["/dev/null"], /\/dev\/null: is a character device/],
@@ -135,8 +178,8 @@ describe("the reach command", () => {
       () => ["--to", "fe80::1%eth0", path.join(FIXTURES, "two-stacks")],
       /--to "fe80::1%eth0" has an IPv6 zone id/,
     ],
-  ])("exits 2 for %s, saying why on stderr", (_, args, message) => {
-    const { status, stdout, stderr } = reach(...args());
+  ])("exits 2 for %s, saying why on stderr", async (_, args, message) => {
+    const { status, stdout, stderr } = await reach(...args());
     expect({ status, stdout, stderr }).toEqual({ status: 2, stdout: "", stderr: expect.stringMatching(message) });
   });
 });

@@ -119,6 +119,18 @@ describe("the plan of a VPC's router", () => {
     expect(router.ip.some((l) => l.includes("rhp0"))).toBe(false);
   });
 
+  it("blackholes a route the live loader reports as blackhole, even through an active peering", () => {
+    const m = model(twoPeeredVpcs());
+    const routeTables = new Map(
+      [...m.routeTables].map(([key, table]) => [
+        key,
+        { ...table, routes: table.routes.map((r) => (r.target.kind === "peering" ? { ...r, blackhole: true } : r)) },
+      ]),
+    );
+    const router = planNetwork({ ...m, routeTables }, placeInstances(m), "rehearse_test").namespaces.find((n) => n.id === "v0");
+    expect(router?.ip).toContain("route add blackhole 10.1.0.0/16 table 1000 metric 10");
+  });
+
   it("lets the peering link carry only the two VPCs' blocks, and only into an instance", () => {
     const { nft } = plan(twoPeeredVpcs()).ns("v0");
     expect(nft).toContain(

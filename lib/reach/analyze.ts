@@ -493,6 +493,15 @@ class PairAnalysis {
       target.kind === "local" ? "local" : target.kind === "peering" ? target.peering : target.gateway
     }${declaredApart ? ` (${route.source})` : ""}`;
     if (target.kind === "local") return { set, hops: [routeHop], arrival: vpc, drop: undefined };
+    if (route.blackhole) {
+      const gone = target.kind === "peering" ? target.peering : target.gateway;
+      return {
+        set,
+        hops: [routeHop],
+        arrival: undefined,
+        drop: () => `the route is a blackhole: its target ${gone} no longer exists (AWS reports the route's state as blackhole)`,
+      };
+    }
     if (target.kind === "gateway") {
       const gateway = model.gateways.get(target.gateway);
       const foreign = gateway?.vpc !== undefined && gateway.vpc !== vpc.address;

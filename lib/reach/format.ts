@@ -34,7 +34,7 @@ export function formatText(result: Result): string {
   const protocols = (["ipv4", "ipv6"] as const).filter((f) => result.pairs.some((p) => p.protocol === f));
   const dual = protocols.length > 1;
   if (result.pairs.length === 0) {
-    lines.push("No pairs to analyze (reach needs at least two aws_instance resources).");
+    lines.push("No pairs to analyze (reach needs at least two instances).");
   } else {
     lines.push(
       `Who can ping whom (✓ yes, ✗ no, ? depends on the address AWS assigns${

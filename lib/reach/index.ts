@@ -1,4 +1,4 @@
-/** reach: offline ICMP reachability between aws_instance resources of Terraform JSON configurations. */
+/** reach: ICMP reachability between instances, from Terraform JSON (offline) or from the deployed account (live). */
 export { analyze, findInstance } from "./analyze";
 export {
   ModelBuilder,
@@ -9,5 +9,16 @@ export {
   validateModel,
 } from "./build";
 export { formatText, toJson } from "./format";
-export { buildModel, loadTerraform, readDocuments } from "./load";
+export {
+  type LiveOptions,
+  type LivePlan,
+  LiveReadError,
+  type LiveTarget,
+  buildModel,
+  liveModel,
+  livePlan,
+  loadLive,
+  loadTerraform,
+  readDocuments,
+} from "./load";
 export * from "./model";

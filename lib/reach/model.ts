@@ -58,6 +58,12 @@ export interface Route {
   readonly source: string;
   readonly destination: Cidr;
   readonly target: RouteTarget;
+  /**
+   * Whether AWS reports the route as a blackhole (its target is gone), as a loader that reads live
+   * state sets it: the route still wins its prefix, and drops what it matches.
+   * @default false
+   */
+  readonly blackhole?: boolean;
 }
 
 /** A route table; a VPC's implicit default table is keyed "<vpc>.default_route_table". */

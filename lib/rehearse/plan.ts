@@ -267,7 +267,7 @@ class Planner {
       const declared = table.routes.filter((r) => r.destination.family === family && r.target.kind !== "local");
       declared.forEach((route, k) => {
         const destination = cidr(family, route.destination.first, route.destination.last);
-        lines.push(`route add ${this.nextHop(vpc, id, route.target, family, destination)} table ${number} metric ${10 + k}`);
+        lines.push(`route add ${route.blackhole ? `blackhole ${destination}` : this.nextHop(vpc, id, route.target, family, destination)} table ${number} metric ${10 + k}`);
       });
       for (const block of blocksOf(vpc, family)) {
         const prefix = prefixOf(family, block);
