@@ -88,7 +88,7 @@ describe("check on the app's own stacks", () => {
 
 describe("npm run check", () => {
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", ...args], {
+    spawnSync(process.execPath, ["scripts/run.cjs", "scripts/check", ...args], {
       cwd: path.join(__dirname, ".."),
       env: { ...process.env, PEERING_CONFIG: "", CHECKPOINT_DISABLE: "1", ...env },
       encoding: "utf8",

@@ -12,7 +12,10 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the app as cdktf does (CDKTF_OUTDIR set), with PEERING_CONFIG naming a file holding `text`. */
+/** The command cdktf runs for the app (cdktf.json's "app"): node and its arguments. */
+const APP_COMMAND = (JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")) as { app: string }).app.split(" ");
+
+/** Runs the app as cdktf does (its command, CDKTF_OUTDIR set), with PEERING_CONFIG naming a file holding `text`. */
 function synth(text: string | undefined): { status: number | null; stderr: string; outdir: string } {
   const outdir = path.join(dir, "cdktf.out");
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
@@ -21,11 +24,13 @@ function synth(text: string | undefined): { status: number | null; stderr: strin
     env.PEERING_CONFIG = path.join(dir, "config.json");
     fs.writeFileSync(env.PEERING_CONFIG, text);
   }
-  const run = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "main.ts"], { cwd: root, env, encoding: "utf8" });
+  const [node, ...args] = APP_COMMAND;
+  expect(node).toBe("node");
+  const run = spawnSync(process.execPath, args, { cwd: root, env, encoding: "utf8" });
   return { status: run.status, stderr: run.stderr, outdir };
 }
 
-describe("main.ts", () => {
+describe("the app as cdktf runs it", () => {
   it("synthesizes the three stacks of the built-in default", () => {
     const run = synth(undefined);
     expect(run.status).toBe(0);

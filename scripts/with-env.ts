@@ -1,6 +1,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { ConfigError, loadConfig } from "../lib/config";
+import { PROJECT_ROOT } from "../lib/paths";
 import { terraformEnv } from "../lib/terraform-env";
 
 /**
@@ -13,7 +14,6 @@ function main([program, ...args]: string[]): number {
     console.error(`usage: with-env.ts cdktf|terraform ARGS... (got "${program ?? ""}")`);
     return 2;
   }
-  const root = path.resolve(__dirname, "..");
   if (program === "cdktf") {
     try {
       loadConfig();
@@ -23,8 +23,8 @@ function main([program, ...args]: string[]): number {
       return 1;
     }
   }
-  const command = program === "cdktf" ? path.join(root, "node_modules", ".bin", "cdktf") : "terraform";
-  const run = spawnSync(command, args, { stdio: "inherit", env: terraformEnv(process.env, path.join(root, ".peering")) });
+  const command = program === "cdktf" ? path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf") : "terraform";
+  const run = spawnSync(command, args, { stdio: "inherit", env: terraformEnv(process.env, path.join(PROJECT_ROOT, ".peering")) });
   if (run.error) throw run.error;
   return run.status ?? 1;
 }
