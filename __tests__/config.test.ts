@@ -23,6 +23,8 @@ describe("parseConfig", () => {
       ],
       peerings: [["a", "b"]],
       terraformCloud: undefined,
+      maxPeeringStackResources: 3000,
+      peeringShards: 16,
     });
   });
 
@@ -88,6 +90,9 @@ describe("parseConfig", () => {
     ["more peerings than AWS allows at all", { vpcs: manyVpcs(127), peerings: "full-mesh", peeringQuota: 125 }, 'VPC "v0" has 126 peerings, over AWS\'s hard limit of 125 active peerings per VPC'],
     ["an unknown Terraform Cloud key", defaultWith({ terraformCloud: { organization: "acme", project: "x" } }), 'terraformCloud has unknown key "project": remove it (allowed: organization, workspacePrefix, hostname)'],
     ["a quota above AWS's ceiling", defaultWith({ peeringQuota: 200 }), "peeringQuota is 200: use your account's quota of active peerings per VPC: a whole number from 1 to 125"],
+    ["a single peering shard", defaultWith({ peeringShards: 1 }), "peeringShards is 1: use a whole number of stacks from 2 to 64"],
+    ["a peering stack bound of zero", defaultWith({ maxPeeringStackResources: 0 }), "maxPeeringStackResources is 0: use a whole number of resources, at least 1"],
+    ["a peering stack over the bound", { vpcs: manyVpcs(8), peerings: "full-mesh", maxPeeringStackResources: 10, peeringShards: 2 }, 'would hold more than maxPeeringStackResources (10) resources: set "maxPeeringStackResources" to at least'],
   ])("rejects %s, naming the field, the value and the fix", (_, raw, message) => {
     expect(problemsOf(raw)).toEqual(expect.arrayContaining([expect.stringContaining(message)]));
   });

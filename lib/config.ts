@@ -2,6 +2,7 @@ import * as fs from "fs";
 import { IPv4CidrRange } from "ip-num";
 import { z } from "zod";
 import { PEERING_QUOTA_DEFAULT, PEERING_QUOTA_MAX, REGION_PATTERN, VPC_PREFIX_MAX, VPC_PREFIX_MIN } from "./aws-limits";
+import { checkPeeringStacks, DEFAULT_MAX_PEERING_STACK_RESOURCES, DEFAULT_PEERING_SHARDS, MAX_PEERING_SHARDS } from "./peering-shards";
 import { planSubnets } from "./subnets";
 
 /** The seed's region, used when the config names none. */
@@ -62,6 +63,19 @@ export const configSchema = z
       .max(PEERING_QUOTA_MAX)
       .default(PEERING_QUOTA_DEFAULT)
       .describe("Your account's quota of active peerings per VPC (AWS default 50, at most 125)"),
+    maxPeeringStackResources: z
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_MAX_PEERING_STACK_RESOURCES)
+      .describe("Most resources one peering stack holds; peerings that need more are split into peeringShards stacks"),
+    peeringShards: z
+      .number()
+      .int()
+      .min(2)
+      .max(MAX_PEERING_SHARDS)
+      .default(DEFAULT_PEERING_SHARDS)
+      .describe("How many stacks (peering-00, peering-01, ...) hold the peerings once they do not fit one stack"),
   })
   .strict();
 
@@ -92,6 +106,10 @@ export interface PeeringConfig {
   readonly peerings: readonly (readonly [string, string])[];
   /** Terraform Cloud organization and workspace naming; local state files when absent. */
   readonly terraformCloud?: TerraformCloudConfig;
+  /** Most resources one peering stack holds (see lib/peering-shards.ts). */
+  readonly maxPeeringStackResources: number;
+  /** How many stacks hold the peerings once they do not fit one. */
+  readonly peeringShards: number;
 }
 
 /** Where the stacks keep their state in Terraform Cloud: one workspace per stack. */
@@ -157,14 +175,19 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
   if (!parsed.success || problems.length > 0) throw new ConfigError(source, problems);
   const data = parsed.data;
   const vpcs = data.vpcs.map((v) => ({ name: v.name, cidr: v.cidr, maxAzs: v.maxAzs ?? data.maxAzs }));
-  return {
+  const config: PeeringConfig = {
     region: data.region,
     natGateways: data.natGateways,
     instanceType: data.instanceType,
     vpcs,
     peerings: data.peerings === "full-mesh" ? fullMesh(vpcs.map((v) => v.name)) : data.peerings,
     terraformCloud: data.terraformCloud,
+    maxPeeringStackResources: data.maxPeeringStackResources,
+    peeringShards: data.peeringShards,
   };
+  const stackProblems = checkPeeringStacks(config);
+  if (stackProblems.length > 0) throw new ConfigError(source, stackProblems);
+  return config;
 }
 
 /** The VPCs peered with `name`, in config order of the peerings. */
@@ -191,6 +214,8 @@ const FIXES: Record<string, string> = {
   workspacePrefix: "use letters, digits, '-' and '_' only",
   hostname: 'use a host name such as "app.terraform.io"',
   peeringQuota: `use your account's quota of active peerings per VPC: a whole number from 1 to ${PEERING_QUOTA_MAX}`,
+  maxPeeringStackResources: "use a whole number of resources, at least 1",
+  peeringShards: `use a whole number of stacks from 2 to ${MAX_PEERING_SHARDS}`,
 };
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {

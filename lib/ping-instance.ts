@@ -3,7 +3,7 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SecurityGroup, SecurityGroupEgress, SecurityGroupIngress } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { DEFAULT_INSTANCE_TYPE } from "./config";
@@ -35,6 +35,13 @@ export interface PingInstanceProps {
   readonly instanceType?: string;
   /** ARN of the AmazonSSMManagedInstanceCore managed policy in this partition. */
   readonly ssmPolicyArn: string;
+  /**
+   * Write the security group's rules inside the group (`ingress`/`egress` blocks of
+   * aws_security_group) instead of one aws_vpc_security_group_*_rule resource each: a large
+   * mesh's instances stack then holds five resources per VPC, not one more per peer.
+   * @default false
+   */
+  readonly inlineRules?: boolean;
 }
 
 /**
@@ -52,29 +59,50 @@ export class PingInstance extends Construct {
   constructor(scope: Construct, id: string, props: PingInstanceProps) {
     super(scope, id);
 
+    const pingFrom = Object.entries(props.pingFrom);
+    const egressDescription = "Echo requests to peers, and HTTPS to the SSM endpoints through the NAT gateway";
+    // Inline blocks are attributes in Terraform JSON: every field must be given.
+    const block = { ipv6CidrBlocks: [], prefixListIds: [], securityGroups: [], selfAttribute: false };
     this.securityGroup = new SecurityGroup(this, "sg", {
       namePrefix: `${props.name}-ping-`,
       description: `ICMP echo from the VPCs peered with ${props.name}`,
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-ping` },
       lifecycle: { createBeforeDestroy: true },
+      ...(props.inlineRules
+        ? {
+            ingress: pingFrom.map(
+              ([peer, cidr]): SecurityGroupIngress => ({
+                ...block,
+                description: `ICMP echo from ${peer}`,
+                protocol: "icmp",
+                fromPort: ICMP_ECHO_REQUEST,
+                toPort: -1,
+                cidrBlocks: [cidr],
+              }),
+            ),
+            egress: [{ ...block, description: egressDescription, protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] } satisfies SecurityGroupEgress],
+          }
+        : {}),
     });
-    for (const [peer, cidr] of Object.entries(props.pingFrom)) {
-      new VpcSecurityGroupIngressRule(this, `ping-from-${peer}`, {
+    if (!props.inlineRules) {
+      for (const [peer, cidr] of pingFrom) {
+        new VpcSecurityGroupIngressRule(this, `ping-from-${peer}`, {
+          securityGroupId: this.securityGroup.id,
+          description: `ICMP echo from ${peer}`,
+          ipProtocol: "icmp",
+          fromPort: ICMP_ECHO_REQUEST,
+          toPort: -1,
+          cidrIpv4: cidr,
+        });
+      }
+      new VpcSecurityGroupEgressRule(this, "egress-all", {
         securityGroupId: this.securityGroup.id,
-        description: `ICMP echo from ${peer}`,
-        ipProtocol: "icmp",
-        fromPort: ICMP_ECHO_REQUEST,
-        toPort: -1,
-        cidrIpv4: cidr,
+        description: egressDescription,
+        ipProtocol: "-1",
+        cidrIpv4: "0.0.0.0/0",
       });
     }
-    new VpcSecurityGroupEgressRule(this, "egress-all", {
-      securityGroupId: this.securityGroup.id,
-      description: "Echo requests to peers, and HTTPS to the SSM endpoints through the NAT gateway",
-      ipProtocol: "-1",
-      cidrIpv4: "0.0.0.0/0",
-    });
 
     this.role = new IamRole(this, "role", {
       namePrefix: `${props.name}-ping-`,

@@ -15,6 +15,12 @@ export const FULL_MESH_CONFIG = example("full-mesh.json");
 /** examples/three-vpcs.json: "shared" peered with "app" and with "data", which are not peered with each other. */
 export const THREE_VPCS_CONFIG = example("three-vpcs.json");
 
+/**
+ * The full-mesh example split into peering stacks: its six peerings (five resources each) do not
+ * fit a stack of ten resources, so they go to four shards, peering-00 to peering-03, one of them empty.
+ */
+export const SHARDED_MESH_CONFIG = { ...FULL_MESH_CONFIG, maxPeeringStackResources: 10, peeringShards: 4 };
+
 /** A copy of the built-in default with some keys replaced. */
 export function defaultWith(changes: Record<string, unknown>): Record<string, unknown> {
   return { ...structuredClone(DEFAULT_CONFIG), ...changes };

@@ -13,7 +13,7 @@ import * as path from "path";
 import { PeeringApp } from "../lib/app";
 import { PeeringConfig } from "../lib/config";
 import { AWS_PROVIDER, findProviderMirror, MIRROR_ENV } from "../lib/terraform-env";
-import { addPeeringStacks } from "../stacks";
+import { addPeeringStacks, allStacks } from "../stacks";
 import { tftestFor } from "./tftest";
 
 /** How the app writes each stack. */
@@ -184,7 +184,7 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
     app.synth();
 
     const file = format === "hcl" ? "cdk.tf" : "cdk.tf.json";
-    const proofs = [stacks.network, stacks.instances, stacks.peering].map((s) => {
+    const proofs = allStacks(stacks).map((s) => {
       const stack = s.node.id;
       const dir = path.join(outdir, "stacks", stack);
       const synthesized = path.join(dir, file);
