@@ -1,4 +1,4 @@
-import { IPv4CidrRange, IPv4Prefix } from "ip-num";
+import { IPv4, IPv4CidrRange } from "ip-num";
 import { MIN_SUBNET_PREFIX } from "./aws-limits";
 
 /** The seed's subnet size: a /27 per subnet whenever the VPC has room. */
@@ -26,6 +26,8 @@ export function planSubnets(vpcCidr: string, azs: number): AzSubnets[] | undefin
   const bits = Math.ceil(Math.log2(2 * azs));
   const prefix = Math.max(PREFERRED_SUBNET_PREFIX, vpcPrefix + bits);
   if (prefix > MIN_SUBNET_PREFIX) return undefined;
-  const blocks = vpc.splitInto(new IPv4Prefix(BigInt(prefix))).map((b) => b.toCidrString());
-  return Array.from({ length: azs }, (_, az) => ({ az, public: blocks[2 * az], private: blocks[2 * az + 1] }));
+  // The n-th block of that size from the start of the VPC (only the ones needed: a /16 holds 2,048 /27s).
+  const first = vpc.getFirst().getValue();
+  const block = (n: number) => `${IPv4.fromNumber(first + (BigInt(n) << BigInt(32 - prefix))).toString()}/${prefix}`;
+  return Array.from({ length: azs }, (_, az) => ({ az, public: block(2 * az), private: block(2 * az + 1) }));
 }
