@@ -17,7 +17,7 @@ const CASES = [
   { name: "the default config", raw: DEFAULT_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
   { name: "four fully meshed VPCs in 2 AZs with a single NAT gateway each", raw: FULL_MESH_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
   {
-    name: "that mesh split into four peering stacks, with the ping rules inside the security groups",
+    name: "that mesh split into four peering stacks, each instance admitting its peers with one rule",
     raw: SHARDED_MESH_CONFIG,
     formats: ["json"],
     stacks: ["instances", "network", "peering-00", "peering-01", "peering-02", "peering-03"],

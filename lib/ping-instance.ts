@@ -3,7 +3,8 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
-import { SecurityGroup, SecurityGroupEgress, SecurityGroupIngress } from "@cdktf/provider-aws/lib/security-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { DEFAULT_INSTANCE_TYPE } from "./config";
@@ -36,12 +37,14 @@ export interface PingInstanceProps {
   /** ARN of the AmazonSSMManagedInstanceCore managed policy in this partition. */
   readonly ssmPolicyArn: string;
   /**
-   * Write the security group's rules inside the group (`ingress`/`egress` blocks of
-   * aws_security_group) instead of one aws_vpc_security_group_*_rule resource each: a large
-   * mesh's instances stack then holds five resources per VPC, not one more per peer.
+   * Admit all peers with one aws_security_group_rule listing their blocks (and allow egress with
+   * another) instead of one aws_vpc_security_group_*_rule per peer: a large mesh's instances
+   * stack then holds seven resources per VPC however many peers it has. Terraform plans a list
+   * of blocks in a rule far faster than per-peer resources or inline `ingress` blocks (a set of
+   * objects), but replaces the rule when the list changes.
    * @default false
    */
-  readonly inlineRules?: boolean;
+  readonly groupedRules?: boolean;
 }
 
 /**
@@ -61,31 +64,35 @@ export class PingInstance extends Construct {
 
     const pingFrom = Object.entries(props.pingFrom);
     const egressDescription = "Echo requests to peers, and HTTPS to the SSM endpoints through the NAT gateway";
-    // Inline blocks are attributes in Terraform JSON: every field must be given.
-    const block = { ipv6CidrBlocks: [], prefixListIds: [], securityGroups: [], selfAttribute: false };
     this.securityGroup = new SecurityGroup(this, "sg", {
       namePrefix: `${props.name}-ping-`,
       description: `ICMP echo from the VPCs peered with ${props.name}`,
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-ping` },
       lifecycle: { createBeforeDestroy: true },
-      ...(props.inlineRules
-        ? {
-            ingress: pingFrom.map(
-              ([peer, cidr]): SecurityGroupIngress => ({
-                ...block,
-                description: `ICMP echo from ${peer}`,
-                protocol: "icmp",
-                fromPort: ICMP_ECHO_REQUEST,
-                toPort: -1,
-                cidrBlocks: [cidr],
-              }),
-            ),
-            egress: [{ ...block, description: egressDescription, protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] } satisfies SecurityGroupEgress],
-          }
-        : {}),
     });
-    if (!props.inlineRules) {
+    if (props.groupedRules) {
+      if (pingFrom.length > 0) {
+        new SecurityGroupRule(this, "ping-from-peers", {
+          securityGroupId: this.securityGroup.id,
+          type: "ingress",
+          description: `ICMP echo from the VPCs peered with ${props.name}`,
+          protocol: "icmp",
+          fromPort: ICMP_ECHO_REQUEST,
+          toPort: -1,
+          cidrBlocks: pingFrom.map(([, cidr]) => cidr),
+        });
+      }
+      new SecurityGroupRule(this, "egress-all", {
+        securityGroupId: this.securityGroup.id,
+        type: "egress",
+        description: egressDescription,
+        protocol: "-1",
+        fromPort: 0,
+        toPort: 0,
+        cidrBlocks: ["0.0.0.0/0"],
+      });
+    } else {
       for (const [peer, cidr] of pingFrom) {
         new VpcSecurityGroupIngressRule(this, `ping-from-${peer}`, {
           securityGroupId: this.securityGroup.id,

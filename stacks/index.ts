@@ -28,13 +28,13 @@ export interface PeeringStacks {
 
 /**
  * Adds the network, instances and peering stacks for `config` to an app. A mesh split into
- * several peering stacks also keeps its ping rules inside the security groups, so that no stack
- * grows with the number of peerings.
+ * several peering stacks also admits each instance's peers with one security group rule listing
+ * their blocks, so that no stack grows with the number of peerings.
  */
 export function addPeeringStacks(app: Construct, config: PeeringConfig): PeeringStacks {
   const plan = planPeeringStacks(config);
   const network = new NetworkStack(app, STACK_IDS.network, { config });
-  const instances = new InstancesStack(app, STACK_IDS.instances, { config, network, inlineRules: plan.length > 1 });
+  const instances = new InstancesStack(app, STACK_IDS.instances, { config, network, groupedRules: plan.length > 1 });
   const peering = plan.map((p) => new PeeringStack(app, p.id, { config, network, peerings: p.peerings }));
   return { network, instances, peering };
 }

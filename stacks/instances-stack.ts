@@ -21,11 +21,11 @@ export function architectureOf(instanceType: string): keyof typeof AL2023_AMI_PA
 /** Properties of the instances stack. */
 export interface InstancesStackProps extends NetworkConsumerProps {
   /**
-   * Write each security group's rules inside the group rather than as one resource per peer
-   * (see PingInstanceProps.inlineRules).
+   * Admit each instance's peers with one rule listing their blocks rather than one rule resource
+   * per peer (see PingInstanceProps.groupedRules).
    * @default false
    */
-  readonly inlineRules?: boolean;
+  readonly groupedRules?: boolean;
 }
 
 /** One SSM-managed instance per VPC, in its first private subnet, pingable from its peers only. */
@@ -49,7 +49,7 @@ export class InstancesStack extends PeeringStackBase {
         ami: ami.insecureValue,
         instanceType: config.instanceType,
         ssmPolicyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-        inlineRules: props.inlineRules,
+        groupedRules: props.groupedRules,
       });
       this.instances.set(vpc.name, instance);
     }

@@ -12,6 +12,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { IConstruct } from "constructs";
@@ -255,6 +256,7 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
   const { instances } = stacks;
   const ingress = tuple(all(instances, VpcSecurityGroupIngressRule));
   const egress = tuple(all(instances, VpcSecurityGroupEgressRule));
+  const grouped = tuple(all(instances, SecurityGroupRule));
   const attachments = tuple(all(instances, IamRolePolicyAttachment));
   const ssmPolicy = `arn:${MOCK.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`;
 
@@ -269,11 +271,13 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
     if (profiles.length !== 1) throw new Error(`the instance of "${name}" has ${profiles.length} instance profiles, expected 1`);
     const profile = address(profiles[0]);
     const peers = peersOf(config, name).map((p: VpcConfig) => p.cidr);
-    // A sharded mesh writes the rules inside the group (PingInstanceProps.inlineRules): no rule resources then.
-    const inline = all(handle, VpcSecurityGroupEgressRule).length === 0;
-    const rules = (what: string) =>
-      inline ? `[for r in ${sg}.ingress : ${what}]` : `[for r in ${ingress} : ${what} if r.security_group_id == ${sg}.id]`;
-    const [protocol, cidr] = inline ? ["protocol", "one(r.cidr_blocks)"] : ["ip_protocol", "r.cidr_ipv4"];
+    // A sharded mesh admits all peers with one aws_security_group_rule (PingInstanceProps.groupedRules).
+    const isGrouped = all(handle, SecurityGroupRule).length > 0;
+    const rules = (what: string, type = "ingress") =>
+      isGrouped
+        ? `flatten([for r in ${grouped} : ${what} if r.security_group_id == ${sg}.id && r.type == "${type}"])`
+        : `[for r in ${type === "ingress" ? ingress : egress} : ${what} if r.security_group_id == ${sg}.id]`;
+    const [protocol, cidr] = isGrouped ? ["protocol", "r.cidr_blocks"] : ["ip_protocol", "r.cidr_ipv4"];
 
     a.add(`${sg}.vpc_id == ${hcl(FAKE.vpc(name))}`, `the ping security group of ${name} should be in VPC ${name}`);
     a.add(sameStrings(rules(cidr), peers), `the ping security group of ${name} should admit exactly its peers' blocks: ${peers.join(", ") || "none"}`);
@@ -282,9 +286,7 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
       `every ingress rule of the ping security group of ${name} should admit ICMP echo requests only (icmp, type 8)`,
     );
     a.add(
-      inline
-        ? `[for r in ${sg}.egress : "\${r.protocol} \${join(",", r.cidr_blocks)}"] == ["-1 0.0.0.0/0"]`
-        : `[for r in ${egress} : "\${r.ip_protocol} \${r.cidr_ipv4}" if r.security_group_id == ${sg}.id] == ["-1 0.0.0.0/0"]`,
+      `${rules(isGrouped ? `"\${r.protocol} \${join(",", r.cidr_blocks)}"` : `"\${r.ip_protocol} \${r.cidr_ipv4}"`, "egress")} == ["-1 0.0.0.0/0"]`,
       `the ping security group of ${name} should have one egress rule, allowing everything out`,
     );
     a.add(`${instance}.subnet_id == ${hcl(FAKE.subnet(name, "private", 0))}`, `the instance of ${name} should be in the first private subnet of ${name}`);
