@@ -6,4 +6,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/cdktf.out/"],
   transform: { "^.+\\.ts$": "ts-jest" },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
+  globalSetup: "<rootDir>/test-support/jest-global-setup.ts",
+  globalTeardown: "<rootDir>/test-support/jest-global-teardown.ts",
 };

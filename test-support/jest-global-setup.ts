@@ -1,0 +1,14 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/**
+ * Gives the test run its own temp directory (TMPDIR, inherited by the workers and every process
+ * they start), so that what cdktf's Testing helpers leave behind (a `cdktf.outdir.*` directory
+ * per Testing.app() and Testing.synth()) can be removed afterwards (jest-global-teardown.ts).
+ */
+export default function globalSetup(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-jest-"));
+  process.env.PEERING_JEST_TMPDIR = dir;
+  process.env.TMPDIR = dir;
+}
