@@ -4,14 +4,20 @@
  *
  *   node scripts/run.cjs main                          the cdktf app (cdktf.json's "app")
  *   node scripts/run.cjs scripts/check --out cdktf.out  any script, with its arguments
- *   node scripts/run.cjs --build                       only bring the build up to date
+ *   node scripts/run.cjs --build                       only bring the builds up to date
  *
- * The build lives in .build/ (git-ignored) and is made by `tsc -b tsconfig.build.json`, which
- * type-checks and compiles incrementally. Before every run this launcher hashes the sources the
- * build reads (tsconfig.build.json's "include", the tsconfig files and the TypeScript version);
- * when the hash differs from the one recorded after the last successful build it runs tsc again,
- * so an edited .ts file is always compiled before it runs and a stale build is never used. When
- * nothing changed, the check costs a few milliseconds and TypeScript is not loaded at all.
+ * The builds live in .build/ (git-ignored) and are made by tsc, which type-checks and, with
+ * `incremental`, re-checks only what changed: tsconfig.build.json compiles the app (main.ts and
+ * what it imports, a small program, so that an edit compiles in a few seconds),
+ * tsconfig.scripts.json the scripts and what they import. Before every run this launcher hashes
+ * the TypeScript sources (every .ts file outside node_modules, __tests__ and dot-directories, the
+ * tsconfig files and the TypeScript version); when the hash differs from the one recorded after
+ * the entry's build last succeeded, it runs `tsc -p` for that build first. An edited .ts file is
+ * therefore always compiled before it runs, and a stale build is never used. When nothing changed,
+ * the check costs a few milliseconds and TypeScript is not loaded at all.
+ *
+ * Not `tsc -b`: its up-to-date check looks only at a project's root files (main.ts), not at the
+ * files they import, so it would call the app up to date after an edit to stacks/ or lib/.
  *
  * Plain JavaScript on purpose: it must run before anything is compiled.
  */
@@ -22,44 +28,35 @@ const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
-const buildConfig = path.join(root, "tsconfig.build.json");
 const outDir = path.join(root, ".build");
-const stampFile = path.join(outDir, "sources.sha256");
 const lockDir = path.join(root, ".build.lock");
+/** The builds: the app's, and the scripts'. */
+const BUILDS = { app: "tsconfig.build.json", scripts: "tsconfig.scripts.json" };
+const SKIPPED_DIRS = new Set(["node_modules", "__tests__", "cdktf.out"]);
 
 /**
- * The files matched by one "include" pattern of tsconfig.build.json: a file, or "dir/**\/*.ts".
- * @param {string} pattern
+ * Every .ts source a build may read, relative to the root, sorted.
+ * @param {string} dir
+ * @param {string[]} found
  * @returns {string[]}
  */
-function filesOf(pattern) {
-  const tree = /^([\w./-]+)\/\*\*\/\*\.ts$/.exec(pattern);
-  if (!tree) {
-    if (!/^[\w./-]+\.ts$/.test(pattern)) throw new Error(`tsconfig.build.json: include pattern "${pattern}" is not "file.ts" or "dir/**/*.ts"; scripts/run.cjs reads only those`);
-    return fs.existsSync(path.join(root, pattern)) ? [pattern] : [];
-  }
-  /** @type {string[]} */
-  const found = [];
-  /** @param {string} dir */
-  const walk = (dir) => {
-    if (!fs.existsSync(path.join(root, dir))) return;
-    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const rel = `${dir}/${entry.name}`;
-      if (entry.isDirectory()) walk(rel);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) found.push(rel);
+function sources(dir = "", found = []) {
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name)) sources(rel, found);
+    } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
+      found.push(rel);
     }
-  };
-  walk(tree[1]);
-  return found;
+  }
+  return found.sort();
 }
 
-/** A hash of everything the build's output depends on. */
+/** A hash of everything the builds' output depends on. */
 function sourcesHash() {
-  const config = JSON.parse(fs.readFileSync(buildConfig, "utf8"));
-  const files = [...new Set(/** @type {string[]} */ (config.include).flatMap(filesOf))].sort();
   const hash = crypto.createHash("sha256");
   hash.update(`typescript ${require("typescript/package.json").version}\n`);
-  for (const file of ["tsconfig.json", "tsconfig.build.json", ...files]) {
+  for (const file of ["tsconfig.json", ...Object.values(BUILDS), ...sources()]) {
     hash.update(`${file}\n`);
     hash.update(fs.readFileSync(path.join(root, file)));
     hash.update("\n");
@@ -67,9 +64,15 @@ function sourcesHash() {
   return hash.digest("hex");
 }
 
-/** @param {string} hash */
-function isCurrent(hash) {
-  return fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === hash;
+/** @param {keyof typeof BUILDS} build */
+const stampOf = (build) => path.join(outDir, `${build}.sha256`);
+
+/**
+ * @param {keyof typeof BUILDS} build
+ * @param {string} hash
+ */
+function isCurrent(build, hash) {
+  return fs.existsSync(stampOf(build)) && fs.readFileSync(stampOf(build), "utf8") === hash;
 }
 
 /** @param {number} pid */
@@ -118,21 +121,26 @@ function withLock(work) {
   }
 }
 
-/** Compiles when the sources changed since the last successful build; exits 1 when they do not compile. */
-function ensureBuilt() {
-  if (isCurrent(sourcesHash())) return;
+/**
+ * Compiles the builds whose sources changed since they last succeeded; exits 1 when they do not compile.
+ * @param {(keyof typeof BUILDS)[]} builds
+ */
+function ensureBuilt(builds) {
+  const hash = sourcesHash();
+  if (builds.every((b) => isCurrent(b, hash))) return;
   withLock(() => {
-    const hash = sourcesHash();
-    if (isCurrent(hash)) return;
-    fs.rmSync(stampFile, { force: true });
-    const tsc = require.resolve("typescript/bin/tsc");
-    const run = spawnSync(process.execPath, [tsc, "-b", buildConfig, "--pretty"], { cwd: root, encoding: "utf8", env: process.env });
-    if (run.status !== 0) {
-      process.stderr.write(`${run.stdout}${run.stderr}`);
-      process.stderr.write("The TypeScript sources do not compile (tsc -b tsconfig.build.json): fix the errors above. Nothing was run.\n");
-      process.exit(1);
+    const now = sourcesHash();
+    for (const build of builds.filter((b) => !isCurrent(b, now))) {
+      fs.rmSync(stampOf(build), { force: true });
+      const tsc = require.resolve("typescript/bin/tsc");
+      const run = spawnSync(process.execPath, [tsc, "-p", path.join(root, BUILDS[build]), "--pretty"], { cwd: root, encoding: "utf8", env: process.env });
+      if (run.status !== 0) {
+        process.stderr.write(`${run.stdout}${run.stderr}`);
+        process.stderr.write(`The TypeScript sources do not compile (tsc -p ${BUILDS[build]}): fix the errors above. Nothing was run.\n`);
+        process.exit(1);
+      }
+      fs.writeFileSync(stampOf(build), now);
     }
-    fs.writeFileSync(stampFile, hash);
   });
 }
 
@@ -141,15 +149,17 @@ if (!entry) {
   process.stderr.write("usage: node scripts/run.cjs ENTRY [ARGS...] (ENTRY: main, scripts/check, ...) | --build\n");
   process.exit(2);
 }
-if (entry !== "--build" && !fs.existsSync(path.join(root, `${entry}.ts`))) {
-  process.stderr.write(`scripts/run.cjs: there is no ${entry}.ts to run (ENTRY is a .ts file's path from the project root, without .ts)\n`);
-  process.exit(2);
-}
-ensureBuilt();
-if (entry !== "--build") {
+if (entry === "--build") {
+  ensureBuilt(["app", "scripts"]);
+} else {
+  if (!fs.existsSync(path.join(root, `${entry}.ts`))) {
+    process.stderr.write(`scripts/run.cjs: there is no ${entry}.ts to run (ENTRY is a .ts file's path from the project root, without .ts)\n`);
+    process.exit(2);
+  }
+  ensureBuilt([entry === "main" ? "app" : "scripts"]);
   const compiled = path.join(outDir, `${entry}.js`);
   if (!fs.existsSync(compiled)) {
-    process.stderr.write(`scripts/run.cjs: ${entry}.ts is not part of the build: add it to "include" in tsconfig.build.json\n`);
+    process.stderr.write(`scripts/run.cjs: ${entry}.ts is not part of a build: add it to "include" in ${BUILDS.scripts}\n`);
     process.exit(2);
   }
   process.argv = [process.argv[0], compiled, ...args];
