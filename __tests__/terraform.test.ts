@@ -1,6 +1,6 @@
 /**
  * Real Terraform, offline: every synthesized stack passes `terraform init` (provider from the
- * local mirror), `terraform validate` and `terraform test`, a full apply against a mocked aws
+ * local mirror) and `terraform test`, a full apply against a mocked aws
  * provider asserting how the config is wired. Needs terraform on PATH and the provider mirror
  * (PEERING_PROVIDER_MIRROR names it); without them these tests fail, saying what is missing.
  */
@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { FULL_MESH_CONFIG, SHARDED_MESH_CONFIG } from "../test-support/configs";
 import { proveWithTerraform, SynthFormat } from "../test-support/terraform";
 
-/** Each case runs 3 terraform commands per stack; all cases share one process pool. */
+/** Each case runs 2 terraform commands per stack; all cases share one process pool. */
 const TIMEOUT_MS = 15 * 60 * 1000;
 
 const THREE_STACKS = ["instances", "network", "peering"];
@@ -26,7 +26,7 @@ const CASES = [
 
 describe("Terraform, offline with a mocked aws provider,", () => {
   test.concurrent.each(CASES)(
-    "accepts every stack of $name synthesized as $label: init, validate and an apply whose wiring asserts hold",
+    "accepts every stack of $name synthesized as $label: init, and an apply whose wiring asserts hold",
     async ({ raw, format, stacks }) => {
       const proofs = await proveWithTerraform(parseConfig(raw), format);
       expect(proofs.map((p) => p.stack).sort()).toEqual(stacks);
