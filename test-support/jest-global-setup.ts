@@ -4,8 +4,9 @@ import * as path from "path";
 
 /**
  * Gives the test run its own temp directory (TMPDIR, inherited by the workers and every process
- * they start), so that what cdktf's Testing helpers leave behind (a `cdktf.outdir.*` directory
- * per Testing.app() and Testing.synth()) can be removed afterwards (jest-global-teardown.ts).
+ * they start), so that what tools leave behind there (a `cdktf.outdir.*` directory per cdktf
+ * Testing.app() and Testing.synth(), ts-node's compile cache) can be removed afterwards
+ * (jest-global-teardown.ts).
  */
 export default function globalSetup(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-jest-"));
