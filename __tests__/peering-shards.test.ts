@@ -140,7 +140,13 @@ describe("checkPeeringStacks", () => {
     const [problem, ...rest] = checkPeeringStacks(input(60, 16));
     expect(rest).toEqual([]);
     expect(problem).toMatch(/^peering stacks peering-\d\d \(\d+\)(, peering-\d\d \(\d+\))* would hold more than maxPeeringStackResources \(60\) resources: /);
-    expect(problem).toMatch(/set "maxPeeringStackResources" to at least \d+ \(moves nothing; that stack plans slower\), or "peeringShards" to \d+ or more/);
+    expect(problem).toMatch(/set "maxPeeringStackResources" to at least \d+ \(moves nothing; larger stacks plan slower\), or "peeringShards" to \d+ or more, up to 64/);
+  });
+
+  it("offers only the bound when peeringShards is already at its maximum", () => {
+    const [problem] = checkPeeringStacks(input(5, 64));
+    expect(problem).toContain('set "maxPeeringStackResources" to at least');
+    expect(problem).not.toContain('"peeringShards" to');
   });
 
   it("suggests a maxPeeringStackResources that the fullest stack fits", () => {

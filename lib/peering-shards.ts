@@ -98,9 +98,11 @@ export function checkPeeringStacks(input: ShardingInput): string[] {
   const fullest = Math.max(...over.map((s) => s.resources));
   const list = over.map((s) => `${s.id} (${s.resources})`).join(", ");
   const more = Math.min(MAX_PEERING_SHARDS, Math.ceil((input.peeringShards * fullest) / input.maxPeeringStackResources) + 1);
+  const ways = [`set "maxPeeringStackResources" to at least ${fullest} (moves nothing; larger stacks plan slower)`];
+  if (input.peeringShards < MAX_PEERING_SHARDS) {
+    ways.push(`"peeringShards" to ${more} or more, up to ${MAX_PEERING_SHARDS} (smaller stacks, but moves peerings between stacks: do that before the first deploy)`);
+  }
   return [
-    `peering stack${over.length > 1 ? "s" : ""} ${list} would hold more than maxPeeringStackResources (${input.maxPeeringStackResources}) resources: ` +
-      `set "maxPeeringStackResources" to at least ${fullest} (moves nothing; that stack plans slower), or "peeringShards" to ${more} or more ` +
-      `(smaller stacks, but moves peerings between stacks: do that before the first deploy)`,
+    `peering stack${over.length > 1 ? "s" : ""} ${list} would hold more than maxPeeringStackResources (${input.maxPeeringStackResources}) resources: ${ways.join(", or ")}`,
   ];
 }
