@@ -211,3 +211,53 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
     throw e;
   }
 }
+
+/** One stack's `terraform validate`. */
+export interface StackValidation {
+  readonly stack: string;
+  /** Resources in the stack. */
+  readonly resources: number;
+  /** Seconds of init and of validate. */
+  readonly seconds: { init: number; validate: number };
+}
+
+/**
+ * Synthesizes `config` as JSON into a temp dir and runs `terraform init` and `terraform validate`
+ * in every stack, through the shared process pool; `onStack` hears of each as it finishes.
+ * Rejects with every failing stack's output. The temp dir is removed either way.
+ */
+export async function validateEveryStack(config: PeeringConfig, onStack: (v: StackValidation) => void = () => undefined): Promise<StackValidation[]> {
+  const { mirror } = terraformTools();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "peering-validate-"));
+  try {
+    const cliConfig = path.join(root, "terraform.rc");
+    fs.writeFileSync(cliConfig, "");
+    const env = isolatedTerraformEnv(cliConfig);
+    const outdir = path.join(root, "cdktf.out");
+    const app = new PeeringApp({ outdir });
+    const stacks = addPeeringStacks(app, config);
+    app.synth();
+    const settled = await Promise.allSettled(
+      allStacks(stacks).map(async (s) => {
+        const stack = s.node.id;
+        const dir = path.join(outdir, "stacks", stack);
+        const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+        const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+        const step = async (args: string[]) => {
+          const r = await terraform([...args, "-no-color"], dir, env);
+          if (r.code !== 0) throw new Error(`stack "${stack}": terraform ${args[0]} failed (exit ${r.code})\n${r.output.trim()}`);
+          return r.seconds;
+        };
+        const init = await step(["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
+        const validation = { stack, resources, seconds: { init, validate: await step(["validate"]) } };
+        onStack(validation);
+        return validation;
+      }),
+    );
+    const failures = settled.flatMap((s) => (s.status === "rejected" ? [String((s.reason as Error).message ?? s.reason)] : []));
+    if (failures.length > 0) throw new Error(failures.join("\n\n"));
+    return settled.map((s) => (s as PromiseFulfilledResult<StackValidation>).value);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
