@@ -154,7 +154,7 @@ describe("with terraformCloud in the config", () => {
 
 describe("a mesh too large for one peering stack", () => {
   const config = parseConfig(SHARDED_MESH_CONFIG);
-  const stacks = addPeeringStacks(Testing.app(), config);
+  const stacks = addPeeringStacks(testApp(), config);
 
   it("splits the peerings into all peeringShards stacks, each under maxPeeringStackResources", () => {
     expect(stacks.peering.map((s) => s.node.id)).toEqual(["peering-00", "peering-01", "peering-02", "peering-03"]);
@@ -200,7 +200,7 @@ describe("a mesh too large for one peering stack", () => {
   });
 
   it("keeps each shard's state in the Terraform Cloud workspace <workspacePrefix><stack>", () => {
-    const cloud = addPeeringStacks(Testing.app(), parseConfig({ ...SHARDED_MESH_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } }));
+    const cloud = addPeeringStacks(testApp(), parseConfig({ ...SHARDED_MESH_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } }));
     expect(cloud.peering.map((s) => json(s).terraform.cloud)).toEqual(
       ["00", "01", "02", "03"].map((n) => ({ organization: "acme", workspaces: { name: `net-peering-${n}` } })),
     );
@@ -214,16 +214,16 @@ describe("a mesh too large for one peering stack", () => {
 
   it("moves no resource to another stack when a VPC is added in the middle of the list, or a peering", () => {
     const base = { vpcs: manyVpcs(8), peerings: "full-mesh", maxPeeringStackResources: 40, peeringShards: 4 };
-    const before = addresses(addPeeringStacks(Testing.app(), parseConfig(base)));
+    const before = addresses(addPeeringStacks(testApp(), parseConfig(base)));
     const vpcs = [...base.vpcs];
     vpcs.splice(3, 0, { name: "new", cidr: "10.1.0.0/24" });
-    const grown = addresses(addPeeringStacks(Testing.app(), parseConfig({ ...base, vpcs })));
+    const grown = addresses(addPeeringStacks(testApp(), parseConfig({ ...base, vpcs })));
     expect(grown).toEqual(expect.arrayContaining(before));
     expect(grown.length).toBeGreaterThan(before.length);
 
     const some = { ...base, peerings: [["v0", "v1"], ["v2", "v3"], ["v4", "v5"], ["v6", "v7"], ["v1", "v2"], ["v3", "v4"], ["v5", "v6"], ["v7", "v0"], ["v0", "v4"], ["v1", "v5"], ["v2", "v6"], ["v3", "v7"], ["v0", "v2"], ["v4", "v6"]], maxPeeringStackResources: 30 };
-    const fewer = addresses(addPeeringStacks(Testing.app(), parseConfig(some)));
-    const more = addresses(addPeeringStacks(Testing.app(), parseConfig({ ...some, peerings: [...some.peerings, ["v1", "v3"]] })));
+    const fewer = addresses(addPeeringStacks(testApp(), parseConfig(some)));
+    const more = addresses(addPeeringStacks(testApp(), parseConfig({ ...some, peerings: [...some.peerings, ["v1", "v3"]] })));
     expect(fewer.some((a) => a.startsWith("peering-"))).toBe(true);
     expect(more).toEqual(expect.arrayContaining(fewer));
     expect(more.length).toBeGreaterThan(fewer.length);
