@@ -23,8 +23,8 @@ describe("parseConfig", () => {
       natGateways: "per-az",
       instanceType: "t3.nano",
       vpcs: [
-        { name: "a", cidr: "10.0.0.0/24", maxAzs: 1 },
-        { name: "b", cidr: "10.0.1.0/24", maxAzs: 1 },
+        { name: "a", cidr: "10.0.0.0/24", maxAzs: 1, region: "eu-west-1" },
+        { name: "b", cidr: "10.0.1.0/24", maxAzs: 1, region: "eu-west-1" },
       ],
       peerings: [["a", "b"]],
       terraformCloud: undefined,
@@ -68,7 +68,7 @@ describe("parseConfig", () => {
   const vpcB = { name: "b", cidr: "10.0.1.0/24" };
   it.each([
     ["an unknown top-level key", { ...DEFAULT_CONFIG, vpc: [] }, 'the config has unknown key "vpc": remove it (allowed: $schema, region,'],
-    ["an unknown VPC key", defaultWith({ vpcs: [{ ...vpcA, cidrBlock: "x" }, vpcB] }), 'vpcs[0] has unknown key "cidrBlock": remove it (allowed: name, cidr, maxAzs)'],
+    ["an unknown VPC key", defaultWith({ vpcs: [{ ...vpcA, cidrBlock: "x" }, vpcB] }), 'vpcs[0] has unknown key "cidrBlock": remove it (allowed: name, cidr, maxAzs'],
     ["a missing CIDR", defaultWith({ vpcs: [{ name: "a" }, vpcB] }), 'vpcs[0].cidr is missing: use an IPv4 network in CIDR notation such as "10.0.0.0/24"'],
     ["a malformed CIDR", defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0/24" }, vpcB] }), 'vpcs[0].cidr "10.0.0/24" is not an IPv4 CIDR block'],
     ["a CIDR with host bits set", defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.1/24" }, vpcB] }), 'vpcs[0].cidr "10.0.0.1/24" is not a network address (host bits are set): use "10.0.0.0/24"'],
@@ -80,7 +80,7 @@ describe("parseConfig", () => {
     ["a VPC peered with itself", defaultWith({ peerings: [["a", "a"]] }), 'peerings[0] peers "a" with itself: a peering joins two different VPCs'],
     ["the same pair twice", defaultWith({ peerings: [["a", "b"], ["b", "a"]] }), 'peerings[1] ["b","a"] repeats peerings[0]: AWS allows one peering per pair of VPCs'],
     ["a malformed peering", defaultWith({ peerings: [["a", "b"], ["a"]] }), 'peerings[1] is ["a"]: use a pair of VPC names such as ["a", "b"]'],
-    ["peerings of the wrong type", defaultWith({ peerings: "mesh" }), 'peerings is "mesh": use "full-mesh" or a list of name pairs such as [["a", "b"]]'],
+    ["peerings of the wrong type", defaultWith({ peerings: "mesh" }), 'peerings is "mesh": use a list of VPC name pairs such as [["a", "b"]]'],
     ["overlapping CIDRs on a peered pair", defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.0/16" }, vpcB] }), 'vpcs[1].cidr "10.0.1.0/24" overlaps vpcs[0].cidr "10.0.0.0/16" (peerings[0] peers them; peered VPCs need disjoint ranges)'],
     ["overlapping CIDRs in a full mesh", defaultWith({ vpcs: [vpcA, { ...vpcB, cidr: "10.0.0.0/25" }], peerings: "full-mesh" }), '(peerings "full-mesh" peers them'],
     ["subnets that do not fit", defaultWith({ maxAzs: 3, vpcs: [{ name: "a", cidr: "10.0.0.0/27" }, vpcB] }), 'vpcs[0].cidr "10.0.0.0/27" is too small for a public and a private subnet in each of 3 AZs (AWS\'s smallest subnet is /28)'],

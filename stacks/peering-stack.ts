@@ -1,6 +1,9 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { VpcConfig } from "../lib/config";
 import { PeeringVpc } from "../lib/network";
+import { accountOf, placementOf, sameAccount } from "../lib/placement";
 import { PeeringSide, VpcPeering } from "../lib/vpc-peering";
 import { PeeringStackBase } from "./base";
 import { NetworkConsumerProps } from "./network-stack";
@@ -9,22 +12,40 @@ import { NetworkConsumerProps } from "./network-stack";
 export class PeeringStack extends PeeringStackBase {
   /** The peerings by "requester_accepter". */
   readonly peerings = new Map<string, VpcPeering>();
+  /**
+   * The credentials' own account id, read by the default provider: the peer owner of a peering
+   * that a named account requests from a VPC of the own account.
+   * @default - none, when no peering needs it
+   */
+  private caller?: DataAwsCallerIdentity;
 
   constructor(scope: Construct, id: string, props: NetworkConsumerProps) {
     super(scope, id, props);
-    const side = (name: string, net: PeeringVpc): PeeringSide => ({
-      name,
+    const { config } = props;
+    const vpcs = new Map(config.vpcs.map((v) => [v.name, v]));
+    const dns = new Set((config.dnsResolution ?? []).map(([a, b]) => `${a}_${b}`));
+    const side = (vpc: VpcConfig, net: PeeringVpc): PeeringSide => ({
+      name: vpc.name,
       vpcId: net.vpc.id,
       cidrBlock: net.cidrBlock,
       routeTableIds: net.privateRouteTables.map((t) => t.id),
+      provider: this.providers.ofVpc(vpc.name),
     });
-    for (const [a, b] of props.config.peerings) {
+    for (const [a, b] of config.peerings) {
       const key = `${a}_${b}`;
+      const requester = vpcs.get(a)!;
+      const accepter = vpcs.get(b)!;
+      const where = { requester: placementOf(requester), accepter: placementOf(accepter) };
       this.peerings.set(
         key,
         new VpcPeering(this, `peering-${key}`, {
-          requester: side(a, props.network.vpcs.get(a)!),
-          accepter: side(b, props.network.vpcs.get(b)!),
+          requester: side(requester, props.network.vpcs.get(a)!),
+          accepter: side(accepter, props.network.vpcs.get(b)!),
+          peerRegion: where.requester.region === where.accepter.region ? undefined : where.accepter.region,
+          peerOwnerId: sameAccount(config, where.requester, where.accepter)
+            ? undefined
+            : (accountOf(config, where.accepter)?.accountId ?? this.callerAccountId()),
+          dnsResolution: dns.has(key),
         }),
       );
     }
@@ -32,5 +53,11 @@ export class PeeringStack extends PeeringStackBase {
       description: 'Peering connection id by "requester_accepter" VPC names',
       value: Object.fromEntries([...this.peerings].map(([key, p]) => [key, p.connection.id])),
     });
+  }
+
+  /** The credentials' own account id (data.aws_caller_identity of the default provider). */
+  private callerAccountId(): string {
+    this.caller ??= new DataAwsCallerIdentity(this, "caller");
+    return this.caller.accountId;
   }
 }
