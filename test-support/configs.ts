@@ -2,8 +2,20 @@ import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_CONFIG } from "../lib/config";
 
-/** The example configs shipped in examples/. */
-export const EXAMPLE_PATHS = ["full-mesh.json", "three-vpcs.json"].map((f) => path.join(__dirname, "..", "examples", f));
+const EXAMPLES = path.join(__dirname, "..", "examples");
+
+/** Every example config shipped in examples/, by path, in name order. */
+export const EXAMPLE_PATHS = fs
+  .readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith(".json"))
+  .sort()
+  .map((f) => path.join(EXAMPLES, f));
+
+/** Every example config: its file name and its JSON. */
+export const EXAMPLES_BY_NAME: readonly { readonly name: string; readonly raw: ReturnType<typeof example> }[] = EXAMPLE_PATHS.map((p) => ({
+  name: `examples/${path.basename(p)}`,
+  raw: example(path.basename(p)),
+}));
 
 function example(file: string): { vpcs: { name: string; cidr: string }[]; [key: string]: unknown } {
   return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "examples", file), "utf8"));
