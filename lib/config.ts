@@ -2,12 +2,13 @@ import { z } from "zod";
 import { countRules, PEERING_QUOTA, REGION_PATTERN, RULES_PER_SECURITY_GROUP_QUOTA } from "./aws-limits";
 import { MAX_CONFIG_BYTES, MAX_LISTED_PROBLEMS, parseJsonBytes, preview, readBounded, typeName } from "./config-input";
 
-export { MAX_LISTED_PROBLEMS };
+import { checkPeeringStacks, DEFAULT_MAX_PEERING_STACK_RESOURCES, DEFAULT_PEERING_SHARDS, MAX_PEERING_SHARDS } from "./peering-shards";
 import { accountOfRoleArn, AccountConfig, accountsSchema, checkPlacements, crossPartitionProblem, PLACEMENT_FIXES, vpcPlacementKeys } from "./placement";
 import { subnetPrefix } from "./subnets";
 import { describePeeringsShape, fullMesh, HubConfig, peeringEntries, PEERINGS_FIX, peeringsSchema, resolvePeerings } from "./topology";
 import { Block, checkVpcCidr, overlappingPartners, SMALLEST_VPC_PREFIX } from "./vpc-cidr";
 
+export { MAX_LISTED_PROBLEMS };
 export { fullMesh };
 export type { AccountConfig, HubConfig };
 
@@ -34,7 +35,7 @@ export const CONFIG_ENV = "PEERING_CONFIG";
 /** Longest Terraform Cloud workspace name (Terraform Cloud's limit). */
 export const WORKSPACE_NAME_MAX = 90;
 /** Longest stack id, which follows the workspace prefix in a workspace name. */
-const LONGEST_STACK_ID = "instances".length;
+const LONGEST_STACK_ID = "reachability".length;
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 const NAT_MODES = ["per-az", "single", "none"] as const;
@@ -125,6 +126,19 @@ export const configSchema = z
       .boolean()
       .default(false)
       .describe("Add a stack in which AWS Reachability Analyzer checks every same-region pair of instances ($0.10 per analysis, n(n-1) analyses)"),
+    maxPeeringStackResources: z
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_MAX_PEERING_STACK_RESOURCES)
+      .describe("Most resources one peering stack holds; peerings that need more are split into peeringShards stacks"),
+    peeringShards: z
+      .number()
+      .int()
+      .min(2)
+      .max(MAX_PEERING_SHARDS)
+      .default(DEFAULT_PEERING_SHARDS)
+      .describe("How many stacks (peering-00, peering-01, ...) hold the peerings once they do not fit one stack"),
   })
   .strict();
 
@@ -191,6 +205,10 @@ export interface PeeringConfig {
   readonly reachabilityAnalyzer?: boolean;
   /** An S3 bucket for the state; local state files when absent (never set together with terraformCloud). */
   readonly backend?: BackendConfig;
+  /** Most resources one peering stack holds (see lib/peering-shards.ts). */
+  readonly maxPeeringStackResources: number;
+  /** How many stacks hold the peerings once they do not fit one. */
+  readonly peeringShards: number;
 }
 
 /** A Terraform backend other than Terraform Cloud. */
@@ -329,7 +347,7 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
   }));
   const peerings = resolvePeerings(data.peerings, vpcs.map((v) => v.name), data.dnsResolution);
   const accounts = data.accounts && Object.keys(data.accounts).length > 0 ? data.accounts : undefined;
-  return {
+  const config: PeeringConfig = {
     region: data.region,
     natGateways: data.natGateways,
     instanceType: data.instanceType,
@@ -341,7 +359,12 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
     terraformCloud: data.terraformCloud,
     reachabilityAnalyzer: data.reachabilityAnalyzer,
     ...(data.backend ? { backend: { s3: { ...data.backend.s3, region: data.backend.s3.region ?? data.region } } } : {}),
+    maxPeeringStackResources: data.maxPeeringStackResources,
+    peeringShards: data.peeringShards,
   };
+  const stackProblems = checkPeeringStacks(config);
+  if (stackProblems.length > 0) throw new ConfigError(source, stackProblems);
+  return config;
 }
 
 /** The VPCs peered with `name`, in config order of the peerings. */
@@ -396,6 +419,8 @@ const FIXES: Record<string, string> = {
   dynamodbTable: "use a DynamoDB table name: 3 to 255 letters, digits, '_', '-' and '.'",
   peeringQuota: `use your account's quota of active peerings per VPC: a whole number from 1 to ${PEERING_QUOTA.max}`,
   rulesPerSecurityGroup: `use your account's quota of inbound or outbound rules per security group: a whole number from 1 to ${count(RULES_PER_SECURITY_GROUP_QUOTA.max)}`,
+  maxPeeringStackResources: "use a whole number of resources, at least 1",
+  peeringShards: `use a whole number of stacks from 2 to ${MAX_PEERING_SHARDS}`,
 };
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems): void {

@@ -1,12 +1,20 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { VpcConfig } from "../lib/config";
 import { PeeringVpc } from "../lib/network";
 import { accountOf, placementOf, sameAccount } from "../lib/placement";
 import { PeeringSide, VpcPeering } from "../lib/vpc-peering";
 import { PeeringStackBase } from "./base";
 import { NetworkConsumerProps } from "./network-stack";
+
+/** Properties of a peering stack. */
+export interface PeeringStackProps extends NetworkConsumerProps {
+  /**
+   * The [requester, accepter] pairs this stack holds (one shard of a large mesh).
+   * @default - every peering of the config
+   */
+  readonly peerings?: readonly (readonly [string, string])[];
+}
 
 /** One peering connection per configured pair, with routes from every private route table both ways. */
 export class PeeringStack extends PeeringStackBase {
@@ -19,28 +27,37 @@ export class PeeringStack extends PeeringStackBase {
    */
   private caller?: DataAwsCallerIdentity;
 
-  constructor(scope: Construct, id: string, props: NetworkConsumerProps) {
+  constructor(scope: Construct, id: string, props: PeeringStackProps) {
     super(scope, id, props);
     const { config } = props;
     const vpcs = new Map(config.vpcs.map((v) => [v.name, v]));
     const dns = new Set((config.dnsResolution ?? []).map(([a, b]) => `${a}_${b}`));
-    const side = (vpc: VpcConfig, net: PeeringVpc): PeeringSide => ({
-      name: vpc.name,
-      vpcId: net.vpc.id,
-      cidrBlock: net.cidrBlock,
-      routeTableIds: net.privateRouteTables.map((t) => t.id),
-      provider: this.providers.ofVpc(vpc.name),
-    });
-    for (const [a, b] of config.peerings) {
+    // One side per VPC, made once: each id read from the network stack is a new token, and a
+    // VPC of a large mesh takes part in up to 125 peerings.
+    const sides = new Map<string, PeeringSide>();
+    const side = (name: string): PeeringSide => {
+      let made = sides.get(name);
+      if (!made) {
+        const net: PeeringVpc = props.network.vpcs.get(name)!;
+        made = {
+          name,
+          vpcId: net.vpc.id,
+          cidrBlock: net.cidrBlock,
+          routeTableIds: net.privateRouteTables.map((t) => t.id),
+          provider: this.providers.ofVpc(name),
+        };
+        sides.set(name, made);
+      }
+      return made;
+    };
+    for (const [a, b] of props.peerings ?? config.peerings) {
       const key = `${a}_${b}`;
-      const requester = vpcs.get(a)!;
-      const accepter = vpcs.get(b)!;
-      const where = { requester: placementOf(requester), accepter: placementOf(accepter) };
+      const where = { requester: placementOf(vpcs.get(a)!), accepter: placementOf(vpcs.get(b)!) };
       this.peerings.set(
         key,
         new VpcPeering(this, `peering-${key}`, {
-          requester: side(requester, props.network.vpcs.get(a)!),
-          accepter: side(accepter, props.network.vpcs.get(b)!),
+          requester: side(a),
+          accepter: side(b),
           peerRegion: where.requester.region === where.accepter.region ? undefined : where.accepter.region,
           peerOwnerId: sameAccount(config, where.requester, where.accepter)
             ? undefined

@@ -13,6 +13,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { VpcPeeringConnectionOptions } from "@cdktf/provider-aws/lib/vpc-peering-connection-options";
@@ -21,7 +22,7 @@ import { IConstruct } from "constructs";
 import { PeeringConfig, peersOf, resolvesDns, VpcConfig } from "../lib/config";
 import { accountOf, Placement, placementKey, placementOf, providerAlias, sameAccount } from "../lib/placement";
 import { planSubnets } from "../lib/subnets";
-import { PeeringStack, PeeringStacks } from "../stacks";
+import { allStacks, PeeringStack, PeeringStacks } from "../stacks";
 
 /** The fake ids the network stack's resources get when another stack reads them from its state. */
 export const FAKE = {
@@ -168,7 +169,7 @@ interface StackJson {
  * an output its producer does not declare (mocks would hide that; a real apply would not).
  */
 function remoteStateOverrides(stack: TerraformStack, stacks: PeeringStacks): string {
-  const byId = new Map<string, TerraformStack>([stacks.network, stacks.instances, stacks.peering].map((s) => [s.node.id, s]));
+  const byId = new Map<string, TerraformStack>(allStacks(stacks).map((s) => [s.node.id, s]));
   const ids = fakeIds(stacks);
   const json = stack.toTerraform() as StackJson;
   const text = JSON.stringify(json);
@@ -339,6 +340,7 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
   const { instances } = stacks;
   const ingress = tuple(all(instances, VpcSecurityGroupIngressRule));
   const egress = tuple(all(instances, VpcSecurityGroupEgressRule));
+  const grouped = tuple(all(instances, SecurityGroupRule));
   const attachments = tuple(all(instances, IamRolePolicyAttachment));
   const ssmPolicy = `arn:${MOCK.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`;
 
@@ -353,16 +355,22 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
     if (profiles.length !== 1) throw new Error(`the instance of "${name}" has ${profiles.length} instance profiles, expected 1`);
     const profile = address(profiles[0]);
     const peers = peersOf(config, name).map((p: VpcConfig) => p.cidr);
-    const rules = (what: string) => `[for r in ${ingress} : ${what} if r.security_group_id == ${sg}.id]`;
+    // A sharded mesh admits all peers with one aws_security_group_rule (PingInstanceProps.groupedRules).
+    const isGrouped = all(handle, SecurityGroupRule).length > 0;
+    const rules = (what: string, type = "ingress") =>
+      isGrouped
+        ? `flatten([for r in ${grouped} : ${what} if r.security_group_id == ${sg}.id && r.type == "${type}"])`
+        : `[for r in ${type === "ingress" ? ingress : egress} : ${what} if r.security_group_id == ${sg}.id]`;
+    const [protocol, cidr] = isGrouped ? ["protocol", "r.cidr_blocks"] : ["ip_protocol", "r.cidr_ipv4"];
 
     a.add(`${sg}.vpc_id == ${hcl(FAKE.vpc(name))}`, `the ping security group of ${name} should be in VPC ${name}`);
-    a.add(sameStrings(rules("r.cidr_ipv4"), peers), `the ping security group of ${name} should admit exactly its peers' blocks: ${peers.join(", ") || "none"}`);
+    a.add(sameStrings(rules(cidr), peers), `the ping security group of ${name} should admit exactly its peers' blocks: ${peers.join(", ") || "none"}`);
     a.add(
-      `alltrue(${rules('r.ip_protocol == "icmp" && r.from_port == 8 && r.to_port == -1')})`,
+      `alltrue(${rules(`r.${protocol} == "icmp" && r.from_port == 8 && r.to_port == -1`)})`,
       `every ingress rule of the ping security group of ${name} should admit ICMP echo requests only (icmp, type 8)`,
     );
     a.add(
-      `[for r in ${egress} : "\${r.ip_protocol} \${r.cidr_ipv4}" if r.security_group_id == ${sg}.id] == ["-1 0.0.0.0/0"]`,
+      `${rules(isGrouped ? `"\${r.protocol} \${join(",", r.cidr_blocks)}"` : `"\${r.ip_protocol} \${r.cidr_ipv4}"`, "egress")} == ["-1 0.0.0.0/0"]`,
       `the ping security group of ${name} should have one egress rule, allowing everything out`,
     );
     a.add(`${instance}.subnet_id == ${hcl(FAKE.subnet(name, "private", 0))}`, `the instance of ${name} should be in the first private subnet of ${name}`);
@@ -381,7 +389,7 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
   }
 }
 
-/** Assertions for one peering stack. */
+/** Assertions for one peering stack: the whole mesh's, or one shard's peerings. */
 function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Assertions): void {
   const byName = new Map(config.vpcs.map((v) => [v.name, v]));
   const allRoutes = all(peering, Route);
@@ -519,7 +527,7 @@ function tooFewAzsRun(config: PeeringConfig, stacks: PeeringStacks): string {
 
 /** The `*.tftest.hcl` text proving one stack of `stacks` wires `config` as intended. */
 export function tftestFor(stackId: string, config: PeeringConfig, stacks: PeeringStacks): string {
-  const stack = [stacks.network, stacks.instances, stacks.peering].find((s) => s.node.id === stackId);
+  const stack = allStacks(stacks).find((s) => s.node.id === stackId);
   if (!stack) throw new Error(`no stack "${stackId}"`);
   const a = new Assertions();
   if (stack === stacks.network) networkAssertions(config, stacks, a);
@@ -532,6 +540,20 @@ export function tftestFor(stackId: string, config: PeeringConfig, stacks: Peerin
     ...(overrides ? [overrides] : []),
     ['run "apply" {', "  command = apply", ...(a.size > 0 ? ["", a.render()] : []), "}"].join("\n"),
     ...(stack === stacks.network ? [tooFewAzsRun(config, stacks)] : []),
+    "",
+  ].join("\n\n");
+}
+
+/** A `*.tftest.hcl` text that only plans one stack against the mocked provider, asserting nothing: what `npm run bench` times. */
+export function planTestFor(stackId: string, config: PeeringConfig, stacks: PeeringStacks): string {
+  const stack = allStacks(stacks).find((s) => s.node.id === stackId);
+  if (!stack) throw new Error(`no stack "${stackId}"`);
+  const overrides = remoteStateOverrides(stack, stacks);
+  return [
+    `# Generated by test-support/tftest.ts: a mocked plan of the "${stackId}" stack.`,
+    mockProviders(config, stack),
+    ...(overrides ? [overrides] : []),
+    'run "plan" {\n  command = plan\n}',
     "",
   ].join("\n\n");
 }
