@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { ConfigError, DEFAULT_CONFIG, fullMesh, loadConfig, MAX_LISTED_PROBLEMS, parseConfig, peersOf } from "../lib/config";
 import { defaultWith, EXAMPLE_PATHS, FULL_MESH_CONFIG, manyVpcs } from "../test-support/configs";
 
@@ -229,5 +230,49 @@ describe("rulesPerSecurityGroup", () => {
 describe("the examples", () => {
   it.each(EXAMPLE_PATHS)("%s is a valid config", (file) => {
     expect(() => loadConfig({ PEERING_CONFIG: file })).not.toThrow();
+  });
+});
+
+describe("regions, accounts, DNS and hub and spoke", () => {
+  const role = "arn:aws:iam::222222222222:role/peering";
+  const three = manyVpcs(3);
+
+  it("places each VPC in its own region, or the top-level one, and reads each account's id from its role", () => {
+    const config = parseConfig({
+      region: "eu-west-1",
+      accounts: { network: { roleArn: role } },
+      vpcs: [three[0], { ...three[1], region: "us-east-1" }, { ...three[2], account: "network" }],
+    });
+    expect(config.vpcs.map((v) => [v.name, v.region, v.account])).toEqual([
+      ["v0", "eu-west-1", undefined],
+      ["v1", "us-east-1", undefined],
+      ["v2", "eu-west-1", "network"],
+    ]);
+    expect(config.accounts).toEqual({ network: { roleArn: role, accountId: "222222222222", partition: "aws" } });
+  });
+
+  it("turns DNS resolution on for every pair with the top-level key, unless a pair object says otherwise", () => {
+    const config = parseConfig({ vpcs: three, dnsResolution: true, peerings: [["v0", "v1"], { vpcs: ["v1", "v2"], dnsResolution: false }, { vpcs: ["v2", "v0"] }] });
+    expect([config.peerings, config.dnsResolution]).toEqual([
+      [["v0", "v1"], ["v1", "v2"], ["v2", "v0"]],
+      [["v0", "v1"], ["v2", "v0"]],
+    ]);
+    expect(parseConfig({ vpcs: three, peerings: [["v0", "v1"]] }).dnsResolution).toBeUndefined();
+  });
+
+  it("peers the hub with every other VPC, or with the spokes it lists, the hub requesting, and no spoke with another", () => {
+    const names = fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { minLength: 2, maxLength: 8 });
+    fc.assert(
+      fc.property(names, fc.boolean(), (picked, listSpokes) => {
+        const vpcs = manyVpcs(8);
+        const [hub, ...spokes] = picked.map((i) => `v${i}`);
+        const config = parseConfig({ vpcs, peerings: listSpokes ? { hub, spokes } : { hub } });
+        const expected = listSpokes ? spokes : vpcs.map((v) => v.name).filter((n) => n !== hub);
+        expect(config.peerings).toEqual(expected.map((s) => [hub, s]));
+        expect(config.hub).toEqual({ name: hub, spokes: expected });
+        for (const s of expected) expect(peersOf(config, s).map((p) => p.name)).toEqual([hub]);
+      }),
+      { seed: 7, numRuns: 100 },
+    );
   });
 });
