@@ -3,7 +3,8 @@
  * applies every stack to moto's AWS API emulator on 127.0.0.1; the SDK then checks the live result
  * against what the config means, Terraform plans no change in any stack, `reach --live` finds what
  * reach finds in the synthesized stacks, ping runs against the emulator's SSM without ever counting
- * a pair reachable, `check --live` catches drift made behind Terraform's back, and `npm run
+ * a pair reachable, and (with `packets`) measures real packets in namespaces built from the
+ * deployment, `check --live` catches drift made behind Terraform's back, and `npm run
  * destroy` leaves nothing.
  * Needs moto_server, terraform and the provider mirror; never reaches AWS or anything off the machine.
  * Each config has its own test file (so jest runs them side by side) and its own emulator.
@@ -13,6 +14,7 @@ import { EXIT } from "../lib/exit-codes";
 import { DeployedInstance } from "../lib/ping/outputs";
 import { PairResult, PingReport } from "../lib/ping/results";
 import { analyze, loadTerraform, Result } from "../lib/reach";
+import { packetJourney } from "./journey";
 import { added, driftRouteAndRule, expectedDeployment, Inventory, inventory, liveDeployment } from "../test-support/live";
 import {
   checkLive,
@@ -51,6 +53,11 @@ export interface Scenario {
    * @default true
    */
   readonly live?: boolean;
+  /**
+   * Whether to run the packet journey (journey.ts): ping over real packets in namespaces built from the deployment.
+   * @default false
+   */
+  readonly packets?: boolean;
 }
 
 /** The bucket the S3 scenario keeps its state in. */
@@ -186,6 +193,8 @@ function rehearsalSteps(scenario: Scenario): void {
     }
     expect(result.output).toMatch(new RegExp(`${n * (n - 1)} pairs: 0 reachable, 0 unreachable, ${n * (n - 1)} no answer`));
   }, 4 * MINUTE);
+
+  if (scenario.packets) packetJourney(afterDeploy);
 
   if (scenario.live ?? true) {
     it("check --live fails with exit 3, naming the peering route and the security group rule deleted behind Terraform's back", async () => {

@@ -2,14 +2,29 @@
  * A front for the emulator: a loopback HTTP server that answers chosen operations of an AWS JSON
  * protocol API (SSM, for one) itself and forwards every other request to the emulator unchanged.
  * The rehearsal points one service at it (AWS_ENDPOINT_URL_SSM) to stand in for what moto lacks,
- * e.g. DescribeInstanceInformation; a packet rehearsal can answer Run Command the same way.
+ * e.g. DescribeInstanceInformation; the packet journey (ssm-namespaces.ts) answers Run Command the
+ * same way, by pinging in Linux network namespaces.
  */
 import * as http from "http";
 import { AddressInfo } from "net";
 import { isLoopbackHost } from "./emulator";
 
-/** Answers one operation: takes the request's JSON body, returns the response's JSON body. */
+/** Answers one operation: takes the request's JSON body, returns the response's JSON body (or throws a FrontError). */
 export type OperationHandler = (input: Record<string, unknown>) => Promise<unknown>;
+
+/** An error a handler answers with, as an AWS JSON protocol service does: an HTTP status and an error type. */
+export class FrontError extends Error {
+  constructor(
+    /** e.g. 400 */
+    readonly status: number,
+    /** The error type the SDK names the error by, e.g. "InvalidInstanceId". */
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
 
 /** A running front. */
 export interface EmulatorFront {
@@ -75,6 +90,9 @@ function answer(handler: OperationHandler, body: Buffer, res: http.ServerRespons
   }
   handler(input).then(
     (output) => res.writeHead(200, { "content-type": type }).end(JSON.stringify(output)),
-    (e: unknown) => res.writeHead(500, { "content-type": type }).end(JSON.stringify({ __type: "InternalServerError", message: String(e) })),
+    (e: unknown) => {
+      const { status, error } = e instanceof FrontError ? { status: e.status, error: e.type } : { status: 500, error: "InternalServerError" };
+      res.writeHead(status, { "content-type": type }).end(JSON.stringify({ __type: error, message: e instanceof Error ? e.message : String(e) }));
+    },
   );
 }

@@ -9,6 +9,7 @@
  *   checkLive       `npm run check -- --live`: the deployed network against the config
  *   pingDirect      `npm run ping` against the emulator's SSM as it is
  *   pingWithAgents  the same through a front that reports the instances' SSM agents Online
+ *   pingThrough     the same with SSM at any front (the packet journey's, in ssm-namespaces.ts)
  *   holdStateLock   a second apply while a first one holds the S3 state lock
  *   destroyAll      `npm run destroy -- --auto-approve`
  *   closeRehearsal  stops the emulator, removes the workspace
@@ -205,6 +206,11 @@ async function ping(r: Rehearsal, env: NodeJS.ProcessEnv): Promise<RunResult & {
 /** `npm run ping` straight against the emulator, which does not implement SSM's DescribeInstanceInformation. */
 export function pingDirect(r: Rehearsal): Promise<RunResult & { readonly report: unknown }> {
   return ping(r, r.env);
+}
+
+/** `npm run ping`, as a user runs it, with SSM (AWS_ENDPOINT_URL_SSM) at `ssmEndpoint`, a loopback front. */
+export function pingThrough(r: Rehearsal, ssmEndpoint: string): Promise<RunResult & { readonly report: unknown }> {
+  return ping(r, checkEmulatorEnv({ ...r.env, AWS_ENDPOINT_URL_SSM: ssmEndpoint }));
 }
 
 /**

@@ -119,6 +119,18 @@ describe("the plan of a VPC's router", () => {
     expect(router.ip.some((l) => l.includes("rhp0"))).toBe(false);
   });
 
+  it.each([
+    { status: "active", autoAccept: false, linked: true },
+    { status: "pending-acceptance", autoAccept: true, linked: false },
+    { status: "provisioning", autoAccept: true, linked: false },
+  ])("links a peering the live loader reports as $status (auto_accept $autoAccept) only when it is active: AWS's status alone decides", ({ status, autoAccept, linked }) => {
+    const m = model(twoPeeredVpcs());
+    const peerings = new Map([...m.peerings].map(([key, p]) => [key, { ...p, autoAccept, accepters: [], status }]));
+    const router = planNetwork({ ...m, peerings }, placeInstances(m), "rehearse_test").namespaces.find((n) => n.id === "v0");
+    expect(router?.ip).toContain(linked ? "route add 10.1.0.0/16 via 169.254.0.2 dev rhp0 onlink table 1000 metric 10" : "route add blackhole 10.1.0.0/16 table 1000 metric 10");
+    expect(router?.ip.some((l) => l.includes("rhp0"))).toBe(linked);
+  });
+
   it("blackholes a route the live loader reports as blackhole, even through an active peering", () => {
     const m = model(twoPeeredVpcs());
     const routeTables = new Map(

@@ -79,11 +79,15 @@ const OUTSIDE = "out";
 const FIRST_TABLE = 1000;
 const FAMILIES = ["ipv4", "ipv6"] as const;
 
-/** Whether a peering becomes active in AWS: both VPCs known, no overlapping block, and accepted. */
+/**
+ * Whether a peering carries traffic: both VPCs known, and the status AWS reports is "active" (a live
+ * model), else (Terraform) it becomes active in AWS: no overlapping block, and accepted.
+ */
 export function peeringActive(model: Model, peering: Peering): boolean {
   const a = model.vpcs.get(peering.requesterVpc);
   const b = model.vpcs.get(peering.accepterVpc);
   if (!a || !b) return false;
+  if (peering.status !== undefined) return peering.status === "active";
   for (const family of FAMILIES) {
     for (const x of blocksOf(a, family)) if (blocksOf(b, family).some((y) => overlap(x, y))) return false;
   }
