@@ -29,6 +29,7 @@ describe("parseConfig", () => {
       peerings: [["a", "b"]],
       terraformCloud: undefined,
       reachabilityAnalyzer: false,
+      ssmEndpoints: true,
     });
   });
 
@@ -55,7 +56,7 @@ describe("parseConfig", () => {
 
   it("accepts up to the peering quota the config declares", () => {
     const vpcs = manyVpcs(52);
-    expect(() => parseConfig({ vpcs, peerings: "full-mesh", peeringQuota: 60 })).not.toThrow();
+    expect(() => parseConfig({ vpcs, peerings: "full-mesh", peeringQuota: 60, routesPerRouteTable: 60 })).not.toThrow();
   });
 
   it("lists peers from both sides of each pair", () => {
@@ -68,7 +69,7 @@ describe("parseConfig", () => {
   const vpcB = { name: "b", cidr: "10.0.1.0/24" };
   it.each([
     ["an unknown top-level key", { ...DEFAULT_CONFIG, vpc: [] }, 'the config has unknown key "vpc": remove it (allowed: $schema, region,'],
-    ["an unknown VPC key", defaultWith({ vpcs: [{ ...vpcA, cidrBlock: "x" }, vpcB] }), 'vpcs[0] has unknown key "cidrBlock": remove it (allowed: name, cidr, maxAzs)'],
+    ["an unknown VPC key", defaultWith({ vpcs: [{ ...vpcA, cidrBlock: "x" }, vpcB] }), 'vpcs[0] has unknown key "cidrBlock": remove it (allowed: name, cidr, maxAzs, ipv6, secondaryCidrs, vpnConnections)'],
     ["a missing CIDR", defaultWith({ vpcs: [{ name: "a" }, vpcB] }), 'vpcs[0].cidr is missing: use an IPv4 network in CIDR notation such as "10.0.0.0/24"'],
     ["a malformed CIDR", defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0/24" }, vpcB] }), 'vpcs[0].cidr "10.0.0/24" is not an IPv4 CIDR block'],
     ["a CIDR with host bits set", defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.1/24" }, vpcB] }), 'vpcs[0].cidr "10.0.0.1/24" is not a network address (host bits are set): use "10.0.0.0/24"'],
@@ -181,8 +182,8 @@ describe("parseConfig on input that is wrong in kind, not just in value", () => 
     const vpcs = [...manyVpcs(20_000), { name: "late", cidr: "10.3.0.0/16" }];
     const error = errorOf({ vpcs, peerings: "full-mesh", peeringQuota: 125 });
     // 10.3.0.0/16 overlaps the 256 /24s of v768..v1023; every one of the 20,001 VPCs has 20,000
-    // peers, over the peering quota and the rules quota.
-    expect(error.total).toBe(256 + 2 * 20_001);
+    // peers, over the peering quota, the rules quota and the routes quota.
+    expect(error.total).toBe(256 + 3 * 20_001);
     expect(error.problems[0]).toBe(
       'vpcs[20000].cidr "10.3.0.0/16" overlaps vpcs[768].cidr "10.3.0.0/24" (peerings "full-mesh" peers them; peered VPCs need disjoint ranges): change one of the blocks',
     );
@@ -190,7 +191,7 @@ describe("parseConfig on input that is wrong in kind, not just in value", () => 
 });
 
 describe("rulesPerSecurityGroup", () => {
-  const mesh = (n: number, extra: Record<string, unknown> = {}) => ({ vpcs: manyVpcs(n), peerings: "full-mesh", peeringQuota: 125, ...extra });
+  const mesh = (n: number, extra: Record<string, unknown> = {}) => ({ vpcs: manyVpcs(n), peerings: "full-mesh", peeringQuota: 125, routesPerRouteTable: 125, ...extra });
 
   it("allows exactly AWS's default of 60 inbound rules: a 61-VPC full mesh gives each group 60", () => {
     expect(() => parseConfig(mesh(61))).not.toThrow();

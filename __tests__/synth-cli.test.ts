@@ -106,7 +106,7 @@ describe("main.ts", () => {
     ["a Terraform Cloud organization with a template", JSON.stringify(defaultWith({ terraformCloud: { organization: "${file(\"x\")}" } })), "terraformCloud.organization is"],
     ["a workspace prefix with a newline", JSON.stringify(defaultWith({ terraformCloud: { organization: "acme", workspacePrefix: "a\nb" } })), "terraformCloud.workspacePrefix is"],
     ["a bad Terraform Cloud hostname", JSON.stringify(defaultWith({ terraformCloud: { organization: "acme", hostname: "a b" } })), "terraformCloud.hostname is"],
-    ["more inbound rules than the default quota", JSON.stringify({ vpcs: manyVpcs(62), peerings: "full-mesh", peeringQuota: 125 }), 'VPC "v0": its ping security group needs 61 inbound IPv4 rules'],
+    ["more inbound rules than the default quota", JSON.stringify({ vpcs: manyVpcs(62), peerings: "full-mesh", peeringQuota: 125, routesPerRouteTable: 125 }), 'VPC "v0": its ping security group needs 61 inbound IPv4 rules'],
     ["a bad rulesPerSecurityGroup", JSON.stringify(defaultWith({ rulesPerSecurityGroup: 1001 })), "rulesPerSecurityGroup is 1001"],
   ])("rejects %s with one message, exit 1 and no output", async (_, text, message) => {
     const run = await refusal(text);

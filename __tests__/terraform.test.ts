@@ -58,7 +58,7 @@ describe("Terraform, offline,", () => {
   }, TIMEOUT_MS);
 
   it("validates a 62-VPC full mesh whose security groups need 61 inbound rules once rulesPerSecurityGroup allows 1000", async () => {
-    const config = parseConfig({ vpcs: manyVpcs(62), peerings: "full-mesh", peeringQuota: 125, rulesPerSecurityGroup: 1000 });
+    const config = parseConfig({ vpcs: manyVpcs(62), peerings: "full-mesh", peeringQuota: 125, rulesPerSecurityGroup: 1000, routesPerRouteTable: 125 });
     const proofs = await proveWithTerraform(config, "json", { test: false });
     expect(proofs.map((p) => p.stack).sort()).toEqual(["instances", "network", "peering"]);
   }, TIMEOUT_MS);

@@ -7,9 +7,12 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { DEFAULT_INSTANCE_TYPE } from "./config";
+import { cidrId } from "./vpc-cidr";
 
 /** ICMP type of an echo request. */
 export const ICMP_ECHO_REQUEST = 8;
+/** ICMPv6 type of an echo request. */
+export const ICMPV6_ECHO_REQUEST = 128;
 
 /**
  * The root volume, spelled out: Amazon Linux 2023's snapshot is 8 GiB of gp3. AWS would take the
@@ -33,6 +36,21 @@ export interface PingInstanceProps {
   readonly subnetId: string;
   /** Peer VPC name to its IPv4 block: ICMP echo is allowed from these blocks only. */
   readonly pingFrom: Readonly<Record<string, string>>;
+  /**
+   * Peer VPC name to its secondary IPv4 blocks: ICMP echo is allowed from these too.
+   * @default - none
+   */
+  readonly secondaryPingFrom?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Peer VPC name to its IPv6 block (a token): ICMPv6 echo is allowed from these.
+   * @default - none
+   */
+  readonly ipv6PingFrom?: Readonly<Record<string, string>>;
+  /**
+   * Give the instance one IPv6 address and let IPv6 out.
+   * @default false
+   */
+  readonly ipv6?: boolean;
   /** AMI id. */
   readonly ami: string;
   /**
@@ -76,12 +94,42 @@ export class PingInstance extends Construct {
         cidrIpv4: cidr,
       });
     }
+    for (const [peer, cidrs] of Object.entries(props.secondaryPingFrom ?? {})) {
+      for (const cidr of cidrs) {
+        new VpcSecurityGroupIngressRule(this, `ping-from-${peer}-${cidrId(cidr)}`, {
+          securityGroupId: this.securityGroup.id,
+          description: `ICMP echo from ${peer} (${cidr})`,
+          ipProtocol: "icmp",
+          fromPort: ICMP_ECHO_REQUEST,
+          toPort: -1,
+          cidrIpv4: cidr,
+        });
+      }
+    }
+    for (const [peer, cidr] of Object.entries(props.ipv6PingFrom ?? {})) {
+      new VpcSecurityGroupIngressRule(this, `ping6-from-${peer}`, {
+        securityGroupId: this.securityGroup.id,
+        description: `ICMPv6 echo from ${peer}`,
+        ipProtocol: "icmpv6",
+        fromPort: ICMPV6_ECHO_REQUEST,
+        toPort: -1,
+        cidrIpv6: cidr,
+      });
+    }
     new VpcSecurityGroupEgressRule(this, "egress-all", {
       securityGroupId: this.securityGroup.id,
       description: "Echo requests to peers, and HTTPS to the SSM endpoints through the NAT gateway",
       ipProtocol: "-1",
       cidrIpv4: "0.0.0.0/0",
     });
+    if (props.ipv6) {
+      new VpcSecurityGroupEgressRule(this, "egress-all-ipv6", {
+        securityGroupId: this.securityGroup.id,
+        description: "IPv6 echo requests to peers",
+        ipProtocol: "-1",
+        cidrIpv6: "::/0",
+      });
+    }
 
     this.role = new IamRole(this, "role", {
       namePrefix: `${props.name}-ping-`,
@@ -98,6 +146,7 @@ export class PingInstance extends Construct {
       vpcSecurityGroupIds: [this.securityGroup.id],
       iamInstanceProfile: profile.name,
       associatePublicIpAddress: false,
+      ...(props.ipv6 ? { ipv6AddressCount: 1 } : {}),
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required" },
       rootBlockDevice: { encrypted: true, volumeSize: ROOT_VOLUME.sizeGiB, volumeType: ROOT_VOLUME.type },
       tags: { Name: `${props.name}-ping` },

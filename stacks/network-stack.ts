@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { Fn, TerraformOutput } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { PeeringVpc } from "../lib/network";
+import { hasSsmEndpoints, regionOf } from "../lib/shape-checks";
 import { PeeringStackBase, AppStackProps } from "./base";
 
 /** Properties of a stack built on the VPCs of the network stack. */
@@ -40,6 +41,11 @@ export class NetworkStack extends PeeringStackBase {
           cidrBlock: vpc.cidr,
           availabilityZones: Array.from({ length: vpc.maxAzs }, (_, az) => Fn.element(azs.names, az)),
           natGateways: config.natGateways,
+          ipv6: vpc.ipv6,
+          secondaryCidrBlocks: vpc.secondaryCidrs,
+          vpnConnections: vpc.vpnConnections,
+          ssmEndpoints: hasSsmEndpoints(config),
+          region: regionOf(config, vpc),
         }),
       );
     }

@@ -17,6 +17,8 @@ export class PeeringStack extends PeeringStackBase {
       vpcId: net.vpc.id,
       cidrBlock: net.cidrBlock,
       routeTableIds: net.privateRouteTables.map((t) => t.id),
+      secondaryCidrBlocks: net.secondaryCidrBlocks,
+      ipv6CidrBlock: net.ipv6CidrBlock,
     });
     for (const [a, b] of props.config.peerings) {
       const key = `${a}_${b}`;
