@@ -18,7 +18,7 @@ import {
   firstOverlap,
   ipv6InstanceTypeProblem,
   privateRoutes,
-  routesProblem,
+  routesProblems,
   sharedCustomerGatewayProblem,
   staticRouteOverlapProblem,
   staticRouteOverlaps,
@@ -45,6 +45,8 @@ export const MAX_AZS_LIMIT = 6;
 
 /** The environment variable that names the config file. */
 export const CONFIG_ENV = "PEERING_CONFIG";
+/** Set by the npm scripts once they have printed the config's warnings, so that the app does not print them again. */
+export const WARNINGS_SHOWN_ENV = "PEERING_WARNINGS_SHOWN";
 
 /** Longest Terraform Cloud workspace name (Terraform Cloud's limit). */
 export const WORKSPACE_NAME_MAX = 90;
@@ -709,8 +711,7 @@ function checkSemantics(raw: unknown, problems: Problems): void {
   if (routesQuota.success) {
     for (const [name, own] of counted) {
       const blocks = peerBlocks.get(name) ?? { ipv4: 0, ipv6: 0 };
-      const problem = routesProblem(name, own.azs, privateRoutes(nat, own.ipv6, blocks.ipv4, blocks.ipv6), nat, routesQuota.data);
-      if (problem) problems.add(problem);
+      for (const problem of routesProblems(name, own.azs, privateRoutes(nat, own.ipv6, blocks.ipv4, blocks.ipv6), nat, routesQuota.data)) problems.add(problem);
     }
   }
 }

@@ -125,11 +125,16 @@ export function checkVpcShape(entry: VpcShapeInput, ctx: VpcContext, problems: P
   const staticRoutes: StaticRoute[] = [];
   const customerGateways: { key: string; field: string }[] = [];
   const distinctRoutes = new Set<string>();
+  const byIp = new Map<string, string>();
   for (const [name, vpn] of Object.entries(entry.vpnConnections ?? {})) {
     const field = `${ctx.field}.vpnConnections.${name}`;
     const ip = parseIpv4Address(vpn.ip, `${field}.ip`);
+    const sameDevice = byIp.get(vpn.ip);
     if ("problem" in ip) add(ip.problem);
-    else {
+    else if (sameDevice) {
+      add(`${field}.ip "${vpn.ip}" is also ${sameDevice}.ip: AWS refuses a second connection from one VPN gateway to the same device address (InvalidCustomerGateway.DuplicateIpAddress): keep one connection per device`);
+    } else {
+      byIp.set(vpn.ip, field);
       const range = NOT_PUBLIC_IPV4_RANGES.find((r) => contains(blockOf(r.cidr), ip.block));
       if (range) {
         add(`${field}.ip ${preview(vpn.ip)} is not a public address (${range.cidr}, ${range.what}): give the public IPv4 address of your VPN device, or of the NAT device in front of it`);
@@ -290,20 +295,21 @@ export function privateRoutes(natGateways: NatMode | undefined, ipv6: boolean, p
   return { ipv4: (natGateways === "none" ? 0 : 1) + peerIpv4Blocks, ipv6: ipv6 ? 1 + peerIpv6Blocks : 0 };
 }
 
-/** The problem with a VPC whose private route tables need more routes than the quota, or undefined. */
-export function routesProblem(name: string, azs: number, routes: RouteCount, natGateways: NatMode | undefined, limit: number): string | undefined {
+/** The problems of a VPC whose private route tables need more routes than the quota: IPv4 and IPv6 apart, as AWS counts them. */
+export function routesProblems(name: string, azs: number, routes: RouteCount, natGateways: NatMode | undefined, limit: number): string[] {
   const q = ROUTES_PER_ROUTE_TABLE_QUOTA;
-  for (const family of ["ipv4", "ipv6"] as const) {
+  return (["ipv4", "ipv6"] as const).flatMap((family) => {
     const n = routes[family];
-    if (n <= limit) continue;
+    if (n <= limit) return [];
     const defaults = family === "ipv4" ? (natGateways === "none" ? 0 : 1) : 1;
     const tables = Array.from({ length: Math.min(azs, 3) }, (_, az) => `${name}-private-${az}`).join(", ") + (azs > 3 ? ", ..." : "");
     const what = `VPC ${preview(name)}: each private route table (${tables}) needs ${count(n)} ${family === "ipv4" ? "IPv4" : "IPv6"} routes (${defaults > 0 ? `a default route to the ${family === "ipv4" ? "NAT" : "egress-only internet"} gateway and ` : ""}${count(n - defaults)} to its peers' blocks)`;
-    return limit < q.max
-      ? `${what}, over the quota of ${count(limit)} routes per route table (AWS's default is ${q.default}): request an increase of "${q.name}" (${q.code}) in Service Quotas, up to ${count(q.max)}, and set "routesPerRouteTable" to it`
-      : `${what}, over AWS's ceiling of ${count(q.max)} routes per route table: peer it with fewer VPCs, or use a Transit Gateway`;
-  }
-  return undefined;
+    return [
+      limit < q.max
+        ? `${what}, over the quota of ${count(limit)} routes per route table (AWS's default is ${q.default}): request an increase of "${q.name}" (${q.code}) in Service Quotas, up to ${count(q.max)}, and set "routesPerRouteTable" to it`
+        : `${what}, over AWS's ceiling of ${count(q.max)} routes per route table: peer it with fewer VPCs, or use a Transit Gateway`,
+    ];
+  });
 }
 
 /** The IPv4 blocks of a VPC: its primary block, then its secondary blocks. */
@@ -322,7 +328,7 @@ export function hasSsmEndpoints(config: PeeringConfig): boolean {
 }
 
 function defaultQuotaWarning(q: AwsDefaultQuota, what: string, n: number): string {
-  return `${what}: ${count(n)}, past AWS's default quota "${q.name}" (${q.code}, ${q.service}) of ${q.default}: unless your account's quota is raised, the apply fails there; request an increase in Service Quotas first`;
+  return `${count(n)} ${what}: more than AWS's default quota "${q.name}" (${q.code}, service ${q.service}) of ${q.default}; the apply fails unless your account's quota is higher: check it, or request an increase, in Service Quotas`;
 }
 
 /**
@@ -337,7 +343,7 @@ export function configWarnings(config: PeeringConfig): string[] {
     if (vpcs.length > VPCS_PER_REGION.default) warnings.push(defaultQuotaWarning(VPCS_PER_REGION, `VPCs in ${region}`, vpcs.length));
     const natAzs = vpcs.map((v) => natGatewayCount(config.natGateways, v.maxAzs));
     const eips = natAzs.reduce((sum, n) => sum + n, 0);
-    if (eips > EIPS_PER_REGION.default) warnings.push(defaultQuotaWarning(EIPS_PER_REGION, `Elastic IPs for NAT gateways in ${region}`, eips));
+    if (eips > EIPS_PER_REGION.default) warnings.push(defaultQuotaWarning(EIPS_PER_REGION, `Elastic IPs (one per NAT gateway) in ${region}`, eips));
     const inFirstAz = natAzs.filter((n) => n > 0).length;
     if (inFirstAz > NAT_GATEWAYS_PER_AZ.default) {
       warnings.push(defaultQuotaWarning(NAT_GATEWAYS_PER_AZ, `NAT gateways in the first AZ of ${region}`, inFirstAz));
