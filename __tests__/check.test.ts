@@ -7,8 +7,9 @@ import type { AwsClientStub } from "aws-sdk-client-mock";
 import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended, liveInstances } from "../lib/check";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { analyze, buildModel, livePlan, loadLive, loadTerraform, readDocuments } from "../lib/reach";
+import { findPeering } from "../stacks";
 import { type Account, fakeClient, fakeEc2, twoPeeredVpcs } from "./reach/live-account";
-import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG, withoutConfig } from "../test-support/configs";
+import { FULL_MESH_CONFIG, SHARDED_MESH_CONFIG, THREE_VPCS_CONFIG, withoutConfig } from "../test-support/configs";
 import { editStack, SynthesizedApp, synthToTemp } from "../test-support/synth";
 
 function check(app: SynthesizedApp) {
@@ -33,6 +34,7 @@ describe("check on the app's own stacks", () => {
     ["the default config", DEFAULT_CONFIG, 2, 2],
     ["the full-mesh example", FULL_MESH_CONFIG, 12, 12],
     ["the three-VPC example, whose spokes must not reach each other", THREE_VPCS_CONFIG, 6, 4],
+    ["a mesh sharded into several peering stacks", SHARDED_MESH_CONFIG, 12, 12],
   ])("passes for %s: reach finds exactly the peered pairs reachable both ways", (_, raw, pairs, reachable) => {
     const app = synthToTemp(raw);
     try {
@@ -47,8 +49,8 @@ describe("check on the app's own stacks", () => {
   it("fails, naming the route, when a route points at the wrong peering", () => {
     const app = synthToTemp(FULL_MESH_CONFIG);
     try {
-      const broken = app.stacks.peering.peerings.get("a_b")!.requesterRoutes[0].friendlyUniqueId;
-      const wrongPeering = app.stacks.peering.peerings.get("a_c")!.connection.friendlyUniqueId;
+      const broken = findPeering(app.stacks, "a", "b")!.peering.requesterRoutes[0].friendlyUniqueId;
+      const wrongPeering = findPeering(app.stacks, "a", "c")!.peering.connection.friendlyUniqueId;
       editStack(app.outdir, "peering", (json) => {
         json.resource.aws_route[broken].vpc_peering_connection_id = `\${aws_vpc_peering_connection.${wrongPeering}.id}`;
       });
@@ -59,6 +61,23 @@ describe("check on the app's own stacks", () => {
       ]);
       expect(formatReport(report)).toContain(`peering/aws_route.${broken}`);
       expect(formatReport(report)).toMatch(/^check failed: 2 of 12 ordered pairs differ from the config/m);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("fails, naming the shard and the route, when a route of a sharded mesh points at a peering that does not exist", () => {
+    const app = synthToTemp(SHARDED_MESH_CONFIG);
+    try {
+      const ab = findPeering(app.stacks, "a", "b")!;
+      expect(ab.stack.node.id).toMatch(/^peering-\d\d$/);
+      const broken = ab.peering.requesterRoutes[0].friendlyUniqueId;
+      editStack(app.outdir, ab.stack.node.id, (json) => {
+        json.resource.aws_route[broken].vpc_peering_connection_id = "pcx-0123456789abcdef0";
+      });
+      const report = check(app);
+      expect(report.mismatches.map((m) => `${m.from}→${m.to}`)).toEqual(["a→b", "b→a"]);
+      expect(formatReport(report)).toContain(`${ab.stack.node.id}/aws_route.${broken}`);
     } finally {
       app.remove();
     }
@@ -92,13 +111,12 @@ describe("check on the app's own stacks", () => {
 });
 
 describe("npm run check", () => {
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    return spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", ...args], {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ["scripts/run.cjs", "scripts/check", ...args], {
       cwd: path.join(__dirname, ".."),
       env: { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env },
       encoding: "utf8",
     });
-  };
 
   it("synthesizes the default app and passes", () => {
     const result = run([]);
@@ -108,7 +126,7 @@ describe("npm run check", () => {
   it("reads an existing cdktf.out with --out, and exits 3 naming the broken route", () => {
     const app = synthToTemp(DEFAULT_CONFIG);
     try {
-      const route = app.stacks.peering.peerings.get("a_b")!.accepterRoutes[0].friendlyUniqueId;
+      const route = findPeering(app.stacks, "a", "b")!.peering.accepterRoutes[0].friendlyUniqueId;
       editStack(app.outdir, "peering", (json) => {
         json.resource.aws_route[route].vpc_peering_connection_id = "pcx-0123456789abcdef0";
       });
@@ -118,6 +136,18 @@ describe("npm run check", () => {
       expect(result.stdout).toContain(`peering/aws_route.${route}`);
     } finally {
       app.remove();
+    }
+  });
+
+  it("synthesizes a sharded mesh from PEERING_CONFIG and passes", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-check-config-"));
+    try {
+      const config = path.join(dir, "sharded.json");
+      fs.writeFileSync(config, JSON.stringify(SHARDED_MESH_CONFIG));
+      const result = run([], { PEERING_CONFIG: config });
+      expect([result.status, result.stdout]).toEqual([0, expect.stringContaining("check passed: reach agrees with the config on all 12 ordered pairs")]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

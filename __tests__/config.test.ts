@@ -30,6 +30,8 @@ describe("parseConfig", () => {
       terraformCloud: undefined,
       reachabilityAnalyzer: false,
       ssmEndpoints: true,
+      maxPeeringStackResources: 3000,
+      peeringShards: 16,
     });
   });
 
@@ -96,6 +98,9 @@ describe("parseConfig", () => {
     ["more peerings than AWS allows at all", { vpcs: manyVpcs(127), peerings: "full-mesh", peeringQuota: 125 }, 'VPC "v0" has 126 peerings, over AWS\'s hard limit of 125 active peerings per VPC'],
     ["an unknown Terraform Cloud key", defaultWith({ terraformCloud: { organization: "acme", project: "x" } }), 'terraformCloud has unknown key "project": remove it (allowed: organization, workspacePrefix, hostname)'],
     ["a quota above AWS's ceiling", defaultWith({ peeringQuota: 200 }), "peeringQuota is 200: use your account's quota of active peerings per VPC: a whole number from 1 to 125"],
+    ["a single peering shard", defaultWith({ peeringShards: 1 }), "peeringShards is 1: use a whole number of stacks from 2 to 64"],
+    ["a peering stack bound of zero", defaultWith({ maxPeeringStackResources: 0 }), "maxPeeringStackResources is 0: use a whole number of resources, at least 1"],
+    ["a peering stack over the bound", { vpcs: manyVpcs(8), peerings: "full-mesh", maxPeeringStackResources: 10, peeringShards: 2 }, 'would hold more than maxPeeringStackResources (10) resources: set "maxPeeringStackResources" to at least'],
   ])("rejects %s, naming the field, the value and the fix", (_, raw, message) => {
     expect(problemsOf(raw)).toEqual(expect.arrayContaining([expect.stringContaining(message)]));
   });
@@ -132,7 +137,7 @@ describe("parseConfig on input that is wrong in kind, not just in value", () => 
     ["an organization with a space", defaultWith({ terraformCloud: { organization: "acme corp" } }), `terraformCloud.organization is "acme corp": use your Terraform Cloud organization's name: 1 to 90 letters, digits, '-' and '_'`],
     ["an organization with a template", defaultWith({ terraformCloud: { organization: "${var.x}" } }), 'terraformCloud.organization is "${var.x}"'],
     ["an organization longer than 90 characters", defaultWith({ terraformCloud: { organization: "a".repeat(91) } }), "terraformCloud.organization is"],
-    ["a workspace prefix with a newline", defaultWith({ terraformCloud: { organization: "acme", workspacePrefix: "x\ny" } }), `terraformCloud.workspacePrefix is "x\\ny": use at most 81 letters, digits, '-' and '_'`],
+    ["a workspace prefix with a newline", defaultWith({ terraformCloud: { organization: "acme", workspacePrefix: "x\ny" } }), `terraformCloud.workspacePrefix is "x\\ny": use at most 78 letters, digits, '-' and '_'`],
     ["a workspace prefix too long for the workspace name", defaultWith({ terraformCloud: { organization: "acme", workspacePrefix: "p".repeat(82) } }), "(a workspace name, <workspacePrefix><stack>, has at most 90 characters)"],
     ["a hostname with a path", defaultWith({ terraformCloud: { organization: "acme", hostname: "tfe.example.com/x" } }), 'terraformCloud.hostname is "tfe.example.com/x": use a host name such as "app.terraform.io"'],
     ["a hostname with a label starting with '-'", defaultWith({ terraformCloud: { organization: "acme", hostname: "-tfe.example.com" } }), "terraformCloud.hostname is"],
@@ -152,7 +157,7 @@ describe("parseConfig on input that is wrong in kind, not just in value", () => 
   });
 
   it("accepts the most permissive Terraform Cloud settings", () => {
-    const cloud = { organization: "Acme_Corp-2", workspacePrefix: "p".repeat(81), hostname: "tfe.example.com:8443" };
+    const cloud = { organization: "Acme_Corp-2", workspacePrefix: "p".repeat(78), hostname: "tfe.example.com:8443" };
     expect(parseConfig(defaultWith({ terraformCloud: cloud })).terraformCloud).toEqual(cloud);
   });
 

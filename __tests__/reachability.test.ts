@@ -2,13 +2,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { parseConfig } from "../lib/config";
 import { ANALYZER_PROBE_PORT, analyzerEndpoints, analyzerPairs } from "../lib/reachability";
 import { InstancesStack, NetworkStack, PeeringStack, ReachabilityStack } from "../stacks";
 import { DEFAULT_CONFIG } from "../lib/config";
 import { THREE_VPCS_CONFIG } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
+import { testApp } from "../test-support/testing";
 import { terraformTools } from "../test-support/terraform";
 import { reachabilityTftest } from "../test-support/reachability-tftest";
 
@@ -70,7 +71,7 @@ describe("the reachability stack", () => {
 
   it("gives instances in another region their own provider and pairs them only among themselves", () => {
     const config = parseConfig({ ...withAnalyzer, vpcs: [...THREE_VPCS_CONFIG.vpcs, { name: "far", cidr: "10.40.0.0/24" }] });
-    const app = new App();
+    const app = testApp();
     const network = new NetworkStack(app, "network", { config });
     const instances = new InstancesStack(app, "instances", { config, network });
     const peering = new PeeringStack(app, "peering", { config, network });

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { ConfigError, parseConfig } from "../lib/config";
-import { addPeeringStacks } from "../stacks";
+import { addPeeringStacks, allStacks } from "../stacks";
 import { defaultWith } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
 import { testApp } from "../test-support/testing";
@@ -69,7 +69,7 @@ describe("with an S3 backend in the config", () => {
 
   it("keeps each stack's state in the object <keyPrefix><stack>.tfstate, encrypted and locked", () => {
     const stacks = addPeeringStacks(testApp(), parseConfig(defaultWith({ backend })));
-    for (const stack of Object.values(stacks)) {
+    for (const stack of allStacks(stacks)) {
       expect(terraformOf(stack).backend).toEqual({
         s3: {
           bucket: "acme-state",

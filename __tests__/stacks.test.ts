@@ -5,9 +5,9 @@ import { Testing } from "cdktf";
 import { DEFAULT_CONFIG, parseConfig, PeeringConfig } from "../lib/config";
 import { conditionBlocks, PeeringApp } from "../lib/app";
 import { PROVIDER_LOCK_FILE } from "../lib/terraform-env";
-import { addPeeringStacks, PeeringStacks } from "../stacks";
+import { addPeeringStacks, allStacks, findPeering, PeeringStacks } from "../stacks";
 import { architectureOf } from "../stacks/instances-stack";
-import { FULL_MESH_CONFIG } from "../test-support/configs";
+import { FULL_MESH_CONFIG, manyVpcs, SHARDED_MESH_CONFIG } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
 import { testApp } from "../test-support/testing";
 
@@ -31,8 +31,8 @@ function counts(j: StackJson): Record<string, number> {
 }
 
 function addresses(stacks: PeeringStacks): string[] {
-  return Object.values(stacks).flatMap((s) =>
-    Object.entries(json(s).resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${s.node.id}/${type}.${name}`)),
+  return allStacks(stacks).flatMap((s) =>
+    Object.entries(json(s).resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${s.node.id}/${type}.${name}`)),
   );
 }
 
@@ -65,8 +65,9 @@ describe("the default app", () => {
     });
   });
 
-  it("has one peering with a route each way", () => {
-    expect(counts(json(stacks.peering))).toEqual({ aws_vpc_peering_connection: 1, aws_route: 2 });
+  it("has one peering stack, `peering`, with one peering and a route each way", () => {
+    expect(stacks.peering.map((s) => s.node.id)).toEqual(["peering"]);
+    expect(counts(json(stacks.peering[0]))).toEqual({ aws_vpc_peering_connection: 1, aws_route: 2 });
   });
 
   it("reads the Amazon Linux 2023 AMI from the public SSM parameter", () => {
@@ -83,19 +84,19 @@ describe("the default app", () => {
       private_ip: `\${aws_instance.${stacks.instances.instances.get("a")!.instance.friendlyUniqueId}.private_ip}`,
       address: `aws_instance.${stacks.instances.instances.get("a")!.instance.friendlyUniqueId}`,
     });
-    expect(json(stacks.peering).output!.vpc_peering_ids.value).toEqual({
-      a_b: `\${aws_vpc_peering_connection.${stacks.peering.peerings.get("a_b")!.connection.friendlyUniqueId}.id}`,
+    expect(json(stacks.peering[0]).output!.vpc_peering_ids.value).toEqual({
+      a_b: `\${aws_vpc_peering_connection.${findPeering(stacks, "a", "b")!.peering.connection.friendlyUniqueId}.id}`,
     });
   });
 
   it("keeps state in the project root through a relative path, so no machine path is synthesized", () => {
-    for (const stack of Object.values(stacks)) {
+    for (const stack of allStacks(stacks)) {
       expect(json(stack).terraform.backend).toEqual({ local: { path: `../../../terraform.${stack.node.id}.tfstate` } });
     }
   });
 
-  it.each(["network", "instances", "peering"] as const)("synthesizes the %s stack as before", (name) => {
-    expect(Testing.synth(stacks[name])).toMatchSnapshot();
+  it.each(["network", "instances", "peering"])("synthesizes the %s stack as before", (name) => {
+    expect(Testing.synth(allStacks(stacks).find((s) => s.node.id === name)!)).toMatchSnapshot();
   });
 });
 
@@ -104,7 +105,8 @@ describe("a larger app", () => {
   const stacks = addPeeringStacks(testApp(), config);
 
   it("peers every pair of a full mesh and routes both private tables of each side", () => {
-    const j = json(stacks.peering);
+    expect(stacks.peering.map((s) => s.node.id)).toEqual(["peering"]);
+    const j = json(stacks.peering[0]);
     expect(Object.keys(j.resource.aws_vpc_peering_connection)).toHaveLength(6);
     expect(Object.keys(j.resource.aws_route)).toHaveLength(6 * 2 * 2);
   });
@@ -130,7 +132,7 @@ describe("with terraformCloud in the config", () => {
   const stacks = stacksFor({ ...DEFAULT_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } });
 
   it("keeps each stack's state in its own workspace", () => {
-    for (const stack of Object.values(stacks)) {
+    for (const stack of allStacks(stacks)) {
       expect(json(stack).terraform).toEqual(expect.objectContaining({ cloud: { organization: "acme", workspaces: { name: `net-${stack.node.id}` } } }));
       expect(json(stack).terraform.backend).toBeUndefined();
     }
@@ -147,6 +149,84 @@ describe("with terraformCloud in the config", () => {
     } finally {
       app.remove();
     }
+  });
+});
+
+describe("a mesh too large for one peering stack", () => {
+  const config = parseConfig(SHARDED_MESH_CONFIG);
+  const stacks = addPeeringStacks(testApp(), config);
+
+  it("splits the peerings into all peeringShards stacks, each under maxPeeringStackResources", () => {
+    expect(stacks.peering.map((s) => s.node.id)).toEqual(["peering-00", "peering-01", "peering-02", "peering-03"]);
+    const held = stacks.peering.flatMap((s) => [...s.peerings.keys()]);
+    expect(held.sort()).toEqual(config.peerings.map(([a, b]) => `${a}_${b}`).sort());
+    for (const stack of stacks.peering) {
+      const resources = Object.values(json(stack).resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      expect(resources).toBeLessThanOrEqual(config.maxPeeringStackResources);
+      expect(resources).toBe(stack.peerings.size * 5);
+    }
+  });
+
+  it("outputs in each shard the ids of the peerings it holds", () => {
+    for (const stack of stacks.peering) {
+      expect(Object.keys((json(stack).output?.vpc_peering_ids.value ?? {}) as Record<string, string>).sort()).toEqual([...stack.peerings.keys()].sort());
+    }
+  });
+
+  it("admits each instance's peers with one rule listing their blocks, so the instances stack does not grow with the peerings", () => {
+    const j = json(stacks.instances);
+    expect(counts(j)).toEqual({ aws_instance: 4, aws_iam_role: 4, aws_iam_role_policy_attachment: 4, aws_iam_instance_profile: 4, aws_security_group: 4, aws_security_group_rule: 8 });
+    const sgOfA = `\${aws_security_group.${stacks.instances.instances.get("a")!.securityGroup.friendlyUniqueId}.id}`;
+    const rulesOfA = Object.values(j.resource.aws_security_group_rule).filter((r) => r.security_group_id === sgOfA);
+    expect(rulesOfA.map((r) => [r.type, r.protocol, r.from_port, r.to_port, r.cidr_blocks])).toEqual([
+      ["egress", "-1", 0, 0, ["0.0.0.0/0"]],
+      ["ingress", "icmp", 8, -1, ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"]],
+    ]);
+  });
+
+  it("makes every peering stack depend on the network stack only, and gives each its own state", () => {
+    const app = synthToTemp(SHARDED_MESH_CONFIG);
+    try {
+      const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> };
+      expect(Object.keys(manifest.stacks).sort()).toEqual(["instances", "network", "peering-00", "peering-01", "peering-02", "peering-03"]);
+      for (const id of ["peering-01", "peering-02", "peering-03"]) expect(manifest.stacks[id].dependencies).toEqual(["network"]);
+      expect(manifest.stacks["peering-00"].dependencies).toEqual([]);
+      for (const stack of allStacks(app.stacks)) {
+        expect(json(stack).terraform.backend).toEqual({ local: { path: `../../../terraform.${stack.node.id}.tfstate` } });
+      }
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("keeps each shard's state in the Terraform Cloud workspace <workspacePrefix><stack>", () => {
+    const cloud = addPeeringStacks(testApp(), parseConfig({ ...SHARDED_MESH_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } }));
+    expect(cloud.peering.map((s) => json(s).terraform.cloud)).toEqual(
+      ["00", "01", "02", "03"].map((n) => ({ organization: "acme", workspaces: { name: `net-peering-${n}` } })),
+    );
+  });
+
+  it("rejects a config whose fullest peering stack would be over the bound, with both ways out", () => {
+    expect(() => parseConfig({ ...SHARDED_MESH_CONFIG, maxPeeringStackResources: 9 })).toThrow(
+      /peering stacks peering-01 \(10\), peering-02 \(10\), peering-03 \(10\) would hold more than maxPeeringStackResources \(9\) resources: set "maxPeeringStackResources" to at least 10/,
+    );
+  });
+
+  it("moves no resource to another stack when a VPC is added in the middle of the list, or a peering", () => {
+    const base = { vpcs: manyVpcs(8), peerings: "full-mesh", maxPeeringStackResources: 40, peeringShards: 4 };
+    const before = addresses(addPeeringStacks(testApp(), parseConfig(base)));
+    const vpcs = [...base.vpcs];
+    vpcs.splice(3, 0, { name: "new", cidr: "10.1.0.0/24" });
+    const grown = addresses(addPeeringStacks(testApp(), parseConfig({ ...base, vpcs })));
+    expect(grown).toEqual(expect.arrayContaining(before));
+    expect(grown.length).toBeGreaterThan(before.length);
+
+    const some = { ...base, peerings: [["v0", "v1"], ["v2", "v3"], ["v4", "v5"], ["v6", "v7"], ["v1", "v2"], ["v3", "v4"], ["v5", "v6"], ["v7", "v0"], ["v0", "v4"], ["v1", "v5"], ["v2", "v6"], ["v3", "v7"], ["v0", "v2"], ["v4", "v6"]], maxPeeringStackResources: 30 };
+    const fewer = addresses(addPeeringStacks(testApp(), parseConfig(some)));
+    const more = addresses(addPeeringStacks(testApp(), parseConfig({ ...some, peerings: [...some.peerings, ["v1", "v3"]] })));
+    expect(fewer.some((a) => a.startsWith("peering-"))).toBe(true);
+    expect(more).toEqual(expect.arrayContaining(fewer));
+    expect(more.length).toBeGreaterThan(fewer.length);
   });
 });
 

@@ -1,3 +1,5 @@
+import * as fc from "fast-check";
+import { IPv4, IPv4CidrRange, IPv4Prefix } from "ip-num";
 import { planSubnets } from "../lib/subnets";
 
 describe("planSubnets", () => {
@@ -32,5 +34,22 @@ describe("planSubnets", () => {
     ["10.0.0.0/26", 3],
   ])("gives up when %s cannot hold /28s for %i AZs", (cidr, azs) => {
     expect(planSubnets(cidr, azs)).toBeUndefined();
+  });
+
+  it("gives the same subnets as splitting the whole block with ip-num, without splitting it", () => {
+    // splitInto makes every block of the size (2,048 /27s for a /16): the reference, kept to small VPCs here.
+    const vpc = fc.record({ address: fc.integer({ min: 0, max: 2 ** 32 - 1 }), prefix: fc.integer({ min: 20, max: 28 }), azs: fc.integer({ min: 1, max: 6 }) });
+    fc.assert(
+      fc.property(vpc, ({ address, prefix, azs }) => {
+        const cidr = IPv4CidrRange.fromCidr(`${IPv4.fromNumber(address)}/${prefix}`);
+        const network = `${cidr.getFirst()}/${prefix}`;
+        const plan = planSubnets(network, azs);
+        if (!plan) return;
+        const size = Number(IPv4CidrRange.fromCidr(plan[0].public).cidrPrefix.getValue());
+        const blocks = IPv4CidrRange.fromCidr(network).splitInto(new IPv4Prefix(BigInt(size))).map((b) => b.toCidrString());
+        expect(plan.flatMap((s) => [s.public, s.private])).toEqual(blocks.slice(0, 2 * azs));
+      }),
+      { seed: 20261126, numRuns: 200 },
+    );
   });
 });

@@ -15,10 +15,15 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** Refusal cases run side by side on a shared machine: each may wait for the others. */
 const SPAWN_TIMEOUT_MS = 120_000;
 
-const APP = [process.execPath, "--require", "ts-node/register/transpile-only", "main.ts"];
+/** The command cdktf runs for the app (cdktf.json's "app"), with this node. */
+const APP = (() => {
+  const [node, ...args] = (JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")) as { app: string }).app.split(" ");
+  if (node !== "node") throw new Error(`cdktf.json's app does not start with node: ${node}`);
+  return [process.execPath, ...args];
+})();
 
 /**
- * Runs the app as cdktf does (CDKTF_OUTDIR set), with PEERING_CONFIG naming a file holding `text`
+ * Runs the app as cdktf does (its command, CDKTF_OUTDIR set), with PEERING_CONFIG naming a file holding `text`
  * (or set as `env` says); with `pipe`, the file is fed through a shell pipe to the app's stdin.
  */
 function synth(text: string | Buffer | undefined, env: NodeJS.ProcessEnv = {}, pipe = false): { status: number | null; stderr: string; outdir: string } {
@@ -70,7 +75,7 @@ async function refusal(text: string | Buffer | undefined, env: NodeJS.ProcessEnv
   }
 }
 
-describe("main.ts", () => {
+describe("the app as cdktf runs it", () => {
   it("synthesizes the three stacks of the built-in default", () => {
     const run = synth(undefined);
     expect(run.status).toBe(0);

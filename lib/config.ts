@@ -10,7 +10,7 @@ import {
 } from "./aws-limits";
 import { MAX_CONFIG_BYTES, MAX_LISTED_PROBLEMS, parseJsonBytes, preview, readBounded, typeName } from "./config-input";
 
-export { MAX_LISTED_PROBLEMS };
+import { checkPeeringStacks, DEFAULT_MAX_PEERING_STACK_RESOURCES, DEFAULT_PEERING_SHARDS, MAX_PEERING_SHARDS } from "./peering-shards";
 import { subnetPrefix } from "./subnets";
 import {
   blocksOverlapProblem,
@@ -25,6 +25,8 @@ import {
   VpcShape,
 } from "./shape-checks";
 import { checkVpcCidr, overlappingPartners, SMALLEST_VPC_PREFIX } from "./vpc-cidr";
+
+export { MAX_LISTED_PROBLEMS };
 
 const COUNT_FORMAT = new Intl.NumberFormat("en-US");
 /** A count with thousands separators: 12,345. */
@@ -51,7 +53,7 @@ export const WARNINGS_SHOWN_ENV = "PEERING_WARNINGS_SHOWN";
 /** Longest Terraform Cloud workspace name (Terraform Cloud's limit). */
 export const WORKSPACE_NAME_MAX = 90;
 /** Longest stack id, which follows the workspace prefix in a workspace name. */
-const LONGEST_STACK_ID = "instances".length;
+const LONGEST_STACK_ID = "reachability".length;
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 const NAT_MODES = ["per-az", "single", "none"] as const;
@@ -179,6 +181,19 @@ export const configSchema = z
     ipv4BlocksPerVpc: quota(IPV4_BLOCKS_PER_VPC_QUOTA).describe(
       `Your account's quota "${IPV4_BLOCKS_PER_VPC_QUOTA.name}" (AWS default ${IPV4_BLOCKS_PER_VPC_QUOTA.default}, at most ${IPV4_BLOCKS_PER_VPC_QUOTA.max})`,
     ),
+    maxPeeringStackResources: z
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_MAX_PEERING_STACK_RESOURCES)
+      .describe("Most resources one peering stack holds; peerings that need more are split into peeringShards stacks"),
+    peeringShards: z
+      .number()
+      .int()
+      .min(2)
+      .max(MAX_PEERING_SHARDS)
+      .default(DEFAULT_PEERING_SHARDS)
+      .describe("How many stacks (peering-00, peering-01, ...) hold the peerings once they do not fit one stack"),
   })
   .strict();
 
@@ -256,6 +271,10 @@ export interface PeeringConfig {
    * @default true
    */
   readonly ssmEndpoints?: boolean;
+  /** Most resources one peering stack holds (see lib/peering-shards.ts). */
+  readonly maxPeeringStackResources: number;
+  /** How many stacks hold the peerings once they do not fit one. */
+  readonly peeringShards: number;
 }
 
 /** A Terraform backend other than Terraform Cloud. */
@@ -402,7 +421,7 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
         }
       : {}),
   }));
-  return {
+  const config: PeeringConfig = {
     region: data.region,
     natGateways: data.natGateways,
     instanceType: data.instanceType,
@@ -412,7 +431,12 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
     reachabilityAnalyzer: data.reachabilityAnalyzer,
     ssmEndpoints: data.ssmEndpoints,
     ...(data.backend ? { backend: { s3: { ...data.backend.s3, region: data.backend.s3.region ?? data.region } } } : {}),
+    maxPeeringStackResources: data.maxPeeringStackResources,
+    peeringShards: data.peeringShards,
   };
+  const stackProblems = checkPeeringStacks(config);
+  if (stackProblems.length > 0) throw new ConfigError(source, stackProblems);
+  return config;
 }
 
 /** The VPCs peered with `name`, in config order of the peerings. */
@@ -474,6 +498,8 @@ const FIXES: Record<string, string> = {
   ip: 'use the public IPv4 address of your VPN device, such as "203.0.113.12"',
   asn: `use a whole number from ${CUSTOMER_GATEWAY_ASN.min} to ${count(CUSTOMER_GATEWAY_ASN.max)}: your network's ASN, or a private one from 64,512 to 65,534`,
   staticRoutes: `list 1 to ${PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX} IPv4 blocks of your network such as ["192.168.0.0/16"], or leave staticRoutes out for BGP`,
+  maxPeeringStackResources: "use a whole number of resources, at least 1",
+  peeringShards: `use a whole number of stacks from 2 to ${MAX_PEERING_SHARDS}`,
 };
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems): void {

@@ -4,6 +4,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { DEFAULT_INSTANCE_TYPE } from "./config";
@@ -60,6 +61,15 @@ export interface PingInstanceProps {
   readonly instanceType?: string;
   /** ARN of the AmazonSSMManagedInstanceCore managed policy in this partition. */
   readonly ssmPolicyArn: string;
+  /**
+   * Admit all peers with one aws_security_group_rule listing their blocks (and allow egress with
+   * another) instead of one aws_vpc_security_group_*_rule per peer: a large mesh's instances
+   * stack then holds seven resources per VPC however many peers it has. Terraform plans a list
+   * of blocks in a rule far faster than per-peer resources or inline `ingress` blocks (a set of
+   * objects), but replaces the rule when the list changes.
+   * @default false
+   */
+  readonly groupedRules?: boolean;
 }
 
 /**
@@ -77,6 +87,8 @@ export class PingInstance extends Construct {
   constructor(scope: Construct, id: string, props: PingInstanceProps) {
     super(scope, id);
 
+    const pingFrom = Object.entries(props.pingFrom);
+    const egressDescription = "Echo requests to peers, and HTTPS to the SSM endpoints through the NAT gateway";
     this.securityGroup = new SecurityGroup(this, "sg", {
       namePrefix: `${props.name}-ping-`,
       description: `ICMP echo from the VPCs peered with ${props.name}`,
@@ -84,51 +96,89 @@ export class PingInstance extends Construct {
       tags: { Name: `${props.name}-ping` },
       lifecycle: { createBeforeDestroy: true },
     });
-    for (const [peer, cidr] of Object.entries(props.pingFrom)) {
-      new VpcSecurityGroupIngressRule(this, `ping-from-${peer}`, {
-        securityGroupId: this.securityGroup.id,
-        description: `ICMP echo from ${peer}`,
-        ipProtocol: "icmp",
-        fromPort: ICMP_ECHO_REQUEST,
-        toPort: -1,
-        cidrIpv4: cidr,
-      });
-    }
-    for (const [peer, cidrs] of Object.entries(props.secondaryPingFrom ?? {})) {
-      for (const cidr of cidrs) {
-        new VpcSecurityGroupIngressRule(this, `ping-from-${peer}-${cidrId(cidr)}`, {
+    const secondary = Object.entries(props.secondaryPingFrom ?? {});
+    const ipv6From = Object.entries(props.ipv6PingFrom ?? {});
+    if (props.groupedRules) {
+      const blocks = [...pingFrom.map(([, cidr]) => cidr), ...secondary.flatMap(([, cidrs]) => cidrs)];
+      if (blocks.length > 0) {
+        new SecurityGroupRule(this, "ping-from-peers", {
           securityGroupId: this.securityGroup.id,
-          description: `ICMP echo from ${peer} (${cidr})`,
+          type: "ingress",
+          description: `ICMP echo from the VPCs peered with ${props.name}`,
+          protocol: "icmp",
+          fromPort: ICMP_ECHO_REQUEST,
+          toPort: -1,
+          cidrBlocks: blocks,
+        });
+      }
+      if (ipv6From.length > 0) {
+        new SecurityGroupRule(this, "ping6-from-peers", {
+          securityGroupId: this.securityGroup.id,
+          type: "ingress",
+          description: `ICMPv6 echo from the VPCs peered with ${props.name}`,
+          protocol: "icmpv6",
+          fromPort: ICMPV6_ECHO_REQUEST,
+          toPort: -1,
+          ipv6CidrBlocks: ipv6From.map(([, cidr]) => cidr),
+        });
+      }
+      new SecurityGroupRule(this, "egress-all", {
+        securityGroupId: this.securityGroup.id,
+        type: "egress",
+        description: egressDescription,
+        protocol: "-1",
+        fromPort: 0,
+        toPort: 0,
+        cidrBlocks: ["0.0.0.0/0"],
+        ...(props.ipv6 ? { ipv6CidrBlocks: ["::/0"] } : {}),
+      });
+    } else {
+      for (const [peer, cidr] of pingFrom) {
+        new VpcSecurityGroupIngressRule(this, `ping-from-${peer}`, {
+          securityGroupId: this.securityGroup.id,
+          description: `ICMP echo from ${peer}`,
           ipProtocol: "icmp",
           fromPort: ICMP_ECHO_REQUEST,
           toPort: -1,
           cidrIpv4: cidr,
         });
       }
-    }
-    for (const [peer, cidr] of Object.entries(props.ipv6PingFrom ?? {})) {
-      new VpcSecurityGroupIngressRule(this, `ping6-from-${peer}`, {
+      for (const [peer, cidrs] of secondary) {
+        for (const cidr of cidrs) {
+          new VpcSecurityGroupIngressRule(this, `ping-from-${peer}-${cidrId(cidr)}`, {
+            securityGroupId: this.securityGroup.id,
+            description: `ICMP echo from ${peer} (${cidr})`,
+            ipProtocol: "icmp",
+            fromPort: ICMP_ECHO_REQUEST,
+            toPort: -1,
+            cidrIpv4: cidr,
+          });
+        }
+      }
+      for (const [peer, cidr] of ipv6From) {
+        new VpcSecurityGroupIngressRule(this, `ping6-from-${peer}`, {
+          securityGroupId: this.securityGroup.id,
+          description: `ICMPv6 echo from ${peer}`,
+          ipProtocol: "icmpv6",
+          fromPort: ICMPV6_ECHO_REQUEST,
+          toPort: -1,
+          cidrIpv6: cidr,
+        });
+      }
+      new VpcSecurityGroupEgressRule(this, "egress-all", {
         securityGroupId: this.securityGroup.id,
-        description: `ICMPv6 echo from ${peer}`,
-        ipProtocol: "icmpv6",
-        fromPort: ICMPV6_ECHO_REQUEST,
-        toPort: -1,
-        cidrIpv6: cidr,
-      });
-    }
-    new VpcSecurityGroupEgressRule(this, "egress-all", {
-      securityGroupId: this.securityGroup.id,
-      description: "Echo requests to peers, and HTTPS to the SSM endpoints through the NAT gateway",
-      ipProtocol: "-1",
-      cidrIpv4: "0.0.0.0/0",
-    });
-    if (props.ipv6) {
-      new VpcSecurityGroupEgressRule(this, "egress-all-ipv6", {
-        securityGroupId: this.securityGroup.id,
-        description: "IPv6 echo requests to peers",
+        description: egressDescription,
         ipProtocol: "-1",
-        cidrIpv6: "::/0",
+        cidrIpv4: "0.0.0.0/0",
       });
+      if (props.ipv6) {
+        new VpcSecurityGroupEgressRule(this, "egress-all-ipv6", {
+          securityGroupId: this.securityGroup.id,
+          description: "IPv6 echo requests to peers",
+          ipProtocol: "-1",
+          cidrIpv6: "::/0",
+        });
+      }
     }
 
     this.role = new IamRole(this, "role", {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PROJECT_ROOT } from "./paths";
 
 /** Environment variable naming a Terraform provider mirror directory (holding registry.terraform.io/hashicorp/aws). */
 export const MIRROR_ENV = "PEERING_PROVIDER_MIRROR";
@@ -13,7 +14,7 @@ export const AWS_PROVIDER = { host: "registry.terraform.io", namespace: "hashico
  * into every stack directory, so `terraform init` there refuses a provider binary that is not
  * HashiCorp's, wherever it was installed from.
  */
-export const PROVIDER_LOCK_FILE = path.join(__dirname, "..", ".terraform.lock.hcl");
+export const PROVIDER_LOCK_FILE = path.join(PROJECT_ROOT, ".terraform.lock.hcl");
 
 /**
  * The build machines' system-wide provider mirror. It is searched after Terraform's own implied

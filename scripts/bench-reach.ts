@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PROJECT_ROOT } from "../lib/paths";
 import { analyze, buildModel, formatText } from "../lib/reach";
 
 /**
@@ -11,7 +12,7 @@ import { analyze, buildModel, formatText } from "../lib/reach";
  * wall time and as CPU time (user + system), which a busy machine inflates less.
  */
 const RUNS = 5;
-const root = path.resolve(__dirname, "..");
+const root = PROJECT_ROOT;
 
 type Json = Record<string, unknown>;
 

@@ -9,9 +9,9 @@ import { Expected } from "../lib/ping/results";
 import { systemClock } from "../lib/ping/ssm";
 import { analyze, loadTerraform, ReachInputError } from "../lib/reach";
 import { runCommand } from "../lib/exit-codes";
+import { PROJECT_ROOT } from "../lib/paths";
 import { terraformEnv } from "../lib/terraform-env";
 
-const root = path.resolve(__dirname, "..");
 
 /**
  * reach's predictions for the synthesized stacks in synthDir, keyed by VPC names. The deployed
@@ -38,7 +38,7 @@ void runCommand(
       // injectable clock; the SDK's own retries (3 attempts by default) would stack on top of that.
       createClient: (region) => new SSMClient({ maxAttempts: 1, ...(region ? { region } : {}) }),
       readInstances: ({ outputsFile, stackDir }) =>
-        outputsFile ? readOutputsFile(outputsFile) : readTerraformOutputs(stackDir, terraformEnv(process.env, path.join(root, ".peering"))),
+        outputsFile ? readOutputsFile(outputsFile) : readTerraformOutputs(stackDir, terraformEnv(process.env, path.join(PROJECT_ROOT, ".peering"))),
       loadExpectations,
       synthesizedRegion: readSynthesizedRegion,
       writeFile: (file, text) => fs.writeFileSync(file, text),

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CONFIG_ENV, ConfigError, configFromBytes, readConfigSource, WARNINGS_SHOWN_ENV } from "../lib/config";
+import { PROJECT_ROOT } from "../lib/paths";
 import { configWarnings } from "../lib/shape-checks";
 import { terraformEnv } from "../lib/terraform-env";
 
@@ -18,12 +19,11 @@ function main([program, ...args]: string[]): number {
     console.error(`usage: with-env.ts cdktf|terraform ARGS... (got "${program ?? ""}")`);
     return 2;
   }
-  const root = path.resolve(__dirname, "..");
   let copy: string | undefined;
   try {
     const source = program === "cdktf" ? readConfigSource(process.env) : undefined;
     const config = source ? configFromBytes(source.bytes, source.name) : undefined;
-    const env = terraformEnv(process.env, path.join(root, ".peering"));
+    const env = terraformEnv(process.env, path.join(PROJECT_ROOT, ".peering"));
     if (config) {
       for (const warning of configWarnings(config)) console.error(`warning: ${warning}`);
       env[WARNINGS_SHOWN_ENV] = "1";
@@ -33,7 +33,7 @@ function main([program, ...args]: string[]): number {
       env[CONFIG_ENV] = path.join(copy, "config.json");
       fs.writeFileSync(env[CONFIG_ENV], source.bytes, { mode: 0o600 });
     }
-    const command = program === "cdktf" ? path.join(root, "node_modules", ".bin", "cdktf") : "terraform";
+    const command = program === "cdktf" ? path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf") : "terraform";
     const run = spawnSync(command, args, { stdio: "inherit", env });
     if (run.error) throw run.error;
     return run.status ?? 1;

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
 import { PeeringConfig } from "../lib/config";
+import { PEERING_STACK, planPeeringStacks } from "../lib/peering-shards";
+import { VpcPeering } from "../lib/vpc-peering";
+import { PeeringStackBase } from "./base";
 import { InstancesStack } from "./instances-stack";
 import { NetworkStack } from "./network-stack";
 import { PeeringStack } from "./peering-stack";
@@ -8,28 +10,51 @@ import { ReachabilityStack } from "./reachability-stack";
 
 export { InstancesStack, NetworkStack, PeeringStack, ReachabilityStack };
 
-/** Stack names, which are also their directories in cdktf.out/stacks and, with a prefix, their workspaces. */
-export const STACK_IDS = { network: "network", instances: "instances", peering: "peering", reachability: "reachability" } as const;
+/**
+ * Stack names, which are also their directories in cdktf.out/stacks and, with a prefix, their
+ * workspaces. A mesh too large for one peering stack has `peering-00`, `peering-01`, ... instead
+ * of `peering` (see lib/peering-shards.ts).
+ */
+export const STACK_IDS = { network: "network", instances: "instances", peering: PEERING_STACK, reachability: "reachability" } as const;
 
-/** The app's three stacks, in deploy order. */
+/** The app's stacks, in deploy order. */
 export interface PeeringStacks {
   /** VPCs, subnets, gateways and route tables. */
   readonly network: NetworkStack;
   /** One pingable instance per VPC. */
   readonly instances: InstancesStack;
-  /** Peering connections and their routes. */
-  readonly peering: PeeringStack;
+  /** Peering connections and their routes: the stack `peering`, or the shards of a large mesh. Each depends on `network` only. */
+  readonly peering: readonly PeeringStack[];
   /** Reachability Analyzer paths and analyses, with `reachabilityAnalyzer: true` only. */
   readonly reachability?: ReachabilityStack;
 }
 
-/** Adds the network, instances and peering stacks for `config` to an app, and the reachability stack when the config asks for it. */
+/**
+ * Adds the network, instances and peering stacks for `config` to an app, and the reachability
+ * stack when the config asks for it. A mesh split into several peering stacks also admits each
+ * instance's peers with one security group rule listing their blocks, so that no stack grows with
+ * the number of peerings.
+ */
 export function addPeeringStacks(app: Construct, config: PeeringConfig): PeeringStacks {
+  const plan = planPeeringStacks(config);
   const network = new NetworkStack(app, STACK_IDS.network, { config });
-  const instances = new InstancesStack(app, STACK_IDS.instances, { config, network });
-  const peering = new PeeringStack(app, STACK_IDS.peering, { config, network });
-  // Added last, it deploys after every stack before it: the instances and every peering stack.
+  const instances = new InstancesStack(app, STACK_IDS.instances, { config, network, groupedRules: plan.length > 1 });
+  const peering = plan.map((p) => new PeeringStack(app, p.id, { config, network, peerings: p.peerings }));
   if (!config.reachabilityAnalyzer) return { network, instances, peering };
-  const after = app.node.children.filter(TerraformStack.isStack);
-  return { network, instances, peering, reachability: new ReachabilityStack(app, STACK_IDS.reachability, { config, instances, after }) };
+  // It deploys after the instances and every peering stack: the analyses need the whole network.
+  return { network, instances, peering, reachability: new ReachabilityStack(app, STACK_IDS.reachability, { config, instances, after: [instances, ...peering] }) };
+}
+
+/** Every stack of the app, in deploy order. */
+export function allStacks(stacks: PeeringStacks): PeeringStackBase[] {
+  return [stacks.network, stacks.instances, ...stacks.peering, ...(stacks.reachability ? [stacks.reachability] : [])];
+}
+
+/** The peering of `requester` and `accepter` and the stack holding it, or undefined. */
+export function findPeering(stacks: PeeringStacks, requester: string, accepter: string): { stack: PeeringStack; peering: VpcPeering } | undefined {
+  for (const stack of stacks.peering) {
+    const peering = stack.peerings.get(`${requester}_${accepter}`);
+    if (peering) return { stack, peering };
+  }
+  return undefined;
 }

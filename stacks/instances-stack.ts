@@ -18,12 +18,22 @@ export function architectureOf(instanceType: string): keyof typeof AL2023_AMI_PA
   return /^(a1|[a-z]+\d+g[a-z]*)\./.test(instanceType) ? "arm64" : "x86_64";
 }
 
+/** Properties of the instances stack. */
+export interface InstancesStackProps extends NetworkConsumerProps {
+  /**
+   * Admit each instance's peers with one rule listing their blocks rather than one rule resource
+   * per peer (see PingInstanceProps.groupedRules).
+   * @default false
+   */
+  readonly groupedRules?: boolean;
+}
+
 /** One SSM-managed instance per VPC, in its first private subnet, pingable from its peers only. */
 export class InstancesStack extends PeeringStackBase {
   /** The instances by VPC name. */
   readonly instances = new Map<string, PingInstance>();
 
-  constructor(scope: Construct, id: string, props: NetworkConsumerProps) {
+  constructor(scope: Construct, id: string, props: InstancesStackProps) {
     super(scope, id, props);
     const { config, network } = props;
     const arch = architectureOf(config.instanceType);
@@ -43,6 +53,7 @@ export class InstancesStack extends PeeringStackBase {
         ami: ami.insecureValue,
         instanceType: config.instanceType,
         ssmPolicyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+        groupedRules: props.groupedRules,
       });
       this.instances.set(vpc.name, instance);
     }

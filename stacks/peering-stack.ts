@@ -5,30 +5,44 @@ import { PeeringSide, VpcPeering } from "../lib/vpc-peering";
 import { PeeringStackBase } from "./base";
 import { NetworkConsumerProps } from "./network-stack";
 
+/** Properties of a peering stack. */
+export interface PeeringStackProps extends NetworkConsumerProps {
+  /**
+   * The [requester, accepter] pairs this stack holds (one shard of a large mesh).
+   * @default - every peering of the config
+   */
+  readonly peerings?: readonly (readonly [string, string])[];
+}
+
 /** One peering connection per configured pair, with routes from every private route table both ways. */
 export class PeeringStack extends PeeringStackBase {
   /** The peerings by "requester_accepter". */
   readonly peerings = new Map<string, VpcPeering>();
 
-  constructor(scope: Construct, id: string, props: NetworkConsumerProps) {
+  constructor(scope: Construct, id: string, props: PeeringStackProps) {
     super(scope, id, props);
-    const side = (name: string, net: PeeringVpc): PeeringSide => ({
-      name,
-      vpcId: net.vpc.id,
-      cidrBlock: net.cidrBlock,
-      routeTableIds: net.privateRouteTables.map((t) => t.id),
-      secondaryCidrBlocks: net.secondaryCidrBlocks,
-      ipv6CidrBlock: net.ipv6CidrBlock,
-    });
-    for (const [a, b] of props.config.peerings) {
+    // One side per VPC, made once: each id read from the network stack is a new token, and a
+    // VPC of a large mesh takes part in up to 125 peerings.
+    const sides = new Map<string, PeeringSide>();
+    const side = (name: string): PeeringSide => {
+      let made = sides.get(name);
+      if (!made) {
+        const net: PeeringVpc = props.network.vpcs.get(name)!;
+        made = {
+          name,
+          vpcId: net.vpc.id,
+          cidrBlock: net.cidrBlock,
+          routeTableIds: net.privateRouteTables.map((t) => t.id),
+          secondaryCidrBlocks: net.secondaryCidrBlocks,
+          ipv6CidrBlock: net.ipv6CidrBlock,
+        };
+        sides.set(name, made);
+      }
+      return made;
+    };
+    for (const [a, b] of props.peerings ?? props.config.peerings) {
       const key = `${a}_${b}`;
-      this.peerings.set(
-        key,
-        new VpcPeering(this, `peering-${key}`, {
-          requester: side(a, props.network.vpcs.get(a)!),
-          accepter: side(b, props.network.vpcs.get(b)!),
-        }),
-      );
+      this.peerings.set(key, new VpcPeering(this, `peering-${key}`, { requester: side(a), accepter: side(b) }));
     }
     new TerraformOutput(this, "vpc_peering_ids", {
       description: 'Peering connection id by "requester_accepter" VPC names',

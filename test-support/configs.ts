@@ -1,12 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_CONFIG } from "../lib/config";
+import { PROJECT_ROOT } from "../lib/paths";
 
 /** The example configs shipped in examples/. */
-export const EXAMPLE_PATHS = ["full-mesh.json", "three-vpcs.json"].map((f) => path.join(__dirname, "..", "examples", f));
+export const EXAMPLE_PATHS = ["full-mesh.json", "three-vpcs.json"].map((f) => path.join(PROJECT_ROOT, "examples", f));
 
 function example(file: string): { vpcs: { name: string; cidr: string }[]; [key: string]: unknown } {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "examples", file), "utf8"));
+  return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
 }
 
 /** The larger end-to-end config (examples/full-mesh.json): four VPCs, full mesh, two AZs, one NAT gateway per VPC. */
@@ -15,9 +16,27 @@ export const FULL_MESH_CONFIG = example("full-mesh.json");
 /** examples/three-vpcs.json: "shared" peered with "app" and with "data", which are not peered with each other. */
 export const THREE_VPCS_CONFIG = example("three-vpcs.json");
 
+/**
+ * The full-mesh example split into peering stacks: its six peerings (five resources each) do not
+ * fit a stack of ten resources, so they go to four shards, peering-00 to peering-03, one of them empty.
+ */
+export const SHARDED_MESH_CONFIG = { ...FULL_MESH_CONFIG, maxPeeringStackResources: 10, peeringShards: 4 };
+
 /** A copy of the built-in default with some keys replaced. */
 export function defaultWith(changes: Record<string, unknown>): Record<string, unknown> {
   return { ...structuredClone(DEFAULT_CONFIG), ...changes };
+}
+
+/**
+ * Keys a full mesh of more than 50 VPCs needs beyond its VPCs: the AWS quotas it exceeds by
+ * default, raised as far as AWS allows. Add a key here when the config learns to check another
+ * quota (a 125-VPC mesh will also need "rulesPerSecurityGroup": 1000).
+ */
+export const LARGE_MESH_KEYS: Readonly<Record<string, unknown>> = { peeringQuota: 125, routesPerRouteTable: 1000 };
+
+/** A full mesh of `n` VPCs (manyVpcs), with LARGE_MESH_KEYS when it has more than 50. */
+export function fullMeshConfig(n: number): Record<string, unknown> {
+  return { vpcs: manyVpcs(n), peerings: "full-mesh", ...(n > 50 ? LARGE_MESH_KEYS : {}) };
 }
 
 /** `n` VPCs named v0..v(n-1) with disjoint /24 blocks. */

@@ -1,8 +1,9 @@
 /**
  * Proves synthesized stacks with real Terraform, offline: for a config and an output format,
  * synthesizes the app into a temp dir and, in each stack's directory, writes a generated
- * `<stack>.tftest.hcl` (see tftest.ts) and runs `terraform init -backend=false -plugin-dir=<mirror>`,
- * `terraform validate` and `terraform test` (a full apply against `mock_provider "aws"`).
+ * `<stack>.tftest.hcl` (see tftest.ts) and runs `terraform init -backend=false -plugin-dir=<mirror>`
+ * and `terraform test` (a full apply against `mock_provider "aws"`, which validates the configuration
+ * first, so a separate `terraform validate` would only load the provider's schema once more).
  * Nothing touches AWS or the network; the aws provider comes from the local mirror, installed by
  * symlink and checked against the lock file synth puts in every stack directory. Terraform
  * commands of all concurrent proofs share one small process pool.
@@ -14,7 +15,7 @@ import * as path from "path";
 import { PeeringApp } from "../lib/app";
 import { PeeringConfig } from "../lib/config";
 import { AWS_PROVIDER, MIRROR_ENV, searchProviderMirror } from "../lib/terraform-env";
-import { addPeeringStacks } from "../stacks";
+import { addPeeringStacks, allStacks } from "../stacks";
 import { tftestFor } from "./tftest";
 
 /** How the app writes each stack. */
@@ -37,11 +38,11 @@ export interface TerraformTools {
 /** What happened in one stack. */
 export interface StackProof {
   readonly stack: string;
-  /** Seconds spent in init, validate and test. */
-  readonly seconds: { init: number; validate: number; test: number };
+  /** Seconds spent in init, and in test (or validate, when the proof runs no test). */
+  readonly seconds: { init: number; check: number };
   /** Number of assertions in the generated test. */
   readonly assertions: number;
-  /** Warnings terraform printed (validate and test), if any. */
+  /** Warnings terraform test printed, if any. */
   readonly warnings: string[];
 }
 
@@ -171,14 +172,17 @@ async function proveStack(stack: string, dir: string, mirror: string, env: NodeJ
   };
   if (!fs.existsSync(path.join(dir, ".terraform.lock.hcl"))) throw new Error(`stack "${stack}": synth wrote no .terraform.lock.hcl, so init would not check the provider's checksums`);
   const init = await step("init", ["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
-  const validate = await step("validate", ["validate"]);
+  // `terraform test` validates the configuration before its runs; without runs, validate alone.
   // A test file terraform did not pick up would "pass" with 0 runs: insist on every run generated.
-  const test = runs > 0 ? await step("test", ["test"], (r) => r.code === 0 && new RegExp(`\\b${runs} passed, 0 failed\\b`).test(r.output)) : undefined;
+  const check =
+    runs > 0
+      ? await step("test", ["test"], (r) => r.code === 0 && new RegExp(`\\b${runs} passed, 0 failed\\b`).test(r.output))
+      : await step("validate", ["validate"]);
   return {
     stack,
-    seconds: { init: init.seconds, validate: validate.seconds, test: test?.seconds ?? 0 },
+    seconds: { init: init.seconds, check: check.seconds },
     assertions,
-    warnings: [...warningsIn(validate.output), ...warningsIn(test?.output ?? "")],
+    warnings: warningsIn(check.output),
   };
 }
 
@@ -192,7 +196,7 @@ export function initFrom(stackDir: string, pluginDir: string): Promise<{ code: n
 
 /**
  * Synthesizes `config` as JSON or HCL into a temp dir and proves every stack with terraform
- * init, validate and a mocked apply. Resolves with one StackProof per stack; rejects with every
+ * init and a mocked apply. Resolves with one StackProof per stack; rejects with every
  * failing stack's terraform output. The temp dir is removed, except when terraform failed: then
  * it is kept (its path is in the error) so the generated tests and Terraform can be inspected.
  */
@@ -209,7 +213,7 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
     app.synth();
 
     const file = format === "hcl" ? "cdk.tf" : "cdk.tf.json";
-    const proofs = [stacks.network, stacks.instances, stacks.peering].map((s) => {
+    const proofs = allStacks(stacks).map((s) => {
       const stack = s.node.id;
       const dir = path.join(outdir, "stacks", stack);
       const synthesized = path.join(dir, file);
@@ -235,5 +239,55 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
     // Failures before terraform ran (synth, generating the tests) leave nothing worth keeping.
     if (!(e instanceof Error && e.message.includes(root))) fs.rmSync(root, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** One stack's `terraform validate`. */
+export interface StackValidation {
+  readonly stack: string;
+  /** Resources in the stack. */
+  readonly resources: number;
+  /** Seconds of init and of validate. */
+  readonly seconds: { init: number; validate: number };
+}
+
+/**
+ * Synthesizes `config` as JSON into a temp dir and runs `terraform init` and `terraform validate`
+ * in every stack, through the shared process pool; `onStack` hears of each as it finishes.
+ * Rejects with every failing stack's output. The temp dir is removed either way.
+ */
+export async function validateEveryStack(config: PeeringConfig, onStack: (v: StackValidation) => void = () => undefined): Promise<StackValidation[]> {
+  const { mirror } = terraformTools();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "peering-validate-"));
+  try {
+    const cliConfig = path.join(root, "terraform.rc");
+    fs.writeFileSync(cliConfig, "");
+    const env = isolatedTerraformEnv(cliConfig);
+    const outdir = path.join(root, "cdktf.out");
+    const app = new PeeringApp({ outdir });
+    const stacks = addPeeringStacks(app, config);
+    app.synth();
+    const settled = await Promise.allSettled(
+      allStacks(stacks).map(async (s) => {
+        const stack = s.node.id;
+        const dir = path.join(outdir, "stacks", stack);
+        const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+        const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+        const step = async (args: string[]) => {
+          const r = await terraform([...args, "-no-color"], dir, env);
+          if (r.code !== 0) throw new Error(`stack "${stack}": terraform ${args[0]} failed (exit ${r.code})\n${r.output.trim()}`);
+          return r.seconds;
+        };
+        const init = await step(["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
+        const validation = { stack, resources, seconds: { init, validate: await step(["validate"]) } };
+        onStack(validation);
+        return validation;
+      }),
+    );
+    const failures = settled.flatMap((s) => (s.status === "rejected" ? [String((s.reason as Error).message ?? s.reason)] : []));
+    if (failures.length > 0) throw new Error(failures.join("\n\n"));
+    return settled.map((s) => (s as PromiseFulfilledResult<StackValidation>).value);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 }

@@ -14,6 +14,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -23,7 +24,7 @@ import { hasSsmEndpoints, ipv4Blocks, regionOf } from "../lib/shape-checks";
 import { endpointServiceName } from "../lib/ssm-endpoints";
 import { ipv6SubnetNetnum, planSecondarySubnets, planSubnets } from "../lib/subnets";
 import { PeeringVpc } from "../lib/network";
-import { PeeringStacks } from "../stacks";
+import { allStacks, PeeringStack, PeeringStacks } from "../stacks";
 
 /** The fake ids the network stack's resources get when another stack reads them from its state. */
 export const FAKE = {
@@ -132,7 +133,7 @@ interface StackJson {
  * an output its producer does not declare (mocks would hide that; a real apply would not).
  */
 function remoteStateOverrides(stack: TerraformStack, config: PeeringConfig, stacks: PeeringStacks): string {
-  const byId = new Map<string, TerraformStack>([stacks.network, stacks.instances, stacks.peering].map((s) => [s.node.id, s]));
+  const byId = new Map<string, TerraformStack>(allStacks(stacks).map((s) => [s.node.id, s]));
   const ids = fakeIds(config, stacks);
   const json = stack.toTerraform() as StackJson;
   const text = JSON.stringify(json);
@@ -406,6 +407,7 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
   const { instances } = stacks;
   const ingress = tuple(all(instances, VpcSecurityGroupIngressRule));
   const egress = tuple(all(instances, VpcSecurityGroupEgressRule));
+  const grouped = tuple(all(instances, SecurityGroupRule));
   const attachments = tuple(all(instances, IamRolePolicyAttachment));
   const ssmPolicy = `arn:${MOCK.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`;
 
@@ -421,28 +423,42 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
     const profile = address(profiles[0]);
     const peers = peersOf(config, name).flatMap((p: VpcConfig) => ipv4Blocks(p));
     const peers6 = cfg.ipv6 ? peersOf(config, name).filter((p) => p.ipv6).map((p) => FAKE.ipv6Block(config, p.name)) : [];
-    const rules = (what: string, family: "ipv4" | "ipv6" = "ipv4") => `[for r in ${ingress} : ${what} if r.security_group_id == ${sg}.id && r.cidr_${family} != null]`;
+    // A sharded mesh admits all peers with one aws_security_group_rule per IP version (PingInstanceProps.groupedRules).
+    const isGrouped = all(handle, SecurityGroupRule).length > 0;
+    const orEmpty = (list: string) => `(${list} == null ? [] : ${list})`;
+    const rules = (what: string, family: "ipv4" | "ipv6" = "ipv4") =>
+      isGrouped
+        ? `flatten([for r in ${grouped} : ${what} if r.security_group_id == ${sg}.id && r.type == "ingress" && r.${family === "ipv4" ? "cidr_blocks" : "ipv6_cidr_blocks"} != null])`
+        : `[for r in ${ingress} : ${what} if r.security_group_id == ${sg}.id && r.cidr_${family} != null]`;
+    const [protocol, cidr, cidr6] = isGrouped ? ["protocol", "r.cidr_blocks", "r.ipv6_cidr_blocks"] : ["ip_protocol", "r.cidr_ipv4", "r.cidr_ipv6"];
 
     a.add(`${sg}.vpc_id == ${hcl(FAKE.vpc(name))}`, `the ping security group of ${name} should be in VPC ${name}`);
-    a.add(sameStrings(rules("r.cidr_ipv4"), peers), `the ping security group of ${name} should admit exactly its peers' blocks: ${peers.join(", ") || "none"}`);
+    a.add(sameStrings(rules(cidr), peers), `the ping security group of ${name} should admit exactly its peers' blocks: ${peers.join(", ") || "none"}`);
     a.add(
-      `alltrue(${rules('r.ip_protocol == "icmp" && r.from_port == 8 && r.to_port == -1')})`,
+      `alltrue(${rules(`r.${protocol} == "icmp" && r.from_port == 8 && r.to_port == -1`)})`,
       `every IPv4 ingress rule of the ping security group of ${name} should admit ICMP echo requests only (icmp, type 8)`,
     );
     a.add(
-      sameStrings(rules("r.cidr_ipv6", "ipv6"), peers6),
+      sameStrings(rules(cidr6, "ipv6"), peers6),
       `the ping security group of ${name} should admit exactly the IPv6 blocks of its peers that have IPv6 too: ${peers6.join(", ") || "none"}`,
     );
     if (peers6.length > 0) {
       a.add(
-        `alltrue(${rules('r.ip_protocol == "icmpv6" && r.from_port == 128 && r.to_port == -1', "ipv6")})`,
+        `alltrue(${rules(`r.${protocol} == "icmpv6" && r.from_port == 128 && r.to_port == -1`, "ipv6")})`,
         `every IPv6 ingress rule of the ping security group of ${name} should admit ICMPv6 echo requests only (icmpv6, type 128)`,
       );
     }
-    a.add(
-      sameStrings(`[for r in ${egress} : "\${r.ip_protocol} \${coalesce(r.cidr_ipv4, r.cidr_ipv6)}" if r.security_group_id == ${sg}.id]`, cfg.ipv6 ? ["-1 0.0.0.0/0", "-1 ::/0"] : ["-1 0.0.0.0/0"]),
-      `the ping security group of ${name} should have one egress rule per IP version, allowing everything out`,
-    );
+    if (isGrouped) {
+      a.add(
+        `[for r in ${grouped} : "\${r.protocol} \${join(",", concat(${orEmpty("r.cidr_blocks")}, ${orEmpty("r.ipv6_cidr_blocks")}))}" if r.security_group_id == ${sg}.id && r.type == "egress"] == [${hcl(cfg.ipv6 ? "-1 0.0.0.0/0,::/0" : "-1 0.0.0.0/0")}]`,
+        `the ping security group of ${name} should have one egress rule, allowing everything out${cfg.ipv6 ? " over IPv4 and IPv6" : ""}`,
+      );
+    } else {
+      a.add(
+        sameStrings(`[for r in ${egress} : "\${r.ip_protocol} \${coalesce(r.cidr_ipv4, r.cidr_ipv6)}" if r.security_group_id == ${sg}.id]`, cfg.ipv6 ? ["-1 0.0.0.0/0", "-1 ::/0"] : ["-1 0.0.0.0/0"]),
+        `the ping security group of ${name} should have one egress rule per IP version, allowing everything out`,
+      );
+    }
     if (cfg.ipv6) a.add(`${instance}.ipv6_address_count == 1`, `the instance of ${name} should have one IPv6 address`);
     a.add(`${instance}.subnet_id == ${hcl(FAKE.subnet(name, "private", 0))}`, `the instance of ${name} should be in the first private subnet of ${name}`);
     a.add(`${instance}.vpc_security_group_ids == toset([${sg}.id])`, `the instance of ${name} should have its ping security group only`);
@@ -459,16 +475,17 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
   }
 }
 
-function peeringAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Assertions): void {
-  const { peering } = stacks;
+/** Assertions for one peering stack: the whole mesh's, or one shard's peerings. */
+function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Assertions): void {
   const byName = new Map(config.vpcs.map((v) => [v.name, v]));
   const allRoutes = all(peering, Route);
   const routes = tuple(allRoutes);
+  const held = config.peerings.filter(([r, acc]) => peering.peerings.has(`${r}_${acc}`));
+  if (held.length !== peering.peerings.size) throw new Error(`peering stack "${peering.node.id}" holds peerings the config does not have`);
 
-  for (const [requester, accepter] of config.peerings) {
+  for (const [requester, accepter] of held) {
     const key = `${requester}_${accepter}`;
-    const handle = peering.peerings.get(key);
-    if (!handle) throw new Error(`peering stack has no peering "${key}"`);
+    const handle = peering.peerings.get(key)!;
     const connection = address(handle.connection);
     a.add(
       `${connection}.vpc_id == ${hcl(FAKE.vpc(requester))} && ${connection}.peer_vpc_id == ${hcl(FAKE.vpc(accepter))} && ${connection}.auto_accept == true`,
@@ -504,12 +521,14 @@ function peeringAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Asse
       );
     }
   }
-  // Whole-stack view: each private route table reaches exactly its peers' blocks, IPv4 and IPv6.
-  // (Terraform rejects conditions that reference nothing, so this needs at least one route.)
+  // Whole-stack view: each private route table reaches exactly the blocks, IPv4 and IPv6, of the
+  // peers it is peered with in this stack. (Terraform rejects conditions that reference nothing,
+  // so this needs at least one route.)
   if (allRoutes.length === 0) return;
+  const inStack = { ...config, peerings: held };
   for (const cfg of config.vpcs) {
-    const peers = peersOf(config, cfg.name).flatMap((p) => ipv4Blocks(p));
-    const peers6 = cfg.ipv6 ? peersOf(config, cfg.name).filter((p) => p.ipv6).map((p) => FAKE.ipv6Block(config, p.name)) : [];
+    const peers = peersOf(inStack, cfg.name).flatMap((p) => ipv4Blocks(p));
+    const peers6 = cfg.ipv6 ? peersOf(inStack, cfg.name).filter((p) => p.ipv6).map((p) => FAKE.ipv6Block(config, p.name)) : [];
     for (let az = 0; az < cfg.maxAzs; az++) {
       const table = FAKE.routeTable(cfg.name, "private", az);
       a.add(
@@ -548,12 +567,12 @@ function tooFewAzsRun(config: PeeringConfig, stacks: PeeringStacks): string {
 
 /** The `*.tftest.hcl` text proving one stack of `stacks` wires `config` as intended. */
 export function tftestFor(stackId: string, config: PeeringConfig, stacks: PeeringStacks): string {
-  const stack = [stacks.network, stacks.instances, stacks.peering].find((s) => s.node.id === stackId);
+  const stack = allStacks(stacks).find((s) => s.node.id === stackId);
   if (!stack) throw new Error(`no stack "${stackId}"`);
   const a = new Assertions();
   if (stack === stacks.network) networkAssertions(config, stacks, a);
   else if (stack === stacks.instances) instancesAssertions(config, stacks, a);
-  else peeringAssertions(config, stacks, a);
+  else if (stack instanceof PeeringStack) peeringAssertions(config, stack, a);
   const overrides = [remoteStateOverrides(stack, config, stacks), ...(stack === stacks.network ? [ipv6BlockOverrides(config, stacks)] : [])].filter((o) => o !== "").join("\n\n");
   return [
     `# Generated by test-support/tftest.ts: a mocked apply of the "${stackId}" stack.`,
@@ -561,6 +580,20 @@ export function tftestFor(stackId: string, config: PeeringConfig, stacks: Peerin
     ...(overrides ? [overrides] : []),
     ['run "apply" {', "  command = apply", ...(a.size > 0 ? ["", a.render()] : []), "}"].join("\n"),
     ...(stack === stacks.network ? [tooFewAzsRun(config, stacks)] : []),
+    "",
+  ].join("\n\n");
+}
+
+/** A `*.tftest.hcl` text that only plans one stack against the mocked provider, asserting nothing: what `npm run bench` times. */
+export function planTestFor(stackId: string, config: PeeringConfig, stacks: PeeringStacks): string {
+  const stack = allStacks(stacks).find((s) => s.node.id === stackId);
+  if (!stack) throw new Error(`no stack "${stackId}"`);
+  const overrides = remoteStateOverrides(stack, config, stacks);
+  return [
+    `# Generated by test-support/tftest.ts: a mocked plan of the "${stackId}" stack.`,
+    mockProvider(config),
+    ...(overrides ? [overrides] : []),
+    'run "plan" {\n  command = plan\n}',
     "",
   ].join("\n\n");
 }

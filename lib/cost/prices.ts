@@ -1,9 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
+import { PROJECT_ROOT } from "../paths";
 
 /** The directory of the dated price tables, one `<region>.json` each. */
-export const PRICES_DIR = path.join(__dirname, "prices");
+export const PRICES_DIR = path.join(PROJECT_ROOT, "lib", "cost", "prices");
 
 const rate = z.number().nonnegative();
 
