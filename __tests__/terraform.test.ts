@@ -8,7 +8,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { AWS_PROVIDER, terraformPlatform } from "../lib/terraform-env";
-import { FULL_MESH_CONFIG, manyVpcs, SHARDED_MESH_CONFIG } from "../test-support/configs";
+import {
+  FULL_MESH_CONFIG,
+  IPV6_CONFIG,
+  manyVpcs,
+  NO_NAT_ENDPOINTS_CONFIG,
+  SECONDARY_CIDRS_CONFIG,
+  SHARDED_MESH_CONFIG,
+  VPN_CONFIG,
+} from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
 import { initFrom, proveWithTerraform, SynthFormat } from "../test-support/terraform";
 
@@ -25,6 +33,16 @@ const CASES = [
     raw: SHARDED_MESH_CONFIG,
     formats: ["json"],
     stacks: ["instances", "network", "peering-00", "peering-01", "peering-02", "peering-03"],
+  },
+  { name: "examples/ipv6.json (IPv6 routes, ICMPv6 rules, egress-only gateways)", raw: IPV6_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
+  { name: "examples/secondary-cidrs.json (block associations, their subnets, routes and rules)", raw: SECONDARY_CIDRS_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
+  { name: "examples/no-nat-endpoints.json (SSM interface endpoints)", raw: NO_NAT_ENDPOINTS_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
+  { name: "examples/vpn.json (VPN gateway, customer gateways, propagation)", raw: VPN_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
+  {
+    name: "the IPv6 example with a secondary block, split into two peering stacks, each instance admitting its peers with one rule per IP version",
+    raw: { ...IPV6_CONFIG, vpcs: IPV6_CONFIG.vpcs.map((v, i) => (i === 0 ? { ...v, secondaryCidrs: ["10.140.0.0/24"] } : v)), maxPeeringStackResources: 10, peeringShards: 2 },
+    formats: ["json"],
+    stacks: ["instances", "network", "peering-00", "peering-01"],
   },
 ].flatMap(({ formats, ...c }) => (formats as SynthFormat[]).map((format) => ({ ...c, format, label: format.toUpperCase() })));
 

@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG } from "../lib/config";
 import { PROJECT_ROOT } from "../lib/paths";
 
 /** The example configs shipped in examples/. */
-export const EXAMPLE_PATHS = ["full-mesh.json", "three-vpcs.json"].map((f) => path.join(PROJECT_ROOT, "examples", f));
+export const EXAMPLE_PATHS = ["full-mesh.json", "three-vpcs.json", "ipv6.json", "secondary-cidrs.json", "no-nat-endpoints.json", "vpn.json"].map((f) => path.join(PROJECT_ROOT, "examples", f));
 
 function example(file: string): { vpcs: { name: string; cidr: string }[]; [key: string]: unknown } {
   return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
@@ -21,6 +21,18 @@ export const THREE_VPCS_CONFIG = example("three-vpcs.json");
  * fit a stack of ten resources, so they go to four shards, peering-00 to peering-03, one of them empty.
  */
 export const SHARDED_MESH_CONFIG = { ...FULL_MESH_CONFIG, maxPeeringStackResources: 10, peeringShards: 4 };
+
+/** examples/ipv6.json: web and api with IPv6, legacy without, fully meshed. */
+export const IPV6_CONFIG = example("ipv6.json");
+
+/** examples/secondary-cidrs.json: app (two secondary blocks) peered with data (one) and with ops. */
+export const SECONDARY_CIDRS_CONFIG = example("secondary-cidrs.json");
+
+/** examples/no-nat-endpoints.json: no NAT gateways, SSM interface endpoints in both VPCs. */
+export const NO_NAT_ENDPOINTS_CONFIG = example("no-nat-endpoints.json");
+
+/** examples/vpn.json: hub with a static and a BGP VPN connection, peered with spoke. */
+export const VPN_CONFIG = example("vpn.json");
 
 /** A copy of the built-in default with some keys replaced. */
 export function defaultWith(changes: Record<string, unknown>): Record<string, unknown> {
