@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { blockProbes, compareWithIntent, formatReport, instanceAddresses, runProbes } from "../lib/check";
 import { analyze, loadTerraform } from "../lib/reach";
+import { planPeeringStacks } from "../lib/peering-shards";
 import { findPeering } from "../stacks";
 import { IPV6_CONFIG, NO_NAT_ENDPOINTS_CONFIG, SECONDARY_CIDRS_CONFIG, VPN_CONFIG, withoutConfig } from "../test-support/configs";
 import { editStack, SynthesizedApp, synthToTemp } from "../test-support/synth";
@@ -143,5 +144,26 @@ describe("adding a shape to a deployed VPC", () => {
     const after = withApp({ ...base, ...change }, addresses);
     expect([...before].filter((a) => !after.has(a))).toEqual([]);
     expect(after.size).toBeGreaterThan(before.size);
+  });
+});
+
+describe("the peering stacks' resource count", () => {
+  it("counts the routes to secondary blocks and, between two IPv6 VPCs, to their IPv6 blocks", () => {
+    const vpcs = [
+      { name: "a", maxAzs: 2, secondaryCidrs: ["10.100.0.0/24", "10.101.0.0/24"], ipv6: true },
+      { name: "b", maxAzs: 1, ipv6: true },
+      { name: "c", maxAzs: 1 },
+    ];
+    const [plan] = planPeeringStacks({ vpcs, peerings: [["a", "b"], ["a", "c"]], maxPeeringStackResources: 3000, peeringShards: 16 });
+    // a_b: the connection, a's 2 tables × (b's block + its IPv6 block), b's table × (a's 3 blocks + its IPv6 block).
+    // a_c: the connection, a's 2 tables × c's block, c's table × a's 3 blocks.
+    expect(plan.resources).toBe(1 + 2 * 2 + 1 * 4 + (1 + 2 * 1 + 1 * 3));
+    const app = synthToTemp({ ...IPV6_CONFIG, vpcs: [{ name: "a", cidr: "10.0.0.0/24", maxAzs: 2, secondaryCidrs: ["10.100.0.0/24", "10.101.0.0/24"] }, { name: "b", cidr: "10.0.1.0/24" }, { name: "c", cidr: "10.0.2.0/24", ipv6: false }], peerings: [["a", "b"], ["a", "c"]], maxAzs: 1 });
+    try {
+      const json = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "peering", "cdk.tf.json"), "utf8")) as { resource: Record<string, object> };
+      expect(Object.values(json.resource).reduce((sum, r) => sum + Object.keys(r).length, 0)).toBe(plan.resources);
+    } finally {
+      app.remove();
+    }
   });
 });
