@@ -103,6 +103,24 @@ describe("check on the shape examples", () => {
   });
 });
 
+describe("reach on examples/vpn.json", () => {
+  it("sends hub's traffic for the office to its VPN gateway by the propagated static route, and spoke's not at all", () => {
+    withApp(VPN_CONFIG, (app) => {
+      const model = loadTerraform([app.outdir]);
+      const addresses = instanceAddresses(app.outdir);
+      const toOffice = (from: string) => analyze(model, { from: addresses.get(from)!, to: "192.168.1.10" }).pairs[0];
+      const vgw = app.stacks.network.vpcs.get("hub")!.vpn!.vpnGateway.friendlyUniqueId;
+      const hub = toOffice("hub");
+      expect(hub.reachable).toBe(false);
+      expect(hub.reason).toContain(`192.168.0.0/16 → network/aws_vpn_gateway.${vgw}`);
+      expect(hub.reason).toContain("(propagated by network/aws_vpn_gateway_route_propagation.");
+      const spoke = toOffice("spoke");
+      expect(spoke.reachable).toBe(false);
+      expect(spoke.reason).not.toContain("aws_vpn_gateway");
+    });
+  });
+});
+
 describe("npm run check on a shape", () => {
   it("exits 3, naming the IPv6 pair, when an IPv6 route of examples/ipv6.json is removed", () => {
     withApp(IPV6_CONFIG, (app) => {
