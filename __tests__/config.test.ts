@@ -1,5 +1,5 @@
 import { ConfigError, DEFAULT_CONFIG, fullMesh, loadConfig, MAX_LISTED_PROBLEMS, parseConfig, peersOf } from "../lib/config";
-import { defaultWith, EXAMPLE_PATHS, FULL_MESH_CONFIG, manyVpcs } from "../test-support/configs";
+import { defaultWith, EXAMPLE_PATHS, FULL_MESH_CONFIG, fullMeshConfig, manyVpcs } from "../test-support/configs";
 
 function errorOf(raw: unknown): ConfigError {
   try {
@@ -216,6 +216,10 @@ describe("rulesPerSecurityGroup", () => {
     ["62 VPCs in a full mesh with the quota at its maximum", mesh(62, { rulesPerSecurityGroup: 1000 })],
   ])("accepts %s", (_, raw) => {
     expect(() => parseConfig(raw)).not.toThrow();
+  });
+
+  it("accepts the 125-VPC full mesh that npm run bench and validate:mesh build", () => {
+    expect(parseConfig(fullMeshConfig(125)).peerings).toHaveLength(7750);
   });
 
   it.each([

@@ -42,9 +42,9 @@ export function defaultWith(changes: Record<string, unknown>): Record<string, un
 /**
  * Keys a full mesh of more than 50 VPCs needs beyond its VPCs: the AWS quotas it exceeds by
  * default, raised as far as AWS allows. Add a key here when the config learns to check another
- * quota (a 125-VPC mesh will also need "rulesPerSecurityGroup": 1000).
+ * quota.
  */
-export const LARGE_MESH_KEYS: Readonly<Record<string, unknown>> = { peeringQuota: 125, routesPerRouteTable: 1000 };
+export const LARGE_MESH_KEYS: Readonly<Record<string, unknown>> = { peeringQuota: 125, rulesPerSecurityGroup: 1000, routesPerRouteTable: 1000 };
 
 /** A full mesh of `n` VPCs (manyVpcs), with LARGE_MESH_KEYS when it has more than 50. */
 export function fullMeshConfig(n: number): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config";
 import { loadTerraform } from "../../lib/reach";
 import { EXIT, main } from "../../lib/rehearse/cli";
+import { cleanLeftovers } from "../../lib/rehearse/host";
 import { type Rehearsal, rehearse } from "../../lib/rehearse/rehearse";
 import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG, defaultWith, manyVpcs } from "../../test-support/configs";
 import { namespacesOf, requireNamespaces } from "../../test-support/rehearse";
@@ -10,7 +11,12 @@ import { type SynthesizedApp, editStack, synthToTemp } from "../../test-support/
 
 jest.setTimeout(120_000);
 
-beforeAll(requireNamespaces);
+// Namespaces that dead runs left on this machine (a killed CI job, say) are not this file's business: clear
+// them first, so that each test sees only what its own runs leave.
+beforeAll(async () => {
+  requireNamespaces();
+  await cleanLeftovers();
+});
 
 async function rehearseApp(app: SynthesizedApp): Promise<Rehearsal> {
   return rehearse(loadTerraform([app.outdir]));
