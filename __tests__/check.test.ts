@@ -5,11 +5,12 @@ import * as path from "path";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { AwsClientStub } from "aws-sdk-client-mock";
 import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended, liveInstances } from "../lib/check";
+import { TerraformResource } from "cdktf";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { analyze, buildModel, livePlan, loadLive, loadTerraform, readDocuments } from "../lib/reach";
 import { findPeering } from "../stacks";
 import { type Account, fakeClient, fakeEc2, twoPeeredVpcs } from "./reach/live-account";
-import { FULL_MESH_CONFIG, SHARDED_MESH_CONFIG, THREE_VPCS_CONFIG, withoutConfig } from "../test-support/configs";
+import { EXAMPLES_BY_NAME, FULL_MESH_CONFIG, SHARDED_MESH_CONFIG, THREE_VPCS_CONFIG, withoutConfig } from "../test-support/configs";
 import { editStack, SynthesizedApp, synthToTemp } from "../test-support/synth";
 
 function check(app: SynthesizedApp) {
@@ -110,6 +111,76 @@ describe("check on the app's own stacks", () => {
   });
 });
 
+describe("check on every example", () => {
+  /** Every peering of every example, as [example, requester, accepter]. */
+  const peerings = EXAMPLES_BY_NAME.flatMap(({ name, raw }) => parseConfig(raw).peerings.map(([a, b]) => ({ name, raw, a, b })));
+
+  it.each(EXAMPLES_BY_NAME)("passes on $name", ({ raw }) => {
+    const app = synthToTemp(raw);
+    try {
+      const report = check(app);
+      expect([report.mismatches, report.errors]).toEqual([[], []]);
+      expect(formatReport(report)).toMatch(/^check passed: /m);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it.each(peerings)("fails on $name without the $a → $b route, naming $a's route table for the request and for the reply", ({ raw, a, b }) => {
+    const app = synthToTemp(raw);
+    try {
+      const route = findPeering(app.stacks, a, b)!.peering.requesterRoutes[0].friendlyUniqueId;
+      editStack(app.outdir, "peering", (json) => delete json.resource.aws_route[route]);
+      const report = check(app);
+      const table = app.stacks.network.vpcs.get(a)!.privateRouteTables[0].friendlyUniqueId;
+      const culprit = { intended: true, found: false, reason: expect.stringContaining(`network/aws_route_table.${table}`) };
+      expect(report.mismatches).toHaveLength(2);
+      expect(report.mismatches).toEqual(expect.arrayContaining([expect.objectContaining({ from: a, to: b, ...culprit }), expect.objectContaining({ from: b, to: a, ...culprit })]));
+      expect(formatReport(report)).toMatch(/^check failed: 2 of \d+ (ordered pairs|comparisons) /m);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it.each(peerings)("fails on $name when $b stops admitting $a, naming $b's security group", ({ raw, a, b }) => {
+    const app = synthToTemp(raw);
+    try {
+      const rule = app.stacks.instances.node.findChild(`instance-${b}`).node.findChild(`ping-from-${a}`) as TerraformResource;
+      editStack(app.outdir, "instances", (json) => delete json.resource.aws_vpc_security_group_ingress_rule[rule.friendlyUniqueId]);
+      const report = check(app);
+      const sg = app.stacks.instances.instances.get(b)!.securityGroup.friendlyUniqueId;
+      expect(report.mismatches).toEqual([expect.objectContaining({ from: a, to: b, intended: true, found: false, reason: expect.stringContaining(`instances/aws_security_group.${sg}`) })]);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("says why spokes of a hub must not reach each other, and names it when two of them can", () => {
+    const hubSpoke = EXAMPLES_BY_NAME.find((e) => e.name === "examples/hub-spoke.json")!.raw;
+    const app = synthToTemp(hubSpoke);
+    try {
+      const report = check(app);
+      expect(report.notes).toEqual([expect.stringMatching(/^spokes app, data and ci cannot ping each other, as the config means: each is peered with the hub shared only, and peering is not transitive/)]);
+      const result = analyze(loadTerraform([app.outdir]));
+      const leaky = { ...result, pairs: result.pairs.map((p) => (p.from.includes("instance-app_") && p.to.includes("instance-data_") ? { ...p, reachable: true } : p)) };
+      const wrong = compareWithIntent(app.config, instanceAddresses(app.outdir), leaky);
+      expect(wrong.notes).toBeUndefined();
+      expect(formatReport(wrong)).toContain("✗ app → data: the config means unreachable (both are spokes of the hub shared, and peering is not transitive");
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("adds no note where the config has no hub, even when two VPCs share a peer", () => {
+    const app = synthToTemp(THREE_VPCS_CONFIG);
+    try {
+      expect(check(app).notes).toBeUndefined();
+    } finally {
+      app.remove();
+    }
+  });
+});
+
 describe("npm run check", () => {
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, ["scripts/run.cjs", "scripts/check", ...args], {
@@ -148,6 +219,28 @@ describe("npm run check", () => {
       expect([result.status, result.stdout]).toEqual([0, expect.stringContaining("check passed: reach agrees with the config on all 12 ordered pairs")]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(["inter-region", "cross-account", "dns", "hub-spoke"])("synthesizes examples/%s.json from PEERING_CONFIG and passes", (shape) => {
+    const result = run([], { PEERING_CONFIG: path.join(__dirname, "..", "examples", `${shape}.json`) });
+    expect([result.status, result.stdout]).toEqual([0, expect.stringMatching(/check passed: reach agrees with the config on all \d+ ordered pairs/)]);
+    if (shape === "hub-spoke") expect(result.stdout).toContain("✓ spokes app, data and ci cannot ping each other, as the config means");
+  });
+
+  it("exits 3 on the cross-account example when the accepter uses the requester's account, naming the accepter and the account that must accept", () => {
+    const raw = EXAMPLES_BY_NAME.find((e) => e.name === "examples/cross-account.json")!.raw;
+    const app = synthToTemp(raw);
+    try {
+      const accepter = findPeering(app.stacks, "app", "shared")!.peering.accepterConnection!.friendlyUniqueId;
+      editStack(app.outdir, "peering", (json) => delete json.resource.aws_vpc_peering_connection_accepter[accepter].provider);
+      const result = run(["--out", app.outdir], { PEERING_CONFIG: path.join(__dirname, "..", "examples", "cross-account.json") });
+      expect(result.status).toBe(3);
+      expect(result.stdout).toContain(`✗ peering/aws_vpc_peering_connection_accepter.${accepter}: accepts`);
+      expect(result.stdout).toContain("222222222222");
+      expect(result.stdout).toContain("✗ app → shared: the config means reachable, reach finds unreachable");
+    } finally {
+      app.remove();
     }
   });
 

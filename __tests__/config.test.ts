@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { ConfigError, DEFAULT_CONFIG, fullMesh, loadConfig, MAX_LISTED_PROBLEMS, parseConfig, peersOf } from "../lib/config";
 import { defaultWith, EXAMPLE_PATHS, FULL_MESH_CONFIG, fullMeshConfig, manyVpcs } from "../test-support/configs";
 
@@ -23,8 +24,8 @@ describe("parseConfig", () => {
       natGateways: "per-az",
       instanceType: "t3.nano",
       vpcs: [
-        { name: "a", cidr: "10.0.0.0/24", maxAzs: 1 },
-        { name: "b", cidr: "10.0.1.0/24", maxAzs: 1 },
+        { name: "a", cidr: "10.0.0.0/24", maxAzs: 1, region: "eu-west-1" },
+        { name: "b", cidr: "10.0.1.0/24", maxAzs: 1, region: "eu-west-1" },
       ],
       peerings: [["a", "b"]],
       terraformCloud: undefined,
@@ -71,7 +72,7 @@ describe("parseConfig", () => {
   const vpcB = { name: "b", cidr: "10.0.1.0/24" };
   it.each([
     ["an unknown top-level key", { ...DEFAULT_CONFIG, vpc: [] }, 'the config has unknown key "vpc": remove it (allowed: $schema, region,'],
-    ["an unknown VPC key", defaultWith({ vpcs: [{ ...vpcA, cidrBlock: "x" }, vpcB] }), 'vpcs[0] has unknown key "cidrBlock": remove it (allowed: name, cidr, maxAzs, ipv6, secondaryCidrs, vpnConnections)'],
+    ["an unknown VPC key", defaultWith({ vpcs: [{ ...vpcA, cidrBlock: "x" }, vpcB] }), 'vpcs[0] has unknown key "cidrBlock": remove it (allowed: name, cidr, maxAzs'],
     ["a missing CIDR", defaultWith({ vpcs: [{ name: "a" }, vpcB] }), 'vpcs[0].cidr is missing: use an IPv4 network in CIDR notation such as "10.0.0.0/24"'],
     ["a malformed CIDR", defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0/24" }, vpcB] }), 'vpcs[0].cidr "10.0.0/24" is not an IPv4 CIDR block'],
     ["a CIDR with host bits set", defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.1/24" }, vpcB] }), 'vpcs[0].cidr "10.0.0.1/24" is not a network address (host bits are set): use "10.0.0.0/24"'],
@@ -83,7 +84,7 @@ describe("parseConfig", () => {
     ["a VPC peered with itself", defaultWith({ peerings: [["a", "a"]] }), 'peerings[0] peers "a" with itself: a peering joins two different VPCs'],
     ["the same pair twice", defaultWith({ peerings: [["a", "b"], ["b", "a"]] }), 'peerings[1] ["b","a"] repeats peerings[0]: AWS allows one peering per pair of VPCs'],
     ["a malformed peering", defaultWith({ peerings: [["a", "b"], ["a"]] }), 'peerings[1] is ["a"]: use a pair of VPC names such as ["a", "b"]'],
-    ["peerings of the wrong type", defaultWith({ peerings: "mesh" }), 'peerings is "mesh": use "full-mesh" or a list of name pairs such as [["a", "b"]]'],
+    ["peerings of the wrong type", defaultWith({ peerings: "mesh" }), 'peerings is "mesh": use a list of VPC name pairs such as [["a", "b"]]'],
     ["overlapping CIDRs on a peered pair", defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.0/16" }, vpcB] }), 'vpcs[1].cidr "10.0.1.0/24" overlaps vpcs[0].cidr "10.0.0.0/16" (peerings[0] peers them; peered VPCs need disjoint ranges)'],
     ["overlapping CIDRs in a full mesh", defaultWith({ vpcs: [vpcA, { ...vpcB, cidr: "10.0.0.0/25" }], peerings: "full-mesh" }), '(peerings "full-mesh" peers them'],
     ["subnets that do not fit", defaultWith({ maxAzs: 3, vpcs: [{ name: "a", cidr: "10.0.0.0/27" }, vpcB] }), 'vpcs[0].cidr "10.0.0.0/27" is too small for a public and a private subnet in each of 3 AZs (AWS\'s smallest subnet is /28)'],
@@ -234,5 +235,49 @@ describe("rulesPerSecurityGroup", () => {
 describe("the examples", () => {
   it.each(EXAMPLE_PATHS)("%s is a valid config", (file) => {
     expect(() => loadConfig({ PEERING_CONFIG: file })).not.toThrow();
+  });
+});
+
+describe("regions, accounts, DNS and hub and spoke", () => {
+  const role = "arn:aws:iam::222222222222:role/peering";
+  const three = manyVpcs(3);
+
+  it("places each VPC in its own region, or the top-level one, and reads each account's id from its role", () => {
+    const config = parseConfig({
+      region: "eu-west-1",
+      accounts: { network: { roleArn: role } },
+      vpcs: [three[0], { ...three[1], region: "us-east-1" }, { ...three[2], account: "network" }],
+    });
+    expect(config.vpcs.map((v) => [v.name, v.region, v.account])).toEqual([
+      ["v0", "eu-west-1", undefined],
+      ["v1", "us-east-1", undefined],
+      ["v2", "eu-west-1", "network"],
+    ]);
+    expect(config.accounts).toEqual({ network: { roleArn: role, accountId: "222222222222", partition: "aws" } });
+  });
+
+  it("turns DNS resolution on for every pair with the top-level key, unless a pair object says otherwise", () => {
+    const config = parseConfig({ vpcs: three, dnsResolution: true, peerings: [["v0", "v1"], { vpcs: ["v1", "v2"], dnsResolution: false }, { vpcs: ["v2", "v0"] }] });
+    expect([config.peerings, config.dnsResolution]).toEqual([
+      [["v0", "v1"], ["v1", "v2"], ["v2", "v0"]],
+      [["v0", "v1"], ["v2", "v0"]],
+    ]);
+    expect(parseConfig({ vpcs: three, peerings: [["v0", "v1"]] }).dnsResolution).toBeUndefined();
+  });
+
+  it("peers the hub with every other VPC, or with the spokes it lists, the hub requesting, and no spoke with another", () => {
+    const names = fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { minLength: 2, maxLength: 8 });
+    fc.assert(
+      fc.property(names, fc.boolean(), (picked, listSpokes) => {
+        const vpcs = manyVpcs(8);
+        const [hub, ...spokes] = picked.map((i) => `v${i}`);
+        const config = parseConfig({ vpcs, peerings: listSpokes ? { hub, spokes } : { hub } });
+        const expected = listSpokes ? spokes : vpcs.map((v) => v.name).filter((n) => n !== hub);
+        expect(config.peerings).toEqual(expected.map((s) => [hub, s]));
+        expect(config.hub).toEqual({ name: hub, spokes: expected });
+        for (const s of expected) expect(peersOf(config, s).map((p) => p.name)).toEqual([hub]);
+      }),
+      { seed: 7, numRuns: 100 },
+    );
   });
 });

@@ -32,9 +32,19 @@ describe("analyzerPairs", () => {
   });
 
   it("leaves out pairs whose instances are in different regions", () => {
-    const regions: Record<string, string> = { shared: "eu-west-1", app: "eu-west-1", data: "us-east-1" };
-    const pairs = analyzerPairs(config, analyzerEndpoints(config, (vpc) => regions[vpc]));
+    const config = parseConfig({ ...withAnalyzer, vpcs: THREE_VPCS_CONFIG.vpcs.map((v) => (v.name === "data" ? { ...v, region: "us-east-1" } : v)) });
+    const pairs = analyzerPairs(config, analyzerEndpoints(config));
     expect(pairs.map((p) => `${p.from}->${p.to}@${p.region}`)).toEqual(["shared->app@eu-west-1", "app->shared@eu-west-1"]);
+  });
+
+  it("leaves out pairs whose instances are in different accounts of one region", () => {
+    const config = parseConfig({
+      ...withAnalyzer,
+      accounts: { other: { roleArn: "arn:aws:iam::222222222222:role/peering" } },
+      vpcs: THREE_VPCS_CONFIG.vpcs.map((v) => (v.name === "data" ? { ...v, account: "other" } : v)),
+    });
+    const pairs = analyzerPairs(config, analyzerEndpoints(config));
+    expect(pairs.map((p) => `${p.from}->${p.to}`)).toEqual(["shared->app", "app->shared"]);
   });
 });
 
@@ -70,13 +80,13 @@ describe("the reachability stack", () => {
   });
 
   it("gives instances in another region their own provider and pairs them only among themselves", () => {
-    const config = parseConfig({ ...withAnalyzer, vpcs: [...THREE_VPCS_CONFIG.vpcs, { name: "far", cidr: "10.40.0.0/24" }] });
+    const inUsEast1 = (v: { name: string; cidr: string }) => (v.name === "data" || v.name === "far" ? { ...v, region: "us-east-1" } : v);
+    const config = parseConfig({ ...withAnalyzer, vpcs: [...THREE_VPCS_CONFIG.vpcs, { name: "far", cidr: "10.40.0.0/24" }].map(inUsEast1) });
     const app = testApp();
     const network = new NetworkStack(app, "network", { config });
     const instances = new InstancesStack(app, "instances", { config, network });
     const peering = new PeeringStack(app, "peering", { config, network });
-    const regions: Record<string, string> = { data: "us-east-1", far: "us-east-1" };
-    const stack = new ReachabilityStack(app, "reachability", { config, instances, after: [instances, peering], regionOf: (vpc) => regions[vpc] ?? config.region });
+    const stack = new ReachabilityStack(app, "reachability", { config, instances, after: [instances, peering] });
     const json = JSON.parse(Testing.synth(stack));
     expect(json.provider.aws.map((p: { alias?: string; region: string }) => [p.alias, p.region])).toEqual([
       [undefined, "eu-west-1"],

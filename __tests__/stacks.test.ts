@@ -128,6 +128,36 @@ describe("a larger app", () => {
   });
 });
 
+describe("VPCs in several regions and accounts", () => {
+  const role = "arn:aws:iam::222222222222:role/peering";
+  const stacks = stacksFor({
+    region: "eu-west-1",
+    accounts: { network: { roleArn: role } },
+    vpcs: [
+      { name: "a", cidr: "10.0.0.0/24" },
+      { name: "b", cidr: "10.0.1.0/24", region: "us-east-1" },
+      { name: "c", cidr: "10.0.2.0/24", account: "network" },
+    ],
+    peerings: [["a", "b"], ["a", "c"]],
+  });
+
+  it("outputs, for ping, the region and role of each instance outside the default provider's region and account", () => {
+    const instances = json(stacks.instances).output!.instances.value as Record<string, Record<string, string>>;
+    expect([instances.a.region, instances.a.role_arn]).toEqual([undefined, undefined]);
+    expect([instances.b.region, instances.b.role_arn]).toEqual(["us-east-1", undefined]);
+    expect([instances.c.region, instances.c.role_arn]).toEqual(["eu-west-1", role]);
+  });
+
+  it("gives the instances stack one provider per region and account it uses, the account's assuming its role", () => {
+    const providers = (JSON.parse(Testing.synth(stacks.instances)) as { provider: { aws: { alias?: string; region: string; assume_role?: { role_arn: string }[] }[] } }).provider.aws;
+    expect(providers.map((p) => [p.alias, p.region, p.assume_role?.[0]?.role_arn])).toEqual([
+      [undefined, "eu-west-1", undefined],
+      ["us-east-1", "us-east-1", undefined],
+      ["network_eu-west-1", "eu-west-1", role],
+    ]);
+  });
+});
+
 describe("with terraformCloud in the config", () => {
   const stacks = stacksFor({ ...DEFAULT_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } });
 

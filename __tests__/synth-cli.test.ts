@@ -75,6 +75,40 @@ async function refusal(text: string | Buffer | undefined, env: NodeJS.ProcessEnv
   }
 }
 
+/** Regions, accounts and hubs the app refuses: the config and the whole message (field, value, fix). */
+const ROLE = "arn:aws:iam::222222222222:role/peering";
+const placed = (a: Record<string, unknown>, more: Record<string, unknown> = {}) => defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.0/24", ...a }, { name: "b", cidr: "10.0.1.0/24" }], ...more });
+const placementRefusals: readonly (readonly [string, Record<string, unknown>, string])[] = [
+  [
+    "a VPC naming an account that accounts lacks",
+    placed({ account: "netwrk" }, { accounts: { network: { roleArn: ROLE } } }),
+    'vpcs[0].account "netwrk" is not in accounts: use one of "network", or add it to accounts with its roleArn',
+  ],
+  [
+    "a VPC naming an account with no accounts at all",
+    placed({ account: "network" }),
+    'vpcs[0].account "network" is not in accounts, which is empty: add {"accounts": {"network": {"roleArn": "arn:aws:iam::222222222222:role/peering"}}} with the role to assume there, or leave account out',
+  ],
+  [
+    "a role ARN with a short account id",
+    placed({ account: "network" }, { accounts: { network: { roleArn: "arn:aws:iam::2222:role/peering" } } }),
+    'accounts.network.roleArn is "arn:aws:iam::2222:role/peering": use an IAM role ARN: arn:<partition>:iam::<12-digit account id>:role/<name>, such as "arn:aws:iam::222222222222:role/peering"',
+  ],
+  [
+    "a user ARN where a role ARN belongs",
+    placed({}, { accounts: { network: { roleArn: "arn:aws:iam::222222222222:user/peering" } } }),
+    'accounts.network.roleArn is "arn:aws:iam::222222222222:user/peering": use an IAM role ARN',
+  ],
+  [
+    "a VPC region shaped like a region but not one of AWS's",
+    placed({ region: "eu-west-9" }),
+    'vpcs[0].region "eu-west-9" is not an AWS region: use an AWS region code such as "eu-west-1" (the list is AWS_REGIONS in lib/aws-limits.ts)',
+  ],
+  ["a VPC region that is no region code", placed({ region: "Europe" }), 'vpcs[0].region is "Europe": use an AWS region code such as "eu-west-1"'],
+  ["spokes naming an unknown VPC", placed({}, { vpcs: [{ name: "a", cidr: "10.0.0.0/24" }, { name: "b", cidr: "10.0.1.0/24" }], peerings: { hub: "a", spokes: ["b", "x"] } }), 'peerings.spokes[1] names VPC "x", which is not in vpcs: use one of "a", "b"'],
+  ["a hub that is not a VPC", placed({}, { peerings: { hub: "z" } }), 'peerings.hub names VPC "z", which is not in vpcs: use one of "a", "b"'],
+];
+
 describe("the app as cdktf runs it", () => {
   it("synthesizes the three stacks of the built-in default", () => {
     const run = synth(undefined);
@@ -124,6 +158,14 @@ describe("the app as cdktf runs it", () => {
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.wroteOutput).toBe(false);
+  }, SPAWN_TIMEOUT_MS);
+
+  it.concurrent.each(placementRefusals)("rejects %s with a message naming field, value and fix, exit 1 and no output", async (_, raw, message) => {
+    const run = await refusal(JSON.stringify(raw));
+    expect([run.status, run.wroteOutput]).toEqual([1, false]);
+    expect(run.stderr).toContain(`Invalid peering config`);
+    expect(run.stderr).toContain(`  - ${message}`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   }, SPAWN_TIMEOUT_MS);
 
   it.concurrent.each([

@@ -9,6 +9,7 @@ import * as path from "path";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { AWS_PROVIDER, terraformPlatform } from "../lib/terraform-env";
 import {
+  EXAMPLES_BY_NAME,
   FULL_MESH_CONFIG,
   IPV6_CONFIG,
   manyVpcs,
@@ -45,6 +46,14 @@ const CASES = [
     formats: ["json"],
     stacks: ["instances", "network", "peering-00", "peering-01"],
   },
+  // Across regions and accounts, with DNS options and a hub: accepters, peer_region, peer_owner_id
+  // and DNS options each asserted in the provider of the side they belong to.
+  ...["inter-region", "cross-account", "dns", "hub-spoke"].map((shape) => ({
+    name: `examples/${shape}.json`,
+    raw: EXAMPLES_BY_NAME.find((e) => e.name === `examples/${shape}.json`)!.raw,
+    formats: ["json", "hcl"],
+    stacks: THREE_STACKS,
+  })),
 ].flatMap(({ formats, ...c }) => (formats as SynthFormat[]).map((format) => ({ ...c, format, label: format.toUpperCase() })));
 
 describe("Terraform, offline with a mocked aws provider,", () => {

@@ -79,6 +79,62 @@ export const MIN_SUBNET_PREFIX = 28;
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
+ * The AWS regions the config may name, by partition (AWS's endpoints list; the ISO partitions are
+ * left out). A region AWS opens later needs a line here. VPC peering never crosses a partition.
+ */
+export const AWS_REGIONS: Readonly<Record<string, readonly string[]>> = {
+  aws: [
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+  ],
+  "aws-cn": ["cn-north-1", "cn-northwest-1"],
+  "aws-us-gov": ["us-gov-east-1", "us-gov-west-1"],
+};
+
+/** The partition of a region AWS_REGIONS lists ("aws", "aws-cn", "aws-us-gov"), else undefined. */
+export function partitionOf(region: string): string | undefined {
+  return Object.keys(AWS_REGIONS).find((partition) => AWS_REGIONS[partition].includes(region));
+}
+
+/**
+ * An IAM role ARN: partition, 12-digit account id, and the role's path and name (IAM allows
+ * letters, digits and +=,.@_- in both; a name has at most 64 characters).
+ */
+export const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
+
+/**
  * IPv4 ranges AWS does not allow as VPC blocks: the special-purpose ranges of RFC 6890 that the
  * Amazon VPC User Guide ("VPC CIDR blocks") names or that no host may use as its own address.
  */

@@ -29,6 +29,11 @@ export interface Mismatch {
    * @default - a pair of instances
    */
   readonly probe?: { readonly block: string; readonly address: string };
+  /**
+   * Why the config means what it means, where that is not plain (spokes of one hub).
+   * @default - none
+   */
+  readonly why?: string;
 }
 
 /** The outcome of comparing reach's matrix with the config. */
@@ -45,11 +50,24 @@ export interface CheckReport {
   readonly mismatches: readonly Mismatch[];
   /** Configurations AWS would reject, as reach found them. */
   readonly errors: readonly Finding[];
+  /**
+   * What the agreement means where the config's intent is not plain: spokes of a hub that, as
+   * intended, do not reach each other.
+   * @default - none
+   */
+  readonly notes?: readonly string[];
 }
 
 /** Whether `from` should ping `to`: exactly when the config peers them. */
 export function intended(config: PeeringConfig, from: string, to: string): boolean {
   return peersOf(config, from).some((peer) => peer.name === to);
+}
+
+/** Why `from` should not ping `to` although both are peered with the same hub, or undefined. */
+export function spokeReason(config: PeeringConfig, from: string, to: string): string | undefined {
+  const hub = config.hub;
+  if (!hub || intended(config, from, to) || !hub.spokes.includes(from) || !hub.spokes.includes(to)) return undefined;
+  return `both are spokes of the hub ${hub.name}, and peering is not transitive: AWS does not route traffic that arrives over one peering into another`;
 }
 
 /** A cdktf output directory that does not hold the app's synthesized instances stack. */
@@ -200,10 +218,12 @@ export function compareWithIntent(
           if (want && protocol === "ipv4") reachable++;
           continue;
         }
+        const why = spokeReason(config, from.name, to.name);
         mismatches.push({
           from: from.name,
           to: to.name,
           intended: want,
+          ...(why ? { why } : {}),
           found: verdict?.reachable,
           reason: verdict?.reason ?? noVerdict(from.name, to.name),
           ...(protocol === "ipv6" ? { protocol } : {}),
@@ -224,7 +244,20 @@ export function compareWithIntent(
       probe: { block: probe.block, address: probe.address },
     });
   }
-  return { pairs, ipv6Pairs, probes: probed.length, reachable, mismatches, errors: result.errors };
+  const hub = config.hub;
+  const spokesApart = hub && hub.spokes.length > 1 && !mismatches.some((m) => spokeReason(config, m.from, m.to) !== undefined);
+  const notes = spokesApart
+    ? [
+        `spokes ${listed(hub.spokes)} cannot ping each other, as the config means: each is peered with the hub ${hub.name} only, and peering is not transitive (AWS does not route traffic that arrives over one peering into another; spokes that must talk need a peering of their own)`,
+      ]
+    : [];
+  return { pairs, ipv6Pairs, probes: probed.length, reachable, mismatches, errors: result.errors, ...(notes.length > 0 ? { notes } : {}) };
+}
+
+/** "a, b and c", the first few of a list and a count of the rest. */
+function listed(names: readonly string[]): string {
+  const shown = names.length > 6 ? [...names.slice(0, 5), `${names.length - 5} more`] : names;
+  return shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
 }
 
 /** A readable account of the comparison, ending in a one-line verdict. */
@@ -233,8 +266,9 @@ export function formatReport(report: CheckReport): string {
   const what = (m: Mismatch) =>
     m.probe ? `${m.from} → ${m.to}'s block ${m.probe.block} (${m.probe.address})` : `${m.from} → ${m.to}${m.protocol === "ipv6" ? " (ipv6)" : ""}`;
   const lines = [
-    ...report.mismatches.map((m) => `✗ ${what(m)}: the config means ${word(m.intended)}, reach finds ${word(m.found)}: ${m.reason}`),
+    ...report.mismatches.map((m) => `✗ ${what(m)}: the config means ${word(m.intended)}${m.why ? ` (${m.why})` : ""}, reach finds ${word(m.found)}: ${m.reason}`),
     ...report.errors.map((e) => `✗ ${e.resource}: ${e.message}`),
+    ...(report.notes ?? []).map((n) => `✓ ${n}`),
   ];
   const ok = report.mismatches.length === 0 && report.errors.length === 0;
   const more = [

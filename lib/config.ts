@@ -11,6 +11,7 @@ import {
 import { MAX_CONFIG_BYTES, MAX_LISTED_PROBLEMS, parseJsonBytes, preview, readBounded, typeName } from "./config-input";
 
 import { checkPeeringStacks, DEFAULT_MAX_PEERING_STACK_RESOURCES, DEFAULT_PEERING_SHARDS, MAX_PEERING_SHARDS } from "./peering-shards";
+import { accountOfRoleArn, AccountConfig, accountsSchema, checkPlacements, crossPartitionProblem, PLACEMENT_FIXES, vpcPlacementKeys } from "./placement";
 import { subnetPrefix } from "./subnets";
 import {
   blocksOverlapProblem,
@@ -24,9 +25,12 @@ import {
   staticRouteOverlaps,
   VpcShape,
 } from "./shape-checks";
+import { describePeeringsShape, fullMesh, HubConfig, peeringEntries, PEERINGS_FIX, peeringsSchema, resolvePeerings } from "./topology";
 import { checkVpcCidr, overlappingPartners, SMALLEST_VPC_PREFIX } from "./vpc-cidr";
 
 export { MAX_LISTED_PROBLEMS };
+export { fullMesh };
+export type { AccountConfig, HubConfig };
 
 const COUNT_FORMAT = new Intl.NumberFormat("en-US");
 /** A count with thousands separators: 12,345. */
@@ -97,6 +101,7 @@ const vpcSchema = z
       .record(z.string().regex(NAME_PATTERN), vpnConnectionSchema)
       .optional()
       .describe("Site-to-Site VPN connections by name: a VPN gateway on the VPC and a customer gateway and connection per entry"),
+    ...vpcPlacementKeys,
   })
   .strict();
 
@@ -142,7 +147,7 @@ const backendSchema = z.object({ s3: s3BackendSchema.describe("Keep state in an 
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors"),
-    region: z.string().max(32).regex(REGION_PATTERN).default(DEFAULT_REGION).describe("AWS region of every resource"),
+    region: z.string().max(32).regex(REGION_PATTERN).default(DEFAULT_REGION).describe("AWS region of every VPC that names none, and of the stacks' default provider"),
     maxAzs: azCount.default(DEFAULT_MAX_AZS).describe("How many AZs each VPC spans with a public and a private subnet"),
     natGateways: z.enum(NAT_MODES).default(DEFAULT_NAT_GATEWAYS).describe("NAT gateways: one per AZ, one per VPC, or none"),
     instanceType: z
@@ -152,10 +157,12 @@ export const configSchema = z
       .default(DEFAULT_INSTANCE_TYPE)
       .describe("EC2 instance type of the ping instances"),
     vpcs: z.array(vpcSchema).min(1).describe("The VPCs, one ping instance each"),
-    peerings: z
-      .union([z.literal("full-mesh"), z.array(z.tuple([z.string(), z.string()]))])
-      .default([])
-      .describe('Peered pairs as [requester, accepter] VPC names, or "full-mesh"'),
+    peerings: peeringsSchema,
+    dnsResolution: z
+      .boolean()
+      .default(false)
+      .describe("Every peering lets each side resolve the other's public DNS host names to private addresses (a pair object's dnsResolution overrides it)"),
+    accounts: accountsSchema,
     terraformCloud: terraformCloudSchema
       .optional()
       .describe("Keep state in Terraform Cloud workspaces named <workspacePrefix><stack> instead of local files"),
@@ -215,6 +222,13 @@ export interface VpcConfig {
   readonly cidr: string;
   /** How many AZs get a public and a private subnet. */
   readonly maxAzs: number;
+  /** AWS region of the VPC. */
+  readonly region: string;
+  /**
+   * Name of the account (in the config's `accounts`) that owns the VPC.
+   * @default - the credentials' own account
+   */
+  readonly account?: string;
   /**
    * Whether the VPC gets an Amazon-provided IPv6 /56, a /64 per subnet and an egress-only internet gateway.
    * @default false
@@ -247,7 +261,7 @@ export interface VpnConnectionConfig {
 
 /** A validated config with every default filled in and peerings spelled out as pairs. */
 export interface PeeringConfig {
-  /** AWS region of every resource. */
+  /** AWS region of the VPCs that name none, and of each stack's default provider. */
   readonly region: string;
   /** Where NAT gateways go. */
   readonly natGateways: NatMode;
@@ -255,8 +269,23 @@ export interface PeeringConfig {
   readonly instanceType: string;
   /** The VPCs, in config order. */
   readonly vpcs: readonly VpcConfig[];
-  /** Peered pairs as [requester, accepter] names, full mesh expanded. */
+  /** Peered pairs as [requester, accepter] names, full mesh and hub and spoke expanded. */
   readonly peerings: readonly (readonly [string, string])[];
+  /**
+   * The peered pairs whose peering resolves DNS host names across, as [requester, accepter].
+   * @default - none
+   */
+  readonly dnsResolution?: readonly (readonly [string, string])[];
+  /**
+   * Hub and spoke: the hub and its spokes, whose peerings `peerings` lists.
+   * @default - none
+   */
+  readonly hub?: HubConfig;
+  /**
+   * Other AWS accounts by name, with the role to assume in each.
+   * @default - none: every VPC in the credentials' own account
+   */
+  readonly accounts?: Readonly<Record<string, AccountConfig>>;
   /** Terraform Cloud organization and workspace naming; local state files when absent. */
   readonly terraformCloud?: TerraformCloudConfig;
   /**
@@ -408,6 +437,8 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
     name: v.name,
     cidr: v.cidr,
     maxAzs: v.maxAzs ?? data.maxAzs,
+    region: v.region ?? data.region,
+    ...(v.account !== undefined ? { account: v.account } : {}),
     ...((v.ipv6 ?? data.ipv6) ? { ipv6: true } : {}),
     ...(v.secondaryCidrs?.length ? { secondaryCidrs: v.secondaryCidrs } : {}),
     ...(v.vpnConnections && Object.keys(v.vpnConnections).length > 0
@@ -421,12 +452,17 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
         }
       : {}),
   }));
+  const peerings = resolvePeerings(data.peerings, vpcs.map((v) => v.name), data.dnsResolution);
+  const accounts = data.accounts && Object.keys(data.accounts).length > 0 ? data.accounts : undefined;
   const config: PeeringConfig = {
     region: data.region,
     natGateways: data.natGateways,
     instanceType: data.instanceType,
     vpcs,
-    peerings: data.peerings === "full-mesh" ? fullMesh(vpcs.map((v) => v.name)) : data.peerings,
+    peerings: peerings.pairs,
+    ...(peerings.dnsResolution.length > 0 ? { dnsResolution: peerings.dnsResolution } : {}),
+    ...(peerings.hub ? { hub: peerings.hub } : {}),
+    ...(accounts ? { accounts: Object.fromEntries(Object.entries(accounts).map(([name, a]) => [name, accountOfRoleArn(a.roleArn)])) } : {}),
     terraformCloud: data.terraformCloud,
     reachabilityAnalyzer: data.reachabilityAnalyzer,
     ssmEndpoints: data.ssmEndpoints,
@@ -445,9 +481,9 @@ export function peersOf(config: PeeringConfig, name: string): VpcConfig[] {
   return config.peerings.flatMap(([a, b]) => (a === name ? [byName.get(b)!] : b === name ? [byName.get(a)!] : []));
 }
 
-/** Every unordered pair of names, in list order. */
-export function fullMesh(names: readonly string[]): [string, string][] {
-  return names.flatMap((a, i) => names.slice(i + 1).map((b): [string, string] => [a, b]));
+/** Whether the peering of `a` and `b` (in either order) resolves DNS host names across. */
+export function resolvesDns(config: PeeringConfig, a: string, b: string): boolean {
+  return (config.dnsResolution ?? []).some(([x, y]) => (x === a && y === b) || (x === b && y === a));
 }
 
 /**
@@ -475,7 +511,9 @@ const FIXES: Record<string, string> = {
   vpcs: `list at least one VPC as ${VPC_EXAMPLE}`,
   name: "use 1 to 31 characters: lowercase letters, digits and '-', starting with a letter",
   cidr: 'use an IPv4 network in CIDR notation such as "10.0.0.0/24"',
-  peerings: 'use "full-mesh" or a list of name pairs such as [["a", "b"]]',
+  peerings: PEERINGS_FIX,
+  dnsResolution: "use true or false",
+  ...PLACEMENT_FIXES,
   terraformCloud: 'write {"organization": "<your organization>"}, optionally with "workspacePrefix" and "hostname"',
   organization: `use your Terraform Cloud organization's name: 1 to ${WORKSPACE_NAME_MAX} letters, digits, '-' and '_'`,
   workspacePrefix: `use at most ${WORKSPACE_NAME_MAX - LONGEST_STACK_ID} letters, digits, '-' and '_' (a workspace name, <workspacePrefix><stack>, has at most ${WORKSPACE_NAME_MAX} characters)`,
@@ -513,7 +551,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems
     });
     return;
   }
-  if (issue.code === "invalid_key") {
+  if (issue.code === "invalid_key" && path[0] === "vpcs" && path[2] === "vpnConnections") {
     problems.add(
       () => `${formatPath(path.slice(0, -1))} has the name ${preview(String(path[path.length - 1]))}: name each connection with 1 to 31 lowercase letters, digits and '-', starting with a letter`,
     );
@@ -522,12 +560,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems
   const value = valueAt(raw, path);
   if (path.length === 0) {
     problems.add(() => `the config is ${preview(value)} (${typeName(value)}): write a JSON object such as {"vpcs": [${VPC_EXAMPLE}]}`);
-  } else if (issue.code === "invalid_union" && path.length === 1 && path[0] === "peerings" && Array.isArray(value)) {
-    value.forEach((pair: unknown, i) => {
-      if (!(Array.isArray(pair) && pair.length === 2 && pair.every((n) => typeof n === "string"))) {
-        problems.add(() => `peerings[${i}] is ${preview(pair)}: use a pair of VPC names such as ["a", "b"]`);
-      }
-    });
+  } else if (issue.code === "invalid_union" && path.length === 1 && path[0] === "peerings") {
+    describePeeringsShape(value, (d) => problems.add(d));
+  } else if (issue.code === "invalid_key" && path[0] === "accounts" && path.length === 2) {
+    problems.add(() => `accounts has the key ${preview(path[1])}: name each account with 1 to 31 characters: lowercase letters, digits and '-', starting with a letter`);
   } else {
     problems.add(() => {
       const shown = value === undefined ? "is missing" : `is ${preview(value)}${issue.code === "invalid_type" ? ` (${typeName(value)})` : ""}`;
@@ -547,6 +583,7 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   const nested: Record<string, z.ZodObject> = { vpcs: vpcSchema, terraformCloud: terraformCloudSchema, backend: backendSchema };
   if (path.length === 0) return Object.keys(configSchema.shape);
   if (path[0] === "vpcs" && path[2] === "vpnConnections") return Object.keys(vpnConnectionSchema.shape);
+  if (path[0] === "accounts") return ["roleArn"];
   return Object.keys(path[0] === "backend" && path[1] === "s3" ? s3BackendSchema.shape : nested[String(path[0])].shape);
 }
 
@@ -640,13 +677,14 @@ function checkSemantics(raw: unknown, problems: Problems): void {
         () => `${field}.cidr ${preview(vpc.data.cidr)} is too small for a public and a private subnet in each of ${azs} AZ${azs > 1 ? "s" : ""} (AWS's smallest subnet is /28): use a larger block or fewer AZs`,
       );
     }
-    const shape = checkVpcShape(vpc.data, { field, primary: checked.block, azs, region, blocksQuota: blocksQuota.success ? blocksQuota.data : undefined }, problems);
+    const shape = checkVpcShape(vpc.data, { field, primary: checked.block, azs, region: vpc.data.region ?? region, account: vpc.data.account, blocksQuota: blocksQuota.success ? blocksQuota.data : undefined }, problems);
     if (shape) usable.set(name, { index, name, shape });
   });
   const instanceType = typeof root.instanceType === "string" ? root.instanceType : DEFAULT_INSTANCE_TYPE;
   const noIpv6 = ipv6InstanceTypeProblem(instanceType, ipv6Fields);
   if (noIpv6) problems.add(noIpv6);
   checkCustomerGateways(usable, problems);
+  const placed = checkPlacements(root, (d) => problems.add(d));
 
   const peerCount = new Map<string, number>();
   /** Per VPC: IPv4 blocks and IPv6 blocks of its peers (IPv6 only where both sides have it). */
@@ -675,26 +713,30 @@ function checkSemantics(raw: unknown, problems: Problems): void {
     for (const [a, b] of overlappingPartners(all)) problems.add(() => blocksOverlapProblem(a, b, 'peerings "full-mesh"'));
     const routes = [...usable.values()].flatMap((v) => v.shape.staticRoutes.map((r) => ({ ...r, owner: v.name })));
     for (const [route, block] of staticRouteOverlaps(routes, all)) problems.add(() => staticRouteOverlapProblem(route, block, 'peerings "full-mesh"'));
-  } else if (Array.isArray(root.peerings)) {
+    const byPartition = new Map<string, string>();
+    for (const [name, p] of placed) if (!byPartition.has(p.partition)) byPartition.set(p.partition, name);
+    if (byPartition.size > 1) {
+      const [a, b] = [...byPartition.values()];
+      problems.add(() => crossPartitionProblem('peerings "full-mesh"', a, placed.get(a)!, b, placed.get(b)!)!);
+    }
+  } else {
     const seen = new Map<string, string>();
-    root.peerings.forEach((pair: unknown, index) => {
-      if (!(Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && typeof pair[1] === "string")) return;
-      const [a, b] = pair as [string, string];
-      const field = `peerings[${index}]`;
+    for (const { field, requester: a, accepter: b } of peeringEntries(root.peerings, named, () => someNames(named), (d) => problems.add(d))) {
+      const pair = [a, b];
       const unknown = [...new Set([a, b])].filter((n) => !named.has(n));
       for (const name of unknown) {
         problems.add(() => `${field} names VPC ${preview(name)}, which is not in vpcs: use one of ${someNames(named)}`);
       }
-      if (unknown.length > 0) return;
+      if (unknown.length > 0) continue;
       if (a === b) {
         problems.add(() => `${field} peers ${preview(a)} with itself: a peering joins two different VPCs`);
-        return;
+        continue;
       }
       const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
       const earlier = seen.get(key);
       if (earlier !== undefined) {
         problems.add(() => `${field} ${preview(pair)} repeats ${earlier}: AWS allows one peering per pair of VPCs, remove one`);
-        return;
+        continue;
       }
       seen.set(key, field);
       for (const [name, peer] of [[a, b], [b, a]]) {
@@ -703,16 +745,21 @@ function checkSemantics(raw: unknown, problems: Problems): void {
       }
       const va = usable.get(a);
       const vb = usable.get(b);
-      if (!va || !vb) return;
-      const overlap = firstOverlap(va.shape, vb.shape);
-      if (overlap) problems.add(() => blocksOverlapProblem(overlap[0], overlap[1], field));
-      for (const [from, to] of [[va, vb], [vb, va]]) {
-        for (const route of from.shape.staticRoutes) {
-          const hit = to.shape.blocks.find((block) => route.block.start <= block.block.end && block.block.start <= route.block.end);
-          if (hit) problems.add(() => staticRouteOverlapProblem(route, hit, field));
+      if (va && vb) {
+        const overlap = firstOverlap(va.shape, vb.shape);
+        if (overlap) problems.add(() => blocksOverlapProblem(overlap[0], overlap[1], field));
+        for (const [from, to] of [[va, vb], [vb, va]]) {
+          for (const route of from.shape.staticRoutes) {
+            const hit = to.shape.blocks.find((block) => route.block.start <= block.block.end && block.block.start <= route.block.end);
+            if (hit) problems.add(() => staticRouteOverlapProblem(route, hit, field));
+          }
         }
       }
-    });
+      const pa = placed.get(a);
+      const pb = placed.get(b);
+      const partitions = pa && pb && crossPartitionProblem(field, a, pa, b, pb);
+      if (partitions) problems.add(() => partitions);
+    }
   }
 
   const peeringQuota = quota(PEERING_QUOTA).safeParse(root.peeringQuota);

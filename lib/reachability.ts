@@ -1,7 +1,8 @@
 /**
  * Which paths AWS Reachability Analyzer checks: every ordered pair of instances in the same
- * region (the analyser cannot follow a path across regions), each with what the config means:
- * peered pairs reach each other, others do not.
+ * region and account (the analyser cannot follow a path across regions, nor, outside an AWS
+ * Organizations setup, across accounts), each with what the config means: peered pairs reach
+ * each other, others do not.
  */
 import { PeeringConfig, peersOf } from "./config";
 
@@ -13,12 +14,17 @@ import { PeeringConfig, peersOf } from "./config";
  */
 export const ANALYZER_PROBE_PORT = 7;
 
-/** An instance to analyse: its VPC's config name and the region it runs in. */
+/** An instance to analyse: its VPC's config name and where it runs. */
 export interface AnalyzerEndpoint {
   /** VPC name from the config. */
   readonly name: string;
   /** Region of the instance. */
   readonly region: string;
+  /**
+   * Account of the instance, by config name.
+   * @default - the credentials' own account
+   */
+  readonly account?: string;
 }
 
 /** One path to analyse and the verdict the config means. */
@@ -30,16 +36,16 @@ export interface AnalyzerPair {
   readonly pathFound: boolean;
 }
 
-/** Every ordered pair of endpoints that share a region, in endpoint order, with the verdict the config means. */
+/** Every ordered pair of endpoints that share a region and an account, in endpoint order, with the verdict the config means. */
 export function analyzerPairs(config: PeeringConfig, endpoints: readonly AnalyzerEndpoint[]): AnalyzerPair[] {
   return endpoints.flatMap((from) =>
     endpoints
-      .filter((to) => to !== from && to.region === from.region)
+      .filter((to) => to !== from && to.region === from.region && to.account === from.account)
       .map((to) => ({ from: from.name, to: to.name, region: from.region, pathFound: peersOf(config, from.name).some((p) => p.name === to.name) })),
   );
 }
 
-/** The endpoints of a config: one instance per VPC, in `regionOf(vpc)`. */
-export function analyzerEndpoints(config: PeeringConfig, regionOf: (vpc: string) => string = () => config.region): AnalyzerEndpoint[] {
-  return config.vpcs.map((vpc) => ({ name: vpc.name, region: regionOf(vpc.name) }));
+/** The endpoints of a config: one instance per VPC, where its VPC is. */
+export function analyzerEndpoints(config: PeeringConfig): AnalyzerEndpoint[] {
+  return config.vpcs.map((vpc) => ({ name: vpc.name, region: vpc.region, ...(vpc.account !== undefined ? { account: vpc.account } : {}) }));
 }

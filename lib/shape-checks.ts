@@ -76,6 +76,11 @@ export interface VpcContext {
   readonly azs: number | undefined;
   /** Its region. */
   readonly region: string;
+  /**
+   * The name of the account that owns it.
+   * @default - the credentials' own account
+   */
+  readonly account?: string;
   /** The account's quota of IPv4 blocks per VPC, when the config's value is usable. */
   readonly blocksQuota: number | undefined;
 }
@@ -147,7 +152,7 @@ export function checkVpcShape(entry: VpcShapeInput, ctx: VpcContext, problems: P
     } else if (vpn.staticRoutes === undefined && asn === AMAZON_SIDE_ASN_DEFAULT) {
       add(`${field}.asn ${asn} is the ASN of the Amazon side of the VPN gateway, and BGP needs two different ones: use another ASN (${CUSTOMER_GATEWAY_ASN.default}, the default, is free), or list staticRoutes for static routing`);
     }
-    customerGateways.push({ key: `${vpn.ip}|${asn}`, field });
+    customerGateways.push({ key: `${ctx.region}|${ctx.account ?? ""}|${vpn.ip}|${asn}`, field });
     const seen = new Map<string, string>();
     for (const [i, cidr] of (vpn.staticRoutes ?? []).entries()) {
       const routeField = `${field}.staticRoutes[${i}]`;
@@ -317,11 +322,6 @@ export function ipv4Blocks(vpc: VpcConfig): string[] {
   return [vpc.cidr, ...(vpc.secondaryCidrs ?? [])];
 }
 
-/** The region of a VPC. */
-export function regionOf(config: PeeringConfig, _vpc: VpcConfig): string {
-  return config.region;
-}
-
 /** The SSM interface endpoints are built for a VPC: with natGateways "none" unless ssmEndpoints is false. */
 export function hasSsmEndpoints(config: PeeringConfig): boolean {
   return config.natGateways === "none" && config.ssmEndpoints !== false;
@@ -337,8 +337,12 @@ function defaultQuotaWarning(q: AwsDefaultQuota, what: string, n: number): strin
  */
 export function configWarnings(config: PeeringConfig): string[] {
   const warnings: string[] = [];
+  // AWS counts these quotas per account and region.
   const byRegion = new Map<string, VpcConfig[]>();
-  for (const vpc of config.vpcs) byRegion.set(regionOf(config, vpc), [...(byRegion.get(regionOf(config, vpc)) ?? []), vpc]);
+  for (const vpc of config.vpcs) {
+    const where = vpc.account === undefined ? vpc.region : `${vpc.region} (account ${preview(vpc.account)})`;
+    byRegion.set(where, [...(byRegion.get(where) ?? []), vpc]);
+  }
   for (const [region, vpcs] of byRegion) {
     if (vpcs.length > VPCS_PER_REGION.default) warnings.push(defaultQuotaWarning(VPCS_PER_REGION, `VPCs in ${region}`, vpcs.length));
     const natAzs = vpcs.map((v) => natGatewayCount(config.natGateways, v.maxAzs));

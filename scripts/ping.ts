@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { main } from "../lib/ping/cli";
 import { PingInputError } from "../lib/ping/errors";
 import { expectationsFrom } from "../lib/ping/expect";
@@ -28,6 +29,20 @@ async function loadExpectations(synthDir: string, instances: readonly DeployedIn
   }
 }
 
+/**
+ * Credentials of `roleArn`, assumed with the default credentials through STS in `region`; the SDK
+ * asks again when they expire.
+ */
+function assumedRole(roleArn: string, region: string | undefined) {
+  const sts = new STSClient(region ? { region } : {});
+  return async () => {
+    const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "peering-ping" }));
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new PingInputError(`sts:AssumeRole ${roleArn} returned no credentials; fix: check the role's trust policy`);
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  };
+}
+
 void runCommand(
   "ping",
   () =>
@@ -36,7 +51,8 @@ void runCommand(
       stderr: process.stderr,
       // lib/ping retries throttling and transient errors itself, within the run's deadline and on its
       // injectable clock; the SDK's own retries (3 attempts by default) would stack on top of that.
-      createClient: (region) => new SSMClient({ maxAttempts: 1, ...(region ? { region } : {}) }),
+      createClient: (region, roleArn) =>
+        new SSMClient({ maxAttempts: 1, ...(region ? { region } : {}), ...(roleArn ? { credentials: assumedRole(roleArn, region) } : {}) }),
       readInstances: ({ outputsFile, stackDir }) =>
         outputsFile ? readOutputsFile(outputsFile) : readTerraformOutputs(stackDir, terraformEnv(process.env, path.join(PROJECT_ROOT, ".peering"))),
       loadExpectations,

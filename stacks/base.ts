@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PeeringConfig } from "../lib/config";
+import { StackProviders } from "../lib/providers";
 
 /** Properties every stack of the app takes. */
 export interface AppStackProps {
@@ -10,20 +11,26 @@ export interface AppStackProps {
 }
 
 /**
- * A stack with the AWS provider for the config's region and its backend: a Terraform Cloud
+ * A stack with the AWS provider for the config's region (and, on demand, one per other region
+ * and account its resources live in) and its backend: a Terraform Cloud
  * workspace named `<workspacePrefix><stack>` when the config names an organization, the object
  * `<keyPrefix><stack>.tfstate` of an S3 bucket when it names one, else a local state file in the
  * project root. The local path is relative to the stack's directory in cdktf.out, so no absolute
  * path of this machine lands in the synthesized Terraform.
  */
 export class PeeringStackBase extends TerraformStack {
+  /** The aliased providers for VPCs in other regions and accounts (lib/providers.ts), made on first use. */
+  readonly providers: StackProviders;
+
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id);
     const { config } = props;
+    const tags = { Project: "peering", Stack: id };
     new AwsProvider(this, "aws", {
       region: config.region,
-      defaultTags: [{ tags: { Project: "peering", Stack: id } }],
+      defaultTags: [{ tags }],
     });
+    this.providers = new StackProviders(this, config, tags);
     const cloud = config.terraformCloud;
     const s3 = config.backend?.s3;
     if (s3) {

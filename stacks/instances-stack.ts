@@ -4,6 +4,8 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { peersOf } from "../lib/config";
 import { PingInstance } from "../lib/ping-instance";
+import { accountOf, Placement, placementKey, placementOf, providerAlias } from "../lib/placement";
+import { useProvider } from "../lib/providers";
 import { PeeringStackBase } from "./base";
 import { NetworkConsumerProps } from "./network-stack";
 
@@ -37,10 +39,33 @@ export class InstancesStack extends PeeringStackBase {
     super(scope, id, props);
     const { config, network } = props;
     const arch = architectureOf(config.instanceType);
-    const ami = new DataAwsSsmParameter(this, `ami-${arch}`, { name: AL2023_AMI_PARAMETER[arch] });
-    const partition = new DataAwsPartition(this, "partition");
+    // The AMI parameter and the partition, read once per (account, region) the instances are in.
+    const lookups = new Map<string, { ami: DataAwsSsmParameter; partition: DataAwsPartition }>();
+    const lookupsIn = (placement: Placement) => {
+      const key = placementKey(placement);
+      let found = lookups.get(key);
+      if (!found) {
+        const alias = providerAlias(config, placement);
+        const suffix = alias === undefined ? "" : `-${alias}`;
+        const provider = this.providers.of(placement);
+        found = {
+          ami: new DataAwsSsmParameter(this, `ami-${arch}${suffix}`, { provider, name: AL2023_AMI_PARAMETER[arch] }),
+          partition: new DataAwsPartition(this, `partition${suffix}`, { provider }),
+        };
+        lookups.set(key, found);
+      }
+      return found;
+    };
+    /** Where each instance is, beside its id, for ping: only for those not in the default provider's account and region. */
+    const located = new Map<string, { region: string; role_arn?: string }>();
     for (const vpc of config.vpcs) {
       const net = network.vpcs.get(vpc.name)!;
+      const placement = placementOf(vpc);
+      const { ami, partition } = lookupsIn(placement);
+      if (providerAlias(config, placement) !== undefined) {
+        const account = accountOf(config, placement);
+        located.set(vpc.name, { region: placement.region, ...(account ? { role_arn: account.roleArn } : {}) });
+      }
       const peers = peersOf(config, vpc.name);
       const instance = new PingInstance(this, `instance-${vpc.name}`, {
         name: vpc.name,
@@ -55,14 +80,16 @@ export class InstancesStack extends PeeringStackBase {
         ssmPolicyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
         groupedRules: props.groupedRules,
       });
+      useProvider(instance, this.providers.of(placement));
       this.instances.set(vpc.name, instance);
     }
     new TerraformOutput(this, "instances", {
+      // Instances outside the default provider's account and region also carry region and role_arn.
       description: "Instance id, private IP and Terraform address by VPC name (read by npm run ping)",
       value: Object.fromEntries(
         [...this.instances].map(([name, { instance }]) => [
           name,
-          { id: instance.id, private_ip: instance.privateIp, address: `aws_instance.${instance.friendlyUniqueId}` },
+          { id: instance.id, private_ip: instance.privateIp, address: `aws_instance.${instance.friendlyUniqueId}`, ...located.get(name) },
         ]),
       ),
     });

@@ -1,8 +1,11 @@
 import { Construct } from "constructs";
 import { Fn, TerraformOutput } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { VpcConfig } from "../lib/config";
 import { PeeringVpc } from "../lib/network";
-import { hasSsmEndpoints, regionOf } from "../lib/shape-checks";
+import { placementKey, placementOf, providerAlias } from "../lib/placement";
+import { useProvider } from "../lib/providers";
+import { hasSsmEndpoints } from "../lib/shape-checks";
 import { PeeringStackBase, AppStackProps } from "./base";
 
 /** Properties of a stack built on the VPCs of the network stack. */
@@ -19,35 +22,56 @@ export class NetworkStack extends PeeringStackBase {
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
     const { config } = props;
-    // AZs are picked by index at plan time: a region with fewer AZs than asked for must fail the
-    // plan, not make Fn.element wrap around and put two subnets of a VPC in one AZ.
-    const widest = config.vpcs.reduce((w, v) => (v.maxAzs > w.maxAzs ? v : w));
-    const azs = new DataAwsAvailabilityZones(this, "azs", {
-      state: "available",
-      lifecycle: {
-        postcondition: [
-          {
-            condition: `\${length(self.names) >= ${widest.maxAzs}}`,
-            errorMessage: `Region ${config.region} has \${length(self.names)} available AZs, but VPC ${widest.name} asks for ${widest.maxAzs} (maxAzs): lower maxAzs to at most the region's AZ count, or pick a region with more AZs.`,
-          },
-        ],
-      },
-    });
+    // One AZ data source per (account, region): an AZ name means another physical AZ in each
+    // account, and an account may lack AZs another has.
+    const azsByPlacement = new Map<string, DataAwsAvailabilityZones>();
+    const widest = new Map<string, VpcConfig>();
     for (const vpc of config.vpcs) {
-      this.vpcs.set(
-        vpc.name,
-        new PeeringVpc(this, `vpc-${vpc.name}`, {
-          name: vpc.name,
-          cidrBlock: vpc.cidr,
-          availabilityZones: Array.from({ length: vpc.maxAzs }, (_, az) => Fn.element(azs.names, az)),
-          natGateways: config.natGateways,
-          ipv6: vpc.ipv6,
-          secondaryCidrBlocks: vpc.secondaryCidrs,
-          vpnConnections: vpc.vpnConnections,
-          ssmEndpoints: hasSsmEndpoints(config),
-          region: regionOf(config, vpc),
+      const key = placementKey(placementOf(vpc));
+      const before = widest.get(key);
+      if (!before || vpc.maxAzs > before.maxAzs) widest.set(key, vpc);
+    }
+    for (const vpc of config.vpcs) {
+      const placement = placementOf(vpc);
+      const key = placementKey(placement);
+      if (azsByPlacement.has(key)) continue;
+      const alias = providerAlias(config, placement);
+      // AZs are picked by index at plan time: a region with fewer AZs than asked for must fail the
+      // plan, not make Fn.element wrap around and put two subnets of a VPC in one AZ.
+      const { name, maxAzs } = widest.get(key)!;
+      const where = placement.account === undefined ? `Region ${placement.region}` : `Region ${placement.region} in account ${placement.account}`;
+      azsByPlacement.set(
+        key,
+        new DataAwsAvailabilityZones(this, alias === undefined ? "azs" : `azs-${alias}`, {
+          provider: this.providers.of(placement),
+          state: "available",
+          lifecycle: {
+            postcondition: [
+              {
+                condition: `\${length(self.names) >= ${maxAzs}}`,
+                errorMessage: `${where} has \${length(self.names)} available AZs, but VPC ${name} asks for ${maxAzs} (maxAzs): lower maxAzs to at most the region's AZ count, or pick a region with more AZs.`,
+              },
+            ],
+          },
         }),
       );
+    }
+    for (const vpc of config.vpcs) {
+      const placement = placementOf(vpc);
+      const azs = azsByPlacement.get(placementKey(placement))!;
+      const net = new PeeringVpc(this, `vpc-${vpc.name}`, {
+        name: vpc.name,
+        cidrBlock: vpc.cidr,
+        availabilityZones: Array.from({ length: vpc.maxAzs }, (_, az) => Fn.element(azs.names, az)),
+        natGateways: config.natGateways,
+        ipv6: vpc.ipv6,
+        secondaryCidrBlocks: vpc.secondaryCidrs,
+        vpnConnections: vpc.vpnConnections,
+        ssmEndpoints: hasSsmEndpoints(config),
+        region: vpc.region,
+      });
+      useProvider(net, this.providers.of(placement));
+      this.vpcs.set(vpc.name, net);
     }
     const byName = <T>(pick: (v: PeeringVpc) => T) => Object.fromEntries([...this.vpcs].map(([n, v]) => [n, pick(v)]));
     new TerraformOutput(this, "vpc_ids", { value: byName((v) => v.vpc.id), description: "VPC id by config name" });

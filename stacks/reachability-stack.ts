@@ -2,7 +2,6 @@ import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Ec2NetworkInsightsAnalysis } from "@cdktf/provider-aws/lib/ec2-network-insights-analysis";
 import { Ec2NetworkInsightsPath } from "@cdktf/provider-aws/lib/ec2-network-insights-path";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { peersOf } from "../lib/config";
 import { ANALYZER_PROBE_PORT, analyzerEndpoints, analyzerPairs } from "../lib/reachability";
@@ -17,11 +16,6 @@ export interface ReachabilityStackProps extends AppStackProps {
   readonly instances: InstancesStack;
   /** Stacks to deploy before this one: the instances stack and every peering stack. */
   readonly after: readonly TerraformStack[];
-  /**
-   * Region of a VPC's instance, by VPC name.
-   * @default - the config's region
-   */
-  readonly regionOf?: (vpc: string) => string;
 }
 
 /**
@@ -42,14 +36,6 @@ export class ReachabilityStack extends PeeringStackBase {
     super(scope, id, props);
     const { config, instances } = props;
     for (const stack of props.after) this.addDependency(stack);
-    const providers = new Map<string, AwsProvider | undefined>([[config.region, undefined]]);
-    const providerFor = (region: string): AwsProvider | undefined => {
-      if (!providers.has(region)) {
-        providers.set(region, new AwsProvider(this, `aws-${region}`, { alias: region, region, defaultTags: [{ tags: { Project: "peering", Stack: id } }] }));
-      }
-      return providers.get(region);
-    };
-    const regionOf = props.regionOf ?? (() => config.region);
 
     for (const vpc of config.vpcs) {
       const handle = instances.instances.get(vpc.name);
@@ -61,7 +47,7 @@ export class ReachabilityStack extends PeeringStackBase {
           this.probeRules.set(
             `${vpc.name}_${peer.name}${suffix}`,
             new VpcSecurityGroupIngressRule(this, `probe-${vpc.name}_${peer.name}${suffix}`, {
-              provider: providerFor(regionOf(vpc.name)),
+              provider: this.providers.ofVpc(vpc.name),
               securityGroupId: handle.securityGroup.id,
               description: `Reachability Analyzer probe (TCP ${ANALYZER_PROBE_PORT}) from ${peer.name}${suffix ? ` (${cidr})` : ""}`,
               ipProtocol: "tcp",
@@ -74,9 +60,9 @@ export class ReachabilityStack extends PeeringStackBase {
       }
     }
     const rules = [...this.probeRules.values()];
-    for (const pair of analyzerPairs(config, analyzerEndpoints(config, regionOf))) {
+    for (const pair of analyzerPairs(config, analyzerEndpoints(config))) {
       const key = `${pair.from}_${pair.to}`;
-      const provider = providerFor(pair.region);
+      const provider = this.providers.ofVpc(pair.from);
       const path = new Ec2NetworkInsightsPath(this, `path-${key}`, {
         provider,
         source: instances.instances.get(pair.from)!.instance.id,

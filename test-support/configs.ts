@@ -3,11 +3,23 @@ import * as path from "path";
 import { DEFAULT_CONFIG } from "../lib/config";
 import { PROJECT_ROOT } from "../lib/paths";
 
-/** The example configs shipped in examples/. */
-export const EXAMPLE_PATHS = ["full-mesh.json", "three-vpcs.json", "ipv6.json", "secondary-cidrs.json", "no-nat-endpoints.json", "vpn.json"].map((f) => path.join(PROJECT_ROOT, "examples", f));
+const EXAMPLES = path.join(PROJECT_ROOT, "examples");
+
+/** Every example config shipped in examples/, by path, in name order. */
+export const EXAMPLE_PATHS = fs
+  .readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith(".json"))
+  .sort()
+  .map((f) => path.join(EXAMPLES, f));
+
+/** Every example config: its file name and its JSON. */
+export const EXAMPLES_BY_NAME: readonly { readonly name: string; readonly raw: ReturnType<typeof example> }[] = EXAMPLE_PATHS.map((p) => ({
+  name: `examples/${path.basename(p)}`,
+  raw: example(path.basename(p)),
+}));
 
 function example(file: string): { vpcs: { name: string; cidr: string }[]; [key: string]: unknown } {
-  return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
+  return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), "utf8"));
 }
 
 /** The larger end-to-end config (examples/full-mesh.json): four VPCs, full mesh, two AZs, one NAT gateway per VPC. */

@@ -18,12 +18,16 @@ import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { VpcPeeringConnectionOptions } from "@cdktf/provider-aws/lib/vpc-peering-connection-options";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IConstruct } from "constructs";
-import { PeeringConfig, peersOf, VpcConfig } from "../lib/config";
-import { hasSsmEndpoints, ipv4Blocks, regionOf } from "../lib/shape-checks";
+import { PeeringConfig, peersOf, resolvesDns, VpcConfig } from "../lib/config";
+import { PeeringVpc } from "../lib/network";
+import { accountOf, Placement, placementKey, placementOf, providerAlias, sameAccount } from "../lib/placement";
+import { hasSsmEndpoints, ipv4Blocks } from "../lib/shape-checks";
 import { endpointServiceName } from "../lib/ssm-endpoints";
 import { ipv6SubnetNetnum, planSecondarySubnets, planSubnets } from "../lib/subnets";
-import { PeeringVpc } from "../lib/network";
+
 import { allStacks, PeeringStack, PeeringStacks } from "../stacks";
 
 /** The fake ids the network stack's resources get when another stack reads them from its state. */
@@ -39,11 +43,57 @@ export const FAKE = {
 
 /** What the mocked data sources return. */
 export const MOCK = {
-  ami: "ami-0mockedal2023000",
+  /** The AMI the parameter holds in a region: each region's is different, so an instance shows which region's it got. */
+  ami: (region: string) => `ami-0mocked${region.replace(/-/g, "")}`,
   partition: "aws",
+  /** The credentials' own account, as the mocked caller identity reports it. */
+  account: "111111111111",
   /** Zone names of a region: `<region>a`, `<region>b`, ... */
   availabilityZones: (region: string, count: number) => Array.from({ length: count }, (_, i) => `${region}${String.fromCharCode(97 + i)}`),
 };
+
+/**
+ * Each mocked provider stamps what it creates with its region and account, in a computed
+ * attribute (the mock sets only those): `<region>:<account id>`, inside the ARN as AWS writes
+ * one, or as a whole in the attributes below. An assertion on the stamp proves which provider
+ * created a resource, which nothing else in a mocked apply shows.
+ */
+const STAMPED: Readonly<Record<string, "arn" | "origin" | "accept_status" | "id" | "network_interface_id">> = {
+  aws_vpc: "arn",
+  aws_subnet: "arn",
+  aws_route_table: "arn",
+  aws_internet_gateway: "arn",
+  aws_eip: "arn",
+  aws_nat_gateway: "network_interface_id",
+  aws_default_security_group: "arn",
+  aws_security_group: "arn",
+  aws_vpc_security_group_ingress_rule: "arn",
+  aws_vpc_security_group_egress_rule: "arn",
+  aws_instance: "arn",
+  aws_iam_role: "arn",
+  aws_iam_instance_profile: "arn",
+  aws_route: "origin",
+  aws_vpc_peering_connection: "accept_status",
+  aws_vpc_peering_connection_accepter: "accept_status",
+  aws_vpc_peering_connection_options: "id",
+};
+
+/** The stamp of a placement: `<region>:<account id>`, the mocked own account when it names none. */
+function stamp(config: PeeringConfig, p: Placement): string {
+  return `${p.region}:${accountOf(config, p)?.accountId ?? MOCK.account}`;
+}
+
+/** The value a mocked provider gives a stamped attribute. */
+function stampValue(attribute: string, mark: string): string {
+  return attribute === "arn" ? `arn:aws:mock:${mark}:mock` : attribute === "network_interface_id" ? `eni-${mark}` : mark;
+}
+
+/** A condition that a resource carries a placement's stamp. */
+function stamped(resource: TerraformResource, mark: string): string {
+  const attribute = STAMPED[resource.terraformResourceType];
+  if (!attribute) throw new Error(`no stamp for ${resource.terraformResourceType}: add it to STAMPED`);
+  return `${address(resource)}.${attribute} == ${hcl(stampValue(attribute, mark))}`;
+}
 
 const REMOTE_STATE_PREFIX = "cross-stack-reference-input-";
 
@@ -178,22 +228,55 @@ function ipv6BlockOverrides(config: PeeringConfig, stacks: PeeringStacks): strin
     .join("\n\n");
 }
 
-function mockProvider(config: PeeringConfig): string {
-  const azCount = Math.max(3, ...config.vpcs.map((v) => v.maxAzs));
-  const names = MOCK.availabilityZones(config.region, azCount);
-  return [
-    'mock_provider "aws" {',
-    '  mock_data "aws_availability_zones" {',
-    `    defaults = { names = ${hcl(names)}, zone_ids = ${hcl(names.map((_, i) => `${config.region}-az${i + 1}`))} }`,
-    "  }",
-    '  mock_data "aws_ssm_parameter" {',
-    `    defaults = { insecure_value = ${hcl(MOCK.ami)}, value = ${hcl(MOCK.ami)}, type = "String" }`,
-    "  }",
-    '  mock_data "aws_partition" {',
-    `    defaults = { partition = ${hcl(MOCK.partition)}, dns_suffix = "amazonaws.com" }`,
-    "  }",
-    "}",
-  ].join("\n");
+/** The AZs the mocked AZ data sources return: as many as the widest VPC asks for, at least 3. */
+function mockedAzCount(config: PeeringConfig): number {
+  return Math.max(3, ...config.vpcs.map((v) => v.maxAzs));
+}
+
+/** A `mock_provider "aws"` block per provider of the stack, each with its region's data and its stamp. */
+function mockProviders(config: PeeringConfig, stack: TerraformStack): string {
+  const providers = stack.node.findAll().filter((c): c is AwsProvider => c instanceof AwsProvider);
+  return providers
+    .map((provider) => {
+      const alias = provider.alias;
+      const region = provider.region ?? config.region;
+      const roles = provider.assumeRole;
+      const role = Array.isArray(roles) ? roles[0]?.roleArn : undefined;
+      const account = role ? /:iam::(\d{12}):/.exec(role)?.[1] : undefined;
+      const mark = `${region}:${account ?? MOCK.account}`;
+      const names = MOCK.availabilityZones(region, mockedAzCount(config));
+      const types = [...new Set(stack.node.findAll().flatMap((c) => (c instanceof TerraformResource && STAMPED[c.terraformResourceType] ? [c.terraformResourceType] : [])))].sort();
+      return [
+        'mock_provider "aws" {',
+        ...(alias ? [`  alias = ${hcl(alias)}`] : []),
+        '  mock_data "aws_availability_zones" {',
+        `    defaults = { names = ${hcl(names)}, zone_ids = ${hcl(names.map((_, i) => `${region}-az${i + 1}`))} }`,
+        "  }",
+        '  mock_data "aws_ssm_parameter" {',
+        `    defaults = { insecure_value = ${hcl(MOCK.ami(region))}, value = ${hcl(MOCK.ami(region))}, type = "String" }`,
+        "  }",
+        '  mock_data "aws_partition" {',
+        `    defaults = { partition = ${hcl(MOCK.partition)}, dns_suffix = "amazonaws.com" }`,
+        "  }",
+        '  mock_data "aws_caller_identity" {',
+        `    defaults = { account_id = ${hcl(account ?? MOCK.account)} }`,
+        "  }",
+        ...types.flatMap((type) => [`  mock_resource ${hcl(type)} {`, `    defaults = { ${STAMPED[type]} = ${hcl(stampValue(STAMPED[type], mark))} }`, "  }"]),
+        "}",
+      ].join("\n");
+    })
+    .join("\n\n");
+}
+
+/** One assertion that every stamped resource below `scope` was created by the provider of `placement`. */
+function placedAssertion(config: PeeringConfig, scope: IConstruct, placement: Placement, what: string, a: Assertions): void {
+  const mark = stamp(config, placement);
+  const resources = all(scope, TerraformResource).filter((r) => STAMPED[r.terraformResourceType]);
+  if (resources.length === 0) return;
+  a.add(
+    `alltrue([${resources.map((r) => stamped(r, mark)).join(", ")}])`,
+    `every resource of ${what} should be created in ${placement.region} by ${placement.account === undefined ? "the credentials' own account" : `account ${placement.account}`} (${mark})`,
+  );
 }
 
 function networkAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Assertions): void {
@@ -203,7 +286,6 @@ function networkAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Asse
   const natGateways = all(network, NatGateway);
   const nats = tuple(natGateways);
   const eips = tuple(all(network, Eip));
-  const zones = MOCK.availabilityZones(config.region, Math.max(3, ...config.vpcs.map((v) => v.maxAzs)));
 
   if (natGateways.length > 0) {
     a.add(
@@ -216,6 +298,8 @@ function networkAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Asse
     const v = network.vpcs.get(name);
     if (!v) throw new Error(`network stack has no VPC "${name}"`);
     const plan = planSubnets(cfg.cidr, cfg.maxAzs)!;
+    const zones = MOCK.availabilityZones(cfg.region, mockedAzCount(config));
+    placedAssertion(config, v, placementOf(cfg), `VPC ${name}`, a);
     for (const [what, list] of [
       ["public subnets", v.publicSubnets],
       ["private subnets", v.privateSubnets],
@@ -386,7 +470,7 @@ function networkShapeAssertions(
     for (const [service, endpoint] of ssm.endpoints) {
       const e = address(endpoint);
       a.add(
-        `${e}.vpc_id == ${vpc}.id && ${e}.service_name == ${hcl(endpointServiceName(regionOf(config, cfg), service))} && ${e}.vpc_endpoint_type == "Interface" && ${e}.private_dns_enabled == true`,
+        `${e}.vpc_id == ${vpc}.id && ${e}.service_name == ${hcl(endpointServiceName(cfg.region, service))} && ${e}.vpc_endpoint_type == "Interface" && ${e}.private_dns_enabled == true`,
         `VPC ${name} should have an interface endpoint for ${service} with private DNS`,
       );
       a.add(sameValues(`${e}.subnet_ids`, v.privateSubnets.map((x) => `${address(x)}.id`)), `the ${service} endpoint of ${name} should be in every private subnet of ${name}`);
@@ -465,7 +549,8 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
     a.add(`${instance}.associate_public_ip_address == false`, `the instance of ${name} should have no public IP`);
     a.add(`${instance}.metadata_options[0].http_tokens == "required"`, `the instance of ${name} should require IMDSv2 tokens`);
     a.add(`${instance}.root_block_device[0].encrypted == true`, `the root volume of the instance of ${name} should be encrypted`);
-    a.add(`${instance}.ami == ${hcl(MOCK.ami)}`, `the instance of ${name} should use the AMI from SSM`);
+    a.add(`${instance}.ami == ${hcl(MOCK.ami(cfg.region))}`, `the instance of ${name} should use the AMI from SSM in ${cfg.region}`);
+    placedAssertion(config, handle, placementOf(cfg), `the instance of ${name}`, a);
     a.add(`${instance}.instance_type == ${hcl(config.instanceType)}`, `the instance of ${name} should be a ${config.instanceType}`);
     a.add(`${instance}.iam_instance_profile == ${profile}.name && ${profile}.role == ${role}.name`, `the instance of ${name} should run with its own role`);
     a.add(
@@ -480,46 +565,104 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
   const byName = new Map(config.vpcs.map((v) => [v.name, v]));
   const allRoutes = all(peering, Route);
   const routes = tuple(allRoutes);
+  const allOptions = all(peering, VpcPeeringConnectionOptions);
   const held = config.peerings.filter(([r, acc]) => peering.peerings.has(`${r}_${acc}`));
   if (held.length !== peering.peerings.size) throw new Error(`peering stack "${peering.node.id}" holds peerings the config does not have`);
+  /** The active-peering ids (accepter's or connection's) of the peerings with DNS resolution. */
+  const dnsActive: string[] = [];
 
   for (const [requester, accepter] of held) {
     const key = `${requester}_${accepter}`;
     const handle = peering.peerings.get(key)!;
     const connection = address(handle.connection);
+    const from = placementOf(byName.get(requester)!);
+    const to = placementOf(byName.get(accepter)!);
+    const crossRegion = from.region !== to.region;
+    const crossAccount = !sameAccount(config, from, to);
+    const where = `${key} peering (${requester} in ${stamp(config, from)}, ${accepter} in ${stamp(config, to)})`;
     a.add(
-      `${connection}.vpc_id == ${hcl(FAKE.vpc(requester))} && ${connection}.peer_vpc_id == ${hcl(FAKE.vpc(accepter))} && ${connection}.auto_accept == true`,
-      `the ${key} peering should be requested by VPC ${requester}, for VPC ${accepter}, and accepted automatically`,
+      `${connection}.vpc_id == ${hcl(FAKE.vpc(requester))} && ${connection}.peer_vpc_id == ${hcl(FAKE.vpc(accepter))} && ${stamped(handle.connection, stamp(config, from))}`,
+      `the ${where} should be requested by VPC ${requester}, for VPC ${accepter}, with the requester's provider`,
     );
-    for (const [side, from, to, list] of [
-      ["requester", requester, accepter, handle.requesterRoutes],
-      ["accepter", accepter, requester, handle.accepterRoutes],
+    let active = `${connection}.id`;
+    if (!crossRegion && !crossAccount) {
+      if (handle.accepterConnection) throw new Error(`peering ${key} within one account and region has an accepter resource`);
+      a.add(`${connection}.auto_accept == true`, `the ${where} should be accepted automatically, within one account and region`);
+    } else {
+      if (!handle.accepterConnection) throw new Error(`peering ${key} across regions or accounts has no accepter resource`);
+      const accepted = address(handle.accepterConnection);
+      active = `${accepted}.id`;
+      const owner = crossAccount ? (accountOf(config, to)?.accountId ?? MOCK.account) : undefined;
+      // Unset, peer_region and peer_owner_id are computed (the mock makes up values): stacks.test.ts checks they are left out.
+      a.add(
+        [`${connection}.auto_accept != true`, ...(crossRegion ? [`${connection}.peer_region == ${hcl(to.region)}`] : []), ...(owner ? [`${connection}.peer_owner_id == ${hcl(owner)}`] : [])].join(" && "),
+        `the ${where} should be requested${crossRegion ? ` with peer_region ${to.region}` : ""}${owner ? ` with peer_owner_id ${owner}` : ""}, not auto-accepted`,
+      );
+      a.add(
+        `${accepted}.vpc_peering_connection_id == ${connection}.id && ${accepted}.auto_accept == true && ${stamped(handle.accepterConnection, stamp(config, to))} && ${accepted}.tags.Name == ${connection}.tags.Name`,
+        `the ${where} should be accepted by an accepter resource with the accepter's provider, tagged as the request`,
+      );
+    }
+    for (const [side, name, peer, list, placement] of [
+      ["requester", requester, accepter, handle.requesterRoutes, from],
+      ["accepter", accepter, requester, handle.accepterRoutes, to],
     ] as const) {
-      const azs = byName.get(from)!.maxAzs;
-      if (list.length !== azs) throw new Error(`peering ${key} has ${list.length} ${side} routes, expected one per AZ of ${from} (${azs})`);
-      const destination = byName.get(to)!.cidr;
+      const azs = byName.get(name)!.maxAzs;
+      if (list.length !== azs) throw new Error(`peering ${key} has ${list.length} ${side} routes, expected one per AZ of ${name} (${azs})`);
+      const destination = byName.get(peer)!.cidr;
       list.forEach((route, az) => {
         const r = address(route);
-        const table = FAKE.routeTable(from, "private", az);
+        const table = FAKE.routeTable(name, "private", az);
         a.add(
-          `${r}.vpc_peering_connection_id == ${connection}.id && ${r}.route_table_id == ${hcl(table)} && ${r}.destination_cidr_block == ${hcl(destination)}`,
-          `the ${side} route ${az} of ${key} should send ${destination} from ${table} through the ${key} peering connection`,
+          `${r}.vpc_peering_connection_id == ${active} && ${r}.route_table_id == ${hcl(table)} && ${r}.destination_cidr_block == ${hcl(destination)} && ${stamped(route, stamp(config, placement))}`,
+          `the ${side} route ${az} of ${key} should send ${destination} from ${table} through the ${key} peering once it is active, with the ${side}'s provider`,
         );
       });
     }
     // Every other block: the peer's secondary blocks, and its IPv6 block where both have IPv6.
     for (const route of handle.routes) {
       if (handle.requesterRoutes.includes(route.route) || handle.accepterRoutes.includes(route.route)) continue;
-      const [from, to] = route.side === "requester" ? [requester, accepter] : [accepter, requester];
+      const [own, other, placement] = route.side === "requester" ? [requester, accepter, from] : [accepter, requester, to];
       const r = address(route.route);
-      const table = FAKE.routeTable(from, "private", route.az);
-      const destination = route.family === "ipv4" ? route.destination : FAKE.ipv6Block(config, to);
+      const table = FAKE.routeTable(own, "private", route.az);
+      const destination = route.family === "ipv4" ? route.destination : FAKE.ipv6Block(config, other);
       const attribute = route.family === "ipv4" ? "destination_cidr_block" : "destination_ipv6_cidr_block";
       a.add(
-        `${r}.vpc_peering_connection_id == ${connection}.id && ${r}.route_table_id == ${hcl(table)} && ${r}.${attribute} == ${hcl(destination)}`,
-        `the ${route.side} route ${route.az} of ${key} to ${to}'s ${route.family === "ipv4" ? `block ${destination}` : `IPv6 block ${destination}`} should leave ${table} through the ${key} peering connection`,
+        `${r}.vpc_peering_connection_id == ${active} && ${r}.route_table_id == ${hcl(table)} && ${r}.${attribute} == ${hcl(destination)} && ${stamped(route.route, stamp(config, placement))}`,
+        `the ${route.side} route ${route.az} of ${key} to ${other}'s ${route.family === "ipv4" ? `block ${destination}` : `IPv6 block ${destination}`} should leave ${table} through the ${key} peering once it is active, with the ${route.side}'s provider`,
       );
     }
+    const dns = resolvesDns(config, requester, accepter);
+    const options = handle.options.map(address);
+    if (dns) dnsActive.push(active);
+    if (!dns) {
+      if (options.length > 0) throw new Error(`peering ${key} has DNS options the config does not ask for`);
+      continue;
+    }
+    const allow = (o: string, side: string) => `${o}.${side}[0].allow_remote_vpc_dns_resolution == true`;
+    if (!crossRegion && !crossAccount) {
+      if (options.length !== 1) throw new Error(`peering ${key} has ${options.length} options resources, expected 1`);
+      a.add(
+        `${options[0]}.vpc_peering_connection_id == ${active} && ${allow(options[0], "requester")} && ${allow(options[0], "accepter")} && ${stamped(handle.options[0], stamp(config, from))}`,
+        `the ${where} should let both sides resolve each other's DNS names, set once it is active`,
+      );
+    } else {
+      if (options.length !== 2) throw new Error(`peering ${key} has ${options.length} options resources, expected one per side`);
+      a.add(
+        `${options[0]}.vpc_peering_connection_id == ${active} && ${allow(options[0], "requester")} && length(${options[0]}.accepter) == 0 && ${stamped(handle.options[0], stamp(config, from))}`,
+        `the ${where} should let the requester resolve the accepter's DNS names, set with the requester's provider after the accepter accepted`,
+      );
+      a.add(
+        `${options[1]}.vpc_peering_connection_id == ${active} && ${allow(options[1], "accepter")} && length(${options[1]}.requester) == 0 && ${stamped(handle.options[1], stamp(config, to))}`,
+        `the ${where} should let the accepter resolve the requester's DNS names, set with the accepter's provider after it accepted`,
+      );
+    }
+  }
+  if (allOptions.length > 0) {
+    a.add(
+      `toset([for o in ${tuple(allOptions)} : o.vpc_peering_connection_id]) == toset([${dnsActive.join(", ")}])`,
+      `exactly the peerings that ask for DNS resolution should have DNS options: ${dnsActive.length} of ${held.length}`,
+    );
   }
   // Whole-stack view: each private route table reaches exactly the blocks, IPv4 and IPv6, of the
   // peers it is peered with in this stack. (Terraform rejects conditions that reference nothing,
@@ -548,17 +691,23 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
  * postcondition must fail it, rather than let element() wrap around and reuse an AZ.
  */
 function tooFewAzsRun(config: PeeringConfig, stacks: PeeringStacks): string {
+  const widest = config.vpcs.reduce((w, v) => (v.maxAzs > w.maxAzs ? v : w));
+  const placement = placementOf(widest);
+  const alias = providerAlias(config, placement);
   const azs = all(stacks.network, DataAwsAvailabilityZones);
-  if (azs.length !== 1) throw new Error(`network stack has ${azs.length} availability zone data sources, expected 1`);
-  const needed = Math.max(...config.vpcs.map((v) => v.maxAzs));
-  const names = MOCK.availabilityZones(config.region, needed - 1);
-  const target = `data.aws_availability_zones.${azs[0].friendlyUniqueId}`;
+  const placements = new Set(config.vpcs.map((v) => placementKey(placementOf(v))));
+  if (azs.length !== placements.size) throw new Error(`network stack has ${azs.length} availability zone data sources, expected one per account and region (${placements.size})`);
+  const source = azs.find((d) => (d.provider as AwsProvider | undefined)?.alias === alias);
+  if (!source) throw new Error(`network stack has no availability zone data source for ${placement.region}${alias ? ` (provider ${alias})` : ""}`);
+  const needed = widest.maxAzs;
+  const names = MOCK.availabilityZones(placement.region, needed - 1);
+  const target = `data.aws_availability_zones.${source.friendlyUniqueId}`;
   return [
     'run "fails_the_plan_when_the_region_has_too_few_azs" {',
     "  command = plan",
     "  override_data {",
     `    target = ${target}`,
-    `    values = { names = ${hcl(names)}, zone_ids = ${hcl(names.map((_, i) => `${config.region}-az${i + 1}`))} }`,
+    `    values = { names = ${hcl(names)}, zone_ids = ${hcl(names.map((_, i) => `${placement.region}-az${i + 1}`))} }`,
     "  }",
     `  expect_failures = [${target}]`,
     "}",
@@ -576,7 +725,7 @@ export function tftestFor(stackId: string, config: PeeringConfig, stacks: Peerin
   const overrides = [remoteStateOverrides(stack, config, stacks), ...(stack === stacks.network ? [ipv6BlockOverrides(config, stacks)] : [])].filter((o) => o !== "").join("\n\n");
   return [
     `# Generated by test-support/tftest.ts: a mocked apply of the "${stackId}" stack.`,
-    mockProvider(config),
+    mockProviders(config, stack),
     ...(overrides ? [overrides] : []),
     ['run "apply" {', "  command = apply", ...(a.size > 0 ? ["", a.render()] : []), "}"].join("\n"),
     ...(stack === stacks.network ? [tooFewAzsRun(config, stacks)] : []),
@@ -591,7 +740,7 @@ export function planTestFor(stackId: string, config: PeeringConfig, stacks: Peer
   const overrides = remoteStateOverrides(stack, config, stacks);
   return [
     `# Generated by test-support/tftest.ts: a mocked plan of the "${stackId}" stack.`,
-    mockProvider(config),
+    mockProviders(config, stack),
     ...(overrides ? [overrides] : []),
     'run "plan" {\n  command = plan\n}',
     "",

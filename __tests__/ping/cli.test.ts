@@ -188,6 +188,44 @@ describe("npm run ping", () => {
     expect(ssm.calls()).toHaveLength(0);
   });
 
+  it("pings instances in several regions and accounts, each through the client of its region and account, and says where each is", async () => {
+    const role = "arn:aws:iam::222222222222:role/peering";
+    const [a, b, c, d] = instances(4);
+    const placed = [a, { ...b, region: "us-east-1" }, { ...c, roleArn: role, region: "eu-west-1" }, { ...d, roleArn: role, region: "us-east-1" }];
+    const fake = fakeCommands(placed, (_s, t) => invocation("Success", pingOutput(t.privateIp, 3)));
+    ssm.on(DescribeInstanceInformationCommand).callsFake(async (input) => ({ InstanceInformationList: agentInfo(input.Filters?.[0]?.Values ?? []) }));
+    ssm.on(SendCommandCommand).callsFake(async (input) => fake.send(input));
+    ssm.on(GetCommandInvocationCommand).callsFake(async (input) => fake.get(input));
+    const made = new Map<SSMClient, string>();
+    const createClient = (region: string | undefined, roleArn?: string) => {
+      const client = new SSMClient({ region: region ?? "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+      made.set(client, `${region ?? "default"} ${roleArn ?? "own"}`);
+      return client;
+    };
+    const { code, stdout } = await cli(["--no-expect"], { readInstances: () => placed, createClient });
+
+    expect(code).toBe(0);
+    expect([...made.values()].sort()).toEqual(["default own", "eu-west-1 " + role, "us-east-1 " + role, "us-east-1 own"]);
+    const placeOf = new Map(placed.map((i) => [i.id, `${i.region ?? "default"} ${i.roleArn ?? "own"}`]));
+    const ids = (input: object): string[] =>
+      "InstanceIds" in input ? (input.InstanceIds as string[]) : "InstanceId" in input ? [input.InstanceId as string] : ((input as { Filters: { Values: string[] }[] }).Filters[0].Values);
+    const wrong = ssm
+      .send.getCalls()
+      .flatMap((call) => ids(call.args[0].input).filter((id) => placeOf.get(id) !== made.get(call.thisValue as SSMClient)).map((id) => `${call.args[0].constructor.name} ${id}`));
+    expect(wrong).toEqual([]);
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(4 * 3);
+    expect(stdout).toContain(
+      [
+        "Instances:",
+        `  a  ${a.id}  eu-west-1  own account`,
+        `  b  ${b.id}  us-east-1  own account`,
+        `  c  ${c.id}  eu-west-1  account 222222222222 (as ${role})`,
+        `  d  ${d.id}  us-east-1  account 222222222222 (as ${role})`,
+      ].join("\n"),
+    );
+    expect(stdout).toContain("12 pairs: 12 reachable");
+  });
+
   it("warns, and pings in the region asked for, when --region differs from the stacks' region", async () => {
     healthySsm();
     const { code, stderr, regions } = await cli(["--region", "eu-central-1"], { synthesizedRegion: () => "eu-west-1" });

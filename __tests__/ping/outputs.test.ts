@@ -19,6 +19,12 @@ describe("parseOutputsFile (cdktf deploy --outputs-file)", () => {
     expect(parseOutputsFile(json, "out.json")).toEqual([parsedA, parsedB]);
   });
 
+  it("reads the region and role of instances outside the default region and account", () => {
+    const role = "arn:aws:iam::222222222222:role/peering";
+    const json = { instances: { instances: { a, b: { ...b, region: "us-east-1", role_arn: role } } } };
+    expect(parseOutputsFile(json, "out.json")).toEqual([parsedA, { ...parsedB, region: "us-east-1", roleArn: role }]);
+  });
+
   it.each([
     ["not an object", [], /expected a JSON object keyed by stack name/],
     ["no instances stack", { network: {} }, /no stack "instances" \(stacks: network\)/],
@@ -29,6 +35,8 @@ describe("parseOutputsFile (cdktf deploy --outputs-file)", () => {
     ["an IP that is not IPv4", { instances: { instances: { a: { ...a, private_ip: "10.0.0.1; reboot" } } } }, /VPC "a": private_ip/],
     ["a missing IP", { instances: { instances: { a: { id: a.id, address: a.address } } } }, /private_ip is missing/],
     ["two VPCs sharing an IP", { instances: { instances: { a, b: { ...b, private_ip: a.private_ip } } } }, /"a" and "b" share privateIp 10.0.0.40/],
+    ["a region that is no region", { instances: { instances: { a: { ...a, region: "Europe" } } } }, /VPC "a": region: an AWS region such as eu-west-1/],
+    ["a role_arn that is no role", { instances: { instances: { a: { ...a, role_arn: "arn:aws:iam::1:user/x" } } } }, /VPC "a": role_arn: an IAM role ARN/],
     ["a null instance", { instances: { instances: { a: null, b } } }, /VPC "a": value: .* in null/],
     ["outputs nested 10,000 levels deep", { instances: { instances: JSON.parse(`${"[".repeat(10_000)}${"]".repeat(10_000)}`) } }, /nested too deeply at instances\.instances\[0\]\[0\]/],
   ])("rejects %s, naming the file and the fix", (_, json, message) => {

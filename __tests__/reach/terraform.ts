@@ -135,6 +135,43 @@ export function crossRegionPeering(): Tf {
   });
 }
 
+/**
+ * VPC a in the credentials' own account peered with VPC b in account 222222222222 (a provider that
+ * assumes a role there), same region: requested with peer_owner_id, accepted in b's account.
+ */
+export function crossAccountPeering(): Tf {
+  const tf: Tf = {
+    provider: { aws: [{ region: "eu-west-1" }, { alias: "peer", region: "eu-west-1", assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/peering" }] }] },
+    resource: {},
+  };
+  addVpc(tf, "a", 0);
+  addVpc(tf, "b", 1, { provider: "aws.peer" });
+  peer(tf, "a", "b", [0, 1]);
+  patch(tf, "aws_vpc_peering_connection", "ab", { auto_accept: false, peer_owner_id: "222222222222" });
+  return put(tf, "aws_vpc_peering_connection_accepter", "ab", {
+    provider: "aws.peer",
+    vpc_peering_connection_id: ref("aws_vpc_peering_connection.ab.id"),
+    auto_accept: true,
+  });
+}
+
+/**
+ * crossAccountPeering the other way round: b (account 222222222222) requests, a (the credentials'
+ * own account) accepts; the peer owner is the own account's id, read by data.aws_caller_identity
+ * through `callerProvider` (the default provider unless given).
+ */
+export function crossAccountPeeringFromPeer(callerProvider?: string): Tf {
+  const tf = crossAccountPeering();
+  tf.data = { aws_caller_identity: { me: callerProvider ? { provider: callerProvider } : {} } };
+  patch(tf, "aws_vpc_peering_connection", "ab", {
+    provider: "aws.peer",
+    vpc_id: ref("aws_vpc.b.id"),
+    peer_vpc_id: ref("aws_vpc.a.id"),
+    peer_owner_id: ref("data.aws_caller_identity.me.account_id"),
+  });
+  return patch(tf, "aws_vpc_peering_connection_accepter", "ab", { provider: undefined });
+}
+
 /** The message of the ReachInputError that `run` throws; any other outcome fails the test. */
 export function inputError(run: () => unknown): string {
   try {

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { DEFAULT_CONFIG } from "../../lib/config";
+import { DEFAULT_CONFIG, parseConfig } from "../../lib/config";
+import { intended } from "../../lib/check";
 import { loadTerraform } from "../../lib/reach";
 import { EXIT, main } from "../../lib/rehearse/cli";
 import { cleanLeftovers } from "../../lib/rehearse/host";
 import { type Rehearsal, rehearse } from "../../lib/rehearse/rehearse";
-import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG, defaultWith, manyVpcs } from "../../test-support/configs";
+import { EXAMPLES_BY_NAME, THREE_VPCS_CONFIG, defaultWith, manyVpcs } from "../../test-support/configs";
 import { namespacesOf, requireNamespaces } from "../../test-support/rehearse";
 import { type SynthesizedApp, editStack, synthToTemp } from "../../test-support/synth";
 
@@ -49,11 +50,21 @@ describe("rehearse on the app's synthesized stacks", () => {
     }
   });
 
+  /** Every example, with the ordered pairs it has and those the config means to reply. */
+  const examples = EXAMPLES_BY_NAME.map(({ name, raw }) => {
+    const config = parseConfig(raw);
+    const names = config.vpcs.map((v) => v.name);
+    const ipv6 = new Set(config.vpcs.filter((v) => v.ipv6).map((v) => v.name));
+    const ordered = names.flatMap((from) => names.filter((to) => to !== from).map((to) => [from, to] as const));
+    // Both ends with IPv6: a pair over each IP version.
+    const pairs = ordered.flatMap(([from, to]) => (ipv6.has(from) && ipv6.has(to) ? [[from, to], [from, to]] : [[from, to]]));
+    return { name, config: raw, replied: pairs.filter(([from, to]) => intended(config, from, to)).length, pairs: pairs.length };
+  });
+
   it.each([
-    { name: "examples/three-vpcs.json", config: THREE_VPCS_CONFIG, replied: 4, pairs: 6 },
-    { name: "examples/full-mesh.json", config: FULL_MESH_CONFIG, replied: 12, pairs: 12 },
+    ...examples,
     { name: "a 20-VPC full mesh", config: defaultWith({ vpcs: manyVpcs(20), peerings: "full-mesh" }), replied: 380, pairs: 380 },
-  ])("agrees with reach on every pair of $name", async ({ config, replied, pairs }) => {
+  ])("agrees with reach on every pair of $name, and replies exactly where the config peers", async ({ config, replied, pairs }) => {
     const app = synthToTemp(config);
     try {
       const result = await rehearseApp(app);

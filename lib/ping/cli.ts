@@ -6,7 +6,7 @@ import { EXIT as SHARED_EXIT } from "../exit-codes";
 import { PingInputError } from "./errors";
 import { DeployedInstance, INSTANCES_STACK } from "./outputs";
 import { ProgressStream, streamProgress } from "./progress";
-import { LEGEND, renderMatrix, renderSummary } from "./render";
+import { LEGEND, renderMatrix, renderPlaces, renderSummary } from "./render";
 import { Expected, exitCodeOf, PingReport } from "./results";
 import { describeError } from "./retry";
 import { runPing } from "./run";
@@ -32,8 +32,11 @@ export interface CliDeps {
   readonly stdout: (text: string) => void;
   /** Standard error (progress, warnings, errors). */
   readonly stderr: ProgressStream;
-  /** The SSM client; region undefined means the SDK's default chain. */
-  readonly createClient: (region: string | undefined) => SSMClient;
+  /**
+   * An SSM client; region undefined means the SDK's default chain, and a role ARN makes it act in
+   * that role's account (assuming the role with the default credentials).
+   */
+  readonly createClient: (region: string | undefined, roleArn?: string) => SSMClient;
   /** The deployed instances: from the outputs file when given, else from `terraform output -json` in stackDir. */
   readonly readInstances: (source: { readonly outputsFile?: string; readonly stackDir: string }) => readonly DeployedInstance[];
   /** reach's predictions for the synthesized stacks in synthDir, keyed by pairKey(from, to). */
@@ -126,12 +129,25 @@ async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) 
     if (!options.region) throw new PingInputError(`${text} (the AWS SDK's default region); fix: pass --region ${deployed}`);
     err(`ping: warning: ${text} (--region)`);
   }
+  // One client per region and account that holds instances, each assuming its account's role.
+  const clients = new Map<string, SSMClient>();
+  const clientOf = (i: DeployedInstance): SSMClient => {
+    if (i.region === undefined && i.roleArn === undefined) return client;
+    const key = `${i.region ?? region} ${i.roleArn ?? ""}`;
+    let made = clients.get(key);
+    if (!made) {
+      made = deps.createClient(i.region ?? region, i.roleArn);
+      clients.set(key, made);
+    }
+    return made;
+  };
   const progress = streamProgress(deps.stderr, () => deps.clock.now());
-  const report = await runPing({ instances, expectations, region }, { client, clock: deps.clock, random: deps.random, progress }, {
+  const report = await runPing({ instances, expectations, region }, { client, clientOf, clock: deps.clock, random: deps.random, progress }, {
     timeoutMs: options.timeoutSeconds * 1000,
     agentTimeoutMs: options.agentTimeoutSeconds * 1000,
   });
-  deps.stdout(`${renderMatrix(instances, report.pairs)}\n\n${LEGEND}\n${renderSummary(report, expectations !== null)}\n`);
+  const places = instances.some((i) => i.region !== undefined || i.roleArn !== undefined) ? `${renderPlaces(instances, region)}\n` : "";
+  deps.stdout(`${places}${renderMatrix(instances, report.pairs)}\n\n${LEGEND}\n${renderSummary(report, expectations !== null)}\n`);
   if (options.report) {
     try {
       deps.writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);

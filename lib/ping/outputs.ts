@@ -2,6 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
+import { REGION_PATTERN, ROLE_ARN_PATTERN } from "../aws-limits";
 import { preview, tooDeep, tooDeepMessage } from "../json-limits";
 import { PingInputError } from "./errors";
 
@@ -20,6 +21,16 @@ export interface DeployedInstance {
   readonly privateIp: string;
   /** Terraform address of the instance inside the instances stack, e.g. "aws_instance.a_instance_ABCD1234". */
   readonly address: string;
+  /**
+   * AWS region of the instance, where it is not the default provider's.
+   * @default - the region ping's default SSM client talks to
+   */
+  readonly region?: string;
+  /**
+   * IAM role to assume for the instance's account, where it is not the credentials' own.
+   * @default - the credentials' own account
+   */
+  readonly roleArn?: string;
 }
 
 const instanceSchema = z
@@ -28,10 +39,12 @@ const instanceSchema = z
     private_ip: z.ipv4().optional(),
     privateIp: z.ipv4().optional(),
     address: z.string().min(1),
+    region: z.string().regex(REGION_PATTERN, "an AWS region such as eu-west-1").optional(),
+    role_arn: z.string().regex(ROLE_ARN_PATTERN, "an IAM role ARN such as arn:aws:iam::222222222222:role/peering").optional(),
   })
   .refine((i) => i.private_ip !== undefined || i.privateIp !== undefined, "private_ip is missing");
 
-const SHAPE_FIX = `the instances stack's "${INSTANCES_OUTPUT}" output must map each VPC name to { id, private_ip, address }: synth and deploy again`;
+const SHAPE_FIX = `the instances stack's "${INSTANCES_OUTPUT}" output must map each VPC name to { id, private_ip, address, region?, role_arn? }: synth and deploy again`;
 const FIX = "deploy first (npm run deploy), or pass --outputs-file FILE as written by `npm run deploy -- --outputs-file FILE`";
 
 /** Reads the instances from the JSON that `cdktf deploy '*' --outputs-file FILE` writes: `{ stack: { output: value } }`. */
@@ -128,8 +141,15 @@ function parseInstances(value: unknown, where: string): readonly DeployedInstanc
       const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ");
       throw new PingInputError(`${where}, VPC "${name}": ${problems} in ${preview(raw)}; fix: ${SHAPE_FIX}`);
     }
-    const { id, address } = parsed.data;
-    return { name, id, address, privateIp: parsed.data.private_ip ?? parsed.data.privateIp ?? "" };
+    const { id, address, region, role_arn: roleArn } = parsed.data;
+    return {
+      name,
+      id,
+      address,
+      privateIp: parsed.data.private_ip ?? parsed.data.privateIp ?? "",
+      ...(region !== undefined ? { region } : {}),
+      ...(roleArn !== undefined ? { roleArn } : {}),
+    };
   });
   for (const field of ["id", "privateIp"] as const) {
     const seen = new Map<string, string>();

@@ -53,6 +53,21 @@ export function renderSummary(report: Pick<PingReport, "pairs" | "mismatches" | 
   return lines.join("\n");
 }
 
+/**
+ * Where each instance is, one line each: its id, region and account (the role ping assumes
+ * there, or the credentials' own account).
+ */
+export function renderPlaces(instances: readonly DeployedInstance[], defaultRegion: string): string {
+  const rows = instances.map((i) => [
+    i.name,
+    i.id,
+    i.region ?? defaultRegion,
+    i.roleArn === undefined ? "own account" : `account ${i.roleArn.split(":")[4]} (as ${i.roleArn})`,
+  ]);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return ["Instances:", ...rows.map((r) => `  ${r.map((cell, c) => cell.padEnd(widths[c])).join(GAP).trimEnd()}`)].join("\n") + "\n";
+}
+
 /** One line explaining the cells. */
 export const LEGEND =
   "Rows ping columns. Cells: packet loss and average RTT; 100% loss = ping ran, no reply; no answer = no result; ! = differs from reach.";

@@ -26,7 +26,14 @@ export const systemClock: Clock = {
 
 /** What the SSM layer needs from outside: the client (mocked in tests), time, randomness for jitter, a progress display. */
 export interface SsmDeps {
+  /** The SSM client of instances in the default region and account. */
   readonly client: SSMClient;
+  /**
+   * The SSM client of an instance's region and account (one per region and account, each assuming
+   * the account's role): every call about an instance goes through it.
+   * @default - `client` for every instance
+   */
+  readonly clientOf?: (instance: DeployedInstance) => SSMClient;
   readonly clock: Clock;
   readonly random: () => number;
   readonly progress: Progress;
@@ -82,7 +89,10 @@ export async function measure(instances: readonly DeployedInstance[], deps: SsmD
     }
   }
 
-  const plans = planPingCommands(instances, online);
+  // A command runs where its sources are: one per target and client of its sources.
+  const plans = planPingCommands(instances, online).flatMap((plan) =>
+    [...groupByClient(plan.sources, deps).values()].map((sources) => ({ target: plan.target, sources })),
+  );
   let commands = 0;
   const sent = (
     await mapLimit(plans, timing.concurrency, async (plan) => {
@@ -96,7 +106,7 @@ export async function measure(instances: readonly DeployedInstance[], deps: SsmD
   const total = sent.length;
   deps.progress.update(`pings answered: 0/${total}`);
   await mapLimit(sent, timing.concurrency, async (s) => {
-    const outcome = "commandId" in s ? await pollInvocation(s.commandId, s.source.id, deps, timing) : s.outcome;
+    const outcome = "commandId" in s ? await pollInvocation(s.commandId, s.source, deps, timing) : s.outcome;
     outcomes.set(pairKey(s.source.name, s.target.name), outcome);
     answered += 1;
     deps.progress.update(`pings answered: ${answered}/${total}`);
@@ -116,18 +126,26 @@ async function waitForAgents(
   const agents = new Map<string, AgentStatus>(instances.map((i) => [i.id, "NotRegistered"]));
   const settled = (id: string): boolean => agents.get(id) === "Online" || agents.get(id) === "InvalidInstanceId";
   for (;;) {
-    const pending = instances.filter((i) => !settled(i.id)).map((i) => i.id);
+    const pending = groupByClient(
+      instances.filter((i) => !settled(i.id)),
+      deps,
+    );
     try {
-      for (const batch of chunk(pending, MAX_INSTANCES_PER_COMMAND)) {
-        const found = await describeAgents(batch, deps, timing, deadline);
-        for (const id of batch) agents.set(id, found.get(id) ?? "NotRegistered");
+      for (const [client, group] of pending) {
+        for (const batch of chunk(
+          group.map((i) => i.id),
+          MAX_INSTANCES_PER_COMMAND,
+        )) {
+          const found = await describeAgents(batch, client, deps, timing, deadline);
+          for (const id of batch) agents.set(id, found.get(id) ?? "NotRegistered");
+        }
       }
     } catch (e) {
       if (classifyError(e) === "unsupported") throw unsupportedOperation("DescribeInstanceInformation", e);
       if (!(e instanceof DeadlineError)) {
         throw new PingInputError(
-          `SSM DescribeInstanceInformation failed (${describeError(e)}); fix: check the AWS credentials, the region (--region) ` +
-            `and the ssm:DescribeInstanceInformation permission`,
+          `SSM DescribeInstanceInformation failed (${describeError(e)}); fix: check the AWS credentials, the region (--region), ` +
+            `the roles of the instances' accounts (role_arn in the instances output) and the ssm:DescribeInstanceInformation permission`,
         );
       }
       progress.log(`could not read SSM agent status before the deadline: ${e.message}`);
@@ -151,6 +169,7 @@ async function waitForAgents(
 
 async function describeAgents(
   ids: readonly string[],
+  client: SSMClient,
   deps: SsmDeps,
   timing: SsmTiming,
   deadline: number,
@@ -162,7 +181,7 @@ async function describeAgents(
     do {
       const page = await withRetry(
         () =>
-          deps.client.send(
+          client.send(
             new DescribeInstanceInformationCommand({
               Filters: [{ Key: "InstanceIds", Values: [...ids] }],
               MaxResults: MAX_INSTANCES_PER_COMMAND,
@@ -183,7 +202,7 @@ async function describeAgents(
     // One unknown id fails the whole call: ask again one id at a time to find it, and stop waiting for it.
     if (ids.length === 1) return new Map([[ids[0], "InvalidInstanceId"]]);
     for (const id of ids) {
-      for (const [one, status] of await describeAgents([id], deps, timing, deadline)) found.set(one, status);
+      for (const [one, status] of await describeAgents([id], client, deps, timing, deadline)) found.set(one, status);
     }
   }
   return found;
@@ -206,7 +225,7 @@ async function sendPlan(plan: PingCommandPlan, deps: SsmDeps, timing: SsmTiming)
   try {
     const out = await withRetry(
       () =>
-        deps.client.send(
+        clientOf(sources[0], deps).send(
           new SendCommandCommand({
             DocumentName: "AWS-RunShellScript",
             InstanceIds: sources.map((s) => s.id),
@@ -244,14 +263,15 @@ const FINAL_STATUSES = new Set(["Success", "Failed", "TimedOut", "Cancelled"]);
 const FINAL_DETAILS = new Set(["Success", "Failed", "Cancelled", "DeliveryTimedOut", "ExecutionTimedOut", "Undeliverable", "Terminated"]);
 
 /** Polls GetCommandInvocation until the invocation ends; errors are retried with backoff, and the deadline ends the wait. */
-async function pollInvocation(commandId: string, instanceId: string, deps: SsmDeps, timing: SsmTiming): Promise<InvocationOutcome> {
+async function pollInvocation(commandId: string, source: DeployedInstance, deps: SsmDeps, timing: SsmTiming): Promise<InvocationOutcome> {
   const { clock } = deps;
+  const client = clientOf(source, deps);
   let failures = 0;
   for (;;) {
     let pause: number;
     let last: string;
     try {
-      const out = await deps.client.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
+      const out = await client.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: source.id }));
       failures = 0;
       const status = out.Status ?? out.StatusDetails ?? "unknown";
       if (FINAL_STATUSES.has(status) || FINAL_DETAILS.has(out.StatusDetails ?? "")) {
@@ -275,6 +295,23 @@ async function pollInvocation(commandId: string, instanceId: string, deps: SsmDe
     if (clock.now() + pause > timing.deadline) return { kind: "no-result", detail: `no result before the deadline (last: ${last})` };
     await clock.sleep(pause);
   }
+}
+
+/** The SSM client of an instance's region and account. */
+function clientOf(instance: DeployedInstance, deps: SsmDeps): SSMClient {
+  return deps.clientOf?.(instance) ?? deps.client;
+}
+
+/** Instances by the client that answers for them, in the order each client is first met. */
+function groupByClient(instances: readonly DeployedInstance[], deps: SsmDeps): Map<SSMClient, DeployedInstance[]> {
+  const groups = new Map<SSMClient, DeployedInstance[]>();
+  for (const i of instances) {
+    const client = clientOf(i, deps);
+    const group = groups.get(client);
+    if (group) group.push(i);
+    else groups.set(client, [i]);
+  }
+  return groups;
 }
 
 /** The deadline passed while a call kept failing with retryable errors. */

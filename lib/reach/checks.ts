@@ -1,6 +1,6 @@
 import { PEERING_QUOTA_DEFAULT, PEERING_QUOTA_MAX } from "../aws-limits";
 import { cidrInside, formatAddress } from "./cidr";
-import { overlappingBlocks, peerOf, peeringState, referenceAllowed, vpcBlocks } from "./lookup";
+import { differ, overlappingBlocks, peerOf, peeringState, referenceAllowed, vpcBlocks } from "./lookup";
 import type { Finding, Model, Peering } from "./model";
 
 
@@ -45,7 +45,12 @@ function checkPeerings(model: Model, errors: Finding[], warnings: Finding[]): vo
         message:
           "auto_accept = true cannot be combined with peer_region; accept it with an aws_vpc_peering_connection_accepter in the peer region",
       });
-    } else if (peering.autoAccept && peering.peerOwnerId !== undefined) {
+    } else if (peering.autoAccept && differ(peering.account, accepter?.account)) {
+      errors.push({
+        resource,
+        message: `auto_accept = true works within one account only, and peer_vpc_id ${accepter?.address} is in ${accepter?.account}, not in ${peering.account}: accept it with an aws_vpc_peering_connection_accepter in the peer account`,
+      });
+    } else if (peering.autoAccept && peering.peerOwnerId !== undefined && !(peering.account !== undefined && peering.account === accepter?.account)) {
       warnings.push({
         resource,
         message: `auto_accept only works within one account: with peer_owner_id = ${peering.peerOwnerId} it fails unless that is the requester's own account`,
@@ -59,6 +64,20 @@ function checkPeerings(model: Model, errors: Finding[], warnings: Finding[]): vo
         )} but the peering is requested in ${region(peering.region)}: use the requester VPC's provider`,
       });
     }
+    if (requester && differ(requester.account, peering.account)) {
+      errors.push({
+        resource,
+        message: `vpc_id ${requester.address} is in ${requester.account} but the peering is requested from ${peering.account}: use the requester VPC's provider`,
+      });
+    }
+    if (accepter && differ(accepter.account, peering.peerAccount)) {
+      errors.push({
+        resource,
+        message: `peer_vpc_id ${accepter.address} is in ${accepter.account} but AWS looks for it in ${peering.peerAccount}${
+          peering.peerOwnerId === undefined && peering.peerAccount === peering.account ? " (the requester's, without peer_owner_id)" : ""
+        }: set peer_owner_id to the id of ${accepter.account}`,
+      });
+    }
     if (accepter && accepter.region !== peering.peerRegion) {
       errors.push({
         resource,
@@ -68,6 +87,12 @@ function checkPeerings(model: Model, errors: Finding[], warnings: Finding[]): vo
       });
     }
     for (const x of peering.accepters) {
+      if (accepter && differ(x.account, accepter.account)) {
+        errors.push({
+          resource: x.address,
+          message: `accepts ${resource} from ${x.account}, but the peer VPC ${accepter.address} is in ${accepter.account}: use the peer account's provider`,
+        });
+      }
       if (x.region !== peering.peerRegion) {
         errors.push({
           resource: x.address,

@@ -86,13 +86,28 @@ export function peeringState(model: Model, peering: Peering): { readonly active:
   if (peering.autoAccept && peering.peerRegionSet) {
     return { active: false, why: "auto_accept cannot be combined with peer_region, so it is never created" };
   }
+  if (differ(peering.peerAccount, b?.account)) {
+    return { active: false, why: `AWS looks for ${peering.accepterVpc} in ${peering.peerAccount}, but it is in ${b?.account}, so the request fails` };
+  }
+  if (peering.autoAccept && differ(peering.account, b?.account)) {
+    return { active: false, why: `auto_accept works within one account only, and ${peering.accepterVpc} is in ${b?.account}, not in ${peering.account}` };
+  }
   if (peering.autoAccept) return { active: true, why: "auto_accept = true" };
-  const accepter = peering.accepters.find((x) => x.autoAccept);
+  const accepter = peering.accepters.find((x) => x.autoAccept && !differ(x.account, b?.account));
   if (accepter) return { active: true, why: `accepted by ${accepter.address}` };
+  const elsewhere = peering.accepters.find((x) => x.autoAccept);
+  if (elsewhere) {
+    return { active: false, why: `it stays pending acceptance: ${elsewhere.address} accepts it from ${elsewhere.account}, but only ${b?.account}, which owns ${peering.accepterVpc}, can` };
+  }
   return {
     active: false,
     why: "it stays pending acceptance: neither auto_accept = true on it nor an aws_vpc_peering_connection_accepter with auto_accept = true",
   };
+}
+
+/** Whether two accounts are both known and not the same. */
+export function differ(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a !== b;
 }
 
 /** The other VPC of a peering, seen from one of its VPCs; undefined when the peering does not touch it. */

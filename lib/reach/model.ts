@@ -18,11 +18,22 @@ export interface VpcBlock {
   readonly source: string;
 }
 
+/**
+ * The account of a provider that assumes no role and pins no account: that of the credentials
+ * Terraform runs with. reach takes it to be one account, and another than any a role leads to.
+ */
+export const OWN_ACCOUNT = "the credentials' own account";
+
 /** An aws_vpc with all its blocks; region is undefined when the provider leaves it to the environment. */
 export interface Vpc {
   readonly address: string;
   readonly stack: string;
   readonly region: string | undefined;
+  /**
+   * The account the VPC is in, as its provider says: a 12-digit id (assume_role, allowed_account_ids) or OWN_ACCOUNT.
+   * @default - unknown: account checks skip it
+   */
+  readonly account?: string;
   readonly ipv4: readonly VpcBlock[];
   readonly ipv6: readonly VpcBlock[];
 }
@@ -79,6 +90,11 @@ export interface PeeringAccepter {
   readonly address: string;
   readonly region: string | undefined;
   readonly autoAccept: boolean;
+  /**
+   * The account that accepts, as its provider says.
+   * @default - unknown
+   */
+  readonly account?: string;
 }
 
 /** An aws_vpc_peering_connection; VPCs that are not declared are kept as their literal ids. */
@@ -90,6 +106,17 @@ export interface Peering {
   readonly peerRegion: string | undefined;
   readonly peerRegionSet: boolean;
   readonly peerOwnerId: string | undefined;
+  /**
+   * The account the peering is requested from, as its provider says.
+   * @default - unknown
+   */
+  readonly account?: string;
+  /**
+   * The account AWS looks for the accepter VPC in: peer_owner_id's (a literal id, or the account of
+   * the provider of the data.aws_caller_identity it reads), else the requester's.
+   * @default - unknown
+   */
+  readonly peerAccount?: string;
   readonly autoAccept: boolean;
   readonly accepters: readonly PeeringAccepter[];
   /**

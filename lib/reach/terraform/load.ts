@@ -11,7 +11,7 @@ import { type Cidr, cidrInside, parseCidr } from "../cidr";
 import type { GatewayKind, Model, NaclRule, Route, RouteTarget, SgRule, StackDocument, Vpc } from "../model";
 import { ReachInputError } from "../model";
 import { Attributes, type Slot, present } from "./attributes";
-import { CidrValue, type RawResource, ResourceRef, Resolver, isRecord, own } from "./resolve";
+import { AccountRef, CidrValue, type RawResource, ResourceRef, Resolver, isRecord, own } from "./resolve";
 
 /**
  * The Terraform loader: reads the resources of Terraform JSON documents, evaluates the attributes the
@@ -153,6 +153,7 @@ class TerraformLoader {
       address: res.address,
       stack: res.stack,
       region: this.resolver.region(res),
+      account: this.resolver.account(res),
       ipv4: [{ cidr, source: res.address }],
       ipv6: ipv6 ? [{ cidr: ipv6, source: res.address }] : [],
     };
@@ -332,6 +333,7 @@ class TerraformLoader {
 
   private peering(res: RawResource): void {
     const region = this.resolver.region(res);
+    const account = this.resolver.account(res);
     const peerRegion = this.read.string(this.read.slot(res, "peer_region"));
     const owner = this.read.value(this.read.slot(res, "peer_owner_id"));
     this.builder.addPeering({
@@ -342,6 +344,8 @@ class TerraformLoader {
       peerRegion: peerRegion ?? region,
       peerRegionSet: peerRegion !== undefined,
       peerOwnerId: typeof owner === "string" ? owner : undefined,
+      account,
+      peerAccount: owner === null ? account : typeof owner === "string" ? owner : owner instanceof AccountRef ? this.resolver.callerAccount(owner) : undefined,
       autoAccept: this.read.bool(this.read.slot(res, "auto_accept")),
       accepters: [],
     });
@@ -353,6 +357,7 @@ class TerraformLoader {
     this.builder.addAccepter(key, {
       address: res.address,
       region: this.resolver.region(res),
+      account: this.resolver.account(res),
       autoAccept: this.read.bool(this.read.slot(res, "auto_accept")),
     });
   }

@@ -1,7 +1,7 @@
 import { type Cidr, type GeneratedBlock, cidrAt, cidrHost, cidrSubnet, formatAddress, parseCidr } from "../cidr";
 import { type Expr, ExprSyntaxError, parseTemplate } from "./expr";
 import { clip, preview } from "../../json-limits";
-import { ReachInputError, type StackDocument } from "../model";
+import { OWN_ACCOUNT, ReachInputError, type StackDocument } from "../model";
 
 /** The identity of a resource (its id or an id-like attribute such as a VPC's default_route_table_id). */
 export class ResourceRef {
@@ -13,10 +13,11 @@ export class CidrValue {
   constructor(readonly cidr: Cidr) {}
 }
 
-/** The account a provider runs as (data.aws_caller_identity). */
+/** The account a provider runs as (data.aws_caller_identity): `provider` is "<stack>/<data source name>". */
 export class AccountRef {
   constructor(readonly provider: string) {}
 }
+
 
 /** An evaluated attribute value. */
 export type Value =
@@ -124,6 +125,36 @@ export class Resolver {
       }
     }
     return out;
+  }
+
+  /**
+   * The account of the provider configuration a resource uses: the account id of a literal
+   * assume_role role_arn or of a single literal allowed_account_ids entry, OWN_ACCOUNT without
+   * either, undefined when the role ARN is not a literal.
+   */
+  account(resource: RawResource): string | undefined {
+    return this.providerAccount(resource.stack, own(resource.body, "provider"));
+  }
+
+  /** The account whose id data.aws_caller_identity reads, through that data source's provider. */
+  callerAccount(ref: AccountRef): string | undefined {
+    const [stack, name] = [ref.provider.slice(0, ref.provider.lastIndexOf("/")), ref.provider.slice(ref.provider.lastIndexOf("/") + 1)];
+    const identities = own(this.stack(stack).data, "aws_caller_identity");
+    const body = isRecord(identities) ? own(identities, name) : undefined;
+    return this.providerAccount(stack, isRecord(body) ? own(body, "provider") : undefined);
+  }
+
+  private providerAccount(stackName: string, raw: unknown): string | undefined {
+    const ref = typeof raw === "string" ? raw.replace(/^\$\{(.*)\}$/, "$1") : "aws";
+    const alias = ref === "aws" ? "" : ref.replace(/^aws\./, "");
+    const provider = this.stack(stackName).providers.get(alias);
+    if (!provider) return OWN_ACCOUNT;
+    const allowed = own(provider, "allowed_account_ids");
+    if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) return allowed[0];
+    const roles = [own(provider, "assume_role")].flat().filter(isRecord);
+    const arn = roles.length === 1 ? own(roles[0], "role_arn") : undefined;
+    if (roles.length === 0) return OWN_ACCOUNT;
+    return typeof arn === "string" ? /^arn:[\w-]+:iam::(\d{12}):/.exec(arn)?.[1] : undefined;
   }
 
   /** The region of the provider configuration a resource uses ("aws" or "aws.alias"). */
