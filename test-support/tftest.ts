@@ -217,14 +217,18 @@ function remoteStateOverrides(stack: TerraformStack, config: PeeringConfig, stac
 
 /**
  * `override_resource` blocks giving each IPv6 VPC of the network stack the fake /56 AWS would
- * assign, so that its subnets' `cidrsubnet` has a real block to cut (the mock would make up a string).
+ * assign, so that its subnets' `cidrsubnet` has a real block to cut (the mock would make up a string),
+ * and its provider's stamp, which the override would otherwise replace.
  */
 function ipv6BlockOverrides(config: PeeringConfig, stacks: PeeringStacks): string {
+  const byName = new Map(config.vpcs.map((v) => [v.name, v]));
   return [...stacks.network.vpcs]
     .filter(([, v]) => v.ipv6CidrBlock)
-    .map(([name, v]) =>
-      ["override_resource {", `  target = ${address(v.vpc)}`, `  values = { ipv6_cidr_block = ${hcl(FAKE.ipv6Block(config, name))} }`, "}"].join("\n"),
-    )
+    .map(([name, v]) => {
+      const mark = stampValue(STAMPED.aws_vpc, stamp(config, placementOf(byName.get(name)!)));
+      const values = `{ ipv6_cidr_block = ${hcl(FAKE.ipv6Block(config, name))}, ${STAMPED.aws_vpc} = ${hcl(mark)} }`;
+      return ["override_resource {", `  target = ${address(v.vpc)}`, `  values = ${values}`, "}"].join("\n");
+    })
     .join("\n\n");
 }
 
