@@ -1,9 +1,11 @@
-import { ConfigError, loadConfig } from "./lib/config";
+import { ConfigError, loadConfig, WARNINGS_SHOWN_ENV } from "./lib/config";
+import { configWarnings } from "./lib/shape-checks";
 import { PeeringApp } from "./lib/app";
 import { addPeeringStacks } from "./stacks";
 
 try {
   const config = loadConfig();
+  if (!process.env[WARNINGS_SHOWN_ENV]) for (const warning of configWarnings(config)) console.error(`warning: ${warning}`);
   const app = new PeeringApp();
   addPeeringStacks(app, config);
   app.synth();

@@ -30,6 +30,7 @@ describe("parseConfig", () => {
       peerings: [["a", "b"]],
       terraformCloud: undefined,
       reachabilityAnalyzer: false,
+      ssmEndpoints: true,
       maxPeeringStackResources: 3000,
       peeringShards: 16,
     });
@@ -58,7 +59,7 @@ describe("parseConfig", () => {
 
   it("accepts up to the peering quota the config declares", () => {
     const vpcs = manyVpcs(52);
-    expect(() => parseConfig({ vpcs, peerings: "full-mesh", peeringQuota: 60 })).not.toThrow();
+    expect(() => parseConfig({ vpcs, peerings: "full-mesh", peeringQuota: 60, routesPerRouteTable: 60 })).not.toThrow();
   });
 
   it("lists peers from both sides of each pair", () => {
@@ -187,8 +188,8 @@ describe("parseConfig on input that is wrong in kind, not just in value", () => 
     const vpcs = [...manyVpcs(20_000), { name: "late", cidr: "10.3.0.0/16" }];
     const error = errorOf({ vpcs, peerings: "full-mesh", peeringQuota: 125 });
     // 10.3.0.0/16 overlaps the 256 /24s of v768..v1023; every one of the 20,001 VPCs has 20,000
-    // peers, over the peering quota and the rules quota.
-    expect(error.total).toBe(256 + 2 * 20_001);
+    // peers, over the peering quota, the rules quota and the routes quota.
+    expect(error.total).toBe(256 + 3 * 20_001);
     expect(error.problems[0]).toBe(
       'vpcs[20000].cidr "10.3.0.0/16" overlaps vpcs[768].cidr "10.3.0.0/24" (peerings "full-mesh" peers them; peered VPCs need disjoint ranges): change one of the blocks',
     );
@@ -196,7 +197,7 @@ describe("parseConfig on input that is wrong in kind, not just in value", () => 
 });
 
 describe("rulesPerSecurityGroup", () => {
-  const mesh = (n: number, extra: Record<string, unknown> = {}) => ({ vpcs: manyVpcs(n), peerings: "full-mesh", peeringQuota: 125, ...extra });
+  const mesh = (n: number, extra: Record<string, unknown> = {}) => ({ vpcs: manyVpcs(n), peerings: "full-mesh", peeringQuota: 125, routesPerRouteTable: 125, ...extra });
 
   it("allows exactly AWS's default of 60 inbound rules: a 61-VPC full mesh gives each group 60", () => {
     expect(() => parseConfig(mesh(61))).not.toThrow();

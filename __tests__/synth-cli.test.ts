@@ -145,8 +145,12 @@ describe("the app as cdktf runs it", () => {
     ["a Terraform Cloud organization with a template", JSON.stringify(defaultWith({ terraformCloud: { organization: "${file(\"x\")}" } })), "terraformCloud.organization is"],
     ["a workspace prefix with a newline", JSON.stringify(defaultWith({ terraformCloud: { organization: "acme", workspacePrefix: "a\nb" } })), "terraformCloud.workspacePrefix is"],
     ["a bad Terraform Cloud hostname", JSON.stringify(defaultWith({ terraformCloud: { organization: "acme", hostname: "a b" } })), "terraformCloud.hostname is"],
-    ["more inbound rules than the default quota", JSON.stringify({ vpcs: manyVpcs(62), peerings: "full-mesh", peeringQuota: 125 }), 'VPC "v0": its ping security group needs 61 inbound IPv4 rules'],
+    ["more inbound rules than the default quota", JSON.stringify({ vpcs: manyVpcs(62), peerings: "full-mesh", peeringQuota: 125, routesPerRouteTable: 125 }), 'VPC "v0": its ping security group needs 61 inbound IPv4 rules'],
     ["a bad rulesPerSecurityGroup", JSON.stringify(defaultWith({ rulesPerSecurityGroup: 1001 })), "rulesPerSecurityGroup is 1001"],
+    ["IPv6 on an instance type without it", JSON.stringify(defaultWith({ ipv6: true, instanceType: "m3.medium" })), 'instanceType "m3.medium" is a previous generation type without IPv6'],
+    ["overlapping secondary blocks", JSON.stringify(defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.0/24", secondaryCidrs: ["10.9.0.0/16", "10.9.4.0/24"] }, vpcB] })), 'vpcs[0].secondaryCidrs[1] "10.9.4.0/24" overlaps vpcs[0].secondaryCidrs[0] "10.9.0.0/16"'],
+    ["more routes per route table than the quota", JSON.stringify({ vpcs: manyVpcs(51), peerings: "full-mesh", peeringQuota: 125 }), 'VPC "v0": each private route table (v0-private-0) needs 51 IPv4 routes'],
+    ["a VPN device at a private address", JSON.stringify(defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.0/24", vpnConnections: { office: { ip: "192.168.1.1" } } }, vpcB] })), 'vpcs[0].vpnConnections.office.ip "192.168.1.1" is not a public address'],
   ])("rejects %s with one message, exit 1 and no output", async (_, text, message) => {
     const run = await refusal(text);
     expect(run.status).toBe(1);
@@ -174,6 +178,13 @@ describe("the app as cdktf runs it", () => {
     expect([run.status, run.stderr]).toEqual([1, expect.stringContaining(message)]);
     expect(run.wroteOutput).toBe(false);
   }, SPAWN_TIMEOUT_MS);
+
+  it("warns on stderr, once, about instances nobody can manage, and synthesizes all the same", () => {
+    const run = synth(JSON.stringify(defaultWith({ natGateways: "none", ssmEndpoints: false })));
+    expect(run.status).toBe(0);
+    expect(run.stderr.match(/^warning: .*/gm)).toEqual([expect.stringContaining("the instances of a, b cannot reach Systems Manager")]);
+    expect(fs.existsSync(path.join(run.outdir, "stacks", "instances", "cdk.tf.json"))).toBe(true);
+  });
 
   it("reads the config from a pipe", () => {
     const run = synth(JSON.stringify(defaultWith({ vpcs: [{ name: "piped", cidr: "10.0.0.0/24" }], peerings: [] })), { PEERING_CONFIG: "/dev/stdin" }, true);

@@ -8,7 +8,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { AWS_PROVIDER, terraformPlatform } from "../lib/terraform-env";
-import { EXAMPLES_BY_NAME, FULL_MESH_CONFIG, manyVpcs, SHARDED_MESH_CONFIG } from "../test-support/configs";
+import {
+  EXAMPLES_BY_NAME,
+  FULL_MESH_CONFIG,
+  IPV6_CONFIG,
+  manyVpcs,
+  NO_NAT_ENDPOINTS_CONFIG,
+  SECONDARY_CIDRS_CONFIG,
+  SHARDED_MESH_CONFIG,
+  VPN_CONFIG,
+} from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
 import { initFrom, proveWithTerraform, SynthFormat } from "../test-support/terraform";
 
@@ -25,6 +34,17 @@ const CASES = [
     raw: SHARDED_MESH_CONFIG,
     formats: ["json"],
     stacks: ["instances", "network", "peering-00", "peering-01", "peering-02", "peering-03"],
+  },
+  { name: "examples/ipv6.json (IPv6 routes, ICMPv6 rules, egress-only gateways)", raw: IPV6_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
+  { name: "examples/secondary-cidrs.json (block associations, their subnets, routes and rules)", raw: SECONDARY_CIDRS_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
+  { name: "examples/no-nat-endpoints.json (SSM interface endpoints)", raw: NO_NAT_ENDPOINTS_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
+  { name: "examples/vpn.json (VPN gateway, customer gateways, propagation)", raw: VPN_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
+  {
+    name: "the IPv6 example with a secondary block, split into two peering stacks, each instance admitting its peers with one rule per IP version",
+    // web_api needs 11 resources (its IPv6 and secondary-block routes), web_legacy 5, api_legacy 4: 20 in all, over 12.
+    raw: { ...IPV6_CONFIG, vpcs: IPV6_CONFIG.vpcs.map((v, i) => (i === 0 ? { ...v, secondaryCidrs: ["10.140.0.0/24"] } : v)), maxPeeringStackResources: 12, peeringShards: 2 },
+    formats: ["json"],
+    stacks: ["instances", "network", "peering-00", "peering-01"],
   },
   // Across regions and accounts, with DNS options and a hub: accepters, peer_region, peer_owner_id
   // and DNS options each asserted in the provider of the side they belong to.
@@ -71,7 +91,7 @@ describe("Terraform, offline,", () => {
 
   it("validates a 62-VPC full mesh whose security groups need 61 inbound rules once rulesPerSecurityGroup allows 1000", async () => {
     // One peering stack (5,673 resources) rather than 16 shards: three stacks to validate instead of 18.
-    const config = parseConfig({ vpcs: manyVpcs(62), peerings: "full-mesh", peeringQuota: 125, rulesPerSecurityGroup: 1000, maxPeeringStackResources: 6000 });
+    const config = parseConfig({ vpcs: manyVpcs(62), peerings: "full-mesh", peeringQuota: 125, rulesPerSecurityGroup: 1000, maxPeeringStackResources: 6000, routesPerRouteTable: 125 });
     const proofs = await proveWithTerraform(config, "json", { test: false });
     expect(proofs.map((p) => p.stack).sort()).toEqual(["instances", "network", "peering"]);
   }, TIMEOUT_MS);

@@ -1,12 +1,32 @@
 import { z } from "zod";
-import { countRules, PEERING_QUOTA, REGION_PATTERN, RULES_PER_SECURITY_GROUP_QUOTA } from "./aws-limits";
+import {
+  CUSTOMER_GATEWAY_ASN,
+  IPV4_BLOCKS_PER_VPC_QUOTA,
+  PEERING_QUOTA,
+  PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX,
+  REGION_PATTERN,
+  ROUTES_PER_ROUTE_TABLE_QUOTA,
+  RULES_PER_SECURITY_GROUP_QUOTA,
+} from "./aws-limits";
 import { MAX_CONFIG_BYTES, MAX_LISTED_PROBLEMS, parseJsonBytes, preview, readBounded, typeName } from "./config-input";
 
 import { checkPeeringStacks, DEFAULT_MAX_PEERING_STACK_RESOURCES, DEFAULT_PEERING_SHARDS, MAX_PEERING_SHARDS } from "./peering-shards";
 import { accountOfRoleArn, AccountConfig, accountsSchema, checkPlacements, crossPartitionProblem, PLACEMENT_FIXES, vpcPlacementKeys } from "./placement";
 import { subnetPrefix } from "./subnets";
+import {
+  blocksOverlapProblem,
+  checkVpcShape,
+  firstOverlap,
+  ipv6InstanceTypeProblem,
+  privateRoutes,
+  routesProblems,
+  sharedCustomerGatewayProblem,
+  staticRouteOverlapProblem,
+  staticRouteOverlaps,
+  VpcShape,
+} from "./shape-checks";
 import { describePeeringsShape, fullMesh, HubConfig, peeringEntries, PEERINGS_FIX, peeringsSchema, resolvePeerings } from "./topology";
-import { Block, checkVpcCidr, overlappingPartners, SMALLEST_VPC_PREFIX } from "./vpc-cidr";
+import { checkVpcCidr, overlappingPartners, SMALLEST_VPC_PREFIX } from "./vpc-cidr";
 
 export { MAX_LISTED_PROBLEMS };
 export { fullMesh };
@@ -31,6 +51,8 @@ export const MAX_AZS_LIMIT = 6;
 
 /** The environment variable that names the config file. */
 export const CONFIG_ENV = "PEERING_CONFIG";
+/** Set by the npm scripts once they have printed the config's warnings, so that the app does not print them again. */
+export const WARNINGS_SHOWN_ENV = "PEERING_WARNINGS_SHOWN";
 
 /** Longest Terraform Cloud workspace name (Terraform Cloud's limit). */
 export const WORKSPACE_NAME_MAX = 90;
@@ -45,11 +67,40 @@ const TFC_NAME = /^[A-Za-z0-9_-]*$/;
 const azCount = z.number().int().min(1).max(MAX_AZS_LIMIT);
 const quota = (q: { default: number; max: number }) => z.number().int().min(1).max(q.max).default(q.default);
 
+const vpnConnectionSchema = z
+  .object({
+    ip: z.string().describe('Public IPv4 address of the customer gateway device (or of the NAT in front of it), e.g. "203.0.113.12"'),
+    asn: z
+      .number()
+      .int()
+      .min(CUSTOMER_GATEWAY_ASN.min)
+      .max(CUSTOMER_GATEWAY_ASN.max)
+      .optional()
+      .describe(`BGP ASN of the customer gateway (default ${CUSTOMER_GATEWAY_ASN.default})`),
+    staticRoutes: z
+      .array(z.string())
+      .min(1)
+      .max(PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX)
+      .optional()
+      .describe("IPv4 blocks of your network routed over this connection (static routing); without it the connection uses BGP"),
+  })
+  .strict();
+
 const vpcSchema = z
   .object({
     name: z.string().regex(NAME_PATTERN).describe("Name of the VPC: lowercase letters, digits and '-'; used in resource ids and tags"),
     cidr: z.string().describe(`IPv4 block of the VPC, /16 to /${SMALLEST_VPC_PREFIX}, e.g. "10.0.0.0/24"`),
     maxAzs: azCount.optional().describe("AZs of this VPC, overriding the top-level maxAzs"),
+    ipv6: z.boolean().optional().describe("Give this VPC an Amazon-provided IPv6 /56, overriding the top-level ipv6"),
+    secondaryCidrs: z
+      .array(z.string())
+      .max(IPV4_BLOCKS_PER_VPC_QUOTA.max - 1)
+      .optional()
+      .describe("More IPv4 blocks of the VPC (/16 to /28), each with a private subnet per AZ"),
+    vpnConnections: z
+      .record(z.string().regex(NAME_PATTERN), vpnConnectionSchema)
+      .optional()
+      .describe("Site-to-Site VPN connections by name: a VPN gateway on the VPC and a customer gateway and connection per entry"),
     ...vpcPlacementKeys,
   })
   .strict();
@@ -126,6 +177,17 @@ export const configSchema = z
       .boolean()
       .default(false)
       .describe("Add a stack in which AWS Reachability Analyzer checks every same-region pair of instances ($0.10 per analysis, n(n-1) analyses)"),
+    ipv6: z.boolean().default(false).describe("Give every VPC an Amazon-provided IPv6 /56 unless its own ipv6 says otherwise"),
+    ssmEndpoints: z
+      .boolean()
+      .default(true)
+      .describe('With natGateways "none": interface endpoints for ssm, ssmmessages and ec2messages in every VPC, so the instances stay managed'),
+    routesPerRouteTable: quota(ROUTES_PER_ROUTE_TABLE_QUOTA).describe(
+      `Your account's quota "${ROUTES_PER_ROUTE_TABLE_QUOTA.name}" (AWS default ${ROUTES_PER_ROUTE_TABLE_QUOTA.default}, at most ${count(ROUTES_PER_ROUTE_TABLE_QUOTA.max)})`,
+    ),
+    ipv4BlocksPerVpc: quota(IPV4_BLOCKS_PER_VPC_QUOTA).describe(
+      `Your account's quota "${IPV4_BLOCKS_PER_VPC_QUOTA.name}" (AWS default ${IPV4_BLOCKS_PER_VPC_QUOTA.default}, at most ${IPV4_BLOCKS_PER_VPC_QUOTA.max})`,
+    ),
     maxPeeringStackResources: z
       .number()
       .int()
@@ -167,6 +229,34 @@ export interface VpcConfig {
    * @default - the credentials' own account
    */
   readonly account?: string;
+  /**
+   * Whether the VPC gets an Amazon-provided IPv6 /56, a /64 per subnet and an egress-only internet gateway.
+   * @default false
+   */
+  readonly ipv6?: boolean;
+  /**
+   * Secondary IPv4 blocks, each with a private subnet per AZ.
+   * @default - none
+   */
+  readonly secondaryCidrs?: readonly string[];
+  /**
+   * Site-to-Site VPN connections by name.
+   * @default - none
+   */
+  readonly vpnConnections?: Readonly<Record<string, VpnConnectionConfig>>;
+}
+
+/** A Site-to-Site VPN connection of a VPC to a customer gateway. */
+export interface VpnConnectionConfig {
+  /** Public IPv4 address of the customer gateway device. */
+  readonly ip: string;
+  /** BGP ASN of the customer gateway. */
+  readonly asn: number;
+  /**
+   * Blocks of the customer network routed over the connection (static routing).
+   * @default - none: the connection uses BGP
+   */
+  readonly staticRoutes?: readonly string[];
 }
 
 /** A validated config with every default filled in and peerings spelled out as pairs. */
@@ -205,6 +295,11 @@ export interface PeeringConfig {
   readonly reachabilityAnalyzer?: boolean;
   /** An S3 bucket for the state; local state files when absent (never set together with terraformCloud). */
   readonly backend?: BackendConfig;
+  /**
+   * With natGateways "none", whether every VPC gets interface endpoints for SSM.
+   * @default true
+   */
+  readonly ssmEndpoints?: boolean;
   /** Most resources one peering stack holds (see lib/peering-shards.ts). */
   readonly maxPeeringStackResources: number;
   /** How many stacks hold the peerings once they do not fit one. */
@@ -338,12 +433,24 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
   checkSemantics(raw, problems);
   if (!parsed.success || problems.total > 0) throw new ConfigError(source, problems.listed, problems.total);
   const data = parsed.data;
-  const vpcs = data.vpcs.map((v) => ({
+  const vpcs = data.vpcs.map((v): VpcConfig => ({
     name: v.name,
     cidr: v.cidr,
     maxAzs: v.maxAzs ?? data.maxAzs,
     region: v.region ?? data.region,
     ...(v.account !== undefined ? { account: v.account } : {}),
+    ...((v.ipv6 ?? data.ipv6) ? { ipv6: true } : {}),
+    ...(v.secondaryCidrs?.length ? { secondaryCidrs: v.secondaryCidrs } : {}),
+    ...(v.vpnConnections && Object.keys(v.vpnConnections).length > 0
+      ? {
+          vpnConnections: Object.fromEntries(
+            Object.entries(v.vpnConnections).map(([name, c]) => [
+              name,
+              { ip: c.ip, asn: c.asn ?? CUSTOMER_GATEWAY_ASN.default, ...(c.staticRoutes ? { staticRoutes: c.staticRoutes } : {}) },
+            ]),
+          ),
+        }
+      : {}),
   }));
   const peerings = resolvePeerings(data.peerings, vpcs.map((v) => v.name), data.dnsResolution);
   const accounts = data.accounts && Object.keys(data.accounts).length > 0 ? data.accounts : undefined;
@@ -358,6 +465,7 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
     ...(accounts ? { accounts: Object.fromEntries(Object.entries(accounts).map(([name, a]) => [name, accountOfRoleArn(a.roleArn)])) } : {}),
     terraformCloud: data.terraformCloud,
     reachabilityAnalyzer: data.reachabilityAnalyzer,
+    ssmEndpoints: data.ssmEndpoints,
     ...(data.backend ? { backend: { s3: { ...data.backend.s3, region: data.backend.s3.region ?? data.region } } } : {}),
     maxPeeringStackResources: data.maxPeeringStackResources,
     peeringShards: data.peeringShards,
@@ -419,6 +527,15 @@ const FIXES: Record<string, string> = {
   dynamodbTable: "use a DynamoDB table name: 3 to 255 letters, digits, '_', '-' and '.'",
   peeringQuota: `use your account's quota of active peerings per VPC: a whole number from 1 to ${PEERING_QUOTA.max}`,
   rulesPerSecurityGroup: `use your account's quota of inbound or outbound rules per security group: a whole number from 1 to ${count(RULES_PER_SECURITY_GROUP_QUOTA.max)}`,
+  routesPerRouteTable: `use your account's quota of routes per route table: a whole number from 1 to ${count(ROUTES_PER_ROUTE_TABLE_QUOTA.max)}`,
+  ipv4BlocksPerVpc: `use your account's quota of IPv4 CIDR blocks per VPC: a whole number from 1 to ${IPV4_BLOCKS_PER_VPC_QUOTA.max}`,
+  ipv6: "use true (an Amazon-provided IPv6 /56, a /64 per subnet) or false",
+  ssmEndpoints: 'use true (SSM interface endpoints where natGateways is "none") or false',
+  secondaryCidrs: `list at most ${IPV4_BLOCKS_PER_VPC_QUOTA.max - 1} IPv4 blocks such as ["10.1.0.0/16"]`,
+  vpnConnections: 'write an object of named connections such as {"office": {"ip": "203.0.113.12"}}',
+  ip: 'use the public IPv4 address of your VPN device, such as "203.0.113.12"',
+  asn: `use a whole number from ${CUSTOMER_GATEWAY_ASN.min} to ${count(CUSTOMER_GATEWAY_ASN.max)}: your network's ASN, or a private one from 64,512 to 65,534`,
+  staticRoutes: `list 1 to ${PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX} IPv4 blocks of your network such as ["192.168.0.0/16"], or leave staticRoutes out for BGP`,
   maxPeeringStackResources: "use a whole number of resources, at least 1",
   peeringShards: `use a whole number of stacks from 2 to ${MAX_PEERING_SHARDS}`,
 };
@@ -432,6 +549,12 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems
       const keys = issue.keys.slice(0, 5).map(preview).join(", ") + (issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : "");
       return `${where} unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: remove ${issue.keys.length > 1 ? "them" : "it"} (allowed: ${allowedKeys(path).join(", ")})`;
     });
+    return;
+  }
+  if (issue.code === "invalid_key" && path[0] === "vpcs" && path[2] === "vpnConnections") {
+    problems.add(
+      () => `${formatPath(path.slice(0, -1))} has the name ${preview(String(path[path.length - 1]))}: name each connection with 1 to 31 lowercase letters, digits and '-', starting with a letter`,
+    );
     return;
   }
   const value = valueAt(raw, path);
@@ -459,6 +582,7 @@ function fixFor(path: readonly PropertyKey[]): string | undefined {
 function allowedKeys(path: readonly PropertyKey[]): string[] {
   const nested: Record<string, z.ZodObject> = { vpcs: vpcSchema, terraformCloud: terraformCloudSchema, backend: backendSchema };
   if (path.length === 0) return Object.keys(configSchema.shape);
+  if (path[0] === "vpcs" && path[2] === "vpnConnections") return Object.keys(vpnConnectionSchema.shape);
   if (path[0] === "accounts") return ["roleArn"];
   return Object.keys(path[0] === "backend" && path[1] === "s3" ? s3BackendSchema.shape : nested[String(path[0])].shape);
 }
@@ -479,7 +603,18 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 /** A VPC whose entry is valid in itself, so that checks across VPCs can use it. */
 interface UsableVpc {
   readonly index: number;
-  readonly block: Block;
+  readonly name: string;
+  readonly shape: VpcShape;
+}
+
+/** What the quota counts need of every named VPC, usable or not. */
+interface Counted {
+  /** IPv4 blocks: the primary and each secondary. */
+  readonly ipv4: number;
+  /** Whether the VPC has IPv6. */
+  readonly ipv6: boolean;
+  /** AZs, hence private route tables. */
+  readonly azs: number;
 }
 
 /** "a", "b", "c", "d", "e" and 12 more */
@@ -505,13 +640,16 @@ function checkSemantics(raw: unknown, problems: Problems): void {
     problems.add("backend and terraformCloud are both set: keep one, the state goes either to S3 or to Terraform Cloud");
   }
   const defaultAzs = azCount.safeParse(root.maxAzs ?? DEFAULT_MAX_AZS);
+  const region = typeof root.region === "string" ? root.region : DEFAULT_REGION;
+  const blocksQuota = quota(IPV4_BLOCKS_PER_VPC_QUOTA).safeParse(root.ipv4BlocksPerVpc);
   const entries: unknown[] = Array.isArray(root.vpcs) ? root.vpcs : [];
   /** Every name given to a VPC entry, valid or not, with the index of its first entry. */
   const named = new Map<string, number>();
   /** VPCs whose entries pass every check of their own, by name. */
   const usable = new Map<string, UsableVpc>();
-  /** The CIDR text of each named VPC, for counting security group rules. */
-  const cidrOf = new Map<string, string>();
+  /** Block counts and IPv6 of each well-formed entry, for the quota counts. */
+  const counted = new Map<string, Counted>();
+  const ipv6Fields: string[] = [];
 
   entries.forEach((entry, index) => {
     const name = entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>).name : undefined;
@@ -525,42 +663,56 @@ function checkSemantics(raw: unknown, problems: Problems): void {
     const vpc = vpcSchema.safeParse(entry);
     if (!vpc.success) return;
     const field = `vpcs[${index}]`;
-    cidrOf.set(name, vpc.data.cidr);
+    const azs = vpc.data.maxAzs ?? (defaultAzs.success ? defaultAzs.data : undefined);
+    const ipv6 = vpc.data.ipv6 ?? root.ipv6 === true;
+    if (ipv6) ipv6Fields.push(`${field} (${preview(name)})`);
+    counted.set(name, { ipv4: 1 + (vpc.data.secondaryCidrs?.length ?? 0), ipv6, azs: azs ?? 1 });
     const checked = checkVpcCidr(vpc.data.cidr, `${field}.cidr`);
     if ("problem" in checked) {
       problems.add(checked.problem);
       return;
     }
-    const azs = vpc.data.maxAzs ?? (defaultAzs.success ? defaultAzs.data : undefined);
     if (azs !== undefined && subnetPrefix(checked.block.prefix, azs) === undefined) {
       problems.add(
         () => `${field}.cidr ${preview(vpc.data.cidr)} is too small for a public and a private subnet in each of ${azs} AZ${azs > 1 ? "s" : ""} (AWS's smallest subnet is /28): use a larger block or fewer AZs`,
       );
     }
-    usable.set(name, { index, block: checked.block });
+    const shape = checkVpcShape(vpc.data, { field, primary: checked.block, azs, region: vpc.data.region ?? region, account: vpc.data.account, blocksQuota: blocksQuota.success ? blocksQuota.data : undefined }, problems);
+    if (shape) usable.set(name, { index, name, shape });
   });
+  const instanceType = typeof root.instanceType === "string" ? root.instanceType : DEFAULT_INSTANCE_TYPE;
+  const noIpv6 = ipv6InstanceTypeProblem(instanceType, ipv6Fields);
+  if (noIpv6) problems.add(noIpv6);
+  checkCustomerGateways(usable, problems);
   const placed = checkPlacements(root, (d) => problems.add(d));
 
   const peerCount = new Map<string, number>();
-  const rules = new Map<string, { ipv4: number; ipv6: number }>();
-  const addRules = (name: string, peer: string) => {
-    const counted = countRules([cidrOf.get(peer) ?? "0.0.0.0/0"]);
-    const sum = rules.get(name) ?? { ipv4: 0, ipv6: 0 };
-    rules.set(name, { ipv4: sum.ipv4 + counted.ipv4, ipv6: sum.ipv6 + counted.ipv6 });
+  /** Per VPC: IPv4 blocks and IPv6 blocks of its peers (IPv6 only where both sides have it). */
+  const peerBlocks = new Map<string, { ipv4: number; ipv6: number }>();
+  const addPeer = (name: string, peer: string) => {
+    const mine = counted.get(name);
+    const theirs = counted.get(peer);
+    const sum = peerBlocks.get(name) ?? { ipv4: 0, ipv6: 0 };
+    peerBlocks.set(name, { ipv4: sum.ipv4 + (theirs?.ipv4 ?? 1), ipv6: sum.ipv6 + (mine?.ipv6 && theirs?.ipv6 ? 1 : 0) });
   };
 
   if (root.peerings === "full-mesh") {
     const names = [...named.keys()];
-    const all = countRules(names.map((n) => cidrOf.get(n) ?? "0.0.0.0/0"));
+    let ipv4 = 0;
+    let ipv6 = 0;
     for (const name of names) {
-      const own = countRules([cidrOf.get(name) ?? "0.0.0.0/0"]);
+      ipv4 += counted.get(name)?.ipv4 ?? 1;
+      if (counted.get(name)?.ipv6) ipv6++;
+    }
+    for (const name of names) {
+      const own = counted.get(name);
       peerCount.set(name, names.length - 1);
-      rules.set(name, { ipv4: all.ipv4 - own.ipv4, ipv6: all.ipv6 - own.ipv6 });
+      peerBlocks.set(name, { ipv4: ipv4 - (own?.ipv4 ?? 1), ipv6: own?.ipv6 ? ipv6 - 1 : 0 });
     }
-    for (const [a, b] of overlappingPartners([...usable.values()])) {
-      const [first, second] = a.index < b.index ? [a, b] : [b, a];
-      problems.add(() => overlapProblem(first, second, 'peerings "full-mesh"'));
-    }
+    const all = [...usable.values()].flatMap((v) => v.shape.blocks.map((b) => ({ ...b, owner: v.name })));
+    for (const [a, b] of overlappingPartners(all)) problems.add(() => blocksOverlapProblem(a, b, 'peerings "full-mesh"'));
+    const routes = [...usable.values()].flatMap((v) => v.shape.staticRoutes.map((r) => ({ ...r, owner: v.name })));
+    for (const [route, block] of staticRouteOverlaps(routes, all)) problems.add(() => staticRouteOverlapProblem(route, block, 'peerings "full-mesh"'));
     const byPartition = new Map<string, string>();
     for (const [name, p] of placed) if (!byPartition.has(p.partition)) byPartition.set(p.partition, name);
     if (byPartition.size > 1) {
@@ -589,11 +741,20 @@ function checkSemantics(raw: unknown, problems: Problems): void {
       seen.set(key, field);
       for (const [name, peer] of [[a, b], [b, a]]) {
         peerCount.set(name, (peerCount.get(name) ?? 0) + 1);
-        addRules(name, peer);
+        addPeer(name, peer);
       }
       const va = usable.get(a);
       const vb = usable.get(b);
-      if (va && vb && va.block.start <= vb.block.end && vb.block.start <= va.block.end) problems.add(() => overlapProblem(va, vb, field));
+      if (va && vb) {
+        const overlap = firstOverlap(va.shape, vb.shape);
+        if (overlap) problems.add(() => blocksOverlapProblem(overlap[0], overlap[1], field));
+        for (const [from, to] of [[va, vb], [vb, va]]) {
+          for (const route of from.shape.staticRoutes) {
+            const hit = to.shape.blocks.find((block) => route.block.start <= block.block.end && block.block.start <= route.block.end);
+            if (hit) problems.add(() => staticRouteOverlapProblem(route, hit, field));
+          }
+        }
+      }
       const pa = placed.get(a);
       const pb = placed.get(b);
       const partitions = pa && pb && crossPartitionProblem(field, a, pa, b, pb);
@@ -609,19 +770,35 @@ function checkSemantics(raw: unknown, problems: Problems): void {
   }
   const rulesQuota = quota(RULES_PER_SECURITY_GROUP_QUOTA).safeParse(root.rulesPerSecurityGroup);
   if (rulesQuota.success) {
-    // The reachability stack admits its analyser's TCP probe from the same blocks as the ICMP rules.
+    // The reachability stack admits its analyser's TCP probe from the same IPv4 blocks as the ICMP rules.
     const perBlock = root.reachabilityAnalyzer === true ? 2 : 1;
-    for (const [name, counted] of rules) {
+    for (const [name, blocks] of peerBlocks) {
       for (const family of ["ipv4", "ipv6"] as const) {
-        const n = counted[family] * perBlock;
-        if (n > rulesQuota.data) problems.add(() => rulesProblem(name, n, family, rulesQuota.data, perBlock));
+        const n = blocks[family] * (family === "ipv4" ? perBlock : 1);
+        if (n > rulesQuota.data) problems.add(() => rulesProblem(name, n, family, rulesQuota.data, family === "ipv4" ? perBlock : 1));
       }
+    }
+  }
+  const routesQuota = quota(ROUTES_PER_ROUTE_TABLE_QUOTA).safeParse(root.routesPerRouteTable);
+  const nat = NAT_MODES.find((m) => m === (root.natGateways ?? DEFAULT_NAT_GATEWAYS));
+  if (routesQuota.success) {
+    for (const [name, own] of counted) {
+      const blocks = peerBlocks.get(name) ?? { ipv4: 0, ipv6: 0 };
+      for (const problem of routesProblems(name, own.azs, privateRoutes(nat, own.ipv6, blocks.ipv4, blocks.ipv6), nat, routesQuota.data)) problems.add(problem);
     }
   }
 }
 
-function overlapProblem(a: UsableVpc, b: UsableVpc, field: string): string {
-  return `vpcs[${b.index}].cidr "${b.block.cidr}" overlaps vpcs[${a.index}].cidr "${a.block.cidr}" (${field} peers them; peered VPCs need disjoint ranges): change one of the blocks`;
+/** Two VPN entries (in one region) that AWS would make one customer gateway of. */
+function checkCustomerGateways(usable: ReadonlyMap<string, UsableVpc>, problems: Problems): void {
+  const first = new Map<string, string>();
+  for (const vpc of usable.values()) {
+    for (const gateway of vpc.shape.customerGateways) {
+      const earlier = first.get(gateway.key);
+      if (earlier) problems.add(() => sharedCustomerGatewayProblem(gateway.field, earlier));
+      else first.set(gateway.key, gateway.field);
+    }
+  }
 }
 
 function peeringQuotaProblem(name: string, n: number, limit: number): string {

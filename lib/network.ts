@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
+import { Fn } from "cdktf";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { EgressOnlyInternetGateway } from "@cdktf/provider-aws/lib/egress-only-internet-gateway";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
@@ -8,8 +10,15 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { NatMode } from "./config";
-import { planSubnets } from "./subnets";
+import { VpcIpv4CidrBlockAssociation } from "@cdktf/provider-aws/lib/vpc-ipv4-cidr-block-association";
+import { NatMode, VpnConnectionConfig } from "./config";
+import { SsmEndpoints } from "./ssm-endpoints";
+import { ipv6SubnetNetnum, planSecondarySubnets, planSubnets } from "./subnets";
+import { cidrId } from "./vpc-cidr";
+import { SiteToSiteVpn } from "./vpn";
+
+/** Bits between a VPC's IPv6 /56 and a subnet's /64. */
+const IPV6_SUBNET_BITS = 8;
 
 /** Properties of a PeeringVpc. */
 export interface PeeringVpcProps {
@@ -24,11 +33,38 @@ export interface PeeringVpcProps {
    * @default "per-az"
    */
   readonly natGateways?: NatMode;
+  /**
+   * Give the VPC an Amazon-provided IPv6 /56, each subnet a /64 of it, instances in the private
+   * subnets an IPv6 address at launch, and IPv6 default routes (egress-only gateway for private subnets).
+   * @default false
+   */
+  readonly ipv6?: boolean;
+  /**
+   * Secondary IPv4 blocks, associated with the VPC, each with a private subnet per AZ that uses that AZ's private route table.
+   * @default - none
+   */
+  readonly secondaryCidrBlocks?: readonly string[];
+  /**
+   * Site-to-Site VPN connections by name, through a VPN gateway whose routes propagate into the private route tables.
+   * @default - none
+   */
+  readonly vpnConnections?: Readonly<Record<string, VpnConnectionConfig>>;
+  /**
+   * Interface endpoints for SSM (ssm, ssmmessages, ec2messages) in the private subnets.
+   * @default false
+   */
+  readonly ssmEndpoints?: boolean;
+  /**
+   * The VPC's region, for the endpoints' service names.
+   * @default - required when ssmEndpoints is true
+   */
+  readonly region?: string;
 }
 
 /**
  * A VPC with a public and a private subnet per AZ, an internet gateway, NAT gateways,
- * one route table per subnet and a default security group stripped of every rule.
+ * one route table per subnet and a default security group stripped of every rule; optionally
+ * IPv6, secondary IPv4 blocks, Site-to-Site VPN connections and SSM interface endpoints.
  */
 export class PeeringVpc extends Construct {
   /** The VPC. */
@@ -47,6 +83,20 @@ export class PeeringVpc extends Construct {
   readonly natGateways: NatGateway[] = [];
   /** The internet gateway of the public subnets. */
   readonly internetGateway: InternetGateway;
+  /** The VPC's IPv6 block (a token, known after apply), when it has one. */
+  readonly ipv6CidrBlock?: string;
+  /** The egress-only internet gateway of the private subnets' IPv6 traffic, when the VPC has IPv6. */
+  readonly egressOnlyInternetGateway?: EgressOnlyInternetGateway;
+  /** Secondary IPv4 blocks, known at synth time, in config order. */
+  readonly secondaryCidrBlocks: readonly string[];
+  /** The associations of the secondary blocks, in config order. */
+  readonly cidrBlockAssociations: VpcIpv4CidrBlockAssociation[] = [];
+  /** Private subnets of the secondary blocks: per block in config order, one per AZ. */
+  readonly secondarySubnets: Subnet[] = [];
+  /** The VPN gateway and its connections, when the VPC has any. */
+  readonly vpn?: SiteToSiteVpn;
+  /** The SSM interface endpoints, when the VPC has them. */
+  readonly ssmEndpoints?: SsmEndpoints;
 
   constructor(scope: Construct, id: string, props: PeeringVpcProps) {
     super(scope, id);
@@ -59,12 +109,29 @@ export class PeeringVpc extends Construct {
       );
     }
 
+    this.secondaryCidrBlocks = props.secondaryCidrBlocks ?? [];
+    const secondaryPlans = this.secondaryCidrBlocks.map((cidr) => {
+      const plan = planSecondarySubnets(cidr, props.availabilityZones.length);
+      if (!plan) {
+        throw new Error(`PeeringVpc ${id}: secondary block "${cidr}" cannot hold a private subnet in each of ${props.availabilityZones.length} AZs: use a larger block or fewer AZs`);
+      }
+      return { cidr, plan };
+    });
+    if (props.ssmEndpoints && !props.region) throw new Error(`PeeringVpc ${id}: ssmEndpoints needs the VPC's region`);
+
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: props.cidrBlock,
       enableDnsHostnames: true,
       enableDnsSupport: true,
+      ...(props.ipv6 ? { assignGeneratedIpv6CidrBlock: true } : {}),
       tags: { Name: props.name },
     });
+    if (props.ipv6) {
+      this.ipv6CidrBlock = this.vpc.ipv6CidrBlock;
+      this.egressOnlyInternetGateway = new EgressOnlyInternetGateway(this, "eigw", { vpcId: this.vpc.id, tags: { Name: props.name } });
+    }
+    const ipv6Of = (tier: "public" | "private", az: number) =>
+      this.ipv6CidrBlock ? { ipv6CidrBlock: Fn.cidrsubnet(this.ipv6CidrBlock, IPV6_SUBNET_BITS, ipv6SubnetNetnum(tier, az)) } : {};
     new DefaultSecurityGroup(this, "default-sg", {
       vpcId: this.vpc.id,
       tags: { Name: `${props.name}-default (no rules)` },
@@ -78,6 +145,7 @@ export class PeeringVpc extends Construct {
         cidrBlock: plan.public,
         availabilityZone,
         mapPublicIpOnLaunch: true,
+        ...ipv6Of("public", az),
         tags: { Name: `${props.name}-public-${az}`, Tier: "public" },
       });
       const publicRt = this.routeTable(`public-${az}`, publicSubnet, props.name);
@@ -86,6 +154,13 @@ export class PeeringVpc extends Construct {
         destinationCidrBlock: "0.0.0.0/0",
         gatewayId: this.internetGateway.id,
       });
+      if (this.ipv6CidrBlock) {
+        new Route(this, `public-${az}-default6`, {
+          routeTableId: publicRt.id,
+          destinationIpv6CidrBlock: "::/0",
+          gatewayId: this.internetGateway.id,
+        });
+      }
       this.publicSubnets.push(publicSubnet);
       this.publicRouteTables.push(publicRt);
 
@@ -111,6 +186,8 @@ export class PeeringVpc extends Construct {
         vpcId: this.vpc.id,
         cidrBlock: plan.private,
         availabilityZone: props.availabilityZones[az],
+        ...ipv6Of("private", az),
+        ...(this.ipv6CidrBlock ? { assignIpv6AddressOnCreation: true } : {}),
         tags: { Name: `${props.name}-private-${az}`, Tier: "private" },
       });
       const privateRt = this.routeTable(`private-${az}`, privateSubnet, props.name);
@@ -122,9 +199,52 @@ export class PeeringVpc extends Construct {
           natGatewayId: nat.id,
         });
       }
+      if (this.egressOnlyInternetGateway) {
+        new Route(this, `private-${az}-default6`, {
+          routeTableId: privateRt.id,
+          destinationIpv6CidrBlock: "::/0",
+          egressOnlyGatewayId: this.egressOnlyInternetGateway.id,
+        });
+      }
       this.privateSubnets.push(privateSubnet);
       this.privateRouteTables.push(privateRt);
     });
+
+    for (const { cidr, plan } of secondaryPlans) {
+      const block = cidrId(cidr);
+      const association = new VpcIpv4CidrBlockAssociation(this, `cidr-${block}`, { vpcId: this.vpc.id, cidrBlock: cidr });
+      this.cidrBlockAssociations.push(association);
+      plan.forEach((subnetCidr, az) => {
+        // The association's vpc_id orders the subnet after the block exists.
+        const subnet = new Subnet(this, `cidr-${block}-private-${az}`, {
+          vpcId: association.vpcId,
+          cidrBlock: subnetCidr,
+          availabilityZone: props.availabilityZones[az],
+          tags: { Name: `${props.name}-private-${az}-${block}`, Tier: "private" },
+        });
+        new RouteTableAssociation(this, `cidr-${block}-private-${az}-rta`, { subnetId: subnet.id, routeTableId: this.privateRouteTables[az].id });
+        this.secondarySubnets.push(subnet);
+      });
+    }
+
+    const connections = props.vpnConnections ?? {};
+    if (Object.keys(connections).length > 0) {
+      this.vpn = new SiteToSiteVpn(this, "vpn", {
+        name: props.name,
+        vpcId: this.vpc.id,
+        routeTableIds: this.privateRouteTables.map((t) => t.id),
+        connections,
+      });
+    }
+    if (props.ssmEndpoints) {
+      this.ssmEndpoints = new SsmEndpoints(this, "ssm-endpoints", {
+        name: props.name,
+        vpcId: this.vpc.id,
+        region: props.region!,
+        subnetIds: this.privateSubnets.map((s) => s.id),
+        allowFrom: [props.cidrBlock, ...this.secondaryCidrBlocks],
+      });
+    }
   }
 
   private routeTable(id: string, subnet: Subnet, name: string): RouteTable {

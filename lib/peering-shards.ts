@@ -22,6 +22,16 @@ export interface ShardedVpc {
   readonly name: string;
   /** AZs of the VPC: one private route table each, and so one route per peering. */
   readonly maxAzs: number;
+  /**
+   * Secondary IPv4 blocks of the VPC: each peer routes to each of them too.
+   * @default - none
+   */
+  readonly secondaryCidrs?: readonly string[];
+  /**
+   * Whether the VPC has IPv6: a peering of two such VPCs routes their IPv6 blocks too.
+   * @default false
+   */
+  readonly ipv6?: boolean;
 }
 
 /** What the stack plan reads from a config. */
@@ -63,9 +73,13 @@ export function shardStackId(shard: number): string {
   return `${PEERING_STACK}-${String(shard).padStart(2, "0")}`;
 }
 
-/** The resources one peering adds to its stack. */
-export function resourcesOfPeering(requesterAzs: number, accepterAzs: number): number {
-  return 1 + requesterAzs + accepterAzs;
+/**
+ * The resources one peering adds to its stack: the connection, and on each side a route per private
+ * route table to each block of the other side (`requesterBlocks`: how many blocks the accepter
+ * routes to on the requester's side, its IPv4 blocks and its IPv6 block where both have one).
+ */
+export function resourcesOfPeering(requesterAzs: number, accepterAzs: number, requesterBlocks = 1, accepterBlocks = 1): number {
+  return 1 + requesterAzs * accepterBlocks + accepterAzs * requesterBlocks;
 }
 
 /**
@@ -74,8 +88,13 @@ export function resourcesOfPeering(requesterAzs: number, accepterAzs: number): n
  * whose last peering is removed still gets deployed, and its resources destroyed).
  */
 export function planPeeringStacks(input: ShardingInput): PeeringStackPlan[] {
-  const azs = new Map(input.vpcs.map((v) => [v.name, v.maxAzs]));
-  const cost = ([a, b]: readonly [string, string]) => resourcesOfPeering(azs.get(a) ?? 1, azs.get(b) ?? 1);
+  const byName = new Map(input.vpcs.map((v) => [v.name, v]));
+  const cost = ([a, b]: readonly [string, string]) => {
+    const [va, vb] = [byName.get(a), byName.get(b)];
+    const ipv6 = va?.ipv6 === true && vb?.ipv6 === true ? 1 : 0;
+    const blocks = (v: ShardedVpc | undefined) => 1 + (v?.secondaryCidrs?.length ?? 0) + ipv6;
+    return resourcesOfPeering(va?.maxAzs ?? 1, vb?.maxAzs ?? 1, blocks(va), blocks(vb));
+  };
   const total = input.peerings.reduce((sum, pair) => sum + cost(pair), 0);
   if (total <= input.maxPeeringStackResources) return [{ id: PEERING_STACK, peerings: input.peerings, resources: total }];
   const shards = Array.from({ length: input.peeringShards }, (_, shard) => ({ id: shardStackId(shard), peerings: [] as (readonly [string, string])[], resources: 0 }));

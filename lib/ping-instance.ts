@@ -8,9 +8,12 @@ import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { DEFAULT_INSTANCE_TYPE } from "./config";
+import { cidrId } from "./vpc-cidr";
 
 /** ICMP type of an echo request. */
 export const ICMP_ECHO_REQUEST = 8;
+/** ICMPv6 type of an echo request. */
+export const ICMPV6_ECHO_REQUEST = 128;
 
 /**
  * The root volume, spelled out: Amazon Linux 2023's snapshot is 8 GiB of gp3. AWS would take the
@@ -34,6 +37,21 @@ export interface PingInstanceProps {
   readonly subnetId: string;
   /** Peer VPC name to its IPv4 block: ICMP echo is allowed from these blocks only. */
   readonly pingFrom: Readonly<Record<string, string>>;
+  /**
+   * Peer VPC name to its secondary IPv4 blocks: ICMP echo is allowed from these too.
+   * @default - none
+   */
+  readonly secondaryPingFrom?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Peer VPC name to its IPv6 block (a token): ICMPv6 echo is allowed from these.
+   * @default - none
+   */
+  readonly ipv6PingFrom?: Readonly<Record<string, string>>;
+  /**
+   * Give the instance one IPv6 address and let IPv6 out.
+   * @default false
+   */
+  readonly ipv6?: boolean;
   /** AMI id. */
   readonly ami: string;
   /**
@@ -78,8 +96,11 @@ export class PingInstance extends Construct {
       tags: { Name: `${props.name}-ping` },
       lifecycle: { createBeforeDestroy: true },
     });
+    const secondary = Object.entries(props.secondaryPingFrom ?? {});
+    const ipv6From = Object.entries(props.ipv6PingFrom ?? {});
     if (props.groupedRules) {
-      if (pingFrom.length > 0) {
+      const blocks = [...pingFrom.map(([, cidr]) => cidr), ...secondary.flatMap(([, cidrs]) => cidrs)];
+      if (blocks.length > 0) {
         new SecurityGroupRule(this, "ping-from-peers", {
           securityGroupId: this.securityGroup.id,
           type: "ingress",
@@ -87,7 +108,18 @@ export class PingInstance extends Construct {
           protocol: "icmp",
           fromPort: ICMP_ECHO_REQUEST,
           toPort: -1,
-          cidrBlocks: pingFrom.map(([, cidr]) => cidr),
+          cidrBlocks: blocks,
+        });
+      }
+      if (ipv6From.length > 0) {
+        new SecurityGroupRule(this, "ping6-from-peers", {
+          securityGroupId: this.securityGroup.id,
+          type: "ingress",
+          description: `ICMPv6 echo from the VPCs peered with ${props.name}`,
+          protocol: "icmpv6",
+          fromPort: ICMPV6_ECHO_REQUEST,
+          toPort: -1,
+          ipv6CidrBlocks: ipv6From.map(([, cidr]) => cidr),
         });
       }
       new SecurityGroupRule(this, "egress-all", {
@@ -98,6 +130,7 @@ export class PingInstance extends Construct {
         fromPort: 0,
         toPort: 0,
         cidrBlocks: ["0.0.0.0/0"],
+        ...(props.ipv6 ? { ipv6CidrBlocks: ["::/0"] } : {}),
       });
     } else {
       for (const [peer, cidr] of pingFrom) {
@@ -110,12 +143,42 @@ export class PingInstance extends Construct {
           cidrIpv4: cidr,
         });
       }
+      for (const [peer, cidrs] of secondary) {
+        for (const cidr of cidrs) {
+          new VpcSecurityGroupIngressRule(this, `ping-from-${peer}-${cidrId(cidr)}`, {
+            securityGroupId: this.securityGroup.id,
+            description: `ICMP echo from ${peer} (${cidr})`,
+            ipProtocol: "icmp",
+            fromPort: ICMP_ECHO_REQUEST,
+            toPort: -1,
+            cidrIpv4: cidr,
+          });
+        }
+      }
+      for (const [peer, cidr] of ipv6From) {
+        new VpcSecurityGroupIngressRule(this, `ping6-from-${peer}`, {
+          securityGroupId: this.securityGroup.id,
+          description: `ICMPv6 echo from ${peer}`,
+          ipProtocol: "icmpv6",
+          fromPort: ICMPV6_ECHO_REQUEST,
+          toPort: -1,
+          cidrIpv6: cidr,
+        });
+      }
       new VpcSecurityGroupEgressRule(this, "egress-all", {
         securityGroupId: this.securityGroup.id,
         description: egressDescription,
         ipProtocol: "-1",
         cidrIpv4: "0.0.0.0/0",
       });
+      if (props.ipv6) {
+        new VpcSecurityGroupEgressRule(this, "egress-all-ipv6", {
+          securityGroupId: this.securityGroup.id,
+          description: "IPv6 echo requests to peers",
+          ipProtocol: "-1",
+          cidrIpv6: "::/0",
+        });
+      }
     }
 
     this.role = new IamRole(this, "role", {
@@ -133,6 +196,7 @@ export class PingInstance extends Construct {
       vpcSecurityGroupIds: [this.securityGroup.id],
       iamInstanceProfile: profile.name,
       associatePublicIpAddress: false,
+      ...(props.ipv6 ? { ipv6AddressCount: 1 } : {}),
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required" },
       rootBlockDevice: { encrypted: true, volumeSize: ROOT_VOLUME.sizeGiB, volumeType: ROOT_VOLUME.type },
       tags: { Name: `${props.name}-ping` },

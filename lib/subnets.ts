@@ -38,3 +38,34 @@ export function planSubnets(vpcCidr: string, azs: number): AzSubnets[] | undefin
   const block = (i: number) => `${new IPv4(first + BigInt(i) * size).toString()}/${prefix}`;
   return Array.from({ length: azs }, (_, az) => ({ az, public: block(2 * az), private: block(2 * az + 1) }));
 }
+
+/**
+ * The prefix of the private subnets cut from a secondary block with prefix `blockPrefix`, one per
+ * AZ: /27 as in the seed, or the largest that fits `azs` of them. Undefined when /28s do not fit.
+ */
+export function secondarySubnetPrefix(blockPrefix: number, azs: number): number | undefined {
+  const prefix = Math.max(PREFERRED_SUBNET_PREFIX, blockPrefix + Math.ceil(Math.log2(azs)));
+  return prefix > MIN_SUBNET_PREFIX ? undefined : prefix;
+}
+
+/**
+ * One private subnet per AZ from a VPC's secondary block, in AZ order from the block's start, so
+ * adding an AZ never moves one. Undefined when even /28 subnets do not fit.
+ */
+export function planSecondarySubnets(blockCidr: string, azs: number): string[] | undefined {
+  const block = IPv4CidrRange.fromCidr(blockCidr);
+  const prefix = secondarySubnetPrefix(Number(block.cidrPrefix.getValue()), azs);
+  if (prefix === undefined) return undefined;
+  const first = block.getFirst().getValue();
+  const size = 1n << BigInt(32 - prefix);
+  return Array.from({ length: azs }, (_, az) => `${new IPv4(first + BigInt(az) * size).toString()}/${prefix}`);
+}
+
+/**
+ * The netnum of a subnet's /64 in its VPC's /56 (`cidrsubnet(vpc_ipv6_block, 8, netnum)`): its
+ * position in the order public-0, private-0, public-1, private-1, ..., so that adding IPv6 or an AZ
+ * never moves one.
+ */
+export function ipv6SubnetNetnum(tier: "public" | "private", az: number): number {
+  return 2 * az + (tier === "private" ? 1 : 0);
+}

@@ -24,8 +24,11 @@ const RESERVED = VPC_RESERVED_RANGES.map((r) => ({ ...r, block: parse(r.cidr) })
 const EXAMPLE = 'use an IPv4 network in CIDR notation such as "10.0.0.0/24"';
 const SHAPE = /^(\d{1,5})\.(\d{1,5})\.(\d{1,5})\.(\d{1,5})\/(\d{1,5})$/;
 
-/** `cidr` as a block, or the problem with it as a VPC block, naming `field`. */
-export function checkVpcCidr(cidr: string, field: string): { block: Block } | { problem: string } {
+/**
+ * `cidr` as an IPv4 block of any size, or the problem with its notation (shape, a byte over 255, a
+ * prefix over 32, leading zeros, host bits set), naming `field`.
+ */
+export function parseIpv4Cidr(cidr: string, field: string): { block: Block } | { problem: string } {
   const shown = preview(cidr);
   const m = cidr.length <= 40 ? SHAPE.exec(cidr) : null;
   if (!m) return { problem: `${field} ${shown} is not an IPv4 CIDR block: ${EXAMPLE}` };
@@ -46,16 +49,44 @@ export function checkVpcCidr(cidr: string, field: string): { block: Block } | { 
   const start = address - (address % size);
   const network = `${toDotted(start)}/${prefix}`;
   if (start !== address) return { problem: `${field} ${shown} is not a network address (host bits are set): use "${network}"` };
+  return { block: { cidr: network, start, end: start + size - 1, prefix } };
+}
+
+/** `text` as an IPv4 address (a /32 block), or the problem with its notation, naming `field`. */
+export function parseIpv4Address(text: string, field: string): { block: Block } | { problem: string } {
+  const shown = preview(text);
+  const parts = text.length <= 20 ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text)?.slice(1) : undefined;
+  if (!parts) return { problem: `${field} ${shown} is not an IPv4 address: use dotted decimal such as "203.0.113.12"` };
+  if (parts.some((p) => Number(p) > 255 || (p.length > 1 && p.startsWith("0")))) {
+    return { problem: `${field} ${shown} is not an IPv4 address (each byte 0-255, without leading zeros): use dotted decimal such as "203.0.113.12"` };
+  }
+  const start = parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+  return { block: { cidr: `${text}/32`, start, end: start, prefix: 32 } };
+}
+
+/**
+ * `cidr` as a VPC block, or the problem with it, naming `field`: AWS's sizes (/16 to /28) and
+ * reserved ranges, and at most `longestPrefix`, the smallest block the app can cut its subnets from
+ * (`why` says why, for the message).
+ */
+export function checkVpcCidr(
+  cidr: string,
+  field: string,
+  longestPrefix = SMALLEST_VPC_PREFIX,
+  why = `this app needs a public and a private subnet of at least /${MIN_SUBNET_PREFIX} in each AZ, so its smallest VPC is a /${SMALLEST_VPC_PREFIX}`,
+): { block: Block } | { problem: string } {
+  const parsed = parseIpv4Cidr(cidr, field);
+  if ("problem" in parsed) return parsed;
+  const { block } = parsed;
+  const { prefix } = block;
+  const shown = preview(cidr);
   if (prefix < VPC_PREFIX_MIN) {
     return { problem: `${field} ${shown} has prefix /${prefix}: AWS accepts VPC blocks from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, use /${VPC_PREFIX_MIN} or longer` };
   }
-  if (prefix > SMALLEST_VPC_PREFIX) {
+  if (prefix > longestPrefix) {
     const aws = prefix <= VPC_PREFIX_MAX ? `AWS accepts a /${prefix} VPC, but` : `AWS accepts VPC blocks from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, and`;
-    return {
-      problem: `${field} ${shown} has prefix /${prefix}: ${aws} this app needs a public and a private subnet of at least /${MIN_SUBNET_PREFIX} in each AZ, so its smallest VPC is a /${SMALLEST_VPC_PREFIX}: use /${SMALLEST_VPC_PREFIX} or shorter`,
-    };
+    return { problem: `${field} ${shown} has prefix /${prefix}: ${aws} ${why}: use /${longestPrefix} or shorter` };
   }
-  const block: Block = { cidr: network, start, end: start + size - 1, prefix };
   const reserved = RESERVED.find((r) => overlaps(r.block, block));
   if (reserved) {
     return {
@@ -63,6 +94,16 @@ export function checkVpcCidr(cidr: string, field: string): { block: Block } | { 
     };
   }
   return { block };
+}
+
+/** Whether `outer` holds every address of `inner`. */
+export function contains(outer: Block, inner: Block): boolean {
+  return outer.start <= inner.start && inner.end <= outer.end;
+}
+
+/** A block from CIDR text known to be well formed (constants, or text a check has passed). */
+export function blockOf(cidr: string): Block {
+  return parse(cidr);
 }
 
 /** Whether two blocks share an address. */
@@ -96,4 +137,9 @@ function parse(cidr: string): Block {
 
 function toDotted(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}
+
+/** A construct id part for a CIDR block: "10.64.0.0/16" → "10-64-0-0-16", stable however the config lists its blocks. */
+export function cidrId(cidr: string): string {
+  return cidr.replace(/[./]/g, "-");
 }

@@ -4,6 +4,7 @@ import { Route } from "@cdktf/provider-aws/lib/route";
 import { VpcPeeringConnection } from "@cdktf/provider-aws/lib/vpc-peering-connection";
 import { VpcPeeringConnectionAccepterA } from "@cdktf/provider-aws/lib/vpc-peering-connection-accepter";
 import { VpcPeeringConnectionOptions } from "@cdktf/provider-aws/lib/vpc-peering-connection-options";
+import { cidrId } from "./vpc-cidr";
 
 /** One side of a peering: the VPC and the route tables that should reach the other side. */
 export interface PeeringSide {
@@ -16,11 +17,35 @@ export interface PeeringSide {
   /** Ids of the route tables that get a route to the other side. */
   readonly routeTableIds: readonly string[];
   /**
+   * Secondary IPv4 blocks of the VPC, known at synth time: the other side routes to each.
+   * @default - none
+   */
+  readonly secondaryCidrBlocks?: readonly string[];
+  /**
+   * IPv6 block of the VPC (a token): when both sides have one, each routes to the other's.
+   * @default - none: IPv4 only over this peering
+   */
+  readonly ipv6CidrBlock?: string;
+  /**
    * The provider of this side's account and region: the requester's makes the request, the
    * accepter's accepts it; each side's routes and options are made with its own.
    * @default - the stack's default provider
    */
   readonly provider?: TerraformProvider;
+}
+
+/** A route of one side to one block of the other. */
+export interface PeeringRoute {
+  /** "requester" or "accepter": whose route tables hold it. */
+  readonly side: "requester" | "accepter";
+  /** Index of the route table in its side's routeTableIds (the AZ). */
+  readonly az: number;
+  /** The destination block: IPv4 text, or the other side's IPv6 block token. */
+  readonly destination: string;
+  /** IP version of the destination. */
+  readonly family: "ipv4" | "ipv6";
+  /** The route. */
+  readonly route: Route;
 }
 
 /** Properties of a VpcPeering. */
@@ -47,12 +72,6 @@ export interface VpcPeeringProps {
   readonly dnsResolution?: boolean;
 }
 
-/** A route destination on one side: a block of the other VPC; `key` tells routes to several blocks apart ("" for the VPC's primary block). */
-interface RouteDestination {
-  readonly key: string;
-  readonly cidr: string;
-}
-
 /**
  * A VPC peering connection with routes both ways. Within one account and region it is accepted
  * at once (`auto_accept`); across regions or accounts the requester's provider requests it (with
@@ -67,10 +86,12 @@ export class VpcPeering extends Construct {
    * @default - none: auto-accepted
    */
   readonly accepterConnection?: VpcPeeringConnectionAccepterA;
-  /** Routes from the requester's route tables to the accepter's block. */
+  /** Routes from the requester's route tables to the accepter's primary block. */
   readonly requesterRoutes: Route[];
-  /** Routes from the accepter's route tables to the requester's block. */
+  /** Routes from the accepter's route tables to the requester's primary block. */
   readonly accepterRoutes: Route[];
+  /** Every route of both sides: to every IPv4 block of the other side, and to its IPv6 block where both have one. */
+  readonly routes: PeeringRoute[] = [];
   /** The DNS options: one resource within one account and region, else one per side (requester's first). */
   readonly options: VpcPeeringConnectionOptions[] = [];
 
@@ -88,7 +109,7 @@ export class VpcPeering extends Construct {
     });
     if (crossing) {
       this.accepterConnection = new VpcPeeringConnectionAccepterA(this, "accepter", {
-        ...(accepter.provider ? { provider: accepter.provider } : {}),
+        ...this.providerOf(accepter),
         vpcPeeringConnectionId: this.connection.id,
         autoAccept: true,
         tags,
@@ -96,8 +117,8 @@ export class VpcPeering extends Construct {
     }
     // The accepter's id is the connection's, known once it is accepted: what refers to it waits for that.
     const active = this.accepterConnection?.id ?? this.connection.id;
-    this.requesterRoutes = this.routes("requester", requester, [{ key: "", cidr: accepter.cidrBlock }], active);
-    this.accepterRoutes = this.routes("accepter", accepter, [{ key: "", cidr: requester.cidrBlock }], active);
+    this.requesterRoutes = this.routesTo("requester", requester, accepter, active);
+    this.accepterRoutes = this.routesTo("accepter", accepter, requester, active);
     if (props.dnsResolution) {
       const allow = { allowRemoteVpcDnsResolution: true };
       if (!crossing) {
@@ -115,21 +136,39 @@ export class VpcPeering extends Construct {
   }
 
   /**
-   * The routes of one side: in each of its route tables, one route per destination block of the
-   * other side, through the peering. Route ids: `<side>-route-<az>` for the primary block,
-   * `<side>-route-<az>-<key>` for others.
+   * The routes of one side, with its provider, through the peering once it is active: in each of
+   * its route tables, one to every IPv4 block of the other side (`<side>-route-<az>` for the primary
+   * block, `<side>-route-<az>-<block>` for secondary ones) and, when both sides have IPv6, one to the
+   * other's IPv6 block (`<side>-route6-<az>`). Returns those to the primary block.
    */
-  private routes(side: string, from: PeeringSide, destinations: readonly RouteDestination[], peeringId: string): Route[] {
-    return from.routeTableIds.flatMap((routeTableId, az) =>
-      destinations.map(
-        (d) =>
-          new Route(this, `${side}-route-${az}${d.key ? `-${d.key}` : ""}`, {
-            ...this.providerOf(from),
-            routeTableId,
-            destinationCidrBlock: d.cidr,
-            vpcPeeringConnectionId: peeringId,
-          }),
-      ),
-    );
+  private routesTo(side: "requester" | "accepter", from: PeeringSide, to: PeeringSide, peeringId: string): Route[] {
+    const bothIpv6 = from.ipv6CidrBlock !== undefined && to.ipv6CidrBlock !== undefined;
+    const destinations = [
+      { suffix: "", destination: to.cidrBlock, family: "ipv4" as const },
+      ...(to.secondaryCidrBlocks ?? []).map((cidr) => ({ suffix: `-${cidrId(cidr)}`, destination: cidr, family: "ipv4" as const })),
+    ];
+    const primary: Route[] = [];
+    from.routeTableIds.forEach((routeTableId, az) => {
+      for (const { suffix, destination, family } of destinations) {
+        const route = new Route(this, `${side}-route-${az}${suffix}`, {
+          ...this.providerOf(from),
+          routeTableId,
+          destinationCidrBlock: destination,
+          vpcPeeringConnectionId: peeringId,
+        });
+        if (suffix === "") primary.push(route);
+        this.routes.push({ side, az, destination, family, route });
+      }
+      if (bothIpv6) {
+        const route = new Route(this, `${side}-route6-${az}`, {
+          ...this.providerOf(from),
+          routeTableId,
+          destinationIpv6CidrBlock: to.ipv6CidrBlock,
+          vpcPeeringConnectionId: peeringId,
+        });
+        this.routes.push({ side, az, destination: to.ipv6CidrBlock!, family: "ipv6", route });
+      }
+    });
+    return primary;
   }
 }

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { CheckInputError, CheckReport, compareWithIntent, formatReport, instanceAddresses, liveInstances } from "../lib/check";
+import { blockProbes, CheckInputError, CheckReport, compareWithIntent, formatReport, instanceAddresses, liveInstances, runProbes } from "../lib/check";
 import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
 import { EXIT, runCommand } from "../lib/exit-codes";
 import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
@@ -57,7 +57,8 @@ async function synthesize(config: PeeringConfig, outdir: string): Promise<void> 
 }
 
 function checkSynthesized(config: PeeringConfig, outdir: string, addresses: ReadonlyMap<string, string>): CheckReport {
-  return compareWithIntent(config, addresses, analyze(buildModel(readDocuments([outdir]))));
+  const model = buildModel(readDocuments([outdir]));
+  return compareWithIntent(config, addresses, analyze(model), new Map(), runProbes(blockProbes(config), addresses, model));
 }
 
 /** The deployed instances of the synthesized ones, found by their tags, judged on the live model. */
@@ -69,7 +70,7 @@ async function checkLive(config: PeeringConfig, outdir: string, addresses: Reado
   const where = [...new Set([...model.vpcs.values()].map((v) => v.stack))].join(", ") || plan.targets.map((t) => t.region ?? "the default region").join(", ");
   const found = [...deployed.addresses].map(([vpc, address]) => `${vpc} = ${address}`).join(", ");
   process.stdout.write(`live: ${found || "no deployed instance"} (${where})\n`);
-  return compareWithIntent(config, deployed.addresses, analyze(model), deployed.absent);
+  return compareWithIntent(config, deployed.addresses, analyze(model), deployed.absent, runProbes(blockProbes(config), deployed.addresses, model));
 }
 
 void runCommand("check", () => main(process.argv.slice(2)), [ConfigError, ReachInputError, CheckInputError]);

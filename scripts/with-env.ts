@@ -2,8 +2,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CONFIG_ENV, ConfigError, configFromBytes, readConfigSource } from "../lib/config";
+import { CONFIG_ENV, ConfigError, configFromBytes, readConfigSource, WARNINGS_SHOWN_ENV } from "../lib/config";
 import { PROJECT_ROOT } from "../lib/paths";
+import { configWarnings } from "../lib/shape-checks";
 import { terraformEnv } from "../lib/terraform-env";
 
 /**
@@ -21,8 +22,12 @@ function main([program, ...args]: string[]): number {
   let copy: string | undefined;
   try {
     const source = program === "cdktf" ? readConfigSource(process.env) : undefined;
-    if (source) configFromBytes(source.bytes, source.name);
+    const config = source ? configFromBytes(source.bytes, source.name) : undefined;
     const env = terraformEnv(process.env, path.join(PROJECT_ROOT, ".peering"));
+    if (config) {
+      for (const warning of configWarnings(config)) console.error(`warning: ${warning}`);
+      env[WARNINGS_SHOWN_ENV] = "1";
+    }
     if (source) {
       copy = fs.mkdtempSync(path.join(os.tmpdir(), "peering-config-"));
       env[CONFIG_ENV] = path.join(copy, "config.json");

@@ -66,11 +66,15 @@ export class InstancesStack extends PeeringStackBase {
         const account = accountOf(config, placement);
         located.set(vpc.name, { region: placement.region, ...(account ? { role_arn: account.roleArn } : {}) });
       }
+      const peers = peersOf(config, vpc.name);
       const instance = new PingInstance(this, `instance-${vpc.name}`, {
         name: vpc.name,
         vpcId: net.vpc.id,
         subnetId: net.privateSubnets[0].id,
-        pingFrom: Object.fromEntries(peersOf(config, vpc.name).map((p) => [p.name, p.cidr])),
+        pingFrom: Object.fromEntries(peers.map((p) => [p.name, p.cidr])),
+        secondaryPingFrom: Object.fromEntries(peers.filter((p) => p.secondaryCidrs).map((p) => [p.name, p.secondaryCidrs!])),
+        ipv6PingFrom: vpc.ipv6 ? Object.fromEntries(peers.filter((p) => p.ipv6).map((p) => [p.name, network.vpcs.get(p.name)!.ipv6CidrBlock!])) : {},
+        ipv6: vpc.ipv6,
         ami: ami.insecureValue,
         instanceType: config.instanceType,
         ssmPolicyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,

@@ -5,6 +5,7 @@ import { VpcConfig } from "../lib/config";
 import { PeeringVpc } from "../lib/network";
 import { placementKey, placementOf, providerAlias } from "../lib/placement";
 import { useProvider } from "../lib/providers";
+import { hasSsmEndpoints } from "../lib/shape-checks";
 import { PeeringStackBase, AppStackProps } from "./base";
 
 /** Properties of a stack built on the VPCs of the network stack. */
@@ -63,6 +64,11 @@ export class NetworkStack extends PeeringStackBase {
         cidrBlock: vpc.cidr,
         availabilityZones: Array.from({ length: vpc.maxAzs }, (_, az) => Fn.element(azs.names, az)),
         natGateways: config.natGateways,
+        ipv6: vpc.ipv6,
+        secondaryCidrBlocks: vpc.secondaryCidrs,
+        vpnConnections: vpc.vpnConnections,
+        ssmEndpoints: hasSsmEndpoints(config),
+        region: vpc.region,
       });
       useProvider(net, this.providers.of(placement));
       this.vpcs.set(vpc.name, net);

@@ -44,6 +44,8 @@ export class PeeringStack extends PeeringStackBase {
           vpcId: net.vpc.id,
           cidrBlock: net.cidrBlock,
           routeTableIds: net.privateRouteTables.map((t) => t.id),
+          secondaryCidrBlocks: net.secondaryCidrBlocks,
+          ipv6CidrBlock: net.ipv6CidrBlock,
           provider: this.providers.ofVpc(name),
         };
         sides.set(name, made);

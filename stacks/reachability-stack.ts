@@ -5,6 +5,8 @@ import { Ec2NetworkInsightsPath } from "@cdktf/provider-aws/lib/ec2-network-insi
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { peersOf } from "../lib/config";
 import { ANALYZER_PROBE_PORT, analyzerEndpoints, analyzerPairs } from "../lib/reachability";
+import { ipv4Blocks } from "../lib/shape-checks";
+import { cidrId } from "../lib/vpc-cidr";
 import { AppStackProps, PeeringStackBase } from "./base";
 import { InstancesStack } from "./instances-stack";
 
@@ -27,7 +29,7 @@ export class ReachabilityStack extends PeeringStackBase {
   readonly analyses = new Map<string, Ec2NetworkInsightsAnalysis>();
   /** The paths by "from_to" VPC names. */
   readonly paths = new Map<string, Ec2NetworkInsightsPath>();
-  /** The probe rules by "vpc_peer" names. */
+  /** The probe rules by "vpc_peer" names, "vpc_peer-<block>" for a peer's secondary blocks. */
   readonly probeRules = new Map<string, VpcSecurityGroupIngressRule>();
 
   constructor(scope: Construct, id: string, props: ReachabilityStackProps) {
@@ -39,18 +41,22 @@ export class ReachabilityStack extends PeeringStackBase {
       const handle = instances.instances.get(vpc.name);
       if (!handle) throw new Error(`ReachabilityStack: the instances stack has no instance for VPC "${vpc.name}"`);
       for (const peer of peersOf(config, vpc.name)) {
-        this.probeRules.set(
-          `${vpc.name}_${peer.name}`,
-          new VpcSecurityGroupIngressRule(this, `probe-${vpc.name}_${peer.name}`, {
-            provider: this.providers.ofVpc(vpc.name),
-            securityGroupId: handle.securityGroup.id,
-            description: `Reachability Analyzer probe (TCP ${ANALYZER_PROBE_PORT}) from ${peer.name}`,
-            ipProtocol: "tcp",
-            fromPort: ANALYZER_PROBE_PORT,
-            toPort: ANALYZER_PROBE_PORT,
-            cidrIpv4: peer.cidr,
-          }),
-        );
+        // The same IPv4 blocks the instance's ICMP rules admit: the peer's primary and secondary blocks.
+        for (const cidr of ipv4Blocks(peer)) {
+          const suffix = cidr === peer.cidr ? "" : `-${cidrId(cidr)}`;
+          this.probeRules.set(
+            `${vpc.name}_${peer.name}${suffix}`,
+            new VpcSecurityGroupIngressRule(this, `probe-${vpc.name}_${peer.name}${suffix}`, {
+              provider: this.providers.ofVpc(vpc.name),
+              securityGroupId: handle.securityGroup.id,
+              description: `Reachability Analyzer probe (TCP ${ANALYZER_PROBE_PORT}) from ${peer.name}${suffix ? ` (${cidr})` : ""}`,
+              ipProtocol: "tcp",
+              fromPort: ANALYZER_PROBE_PORT,
+              toPort: ANALYZER_PROBE_PORT,
+              cidrIpv4: cidr,
+            }),
+          );
+        }
       }
     }
     const rules = [...this.probeRules.values()];

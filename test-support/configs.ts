@@ -34,6 +34,18 @@ export const THREE_VPCS_CONFIG = example("three-vpcs.json");
  */
 export const SHARDED_MESH_CONFIG = { ...FULL_MESH_CONFIG, maxPeeringStackResources: 10, peeringShards: 4 };
 
+/** examples/ipv6.json: web and api with IPv6, legacy without, fully meshed. */
+export const IPV6_CONFIG = example("ipv6.json");
+
+/** examples/secondary-cidrs.json: app (two secondary blocks) peered with data (one) and with ops. */
+export const SECONDARY_CIDRS_CONFIG = example("secondary-cidrs.json");
+
+/** examples/no-nat-endpoints.json: no NAT gateways, SSM interface endpoints in both VPCs. */
+export const NO_NAT_ENDPOINTS_CONFIG = example("no-nat-endpoints.json");
+
+/** examples/vpn.json: hub with a static and a BGP VPN connection, peered with spoke. */
+export const VPN_CONFIG = example("vpn.json");
+
 /** A copy of the built-in default with some keys replaced. */
 export function defaultWith(changes: Record<string, unknown>): Record<string, unknown> {
   return { ...structuredClone(DEFAULT_CONFIG), ...changes };
@@ -44,7 +56,7 @@ export function defaultWith(changes: Record<string, unknown>): Record<string, un
  * default, raised as far as AWS allows. Add a key here when the config learns to check another
  * quota.
  */
-export const LARGE_MESH_KEYS: Readonly<Record<string, unknown>> = { peeringQuota: 125, rulesPerSecurityGroup: 1000 };
+export const LARGE_MESH_KEYS: Readonly<Record<string, unknown>> = { peeringQuota: 125, rulesPerSecurityGroup: 1000, routesPerRouteTable: 1000 };
 
 /** A full mesh of `n` VPCs (manyVpcs), with LARGE_MESH_KEYS when it has more than 50. */
 export function fullMeshConfig(n: number): Record<string, unknown> {

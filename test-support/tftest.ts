@@ -7,6 +7,7 @@
 import { TerraformResource, TerraformStack } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { EgressOnlyInternetGateway } from "@cdktf/provider-aws/lib/egress-only-internet-gateway";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -14,14 +15,19 @@ import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { VpcPeeringConnectionOptions } from "@cdktf/provider-aws/lib/vpc-peering-connection-options";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IConstruct } from "constructs";
 import { PeeringConfig, peersOf, resolvesDns, VpcConfig } from "../lib/config";
+import { PeeringVpc } from "../lib/network";
 import { accountOf, Placement, placementKey, placementOf, providerAlias, sameAccount } from "../lib/placement";
-import { planSubnets } from "../lib/subnets";
+import { hasSsmEndpoints, ipv4Blocks } from "../lib/shape-checks";
+import { endpointServiceName } from "../lib/ssm-endpoints";
+import { ipv6SubnetNetnum, planSecondarySubnets, planSubnets } from "../lib/subnets";
+
 import { allStacks, PeeringStack, PeeringStacks } from "../stacks";
 
 /** The fake ids the network stack's resources get when another stack reads them from its state. */
@@ -31,6 +37,8 @@ export const FAKE = {
   subnet: (vpc: string, tier: "public" | "private", az: number) => `subnet-${vpc}-${tier}-${az}`,
   routeTable: (vpc: string, tier: "public" | "private", az: number) => `rtb-${vpc}-${tier}-${az}`,
   natGateway: (vpc: string, index: number) => `nat-${vpc}-${index}`,
+  /** A VPC's Amazon-provided /56: a distinct documentation-range block per VPC (2001:db8::/32, RFC 3849). */
+  ipv6Block: (config: PeeringConfig, vpc: string) => `2001:db8:0:${(config.vpcs.findIndex((v) => v.name === vpc) + 1).toString(16)}00::/56`,
 };
 
 /** What the mocked data sources return. */
@@ -120,8 +128,13 @@ function tuple(resources: readonly TerraformResource[]): string {
  * `expected`, as a set and without duplicates.
  */
 function sameStrings(expr: string, expected: readonly string[]): string {
+  return sameValues(expr, expected.map((e) => hcl(e)));
+}
+
+/** A condition that the values produced by `expr` are exactly those of the HCL expressions `expected`, as a set. */
+function sameValues(expr: string, expected: readonly string[]): string {
   if (expected.length === 0) return `length(${expr}) == 0`;
-  return `length(${expr}) == ${expected.length} && toset(${expr}) == toset(${hcl([...expected])})`;
+  return `length(${expr}) == ${expected.length} && toset(${expr}) == toset([${expected.join(", ")}])`;
 }
 
 class Assertions {
@@ -142,12 +155,13 @@ class Assertions {
   }
 }
 
-/** Fake ids of the network stack's resources, by `type.name.id` reference. */
-function fakeIds(stacks: PeeringStacks): Map<string, string> {
+/** Fake ids (and IPv6 blocks) of the network stack's resources, by `type.name.attribute` reference. */
+function fakeIds(config: PeeringConfig, stacks: PeeringStacks): Map<string, string> {
   const ids = new Map<string, string>();
   const put = (resource: TerraformResource, fake: string) => ids.set(`${address(resource)}.id`, fake);
   for (const [name, v] of stacks.network.vpcs) {
     put(v.vpc, FAKE.vpc(name));
+    if (v.ipv6CidrBlock) ids.set(`${address(v.vpc)}.ipv6_cidr_block`, FAKE.ipv6Block(config, name));
     put(v.internetGateway, FAKE.internetGateway(name));
     v.publicSubnets.forEach((s, az) => put(s, FAKE.subnet(name, "public", az)));
     v.privateSubnets.forEach((s, az) => put(s, FAKE.subnet(name, "private", az)));
@@ -168,9 +182,9 @@ interface StackJson {
  * value: the fake id of the resource the producer's output points at. Throws when a stack reads
  * an output its producer does not declare (mocks would hide that; a real apply would not).
  */
-function remoteStateOverrides(stack: TerraformStack, stacks: PeeringStacks): string {
+function remoteStateOverrides(stack: TerraformStack, config: PeeringConfig, stacks: PeeringStacks): string {
   const byId = new Map<string, TerraformStack>(allStacks(stacks).map((s) => [s.node.id, s]));
-  const ids = fakeIds(stacks);
+  const ids = fakeIds(config, stacks);
   const json = stack.toTerraform() as StackJson;
   const text = JSON.stringify(json);
   return Object.keys(json.data?.terraform_remote_state ?? {})
@@ -197,6 +211,23 @@ function remoteStateOverrides(stack: TerraformStack, stacks: PeeringStacks): str
         "  }",
         "}",
       ].join("\n");
+    })
+    .join("\n\n");
+}
+
+/**
+ * `override_resource` blocks giving each IPv6 VPC of the network stack the fake /56 AWS would
+ * assign, so that its subnets' `cidrsubnet` has a real block to cut (the mock would make up a string),
+ * and its provider's stamp, which the override would otherwise replace.
+ */
+function ipv6BlockOverrides(config: PeeringConfig, stacks: PeeringStacks): string {
+  const byName = new Map(config.vpcs.map((v) => [v.name, v]));
+  return [...stacks.network.vpcs]
+    .filter(([, v]) => v.ipv6CidrBlock)
+    .map(([name, v]) => {
+      const mark = stampValue(STAMPED.aws_vpc, stamp(config, placementOf(byName.get(name)!)));
+      const values = `{ ipv6_cidr_block = ${hcl(FAKE.ipv6Block(config, name))}, ${STAMPED.aws_vpc} = ${hcl(mark)} }`;
+      return ["override_resource {", `  target = ${address(v.vpc)}`, `  values = ${values}`, "}"].join("\n");
     })
     .join("\n\n");
 }
@@ -293,6 +324,8 @@ function networkAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Asse
     // The mock leaves unconfigured rule sets empty, so this fails only if the stack configures rules.
     a.add(`length(${sg}.ingress) == 0 && length(${sg}.egress) == 0`, `the default security group of ${name} should have no ingress and no egress rules`);
 
+    networkShapeAssertions(config, cfg, v, { routes, associations, zones }, a);
+
     const publicIds = v.publicSubnets.map((s) => `${address(s)}.id`);
     const natsInVpc = `[for n in ${nats} : n.id if contains([${publicIds.join(", ")}], n.subnet_id)]`;
     const expectedNats = config.natGateways === "per-az" ? cfg.maxAzs : config.natGateways === "single" ? 1 : 0;
@@ -313,9 +346,11 @@ function networkAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Asse
           `the ${tier} subnet ${az} of ${name} should ${tier === "public" ? "" : "not "}map public IPs on launch`,
         );
         a.add(`${table}.vpc_id == ${vpc}.id`, `the ${tier} route table ${az} of ${name} should belong to VPC ${name}`);
+        // A private route table also serves the AZ's subnets of the secondary blocks.
+        const served = [subnet, ...(tier === "private" ? v.secondarySubnets.filter((_, i) => i % cfg.maxAzs === az).map(address) : [])];
         a.add(
-          `[for x in ${associations} : x.subnet_id if x.route_table_id == ${table}.id] == [${subnet}.id]`,
-          `the ${tier} route table ${az} of ${name} should be associated with exactly the ${tier} subnet ${az}`,
+          sameValues(`[for x in ${associations} : x.subnet_id if x.route_table_id == ${table}.id]`, served.map((x) => `${x}.id`)),
+          `the ${tier} route table ${az} of ${name} should be associated with exactly the ${tier} subnet ${az}${served.length > 1 ? " and the secondary blocks' private subnets of that AZ" : ""}`,
         );
         const defaults = (attr: string) => `[for r in ${routes} : r.${attr} if r.route_table_id == ${table}.id && r.destination_cidr_block == "0.0.0.0/0"]`;
         if (tier === "public") {
@@ -333,6 +368,126 @@ function networkAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Asse
         }
       }
     }
+  }
+}
+
+/**
+ * The network shapes of one VPC: IPv6 (the VPC's /56, each subnet's /64 by its place in the plan,
+ * the egress-only gateway and both ::/0 routes), secondary blocks (association, a private subnet
+ * per AZ), the VPN (gateway, customer gateways, connections, static routes, propagation into every
+ * private route table) and the SSM endpoints; and their absence where the config has none.
+ */
+function networkShapeAssertions(
+  config: PeeringConfig,
+  cfg: VpcConfig,
+  v: PeeringVpc,
+  shared: { readonly routes: string; readonly associations: string; readonly zones: readonly string[] },
+  a: Assertions,
+): void {
+  const { name } = cfg;
+  const vpc = address(v.vpc);
+  const eigws = all(v, EgressOnlyInternetGateway);
+  const defaults6 = (table: string, attr: string) => `[for r in ${shared.routes} : r.${attr} if r.route_table_id == ${table}.id && r.destination_ipv6_cidr_block == "::/0"]`;
+  if (cfg.ipv6) {
+    if (eigws.length !== 1) throw new Error(`VPC "${name}" has ${eigws.length} egress-only internet gateways, expected 1`);
+    const eigw = address(eigws[0]);
+    a.add(`${vpc}.assign_generated_ipv6_cidr_block == true`, `VPC ${name} should have an Amazon-provided IPv6 block`);
+    a.add(`${eigw}.vpc_id == ${vpc}.id`, `the egress-only internet gateway of ${name} should be attached to VPC ${name}`);
+    for (let az = 0; az < cfg.maxAzs; az++) {
+      for (const tier of ["public", "private"] as const) {
+        const subnet = address((tier === "public" ? v.publicSubnets : v.privateSubnets)[az]);
+        const table = address((tier === "public" ? v.publicRouteTables : v.privateRouteTables)[az]);
+        const netnum = ipv6SubnetNetnum(tier, az);
+        a.add(
+          `${subnet}.ipv6_cidr_block == cidrsubnet(${vpc}.ipv6_cidr_block, 8, ${netnum})`,
+          `the ${tier} subnet ${az} of ${name} should have /64 number ${netnum} of the VPC's IPv6 block`,
+        );
+        if (tier === "private") {
+          a.add(`${subnet}.assign_ipv6_address_on_creation == true`, `the private subnet ${az} of ${name} should give instances an IPv6 address at launch`);
+          a.add(`${defaults6(table, "egress_only_gateway_id")} == [${eigw}.id]`, `the private route table ${az} of ${name} should send ::/0 to its egress-only internet gateway`);
+        } else {
+          a.add(`${defaults6(table, "gateway_id")} == [${address(v.internetGateway)}.id]`, `the public route table ${az} of ${name} should send ::/0 to its internet gateway`);
+        }
+      }
+    }
+  } else {
+    if (eigws.length !== 0) throw new Error(`VPC "${name}" has an egress-only internet gateway but no IPv6`);
+    a.add(`${vpc}.assign_generated_ipv6_cidr_block != true`, `VPC ${name} should have no IPv6 block (ipv6 is off)`);
+    for (const subnet of [...v.publicSubnets, ...v.privateSubnets]) {
+      a.add(`${address(subnet)}.ipv6_cidr_block == null`, `the subnet ${subnet.node.id} of ${name} should have no IPv6 block`);
+    }
+    for (const table of [...v.publicRouteTables, ...v.privateRouteTables]) {
+      a.add(`length(${defaults6(address(table), "id")}) == 0`, `the route table ${table.node.id} of ${name} should have no ::/0 route (ipv6 is off)`);
+    }
+  }
+
+  const secondary = cfg.secondaryCidrs ?? [];
+  if (v.cidrBlockAssociations.length !== secondary.length) throw new Error(`VPC "${name}" has ${v.cidrBlockAssociations.length} block associations, the config lists ${secondary.length}`);
+  secondary.forEach((block, i) => {
+    const association = address(v.cidrBlockAssociations[i]);
+    a.add(`${association}.vpc_id == ${vpc}.id && ${association}.cidr_block == ${hcl(block)}`, `VPC ${name} should have the secondary block ${block}`);
+    planSecondarySubnets(block, cfg.maxAzs)!.forEach((cidr, az) => {
+      const subnet = address(v.secondarySubnets[i * cfg.maxAzs + az]);
+      a.add(
+        `${subnet}.vpc_id == ${vpc}.id && ${subnet}.cidr_block == ${hcl(cidr)} && ${subnet}.availability_zone == ${hcl(shared.zones[az])} && ${subnet}.map_public_ip_on_launch != true`,
+        `the private subnet ${az} of ${name}'s block ${block} should be ${cidr} in ${shared.zones[az]}, in VPC ${name}, without public IPs`,
+      );
+    });
+  });
+
+  const connections = Object.entries(cfg.vpnConnections ?? {});
+  if (connections.length === 0) {
+    if (v.vpn) throw new Error(`VPC "${name}" has a VPN gateway but no vpnConnections`);
+  } else {
+    const vpn = v.vpn;
+    if (!vpn) throw new Error(`VPC "${name}" has vpnConnections but no VPN gateway`);
+    const vgw = address(vpn.vpnGateway);
+    a.add(`${vgw}.vpc_id == ${vpc}.id`, `the VPN gateway of ${name} should be attached to VPC ${name}`);
+    a.add(
+      sameValues(`[for p in ${tuple(vpn.propagations)} : p.route_table_id if p.vpn_gateway_id == ${vgw}.id]`, v.privateRouteTables.map((t) => `${address(t)}.id`)),
+      `the VPN gateway of ${name} should propagate its routes into exactly the private route tables of ${name}`,
+    );
+    for (const [connectionName, c] of connections) {
+      const handles = vpn.connections.get(connectionName);
+      if (!handles) throw new Error(`VPC "${name}" has no VPN connection "${connectionName}"`);
+      const cgw = address(handles.customerGateway);
+      const connection = address(handles.connection);
+      a.add(
+        `${cgw}.ip_address == ${hcl(c.ip)} && ${cgw}.bgp_asn == ${hcl(String(c.asn))} && ${cgw}.type == "ipsec.1"`,
+        `the customer gateway of ${name}'s VPN ${connectionName} should be ${c.ip}, ASN ${c.asn}`,
+      );
+      a.add(
+        `${connection}.vpn_gateway_id == ${vgw}.id && ${connection}.customer_gateway_id == ${cgw}.id && ${connection}.static_routes_only == ${c.staticRoutes !== undefined}`,
+        `the VPN connection ${connectionName} of ${name} should join its VPN gateway to its customer gateway, ${c.staticRoutes ? "with static routes" : "with BGP"}`,
+      );
+      a.add(
+        sameStrings(`[for r in ${tuple(vpn.connections.get(connectionName)!.routes)} : r.destination_cidr_block if r.vpn_connection_id == ${connection}.id]`, c.staticRoutes ?? []),
+        `the VPN connection ${connectionName} of ${name} should route exactly ${c.staticRoutes?.join(", ") ?? "nothing (BGP)"}`,
+      );
+    }
+  }
+
+  if (hasSsmEndpoints(config)) {
+    const ssm = v.ssmEndpoints;
+    if (!ssm) throw new Error(`VPC "${name}" has no SSM endpoints, though natGateways is "none" and ssmEndpoints is on`);
+    const sg = address(ssm.securityGroup);
+    for (const [service, endpoint] of ssm.endpoints) {
+      const e = address(endpoint);
+      a.add(
+        `${e}.vpc_id == ${vpc}.id && ${e}.service_name == ${hcl(endpointServiceName(cfg.region, service))} && ${e}.vpc_endpoint_type == "Interface" && ${e}.private_dns_enabled == true`,
+        `VPC ${name} should have an interface endpoint for ${service} with private DNS`,
+      );
+      a.add(sameValues(`${e}.subnet_ids`, v.privateSubnets.map((x) => `${address(x)}.id`)), `the ${service} endpoint of ${name} should be in every private subnet of ${name}`);
+      a.add(`${e}.security_group_ids == toset([${sg}.id])`, `the ${service} endpoint of ${name} should have its endpoint security group only`);
+    }
+    const rules = tuple(all(ssm, VpcSecurityGroupIngressRule));
+    a.add(
+      sameStrings(`[for r in ${rules} : r.cidr_ipv4 if r.security_group_id == ${sg}.id && r.ip_protocol == "tcp" && r.from_port == 443 && r.to_port == 443]`, ipv4Blocks(cfg)),
+      `the SSM endpoints' security group of ${name} should admit HTTPS from exactly the VPC's blocks: ${ipv4Blocks(cfg).join(", ")}`,
+    );
+    a.add(`${sg}.vpc_id == ${vpc}.id`, `the SSM endpoints' security group of ${name} should be in VPC ${name}`);
+  } else if (all(v, VpcEndpoint).length > 0) {
+    throw new Error(`VPC "${name}" has VPC endpoints, but the config asks for none`);
   }
 }
 
@@ -354,25 +509,45 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
     const profiles = all(handle, IamInstanceProfile);
     if (profiles.length !== 1) throw new Error(`the instance of "${name}" has ${profiles.length} instance profiles, expected 1`);
     const profile = address(profiles[0]);
-    const peers = peersOf(config, name).map((p: VpcConfig) => p.cidr);
-    // A sharded mesh admits all peers with one aws_security_group_rule (PingInstanceProps.groupedRules).
+    const peers = peersOf(config, name).flatMap((p: VpcConfig) => ipv4Blocks(p));
+    const peers6 = cfg.ipv6 ? peersOf(config, name).filter((p) => p.ipv6).map((p) => FAKE.ipv6Block(config, p.name)) : [];
+    // A sharded mesh admits all peers with one aws_security_group_rule per IP version (PingInstanceProps.groupedRules).
     const isGrouped = all(handle, SecurityGroupRule).length > 0;
-    const rules = (what: string, type = "ingress") =>
+    const orEmpty = (list: string) => `(${list} == null ? [] : ${list})`;
+    const rules = (what: string, family: "ipv4" | "ipv6" = "ipv4") =>
       isGrouped
-        ? `flatten([for r in ${grouped} : ${what} if r.security_group_id == ${sg}.id && r.type == "${type}"])`
-        : `[for r in ${type === "ingress" ? ingress : egress} : ${what} if r.security_group_id == ${sg}.id]`;
-    const [protocol, cidr] = isGrouped ? ["protocol", "r.cidr_blocks"] : ["ip_protocol", "r.cidr_ipv4"];
+        ? `flatten([for r in ${grouped} : ${what} if r.security_group_id == ${sg}.id && r.type == "ingress" && r.${family === "ipv4" ? "cidr_blocks" : "ipv6_cidr_blocks"} != null])`
+        : `[for r in ${ingress} : ${what} if r.security_group_id == ${sg}.id && r.cidr_${family} != null]`;
+    const [protocol, cidr, cidr6] = isGrouped ? ["protocol", "r.cidr_blocks", "r.ipv6_cidr_blocks"] : ["ip_protocol", "r.cidr_ipv4", "r.cidr_ipv6"];
 
     a.add(`${sg}.vpc_id == ${hcl(FAKE.vpc(name))}`, `the ping security group of ${name} should be in VPC ${name}`);
     a.add(sameStrings(rules(cidr), peers), `the ping security group of ${name} should admit exactly its peers' blocks: ${peers.join(", ") || "none"}`);
     a.add(
       `alltrue(${rules(`r.${protocol} == "icmp" && r.from_port == 8 && r.to_port == -1`)})`,
-      `every ingress rule of the ping security group of ${name} should admit ICMP echo requests only (icmp, type 8)`,
+      `every IPv4 ingress rule of the ping security group of ${name} should admit ICMP echo requests only (icmp, type 8)`,
     );
     a.add(
-      `${rules(isGrouped ? `"\${r.protocol} \${join(",", r.cidr_blocks)}"` : `"\${r.ip_protocol} \${r.cidr_ipv4}"`, "egress")} == ["-1 0.0.0.0/0"]`,
-      `the ping security group of ${name} should have one egress rule, allowing everything out`,
+      sameStrings(rules(cidr6, "ipv6"), peers6),
+      `the ping security group of ${name} should admit exactly the IPv6 blocks of its peers that have IPv6 too: ${peers6.join(", ") || "none"}`,
     );
+    if (peers6.length > 0) {
+      a.add(
+        `alltrue(${rules(`r.${protocol} == "icmpv6" && r.from_port == 128 && r.to_port == -1`, "ipv6")})`,
+        `every IPv6 ingress rule of the ping security group of ${name} should admit ICMPv6 echo requests only (icmpv6, type 128)`,
+      );
+    }
+    if (isGrouped) {
+      a.add(
+        `[for r in ${grouped} : "\${r.protocol} \${join(",", concat(${orEmpty("r.cidr_blocks")}, ${orEmpty("r.ipv6_cidr_blocks")}))}" if r.security_group_id == ${sg}.id && r.type == "egress"] == [${hcl(cfg.ipv6 ? "-1 0.0.0.0/0,::/0" : "-1 0.0.0.0/0")}]`,
+        `the ping security group of ${name} should have one egress rule, allowing everything out${cfg.ipv6 ? " over IPv4 and IPv6" : ""}`,
+      );
+    } else {
+      a.add(
+        sameStrings(`[for r in ${egress} : "\${r.ip_protocol} \${coalesce(r.cidr_ipv4, r.cidr_ipv6)}" if r.security_group_id == ${sg}.id]`, cfg.ipv6 ? ["-1 0.0.0.0/0", "-1 ::/0"] : ["-1 0.0.0.0/0"]),
+        `the ping security group of ${name} should have one egress rule per IP version, allowing everything out`,
+      );
+    }
+    if (cfg.ipv6) a.add(`${instance}.ipv6_address_count == 1`, `the instance of ${name} should have one IPv6 address`);
     a.add(`${instance}.subnet_id == ${hcl(FAKE.subnet(name, "private", 0))}`, `the instance of ${name} should be in the first private subnet of ${name}`);
     a.add(`${instance}.vpc_security_group_ids == toset([${sg}.id])`, `the instance of ${name} should have its ping security group only`);
     a.add(`${instance}.associate_public_ip_address == false`, `the instance of ${name} should have no public IP`);
@@ -448,6 +623,19 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
         );
       });
     }
+    // Every other block: the peer's secondary blocks, and its IPv6 block where both have IPv6.
+    for (const route of handle.routes) {
+      if (handle.requesterRoutes.includes(route.route) || handle.accepterRoutes.includes(route.route)) continue;
+      const [own, other, placement] = route.side === "requester" ? [requester, accepter, from] : [accepter, requester, to];
+      const r = address(route.route);
+      const table = FAKE.routeTable(own, "private", route.az);
+      const destination = route.family === "ipv4" ? route.destination : FAKE.ipv6Block(config, other);
+      const attribute = route.family === "ipv4" ? "destination_cidr_block" : "destination_ipv6_cidr_block";
+      a.add(
+        `${r}.vpc_peering_connection_id == ${active} && ${r}.route_table_id == ${hcl(table)} && ${r}.${attribute} == ${hcl(destination)} && ${stamped(route.route, stamp(config, placement))}`,
+        `the ${route.side} route ${route.az} of ${key} to ${other}'s ${route.family === "ipv4" ? `block ${destination}` : `IPv6 block ${destination}`} should leave ${table} through the ${key} peering once it is active, with the ${route.side}'s provider`,
+      );
+    }
     const dns = resolvesDns(config, requester, accepter);
     const options = handle.options.map(address);
     if (dns) dnsActive.push(active);
@@ -480,18 +668,23 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
       `exactly the peerings that ask for DNS resolution should have DNS options: ${dnsActive.length} of ${held.length}`,
     );
   }
-  // Whole-stack view: each private route table reaches exactly the blocks of the peers it is
-  // peered with in this stack. (Terraform rejects conditions that reference nothing, so this
-  // needs at least one route.)
+  // Whole-stack view: each private route table reaches exactly the blocks, IPv4 and IPv6, of the
+  // peers it is peered with in this stack. (Terraform rejects conditions that reference nothing,
+  // so this needs at least one route.)
   if (allRoutes.length === 0) return;
   const inStack = { ...config, peerings: held };
   for (const cfg of config.vpcs) {
-    const peers = peersOf(inStack, cfg.name).map((p) => p.cidr);
+    const peers = peersOf(inStack, cfg.name).flatMap((p) => ipv4Blocks(p));
+    const peers6 = cfg.ipv6 ? peersOf(inStack, cfg.name).filter((p) => p.ipv6).map((p) => FAKE.ipv6Block(config, p.name)) : [];
     for (let az = 0; az < cfg.maxAzs; az++) {
       const table = FAKE.routeTable(cfg.name, "private", az);
       a.add(
-        sameStrings(`[for r in ${routes} : r.destination_cidr_block if r.route_table_id == ${hcl(table)}]`, peers),
+        sameStrings(`[for r in ${routes} : r.destination_cidr_block if r.route_table_id == ${hcl(table)} && r.destination_cidr_block != null]`, peers),
         `${table} should route exactly its peers' blocks: ${peers.join(", ") || "none"}`,
+      );
+      a.add(
+        sameStrings(`[for r in ${routes} : r.destination_ipv6_cidr_block if r.route_table_id == ${hcl(table)} && r.destination_ipv6_cidr_block != null]`, peers6),
+        `${table} should route exactly the IPv6 blocks of its peers that have IPv6 too: ${peers6.join(", ") || "none"}`,
       );
     }
   }
@@ -533,7 +726,7 @@ export function tftestFor(stackId: string, config: PeeringConfig, stacks: Peerin
   if (stack === stacks.network) networkAssertions(config, stacks, a);
   else if (stack === stacks.instances) instancesAssertions(config, stacks, a);
   else if (stack instanceof PeeringStack) peeringAssertions(config, stack, a);
-  const overrides = remoteStateOverrides(stack, stacks);
+  const overrides = [remoteStateOverrides(stack, config, stacks), ...(stack === stacks.network ? [ipv6BlockOverrides(config, stacks)] : [])].filter((o) => o !== "").join("\n\n");
   return [
     `# Generated by test-support/tftest.ts: a mocked apply of the "${stackId}" stack.`,
     mockProviders(config, stack),
@@ -548,7 +741,7 @@ export function tftestFor(stackId: string, config: PeeringConfig, stacks: Peerin
 export function planTestFor(stackId: string, config: PeeringConfig, stacks: PeeringStacks): string {
   const stack = allStacks(stacks).find((s) => s.node.id === stackId);
   if (!stack) throw new Error(`no stack "${stackId}"`);
-  const overrides = remoteStateOverrides(stack, stacks);
+  const overrides = remoteStateOverrides(stack, config, stacks);
   return [
     `# Generated by test-support/tftest.ts: a mocked plan of the "${stackId}" stack.`,
     mockProviders(config, stack),

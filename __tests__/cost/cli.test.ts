@@ -40,8 +40,9 @@ describe("npm run cost", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/natGateways +per-az +single\* +none/);
     // shared and app span 2 AZs, data 1: per-az 5 NAT gateways and EIPs (175.20 + 18.25), single 3 (105.12 + 10.95);
-    // always 3 t3.nano (12.48) and 24 GB of gp3 (2.11).
-    expect(run.stdout.trimEnd().split("\n").pop()).toMatch(/^Monthly total +\$208\.04 +\$130\.66 +\$14\.59$/);
+    // always 3 t3.nano (12.48) and 24 GB of gp3 (2.11); none adds the SSM interface endpoints, 3 per
+    // AZ of each VPC (15 × 730 h × $0.011 = 120.45).
+    expect(run.stdout.trimEnd().split("\n").pop()).toMatch(/^Monthly total +\$208\.04 +\$130\.66 +\$135\.04$/);
   });
 
   it.each([

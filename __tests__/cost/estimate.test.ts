@@ -138,7 +138,7 @@ describe("the monthly estimate of hand-written stacks", () => {
   it.each([
     ["a region without a price table", stack("a", "ap-south-2", { aws_eip: { x: {} } }), /no price table for region "ap-south-2" \(tables: eu-west-1, us-east-1\): add lib\/cost\/prices\/ap-south-2\.json/],
     ["a provider without a region", stack("a", undefined, { aws_eip: { x: {} } }), /aws_eip\.x: its aws provider sets no region .*: pass --region REGION/],
-    ["for_each, which cannot be counted offline", stack("a", "eu-west-1", { aws_eip: { x: { count: 1 } }, aws_vpn_connection: { v: { for_each: "${var.x}" } } }), /aws_vpn_connection\.v: uses for_each/],
+    ["for_each, which cannot be counted offline", stack("a", "eu-west-1", { aws_eip: { x: { count: 1 } }, aws_vpc_endpoint: { v: { for_each: "${var.x}" } } }), /aws_vpc_endpoint\.v: uses for_each/],
     ["a count that is not a literal", stack("a", "eu-west-1", { aws_eip: { x: { count: "${var.n}" } } }), /aws_eip\.x: count = "\$\{var\.n\}" is not a literal whole number/],
   ])("stops with a clear CostInputError for %s", (_, doc, message) => {
     expect(() => run([doc])).toThrow(CostInputError);

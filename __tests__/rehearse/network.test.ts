@@ -54,7 +54,10 @@ describe("rehearse on the app's synthesized stacks", () => {
   const examples = EXAMPLES_BY_NAME.map(({ name, raw }) => {
     const config = parseConfig(raw);
     const names = config.vpcs.map((v) => v.name);
-    const pairs = names.flatMap((from) => names.filter((to) => to !== from).map((to) => [from, to] as const));
+    const ipv6 = new Set(config.vpcs.filter((v) => v.ipv6).map((v) => v.name));
+    const ordered = names.flatMap((from) => names.filter((to) => to !== from).map((to) => [from, to] as const));
+    // Both ends with IPv6: a pair over each IP version.
+    const pairs = ordered.flatMap(([from, to]) => (ipv6.has(from) && ipv6.has(to) ? [[from, to], [from, to]] : [[from, to]]));
     return { name, config: raw, replied: pairs.filter(([from, to]) => intended(config, from, to)).length, pairs: pairs.length };
   });
 

@@ -82,7 +82,7 @@ export function formatComparison(source: string, current: string, estimates: rea
     ...stacks.map((s) => line(s, (e) => stackTotal(e, s))),
     "",
     ...(first ? [...priceNote(first), ...assumptions(first)] : []),
-    `"none" leaves the private subnets without a default route: the instances then reach SSM only through VPC endpoints, which this app does not create.`,
+    `"none" leaves the private subnets without a default route: the instances then reach SSM through the interface endpoints the app builds instead (ssmEndpoints), priced in its column.`,
     "",
     line("Monthly total", monthlyTotal),
   ].join("\n")}\n`;

@@ -52,6 +52,9 @@ const MODELED = new Set([
   "aws_internet_gateway",
   "aws_nat_gateway",
   "aws_vpn_gateway",
+  "aws_vpn_connection",
+  "aws_vpn_connection_route",
+  "aws_vpn_gateway_route_propagation",
 ]);
 
 const GATEWAY_OF_TYPE: ReadonlyMap<string, GatewayKind> = new Map([
@@ -112,6 +115,7 @@ class TerraformLoader {
     this.each("aws_route_table", (res) => this.routeTable(res));
     this.each("aws_default_route_table", (res) => this.defaultRouteTable(res));
     this.each("aws_route", (res) => this.route(res));
+    this.vpnPropagations();
     this.each("aws_route_table_association", (res) => this.routeTableAssociation(res));
     this.each("aws_main_route_table_association", (res) => this.mainRouteTableAssociation(res));
     this.each("aws_vpc_peering_connection", (res) => this.peering(res));
@@ -230,6 +234,40 @@ class TerraformLoader {
       "destination_ipv6_cidr_block"
     );
     if (routes.length > 0) this.builder.addRoutes(key, routes);
+  }
+
+  /**
+   * The static routes of VPN connections (aws_vpn_connection_route), put by their VPN gateway into
+   * each route table it propagates to. Routes a connection learns over BGP are not known before
+   * deploy: they are not modeled.
+   */
+  private vpnPropagations(): void {
+    const referenced = (res: RawResource, field: string): string | undefined => {
+      const value = this.read.bestEffort(res, own(res.body, field));
+      return value instanceof ResourceRef ? this.resolver.address(value.stack, value.type, value.name) : undefined;
+    };
+    const gatewayOf = new Map<string, string>();
+    this.each("aws_vpn_connection", (res) => {
+      const gateway = referenced(res, "vpn_gateway_id");
+      if (gateway) gatewayOf.set(res.address, gateway);
+    });
+    const staticRoutes = new Map<string, RawResource[]>();
+    this.each("aws_vpn_connection_route", (res) => {
+      const connection = referenced(res, "vpn_connection_id");
+      const gateway = connection === undefined ? undefined : gatewayOf.get(connection);
+      if (gateway) staticRoutes.set(gateway, [...(staticRoutes.get(gateway) ?? []), res]);
+    });
+    this.each("aws_vpn_gateway_route_propagation", (res) => {
+      const gateway = referenced(res, "vpn_gateway_id");
+      const table = this.read.entity(this.read.slot(res, "route_table_id"), "route table", true);
+      if (!gateway || !table || !this.builder.routeTable(table)) return;
+      const routes = (staticRoutes.get(gateway) ?? []).flatMap((route): Route[] => {
+        const destination = this.read.cidr(this.read.slot(route, "destination_cidr_block"), "ipv4");
+        if (!destination) return [];
+        return [{ source: `${route.address} (propagated by ${res.address})`, destination, target: { kind: "gateway", gateway, gatewayKind: "VPN gateway" } }];
+      });
+      if (routes.length > 0) this.builder.addRoutes(table, routes);
+    });
   }
 
   private routeOf(block: Slot, ipv4Field: string, ipv6Field: string): Route[] {
