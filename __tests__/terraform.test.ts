@@ -47,8 +47,9 @@ const CASES = [
     stacks: ["instances", "network", "peering-00", "peering-01"],
   },
   // Across regions and accounts, with DNS options and a hub: accepters, peer_region, peer_owner_id
-  // and DNS options each asserted in the provider of the side they belong to.
-  ...["inter-region", "cross-account", "dns", "hub-spoke"].map((shape) => ({
+  // and DNS options each asserted in the provider of the side they belong to. The mixed example puts
+  // them together with IPv6, a secondary block, a VPN and the SSM endpoints.
+  ...["inter-region", "cross-account", "dns", "hub-spoke", "mixed"].map((shape) => ({
     name: `examples/${shape}.json`,
     raw: EXAMPLES_BY_NAME.find((e) => e.name === `examples/${shape}.json`)!.raw,
     formats: ["json", "hcl"],
