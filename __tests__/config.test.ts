@@ -1,21 +1,6 @@
 import fc from "fast-check";
 import { ConfigError, DEFAULT_CONFIG, fullMesh, loadConfig, MAX_LISTED_PROBLEMS, parseConfig, peersOf } from "../lib/config";
-import { defaultWith, EXAMPLE_PATHS, FULL_MESH_CONFIG, fullMeshConfig, manyVpcs } from "../test-support/configs";
-
-function errorOf(raw: unknown): ConfigError {
-  try {
-    parseConfig(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error("expected the config to be rejected");
-}
-
-/** The problems a rejected config's error lists (the first MAX_LISTED_PROBLEMS). */
-function problemsOf(raw: unknown): string[] {
-  return [...errorOf(raw).problems];
-}
+import { defaultWith, errorOf, EXAMPLE_PATHS, FULL_MESH_CONFIG, fullMeshConfig, manyVpcs, problemsOf } from "../test-support/configs";
 
 describe("parseConfig", () => {
   it("resolves the built-in default to the seed: two peered VPCs in eu-west-1, one AZ each", () => {

@@ -1,21 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
-import { ConfigError, parseConfig } from "../lib/config";
+import { parseConfig } from "../lib/config";
 import { addPeeringStacks, allStacks } from "../stacks";
-import { defaultWith } from "../test-support/configs";
+import { defaultWith, problemsOf } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
 import { testApp } from "../test-support/testing";
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 const s3 = (fields: Record<string, unknown>) => defaultWith({ backend: { s3: fields } });
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_CONFIG } from "../lib/config";
+import { ConfigError, DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { PROJECT_ROOT } from "../lib/paths";
 
 const EXAMPLES = path.join(PROJECT_ROOT, "examples");
@@ -72,4 +72,20 @@ export function manyVpcs(n: number): { name: string; cidr: string }[] {
 export function withoutConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { PEERING_CONFIG: _unset, ...rest } = env;
   return rest;
+}
+
+/** The error parseConfig throws for `raw`; fails the test when it accepts it. */
+export function errorOf(raw: unknown): ConfigError {
+  try {
+    parseConfig(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+/** The problems a rejected config's error lists (the first MAX_LISTED_PROBLEMS). */
+export function problemsOf(raw: unknown): string[] {
+  return [...errorOf(raw).problems];
 }
