@@ -107,6 +107,16 @@ describe("keeping large networks readable", () => {
   });
 });
 
+describe("VPN connections", () => {
+  it(`are counted in a VPC's box once there are more than ${DIAGRAM_LIMITS.detailedVpcs} VPCs`, () => {
+    const vpcs = manyVpcs(DIAGRAM_LIMITS.detailedVpcs + 1).map((v, i) => (i === 0 ? { ...v, vpnConnections: { office: { ip: "203.0.113.9", staticRoutes: ["192.168.0.0/16"] } } } : v));
+    const { dot, summary } = toDot(topologyOf({ vpcs, peerings: [["v0", "v1"]] }));
+    expect(summary.compact).toBe(true);
+    expect(statement(dot, "vpc-v0")).toContain("1 VPN gateway · 1 VPN connection");
+    expect(statement(dot, "vpc-v1")).not.toContain("VPN");
+  });
+});
+
 describe("arrange", () => {
   const vpc = (key: string): DiagramVpc => ({ key, name: key, blocks: [], region: undefined, account: undefined, subnets: [], gateways: [], vpnConnections: [] });
   it("puts a hub between its spokes", () => {
