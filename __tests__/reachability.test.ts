@@ -4,14 +4,31 @@ import * as os from "os";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { parseConfig } from "../lib/config";
-import { ANALYZER_PROBE_PORT, analyzerEndpoints, analyzerPairs } from "../lib/reachability";
+import { ANALYZER_PROBE_PORT, analyzerEndpoints, analyzerPairs, type AnalyzerPair } from "../lib/reachability";
 import { InstancesStack, NetworkStack, PeeringStack, ReachabilityStack } from "../stacks";
 import { DEFAULT_CONFIG } from "../lib/config";
-import { THREE_VPCS_CONFIG } from "../test-support/configs";
+import { EXAMPLES_BY_NAME, THREE_VPCS_CONFIG } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
 import { testApp } from "../test-support/testing";
 import { terraformTools } from "../test-support/terraform";
 import { reachabilityTftest } from "../test-support/reachability-tftest";
+import { MOCK } from "../test-support/tftest";
+
+/** The built-in default and every example, as `describe.each` cases. */
+const EVERY_CONFIG = [{ name: "the built-in default", raw: DEFAULT_CONFIG as unknown as Record<string, unknown> }, ...EXAMPLES_BY_NAME];
+
+/** A raw config's VPCs, read without the app's parser: name, region (the config's when none), account name. */
+function rawVpcs(raw: Record<string, unknown>): { name: string; region: string; account: string | undefined }[] {
+  const vpcs = raw.vpcs as { name: string; region?: string; account?: string }[];
+  return vpcs.map((v) => ({ name: v.name, region: v.region ?? (raw.region as string | undefined) ?? DEFAULT_CONFIG.region, account: v.account }));
+}
+
+/** The account id in the role ARN of a raw config's named account; undefined for the credentials' own. */
+function rawAccountId(raw: Record<string, unknown>, account: string | undefined): string | undefined {
+  if (account === undefined) return undefined;
+  const accounts = raw.accounts as Record<string, { roleArn: string }>;
+  return /:iam::(\d{12}):/.exec(accounts[account].roleArn)?.[1];
+}
 
 const withAnalyzer = { ...THREE_VPCS_CONFIG, reachabilityAnalyzer: true };
 
@@ -97,39 +114,116 @@ describe("the reachability stack", () => {
   });
 });
 
-describe("the reachability stack in Terraform, offline", () => {
-  let root: string | undefined;
-  afterAll(() => {
-    if (root) fs.rmSync(root, { recursive: true, force: true });
-  });
+describe.each(EVERY_CONFIG)("reachabilityAnalyzer on $name", ({ raw }) => {
+  const withIt = { ...raw, reachabilityAnalyzer: true };
 
-  it("validates, and its mocked apply passes when every analysis agrees with the config and fails when one does not", () => {
-    const { mirror } = terraformTools();
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "peering-reachability-"));
-    const app = synthToTemp(withAnalyzer);
-    const dir = path.join(root, "reachability");
+  it("parses, synthesizes, and analyses exactly each ordered pair of instances that share a region and an account", () => {
+    const config = parseConfig(withIt);
+    const vpcs = rawVpcs(raw);
+    const expected = vpcs.flatMap((from) => vpcs.filter((to) => to !== from && to.region === from.region && to.account === from.account).map((to) => `${from.name}_${to.name}`));
+    const pairs = analyzerPairs(config, analyzerEndpoints(config));
+    expect(pairs.map((p) => `${p.from}_${p.to}`).sort()).toEqual([...expected].sort());
+    const app = synthToTemp(withIt);
     try {
-      fs.cpSync(path.join(app.outdir, "stacks", "reachability"), dir, { recursive: true });
+      const json = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "reachability", "cdk.tf.json"), "utf8"));
+      const paths: Record<string, { provider?: string }> = json.resource?.aws_ec2_network_insights_path ?? {};
+      const analyses: Record<string, { lifecycle: { postcondition: { condition: string }[] } }> = json.resource?.aws_ec2_network_insights_analysis ?? {};
+      expect(Object.keys(paths).sort()).toEqual(expected.map((k) => `path-${k}`).sort());
+      expect(Object.keys(analyses).sort()).toEqual(expected.map((k) => `analysis-${k}`).sort());
+      const providers = new Map<string | undefined, { region: string; assume_role?: { role_arn: string }[] }>(
+        [json.provider.aws].flat().map((p: { alias?: string; region: string; assume_role?: { role_arn: string }[] }) => [p.alias === undefined ? undefined : `aws.${p.alias}`, p]),
+      );
+      const peered = (a: string, b: string) => config.peerings.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
+      for (const from of vpcs) {
+        for (const to of vpcs.filter((t) => expected.includes(`${from.name}_${t.name}`))) {
+          const key = `${from.name}_${to.name}`;
+          expect(analyses[`analysis-${key}`].lifecycle.postcondition[0].condition).toBe(`\${self.path_found == ${peered(from.name, to.name)}}`);
+          const provider = providers.get(paths[`path-${key}`].provider);
+          expect(provider?.region).toBe(from.region);
+          const role = provider?.assume_role?.[0]?.role_arn;
+          expect(role === undefined ? undefined : /:iam::(\d{12}):/.exec(role)?.[1]).toBe(rawAccountId(raw, from.account));
+        }
+      }
     } finally {
       app.remove();
     }
-    const config = parseConfig(withAnalyzer);
-    const pairs = analyzerPairs(config, analyzerEndpoints(config));
-    const flip = [pairs.find((p) => p.pathFound)!, pairs.find((p) => !p.pathFound)!];
-    const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
-    fs.writeFileSync(path.join(dir, "reachability.tftest.hcl"), reachabilityTftest(json, pairs, flip));
-    const cliConfig = path.join(root, "terraform.rc");
-    fs.writeFileSync(cliConfig, "");
-    const env = { PATH: process.env.PATH, HOME: root, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
-    const terraform = (...args: string[]) => {
-      const run = spawnSync("terraform", [...args, "-no-color"], { cwd: dir, env, encoding: "utf8" });
-      return { status: run.status, output: `${run.stdout}${run.stderr}` };
-    };
-    const init = terraform("init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false");
+  });
+});
+
+/** `terraform init`, `validate` and `test` of a config's synthesized reachability stack, with the test file reachabilityTftest writes. */
+function terraformTest(root: string, raw: Record<string, unknown>, placed: boolean): { pairs: AnalyzerPair[]; flip: AnalyzerPair[]; init: Run; validate: Run; test: Run } {
+  const { mirror } = terraformTools();
+  const app = synthToTemp(raw);
+  const dir = path.join(root, "reachability");
+  try {
+    fs.cpSync(path.join(app.outdir, "stacks", "reachability"), dir, { recursive: true });
+  } finally {
+    app.remove();
+  }
+  const config = parseConfig(raw);
+  const pairs = analyzerPairs(config, analyzerEndpoints(config));
+  const flip = [pairs.find((p) => p.pathFound)!, pairs.find((p) => !p.pathFound)!];
+  const vpcs = rawVpcs(raw);
+  const placement = (p: AnalyzerPair) => {
+    const from = vpcs.find((v) => v.name === p.from)!;
+    return `${from.region}:${rawAccountId(raw, from.account) ?? MOCK.account}`;
+  };
+  const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  fs.writeFileSync(path.join(dir, "reachability.tftest.hcl"), reachabilityTftest(json, pairs, flip, placed ? placement : undefined));
+  const cliConfig = path.join(root, "terraform.rc");
+  fs.writeFileSync(cliConfig, "");
+  const env = { PATH: process.env.PATH, HOME: root, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0", AWS_EC2_METADATA_DISABLED: "true" };
+  const terraform = (...args: string[]): Run => {
+    const run = spawnSync("terraform", [...args, "-no-color"], { cwd: dir, env, encoding: "utf8" });
+    return { status: run.status, output: `${run.stdout}${run.stderr}` };
+  };
+  const init = terraform("init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false");
+  return { pairs, flip, init, validate: terraform("validate"), test: terraform("test") };
+}
+
+interface Run {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+describe("the reachability stack in Terraform, offline", () => {
+  const roots: string[] = [];
+  const tempRoot = () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "peering-reachability-"));
+    roots.push(root);
+    return root;
+  };
+  afterAll(() => {
+    for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("validates, and its mocked apply passes when every analysis agrees with the config and fails when one does not", () => {
+    const { flip, init, validate, test } = terraformTest(tempRoot(), withAnalyzer, false);
     expect(init).toEqual({ status: 0, output: expect.any(String) });
-    const validate = terraform("validate");
     expect(validate).toEqual({ status: 0, output: expect.stringContaining("The configuration is valid") });
-    const test = terraform("test");
+    expect(test.output).toMatch(/run "agrees"\.\.\. pass/);
+    for (const p of flip) expect(test.output).toMatch(new RegExp(`run "disagrees_${p.from}_${p.to}"\\.\\.\\. pass`));
+    expect(test).toEqual({ status: 0, output: expect.stringMatching(/\b3 passed, 0 failed\b/) });
+  }, 600_000);
+
+  it("has each path of examples/mixed.json (across regions and accounts) created by its own region's and account's provider", () => {
+    // mixed.json alone has no pair in one region and account; ops (the network account's, in
+    // eu-west-1) and edge (us-east-1) give each of its aliased providers analyses to make.
+    const mixed = EXAMPLES_BY_NAME.find((e) => e.name === "examples/mixed.json")!.raw;
+    const raw = {
+      ...mixed,
+      reachabilityAnalyzer: true,
+      vpcs: [...mixed.vpcs, { name: "ops", cidr: "10.63.0.0/24", account: "network" }, { name: "edge", cidr: "10.64.0.0/24", region: "us-east-1" }],
+    };
+    const { pairs, flip, init, validate, test } = terraformTest(tempRoot(), raw, true);
+    expect(pairs.map((p) => [p.from, p.to, p.region, p.pathFound])).toEqual([
+      ["shared", "ops", "eu-west-1", true],
+      ["data", "edge", "us-east-1", false],
+      ["ops", "shared", "eu-west-1", true],
+      ["edge", "data", "us-east-1", false],
+    ]);
+    expect(init).toEqual({ status: 0, output: expect.any(String) });
+    expect(validate).toEqual({ status: 0, output: expect.stringContaining("The configuration is valid") });
     expect(test.output).toMatch(/run "agrees"\.\.\. pass/);
     for (const p of flip) expect(test.output).toMatch(new RegExp(`run "disagrees_${p.from}_${p.to}"\\.\\.\\. pass`));
     expect(test).toEqual({ status: 0, output: expect.stringMatching(/\b3 passed, 0 failed\b/) });

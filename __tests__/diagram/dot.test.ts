@@ -107,10 +107,20 @@ describe("keeping large networks readable", () => {
   });
 });
 
+describe("VPN connections", () => {
+  it(`are counted in a VPC's box once there are more than ${DIAGRAM_LIMITS.detailedVpcs} VPCs`, () => {
+    const vpcs = manyVpcs(DIAGRAM_LIMITS.detailedVpcs + 1).map((v, i) => (i === 0 ? { ...v, vpnConnections: { office: { ip: "203.0.113.9", staticRoutes: ["192.168.0.0/16"] } } } : v));
+    const { dot, summary } = toDot(topologyOf({ vpcs, peerings: [["v0", "v1"]] }));
+    expect(summary.compact).toBe(true);
+    expect(statement(dot, "vpc-v0")).toContain("1 VPN gateway · 1 VPN connection");
+    expect(statement(dot, "vpc-v1")).not.toContain("VPN");
+  });
+});
+
 describe("arrange", () => {
-  const vpc = (key: string): DiagramVpc => ({ key, name: key, blocks: [], region: undefined, account: undefined, subnets: [], gateways: [] });
+  const vpc = (key: string): DiagramVpc => ({ key, name: key, blocks: [], region: undefined, account: undefined, subnets: [], gateways: [], vpnConnections: [] });
   it("puts a hub between its spokes", () => {
-    const peerings = ["a", "c"].map((spoke) => ({ key: spoke, label: spoke, requester: "hub", accepter: spoke, crossRegion: false }));
+    const peerings = ["a", "c"].map((spoke) => ({ key: spoke, label: spoke, requester: "hub", accepter: spoke, crossRegion: false, crossAccount: false }));
     expect(arrange([vpc("a"), vpc("c"), vpc("hub")], peerings).map((v) => v.key)).toEqual(["a", "hub", "c"]);
   });
 });
@@ -144,8 +154,9 @@ describe("toDot on any topology", () => {
           account: undefined,
           subnets: [{ key: `aws_subnet.s${i}`, label: `${n}-private`, blocks: [`10.${i}.0.0/25`], tier: "private" as const, instances: instances[i] ? [{ key: inst(i), label: `${n}-ping`, ipv4: undefined }] : [] }],
           gateways: [],
+          vpnConnections: [],
         })),
-        peerings: peerings.filter(([a, b]) => a !== b).map(([a, b], i) => ({ key: `aws_vpc_peering_connection.p${i}`, label: `p${i}`, requester: key(a), accepter: key(b), crossRegion: false })),
+        peerings: peerings.filter(([a, b]) => a !== b).map(([a, b], i) => ({ key: `aws_vpc_peering_connection.p${i}`, label: `p${i}`, requester: key(a), accepter: key(b), crossRegion: false, crossAccount: false })),
         externalVpcs: [],
         verdicts: verdicts
           .filter(([a, b]) => a !== b && instances[a] && instances[b])

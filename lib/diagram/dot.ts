@@ -265,6 +265,13 @@ function detailedGraph(topology: Topology): DotGraph {
     rows.slice(1).forEach((row, i) => row.forEach((next) => lines.push(`    ${quote(rows[i][0])} -> ${quote(next)} [style=invis]`)));
     if (inVpc.length === 0) node(`${vpc.key}#empty`, "empty", vpc.name, { label: "no subnets", style: "dashed", fontsize: 9 }, "    ");
     lines.push("  }");
+    for (const vpn of vpc.vpnConnections) {
+      const id = ids.take("vpn", vpc.name, vpn.label);
+      const detail = [vpn.ip ?? "customer gateway", vpn.staticRoutes.length > 0 ? vpn.staticRoutes.join(", ") : "BGP"].join(" · ");
+      lines.push(`  ${quote(id)} ${attrs({ id, class: "vpn", label: `<${html(vpn.label)}<br/><font point-size="8">${html(detail)}</font>>`, style: "rounded,dashed", color: COLOURS.vpcLine, tooltip: vpn.key })}`);
+      const gateway = nodeIds.get(vpn.gateway);
+      if (gateway) lines.push(`  ${quote(gateway)} -> ${quote(id)} ${attrs({ class: "vpn", dir: "none", style: "dashed", color: COLOURS.vpcLine, label: "Site-to-Site VPN", fontcolor: COLOURS.vpcLine })}`);
+    }
     anchor.set(vpc.key, { node: rows[0]?.[0] ?? inVpc[0], cluster });
   });
   for (const external of topology.externalVpcs) {
@@ -350,7 +357,7 @@ function peeringEdge(
     dir: "none",
     color: `${COLOURS.peering}:white:${COLOURS.peering}`,
     penwidth: 1.6,
-    xlabel: `<${html(p.label)}${p.crossRegion ? "<br/>inter-region" : ""}>`,
+    xlabel: `<${html(p.label)}${p.crossRegion ? "<br/>inter-region" : ""}${p.crossAccount ? "<br/>cross-account" : ""}>`,
     fontcolor: COLOURS.peering,
     tooltip: `${p.key}: ${requester} (requester) ↔ ${accepter} (accepter)`,
   })}`;
@@ -377,7 +384,8 @@ function compactGraph(topology: Topology): DotGraph {
     names.set(vpc.key, vpc.name);
     const instances = vpc.subnets.reduce((n, s) => n + s.instances.length, 0);
     const peerings = peeringCount(vpc.key);
-    const detail = [subnetSummary(vpc), gatewaySummary(vpc), `${instances} instance${instances === 1 ? "" : "s"}`, `${peerings} peering${peerings === 1 ? "" : "s"}`].filter((t) => t !== "");
+    const vpns = vpc.vpnConnections.length;
+    const detail = [subnetSummary(vpc), gatewaySummary(vpc), vpns > 0 ? `${vpns} VPN connection${vpns === 1 ? "" : "s"}` : "", `${instances} instance${instances === 1 ? "" : "s"}`, `${peerings} peering${peerings === 1 ? "" : "s"}`].filter((t) => t !== "");
     lines.push(
       `  ${quote(id)} ${attrs({ id, class: "vpc", label: `<${[...vpcTitle(vpc), `<font point-size="8">${html(detail.join(" · "))}</font>`].join("<br/>")}>`, fillcolor: COLOURS.vpcFill, color: COLOURS.vpcLine, tooltip: vpc.key, sortv: index })}`,
     );
