@@ -1,6 +1,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { EXIT } from "../lib/exit-codes";
+import { Command } from "commander";
+import { EXIT, parseArguments } from "../lib/exit-codes";
 
 /** Runs lib/exit-codes' runCommand in its own process with a command whose body is `body`. */
 function run(body: string): { status: number | null; stdout: string; stderr: string } {
@@ -29,5 +30,19 @@ describe("runCommand, which reach, check and ping run under", () => {
       stderr: "tool: no such file\n",
     });
     expect(run(`return 3;`)).toEqual({ status: EXIT.differs, stdout: "", stderr: "" });
+  });
+});
+
+describe("parseArguments, which every command parses its options with", () => {
+  const program = () =>
+    new Command("demo").option("--n <n>").exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+
+  it.each([
+    ["good options", ["--n", "3"], undefined],
+    ["--help", ["--help"], EXIT.ok],
+    ["an unknown option", ["--nope"], EXIT.unusable],
+    ["a missing option value", ["--n"], EXIT.unusable],
+  ])("answers %s with %p", (_, argv, exit) => {
+    expect(parseArguments(program(), argv)).toBe(exit);
   });
 });

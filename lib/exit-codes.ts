@@ -1,3 +1,5 @@
+import { type Command, CommanderError } from "commander";
+
 /**
  * The exit codes of reach, check and ping: one meaning each, the same in all three, so a script can
  * tell a network that is wrong from a run that could not happen and from a bug.
@@ -38,5 +40,20 @@ export async function runCommand(
       );
       process.exitCode = EXIT.crash;
     }
+  }
+}
+
+/**
+ * Parses `argv` with a commander program set to `exitOverride()`: undefined when the command should
+ * go on, else its exit code (EXIT.ok after --help or --version, EXIT.unusable for bad arguments,
+ * which commander has already explained on stderr).
+ */
+export function parseArguments(program: Command, argv: readonly string[]): number | undefined {
+  try {
+    program.parse([...argv], { from: "user" });
+    return undefined;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.unusable;
+    throw error;
   }
 }

@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { blockProbes, CheckInputError, CheckReport, compareWithIntent, formatReport, instanceAddresses, liveInstances, runProbes } from "../lib/check";
 import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
-import { EXIT, runCommand } from "../lib/exit-codes";
+import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
 import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
 import { collectRegion } from "../lib/reach/cli";
 
@@ -24,12 +24,8 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText("after", "\nExit codes: 0 reach agrees with the config, 3 it does not, 2 unusable input, 1 crash.")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.unusable;
-    throw error;
-  }
+  const exit = parseArguments(program, argv);
+  if (exit !== undefined) return exit;
   const { out, live, region } = program.opts<{ out?: string; live?: boolean; region: string[] }>();
   if (!live && region.length > 0) {
     process.stderr.write("check: --region only applies with --live\n");

@@ -1,11 +1,10 @@
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, loadConfig, type NatMode } from "../lib/config";
 import { CostInputError, estimate, formatComparison, formatEstimate, priceTable } from "../lib/cost";
 import { buildModel, ReachInputError, readDocuments, type StackDocument } from "../lib/reach";
+import { EXIT, parseArguments } from "../lib/exit-codes";
 import { configSource, readSynthesized, withSynthesizedApp } from "../lib/synth-input";
 
-/** Exit codes: 0 printed, 2 unusable input or options, 1 crash. */
-const EXIT = { ok: 0, crash: 1, input: 2 } as const;
 
 const NAT_MODES: readonly NatMode[] = ["per-az", "single", "none"];
 
@@ -24,19 +23,15 @@ function main(argv: readonly string[]): number {
     .option("--compare", "synthesize PEERING_CONFIG under natGateways per-az, single and none and compare the totals (takes no PATH)")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.input;
-    throw error;
-  }
+  const exit = parseArguments(program, argv);
+  if (exit !== undefined) return exit;
   const options = program.opts<{ gb: number; region?: string; compare?: boolean }>();
   const run = (documents: readonly StackDocument[]) =>
     estimate(documents, buildModel(documents), { gb: options.gb, prices: (region) => priceTable(region), defaultRegion: options.region });
   if (options.compare) {
     if (program.args.length > 0) {
       process.stderr.write(`cost: --compare synthesizes the config named by PEERING_CONFIG (or the built-in default) itself: leave out PATH (${program.args.join(" ")})\n`);
-      return EXIT.input;
+      return EXIT.unusable;
     }
     const config = loadConfig();
     const estimates = NAT_MODES.map((mode) => [mode, withSynthesizedApp({ ...config, natGateways: mode }, (outdir) => run(readDocuments([outdir])))] as const);
@@ -53,7 +48,7 @@ try {
 } catch (error) {
   if (error instanceof ReachInputError || error instanceof CostInputError || error instanceof ConfigError) {
     process.stderr.write(`cost: ${error.message}\n`);
-    process.exitCode = EXIT.input;
+    process.exitCode = EXIT.unusable;
   } else {
     process.stderr.write(`cost crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = EXIT.crash;

@@ -1,13 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import { ConfigError } from "../lib/config";
 import { DIAGRAM_FORMATS, DiagramInputError, diagramOf, rasterize, type DiagramFormat } from "../lib/diagram";
 import { ReachInputError } from "../lib/reach";
+import { EXIT, parseArguments } from "../lib/exit-codes";
 import { readSynthesized } from "../lib/synth-input";
 
-/** Exit codes: 0 written, 2 unusable input or options, 1 crash. */
-const EXIT = { ok: 0, crash: 1, input: 2 } as const;
 
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("diagram")
@@ -19,26 +18,22 @@ async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option("--format <FORMAT>", "svg, or png rendered with resvg (default: from --out's extension, else svg)").choices(DIAGRAM_FORMATS))
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.input;
-    throw error;
-  }
+  const exit = parseArguments(program, argv);
+  if (exit !== undefined) return exit;
   const options = program.opts<{ out?: string; format?: DiagramFormat }>();
   const fromExtension = options.out?.toLowerCase().endsWith(".png") ? "png" : "svg";
   const format = options.format ?? fromExtension;
   const out = options.out ?? `peering.${format}`;
   if (options.out && options.format && path.extname(out).toLowerCase() !== `.${format}`) {
     process.stderr.write(`diagram: --out ${out} does not end in .${format}, the --format given: make them agree\n`);
-    return EXIT.input;
+    return EXIT.unusable;
   }
   const input = readSynthesized(program.args);
   const diagram = await diagramOf(input.documents);
   const outDir = path.dirname(path.resolve(out));
   if (!fs.existsSync(outDir)) {
     process.stderr.write(`diagram: the directory of --out ${out} does not exist: create ${outDir} or write elsewhere\n`);
-    return EXIT.input;
+    return EXIT.unusable;
   }
   fs.writeFileSync(out, format === "png" ? rasterize(diagram.svg) : diagram.svg);
   const { topology, summary } = diagram;
@@ -63,7 +58,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ReachInputError || error instanceof DiagramInputError || error instanceof ConfigError) {
       process.stderr.write(`diagram: ${error.message}\n`);
-      process.exitCode = EXIT.input;
+      process.exitCode = EXIT.unusable;
       return;
     }
     process.stderr.write(`diagram crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

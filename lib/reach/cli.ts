@@ -1,6 +1,6 @@
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../aws-limits";
-import { EXIT } from "../exit-codes";
+import { EXIT, parseArguments } from "../exit-codes";
 import { analyze } from "./analyze";
 import { formatText, toJson } from "./format";
 import { type LiveOptions, livePlan, loadLive, loadTerraform, readDocuments } from "./load";
@@ -48,12 +48,8 @@ export async function reachCommand(argv: readonly string[], io: ReachIo, deps: R
     )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.unusable;
-    throw error;
-  }
+  const exit = parseArguments(program, argv);
+  if (exit !== undefined) return exit;
   const options = program.opts<{ live?: boolean; region: string[]; from?: string; to?: string; json?: boolean }>();
   const fail = (message: string): number => {
     io.stderr(`reach: ${message}\n`);
