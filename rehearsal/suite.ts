@@ -23,6 +23,7 @@ import {
   deployAll,
   deployedInstances,
   destroyAll,
+  errorLines,
   holdStateLock,
   openRehearsal,
   pingDirect,
@@ -73,8 +74,14 @@ function verdictsByVpc(result: Pick<Result, "pairs">, instances: readonly Deploy
   return Object.fromEntries(result.pairs.map((p) => [`${names.get(p.from) ?? p.from} → ${names.get(p.to) ?? p.to} ${p.protocol}`, p.reachable]));
 }
 
-function succeeded(what: string, result: RunResult): void {
-  if (result.code !== 0) throw new Error(`${what} exited ${result.code} after ${result.seconds} s:\n${tail(result)}`);
+/** Fails with the run's error lines first (a log cut short still says why), then moto_server's failures, then the end of the run's output. */
+function succeeded(what: string, result: RunResult, r: Rehearsal): void {
+  if (result.code === 0) return;
+  const errors = errorLines(result);
+  const why = errors.length > 0 ? errors.join("\n") : "(no error line in its output)";
+  const emulator = r.emulator.failures();
+  const moto = emulator.length > 0 ? `\n\nmoto_server told of failures:\n${emulator.join("\n")}` : "";
+  throw new Error(`${what} exited ${result.code} after ${result.seconds} s: ${why}${moto}\n\nthe end of its output:\n${tail(result)}`);
 }
 
 /** Declares the rehearsal of one config as a describe block of steps that run in order. */
@@ -103,10 +110,21 @@ function rehearsalSteps(scenario: Scenario): void {
 
   afterAll(() => closeRehearsal(rehearsal), MINUTE);
 
-  it("npm run deploy -- --auto-approve applies every stack", async () => {
-    succeeded("npm run deploy", await deployAll(rehearsal!));
+  it("npm run deploy -- --auto-approve applies every stack (a second run finishes what an emulator fault interrupted, and says so)", async () => {
+    const first = await deployAll(rehearsal!);
+    if (first.code !== 0) {
+      // moto serves Terraform's concurrent calls from shared in-memory state, and on a loaded
+      // machine one of them has failed where AWS would not. Terraform picks up where an apply
+      // stopped, as a user would run it again; the first failure stays on record in the output.
+      const faults = rehearsal!.emulator.failures();
+      console.warn(
+        `npm run deploy exited ${first.code} after ${first.seconds} s; running it once more. Its errors:\n${errorLines(first).join("\n") || tail(first, 20)}` +
+          (faults.length > 0 ? `\nmoto_server told of failures:\n${faults.join("\n")}` : ""),
+      );
+      succeeded("npm run deploy, run again", await deployAll(rehearsal!), rehearsal!);
+    }
     deployed = true;
-  }, 6 * MINUTE);
+  }, 10 * MINUTE);
 
   it("leaves VPCs, subnets, NAT gateways, active peerings, routes, security groups and instances as the config means", async () => {
     const r = afterDeploy();
@@ -213,7 +231,7 @@ function rehearsalSteps(scenario: Scenario): void {
   }
 
   it("npm run destroy -- --auto-approve removes every stack", async () => {
-    succeeded("npm run destroy", await destroyAll(afterDeploy()));
+    succeeded("npm run destroy", await destroyAll(afterDeploy()), afterDeploy());
   }, 6 * MINUTE);
 
   it("leaves none of our VPCs, instances, EIPs, NAT gateways, peerings, roles or instance profiles behind", async () => {

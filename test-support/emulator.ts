@@ -178,6 +178,8 @@ export interface Emulator {
   escapes(): readonly string[];
   /** The end of moto_server's output, for failure messages. */
   log(): string;
+  /** moto_server's first lines about failures (5xx answers, tracebacks, errors), however long its output grew since. */
+  failures(): readonly string[];
   /** Stops moto_server and the sinkhole; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -229,8 +231,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 interface MotoServer {
   readonly process: ChildProcess;
   readonly log: () => string;
+  readonly failures: () => readonly string[];
   readonly exited: Promise<void>;
 }
+
+/** A moto_server line that tells of a failure: a 5xx answer in werkzeug's request log, a traceback, an exception. */
+const FAILURE_LINE = /" 5\d\d |Traceback|Error|Exception/;
+const FAILURES_KEPT = 20;
 
 class PortTakenError extends Error {}
 
@@ -255,8 +262,14 @@ async function startMoto(moto: string, port: number, baseEnv: NodeJS.ProcessEnv,
     stdio: ["pipe", "pipe", "pipe"],
   });
   let output = "";
+  let partial = "";
+  const failures: string[] = [];
   const keep = (d: Buffer): void => {
-    output = (output + d.toString()).slice(-LOG_LIMIT);
+    const text = d.toString();
+    output = (output + text).slice(-LOG_LIMIT);
+    const lines = (partial + text).split("\n");
+    partial = lines.pop()!.slice(-LOG_LIMIT);
+    for (const line of lines) if (failures.length < FAILURES_KEPT && FAILURE_LINE.test(line)) failures.push(line.trim());
   };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
@@ -276,7 +289,7 @@ async function startMoto(moto: string, port: number, baseEnv: NodeJS.ProcessEnv,
       throw new Error(`moto_server exited (code ${exitCode}) before answering on ${endpoint}; ${MOTO_INSTALL_HINT}\n${output.trim()}`);
     }
     // Our moto_server owns the port once it says it runs there; only then is an answer its own.
-    if (output.includes(`Running on ${endpoint}`) && (await answers(`${endpoint}/moto-api/`))) return { process: child, log: () => output, exited };
+    if (output.includes(`Running on ${endpoint}`) && (await answers(`${endpoint}/moto-api/`))) return { process: child, log: () => output, failures: () => [...failures], exited };
     if (Date.now() > deadline) {
       child.stdin!.end();
       await Promise.race([exited, sleep(5_000)]);
@@ -296,6 +309,7 @@ function emulatorFor(server: MotoServer, port: number, region: string, baseEnv: 
     env: (extra = {}) => checkEmulatorEnv({ ...emulatorEnv(baseEnv, endpoint, region, sinkhole.url), ...extra }),
     escapes: () => [...sinkhole.requests],
     log: server.log,
+    failures: server.failures,
     stop: () => {
       stopping ??= (async () => {
         server.process.stdin!.end();

@@ -304,6 +304,18 @@ export function tail(result: RunResult, lines = 60): string {
   return result.output.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
+/**
+ * A failed run's error lines (Terraform's "Error: ...", cdktf's and npm's "ERR"), first seen
+ * first, at most `max`: a failure message leads with them, so that a log cut short still says why.
+ */
+export function errorLines(result: RunResult, max = 8): string[] {
+  const found = result.output
+    .split("\n")
+    .map((line) => line.replace(/^[\s│╷╵|]+/, "").trim())
+    .filter((line) => /^(Error|ERROR|ERR!|npm ERR!)\b|\bError: /.test(line));
+  return [...new Set(found)].slice(0, max);
+}
+
 function exitOf(child: ChildProcess, onData: (text: string) => void): Promise<number | null> {
   child.stdout!.on("data", (d: Buffer) => onData(d.toString()));
   child.stderr!.on("data", (d: Buffer) => onData(d.toString()));
