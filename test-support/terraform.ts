@@ -1,12 +1,13 @@
 /**
  * Proves synthesized stacks with real Terraform, offline: for a config and an output format,
- * synthesizes the app into a temp dir and, in each stack's directory, writes a generated
- * `<stack>.tftest.hcl` (see tftest.ts) and runs `terraform init -backend=false -plugin-dir=<mirror>`
- * and `terraform test` (a full apply against `mock_provider "aws"`, which validates the configuration
- * first, so a separate `terraform validate` would only load the provider's schema once more).
- * Nothing touches AWS or the network; the aws provider comes from the local mirror, installed by
- * symlink and checked against the lock file synth puts in every stack directory. Terraform
- * commands of all concurrent proofs share one small process pool.
+ * synthesizes the app into a temp dir and, in a working directory beside the stacks, writes a
+ * generated test file (see tftest.ts) that applies every stack as the module of its own run, then
+ * runs `terraform init -backend=false -plugin-dir=<mirror>` and `terraform test` there (a full
+ * apply against `mock_provider "aws"`, which validates the configuration first, so a separate
+ * `terraform validate` would only load the provider's schema once more).
+ * Nothing touches AWS or the network; the aws provider comes from the local mirror, checked
+ * against the lock file synth puts in every stack directory. Terraform commands of all concurrent
+ * proofs share one small process pool.
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -16,7 +17,7 @@ import { PeeringApp } from "../lib/app";
 import { PeeringConfig } from "../lib/config";
 import { AWS_PROVIDER, MIRROR_ENV, searchProviderMirror } from "../lib/terraform-env";
 import { addPeeringStacks, allStacks } from "../stacks";
-import { tftestFor } from "./tftest";
+import { tftestForAll } from "./tftest";
 
 /** How the app writes each stack. */
 export type SynthFormat = "json" | "hcl";
@@ -35,15 +36,11 @@ export interface TerraformTools {
   readonly mirror: string;
 }
 
-/** What happened in one stack. */
+/** What the proof asserted of one stack. */
 export interface StackProof {
   readonly stack: string;
-  /** Seconds spent in init, and in test (or validate, when the proof runs no test). */
-  readonly seconds: { init: number; check: number };
-  /** Number of assertions in the generated test. */
+  /** Number of assertions in the stack's run of the generated test (0 when the proof only validates). */
   readonly assertions: number;
-  /** Warnings terraform test printed, if any. */
-  readonly warnings: string[];
 }
 
 /**
@@ -143,11 +140,6 @@ function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise
   );
 }
 
-/** Terraform's warnings, one summary line each. */
-function warningsIn(output: string): string[] {
-  return [...output.matchAll(/^\W*Warning: (.+)$/gm)].map((m) => m[1].trim());
-}
-
 /** How much of the proof to run: init and validate always, the mocked apply of `terraform test` unless turned off. */
 export interface ProofOptions {
   /**
@@ -155,35 +147,6 @@ export interface ProofOptions {
    * @default true
    */
   readonly test?: boolean;
-}
-
-/** The runs the generated test file of a stack holds (`run "..." {`). */
-function runsIn(text: string): number {
-  return (text.match(/^run "[^"]+" \{$/gm) ?? []).length;
-}
-
-async function proveStack(stack: string, dir: string, mirror: string, env: NodeJS.ProcessEnv, assertions: number, runs: number): Promise<StackProof> {
-  const step = async (name: string, args: string[], ok: (r: Result) => boolean = (r) => r.code === 0): Promise<Result> => {
-    const r = await terraform([...args, "-no-color"], dir, env);
-    if (!ok(r)) {
-      throw new Error(`stack "${stack}": terraform ${name} failed (exit ${r.code}) in ${dir}\n${r.output.trim()}`);
-    }
-    return r;
-  };
-  if (!fs.existsSync(path.join(dir, ".terraform.lock.hcl"))) throw new Error(`stack "${stack}": synth wrote no .terraform.lock.hcl, so init would not check the provider's checksums`);
-  const init = await step("init", ["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
-  // `terraform test` validates the configuration before its runs; without runs, validate alone.
-  // A test file terraform did not pick up would "pass" with 0 runs: insist on every run generated.
-  const check =
-    runs > 0
-      ? await step("test", ["test"], (r) => r.code === 0 && new RegExp(`\\b${runs} passed, 0 failed\\b`).test(r.output))
-      : await step("validate", ["validate"]);
-  return {
-    stack,
-    seconds: { init: init.seconds, check: check.seconds },
-    assertions,
-    warnings: warningsIn(check.output),
-  };
 }
 
 /**
@@ -195,10 +158,30 @@ export function initFrom(stackDir: string, pluginDir: string): Promise<{ code: n
 }
 
 /**
- * Synthesizes `config` as JSON or HCL into a temp dir and proves every stack with terraform
- * init and a mocked apply. Resolves with one StackProof per stack; rejects with every
- * failing stack's terraform output. The temp dir is removed, except when terraform failed: then
- * it is kept (its path is in the error) so the generated tests and Terraform can be inspected.
+ * The lock file every stack directory holds; throws unless each stack has one and all are the
+ * same, so that installing the provider once against it checks every stack's lock.
+ */
+function sharedLockFile(outdir: string, stackIds: readonly string[]): string {
+  const locks = stackIds.map((stack) => {
+    const file = path.join(outdir, "stacks", stack, ".terraform.lock.hcl");
+    if (!fs.existsSync(file)) throw new Error(`stack "${stack}": synth wrote no .terraform.lock.hcl, so init would not check the provider's checksums`);
+    return { stack, text: fs.readFileSync(file, "utf8") };
+  });
+  const differs = locks.find((l) => l.text !== locks[0].text);
+  if (differs) throw new Error(`stack "${differs.stack}" has another .terraform.lock.hcl than stack "${locks[0].stack}"`);
+  return locks[0].text;
+}
+
+/**
+ * Synthesizes `config` as JSON or HCL into a temp dir and proves every stack with Terraform in
+ * one working directory beside the stacks (`proof/`): `terraform init` there checks the provider
+ * against the lock file every stack holds (all the same), and one `terraform test` applies each
+ * stack, as the module of its own run, against the mocked provider (see tftestForAll), after
+ * validating them all. With `test: false`, the directory's configuration calls each stack as a
+ * module and `terraform validate` checks them. One process per proof: the aws provider's schema,
+ * the bulk of each terraform command's time, is loaded once for all stacks.
+ * Resolves with one StackProof per stack; rejects with Terraform's output. The temp dir is removed,
+ * except when terraform failed: then it is kept (its path is in the error) for inspection.
  */
 export async function proveWithTerraform(config: PeeringConfig, format: SynthFormat, options: ProofOptions = {}): Promise<StackProof[]> {
   const { mirror } = terraformTools();
@@ -213,8 +196,8 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
     app.synth();
 
     const file = format === "hcl" ? "cdk.tf" : "cdk.tf.json";
-    const proofs = allStacks(stacks).map((s) => {
-      const stack = s.node.id;
+    const ids = allStacks(stacks).map((s) => s.node.id);
+    for (const stack of ids) {
       const dir = path.join(outdir, "stacks", stack);
       const synthesized = path.join(dir, file);
       if (!fs.existsSync(synthesized)) throw new Error(`synth wrote no ${file} for stack "${stack}" (found: ${fs.readdirSync(dir).join(", ")})`);
@@ -224,17 +207,35 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
             `from SYNTH_HCL_OUTPUT when they are constructed, and App's hclOutput option only renames the file`,
         );
       }
-      if (options.test === false) return { stack, dir, assertions: 0, runs: 0 };
-      const text = tftestFor(stack, config, stacks);
-      fs.writeFileSync(path.join(dir, `${stack}.tftest.hcl`), text);
-      return { stack, dir, assertions: (text.match(/^\s+assert \{/gm) ?? []).length, runs: runsIn(text) };
-    });
-
-    const settled = await Promise.allSettled(proofs.map((p) => proveStack(p.stack, p.dir, mirror, env, p.assertions, p.runs)));
-    const failures = settled.flatMap((s) => (s.status === "rejected" ? [String((s.reason as Error).message ?? s.reason)] : []));
-    if (failures.length > 0) throw new Error(`${failures.join("\n\n")}\n\n(files kept in ${root})`);
+    }
+    const proof = path.join(root, "proof");
+    fs.mkdirSync(proof);
+    fs.writeFileSync(path.join(proof, ".terraform.lock.hcl"), sharedLockFile(outdir, ids));
+    const sourceOf = (stack: string): string => `../cdktf.out/stacks/${stack}`;
+    const testing = options.test !== false;
+    let proofs: StackProof[];
+    let runs = 0;
+    if (testing) {
+      fs.writeFileSync(path.join(proof, "main.tf"), "");
+      const test = tftestForAll(config, stacks, sourceOf);
+      fs.writeFileSync(path.join(proof, "stacks.tftest.hcl"), test.text);
+      runs = test.runs;
+      proofs = ids.map((stack) => ({ stack, assertions: test.assertions[stack] }));
+    } else {
+      fs.writeFileSync(path.join(proof, "main.tf"), ids.map((stack) => `module ${JSON.stringify(stack)} {\n  source = ${JSON.stringify(sourceOf(stack))}\n}\n`).join("\n"));
+      proofs = ids.map((stack) => ({ stack, assertions: 0 }));
+    }
+    const step = async (name: string, args: string[], ok: (r: Result) => boolean = (r) => r.code === 0): Promise<Result> => {
+      const r = await terraform([...args, "-no-color"], proof, env);
+      if (!ok(r)) throw new Error(`terraform ${name} failed (exit ${r.code}) in ${proof}\n${r.output.trim()}\n\n(files kept in ${root})`);
+      return r;
+    };
+    await step("init", ["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
+    // A test file terraform did not pick up would "pass" with 0 runs: insist on every run generated.
+    if (testing) await step("test", ["test"], (r) => r.code === 0 && new RegExp(`\\b${runs} passed, 0 failed\\b`).test(r.output));
+    else await step("validate", ["validate"]);
     fs.rmSync(root, { recursive: true, force: true });
-    return settled.map((s) => (s as PromiseFulfilledResult<StackProof>).value);
+    return proofs;
   } catch (e) {
     // Failures before terraform ran (synth, generating the tests) leave nothing worth keeping.
     if (!(e instanceof Error && e.message.includes(root))) fs.rmSync(root, { recursive: true, force: true });
