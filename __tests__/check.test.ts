@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,6 +11,7 @@ import { findPeering } from "../stacks";
 import { type Account, fakeClient, fakeEc2, twoPeeredVpcs } from "./reach/live-account";
 import { EXAMPLES_BY_NAME, FULL_MESH_CONFIG, SHARDED_MESH_CONFIG, THREE_VPCS_CONFIG, withoutConfig } from "../test-support/configs";
 import { editStack, SynthesizedApp, synthToTemp } from "../test-support/synth";
+import { runScript } from "../test-support/scripts";
 
 function check(app: SynthesizedApp) {
   return compareWithIntent(app.config, instanceAddresses(app.outdir), analyze(loadTerraform([app.outdir])));
@@ -182,12 +182,7 @@ describe("check on every example", () => {
 });
 
 describe("npm run check", () => {
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ["scripts/run.cjs", "scripts/check", ...args], {
-      cwd: path.join(__dirname, ".."),
-      env: { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env },
-      encoding: "utf8",
-    });
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runScript("check", args, { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env });
 
   it("synthesizes the default app and passes", () => {
     const result = run([]);
@@ -360,11 +355,7 @@ describe("check --live: the deployed network against the config", () => {
 
 describe("npm run check -- --live", () => {
   it("exits 2 naming --live when --region comes without it", () => {
-    const result = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "scripts/check.ts", "--region", "eu-west-1"], {
-      cwd: path.join(__dirname, ".."),
-      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
-      encoding: "utf8",
-    });
+    const result = runScript("check", ["--region", "eu-west-1"], { ...process.env, CHECKPOINT_DISABLE: "1" });
     expect([result.status, result.stderr]).toEqual([2, "check: --region only applies with --live\n"]);
   });
 });

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { DEFAULT_CONFIG } from "../lib/config";
 import { defaultWith, manyVpcs } from "../test-support/configs";
+import { scriptCommand } from "../test-support/scripts";
 
 const root = path.resolve(__dirname, "..");
 let dir: string;
@@ -205,7 +206,7 @@ describe("npm run synth (scripts/with-env.ts)", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PEERING_CONFIG: "/dev/stdin", CHECKPOINT_DISABLE: "1" };
     const file = path.join(dir, "config.json");
     fs.writeFileSync(file, JSON.stringify(defaultWith({ vpcs: [{ name: "piped", cidr: "10.0.0.0/24" }, { name: "b", cidr: "10.0.1.0/24" }], peerings: [["piped", "b"]] })));
-    const withEnv = [process.execPath, "--require", "ts-node/register/transpile-only", "scripts/with-env.ts", "cdktf", "synth", "--output", out];
+    const withEnv = [...scriptCommand("with-env"), "cdktf", "synth", "--output", out];
     const run = spawnSync("sh", ["-c", 'cat "$0" | exec "$@"', file, ...withEnv], { cwd: root, env, encoding: "utf8" });
     expect([run.status, run.stderr]).toEqual([0, ""]);
     expect(run.stdout).toContain("Generated Terraform code for the stacks");

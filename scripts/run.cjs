@@ -10,9 +10,10 @@
  * `incremental`, re-checks only what changed: tsconfig.build.json compiles the app (main.ts and
  * what it imports, a small program, so that an edit compiles in a few seconds),
  * tsconfig.scripts.json the scripts and what they import. Before every run this launcher hashes
- * the TypeScript sources (every .ts file outside node_modules, __tests__ and dot-directories, the
- * tsconfig files and the TypeScript version); when the hash differs from the one recorded after
- * the entry's build last succeeded, it runs `tsc -p` for that build first. An edited .ts file is
+ * the TypeScript sources (every .ts file outside node_modules, the test directories __tests__ and
+ * terraform-tests, and dot-directories; the tsconfig files and the TypeScript version); when the
+ * hash differs from the one recorded after the entry's build last succeeded, it runs `tsc -p` for
+ * that build first. An edited .ts file is
  * therefore always compiled before it runs, and a stale build is never used. When nothing changed,
  * the check costs a few milliseconds and TypeScript is not loaded at all.
  *
@@ -32,7 +33,7 @@ const outDir = path.join(root, ".build");
 const lockDir = path.join(root, ".build.lock");
 /** The builds: the app's, and the scripts'. */
 const BUILDS = { app: "tsconfig.build.json", scripts: "tsconfig.scripts.json" };
-const SKIPPED_DIRS = new Set(["node_modules", "__tests__", "cdktf.out"]);
+const SKIPPED_DIRS = new Set(["node_modules", "__tests__", "terraform-tests", "cdktf.out"]);
 
 /**
  * Every .ts source a build may read, relative to the root, sorted.

@@ -1,20 +1,15 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { README_DIAGRAM } from "../../test-support/diagram";
 import { withoutConfig } from "../../test-support/configs";
+import { runScript } from "../../test-support/scripts";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "reach");
 
 function diagram(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "ts-node"), ["--transpile-only", path.join(ROOT, "scripts", "diagram.ts"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runScript("diagram", args, { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env });
 }
 
 describe("npm run diagram", () => {

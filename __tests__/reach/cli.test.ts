@@ -1,9 +1,9 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { reachCommand } from "../../lib/reach/cli";
+import { runScript } from "../../test-support/scripts";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(__dirname, "..", "fixtures", "reach");
@@ -14,12 +14,7 @@ function spawnReach(...args: string[]): { status: number | null; stdout: string;
 }
 
 function spawnReachIn(env: NodeJS.ProcessEnv, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(
-    process.execPath,
-    ["--require", "ts-node/register/transpile-only", "scripts/reach.ts", ...args],
-    { cwd: ROOT, encoding: "utf8", env }
-  );
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runScript("reach", args, env);
 }
 
 /** Runs the reach command in this process; returns its exit code and what it wrote. */
