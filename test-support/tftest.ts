@@ -1,8 +1,9 @@
 /**
- * Generates the `terraform test` file of one synthesized stack: a mocked AWS provider, fake
- * cross-stack outputs with recognizable ids ("vpc-a", "rtb-a-private-0", ...), and one
- * `run "apply"` whose assertions say how the config should be wired. Expectations come from the
- * config; resource addresses come from the construct handles, never from hashed names.
+ * Generates the `terraform test` file of a synthesized app: a mocked AWS provider per alias, and
+ * per stack one run that applies it as a module, with fake cross-stack outputs with recognizable
+ * ids ("vpc-a", "rtb-a-private-0", ...) and assertions that say how the config should be wired.
+ * Expectations come from the config; resource addresses come from the construct handles, never
+ * from hashed names.
  */
 import { TerraformResource, TerraformStack } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
