@@ -74,14 +74,17 @@ function verdictsByVpc(result: Pick<Result, "pairs">, instances: readonly Deploy
   return Object.fromEntries(result.pairs.map((p) => [`${names.get(p.from) ?? p.from} → ${names.get(p.to) ?? p.to} ${p.protocol}`, p.reachable]));
 }
 
-/** Fails with the run's error lines first (a log cut short still says why), then moto_server's failures, then the end of the run's output. */
+/** Why a run failed: its error lines (or a note that it printed none), then moto_server's failures. */
+function whyFailed(result: RunResult, r: Rehearsal): string {
+  const errors = errorLines(result);
+  const faults = r.emulator.failures();
+  return (errors.length > 0 ? errors.join("\n") : `(no error line in its output)`) + (faults.length > 0 ? `\n\nmoto_server told of failures:\n${faults.join("\n")}` : "");
+}
+
+/** Fails with why the run failed first (a log cut short still says it), then the end of its output. */
 function succeeded(what: string, result: RunResult, r: Rehearsal): void {
   if (result.code === 0) return;
-  const errors = errorLines(result);
-  const why = errors.length > 0 ? errors.join("\n") : "(no error line in its output)";
-  const emulator = r.emulator.failures();
-  const moto = emulator.length > 0 ? `\n\nmoto_server told of failures:\n${emulator.join("\n")}` : "";
-  throw new Error(`${what} exited ${result.code} after ${result.seconds} s: ${why}${moto}\n\nthe end of its output:\n${tail(result)}`);
+  throw new Error(`${what} exited ${result.code} after ${result.seconds} s: ${whyFailed(result, r)}\n\nthe end of its output:\n${tail(result)}`);
 }
 
 /** Declares the rehearsal of one config as a describe block of steps that run in order. */
@@ -117,11 +120,7 @@ function rehearsalSteps(scenario: Scenario): void {
       // never in repeated runs on an idle or loaded one; its cause did not reach the record. moto
       // serves Terraform's concurrent calls from shared in-memory state. Terraform picks up where
       // an apply stopped, as a user would run it again; the first failure is printed for the record.
-      const faults = rehearsal!.emulator.failures();
-      console.warn(
-        `npm run deploy exited ${first.code} after ${first.seconds} s; running it once more. Its errors:\n${errorLines(first).join("\n") || tail(first, 20)}` +
-          (faults.length > 0 ? `\nmoto_server told of failures:\n${faults.join("\n")}` : ""),
-      );
+      console.warn(`npm run deploy exited ${first.code} after ${first.seconds} s; running it once more. ${whyFailed(first, rehearsal!)}\n\nthe end of its output:\n${tail(first, 20)}`);
       succeeded("npm run deploy, run again", await deployAll(rehearsal!), rehearsal!);
     }
     deployed = true;

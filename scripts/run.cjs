@@ -13,9 +13,9 @@
  * the TypeScript sources (every .ts file outside node_modules, the test directories __tests__ and
  * terraform-tests, and dot-directories; the tsconfig files and the TypeScript version); when the
  * hash differs from the one recorded after the entry's build last succeeded, it runs `tsc -p` for
- * that build first. An edited .ts file is
- * therefore always compiled before it runs, and a stale build is never used. When nothing changed,
- * the check costs a few milliseconds and TypeScript is not loaded at all.
+ * that build first. An edited .ts file is therefore always compiled before it runs, and a stale
+ * build is never used. When nothing changed, the check costs a few milliseconds and TypeScript is
+ * not loaded at all.
  *
  * Not `tsc -b`: its up-to-date check looks only at a project's root files (main.ts), not at the
  * files they import, so it would call the app up to date after an edit to stacks/ or lib/.

@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 
 /** The repository root: where the npm scripts run. */
-export const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..");
 
 /** How a command's process ended. */
 export interface ScriptRun {
