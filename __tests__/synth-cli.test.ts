@@ -174,7 +174,12 @@ describe("the app as cdktf runs it", () => {
     ["a PEERING_CONFIG that does not exist", { PEERING_CONFIG: "/nonexistent/config.json" }, 'PEERING_CONFIG "/nonexistent/config.json" cannot be read (no such file): point it at a JSON config file'],
     ["a PEERING_CONFIG that is a directory", { PEERING_CONFIG: "." }, 'PEERING_CONFIG "." cannot be read (it is a directory)'],
     ["a PEERING_CONFIG that never ends", { PEERING_CONFIG: "/dev/zero" }, "the file is larger than 16 MiB"],
-  ])("rejects %s with exit 1 and no output", async (_, env, message) => {
+    ...["0", "65", "two", "1.5", " 2", ""].map((threads) => [
+      `PEERING_SYNTH_THREADS=${JSON.stringify(threads)}`,
+      { PEERING_SYNTH_THREADS: threads },
+      `PEERING_SYNTH_THREADS is ${JSON.stringify(threads)}: use a whole number of threads from 1 (everything in one) to 64, or unset it to let the mesh's size and the CPUs decide`,
+    ]),
+  ] as [string, NodeJS.ProcessEnv, string][])("rejects %s with exit 1 and no output", async (_, env, message) => {
     const run = await refusal(undefined, env);
     expect([run.status, run.stderr]).toEqual([1, expect.stringContaining(message)]);
     expect(run.wroteOutput).toBe(false);

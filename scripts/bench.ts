@@ -14,6 +14,7 @@ import { loadConfig, PeeringConfig } from "../lib/config";
 import { PROJECT_ROOT } from "../lib/paths";
 import { findProviderMirror, terraformEnv } from "../lib/terraform-env";
 import { addPeeringStacks } from "../stacks";
+import { synthThreads, threadOptions } from "../stacks/synth";
 import { fullMeshConfig } from "../test-support/configs";
 import { planTestFor } from "../test-support/tftest";
 
@@ -118,6 +119,9 @@ function meshConfig(n: number): string | undefined {
   fs.writeFileSync(file, JSON.stringify(fullMeshConfig(n)));
   return file;
 }
+
+/** The config meshConfig wrote, or the built-in default. */
+const meshOf = (file: string | undefined): PeeringConfig => loadConfig(file ? { PEERING_CONFIG: file } : {});
 
 function ourEnv(config: string | undefined, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...terraformEnv(process.env, path.join(PROJECT_ROOT, ".peering")), CHECKPOINT_DISABLE: "1", ...extra };
@@ -254,7 +258,8 @@ function main(): void {
     console.log(`  ${n} VPCs, ${peerings} peering${peerings === 1 ? "" : "s"}${n === 2 ? " (the built-in default)" : ""}`);
     console.log(`    resources per stack: ${describeStacks(r.resources)}`);
     const appGoal = n === 125 ? ` ${goal(r.app.seconds, GOAL.app125Seconds, " s")}, ${mib(r.app.mib)} ${goal(r.app.mib, GOAL.app125MiB, " MiB")}` : `, ${mib(r.app.mib)}`;
-    console.log(`    app alone: ${secs(r.app.seconds)}${appGoal}${cpu(r.app)}`);
+    const threads = synthThreads(meshOf(configs.get(n)), threadOptions());
+    console.log(`    app alone: ${secs(r.app.seconds)}${appGoal}${cpu(r.app)}, ${threads} thread${threads === 1 ? "" : "s"}`);
     console.log(`    cdktf synth: ${secs(r.cli.seconds)}${cpu(r.cli)}`);
   }
 
@@ -274,7 +279,7 @@ function main(): void {
   if (options.terraform) {
     console.log("\nTerraform, largest stack (init from the local mirror; plan = terraform test with command = plan against mock_provider \"aws\")");
     for (const n of sizes) {
-      const tf = terraformOfLargest(loadConfig(configs.get(n) ? { PEERING_CONFIG: configs.get(n) } : {}));
+      const tf = terraformOfLargest(meshOf(configs.get(n)));
       const planGoal = n === 125 ? ` ${goal(tf.plan.seconds, GOAL.plan125Seconds, " s")}` : "";
       console.log(
         `  ${n} VPCs, ${tf.stack} (${tf.resources} resources): validate ${secs(tf.validate.seconds)}, ${mib(tf.validate.mib)}${cpu(tf.validate)}; ` +

@@ -44,12 +44,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Synthesizes the app into `outdir`; cdktf and the stacks are loaded only then, so that `--out` starts faster. */
+/**
+ * Synthesizes the app into `outdir` as the app does (a large mesh in several threads); cdktf and
+ * the stacks are loaded only then, so that `--out` starts faster.
+ */
 async function synthesize(config: PeeringConfig, outdir: string): Promise<void> {
-  const [{ PeeringApp }, { addPeeringStacks }] = await Promise.all([import("../lib/app"), import("../stacks")]);
-  const app = new PeeringApp({ outdir });
-  addPeeringStacks(app, config);
-  app.synth();
+  const { synthesize: synth, threadOptions } = await import("../stacks/synth");
+  await synth(config, { ...threadOptions(), app: { outdir } });
 }
 
 function checkSynthesized(config: PeeringConfig, outdir: string, addresses: ReadonlyMap<string, string>): CheckReport {

@@ -7,9 +7,10 @@
  *   node scripts/run.cjs --build                       only bring the builds up to date
  *
  * The builds live in .build/ (git-ignored) and are made by tsc, which type-checks and, with
- * `incremental`, re-checks only what changed: tsconfig.build.json compiles the app (main.ts and
- * what it imports, a small program, so that an edit compiles in a few seconds),
- * tsconfig.scripts.json the scripts and what they import. Before every run this launcher hashes
+ * `incremental`, re-checks only what changed: tsconfig.build.json compiles the app (main.ts, the
+ * script of its synthesizing threads, and what they import: a small program, so that an edit
+ * compiles in a few seconds), tsconfig.scripts.json the scripts, the same thread script, and what
+ * they import. Before every run this launcher hashes
  * the TypeScript sources (every .ts file outside node_modules, the test directories __tests__ and
  * terraform-tests, and dot-directories; the tsconfig files and the TypeScript version); when the
  * hash differs from the one recorded after the entry's build last succeeded, it runs `tsc -p` for

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { PeeringConfig } from "../lib/config";
-import { PEERING_STACK, planPeeringStacks } from "../lib/peering-shards";
+import { PEERING_STACK, PeeringStackPlan, planPeeringStacks } from "../lib/peering-shards";
 import { VpcPeering } from "../lib/vpc-peering";
 import { PeeringStackBase } from "./base";
 import { InstancesStack } from "./instances-stack";
@@ -39,10 +39,26 @@ export function addPeeringStacks(app: Construct, config: PeeringConfig): Peering
   const plan = planPeeringStacks(config);
   const network = new NetworkStack(app, STACK_IDS.network, { config });
   const instances = new InstancesStack(app, STACK_IDS.instances, { config, network, groupedRules: plan.length > 1 });
-  const peering = plan.map((p) => new PeeringStack(app, p.id, { config, network, peerings: p.peerings }));
+  const peering = plan.map((p) => peeringStack(app, config, network, p));
   if (!config.reachabilityAnalyzer) return { network, instances, peering };
   // It deploys after the instances and every peering stack: the analyses need the whole network.
   return { network, instances, peering, reachability: new ReachabilityStack(app, STACK_IDS.reachability, { config, instances, after: [instances, ...peering] }) };
+}
+
+/**
+ * Adds only the network stack and the peering stacks `ids`, made as addPeeringStacks makes them:
+ * what a thread that synthesizes those peering stacks needs (stacks/synth.ts).
+ */
+export function addPeeringShards(app: Construct, config: PeeringConfig, ids: readonly string[]): PeeringStack[] {
+  const network = new NetworkStack(app, STACK_IDS.network, { config });
+  return planPeeringStacks(config)
+    .filter((p) => ids.includes(p.id))
+    .map((p) => peeringStack(app, config, network, p));
+}
+
+/** The peering stack of one entry of the stack plan. */
+function peeringStack(app: Construct, config: PeeringConfig, network: NetworkStack, plan: PeeringStackPlan): PeeringStack {
+  return new PeeringStack(app, plan.id, { config, network, peerings: plan.peerings });
 }
 
 /** Every stack of the app, in deploy order. */

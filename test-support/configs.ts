@@ -18,7 +18,7 @@ export const EXAMPLES_BY_NAME: readonly { readonly name: string; readonly raw: R
   raw: example(path.basename(p)),
 }));
 
-function example(file: string): { vpcs: { name: string; cidr: string }[]; [key: string]: unknown } {
+export function example(file: string): { vpcs: { name: string; cidr: string }[]; [key: string]: unknown } {
   return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), "utf8"));
 }
 
