@@ -10,11 +10,10 @@
  * `incremental`, re-checks only what changed: tsconfig.build.json compiles the app (main.ts, the
  * script of its synthesizing threads, and what they import: a small program, so that an edit
  * compiles in a few seconds), tsconfig.scripts.json the scripts, the same thread script, and what
- * they import. Before every run this launcher hashes
- * the TypeScript sources (every .ts file outside node_modules, the test directories __tests__ and
- * terraform-tests, and dot-directories; the tsconfig files and the TypeScript version); when the
- * hash differs from the one recorded after the entry's build last succeeded, it runs `tsc -p` for
- * that build first. An edited .ts file is therefore always compiled before it runs, and a stale
+ * they import. Before every run this launcher hashes the TypeScript sources (every .ts file
+ * outside node_modules, the test directories __tests__ and terraform-tests, and dot-directories;
+ * the tsconfig files and the TypeScript version); when the hash differs from the one recorded
+ * after the entry's build last succeeded, it runs `tsc -p` for that build first. An edited .ts file is therefore always compiled before it runs, and a stale
  * build is never used. When nothing changed, the check costs a few milliseconds and TypeScript is
  * not loaded at all.
  *
