@@ -101,10 +101,16 @@ describe("the emulator's environment", () => {
 });
 
 describe("startEmulator", () => {
-  it("fails with install instructions when moto_server is not on PATH", async () => {
-    await expect(startEmulator({ region: "eu-west-1", baseEnv: { PATH: "/nonexistent" } })).rejects.toThrow(
-      /moto_server is not on PATH, so there is no AWS API emulator to deploy to: install moto's server \(Python 3\): pip install 'moto\[server\]==5\.2\.1'/,
+  it("fails with install instructions when moto_server is neither in the venv nor on PATH", async () => {
+    await expect(startEmulator({ region: "eu-west-1", baseEnv: { PATH: "/nonexistent" }, venv: "/nonexistent" })).rejects.toThrow(
+      /moto_server is not in \.venv\/bin or on PATH, so there is no AWS API emulator to deploy to: run npm run test:all as root, which installs moto 5\.2\.1 into \.venv\/, or run python3 -m venv \.venv && /,
     );
+  });
+
+  it("fails naming PEERING_MOTO_SERVER when it names no executable", async () => {
+    await expect(
+      startEmulator({ region: "eu-west-1", baseEnv: { PATH: "/usr/bin", PEERING_MOTO_SERVER: "/nonexistent/moto_server" } }),
+    ).rejects.toThrow(/^PEERING_MOTO_SERVER \(\/nonexistent\/moto_server\) names no executable, so there is no AWS API emulator/);
   });
 });
 

@@ -10,18 +10,16 @@
  * however it ends (a failed test, Ctrl-C, a crash): the watchdog waits on a pipe from this process.
  */
 import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as os from "os";
-import * as path from "path";
+import { findMotoServer, MOTO_SERVER_ENV, MOTO_VERSION, venvCommands } from "../lib/prerequisites";
 
 /** The only credentials an emulated process gets; moto accepts any. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: "peering-emulator-fake-key", secretAccessKey: "peering-emulator-fake-secret" } as const;
 
-/** moto 5.2.1 is the version the rehearsal is known to work with. */
-export const MOTO_INSTALL_HINT =
-  "install moto's server (Python 3): pip install 'moto[server]==5.2.1' (or pipx install 'moto[server]==5.2.1'), then check that moto_server --help runs";
+/** How to get moto's server: `npm run test:all` installs it (as root), or the commands it runs. */
+export const MOTO_INSTALL_HINT = `run npm run test:all as root, which installs moto ${MOTO_VERSION} into .venv/, or run ${venvCommands().join(" && ")}`;
 
 /**
  * moto's own settings: without MOTO_IAM_LOAD_MANAGED_POLICIES it knows no AWS managed policy, and
@@ -146,20 +144,6 @@ export function emulatorEnv(base: NodeJS.ProcessEnv, endpoint: string, region: s
   };
 }
 
-/** The path of `command` on `PATH`, or undefined. */
-export function findOnPath(command: string, pathEnv = process.env.PATH ?? ""): string | undefined {
-  for (const dir of pathEnv.split(path.delimiter).filter(Boolean)) {
-    const file = path.join(dir, command);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
 /** A running emulator. */
 export interface Emulator {
   /** e.g. "http://127.0.0.1:41234" */
@@ -189,10 +173,15 @@ export interface EmulatorOptions {
   /** Region for processes and clients. */
   readonly region: string;
   /**
-   * The environment to start from (PATH is searched for moto_server; AWS_* variables are dropped).
+   * The environment to start from (AWS_* variables are dropped).
    * @default process.env
    */
   readonly baseEnv?: NodeJS.ProcessEnv;
+  /**
+   * The project's Python environment, searched for moto_server after PEERING_MOTO_SERVER and before PATH.
+   * @default the project's .venv
+   */
+  readonly venv?: string;
   /**
    * How long moto_server may take to answer.
    * @default 60000
@@ -205,8 +194,11 @@ const LOG_LIMIT = 20_000;
 /** Starts moto_server on 127.0.0.1 at a free port and waits until it answers; fails with install instructions when it is missing. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const baseEnv = options.baseEnv ?? process.env;
-  const moto = findOnPath("moto_server", baseEnv.PATH);
-  if (!moto) throw new Error(`moto_server is not on PATH, so there is no AWS API emulator to deploy to: ${MOTO_INSTALL_HINT}`);
+  const moto = findMotoServer(baseEnv, options.venv)?.path;
+  if (!moto) {
+    const where = baseEnv[MOTO_SERVER_ENV] ? `${MOTO_SERVER_ENV} (${baseEnv[MOTO_SERVER_ENV]}) names no executable` : "moto_server is not in .venv/bin or on PATH";
+    throw new Error(`${where}, so there is no AWS API emulator to deploy to: ${MOTO_INSTALL_HINT}`);
+  }
   const sinkhole = await startSinkhole();
   try {
     let lastError: Error | undefined;
