@@ -345,7 +345,7 @@ async function startSinkhole(): Promise<Sinkhole> {
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.unref();
