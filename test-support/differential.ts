@@ -4,7 +4,7 @@
  * against reach's verdict for the same addresses.
  */
 import fc from "fast-check";
-import { ReachInputError, buildModel } from "../lib/reach";
+import { ReachInputError, analyze, buildModel } from "../lib/reach";
 import { type Concurrency, Limiter, cleanLeftovers } from "../lib/rehearse/host";
 import { type MeasuredPair, type Rehearsal, rehearse } from "../lib/rehearse/rehearse";
 import { type TerraformJson, type Topology, toTerraform, topologies } from "./topologies";
@@ -15,6 +15,8 @@ export interface Disagreement {
   readonly topology: Topology;
   readonly terraform: TerraformJson;
   readonly pairs: readonly MeasuredPair[];
+  /** Set when one tool refused the network as one AWS would reject and the other did not. */
+  readonly refusal?: string;
 }
 
 /** What a differential run found, with figures. */
@@ -23,6 +25,8 @@ export interface DifferentialReport {
   readonly runs: number;
   /** Topologies reach refused to load (counted, not compared). */
   readonly skipped: number;
+  /** Topologies both tools refused as networks AWS would reject (reach exit 3, rehearse built nothing). */
+  readonly refused: number;
   readonly namespaces: number;
   readonly pairs: number;
   readonly replied: number;
@@ -62,11 +66,27 @@ export function modelOf(terraform: TerraformJson): ReturnType<typeof buildModel>
 export async function checkTopology(
   terraform: TerraformJson,
   concurrency: Concurrency
-): Promise<{ readonly pairs: readonly MeasuredPair[]; readonly namespaces: number; readonly seconds: Rehearsal["seconds"] } | undefined> {
+): Promise<
+  | {
+      readonly pairs: readonly MeasuredPair[];
+      readonly namespaces: number;
+      readonly seconds: Rehearsal["seconds"];
+      readonly refused: boolean;
+      /** What differs between reach's and rehearse's refusal, when they do not refuse alike. */
+      readonly refusal?: string;
+    }
+  | undefined
+> {
   const model = modelOf(terraform);
   if (!model) return undefined;
+  const reachErrors = analyze(model).errors.map((e) => `${e.resource}: ${e.message}`);
   const result = await rehearse(model, { concurrency });
-  return { pairs: result.pairs, namespaces: result.counts.namespaces, seconds: result.seconds };
+  const rehearseErrors = result.refused ? result.errors.map((e) => `${e.resource}: ${e.message}`) : [];
+  const refusal =
+    JSON.stringify(reachErrors) === JSON.stringify(rehearseErrors)
+      ? undefined
+      : `reach refuses with [${reachErrors.join("; ")}], rehearse ${result.refused ? `with [${rehearseErrors.join("; ")}]` : "built it"}`;
+  return { pairs: result.pairs, namespaces: result.counts.namespaces, seconds: result.seconds, refused: result.refused, refusal };
 }
 
 /** Generates `runs` topologies from `seed` and checks them all, `parallel` at a time. */
@@ -78,6 +98,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
   const slots = new Limiter(options.parallel ?? 24);
   const disagreements: Disagreement[] = [];
   let skipped = 0;
+  let refused = 0;
   let namespaces = 0;
   const pairs: MeasuredPair[] = [];
   const phases = { build: 0, ping: 0, teardown: 0 };
@@ -90,11 +111,12 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
           skipped += 1;
           return;
         }
+        if (checked.refused) refused += 1;
         namespaces += checked.namespaces;
         for (const phase of ["build", "ping", "teardown"] as const) phases[phase] += checked.seconds[phase];
         pairs.push(...checked.pairs);
         const differing = checked.pairs.filter((p) => p.differs);
-        if (differing.length > 0) disagreements.push({ index, topology, terraform, pairs: differing });
+        if (differing.length > 0 || checked.refusal) disagreements.push({ index, topology, terraform, pairs: differing, refusal: checked.refusal });
       })
     )
   );
@@ -102,6 +124,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     seed: options.seed,
     runs: options.runs,
     skipped,
+    refused,
     namespaces,
     pairs: pairs.length,
     replied: pairs.filter((p) => p.reachable === true).length,
@@ -119,5 +142,5 @@ export function describeDisagreement(d: Disagreement): string {
   const pairs = d.pairs.map(
     (p) => `  ${p.from} → ${p.to} (${p.protocol}, ${p.address}): ping ${p.reachable ? "replied" : "got no reply"}, reach says ${p.reach}: ${p.reachReason}`
   );
-  return [`topology #${d.index}:`, ...pairs, JSON.stringify(d.terraform)].join("\n");
+  return [`topology #${d.index}:`, ...(d.refusal ? [`  ${d.refusal}`] : []), ...pairs, JSON.stringify(d.terraform)].join("\n");
 }

@@ -1,5 +1,9 @@
 import { EXIT, main } from "../../lib/rehearse/cli";
 import { leftovers, missingPrerequisites } from "../../lib/rehearse/host";
+import { reachCommand } from "../../lib/reach/cli";
+
+const OVERLAP = "__tests__/fixtures/reach/overlap.tf.json";
+const TWO_STACKS = "__tests__/fixtures/reach/two-stacks";
 
 async function run(argv: readonly string[], missing: readonly string[] = []): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -37,7 +41,7 @@ describe("which namespaces count as leftovers", () => {
 
 describe("the rehearse command", () => {
   it("refuses with exit 2 and names everything that is missing", async () => {
-    const result = await run([], ["root (network namespaces need it: run as root, e.g. in a container or VM)", "ping (Debian package iputils-ping)"]);
+    const result = await run([TWO_STACKS], ["root (network namespaces need it: run as root, e.g. in a container or VM)", "ping (Debian package iputils-ping)"]);
     expect(result).toEqual({
       code: EXIT.unusable,
       out: "",
@@ -58,6 +62,34 @@ describe("the rehearse command", () => {
     expect(result.code).toBe(EXIT.unusable);
     expect(result.err).toMatch(err);
     expect(result.err).not.toMatch(/\n\s+at /);
+  });
+
+  describe("on a network AWS would reject", () => {
+    async function reach(argv: readonly string[]): Promise<{ code: number; out: string }> {
+      let out = "";
+      const code = await reachCommand(argv, { stdout: (t) => (out += t), stderr: () => undefined });
+      return { code, out };
+    }
+    const NOT_ROOT = ["root (network namespaces need it: run as root, e.g. in a container or VM)"];
+
+    it("refuses it with reach's exit code and reach's configuration errors, before it asks anything of the machine", async () => {
+      const [rehearsed, reached] = await Promise.all([run([OVERLAP], NOT_ROOT), reach([OVERLAP])]);
+      expect(reached.code).toBe(EXIT.differs);
+      expect(rehearsed.code).toBe(EXIT.differs);
+      expect(rehearsed.err).toBe("");
+      const errorsOf = (text: string) => text.split("Configuration errors (AWS would reject these):\n")[1].split("\n\n")[0];
+      expect(errorsOf(rehearsed.out)).toBe(errorsOf(reached.out));
+      expect(rehearsed.out).toMatch(/^Built nothing: AWS would reject this network/);
+    });
+
+    it("gives in --json no pairs and the errors reach gives", async () => {
+      const [rehearsed, reached] = await Promise.all([run([OVERLAP, "--json"], NOT_ROOT), reach([OVERLAP, "--json"])]);
+      const mine = JSON.parse(rehearsed.out);
+      expect(mine.pairs).toEqual([]);
+      expect(mine.refused).toBe(true);
+      expect(mine.errors).toEqual(JSON.parse(reached.out).errors);
+      expect(mine.errors.length).toBeGreaterThan(0);
+    });
   });
 
   it("points at npm run synth when there is no cdktf.out yet", async () => {

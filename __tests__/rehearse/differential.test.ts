@@ -10,10 +10,11 @@ const SEED = 20250917;
 beforeAll(requireNamespaces);
 
 describe("reach and rehearse, on generated topologies", () => {
-  it("agree on every pair of 200 random topologies", async () => {
+  it("refuse the same networks and agree on every pair of the others, over 200 random topologies", async () => {
     const report = await runDifferential({ seed: SEED, runs: 200 });
     expect(report.disagreements.map(describeDisagreement)).toEqual([]);
     expect(report.skipped).toBeLessThan(10);
+    expect(report.refused).toBeGreaterThan(20);
     expect(report.replied).toBeGreaterThan(300);
     expect(report.silent).toBeGreaterThan(300);
     expect(report.ipv6).toBeGreaterThan(50);

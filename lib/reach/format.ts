@@ -59,8 +59,8 @@ export function formatText(result: Result): string {
         lines.push(`  ${SYMBOL[String(p.reachable)]} ${p.from} → ${p.to} (${p.protocol}): ${p.reason}`);
     }
   }
-  lines.push(...findings("Configuration errors (AWS would reject these)", result.errors));
-  lines.push(...findings("Warnings", result.warnings));
+  lines.push(...formatFindings("Configuration errors (AWS would reject these)", result.errors));
+  lines.push(...formatFindings("Warnings", result.warnings));
   return lines.join("\n") + "\n";
 }
 
@@ -77,7 +77,8 @@ function cell(pairs: ReadonlyMap<string, PairResult>, from: string, to: string, 
   return protocols.map(symbol).join("");
 }
 
-function findings(title: string, list: readonly Finding[]): string[] {
+/** A titled list of findings, one line each ("  <resource>: <message>"), after a blank line; nothing for none. */
+export function formatFindings(title: string, list: readonly Finding[]): string[] {
   if (list.length === 0) return [];
   return ["", `${title}:`, ...list.map((f) => `  ${f.resource}: ${f.message}`)];
 }

@@ -1,5 +1,6 @@
 /** reach: ICMP reachability between instances, from Terraform JSON (offline) or from the deployed account (live). */
 export { analyze, findInstance } from "./analyze";
+export { findConfigurationProblems } from "./checks";
 export {
   ModelBuilder,
   defaultNetworkAclKey,
@@ -8,7 +9,7 @@ export {
   newVpcDefaults,
   validateModel,
 } from "./build";
-export { formatText, toJson } from "./format";
+export { formatFindings, formatText, toJson } from "./format";
 export {
   type LiveOptions,
   type LivePlan,

@@ -3,7 +3,7 @@ import { EXIT } from "../exit-codes";
 import { type Model, ReachInputError, loadTerraform } from "../reach";
 import { RehearseFailure, RehearseInputError } from "./errors";
 import { missingPrerequisites } from "./host";
-import { rehearse } from "./rehearse";
+import { refusal, rehearse } from "./rehearse";
 import { formatRehearsal, rehearsalJson } from "./render";
 
 export { EXIT };
@@ -50,13 +50,18 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     return fail(io, error);
   }
   const options = program.opts<Options>();
-  const missing = io.missing();
-  if (missing.length > 0) {
-    io.stderr(`rehearse: cannot build namespaces on this machine; missing: ${missing.join(", ")}\n`);
-    return EXIT.unusable;
-  }
   try {
     const model = load(program.processedArgs[0] as string[]);
+    const refused = refusal(model, { from: options.from, to: options.to, compare: options.compare });
+    if (refused) {
+      io.stdout(options.json ? `${JSON.stringify(rehearsalJson(refused), null, 2)}\n` : formatRehearsal(refused));
+      return EXIT.differs;
+    }
+    const missing = io.missing();
+    if (missing.length > 0) {
+      io.stderr(`rehearse: cannot build namespaces on this machine; missing: ${missing.join(", ")}\n`);
+      return EXIT.unusable;
+    }
     const result = await rehearse(model, { from: options.from, to: options.to, compare: options.compare, cleanLeftovers: true });
     const removed = result.removedLeftovers;
     if (removed.length > 0) io.stderr(`rehearse: removed ${removed.length} namespace(s) left by runs that died: ${removed.join(", ")}\n`);

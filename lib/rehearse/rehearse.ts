@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { type Finding, type InstanceSummary, type Model, ReachInputError, type Reachable, analyze } from "../reach";
+import { type Finding, type InstanceSummary, type Model, ReachInputError, type Reachable, analyze, findConfigurationProblems } from "../reach";
 import { type Endpoint, addressesOf, listProbes, placeInstances } from "./endpoints";
 import { RehearseInputError } from "./errors";
 import { type Concurrency, NamespaceRun, cleanLeftovers, defaultConcurrency } from "./host";
@@ -53,6 +53,8 @@ export interface Rehearsal {
   readonly pairs: readonly MeasuredPair[];
   /** Whether the pairs were compared with reach. */
   readonly compared: boolean;
+  /** Whether nothing was built because AWS would reject the network (the errors say why, as reach's do). */
+  readonly refused: boolean;
   readonly errors: readonly Finding[];
   readonly warnings: readonly Finding[];
   /** Namespaces of dead runs deleted first (with cleanLeftovers). */
@@ -70,6 +72,8 @@ let shared: Concurrency | undefined;
  */
 export async function rehearse(model: Model, options: RehearseOptions = {}): Promise<Rehearsal> {
   const compare = options.compare ?? true;
+  const refused = refusal(model, options);
+  if (refused) return refused;
   const endpoints = placeInstances(model);
   const probes = listProbes(model, endpoints, options);
   const predicted = compare ? predict(model, endpoints, options) : undefined;
@@ -124,9 +128,40 @@ export async function rehearse(model: Model, options: RehearseOptions = {}): Pro
     instances: endpoints.map((e, i) => summary(e, run.name(plan.instanceNamespace[i]))),
     pairs,
     compared: compare,
+    refused: false,
     errors: predicted?.errors ?? [],
     warnings: predicted?.warnings ?? model.warnings,
     seconds: { build: (clock[1] - clock[0]) / 1000, ping: (clock[2] - clock[1]) / 1000, teardown: (clock[3] - clock[2]) / 1000 },
+  };
+}
+
+/**
+ * The rehearsal of a network AWS would reject, built from nothing: reach's configuration errors
+ * (the same checks, findConfigurationProblems) and no pairs. Undefined when AWS would accept it.
+ * A --from or --to that names nothing is refused first, as reach refuses it (RehearseInputError).
+ */
+export function refusal(model: Model, options: RehearseOptions = {}): Rehearsal | undefined {
+  const problems = findConfigurationProblems(model);
+  if (problems.errors.length === 0) return undefined;
+  if (options.from !== undefined || options.to !== undefined) {
+    try {
+      analyze(model, { from: options.from, to: options.to });
+    } catch (error) {
+      if (error instanceof ReachInputError) throw new RehearseInputError(error.message);
+      throw error;
+    }
+  }
+  return {
+    prefix: "",
+    removedLeftovers: [],
+    counts: { namespaces: 0, routers: 0, instances: 0, peerings: 0, gateways: 0 },
+    instances: [],
+    pairs: [],
+    compared: options.compare ?? true,
+    refused: true,
+    errors: problems.errors,
+    warnings: [...model.warnings, ...problems.warnings],
+    seconds: { build: 0, ping: 0, teardown: 0 },
   };
 }
 

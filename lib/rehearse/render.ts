@@ -1,10 +1,17 @@
-import type { Finding } from "../reach";
+import { formatFindings } from "../reach";
 import type { MeasuredPair, Rehearsal } from "./rehearse";
 
 const SYMBOL = { replied: "✓", silent: "✗", none: "·", unmeasured: "?" } as const;
 
 /** The readable report: what was built, picked addresses, the matrix, every difference, the counts. */
 export function formatRehearsal(r: Rehearsal): string {
+  if (r.refused) {
+    return [
+      "Built nothing: AWS would reject this network, so there is nothing to ping (reach refuses it too, exit 3).",
+      ...formatFindings("Configuration errors (AWS would reject these)", r.errors),
+      ...formatFindings("Warnings", r.warnings),
+    ].join("\n") + "\n";
+  }
   const lines: string[] = [];
   const { routers, instances, peerings, gateways } = r.counts;
   lines.push(
@@ -45,8 +52,8 @@ export function formatRehearsal(r: Rehearsal): string {
     lines.push("", "reach leaves open (depends), so not compared:");
     for (const p of open) lines.push(`  ${p.from} → ${p.to} (${p.protocol}): ${p.reachable ? "got a reply" : "got no reply"}; ${p.reachReason}`);
   }
-  lines.push(...findings("Configuration errors (AWS would reject these)", r.errors));
-  lines.push(...findings("Warnings", r.warnings));
+  lines.push(...formatFindings("Configuration errors (AWS would reject these)", r.errors));
+  lines.push(...formatFindings("Warnings", r.warnings));
   lines.push("", summaryLine(r));
   return lines.join("\n") + "\n";
 }
@@ -83,6 +90,7 @@ export function rehearsalJson(r: Rehearsal): unknown {
     instances: r.instances,
     namespaces: `${r.prefix}-*`,
     compared: r.compared,
+    refused: r.refused,
     differences: r.pairs.filter((p) => p.differs).length,
   };
 }
@@ -125,10 +133,6 @@ function cell(pairs: readonly MeasuredPair[], from: string, to: string, protocol
 
 function verdict(reachable: MeasuredPair["reach"]): string {
   return reachable === true ? "reachable" : reachable === false ? "unreachable" : "depends";
-}
-
-function findings(title: string, list: readonly Finding[]): string[] {
-  return list.length === 0 ? [] : ["", `${title}:`, ...list.map((f) => `  ${f.resource}: ${f.message}`)];
 }
 
 function plural(n: number, word: string): string {
