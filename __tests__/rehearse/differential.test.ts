@@ -37,13 +37,53 @@ describe("regression cases the differential test found", () => {
     terraform.resource.aws_instance.v1s0i0.private_ip = "10.1.0.10";
     const checked = await checkTopology(terraform, concurrency);
     const pair = checked?.pairs.find((p) => p.from === "aws_instance.v0s0i1" && p.to === "aws_instance.v1s0i0");
-    expect(pair).toEqual(
+    // v0s0i0, in the source's own VPC, holds 10.1.0.10 and answers; its reply carries its mark, not the target's.
+    expect(pair).toEqual(expect.objectContaining({ reachable: false, reach: false, differs: false, note: undefined }));
+    const own = checked?.pairs.find((p) => p.from === "aws_instance.v0s0i1" && p.to === "aws_instance.v0s0i0");
+    expect(own).toEqual(expect.objectContaining({ reachable: true, reach: true, differs: false }));
+  }, 60_000);
+
+  it("gives a verdict for every pair where one VPC peers with two that share a CIDR, routing to each by /32, replies following the responder's route", async () => {
+    const shape = (block: number, instances: number) => ({
+      block,
+      ipv6: false,
+      subnets: [Array.from({ length: instances }, () => ({ fixed: true, ipv6: false }))],
+      igw: false,
+      nat: false,
+      sharedTable: true,
+      autoIpv6: false,
+      region: 0 as const,
+    });
+    // v0 (10.2.0.0/24) peers with v1 and v2, both 10.0.0.0/16; v1's instance and v2's second instance both hold 10.0.0.10.
+    const terraform: TerraformJson = toTerraform({
+      vpcs: [shape(2, 1), shape(0, 1), shape(0, 2)],
+      peerings: [
+        { a: 0, b: 1, accept: "auto" },
+        { a: 0, b: 2, accept: "auto" },
+      ],
+      mutations: [],
+    });
+    const { aws_instance: instances, aws_route: routes } = terraform.resource;
+    instances.v1s0i0.private_ip = "10.0.0.10";
+    instances.v2s0i0.private_ip = "10.0.0.11";
+    instances.v2s0i1.private_ip = "10.0.0.10";
+    routes.v0t0r0.destination_cidr_block = "10.0.0.10/32";
+    routes.v0t0r1.destination_cidr_block = "10.0.0.11/32";
+    const checked = await checkTopology(terraform, concurrency);
+    expect(checked?.refused).toBe(false);
+    const verdicts = Object.fromEntries((checked?.pairs ?? []).map((p) => [`${p.from} → ${p.to}`, [p.reachable, p.reach, p.differs]]));
+    expect(verdicts).toEqual(
       expect.objectContaining({
-        reachable: null,
-        differs: false,
-        note: "aws_instance.v0s0i0 holds 10.1.0.10 too, so a reply would not tell which of them answered",
+        "aws_instance.v0s0i0 → aws_instance.v1s0i0": [true, true, false],
+        "aws_instance.v0s0i0 → aws_instance.v2s0i0": [true, true, false],
+        // 10.0.0.10/32 leads to v1: v1's instance answers, not v2's.
+        "aws_instance.v0s0i0 → aws_instance.v2s0i1": [false, false, false],
+        // v2s0i1's echo arrives, but v0 sends the reply to 10.0.0.10 through v1's peering.
+        "aws_instance.v2s0i1 → aws_instance.v0s0i0": [false, false, false],
+        "aws_instance.v2s0i0 → aws_instance.v0s0i0": [true, true, false],
       })
     );
+    expect(checked?.pairs.every((p) => p.reachable !== null)).toBe(true);
   }, 60_000);
 
   it("builds a VPC whose secondary block contains its primary one", async () => {

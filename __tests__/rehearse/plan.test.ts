@@ -1,6 +1,6 @@
 import { type Model, buildModel } from "../../lib/reach";
 import { RehearseInputError } from "../../lib/rehearse/errors";
-import { listProbes, placeInstances } from "../../lib/rehearse/endpoints";
+import { listProbes, markOf, placeInstances } from "../../lib/rehearse/endpoints";
 import { type NamespaceSpec, planNetwork } from "../../lib/rehearse/plan";
 import { toCidrs, without } from "../../lib/rehearse/ranges";
 import { type Tf, drop, patch, put, ref, twoPeeredVpcs } from "../reach/terraform";
@@ -62,12 +62,25 @@ describe("placing instances", () => {
     );
   });
 
-  it("does not measure a pair whose target address another instance holds too", () => {
+  it("tells instances that share an address apart by the TTL their replies are sent with", () => {
     const tf = twoPeeredVpcs();
     put(tf, "aws_instance", "twin", { subnet_id: ref("aws_subnet.a.id"), private_ip: "10.1.1.10" });
     const m = model(tf);
-    const probe = listProbes(m, placeInstances(m)).find((p) => p.from === "aws_instance.a" && p.to === "aws_instance.b");
-    expect(probe?.unmeasurable).toBe("aws_instance.twin holds 10.1.1.10 too, so a reply would not tell which of them answered");
+    const placed = placeInstances(m);
+    const probes = listProbes(m, placed);
+    const toB = probes.find((p) => p.from === "aws_instance.a" && p.to === "aws_instance.b");
+    const toTwin = probes.find((p) => p.from === "aws_instance.a" && p.to === "aws_instance.twin");
+    expect([toB?.unmeasurable, toTwin?.unmeasurable]).toEqual([undefined, undefined]);
+    expect(new Set([toB?.mark, toTwin?.mark]).size).toBe(2);
+    const twin = placed.findIndex((e) => e.instance.address === "aws_instance.twin");
+    expect(plan(tf).ns(`i${twin}`).nft).toContain(`icmp type echo-reply ip ttl set ${toTwin?.mark}`);
+  });
+
+  it.each([255, 250, 240, 239, 224, 16])("reads a reply that arrived with TTL %i as sent with the mark of the nearest spacing above", (ttl) => {
+    const mark = markOf(ttl);
+    expect(mark).toBeGreaterThanOrEqual(ttl);
+    expect(mark - ttl).toBeLessThan(16);
+    expect((255 - mark) % 16).toBe(0);
   });
 
   it("narrows the pairs with --from and --to as reach does, including a bare address", () => {

@@ -25,6 +25,33 @@ export interface Probe {
   readonly address: bigint;
   /** Set when a reply would not tell whether the target answered (another instance holds its address too). */
   readonly unmeasurable?: string;
+  /**
+   * The reply mark the target answers with when other instances hold its address too (see replyMark):
+   * only a reply that carries it is the target's. Undefined when the address is the target's alone.
+   */
+  readonly mark?: number;
+}
+
+/** Instances that share one address are told apart by at most this many reply marks. */
+export const REPLY_MARKS = 15;
+/** Hops a reply may take between namespaces before its mark would be misread (routers lower the TTL by one each). */
+const MARK_SPACING = 16;
+
+/**
+ * The TTL (IPv4) or hop limit (IPv6) endpoint `index` sends its echo replies with in `family`: 255 less 16 per
+ * earlier endpoint that holds the same address, so that a reply tells which of the instances holding an address
+ * answered it (markOf reads it back from the TTL that arrives). Undefined past REPLY_MARKS holders.
+ */
+export function replyMark(endpoints: readonly Endpoint[], index: number, family: Family): number | undefined {
+  const address = endpoints[index][family];
+  if (address === undefined) return undefined;
+  const earlier = endpoints.slice(0, index).filter((e) => e[family] === address).length;
+  return earlier < REPLY_MARKS ? 255 - MARK_SPACING * earlier : undefined;
+}
+
+/** The reply mark a reply that arrived with `ttl` left was sent with. */
+export function markOf(ttl: number): number {
+  return 255 - MARK_SPACING * Math.floor((255 - ttl) / MARK_SPACING);
 }
 
 /**
@@ -133,6 +160,7 @@ export function listProbes(
         const b = endpoints[t][family];
         if (a === undefined || b === undefined) continue;
         const twin = endpoints.find((e, k) => k !== t && e[family] === b);
+        const mark = twin ? replyMark(endpoints, t, family) : undefined;
         probes.push({
           from: endpoints[s].instance.address,
           to: endpoints[t].instance.address,
@@ -140,11 +168,11 @@ export function listProbes(
           source: s,
           target: t,
           address: b,
-          ...(twin
-            ? {
-                unmeasurable: `${twin.instance.address} holds ${showAddress(family, b)} too, so a reply would not tell which of them answered`,
-              }
-            : {}),
+          ...(twin === undefined
+            ? {}
+            : mark !== undefined
+            ? { mark }
+            : { unmeasurable: `more than ${REPLY_MARKS} instances hold ${showAddress(family, b)}, so a reply would not tell which of them answered` }),
         });
       }
     }

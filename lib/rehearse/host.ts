@@ -310,21 +310,27 @@ export class NamespaceRun {
 
   /**
    * Sends one echo (`ping -c 1 -W 1`) per target from a namespace of the run, all at once from one shell in
-   * that namespace; returns whether each got its reply, in order.
+   * that namespace; returns, in order, the TTL (hop limit) each reply arrived with, or undefined for no reply.
    */
-  async ping(id: string, addresses: readonly string[]): Promise<boolean[]> {
-    const replies: boolean[] = [];
+  async ping(id: string, addresses: readonly string[]): Promise<(number | undefined)[]> {
+    const replies: (number | undefined)[] = [];
     for (let start = 0; start < addresses.length; start += PINGS_PER_SHELL) {
       const part = addresses.slice(start, start + PINGS_PER_SHELL);
-      const script = [...part.map((a, k) => `(ping -c 1 -W 1 -n ${a} >/dev/null 2>&1; echo "${k} $?") &`), "wait"].join("\n");
+      const script = [
+        ...part.map(
+          (a, k) =>
+            `(out=$(ping -c 1 -W 1 -n ${a} 2>&1); code=$?; ttl=$(printf '%s\\n' "$out" | sed -n 's/.* ttl=\\([0-9]*\\).*/\\1/p' | head -n 1); echo "${k} $code \${ttl:-0}") &`
+        ),
+        "wait",
+      ].join("\n");
       const done = await this.concurrency.ping.run(() =>
         execute("nsenter", [`--net=${NETNS_DIR}/${this.name(id)}`, "sh", "-s"], script + "\n", 30_000)
       );
-      const codes = new Map([...done.stdout.matchAll(/^([0-9]+) ([0-9]+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]));
+      const results = new Map([...done.stdout.matchAll(/^([0-9]+) ([0-9]+) ([0-9]+)$/gm)].map((m) => [Number(m[1]), [Number(m[2]), Number(m[3])]]));
       for (let k = 0; k < part.length; k += 1) {
-        const code = codes.get(k);
+        const [code, ttl] = results.get(k) ?? [];
         if (code === 0 || code === 1) {
-          replies.push(code === 0);
+          replies.push(code === 0 ? ttl : undefined);
           continue;
         }
         const again = await execute("nsenter", [`--net=${NETNS_DIR}/${this.name(id)}`, "ping", "-c", "1", "-W", "1", "-n", part[k]]);

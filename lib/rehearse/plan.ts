@@ -1,5 +1,5 @@
 import type { Model, NaclRule, NetworkAcl, Peering, RouteTable, SecurityGroup, SgRule, Vpc } from "../reach";
-import type { Endpoint } from "./endpoints";
+import { type Endpoint, replyMark } from "./endpoints";
 import { RehearseInputError } from "./errors";
 import { type Family, type Span, bitsOf, coversAll, holds, merge, overlap, showAddress, toCidrs, without } from "./ranges";
 
@@ -368,10 +368,21 @@ class Planner {
       ip,
       ip6: [],
       nft: ruleset(this.table, [
+        chain("reply_marks", this.replyMarks(i), "type filter hook output priority -10; policy accept;"),
         base("output", "output", ['oifname "lo" accept', "ct state established,related accept", ...rules(true)]),
         base("input", "input", ['iifname "lo" accept', "ct state established,related accept", ...rules(false)]),
       ]),
     };
+  }
+
+  /** The rules that send this instance's echo replies with its reply mark as TTL and hop limit (see replyMark). */
+  private replyMarks(i: number): string[] {
+    const v4 = replyMark(this.endpoints, i, "ipv4");
+    const v6 = replyMark(this.endpoints, i, "ipv6");
+    return [
+      ...(v4 === undefined ? [] : [`icmp type echo-reply ip ttl set ${v4}`]),
+      ...(v6 === undefined ? [] : [`icmpv6 type echo-reply ip6 hoplimit set ${v6}`]),
+    ];
   }
 
   /** One security group rule as nft rules (one per IP version it can match), each accepting. */

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { type Finding, type InstanceSummary, type Model, ReachInputError, type Reachable, analyze, findConfigurationProblems } from "../reach";
-import { type Endpoint, addressesOf, listProbes, placeInstances } from "./endpoints";
+import { type Endpoint, addressesOf, listProbes, markOf, placeInstances } from "./endpoints";
 import { RehearseInputError } from "./errors";
 import { type Concurrency, NamespaceRun, cleanLeftovers, defaultConcurrency } from "./host";
 import { type NetworkPlan, planNetwork } from "./plan";
@@ -94,7 +94,11 @@ export async function rehearse(model: Model, options: RehearseOptions = {}): Pro
         [...bySource].map(async ([source, group]) => {
           const addresses = group.map((k) => showAddress(probes[k].protocol, probes[k].address));
           const replies = await run.ping(plan.instanceNamespace[source], addresses);
-          group.forEach((k, j) => (measured[k] = replies[j]));
+          group.forEach((k, j) => {
+            const ttl = replies[j];
+            const mark = probes[k].mark;
+            measured[k] = ttl !== undefined && (mark === undefined || markOf(ttl) === mark);
+          });
         })
       );
     };
