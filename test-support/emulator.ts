@@ -228,8 +228,48 @@ interface MotoServer {
 }
 
 /** A moto_server line that tells of a failure: a 5xx answer in werkzeug's request log, a traceback, an exception. */
-const FAILURE_LINE = /" 5\d\d |Traceback|Error|Exception/;
+export const FAILURE_LINE = /" 5\d\d |Traceback|Error|Exception/;
+/**
+ * A failure line that is the emulator's own fault, not the caller's: a 5xx answer or a Python traceback (moto
+ * serving concurrent calls from shared in-memory state). A 4xx answer is an API error a real account gives too.
+ */
+export const EMULATOR_FAULT = /" 5\d\d |Traceback/;
 const FAILURES_KEPT = 20;
+
+/**
+ * What moto_server printed: the end of its output (at most `limit` characters) and its first failure lines,
+ * however long the output grew since; lines are told apart across chunks.
+ */
+export class MotoLog {
+  private output = "";
+  private partial = "";
+  private readonly found: string[] = [];
+
+  constructor(private readonly limit = LOG_LIMIT) {}
+
+  /** Takes the next chunk of output. */
+  add(text: string): void {
+    this.output = (this.output + text).slice(-this.limit);
+    const lines = (this.partial + text).split("\n");
+    this.partial = lines.pop()!.slice(-this.limit);
+    for (const line of lines) if (this.found.length < FAILURES_KEPT && FAILURE_LINE.test(line)) this.found.push(line.trim());
+  }
+
+  /** The end of the output. */
+  text(): string {
+    return this.output;
+  }
+
+  /** The first failure lines, in order. */
+  failures(): string[] {
+    return [...this.found];
+  }
+}
+
+/** How many of `failures` (moto_server's failure lines) are the emulator's own faults (EMULATOR_FAULT). */
+export function faultCount(failures: readonly string[]): number {
+  return failures.filter((line) => EMULATOR_FAULT.test(line)).length;
+}
 
 class PortTakenError extends Error {}
 
@@ -253,16 +293,8 @@ async function startMoto(moto: string, port: number, baseEnv: NodeJS.ProcessEnv,
     env: { ...env, ...MOTO_ENV },
     stdio: ["pipe", "pipe", "pipe"],
   });
-  let output = "";
-  let partial = "";
-  const failures: string[] = [];
-  const keep = (d: Buffer): void => {
-    const text = d.toString();
-    output = (output + text).slice(-LOG_LIMIT);
-    const lines = (partial + text).split("\n");
-    partial = lines.pop()!.slice(-LOG_LIMIT);
-    for (const line of lines) if (failures.length < FAILURES_KEPT && FAILURE_LINE.test(line)) failures.push(line.trim());
-  };
+  const log = new MotoLog();
+  const keep = (d: Buffer): void => log.add(d.toString());
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
   let exitCode: number | null | undefined;
@@ -275,13 +307,14 @@ async function startMoto(moto: string, port: number, baseEnv: NodeJS.ProcessEnv,
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const output = log.text();
     if (exitCode !== undefined) {
       child.stdin!.end();
       if (/Address already in use/i.test(output)) throw new PortTakenError(`port ${port} is taken`);
       throw new Error(`moto_server exited (code ${exitCode}) before answering on ${endpoint}; ${MOTO_INSTALL_HINT}\n${output.trim()}`);
     }
     // Our moto_server owns the port once it says it runs there; only then is an answer its own.
-    if (output.includes(`Running on ${endpoint}`) && (await answers(`${endpoint}/moto-api/`))) return { process: child, log: () => output, failures: () => [...failures], exited };
+    if (output.includes(`Running on ${endpoint}`) && (await answers(`${endpoint}/moto-api/`))) return { process: child, log: () => log.text(), failures: () => log.failures(), exited };
     if (Date.now() > deadline) {
       child.stdin!.end();
       await Promise.race([exited, sleep(5_000)]);

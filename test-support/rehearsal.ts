@@ -304,15 +304,18 @@ export function tail(result: RunResult, lines = 60): string {
   return result.output.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
+/** A line that tells of an error: Terraform's "Error: ...", cdktf's "ERROR", npm's "npm ERR!" (npm 6 to 8) and "npm error" (npm 9 on). */
+export const ERROR_LINE = /^(?:Error\b|ERROR\b|ERR!|npm ERR!|npm error\b)|\bError: /;
+
 /**
- * A failed run's error lines (Terraform's "Error: ...", cdktf's and npm's "ERR"), first seen
- * first, at most `max`: a failure message leads with them, so that a log cut short still says why.
+ * A failed run's error lines (see ERROR_LINE), first seen first, at most `max`: a failure message
+ * leads with them, so that a log cut short still says why.
  */
-export function errorLines(result: RunResult, max = 8): string[] {
+export function errorLines(result: Pick<RunResult, "output">, max = 8): string[] {
   const found = result.output
     .split("\n")
     .map((line) => line.replace(/^[\s│╷╵|]+/, "").trim())
-    .filter((line) => /^(Error|ERROR|ERR!|npm ERR!)\b|\bError: /.test(line));
+    .filter((line) => ERROR_LINE.test(line));
   return [...new Set(found)].slice(0, max);
 }
 
