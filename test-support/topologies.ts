@@ -284,6 +284,8 @@ function mutate(vpcs: Built[], peerings: PeeringShape[], m: Mutation): void {
     ...vpcs.map((o) => o.block),
     ...vpcs.flatMap((o) => o.subnets.map((s) => s.cidr)),
     v.subnets[0].cidr,
+    // Routes to one instance, as AWS documents for a VPC peered with two that share a CIDR.
+    ...vpcs.flatMap((o) => o.subnets.flatMap((s) => s.instances.flatMap((i) => (i.ip ? [`${i.ip}/32`] : [])))),
   ];
   const destinations6 = (): string[] => ["::/0", ...vpcs.filter((o) => o.ipv6).map((o) => ref(`aws_vpc.${o.name}.ipv6_cidr_block`))];
   const target = (index: number): Route["target"] => {

@@ -15,6 +15,7 @@ describe("reach and rehearse, on generated topologies", () => {
     expect(report.disagreements.map(describeDisagreement)).toEqual([]);
     expect(report.skipped).toBeLessThan(10);
     expect(report.refused).toBeGreaterThan(20);
+    expect(report.unmeasured).toBe(0);
     expect(report.replied).toBeGreaterThan(300);
     expect(report.silent).toBeGreaterThan(300);
     expect(report.ipv6).toBeGreaterThan(50);
