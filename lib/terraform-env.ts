@@ -18,7 +18,7 @@ export const PROVIDER_LOCK_FILE = path.join(PROJECT_ROOT, ".terraform.lock.hcl")
 
 /**
  * The build machines' system-wide provider mirror. It is searched after Terraform's own implied
- * mirror directories; README.md documents it.
+ * mirror directories; docs/terraform-and-state.md documents it.
  */
 export const BUILD_MACHINE_MIRROR = "/opt/tf-plugins";
 

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * The README's diagram in a real browser: Debian's headless Chromium, driven by playwright-core,
+ * The docs' diagram in a real browser: Debian's headless Chromium, driven by playwright-core,
  * offline, with a fresh profile. Without /usr/bin/chromium this test fails and says how to install it.
  */
 import * as fs from "fs";
@@ -9,7 +9,7 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import { chromium, type BrowserContext } from "playwright-core";
 import { parseConfig } from "../../lib/config";
-import { CHROMIUM, CHROMIUM_FLAGS, README_DIAGRAM } from "../../test-support/diagram";
+import { CHROMIUM, CHROMIUM_FLAGS, DOCS_DIAGRAM } from "../../test-support/diagram";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -21,7 +21,7 @@ interface Shown {
   readonly text: string;
 }
 
-describe("the README's diagram in headless Chromium", () => {
+describe("the docs' diagram in headless Chromium", () => {
   let profile: string;
   let context: BrowserContext | undefined;
   afterAll(async () => {
@@ -36,10 +36,10 @@ describe("the README's diagram in headless Chromium", () => {
     profile = fs.mkdtempSync(path.join(os.tmpdir(), "peering-chromium-"));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS] });
     const page = await context.newPage();
-    const response = await page.goto(pathToFileURL(path.join(ROOT, README_DIAGRAM.svg)).href);
+    const response = await page.goto(pathToFileURL(path.join(ROOT, DOCS_DIAGRAM.svg)).href);
     expect(response?.ok()).toBe(true);
 
-    const config = parseConfig(JSON.parse(fs.readFileSync(path.join(ROOT, README_DIAGRAM.config), "utf8")));
+    const config = parseConfig(JSON.parse(fs.readFileSync(path.join(ROOT, DOCS_DIAGRAM.config), "utf8")));
     const ids = [...config.vpcs.map((v) => `vpc-${v.name}`), ...config.peerings.map(([a, b]) => `peering-${a}-${b}`)];
     const shown = await page.evaluate((wanted: string[]): Shown[] => {
       return wanted.map((id) => {

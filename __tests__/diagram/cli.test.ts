@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { README_DIAGRAM } from "../../test-support/diagram";
+import { DOCS_DIAGRAM } from "../../test-support/diagram";
 import { withoutConfig } from "../../test-support/configs";
 import { runScript } from "../../test-support/scripts";
 
@@ -21,13 +21,14 @@ describe("npm run diagram", () => {
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it("draws the README's picture of examples/three-vpcs.json exactly as committed (regenerate it with the command in the README)", () => {
+  it("draws the docs' picture of examples/three-vpcs.json exactly as committed (regenerate it with the command in docs/diagram-and-cost.md)", () => {
     const out = path.join(tmp, "three-vpcs.svg");
-    const run = diagram(["--out", out], { PEERING_CONFIG: README_DIAGRAM.config });
+    const run = diagram(["--out", out], { PEERING_CONFIG: DOCS_DIAGRAM.config });
     expect(run).toEqual({ status: 0, stdout: expect.stringContaining("3 VPC(s), 2 peering(s), 6 verdict(s)"), stderr: "" });
-    const committed = fs.readFileSync(path.join(ROOT, README_DIAGRAM.svg), "utf8");
+    const committed = fs.readFileSync(path.join(ROOT, DOCS_DIAGRAM.svg), "utf8");
     expect(fs.readFileSync(out, "utf8") === committed).toBe(true);
-    expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain(`](${README_DIAGRAM.svg})`);
+    const relative = path.relative(path.dirname(DOCS_DIAGRAM.page), DOCS_DIAGRAM.svg);
+    expect(fs.readFileSync(path.join(ROOT, DOCS_DIAGRAM.page), "utf8")).toContain(`](${relative})`);
   });
 
   it("writes a PNG without any system package, from synthesized stacks given as a path", () => {

@@ -30,7 +30,7 @@ const UNREACHABLE_CODES = new Set([
   "EPIPE",
 ]);
 
-/** The permissions the live loader needs, for messages and the README. */
+/** The permissions the live loader needs, for messages and docs/reach-and-check.md. */
 export const LIVE_PERMISSIONS = [
   "ec2:DescribeInstances",
   "ec2:DescribeVpcs",
