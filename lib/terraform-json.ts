@@ -3,7 +3,7 @@
  * not model (tags, instance types, providers' accounts). Resources are named the way reach names
  * them: "type.name", prefixed by "stack/" when several stacks are loaded.
  */
-import type { StackDocument } from "./reach";
+import type { StackDocument } from "./reach/model";
 
 /** One resource block of a document. */
 export interface JsonResource {
