@@ -54,7 +54,7 @@ describe("npm run test:all", () => {
     expect(run.stdout).toMatch(/✗ moto_server 5\.2\.1: not found/);
     expect(run.stderr).toContain("  Terraform: put Terraform 1.11 on PATH");
     expect(run.stderr).toContain("  root: run as root (network namespaces need it), e.g. sudo npm run test:all");
-    expect(run.stderr).toMatch(/As root, run:\n(.*\n)*  python3 -m venv \.venv\n  \.venv\/bin\/python -m pip install --no-deps --require-virtualenv -r requirements\/moto-server\.txt\n/);
+    expect(run.stderr).toMatch(/As root, run:\n(.*\n)* {2}python3 -m venv \.venv\n {2}\.venv\/bin\/python -m pip install --no-deps --require-virtualenv -r requirements\/moto-server\.txt\n/);
     expect(run.stderr).toMatch(/No test ran\.\n$/);
     expect(run.stdout).not.toContain("===");
   });

@@ -87,7 +87,7 @@ describe("reach --live in its own process, with the AWS SDK's own credential cha
     expect(spawnReachIn(isolated({ PEERING_CONFIG: path.join(ROOT, "package.json") }), "--live")).toEqual({
       status: 2,
       stdout: "",
-      stderr: expect.stringMatching(/^reach: Invalid peering config \(.*package\.json\):\n(  - .*\n)*  - the config has unknown keys/),
+      stderr: expect.stringMatching(/^reach: Invalid peering config \(.*package\.json\):\n( {2}- .*\n)* {2}- the config has unknown keys/),
     });
   });
 });
