@@ -245,6 +245,25 @@ describe("npm run check", () => {
     expect(result.stderr).toMatch(/^check: .* does not exist: synthesize the app as JSON \(npm run synth\) or leave out --out\n$/);
   });
 
+  it("with --against BASE, prints the pairs the change loses and exits 4 although the check passes", () => {
+    const base = synthToTemp({ ...DEFAULT_CONFIG, vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }], peerings: "full-mesh" });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-check-against-"));
+    try {
+      const config = path.join(dir, "chain.json");
+      const chain = { vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }], peerings: [["a", "b"], ["b", "c"]] };
+      fs.writeFileSync(config, JSON.stringify(chain));
+      const result = run(["--against", base.outdir], { PEERING_CONFIG: config });
+      expect(result.stdout).toContain("check passed");
+      expect(result.stdout).toContain(`Reach diff of the config against ${base.outdir}: 2 pairs lost, 0 gained.`);
+      expect(result.stdout).toMatch(/instance-a_\w+ → instances\/aws_instance\.instance-c_\w+ \(ipv4\): ✓ → ✗\n {6}now: /);
+      expect(result.stdout).toMatch(/\n {6}removed peering: peering\/aws_vpc_peering_connection\.peering-a_c_/);
+      expect(result.status).toBe(4);
+    } finally {
+      base.remove();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("exits 2 with the config's problems when the config is bad", () => {
     const result = run([], { PEERING_CONFIG: path.join(__dirname, "..", "package.json") });
     expect(result.status).toBe(2);

@@ -13,6 +13,8 @@ export const EXIT = {
   unusable: 2,
   /** The network is not as it should be: configuration errors (reach), a difference from the config (check), a pair that differs from reach or does not answer (ping). */
   differs: 3,
+  /** reach --diff: a pair reachable in BASE is not reachable in HEAD. */
+  lost: 4,
 } as const;
 
 /** An Error class a command reports as unusable input. */

@@ -6,7 +6,9 @@ import { blockProbes, CheckInputError, CheckReport, compareWithIntent, formatRep
 import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
 import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
 import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
-import { collectRegion } from "../lib/reach/cli";
+import { baseModel, collectRegion } from "../lib/reach/cli";
+import { diffReach } from "../lib/reach/diff";
+import { formatDiffText } from "../lib/reach/diff-format";
 
 /**
  * npm run check: synthesizes the app for PEERING_CONFIG (or reads --out DIR), runs reach on the
@@ -21,14 +23,25 @@ async function main(argv: string[]): Promise<number> {
     .option("--out <DIR>", "read an existing cdktf.out instead of synthesizing into a temporary directory")
     .option("--live", "judge the deployed network, read through the EC2 API in the stacks' regions (drift included)")
     .option("--region <REGION>", "with --live: read only this region (repeatable; default: every region of the stacks)", collectRegion, [])
-    .addHelpText("after", "\nExit codes: 0 reach agrees with the config, 3 it does not, 2 unusable input, 1 crash.")
+    .option(
+      "--against <BASE>",
+      "also print what the change from BASE does to who can ping whom (BASE: a cdktf.out directory or a git revision, as reach --diff takes)"
+    )
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 reach agrees with the config, 3 it does not, 4 (--against) it agrees but a pair reachable in BASE is lost, 2 unusable input, 1 crash."
+    )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const exit = parseArguments(program, argv);
   if (exit !== undefined) return exit;
-  const { out, live, region } = program.opts<{ out?: string; live?: boolean; region: string[] }>();
+  const { out, live, region, against } = program.opts<{ out?: string; live?: boolean; region: string[]; against?: string }>();
   if (!live && region.length > 0) {
     process.stderr.write("check: --region only applies with --live\n");
+    return EXIT.unusable;
+  }
+  if (live && against !== undefined) {
+    process.stderr.write("check: --against compares synthesized networks; for the deployed one use npm run reach -- --live --diff\n");
     return EXIT.unusable;
   }
   const config = loadConfig();
@@ -37,8 +50,14 @@ async function main(argv: string[]): Promise<number> {
     if (!out) await synthesize(config, outdir);
     const addresses = instanceAddresses(outdir);
     const report = live ? await checkLive(config, outdir, addresses, region) : checkSynthesized(config, outdir, addresses);
+    const base = against === undefined ? undefined : await baseModel(against);
     process.stdout.write(formatReport(report));
-    return report.mismatches.length === 0 && report.errors.length === 0 ? EXIT.ok : EXIT.differs;
+    const agrees = report.mismatches.length === 0 && report.errors.length === 0;
+    if (base === undefined) return agrees ? EXIT.ok : EXIT.differs;
+    const head = buildModel(readDocuments([outdir]));
+    const diff = diffReach({ model: base.model, result: analyze(base.model) }, { model: head, result: analyze(head) });
+    process.stdout.write(`\n${formatDiffText(diff, { base: base.source, head: out ?? "the config" })}`);
+    return !agrees ? EXIT.differs : diff.lost.length > 0 ? EXIT.lost : EXIT.ok;
   } finally {
     if (!out) fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -146,7 +146,7 @@ describe("the reach command", () => {
     const { status, stdout } = await reach("--help");
     expect(status).toBe(0);
     expect(stdout).toContain(
-      "Exit codes: 0 no configuration error, 3 configuration errors AWS would reject, 2 unusable input, 1 crash."
+      "Exit codes: 0 no configuration error, 3 configuration errors AWS would reject, 4 (--diff) a pair reachable in BASE is not in HEAD, 2 unusable input, 1 crash."
     );
   });
 

@@ -1,9 +1,12 @@
+import * as fs from "fs";
 import { Command, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../aws-limits";
 import { EXIT, parseArguments } from "../exit-codes";
 import { analyze } from "./analyze";
+import { diffReach } from "./diff";
+import { diffToJson, formatDiffMarkdown, formatDiffText } from "./diff-format";
 import { formatText, toJson } from "./format";
-import { type LiveOptions, livePlan, loadLive, loadTerraform, readDocuments } from "./load";
+import { buildModel, type LiveOptions, livePlan, loadLive, loadTerraform, readDocuments } from "./load";
 import { type Model, ReachInputError, type StackDocument } from "./model";
 
 /** Where the reach command writes. */
@@ -41,20 +44,35 @@ export async function reachCommand(argv: readonly string[], io: ReachIo, deps: R
     .option("--region <REGION>", "with --live: read only this region (repeatable; default: every region of the stacks)", collectRegion, [])
     .option("--from <ADDR>", "only pairs from this instance (e.g. aws_instance.a or instances/aws_instance.a; with --live an instance id)")
     .option("--to <ADDR|IP>", "only pairs to this instance or IP address")
-    .option("--json", "print JSON: {pairs, errors, warnings, instances}")
+    .option("--json", "print JSON: {pairs, errors, warnings, instances}; with --diff: {base, head, lost, gained, changed}")
+    .option(
+      "--diff [BASE]",
+      "compare with BASE: a cdktf.out or stack directory, a git revision (REV or REV:config.json; REV alone reads PEERING_CONFIG's file there), or with --live the deployed network; PATH... is HEAD"
+    )
+    .option("--markdown", "with --diff: print Markdown for a pull-request comment")
     .addHelpText(
       "after",
-      "\nExit codes: 0 no configuration error, 3 configuration errors AWS would reject, 2 unusable input, 1 crash."
+      "\nExit codes: 0 no configuration error, 3 configuration errors AWS would reject, 4 (--diff) a pair reachable in BASE is not in HEAD, 2 unusable input, 1 crash."
     )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   const exit = parseArguments(program, argv);
   if (exit !== undefined) return exit;
-  const options = program.opts<{ live?: boolean; region: string[]; from?: string; to?: string; json?: boolean }>();
+  const options = program.opts<ReachOptions>();
   const fail = (message: string): number => {
     io.stderr(`reach: ${message}\n`);
     return EXIT.unusable;
   };
+  if (options.markdown && options.diff === undefined) return fail("--markdown only applies with --diff");
+  if (options.markdown && options.json) return fail("give --json or --markdown, not both");
+  if (options.diff !== undefined) {
+    try {
+      return await diffCommand(options, program.args, io, deps);
+    } catch (error) {
+      if (!(error instanceof ReachInputError)) throw error;
+      return fail(error.message);
+    }
+  }
   if (!options.live && program.args.length === 0)
     return fail("give PATH... (cdk.tf.json files, stack directories or cdktf.out directories), or --live to read what is deployed");
   if (!options.live && options.region.length > 0) return fail("--region only applies with --live");
@@ -69,6 +87,59 @@ export async function reachCommand(argv: readonly string[], io: ReachIo, deps: R
   }
 }
 
+interface ReachOptions {
+  readonly live?: boolean;
+  readonly region: string[];
+  readonly from?: string;
+  readonly to?: string;
+  readonly json?: boolean;
+  readonly diff?: string | true;
+  readonly markdown?: boolean;
+}
+
+/**
+ * reach --diff: BASE's verdicts against HEAD's (PATH..., or PEERING_CONFIG synthesized), each changed
+ * pair with the elements that changed on its path. With --live, BASE is the deployed network and any
+ * value commander took for --diff is HEAD's first path.
+ */
+async function diffCommand(options: ReachOptions, args: readonly string[], io: ReachIo, deps: ReachLiveDeps): Promise<number> {
+  const given = typeof options.diff === "string" ? options.diff : undefined;
+  if (!options.live && given === undefined)
+    throw new ReachInputError("--diff needs BASE: a cdktf.out directory, a git revision, or --live for the deployed network");
+  if (!options.live && options.region.length > 0) throw new ReachInputError("--region only applies with --live");
+  const headPaths = options.live && given !== undefined ? [given, ...args] : args;
+  const head = headPaths.length > 0 ? { documents: readDocuments(headPaths), source: headPaths.join(" ") } : await synthesizedInput();
+  const base = options.live
+    ? { model: await loadLive(livePlan(head.documents, options.region), deps), source: "the deployed network" }
+    : await baseModel(given as string);
+  const headModel = buildModel(head.documents);
+  const analysis = { from: options.from, to: options.to };
+  const headResult = analyze(headModel, analysis);
+  const diff = diffReach({ model: base.model, result: analyze(base.model, analysis) }, { model: headModel, result: headResult });
+  const sources = { base: base.source, head: head.source };
+  io.stdout(
+    options.json
+      ? `${JSON.stringify(diffToJson(diff, sources), null, 2)}\n`
+      : options.markdown
+        ? formatDiffMarkdown(diff, sources)
+        : formatDiffText(diff, sources)
+  );
+  if (headResult.errors.length > 0) {
+    io.stderr(`reach: HEAD has configuration errors AWS would reject; run reach on it alone to see them\n`);
+    return EXIT.differs;
+  }
+  return diff.lost.length > 0 ? EXIT.lost : EXIT.ok;
+}
+
+/** BASE as a model: a path reach reads, else a git revision whose config is synthesized. */
+export async function baseModel(base: string): Promise<{ model: Model; source: string }> {
+  if (base === "") throw new ReachInputError("--diff BASE is empty: give a cdktf.out directory or a git revision");
+  if (fs.existsSync(base)) return { model: buildModel(readDocuments([base])), source: base };
+  const { readRevision } = await import("../synth-input");
+  const input = await withConfigErrors(() => readRevision(base));
+  return { model: buildModel(input.documents), source: input.source };
+}
+
 /** The live model for the regions and roles of the stacks at `paths` (or of the synthesized config). */
 async function liveModelOf(paths: readonly string[], regions: readonly string[], deps: ReachLiveDeps): Promise<Model> {
   const documents =
@@ -81,9 +152,20 @@ async function liveModelOf(paths: readonly string[], regions: readonly string[],
  * needed: it brings in cdktf and the config's schema, which the Terraform loader's users should not wait for.
  */
 async function synthesizedConfig(): Promise<readonly StackDocument[]> {
-  const [{ readSynthesized }, { ConfigError }] = await Promise.all([import("../synth-input"), import("../config")]);
+  return (await synthesizedInput()).documents;
+}
+
+/** PEERING_CONFIG (or the built-in default) synthesized, and where it came from. */
+async function synthesizedInput(): Promise<{ documents: readonly StackDocument[]; source: string }> {
+  const { readSynthesized } = await import("../synth-input");
+  return withConfigErrors(() => readSynthesized([]));
+}
+
+/** Runs `read`, turning the config's errors into reach's input errors. */
+async function withConfigErrors<T>(read: () => T): Promise<T> {
+  const { ConfigError } = await import("../config");
   try {
-    return readSynthesized([]).documents;
+    return read();
   } catch (error) {
     if (error instanceof ConfigError) throw new ReachInputError(error.message);
     throw error;
