@@ -450,6 +450,17 @@ describe("reach --live", () => {
     expect(JSON.parse(stdout).pairs).toEqual([expect.objectContaining({ from: B, to: A, reachable: true })]);
   });
 
+  it("with --diff, compares what is deployed with the synthesized config, instances matched by their tags", async () => {
+    const same = await run(["--diff", "--json"]);
+    expect(same.status).toBe(0);
+    expect(JSON.parse(same.stdout)).toEqual(expect.objectContaining({ base: "the deployed network", head: "the config", lost: [], gained: [] }));
+    const account = twoPeeredVpcs();
+    account.securityGroupRules = account.securityGroupRules.filter((r) => r.GroupId !== "sg-b" || r.IsEgress);
+    const cut = await run(["--diff"], account);
+    expect(cut.status).toBe(0);
+    expect(cut.stdout).toMatch(/: 0 pairs lost, 1 gained\.\n\nGained:\n {2}instances\/aws_instance\.instance-a_\w+ → instances\/aws_instance\.instance-b_\w+ \(ipv4\): ✗ → ✓\n/);
+  });
+
   it("exits 2 with one line naming the call when EC2 cannot be read", async () => {
     const client = fakeClient();
     const { mock } = fakeEc2(twoPeeredVpcs(), { client });

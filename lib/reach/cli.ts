@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../aws-limits";
 import { EXIT, parseArguments } from "../exit-codes";
 import { analyze } from "./analyze";
-import { diffReach } from "./diff";
+import { diffReach, instancesByTags } from "./diff";
 import { diffToJson, formatDiffMarkdown, formatDiffText } from "./diff-format";
 import { formatText, toJson } from "./format";
 import { buildModel, type LiveOptions, livePlan, loadLive, loadTerraform, readDocuments } from "./load";
@@ -107,15 +107,27 @@ async function diffCommand(options: ReachOptions, args: readonly string[], io: R
   if (!options.live && given === undefined)
     throw new ReachInputError("--diff needs BASE: a cdktf.out directory, a git revision, or --live for the deployed network");
   if (!options.live && options.region.length > 0) throw new ReachInputError("--region only applies with --live");
+  if (options.live && (options.from !== undefined || options.to !== undefined))
+    throw new ReachInputError("--from and --to do not apply to --live --diff, which compares every pair");
   const headPaths = options.live && given !== undefined ? [given, ...args] : args;
-  const head = headPaths.length > 0 ? { documents: readDocuments(headPaths), source: headPaths.join(" ") } : await synthesizedInput();
+  const head =
+    headPaths.length > 0
+      ? { documents: readDocuments(headPaths), source: headPaths.join(" ") }
+      : deps.synthesize
+        ? { documents: deps.synthesize(), source: "the config" }
+        : await synthesizedInput();
   const base = options.live
     ? { model: await loadLive(livePlan(head.documents, options.region), deps), source: "the deployed network" }
     : await baseModel(given as string);
   const headModel = buildModel(head.documents);
   const analysis = { from: options.from, to: options.to };
   const headResult = analyze(headModel, analysis);
-  const diff = diffReach({ model: base.model, result: analyze(base.model, analysis) }, { model: headModel, result: headResult });
+  const live = options.live === true;
+  const diff = diffReach(
+    { model: base.model, result: analyze(base.model, analysis) },
+    { model: headModel, result: headResult },
+    live ? { instances: instancesByTags(base.model, headModel), comparableElements: false } : {}
+  );
   const sources = { base: base.source, head: head.source };
   io.stdout(
     options.json

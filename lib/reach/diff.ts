@@ -52,11 +52,29 @@ export interface ReachDiff {
   readonly elementsChanged: number;
 }
 
+/** How the two sides name their instances and elements. */
+export interface DiffOptions {
+  /**
+   * BASE's instance addresses as HEAD names them (a deployed instance id → its synthesized address),
+   * for BASE read live; an instance not in the map keeps its own address.
+   * @default - both sides name instances alike
+   */
+  readonly instances?: ReadonlyMap<string, string>;
+  /**
+   * Whether the elements of both sides are named alike, so that changed elements can be found; false
+   * when BASE is read live (AWS ids) and HEAD from Terraform (addresses): then no hop is named.
+   * @default true
+   */
+  readonly comparableElements?: boolean;
+}
+
 /** Compares BASE's verdicts with HEAD's, pair by pair, and names the elements that changed on each changed pair's path. */
-export function diffReach(base: DiffSide, head: DiffSide): ReachDiff {
-  const before = pairsByKey(base.result.pairs);
+export function diffReach(base: DiffSide, head: DiffSide, options: DiffOptions = {}): ReachDiff {
+  const rename = (address: string): string => options.instances?.get(address) ?? address;
+  const before = pairsByKey(base.result.pairs.map((p) => ({ ...p, from: rename(p.from), to: rename(p.to) })));
   const after = pairsByKey(head.result.pairs);
-  const elements = changedElements(elementsOf(base.model), elementsOf(head.model));
+  const elements =
+    options.comparableElements === false ? [] : changedElements(elementsOf(base.model), elementsOf(head.model));
   const lost: PairChange[] = [];
   const gained: PairChange[] = [];
   const changed: PairChange[] = [];
@@ -83,6 +101,23 @@ export function diffReach(base: DiffSide, head: DiffSide): ReachDiff {
     else changed.push(change);
   }
   return { lost, gained, changed, elementsChanged: elements.length };
+}
+
+/**
+ * BASE's instances as HEAD names them: each HEAD instance with tags matched to the one BASE instance
+ * that carries all of them (the app tags each instance Name = <vpc>-ping). An instance matched by none
+ * or by several is left out, and its pairs count as absent on one side.
+ */
+export function instancesByTags(base: Model, head: Model): Map<string, string> {
+  const out = new Map<string, string>();
+  const candidates = [...base.instances.values()];
+  for (const instance of head.instances.values()) {
+    const tags = Object.entries(instance.tags);
+    if (tags.length === 0) continue;
+    const matches = candidates.filter((c) => tags.every(([key, value]) => c.tags[key] === value));
+    if (matches.length === 1) out.set(matches[0].address, instance.address);
+  }
+  return out;
 }
 
 function pairsByKey(pairs: readonly PairResult[]): Map<string, PairResult> {
