@@ -16,6 +16,8 @@ import { subnetPrefix } from "./subnets";
 import {
   blocksOverlapProblem,
   checkVpcShape,
+  PeerBlock,
+  peersOverlapProblem,
   firstOverlap,
   ipv6InstanceTypeProblem,
   privateRoutes,
@@ -758,6 +760,8 @@ function checkSemantics(raw: unknown, problems: Problems): void {
     }
   } else {
     const seen = new Map<string, string>();
+    /** Per usable VPC: the blocks of its usable peers, which its route tables route to. */
+    const routedTo = new Map<string, PeerBlock[]>();
     for (const { field, requester: a, accepter: b } of peeringEntries(root.peerings, named, () => someNames(named), (d) => problems.add(d))) {
       const pair = [a, b];
       const unknown = [...new Set([a, b])].filter((n) => !named.has(n));
@@ -783,6 +787,11 @@ function checkSemantics(raw: unknown, problems: Problems): void {
       const va = usable.get(a);
       const vb = usable.get(b);
       if (va && vb) {
+        for (const [from, to] of [[va, vb], [vb, va]]) {
+          const list = routedTo.get(from.name) ?? [];
+          routedTo.set(from.name, list);
+          for (const block of to.shape.blocks) list.push({ ...block, peer: to.name, peeredBy: field });
+        }
         const overlap = firstOverlap(va.shape, vb.shape);
         if (overlap) problems.add(() => blocksOverlapProblem(overlap[0], overlap[1], field));
         for (const [from, to] of [[va, vb], [vb, va]]) {
@@ -796,6 +805,11 @@ function checkSemantics(raw: unknown, problems: Problems): void {
       const pb = placed.get(b);
       const partitions = pa && pb && crossPartitionProblem(field, a, pa, b, pb);
       if (partitions) problems.add(() => partitions);
+    }
+    // A peer's own blocks are disjoint, so each overlap found here is between two peers.
+    for (const [name, blocks] of routedTo) {
+      const vpc = `vpcs[${usable.get(name)!.index}] (${preview(name)})`;
+      for (const [x, y] of overlappingPartners(blocks)) problems.add(() => peersOverlapProblem(vpc, x, y));
     }
   }
 
