@@ -16,6 +16,8 @@ import { subnetPrefix } from "./subnets";
 import {
   blocksOverlapProblem,
   checkVpcShape,
+  PeerBlock,
+  peersOverlapProblem,
   firstOverlap,
   ipv6InstanceTypeProblem,
   privateRoutes,
@@ -547,7 +549,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems
       const field = formatPath(path);
       const where = field ? `${field} has` : "the config has";
       const keys = issue.keys.slice(0, 5).map(preview).join(", ") + (issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : "");
-      return `${where} unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: remove ${issue.keys.length > 1 ? "them" : "it"} (allowed: ${allowedKeys(path).join(", ")})`;
+      const allowed = allowedKeys(path, raw);
+      return `${where} unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: remove ${issue.keys.length > 1 ? "them" : "it"}${allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : ""}`;
     });
     return;
   }
@@ -579,12 +582,48 @@ function fixFor(path: readonly PropertyKey[]): string | undefined {
   return (typeof key === "string" && FIXES[key]) || FIXES[String(path[0])];
 }
 
-function allowedKeys(path: readonly PropertyKey[]): string[] {
-  const nested: Record<string, z.ZodObject> = { vpcs: vpcSchema, terraformCloud: terraformCloudSchema, backend: backendSchema };
-  if (path.length === 0) return Object.keys(configSchema.shape);
-  if (path[0] === "vpcs" && path[2] === "vpnConnections") return Object.keys(vpnConnectionSchema.shape);
-  if (path[0] === "accounts") return ["roleArn"];
-  return Object.keys(path[0] === "backend" && path[1] === "s3" ? s3BackendSchema.shape : nested[String(path[0])].shape);
+/**
+ * The keys the object schema at `path` allows, found by walking the schema down the path: through
+ * optional, default and pipe wrappers, object keys, array and tuple items, record values and union
+ * options (the option that fits the value there, so a hub object and a pair object each name their own).
+ */
+function allowedKeys(path: readonly PropertyKey[], raw: unknown): string[] {
+  const found = objectSchemaAt(configSchema, path, raw);
+  return found ? Object.keys(found._zod.def.shape) : [];
+}
+
+function objectSchemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[], value: unknown): z.core.$ZodObject | undefined {
+  const def = schema._zod.def;
+  if (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "readonly") {
+    return objectSchemaAt((def as z.core.$ZodOptionalDef).innerType, path, value);
+  }
+  if (def.type === "pipe") return objectSchemaAt((def as z.core.$ZodPipeDef).in, path, value);
+  if (def.type === "union") {
+    const options = (def as z.core.$ZodUnionDef).options;
+    const fits = options.map((o) => objectSchemaAt(o, path, value)).filter((o): o is z.core.$ZodObject => o !== undefined);
+    return fits.find((o) => path.length > 0 || keysFit(o, value)) ?? fits[0];
+  }
+  if (path.length === 0) return def.type === "object" ? (schema as z.core.$ZodObject) : undefined;
+  const [key, ...rest] = path;
+  const next = valueAt(value, [key]);
+  if (def.type === "object") {
+    const shape = (def as z.core.$ZodObjectDef).shape;
+    return typeof key === "string" && Object.prototype.hasOwnProperty.call(shape, key) ? objectSchemaAt(shape[key], rest, next) : undefined;
+  }
+  if (def.type === "array" && typeof key === "number") return objectSchemaAt((def as z.core.$ZodArrayDef).element, rest, next);
+  if (def.type === "tuple" && typeof key === "number") {
+    const item = (def as z.core.$ZodTupleDef).items[key];
+    return item ? objectSchemaAt(item, rest, next) : undefined;
+  }
+  if (def.type === "record" && typeof key === "string") return objectSchemaAt((def as z.core.$ZodRecordDef).valueType, rest, next);
+  return undefined;
+}
+
+/** Whether `value` is an object with a key the object schema knows (so that, of a union's objects, it is the one meant). */
+function keysFit(schema: z.core.$ZodObject, value: unknown): boolean {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const shape = schema._zod.def.shape;
+  return Object.keys(value).some((k) => Object.prototype.hasOwnProperty.call(shape, k));
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -721,6 +760,8 @@ function checkSemantics(raw: unknown, problems: Problems): void {
     }
   } else {
     const seen = new Map<string, string>();
+    /** Per usable VPC: the blocks of its usable peers, which its route tables route to. */
+    const routedTo = new Map<string, PeerBlock[]>();
     for (const { field, requester: a, accepter: b } of peeringEntries(root.peerings, named, () => someNames(named), (d) => problems.add(d))) {
       const pair = [a, b];
       const unknown = [...new Set([a, b])].filter((n) => !named.has(n));
@@ -746,6 +787,11 @@ function checkSemantics(raw: unknown, problems: Problems): void {
       const va = usable.get(a);
       const vb = usable.get(b);
       if (va && vb) {
+        for (const [from, to] of [[va, vb], [vb, va]]) {
+          const list = routedTo.get(from.name) ?? [];
+          routedTo.set(from.name, list);
+          for (const block of to.shape.blocks) list.push({ ...block, peer: to.name, peeredBy: field });
+        }
         const overlap = firstOverlap(va.shape, vb.shape);
         if (overlap) problems.add(() => blocksOverlapProblem(overlap[0], overlap[1], field));
         for (const [from, to] of [[va, vb], [vb, va]]) {
@@ -759,6 +805,11 @@ function checkSemantics(raw: unknown, problems: Problems): void {
       const pb = placed.get(b);
       const partitions = pa && pb && crossPartitionProblem(field, a, pa, b, pb);
       if (partitions) problems.add(() => partitions);
+    }
+    // A peer's own blocks are disjoint, so each overlap found here is between two peers.
+    for (const [name, blocks] of routedTo) {
+      const vpc = `vpcs[${usable.get(name)!.index}] (${preview(name)})`;
+      for (const [x, y] of overlappingPartners(blocks)) problems.add(() => peersOverlapProblem(vpc, x, y));
     }
   }
 

@@ -242,6 +242,31 @@ export function blocksOverlapProblem(a: FieldBlock, b: FieldBlock, peeredBy: str
   return `${second.field} "${second.block.cidr}" overlaps ${first.field} "${first.block.cidr}" (${peeredBy} peers them; ${why}): change one of the blocks`;
 }
 
+/** A block of a VPC's peer, with the peer's name and the config entry that peers them. */
+export interface PeerBlock extends FieldBlock {
+  /** The peer's name. */
+  readonly peer: string;
+  /** The entry that peers the VPC with this peer, e.g. "peerings.spokes[1]". */
+  readonly peeredBy: string;
+}
+
+/**
+ * The problem with one VPC peered with two VPCs whose blocks overlap: its route tables get a route
+ * to each peer's block, two to one destination when the blocks are equal (AWS refuses the second,
+ * RouteAlreadyExists) and, when one holds the other, a more specific route that takes the shared
+ * addresses to one peer only. `vpc` names the VPC as "vpcs[0] (\"hub\")".
+ */
+export function peersOverlapProblem(vpc: string, a: PeerBlock, b: PeerBlock): string {
+  const index = (f: FieldBlock) => Number(/^vpcs\[(\d+)\]/.exec(f.field)?.[1] ?? 0);
+  const [first, second] = index(a) <= index(b) ? [a, b] : [b, a];
+  const [outer, inner] = first.block.prefix <= second.block.prefix ? [first, second] : [second, first];
+  const routes =
+    first.block.cidr === second.block.cidr
+      ? `its route tables would get two routes to ${first.block.cidr}, and AWS refuses the second (RouteAlreadyExists)`
+      : `its route tables would send ${inner.block.cidr}, which lies in ${outer.block.cidr}, to ${preview(inner.peer)} only (the more specific route wins)`;
+  return `${vpc} is peered with ${preview(first.peer)} (${first.peeredBy}) and ${preview(second.peer)} (${second.peeredBy}), whose blocks ${first.field} "${first.block.cidr}" and ${second.field} "${second.block.cidr}" overlap: ${routes}: give the peers different CIDRs`;
+}
+
 /** The first pair of overlapping blocks of two VPCs, or undefined. */
 export function firstOverlap(a: VpcShape, b: VpcShape): [FieldBlock, FieldBlock] | undefined {
   for (const x of a.blocks) for (const y of b.blocks) if (overlaps(x.block, y.block)) return [x, y];
