@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { missingPrerequisites } from "../lib/rehearse/host";
 import { abortAllSync } from "../lib/rehearse/host";
-import { type DifferentialReport, describeDisagreement, runDifferential } from "../test-support/differential";
+import { CLASSES, type DifferentialReport, describeDisagreement, runDifferential } from "../test-support/differential";
 
 /** The differential test at any size: random topologies through reach and rehearse, with figures. */
 function count(text: string): number {
@@ -44,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
       `(${(report.runs / report.seconds).toFixed(1)} topologies/s; per topology ${phase(report, "build")} build, ` +
       `${phase(report, "ping")} ping, ${phase(report, "teardown")} teardown); ${report.disagreements.length} disagreement(s)\n`
   );
+  process.stdout.write(`topologies of each class:\n${CLASSES.map((c) => `  ${report.classes[c]} ${c}`).join("\n")}\n`);
   const own = process.cpuUsage();
   process.stdout.write(`CPU of this process: ${(own.user / 1e6).toFixed(1)} s user, ${(own.system / 1e6).toFixed(1)} s system\n`);
   for (const d of report.disagreements) process.stdout.write(`\n${describeDisagreement(d)}\n`);

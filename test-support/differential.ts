@@ -4,7 +4,9 @@
  * against reach's verdict for the same addresses.
  */
 import fc from "fast-check";
-import { ReachInputError, analyze, buildModel } from "../lib/reach";
+import { type Finding, type Model, ReachInputError, type Vpc, analyze, buildModel } from "../lib/reach";
+import { type Cidr, cidrInside } from "../lib/reach/cidr";
+import { overlappingBlocks, peeringState } from "../lib/reach/lookup";
 import { type Concurrency, Limiter, cleanLeftovers } from "../lib/rehearse/host";
 import { type MeasuredPair, type Rehearsal, rehearse } from "../lib/rehearse/rehearse";
 import { type TerraformJson, type Topology, toTerraform, topologies } from "./topologies";
@@ -17,6 +19,95 @@ export interface Disagreement {
   readonly pairs: readonly MeasuredPair[];
   /** Set when one tool refused the network as one AWS would reject and the other did not. */
   readonly refusal?: string;
+}
+
+/**
+ * The classes of network the generator must keep producing: what AWS rejects (both tools must refuse it) and
+ * one VPC peered with two that share a CIDR (both must give the same verdicts). Each is read from reach's
+ * errors and the model, not from what the generator meant to make.
+ */
+export const CLASSES = [
+  "peered VPCs with overlapping primary blocks",
+  "peered VPCs where a secondary block overlaps",
+  "peered VPCs that overlap where only IPv6 is routed across",
+  "two peering connections between one pair",
+  "more active peerings on one VPC than the quota",
+  "a peering route inside the VPC's local route",
+  "a security group reference across regions",
+  "same-CIDR peers routed by subnet routes",
+  "same-CIDR peers routed by /32 instance routes",
+  "same-CIDR peers routed by longest prefix match",
+  "a reply that follows the responder's route into the twin VPC",
+] as const;
+
+/** One of CLASSES. */
+export type TopologyClass = (typeof CLASSES)[number];
+
+/** The classes a checked topology belongs to: by reach's errors when refused, else by its routes and pairs. */
+export function classify(model: Model, errors: readonly Finding[], pairs: readonly MeasuredPair[]): Set<TopologyClass> {
+  const found = new Set<TopologyClass>();
+  const routesVia = (peering: string) =>
+    [...model.routeTables.values()].flatMap((t) =>
+      t.routes.filter((r) => r.target.kind === "peering" && r.target.peering === peering)
+    );
+  for (const e of errors) {
+    const peering = model.peerings.get(e.resource);
+    if (peering && e.message.includes("have overlapping CIDR blocks")) {
+      const [a, b] = [model.vpcs.get(peering.requesterVpc), model.vpcs.get(peering.accepterVpc)];
+      if (!a || !b) continue;
+      const primary = (vpc: Vpc, cidr: Cidr): boolean =>
+        vpc.ipv4.some((x) => x.cidr === cidr && x.source === vpc.address);
+      const blocks = overlappingBlocks(a, b).filter(([x]) => x.family === "ipv4");
+      if (blocks.some(([x, y]) => primary(a, x) && primary(b, y)))
+        found.add("peered VPCs with overlapping primary blocks");
+      if (blocks.some(([x, y]) => !primary(a, x) || !primary(b, y)))
+        found.add("peered VPCs where a secondary block overlaps");
+      const routes = routesVia(peering.address);
+      const ipv6Only = routes.length > 0 && routes.every((r) => r.destination.family === "ipv6");
+      if (a.ipv6.length > 0 && b.ipv6.length > 0 && ipv6Only)
+        found.add("peered VPCs that overlap where only IPv6 is routed across");
+    }
+    const says = (...parts: string[]): boolean => parts.every((part) => e.message.includes(part));
+    if (says("AWS allows one peering connection between two VPCs"))
+      found.add("two peering connections between one pair");
+    if (says("active peering connections; AWS allows at most"))
+      found.add("more active peerings on one VPC than the quota");
+    if (says("more specific than", "local route")) found.add("a peering route inside the VPC's local route");
+    if (says("across a peering only within one region")) found.add("a security group reference across regions");
+  }
+  if (errors.length > 0) return found;
+  for (const hub of model.vpcs.values()) {
+    const peers = [...model.peerings.values()]
+      .filter((p) => peeringState(model, p).active && (p.requesterVpc === hub.address || p.accepterVpc === hub.address))
+      .map((p) => ({
+        peering: p.address,
+        vpc: model.vpcs.get(p.requesterVpc === hub.address ? p.accepterVpc : p.requesterVpc),
+      }));
+    const twins = peers.filter((p) =>
+      peers.some((q) => q !== p && p.vpc && q.vpc && overlappingBlocks(p.vpc, q.vpc).length > 0)
+    );
+    if (twins.length === 0) continue;
+    for (const table of [...model.routeTables.values()].filter((t) => t.vpc === hub.address)) {
+      const routes = table.routes.flatMap((r) => {
+        const twin = twins.find((t) => r.target.kind === "peering" && r.target.peering === t.peering);
+        const block = twin?.vpc?.ipv4.find((b) => cidrInside(r.destination, b.cidr))?.cidr;
+        return twin && block && r.destination.family === "ipv4" ? [{ route: r, peering: twin.peering, block }] : [];
+      });
+      for (const { route, block } of routes) {
+        if (route.destination.prefix === 32) found.add("same-CIDR peers routed by /32 instance routes");
+        else if (route.destination.prefix > block.prefix) found.add("same-CIDR peers routed by subnet routes");
+      }
+      const inside = (x: (typeof routes)[number], y: (typeof routes)[number]): boolean =>
+        x.peering !== y.peering &&
+        y.route.destination.prefix > x.route.destination.prefix &&
+        cidrInside(y.route.destination, x.route.destination);
+      if (routes.some((x) => routes.some((y) => inside(x, y))))
+        found.add("same-CIDR peers routed by longest prefix match");
+    }
+    if (pairs.some((p) => /^reply: .*arrives in .*, but .* is in /.test(p.reachReason ?? "")))
+      found.add("a reply that follows the responder's route into the twin VPC");
+  }
+  return found;
 }
 
 /** What a differential run found, with figures. */
@@ -38,6 +129,8 @@ export interface DifferentialReport {
   readonly seconds: number;
   /** Wall time of each phase, summed over the topologies (they overlap in time). */
   readonly phases: { build: number; ping: number; teardown: number };
+  /** How many topologies of each class the run saw. */
+  readonly classes: Readonly<Record<TopologyClass, number>>;
 }
 
 /** Options of a differential run. */
@@ -74,19 +167,28 @@ export async function checkTopology(
       readonly refused: boolean;
       /** What differs between reach's and rehearse's refusal, when they do not refuse alike. */
       readonly refusal?: string;
+      readonly classes: ReadonlySet<TopologyClass>;
     }
   | undefined
 > {
   const model = modelOf(terraform);
   if (!model) return undefined;
-  const reachErrors = analyze(model).errors.map((e) => `${e.resource}: ${e.message}`);
+  const reached = analyze(model);
+  const reachErrors = reached.errors.map((e) => `${e.resource}: ${e.message}`);
   const result = await rehearse(model, { concurrency });
   const rehearseErrors = result.refused ? result.errors.map((e) => `${e.resource}: ${e.message}`) : [];
   const refusal =
     JSON.stringify(reachErrors) === JSON.stringify(rehearseErrors)
       ? undefined
       : `reach refuses with [${reachErrors.join("; ")}], rehearse ${result.refused ? `with [${rehearseErrors.join("; ")}]` : "built it"}`;
-  return { pairs: result.pairs, namespaces: result.counts.namespaces, seconds: result.seconds, refused: result.refused, refusal };
+  return {
+    pairs: result.pairs,
+    namespaces: result.counts.namespaces,
+    seconds: result.seconds,
+    refused: result.refused,
+    refusal,
+    classes: classify(model, reached.errors, result.pairs),
+  };
 }
 
 /** Generates `runs` topologies from `seed` and checks them all, `parallel` at a time. */
@@ -102,6 +204,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
   let namespaces = 0;
   const pairs: MeasuredPair[] = [];
   const phases = { build: 0, ping: 0, teardown: 0 };
+  const classes = Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<TopologyClass, number>;
   await Promise.all(
     samples.map((topology, index) =>
       slots.run(async () => {
@@ -112,6 +215,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
           return;
         }
         if (checked.refused) refused += 1;
+        for (const c of checked.classes) classes[c] += 1;
         namespaces += checked.namespaces;
         for (const phase of ["build", "ping", "teardown"] as const) phases[phase] += checked.seconds[phase];
         pairs.push(...checked.pairs);
@@ -134,6 +238,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     disagreements: disagreements.sort((a, b) => a.index - b.index),
     seconds: (Date.now() - started) / 1000,
     phases,
+    classes,
   };
 }
 

@@ -7,9 +7,11 @@
  * that does not exist), security group rules removed or changed (protocol, ICMP type, peer), group references,
  * instances left in the default group, network ACLs with allow and deny rules in any order, peerings left
  * pending or accepted by an accepter, main route table associations. Blocks come from a small pool, so VPCs
- * often overlap; IPv6 comes from AWS-assigned blocks.
+ * often overlap; IPv6 comes from AWS-assigned blocks. About half the topologies also get a Scenario: a class of
+ * network AWS rejects, or one VPC peered with two that share a CIDR.
  */
 import fc from "fast-check";
+import { PEERING_QUOTA_MAX } from "../lib/aws-limits";
 
 /** The IPv4 blocks VPCs draw from; some overlap on purpose. */
 export const BLOCKS = ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/24", "10.0.0.0/20", "10.1.128.0/17", "172.16.0.0/24", "10.3.0.0/24"];
@@ -76,11 +78,30 @@ export interface NaclShape {
   readonly peer: number;
 }
 
+/**
+ * A class of network made on purpose, applied after the mutations: what AWS rejects (overlapping blocks of
+ * peered VPCs, primary or secondary, also where only IPv6 is routed across; a second peering of one pair; more
+ * active peerings on one VPC than the quota; a peering route inside the VPC's own block; a security group
+ * reference across regions), and what AWS accepts only with specific routes: one VPC peered with two that share
+ * a CIDR, routed by subnet routes, by /32 instance routes, or by the peer's whole block beside more specific
+ * routes to the other (longest prefix match).
+ */
+export type Scenario =
+  | { readonly kind: "overlap"; readonly peering: number; readonly block: number; readonly secondary: boolean }
+  | { readonly kind: "ipv6-only-overlap"; readonly peering: number; readonly block: number }
+  | { readonly kind: "duplicate-peering"; readonly peering: number; readonly reverse: boolean }
+  | { readonly kind: "over-quota"; readonly vpc: number }
+  | { readonly kind: "local-route"; readonly peering: number; readonly whole: boolean }
+  | { readonly kind: "cross-region-reference"; readonly peering: number; readonly egress: boolean }
+  | { readonly kind: "same-cidr"; readonly routes: "subnet" | "instance" | "longest-prefix"; readonly block: number };
+
 /** A whole generated topology. */
 export interface Topology {
   readonly vpcs: readonly VpcShape[];
   readonly peerings: readonly PeeringShape[];
   readonly mutations: readonly Mutation[];
+  /** @default - none: the network is only what the shapes and mutations make */
+  readonly scenario?: Scenario;
 }
 
 /** At most this many instances in a topology, so that one topology stays cheap to build and ping. */
@@ -125,7 +146,23 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("manage-default-sg" as const), vpc: n, self: fc.boolean() })
 );
 
-/** Random topologies: 1–4 VPCs, up to 5 instances, peerings, and up to 4 mutations. */
+const block = fc.nat(BLOCKS.length - 1);
+/** Each scenario about as often as the others; together about half of all topologies. */
+const scenario: fc.Arbitrary<Scenario | undefined> = fc.oneof(
+  { weight: 9, arbitrary: fc.constant(undefined) },
+  fc.record({ kind: fc.constant("overlap" as const), peering: n, block, secondary: fc.constant(false) }),
+  fc.record({ kind: fc.constant("overlap" as const), peering: n, block, secondary: fc.constant(true) }),
+  fc.record({ kind: fc.constant("ipv6-only-overlap" as const), peering: n, block }),
+  fc.record({ kind: fc.constant("duplicate-peering" as const), peering: n, reverse: fc.boolean() }),
+  fc.record({ kind: fc.constant("over-quota" as const), vpc: n }),
+  fc.record({ kind: fc.constant("local-route" as const), peering: n, whole: fc.boolean() }),
+  fc.record({ kind: fc.constant("cross-region-reference" as const), peering: n, egress: fc.boolean() }),
+  fc.record({ kind: fc.constant("same-cidr" as const), routes: fc.constant("subnet" as const), block }),
+  fc.record({ kind: fc.constant("same-cidr" as const), routes: fc.constant("instance" as const), block }),
+  fc.record({ kind: fc.constant("same-cidr" as const), routes: fc.constant("longest-prefix" as const), block })
+);
+
+/** Random topologies: 1–4 VPCs, up to 5 instances, peerings, up to 4 mutations, and about half with a scenario. */
 export const topologies: fc.Arbitrary<Topology> = fc
   .array(vpc, { minLength: 1, maxLength: 4 })
   .chain((vpcs) =>
@@ -136,9 +173,14 @@ export const topologies: fc.Arbitrary<Topology> = fc
         { maxLength: Math.min(4, (vpcs.length * (vpcs.length - 1)) / 2) }
       ),
       mutations: fc.array(mutation, { maxLength: 4 }),
+      scenario,
     })
   )
-  .map((t) => ({ ...t, peerings: t.peerings.filter((p) => p.a !== p.b) }));
+  .map(({ scenario: s, ...t }) => ({
+    ...t,
+    peerings: t.peerings.filter((p) => p.a !== p.b),
+    ...(s ? { scenario: s } : {}),
+  }));
 
 /** A Terraform JSON document. */
 export interface TerraformJson {
@@ -215,10 +257,146 @@ const SG_PROTOCOLS: readonly (readonly [string, number, number])[] = [
 
 /** Turns a topology into one Terraform JSON document that reach loads. */
 export function toTerraform(topology: Topology): TerraformJson {
-  const built = build(topology);
-  const peerings = topology.peerings.map((p) => ({ ...p }));
-  for (const m of topology.mutations) mutate(built, peerings, m);
-  return emit(built, peerings);
+  const prepared = prepare(topology);
+  const built = build(prepared);
+  const peerings = prepared.peerings.map((p) => ({ ...p }));
+  for (const m of prepared.mutations) mutate(built, peerings, m);
+  const spokes = prepared.scenario ? finish(built, peerings, prepared.scenario) : undefined;
+  return emit(built, peerings, spokes);
+}
+
+function overlapping(x: string, y: string): boolean {
+  const [a, b] = [ipv4Of(x), ipv4Of(y)];
+  const [aLast, bLast] = [a.first + 2 ** (32 - a.prefix) - 1, b.first + 2 ** (32 - b.prefix) - 1];
+  return a.first <= bLast && b.first <= aLast;
+}
+
+/** The index-th block of the pool that overlaps (or, with `overlap` false, is disjoint from) `block`. */
+function blockBeside(block: string, index: number, overlap: boolean): number {
+  const choices = BLOCKS.flatMap((b, k) => (overlapping(b, block) === overlap ? [k] : []));
+  return choices[index % choices.length];
+}
+
+/** A VPC of one subnet without instances, for a scenario that needs more VPCs than were generated. */
+const bare = (block: number): VpcShape => ({
+  block,
+  ipv6: false,
+  subnets: [[]],
+  igw: false,
+  nat: false,
+  sharedTable: true,
+  autoIpv6: false,
+  region: 0,
+});
+
+/** The scenario's changes to the shapes, before anything is built: the VPCs and peerings it needs. */
+function prepare(topology: Topology): Topology {
+  const s = topology.scenario;
+  if (!s || s.kind === "over-quota") return topology;
+  const vpcs = [...topology.vpcs];
+  if (s.kind === "same-cidr") {
+    const spoke = s.block;
+    const hub = blockBeside(BLOCKS[spoke], s.block, false);
+    while (vpcs.length < 3) vpcs.push(bare(spoke));
+    // The hub and each twin get an instance (the twins' first ones hold the same address), the second twin a
+    // second subnet that the first has not: at most five instances, as in every topology.
+    const one = (shape: InstanceShape | undefined): InstanceShape[] => [{ fixed: true, ipv6: shape?.ipv6 ?? false }];
+    const twin = (v: VpcShape, subnets: InstanceShape[][]): VpcShape => ({
+      ...v,
+      block: spoke,
+      region: vpcs[0].region,
+      subnets,
+    });
+    vpcs[0] = { ...vpcs[0], block: hub, subnets: [one(vpcs[0].subnets[0][0])] };
+    vpcs[1] = twin(vpcs[1], [[...one(vpcs[1].subnets[0][0]), ...vpcs[1].subnets[0].slice(1, 2)]]);
+    vpcs[2] = twin(vpcs[2], [one(vpcs[2].subnets[0][0]), one(vpcs[2].subnets[1]?.[0])]);
+    const peerings: PeeringShape[] = [
+      { a: 0, b: 1, accept: "auto" },
+      { a: 0, b: 2, accept: "auto" },
+    ];
+    return { ...topology, vpcs, peerings };
+  }
+  if (vpcs.length < 2) vpcs.push(bare(blockBeside(BLOCKS[vpcs[0].block], s.peering, false)));
+  const peerings = topology.peerings.length > 0 ? [...topology.peerings] : [{ a: 0, b: 1, accept: "auto" as const }];
+  const k = s.peering % peerings.length;
+  const { a, b } = peerings[k];
+  const ours = BLOCKS[vpcs[a].block];
+  const crossRegion = s.kind === "cross-region-reference";
+  peerings[k] = { a, b, accept: crossRegion ? "accepter" : "auto" };
+  const overlap = s.kind === "ipv6-only-overlap" || (s.kind === "overlap" && !s.secondary);
+  const theirs = BLOCKS[vpcs[b].block];
+  vpcs[b] = {
+    ...vpcs[b],
+    block:
+      overlap || overlapping(ours, theirs) ? blockBeside(ours, "block" in s ? s.block : 0, overlap) : vpcs[b].block,
+    ...(s.kind === "ipv6-only-overlap" ? { ipv6: true } : {}),
+    ...(crossRegion ? { region: vpcs[a].region === 0 ? 1 : 0 } : {}),
+  };
+  if (s.kind === "ipv6-only-overlap") vpcs[a] = { ...vpcs[a], ipv6: true };
+  return { ...topology, vpcs, peerings, scenario: { ...s, peering: k } };
+}
+
+/** The rest of the scenario, after the mutations so that none undoes it; returns the over-quota spokes, if any. */
+function finish(vpcs: Built[], peerings: PeeringShape[], s: Scenario): { hub: number; count: number } | undefined {
+  if (s.kind === "over-quota") return { hub: s.vpc % vpcs.length, count: PEERING_QUOTA_MAX + 1 };
+  if (s.kind === "same-cidr") {
+    const [hub, first, second] = vpcs;
+    const spoke = first.block;
+    // The twins hold the same addresses: instance j of a subnet gets the subnet's address 10 + j.
+    for (const twin of [first, second])
+      for (const subnet of twin.subnets)
+        subnet.instances.forEach((i, j) => (i.ip = dotted(ipv4Of(subnet.cidr).first + 10 + j)));
+    const addresses = (v: Built, subnets: Built["subnets"] = v.subnets): string[] =>
+      subnets.flatMap((subnet) => subnet.instances.flatMap((i) => (i.ip ? [`${i.ip}/32`] : [])));
+    const to =
+      (peering: number) =>
+      (destination: string): Route => ({ destination, ipv6: false, target: { kind: "peering", peering } });
+    const specific: Route[] =
+      s.routes === "subnet"
+        ? [to(0)(first.subnets[0].cidr), to(1)(second.subnets[1].cidr)]
+        : s.routes === "instance"
+        ? [...addresses(first).map(to(0)), ...addresses(second).filter((a) => !addresses(first).includes(a)).map(to(1))]
+        : [to(0)(spoke), ...addresses(second, second.subnets.slice(1)).map(to(1))];
+    for (const table of hub.tables) {
+      const kept = table.filter((r) => r.ipv6 || r.destination !== spoke);
+      table.splice(0, table.length, ...kept, ...specific.map((r) => ({ ...r })));
+    }
+    return undefined;
+  }
+  const peering = peerings[s.peering];
+  const [ours, theirs] = [vpcs[peering.a], vpcs[peering.b]];
+  switch (s.kind) {
+    case "overlap":
+      if (s.secondary && !theirs.secondary.includes(ours.block)) theirs.secondary.push(ours.block);
+      return undefined;
+    case "ipv6-only-overlap":
+      // Only IPv6 is meant to cross: no IPv4 route uses the peering.
+      for (const table of [...ours.tables, ...theirs.tables]) {
+        const kept = table.filter((r) => r.ipv6 || r.target.kind !== "peering" || r.target.peering !== s.peering);
+        table.splice(0, table.length, ...kept);
+      }
+      return undefined;
+    case "duplicate-peering":
+      peerings.push(s.reverse ? { a: peering.b, b: peering.a, accept: peering.accept } : { ...peering });
+      return undefined;
+    case "local-route":
+      ours.tables[0].push({
+        destination: s.whole ? ours.block : ours.subnets[0].cidr,
+        ipv6: false,
+        target: { kind: "peering", peering: s.peering },
+      });
+      return undefined;
+    case "cross-region-reference":
+      (s.egress ? ours.egress : ours.ingress).push({
+        protocol: "-1",
+        from: 0,
+        to: 0,
+        cidrs: [],
+        cidrs6: [],
+        groups: [ref(`aws_security_group.${theirs.name}.id`)],
+      });
+      return undefined;
+  }
 }
 
 function build(topology: Topology): Built[] {
@@ -413,12 +591,27 @@ const NACL_PROTOCOLS: readonly (readonly [string, number, number])[] = [
   ["58", 129, 0],
 ];
 
-function emit(vpcs: readonly Built[], peerings: readonly PeeringShape[]): TerraformJson {
+function emit(
+  vpcs: readonly Built[],
+  peerings: readonly PeeringShape[],
+  spokes?: { hub: number; count: number }
+): TerraformJson {
   const resource: TerraformJson["resource"] = {};
   const put = (type: string, name: string, body: Record<string, unknown>): void => {
     resource[type] = { ...(resource[type] ?? {}), [name]: body };
   };
   const providerOf = (v: Built): Record<string, string> => (v.provider ? { provider: v.provider } : {});
+  // Bare VPCs peered with one hub, more than the quota allows: no subnet or instance, so nothing to build.
+  for (let k = 0; spokes && k < spokes.count; k++) {
+    const hub = vpcs[spokes.hub];
+    put("aws_vpc", `q${k}`, { cidr_block: `192.168.${k}.0/24`, ...providerOf(hub) });
+    put("aws_vpc_peering_connection", `q${k}`, {
+      vpc_id: ref(`aws_vpc.${hub.name}.id`),
+      peer_vpc_id: ref(`aws_vpc.q${k}.id`),
+      auto_accept: true,
+      ...providerOf(hub),
+    });
+  }
   peerings.forEach((p, k) => {
     const [a, b] = [vpcs[p.a], vpcs[p.b]];
     put("aws_vpc_peering_connection", `p${k}`, {

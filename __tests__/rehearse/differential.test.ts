@@ -1,20 +1,24 @@
 import { availableParallelism } from "node:os";
 import { defaultConcurrency } from "../../lib/rehearse/host";
-import { checkTopology, describeDisagreement, runDifferential } from "../../test-support/differential";
+import { CLASSES, checkTopology, describeDisagreement, runDifferential } from "../../test-support/differential";
 import { requireNamespaces } from "../../test-support/rehearse";
 import { type TerraformJson, toTerraform } from "../../test-support/topologies";
 
-/** Fixed, so that `npm test` checks the same 200 topologies every time; `npm run rehearse:fuzz` explores further. */
+/** Fixed, so that `npm test` checks the same 300 topologies every time; `npm run rehearse:fuzz` explores further. */
 const SEED = 20250917;
 
 beforeAll(requireNamespaces);
 
 describe("reach and rehearse, on generated topologies", () => {
-  it("refuse the same networks and agree on every pair of the others, over 200 random topologies", async () => {
-    const report = await runDifferential({ seed: SEED, runs: 200 });
+  it("refuse the same networks and agree on every pair of the others, over 300 topologies of every class", async () => {
+    const report = await runDifferential({ seed: SEED, runs: 300 });
+    const counts = CLASSES.map((c) => `  ${report.classes[c]} ${c}`);
+    console.info(`topologies of each class among ${report.runs}:\n${counts.join("\n")}`);
     expect(report.disagreements.map(describeDisagreement)).toEqual([]);
+    // A generator change that stops producing a class shows here, with the class's name.
+    expect(CLASSES.filter((c) => report.classes[c] === 0)).toEqual([]);
     expect(report.skipped).toBeLessThan(10);
-    expect(report.refused).toBeGreaterThan(20);
+    expect(report.refused).toBeGreaterThan(100);
     expect(report.unmeasured).toBe(0);
     expect(report.replied).toBeGreaterThan(300);
     expect(report.silent).toBeGreaterThan(300);
