@@ -11,7 +11,7 @@ const vpcA = { name: "a", cidr: "10.0.0.0/24" };
 const vpcB = { name: "b", cidr: "10.0.1.0/24" };
 const roleArn = "arn:aws:iam::222222222222:role/peering";
 
-/** Each object of the schema: where it is ("[]" an item, "*" a record value), a config with `bogus` in it, the error. */
+/** Each object of the schema: where it is ("[]" an item, "*" a record value), a config with `bogus` in it, the error */
 const POSITIONS: readonly (readonly [string, Record<string, unknown>, string])[] = [
   ["", defaultWith({ bogus: 1 }), 'the config has unknown key "bogus": remove it (allowed: $schema, region, maxAzs, '],
   [
