@@ -27,27 +27,49 @@ interface GeneratedVpc {
   readonly staticRoutes: readonly (readonly string[])[];
 }
 
-type Peerings = { readonly kind: "mesh" } | { readonly kind: "hub"; readonly hub: number; readonly spokes?: readonly number[] } | { readonly kind: "pairs"; readonly pairs: readonly (readonly [number, number])[] };
+type Peerings =
+  | { readonly kind: "mesh" }
+  | { readonly kind: "hub"; readonly hub: number; readonly spokes?: readonly number[] }
+  | { readonly kind: "pairs"; readonly pairs: readonly (readonly [number, number])[] };
 
 const vpc: fc.Arbitrary<GeneratedVpc> = fc.record({
   cidr: fc.constantFrom(...PRIMARY),
-  secondaryCidrs: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.uniqueArray(fc.constantFrom(...SECONDARY), { minLength: 1, maxLength: 2 }) }),
+  secondaryCidrs: fc.oneof(
+    { weight: 3, arbitrary: fc.constant([]) },
+    { weight: 1, arbitrary: fc.uniqueArray(fc.constantFrom(...SECONDARY), { minLength: 1, maxLength: 2 }) },
+  ),
   ipv6: fc.boolean(),
   staticRoutes: fc.oneof(
     { weight: 4, arbitrary: fc.constant([]) },
-    { weight: 1, arbitrary: fc.array(fc.uniqueArray(fc.constantFrom(...STATIC_ROUTES), { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 2 }) },
+    {
+      weight: 1,
+      arbitrary: fc.array(fc.uniqueArray(fc.constantFrom(...STATIC_ROUTES), { minLength: 1, maxLength: 2 }), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+    },
   ),
 });
 
 /** Peerings of `n` VPCs: the full mesh, a hub with all or some spokes, or some of the pairs, each pair once. */
 function peerings(n: number): fc.Arbitrary<Peerings> {
-  const pairs = Array.from({ length: n }, (_, i) => Array.from({ length: n - i - 1 }, (__, k): [number, number] => [i, i + k + 1])).flat();
+  const pairs = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n - i - 1 }, (__, k): [number, number] => [i, i + k + 1]),
+  ).flat();
   return fc.oneof(
     fc.constant({ kind: "mesh" as const }),
-    fc.record({ kind: fc.constant("hub" as const), hub: fc.nat(n - 1), spokes: fc.option(fc.uniqueArray(fc.nat(n - 1), { minLength: 1 }), { nil: undefined }) }),
+    fc.record({
+      kind: fc.constant("hub" as const),
+      hub: fc.nat(n - 1),
+      spokes: fc.option(fc.uniqueArray(fc.nat(n - 1), { minLength: 1 }), { nil: undefined }),
+    }),
     fc.record({
       kind: fc.constant("pairs" as const),
-      pairs: fc.subarray(pairs, { minLength: 1 }).chain((chosen) => fc.tuple(...chosen.map((p) => fc.boolean().map((flip): [number, number] => (flip ? [p[1], p[0]] : p))))),
+      pairs: fc
+        .subarray(pairs, { minLength: 1 })
+        .chain((chosen) =>
+          fc.tuple(...chosen.map((p) => fc.boolean().map((flip): [number, number] => (flip ? [p[1], p[0]] : p)))),
+        ),
     }),
   );
 }
@@ -77,10 +99,19 @@ function raw(g: Generated): Record<string, unknown> {
       ...(v.ipv6 ? { ipv6: true } : {}),
       ...(v.secondaryCidrs.length > 0 ? { secondaryCidrs: v.secondaryCidrs } : {}),
       ...(v.staticRoutes.length > 0
-        ? { vpnConnections: Object.fromEntries(v.staticRoutes.map((routes, k) => [`site-${k}`, { ip: DEVICES[k], staticRoutes: routes }])) }
+        ? {
+            vpnConnections: Object.fromEntries(
+              v.staticRoutes.map((routes, k) => [`site-${k}`, { ip: DEVICES[k], staticRoutes: routes }]),
+            ),
+          }
         : {}),
     })),
-    peerings: p.kind === "mesh" ? "full-mesh" : p.kind === "hub" ? { hub: nameOf(p.hub), ...(p.spokes ? { spokes: p.spokes.map(nameOf) } : {}) } : p.pairs.map((pair) => pair.map(nameOf)),
+    peerings:
+      p.kind === "mesh"
+        ? "full-mesh"
+        : p.kind === "hub"
+          ? { hub: nameOf(p.hub), ...(p.spokes ? { spokes: p.spokes.map(nameOf) } : {}) }
+          : p.pairs.map((pair) => pair.map(nameOf)),
   };
 }
 
@@ -88,19 +119,21 @@ function raw(g: Generated): Record<string, unknown> {
 function unchecked(g: Generated): PeeringConfig {
   const defaults = parseConfig(DEFAULT_CONFIG);
   const names = g.vpcs.map((_, i) => nameOf(i));
-  const vpcs = g.vpcs.map(
-    (v, i): VpcConfig => ({
-      name: nameOf(i),
-      cidr: v.cidr,
-      maxAzs: g.maxAzs,
-      region: defaults.region,
-      ...(v.ipv6 ? { ipv6: true } : {}),
-      ...(v.secondaryCidrs.length > 0 ? { secondaryCidrs: v.secondaryCidrs } : {}),
-      ...(v.staticRoutes.length > 0
-        ? { vpnConnections: Object.fromEntries(v.staticRoutes.map((routes, k) => [`site-${k}`, { ip: DEVICES[k], asn: 65000, staticRoutes: routes }])) }
-        : {}),
-    }),
-  );
+  const vpcs = g.vpcs.map((v, i): VpcConfig => ({
+    name: nameOf(i),
+    cidr: v.cidr,
+    maxAzs: g.maxAzs,
+    region: defaults.region,
+    ...(v.ipv6 ? { ipv6: true } : {}),
+    ...(v.secondaryCidrs.length > 0 ? { secondaryCidrs: v.secondaryCidrs } : {}),
+    ...(v.staticRoutes.length > 0
+      ? {
+          vpnConnections: Object.fromEntries(
+            v.staticRoutes.map((routes, k) => [`site-${k}`, { ip: DEVICES[k], asn: 65000, staticRoutes: routes }]),
+          ),
+        }
+      : {}),
+  }));
   const p = g.peerings;
   let pairs: (readonly [string, string])[];
   let hub: PeeringConfig["hub"];
@@ -122,7 +155,10 @@ function unchecked(g: Generated): PeeringConfig {
  * connection's route as a route of its own.
  */
 function identicalPropagatedRoutes(finding: { readonly resource: string; readonly message: string }): boolean {
-  return finding.resource.includes("(propagated by ") && /already has a route to \S+ \(.*\(propagated by /.test(finding.message);
+  return (
+    finding.resource.includes("(propagated by ") &&
+    /already has a route to \S+ \(.*\(propagated by /.test(finding.message)
+  );
 }
 
 /** Reach's configuration errors on the synthesized stacks of `config`. */
@@ -161,7 +197,8 @@ describe("the config loader against check", () => {
         if (errors.length > 0) seen.flagged++;
         if (problems.length > 0) seen.refused++;
         else seen.accepted++;
-        if (errors.length > 0 && problems.length === 0) throw new Error(`accepted, but check flags:\n${errors.join("\n")}\n${JSON.stringify(config)}`);
+        if (errors.length > 0 && problems.length === 0)
+          throw new Error(`accepted, but check flags:\n${errors.join("\n")}\n${JSON.stringify(config)}`);
       }),
       { seed: SEED, numRuns: 60 },
     );
@@ -172,18 +209,39 @@ describe("the config loader against check", () => {
   it.each([
     [
       "two spokes of a hub with one CIDR",
-      { vpcs: [{ name: "hub", cidr: "10.0.0.0/24" }, { name: "b", cidr: "10.1.0.0/24" }, { name: "c", cidr: "10.1.0.0/24" }], peerings: { hub: "hub" } },
+      {
+        vpcs: [
+          { name: "hub", cidr: "10.0.0.0/24" },
+          { name: "b", cidr: "10.1.0.0/24" },
+          { name: "c", cidr: "10.1.0.0/24" },
+        ],
+        peerings: { hub: "hub" },
+      },
       'vpcs[0] ("hub") is peered with "b" (peerings.hub) and "c" (peerings.hub), whose blocks vpcs[1].cidr "10.1.0.0/24" and vpcs[2].cidr "10.1.0.0/24" overlap: its route tables would get two routes to 10.1.0.0/24, and AWS refuses the second (RouteAlreadyExists): give the peers different CIDRs',
     ],
     [
       "a VPC peered with two whose blocks nest",
-      { vpcs: [{ name: "hub", cidr: "10.0.0.0/24" }, { name: "b", cidr: "10.1.0.0/16" }, { name: "c", cidr: "10.1.2.0/24" }], peerings: [["hub", "b"], ["c", "hub"]] },
+      {
+        vpcs: [
+          { name: "hub", cidr: "10.0.0.0/24" },
+          { name: "b", cidr: "10.1.0.0/16" },
+          { name: "c", cidr: "10.1.2.0/24" },
+        ],
+        peerings: [
+          ["hub", "b"],
+          ["c", "hub"],
+        ],
+      },
       'vpcs[0] ("hub") is peered with "b" (peerings[0]) and "c" (peerings[1]), whose blocks vpcs[1].cidr "10.1.0.0/16" and vpcs[2].cidr "10.1.2.0/24" overlap: its route tables would send 10.1.2.0/24, which lies in 10.1.0.0/16, to "c" only (the more specific route wins): give the peers different CIDRs',
     ],
     [
       "a spoke's secondary block that is another spoke's primary",
       {
-        vpcs: [{ name: "hub", cidr: "10.0.0.0/24" }, { name: "b", cidr: "10.1.0.0/24", secondaryCidrs: ["10.2.0.0/24"] }, { name: "c", cidr: "10.2.0.0/24" }],
+        vpcs: [
+          { name: "hub", cidr: "10.0.0.0/24" },
+          { name: "b", cidr: "10.1.0.0/24", secondaryCidrs: ["10.2.0.0/24"] },
+          { name: "c", cidr: "10.2.0.0/24" },
+        ],
         peerings: { hub: "hub", spokes: ["c", "b"] },
       },
       'vpcs[0] ("hub") is peered with "b" (peerings.spokes[1]) and "c" (peerings.spokes[0]), whose blocks vpcs[1].secondaryCidrs[0] "10.2.0.0/24" and vpcs[2].cidr "10.2.0.0/24" overlap: its route tables would get two routes to 10.2.0.0/24, and AWS refuses the second (RouteAlreadyExists): give the peers different CIDRs',
@@ -194,7 +252,13 @@ describe("the config loader against check", () => {
 
   it("accepts two VPN connections of one VPC with the same static route, AWS's redundant connections", () => {
     const site = (ip: string) => ({ ip, staticRoutes: ["192.168.0.0/16"] });
-    const vpcs = [{ name: "a", cidr: "10.0.0.0/24", vpnConnections: { primary: site("203.0.113.12"), backup: site("198.51.100.7") } }];
+    const vpcs = [
+      {
+        name: "a",
+        cidr: "10.0.0.0/24",
+        vpnConnections: { primary: site("203.0.113.12"), backup: site("198.51.100.7") },
+      },
+    ];
     expect(refusal({ vpcs })).toEqual([]);
   });
 });

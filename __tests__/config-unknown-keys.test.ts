@@ -11,28 +11,44 @@ const vpcA = { name: "a", cidr: "10.0.0.0/24" };
 const vpcB = { name: "b", cidr: "10.0.1.0/24" };
 const roleArn = "arn:aws:iam::222222222222:role/peering";
 
-/** Every object of the schema: where it sits ("[]" an array item, "*" a record value), a config with `bogus` in it, the problem. */
+/** Each object of the schema: where it is ("[]" an item, "*" a record value), a config with `bogus` in it, the error */
 const POSITIONS: readonly (readonly [string, Record<string, unknown>, string])[] = [
   ["", defaultWith({ bogus: 1 }), 'the config has unknown key "bogus": remove it (allowed: $schema, region, maxAzs, '],
-  ["vpcs[]", defaultWith({ vpcs: [vpcA, { ...vpcB, bogus: 1 }] }), 'vpcs[1] has unknown key "bogus": remove it (allowed: name, cidr, maxAzs, ipv6, secondaryCidrs, vpnConnections, region, account)'],
+  [
+    "vpcs[]",
+    defaultWith({ vpcs: [vpcA, { ...vpcB, bogus: 1 }] }),
+    'vpcs[1] has unknown key "bogus": remove it (allowed: name, cidr, maxAzs, ipv6, secondaryCidrs, vpnConnections, region, account)',
+  ],
   [
     "vpcs[].vpnConnections.*",
     defaultWith({ vpcs: [{ ...vpcA, vpnConnections: { office: { ip: "203.0.113.12", bogus: 1 } } }, vpcB] }),
     'vpcs[0].vpnConnections.office has unknown key "bogus": remove it (allowed: ip, asn, staticRoutes)',
   ],
-  ["peerings", defaultWith({ peerings: { hub: "a", bogus: 1 } }), 'peerings has unknown key "bogus": remove it (allowed: hub, spokes)'],
+  [
+    "peerings",
+    defaultWith({ peerings: { hub: "a", bogus: 1 } }),
+    'peerings has unknown key "bogus": remove it (allowed: hub, spokes)',
+  ],
   [
     "peerings[]",
     defaultWith({ peerings: [{ vpcs: ["a", "b"], bogus: 1 }] }),
     'peerings[0] has unknown key "bogus": remove it (allowed: vpcs, dnsResolution)',
   ],
-  ["accounts.*", defaultWith({ accounts: { network: { roleArn, bogus: 1 } } }), 'accounts.network has unknown key "bogus": remove it (allowed: roleArn)'],
+  [
+    "accounts.*",
+    defaultWith({ accounts: { network: { roleArn, bogus: 1 } } }),
+    'accounts.network has unknown key "bogus": remove it (allowed: roleArn)',
+  ],
   [
     "terraformCloud",
     defaultWith({ terraformCloud: { organization: "acme", bogus: 1 } }),
     'terraformCloud has unknown key "bogus": remove it (allowed: organization, workspacePrefix, hostname)',
   ],
-  ["backend", defaultWith({ backend: { s3: { bucket: "acme-state" }, bogus: 1 } }), 'backend has unknown key "bogus": remove it (allowed: s3)'],
+  [
+    "backend",
+    defaultWith({ backend: { s3: { bucket: "acme-state" }, bogus: 1 } }),
+    'backend has unknown key "bogus": remove it (allowed: s3)',
+  ],
   [
     "backend.s3",
     defaultWith({ backend: { s3: { bucket: "acme-state", bogus: 1 } } }),
@@ -57,7 +73,8 @@ function objectPositions(schema: z.core.$ZodType, at: string, found: Set<string>
     objectPositions((def as z.core.$ZodRecordDef).valueType, `${at}.*`, found);
   } else if (def.type === "object") {
     found.add(at);
-    for (const [key, value] of Object.entries((def as z.core.$ZodObjectDef).shape)) objectPositions(value, at ? `${at}.${key}` : key, found);
+    for (const [key, value] of Object.entries((def as z.core.$ZodObjectDef).shape))
+      objectPositions(value, at ? `${at}.${key}` : key, found);
   }
 }
 
@@ -68,12 +85,15 @@ describe("an unknown key", () => {
     expect(POSITIONS.map(([at]) => at).sort()).toEqual([...found].sort());
   });
 
-  it.each(POSITIONS)("at %p is one one-line problem naming the path, the key and the allowed keys", (_, raw, problem) => {
-    const problems = problemsOf(raw);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain(problem);
-    expect(problems[0]).not.toContain("\n");
-  });
+  it.each(POSITIONS)(
+    "at %p is one one-line problem naming the path, the key and the allowed keys",
+    (_, raw, problem) => {
+      const problems = problemsOf(raw);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(problem);
+      expect(problems[0]).not.toContain("\n");
+    },
+  );
 
   it("names every unknown key of one object in one problem", () => {
     expect(problemsOf(defaultWith({ peerings: { hub: "a", spokes: ["b"], bogus: 1, extra: 2 } }))).toEqual([

@@ -550,14 +550,14 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems
       const where = field ? `${field} has` : "the config has";
       const keys = issue.keys.slice(0, 5).map(preview).join(", ") + (issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : "");
       const allowed = allowedKeys(path, raw);
-      return `${where} unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: remove ${issue.keys.length > 1 ? "them" : "it"}${allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : ""}`;
+      const them = issue.keys.length > 1 ? "them" : "it";
+      const list = allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : "";
+      return `${where} unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: remove ${them}${list}`;
     });
     return;
   }
   if (issue.code === "invalid_key" && path[0] === "vpcs" && path[2] === "vpnConnections") {
-    problems.add(
-      () => `${formatPath(path.slice(0, -1))} has the name ${preview(String(path[path.length - 1]))}: name each connection with 1 to 31 lowercase letters, digits and '-', starting with a letter`,
-    );
+    problems.add(() => connectionNameProblem(formatPath(path.slice(0, -1)), String(path[path.length - 1])));
     return;
   }
   const value = valueAt(raw, path);
@@ -566,13 +566,28 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems
   } else if (issue.code === "invalid_union" && path.length === 1 && path[0] === "peerings") {
     describePeeringsShape(value, (d) => problems.add(d));
   } else if (issue.code === "invalid_key" && path[0] === "accounts" && path.length === 2) {
-    problems.add(() => `accounts has the key ${preview(path[1])}: name each account with 1 to 31 characters: lowercase letters, digits and '-', starting with a letter`);
+    problems.add(() => accountNameProblem(String(path[1])));
   } else {
     problems.add(() => {
       const shown = value === undefined ? "is missing" : `is ${preview(value)}${issue.code === "invalid_type" ? ` (${typeName(value)})` : ""}`;
       return `${formatPath(path)} ${shown}: ${fixFor(path) ?? issue.message}`;
     });
   }
+}
+
+function connectionNameProblem(field: string, name: string): string {
+  const fix = "name each connection with 1 to 31 lowercase letters, digits and '-', starting with a letter";
+  return `${field} has the name ${preview(name)}: ${fix}`;
+}
+
+function accountNameProblem(name: string): string {
+  const fix = "name each account with 1 to 31 characters: lowercase letters, digits and '-', starting with a letter";
+  return `accounts has the key ${preview(name)}: ${fix}`;
+}
+
+/** Whether `value` is an object with an own `__proto__` key, which zod's records pass over without a word. */
+function hasProtoKey(value: unknown): boolean {
+  return value !== null && typeof value === "object" && Object.prototype.hasOwnProperty.call(value, "__proto__");
 }
 
 function fixFor(path: readonly PropertyKey[]): string | undefined {
@@ -592,7 +607,11 @@ function allowedKeys(path: readonly PropertyKey[], raw: unknown): string[] {
   return found ? Object.keys(found._zod.def.shape) : [];
 }
 
-function objectSchemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[], value: unknown): z.core.$ZodObject | undefined {
+function objectSchemaAt(
+  schema: z.core.$ZodType,
+  path: readonly PropertyKey[],
+  value: unknown,
+): z.core.$ZodObject | undefined {
   const def = schema._zod.def;
   if (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "readonly") {
     return objectSchemaAt((def as z.core.$ZodOptionalDef).innerType, path, value);
@@ -600,7 +619,9 @@ function objectSchemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[], v
   if (def.type === "pipe") return objectSchemaAt((def as z.core.$ZodPipeDef).in, path, value);
   if (def.type === "union") {
     const options = (def as z.core.$ZodUnionDef).options;
-    const fits = options.map((o) => objectSchemaAt(o, path, value)).filter((o): o is z.core.$ZodObject => o !== undefined);
+    const fits = options
+      .map((o) => objectSchemaAt(o, path, value))
+      .filter((o): o is z.core.$ZodObject => o !== undefined);
     return fits.find((o) => path.length > 0 || keysFit(o, value)) ?? fits[0];
   }
   if (path.length === 0) return def.type === "object" ? (schema as z.core.$ZodObject) : undefined;
@@ -608,18 +629,23 @@ function objectSchemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[], v
   const next = valueAt(value, [key]);
   if (def.type === "object") {
     const shape = (def as z.core.$ZodObjectDef).shape;
-    return typeof key === "string" && Object.prototype.hasOwnProperty.call(shape, key) ? objectSchemaAt(shape[key], rest, next) : undefined;
+    const known = typeof key === "string" && Object.prototype.hasOwnProperty.call(shape, key);
+    return known ? objectSchemaAt(shape[key], rest, next) : undefined;
   }
-  if (def.type === "array" && typeof key === "number") return objectSchemaAt((def as z.core.$ZodArrayDef).element, rest, next);
+  if (def.type === "array" && typeof key === "number") {
+    return objectSchemaAt((def as z.core.$ZodArrayDef).element, rest, next);
+  }
   if (def.type === "tuple" && typeof key === "number") {
     const item = (def as z.core.$ZodTupleDef).items[key];
     return item ? objectSchemaAt(item, rest, next) : undefined;
   }
-  if (def.type === "record" && typeof key === "string") return objectSchemaAt((def as z.core.$ZodRecordDef).valueType, rest, next);
+  if (def.type === "record" && typeof key === "string") {
+    return objectSchemaAt((def as z.core.$ZodRecordDef).valueType, rest, next);
+  }
   return undefined;
 }
 
-/** Whether `value` is an object with a key the object schema knows (so that, of a union's objects, it is the one meant). */
+/** Whether `value` is an object with a key the object schema knows (so that, of a union's objects, it is meant). */
 function keysFit(schema: z.core.$ZodObject, value: unknown): boolean {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const shape = schema._zod.def.shape;
@@ -690,6 +716,14 @@ function checkSemantics(raw: unknown, problems: Problems): void {
   const counted = new Map<string, Counted>();
   const ipv6Fields: string[] = [];
 
+  // zod's records skip a "__proto__" key (no name pattern sees it), so these names are checked here.
+  if (hasProtoKey(root.accounts)) problems.add(() => accountNameProblem("__proto__"));
+  entries.forEach((entry, index) => {
+    const vpc = entry !== null && typeof entry === "object" ? (entry as { vpnConnections?: unknown }) : {};
+    if (hasProtoKey(vpc.vpnConnections)) {
+      problems.add(() => connectionNameProblem(`vpcs[${index}].vpnConnections`, "__proto__"));
+    }
+  });
   entries.forEach((entry, index) => {
     const name = entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>).name : undefined;
     if (typeof name !== "string") return;

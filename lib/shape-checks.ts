@@ -263,8 +263,11 @@ export function peersOverlapProblem(vpc: string, a: PeerBlock, b: PeerBlock): st
   const routes =
     first.block.cidr === second.block.cidr
       ? `its route tables would get two routes to ${first.block.cidr}, and AWS refuses the second (RouteAlreadyExists)`
-      : `its route tables would send ${inner.block.cidr}, which lies in ${outer.block.cidr}, to ${preview(inner.peer)} only (the more specific route wins)`;
-  return `${vpc} is peered with ${preview(first.peer)} (${first.peeredBy}) and ${preview(second.peer)} (${second.peeredBy}), whose blocks ${first.field} "${first.block.cidr}" and ${second.field} "${second.block.cidr}" overlap: ${routes}: give the peers different CIDRs`;
+      : `its route tables would send ${inner.block.cidr}, which lies in ${outer.block.cidr}, ` +
+        `to ${preview(inner.peer)} only (the more specific route wins)`;
+  const peers = `${preview(first.peer)} (${first.peeredBy}) and ${preview(second.peer)} (${second.peeredBy})`;
+  const blocks = `${first.field} "${first.block.cidr}" and ${second.field} "${second.block.cidr}"`;
+  return `${vpc} is peered with ${peers}, whose blocks ${blocks} overlap: ${routes}: give the peers different CIDRs`;
 }
 
 /** The first pair of overlapping blocks of two VPCs, or undefined. */
