@@ -238,8 +238,9 @@ class TerraformLoader {
 
   /**
    * The static routes of VPN connections (aws_vpn_connection_route), put by their VPN gateway into
-   * each route table it propagates to. Routes a connection learns over BGP are not known before
-   * deploy: they are not modeled.
+   * each route table it propagates to. Connections of one gateway with the same static route (a
+   * redundant pair, as AWS's VPN routing guide describes) give the table one propagated route. Routes
+   * a connection learns over BGP are not known before deploy: they are not modeled.
    */
   private vpnPropagations(): void {
     const referenced = (res: RawResource, field: string): string | undefined => {
@@ -261,11 +262,21 @@ class TerraformLoader {
       const gateway = referenced(res, "vpn_gateway_id");
       const table = this.read.entity(this.read.slot(res, "route_table_id"), "route table", true);
       if (!gateway || !table || !this.builder.routeTable(table)) return;
-      const routes = (staticRoutes.get(gateway) ?? []).flatMap((route): Route[] => {
+      const byDestination = new Map<string, { destination: Route["destination"]; sources: string[] }>();
+      for (const route of staticRoutes.get(gateway) ?? []) {
         const destination = this.read.cidr(this.read.slot(route, "destination_cidr_block"), "ipv4");
-        if (!destination) return [];
-        return [{ source: `${route.address} (propagated by ${res.address})`, destination, target: { kind: "gateway", gateway, gatewayKind: "VPN gateway" } }];
-      });
+        if (!destination) continue;
+        const seen = byDestination.get(destination.text);
+        if (seen) seen.sources.push(route.address);
+        else byDestination.set(destination.text, { destination, sources: [route.address] });
+      }
+      const routes = [...byDestination.values()].map(
+        ({ destination, sources }): Route => ({
+          source: `${sources.join(", ")} (propagated by ${res.address})`,
+          destination,
+          target: { kind: "gateway", gateway, gatewayKind: "VPN gateway" },
+        })
+      );
       if (routes.length > 0) this.builder.addRoutes(table, routes);
     });
   }
