@@ -208,3 +208,27 @@ export const NOT_PUBLIC_IPV4_RANGES: readonly { readonly cidr: string; readonly 
 ];
 /** Interface endpoints the SSM agent needs when there is no NAT gateway (AWS Systems Manager User Guide). */
 export const SSM_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages"] as const;
+
+/** Where AWS lists the transit gateway quotas below. */
+export const TRANSIT_GATEWAY_QUOTAS_SOURCE = "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html";
+
+/** A transit gateway quota as the Transit Gateway guide lists it: adjustable ones may be raised on request. */
+export interface TransitGatewayQuota {
+  /** The name in the Transit Gateway guide's quota tables. */
+  readonly name: string;
+  /** What every account starts with. */
+  readonly default: number;
+  /** Whether AWS raises it on request. */
+  readonly adjustable: boolean;
+}
+
+/** Attachments (VPC and peering) per transit gateway. */
+export const ATTACHMENTS_PER_TRANSIT_GATEWAY: TransitGatewayQuota = { name: "Attachments per transit gateway", default: 5000, adjustable: false };
+/** Transit gateway attachments per VPC: how many transit gateways one VPC can be attached to. */
+export const TRANSIT_GATEWAY_ATTACHMENTS_PER_VPC: TransitGatewayQuota = { name: "Transit gateway attachments per VPC", default: 5, adjustable: false };
+/** Route tables per transit gateway, its default route table included. */
+export const ROUTE_TABLES_PER_TRANSIT_GATEWAY: TransitGatewayQuota = { name: "Transit gateway route tables per transit gateway", default: 20, adjustable: true };
+/** Routes, static and propagated, across all route tables of one transit gateway. */
+export const ROUTES_PER_TRANSIT_GATEWAY: TransitGatewayQuota = { name: "Total combined routes (dynamic and static) across all route tables for a single transit gateway", default: 10000, adjustable: true };
+/** Peering attachments per transit gateway. */
+export const PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY: TransitGatewayQuota = { name: "Peering attachments per transit gateway", default: 50, adjustable: true };

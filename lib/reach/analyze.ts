@@ -32,6 +32,7 @@ import {
   type Subnet,
   type Vpc,
 } from "./model";
+import { type TransitAclCheck, transitForward } from "./transit";
 
 const ICMP = { ipv4: { protocol: 1, request: 8, reply: 0 }, ipv6: { protocol: 58, request: 128, reply: 129 } } as const;
 
@@ -209,6 +210,10 @@ interface Routed {
   readonly hops: readonly string[];
   readonly arrival: Vpc | undefined;
   readonly step: Step;
+  /** Network ACLs of transit gateway attachment subnets the packet passes. */
+  readonly acls: readonly TransitAclCheck[];
+  /** The attachment subnets a transit gateway may deliver through, when it delivers. */
+  readonly exits: readonly Subnet[] | undefined;
 }
 
 interface Forwarded {
@@ -216,6 +221,8 @@ interface Forwarded {
   readonly hops: readonly string[];
   readonly arrival: Vpc | undefined;
   readonly drop: (() => string) | undefined;
+  readonly acls?: readonly TransitAclCheck[];
+  readonly exits?: readonly Subnet[];
 }
 
 /** Follows one pair through the request and the reply, narrowing the possible addresses of each end. */
@@ -283,7 +290,8 @@ class PairAnalysis {
         this.acl(networkAclOf(this.model, source.subnet), true, this.targetSet, icmp.request, "outbound")
       );
     this.narrowTarget(routed.step, routed.hops.slice(1));
-    if (!sameSubnet)
+    this.transitAcls(routed, "request", this.target.subnet);
+    if (!sameSubnet && !deliveredInto(routed, this.target.subnet))
       this.narrowSource(
         this.acl(networkAclOf(this.model, this.target.subnet), false, this.sourceSet, icmp.request, "inbound")
       );
@@ -302,11 +310,35 @@ class PairAnalysis {
       );
     const routed = this.route(routeTableOf(this.model, target.subnet), target.vpc, this.sourceSet, "reply");
     this.narrowSource(routed.step, routed.hops.slice(1));
-    if (!sameSubnet)
+    this.transitAcls(routed, "reply", source.subnet);
+    if (!sameSubnet && !deliveredInto(routed, source.subnet))
       this.narrowTarget(
         this.acl(networkAclOf(this.model, source.subnet), false, this.targetSet, icmp.reply, "inbound reply")
       );
     this.path.push(source.label);
+  }
+
+  /**
+   * The network ACLs of the transit gateway attachment subnets (AWS's "Network ACLs for transit
+   * gateways"): the entry subnet's inbound rules match the sender's address, the exit subnet's
+   * outbound rules the receiver's; neither applies when the exit subnet is the receiver's own.
+   */
+  private transitAcls(routed: Routed, leg: "request" | "reply", receiver: Subnet): void {
+    const icmpType = leg === "request" ? this.icmp.request : this.icmp.reply;
+    const suffix = leg === "request" ? "" : " reply";
+    for (const check of routed.acls) {
+      for (const subnet of check.subnets) {
+        if (check.on === "receiver" && subnet.address === receiver.address) continue;
+        const narrowsSource = (check.on === "sender") === (leg === "request");
+        const peers = narrowsSource ? this.sourceSet : this.targetSet;
+        const direction = `${check.egress ? "outbound" : "inbound"}${suffix}, transit gateway attachment subnet ${
+          subnet.address
+        }`;
+        const step = this.acl(networkAclOf(this.model, subnet), check.egress, peers, icmpType, direction);
+        if (narrowsSource) this.narrowSource(step);
+        else this.narrowTarget(step);
+      }
+    }
   }
 
   private placeTarget(vpc: Vpc): void {
@@ -444,7 +476,7 @@ class PairAnalysis {
       const matched = intersect(remaining, setOf(family, route.destination));
       if (isEmpty(matched)) continue;
       remaining = subtract(remaining, matched);
-      outcomes.push(this.forward(table, vpc, route, matched, prefix));
+      outcomes.push(...this.forwardAll(table, vpc, route, matched, prefix, leg));
     }
     if (!isEmpty(remaining)) {
       outcomes.push({
@@ -475,6 +507,8 @@ class PairAnalysis {
     return {
       hops: shown.hops,
       arrival: good[0]?.arrival,
+      acls: good.flatMap((o) => o.acls ?? []),
+      exits: good.some((o) => o.exits !== undefined) ? good.flatMap((o) => o.exits ?? []) : undefined,
       step: {
         allowed: good.reduce((acc, o) => union(acc, o.set), emptySet(family)),
         hop: shown.hops[0],
@@ -483,6 +517,43 @@ class PairAnalysis {
         dropHop,
       },
     };
+  }
+
+  /** forward, or for a route to a modeled transit gateway, each part of the set the gateway routes its own way. */
+  private forwardAll(
+    table: RouteTable,
+    vpc: Vpc,
+    route: Route,
+    set: AddressSet,
+    prefix: string,
+    leg: "request" | "reply"
+  ): Forwarded[] {
+    const target = route.target;
+    const net = this.model.transit;
+    if (target.kind !== "gateway" || route.blackhole || !net?.gateways.has(target.gateway))
+      return [this.forward(table, vpc, route, set, prefix)];
+    const routeHop = `${prefix}${table.label}: ${route.destination.text} → ${net.gateways.get(target.gateway)?.label}${
+      route.source.startsWith(table.label) ? "" : ` (${route.source})`
+    }`;
+    const sender = leg === "request" ? this.source.subnet : this.target.subnet;
+    const outcomes = transitForward(this.model, net, {
+      family: this.family,
+      vpc,
+      subnet: sender,
+      gateway: target.gateway,
+      set,
+      prefix,
+      describe: (s) => this.describe(s),
+    });
+    return outcomes.map((o) => {
+      const last = o.hops[o.hops.length - 1];
+      const drop = o.drop;
+      return {
+        ...o,
+        hops: [routeHop, ...o.hops],
+        drop: drop && last !== undefined ? () => `${last.slice(prefix.length)}: ${drop()}` : drop,
+      };
+    });
   }
 
   private forward(table: RouteTable, vpc: Vpc, route: Route, set: AddressSet, prefix: string): Forwarded {
@@ -554,6 +625,11 @@ class PairAnalysis {
   private result(reachable: PairResult["reachable"], reason: string): PairResult {
     return { from: this.source.label, to: this.to, protocol: this.family, reachable, reason, path: this.path };
   }
+}
+
+/** Whether a transit gateway delivers into the receiver's own subnet only: then its inbound rules do not apply. */
+function deliveredInto(routed: Routed, receiver: Subnet): boolean {
+  return routed.exits !== undefined && routed.exits.length > 0 && routed.exits.every((s) => s.address === receiver.address);
 }
 
 interface Step {

@@ -2,6 +2,7 @@ import { PEERING_QUOTA_DEFAULT, PEERING_QUOTA_MAX } from "../aws-limits";
 import { cidrInside, formatAddress } from "./cidr";
 import { differ, overlappingBlocks, peerOf, peeringState, referenceAllowed, vpcBlocks } from "./lookup";
 import type { Finding, Model, Peering } from "./model";
+import { checkTransit } from "./transit-checks";
 
 
 /** Configuration errors AWS (or the aws provider) would reject, and warnings about limits. */
@@ -13,6 +14,7 @@ export function findConfigurationProblems(model: Model): { readonly errors: Find
   checkSecurityGroups(model, errors);
   checkPlacement(model, errors);
   checkNetworkAcls(model, errors);
+  checkTransit(model, errors, warnings);
   return { errors, warnings };
 }
 

@@ -1,4 +1,5 @@
 import type { Cidr, Family, GeneratedBlock } from "./cidr";
+import type { TransitNetwork } from "./transit";
 
 /** Input reach cannot use (unreadable file, unknown expression form, missing resource): the CLI exits 2. */
 export class ReachInputError extends Error {
@@ -209,6 +210,11 @@ export interface Model {
   readonly networkAclAssociations: readonly Association[];
   readonly generated: readonly GeneratedBlock[];
   readonly warnings: readonly Finding[];
+  /**
+   * Transit gateways, their attachments, route tables and routes.
+   * @default - none
+   */
+  readonly transit?: TransitNetwork;
 }
 
 /** Whether an echo gets its reply: "depends" when it hinges on an address AWS has not assigned yet. */

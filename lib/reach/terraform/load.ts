@@ -12,6 +12,7 @@ import type { GatewayKind, Model, NaclRule, Route, RouteTarget, SgRule, StackDoc
 import { ReachInputError } from "../model";
 import { Attributes, type Slot, present } from "./attributes";
 import { AccountRef, CidrValue, type RawResource, ResourceRef, Resolver, isRecord, own } from "./resolve";
+import { TRANSIT_TYPES, readTransit } from "./transit";
 
 /**
  * The Terraform loader: reads the resources of Terraform JSON documents, evaluates the attributes the
@@ -55,6 +56,7 @@ const MODELED = new Set([
   "aws_vpn_connection",
   "aws_vpn_connection_route",
   "aws_vpn_gateway_route_propagation",
+  ...TRANSIT_TYPES,
 ]);
 
 const GATEWAY_OF_TYPE: ReadonlyMap<string, GatewayKind> = new Map([
@@ -134,7 +136,16 @@ class TerraformLoader {
     this.each("aws_network_acl_rule", (res) => this.standaloneNaclRule(res));
     this.each("aws_network_acl_association", (res) => this.naclAssociation(res));
     this.each("aws_instance", (res) => this.instance(res));
-    return this.builder.build(this.resolver.generated);
+    const model = this.builder.build(this.resolver.generated);
+    if (!TRANSIT_TYPES.some((type) => this.byType.has(type))) return model;
+    const transit = readTransit({
+      resolver: this.resolver,
+      read: this.read,
+      resources: (type) => this.byType.get(type) ?? [],
+      hasSubnet: (key) => model.subnets.has(key),
+      hasVpc: (key) => model.vpcs.has(key),
+    });
+    return { ...model, transit };
   }
 
   private each(type: string, load: (res: RawResource) => void): void {

@@ -72,6 +72,8 @@ const IDENTITY_ATTRIBUTES = new Set([
   "main_route_table_id",
   "default_security_group_id",
   "default_network_acl_id",
+  "association_default_route_table_id",
+  "propagation_default_route_table_id",
 ]);
 
 /** Whether a JSON value is a plain object. */

@@ -1,0 +1,455 @@
+/**
+ * Transit gateways as AWS documents them (Amazon VPC Transit Gateways guide): the entities a loader
+ * reads, and the routing decision of a packet that a VPC route sends to a transit gateway. Pure: it
+ * takes the model and an address set and returns where each part of the set goes.
+ *
+ * - A packet enters through the VPC attachment of the sending VPC, and only in an Availability Zone
+ *   where that attachment has a subnet ("resources in Availability Zones where there is no transit
+ *   gateway attachment cannot reach the transit gateway").
+ * - It is routed by the one route table associated with the attachment it entered through: the most
+ *   specific route wins, a static route beats a propagated one of the same prefix, a blackhole drops.
+ * - Propagation puts the attached VPC's CIDR blocks in the propagating table (IPv6 blocks only when
+ *   the attachment has ipv6_support enabled); peering attachments carry static routes only.
+ * - Without appliance mode the transit gateway keeps a flow in the Availability Zone it came from
+ *   and crosses zones only when the receiving attachment has no subnet there.
+ */
+import {
+  type AddressSet,
+  type Cidr,
+  type Family,
+  emptySet,
+  intersect,
+  isEmpty,
+  setOf,
+  subtract,
+  union,
+} from "./cidr";
+import type { Model, Subnet, Vpc } from "./model";
+
+/** An aws_ec2_transit_gateway. */
+export interface TransitGateway {
+  readonly address: string;
+  /** Its Name tag, else its address. */
+  readonly label: string;
+  readonly region: string | undefined;
+  /** default_route_table_association = "enable" (AWS's default). */
+  readonly defaultAssociation: boolean;
+  /** default_route_table_propagation = "enable" (AWS's default). */
+  readonly defaultPropagation: boolean;
+}
+
+/** An aws_ec2_transit_gateway_vpc_attachment. */
+export interface TransitVpcAttachment {
+  readonly address: string;
+  readonly label: string;
+  readonly gateway: string;
+  readonly vpc: string;
+  readonly region: string | undefined;
+  /** subnet_ids: one per Availability Zone. */
+  readonly subnets: readonly string[];
+  /** ipv6_support = "enable". */
+  readonly ipv6: boolean;
+  /** appliance_mode_support = "enable". */
+  readonly applianceMode: boolean;
+  /** transit_gateway_default_route_table_association (default true). */
+  readonly defaultAssociation: boolean;
+  /** transit_gateway_default_route_table_propagation (default true). */
+  readonly defaultPropagation: boolean;
+}
+
+/** An aws_ec2_transit_gateway_peering_attachment and what accepts it. */
+export interface TransitPeeringAttachment {
+  readonly address: string;
+  readonly label: string;
+  /** transit_gateway_id: the requester. */
+  readonly gateway: string;
+  /** peer_transit_gateway_id: the accepter. */
+  readonly peerGateway: string;
+  readonly peerRegion: string | undefined;
+  /** The aws_ec2_transit_gateway_peering_attachment_accepter resources that accept it. */
+  readonly accepters: readonly string[];
+  /**
+   * The state AWS reports ("available", "pendingAcceptance", ...), set by a live loader; when set it
+   * alone decides whether the attachment carries traffic.
+   * @default - carried when an accepter accepts it
+   */
+  readonly state?: string;
+}
+
+/** An aws_ec2_transit_gateway_route_table, or a transit gateway's default route table. */
+export interface TransitRouteTable {
+  readonly address: string;
+  readonly label: string;
+  readonly gateway: string;
+}
+
+/** An association or propagation between an attachment and a transit gateway route table. */
+export interface TransitLink {
+  readonly source: string;
+  /** The attachment: a VPC or peering attachment's key (an accepter stands for what it accepts). */
+  readonly attachment: string;
+  readonly routeTable: string;
+  /** replace_existing_association = true: takes the place of the default association. */
+  readonly replaceExisting?: boolean;
+}
+
+/** An aws_ec2_transit_gateway_route: to an attachment, or a blackhole. */
+export interface TransitStaticRoute {
+  readonly source: string;
+  readonly routeTable: string;
+  readonly destination: Cidr;
+  readonly attachment: string | undefined;
+  readonly blackhole: boolean;
+}
+
+/** Everything reach knows about transit gateways, keyed by address (or AWS id for live state). */
+export interface TransitNetwork {
+  readonly gateways: ReadonlyMap<string, TransitGateway>;
+  readonly vpcAttachments: ReadonlyMap<string, TransitVpcAttachment>;
+  readonly peeringAttachments: ReadonlyMap<string, TransitPeeringAttachment>;
+  readonly routeTables: ReadonlyMap<string, TransitRouteTable>;
+  readonly associations: readonly TransitLink[];
+  readonly propagations: readonly TransitLink[];
+  readonly routes: readonly TransitStaticRoute[];
+  /** The Availability Zone of each subnet whose zone is known ("name:eu-west-1a" or "id:euw1-az1"). */
+  readonly subnetZones: ReadonlyMap<string, string>;
+  /**
+   * Propagated routes as AWS reports them, set by a live loader (SearchTransitGatewayRoutes): then
+   * they replace the propagation reach derives.
+   * @default - derived from the propagations
+   */
+  readonly reportedRoutes?: readonly TransitRoute[];
+}
+
+/** The key of a transit gateway's default route table (its association_default_route_table_id). */
+export function defaultTransitRouteTableKey(gateway: string): string {
+  return `${gateway}.association_default_route_table`;
+}
+
+/** An empty transit network. */
+export function emptyTransitNetwork(): TransitNetwork {
+  return {
+    gateways: new Map(),
+    vpcAttachments: new Map(),
+    peeringAttachments: new Map(),
+    routeTables: new Map(),
+    associations: [],
+    propagations: [],
+    routes: [],
+    subnetZones: new Map(),
+  };
+}
+
+/** One route of a transit gateway route table, static or propagated. */
+export interface TransitRoute {
+  readonly source: string;
+  readonly routeTable: string;
+  readonly destination: Cidr;
+  readonly attachment: string | undefined;
+  readonly blackhole: boolean;
+  readonly propagated: boolean;
+}
+
+/** The gateways an attachment belongs to: one for a VPC attachment, both sides for a peering. */
+export function gatewaysOf(net: TransitNetwork, attachment: string): readonly string[] {
+  const vpc = net.vpcAttachments.get(attachment);
+  if (vpc) return [vpc.gateway];
+  const peering = net.peeringAttachments.get(attachment);
+  return peering ? [peering.gateway, peering.peerGateway] : [];
+}
+
+/** The associations in effect: the explicit ones, and the default route table's where AWS makes them. */
+export function effectiveAssociations(net: TransitNetwork): TransitLink[] {
+  const out: TransitLink[] = [...net.associations];
+  const replaced = (attachment: string, gateway: string): boolean =>
+    net.associations.some(
+      (a) => a.attachment === attachment && a.replaceExisting === true && net.routeTables.get(a.routeTable)?.gateway === gateway
+    );
+  const add = (attachment: string, gateway: string, source: string): void => {
+    const tgw = net.gateways.get(gateway);
+    if (!tgw?.defaultAssociation || replaced(attachment, gateway)) return;
+    out.push({ source, attachment, routeTable: defaultTransitRouteTableKey(gateway) });
+  };
+  for (const att of net.vpcAttachments.values())
+    if (att.defaultAssociation) add(att.address, att.gateway, `${att.address} (default association)`);
+  for (const att of net.peeringAttachments.values()) {
+    add(att.address, att.gateway, `${att.address} (default association)`);
+    if (att.accepters.length > 0 || att.state !== undefined)
+      add(att.address, att.peerGateway, `${att.accepters[0] ?? att.address} (default association)`);
+  }
+  return out;
+}
+
+/** The propagations in effect: the explicit ones, and the default route table's where AWS makes them. */
+export function effectivePropagations(net: TransitNetwork): TransitLink[] {
+  const out: TransitLink[] = [...net.propagations];
+  for (const att of net.vpcAttachments.values()) {
+    if (att.defaultPropagation && net.gateways.get(att.gateway)?.defaultPropagation)
+      out.push({
+        source: `${att.address} (default propagation)`,
+        attachment: att.address,
+        routeTable: defaultTransitRouteTableKey(att.gateway),
+      });
+  }
+  return out;
+}
+
+/** Every route of every transit gateway route table, static and propagated. */
+export function transitRoutes(model: Model, net: TransitNetwork): TransitRoute[] {
+  const statics: TransitRoute[] = net.routes.map((r) => ({ ...r, propagated: false }));
+  if (net.reportedRoutes) return [...net.reportedRoutes, ...statics];
+  const propagated: TransitRoute[] = [];
+  for (const link of effectivePropagations(net)) {
+    const att = net.vpcAttachments.get(link.attachment);
+    const vpc = att && model.vpcs.get(att.vpc);
+    if (!att || !vpc) continue;
+    const blocks = [...vpc.ipv4, ...(att.ipv6 ? vpc.ipv6 : [])];
+    for (const block of blocks)
+      propagated.push({
+        source: `${link.source}: ${vpc.address}`,
+        routeTable: link.routeTable,
+        destination: block.cidr,
+        attachment: att.address,
+        blackhole: false,
+        propagated: true,
+      });
+  }
+  return [...propagated, ...statics];
+}
+
+/** A network ACL check a transit leg adds: the ACL of `subnets` (all must pass), on one end's address. */
+export interface TransitAclCheck {
+  readonly subnets: readonly Subnet[];
+  /** true: outbound rules; false: inbound rules. */
+  readonly egress: boolean;
+  /** Whose address the rules match: the packet's sender (inbound) or its receiver (outbound). */
+  readonly on: "sender" | "receiver";
+}
+
+/** Where one part of the destination set goes through the transit gateway(s). */
+export interface TransitOutcome {
+  readonly set: AddressSet;
+  readonly hops: readonly string[];
+  readonly arrival: Vpc | undefined;
+  readonly drop: (() => string) | undefined;
+  readonly acls: readonly TransitAclCheck[];
+  /** The attachment subnets the packet may leave the transit gateway through, in the receiving VPC. */
+  readonly exits: readonly Subnet[];
+}
+
+/** What the walk needs from its caller. */
+export interface TransitLeg {
+  readonly family: Family;
+  readonly vpc: Vpc;
+  readonly subnet: Subnet;
+  readonly gateway: string;
+  readonly set: AddressSet;
+  readonly prefix: string;
+  readonly describe: (set: AddressSet) => string;
+}
+
+/** Transit gateway hops a packet may take before reach gives up on a loop. */
+const MAX_TRANSIT_HOPS = 8;
+
+/** Routes a leg through the transit gateway a VPC route names; one outcome per part of the set. */
+export function transitForward(model: Model, net: TransitNetwork, leg: TransitLeg): TransitOutcome[] {
+  const gateway = net.gateways.get(leg.gateway) as TransitGateway;
+  const base = { arrival: undefined, acls: [], exits: [] };
+  const attachment = [...net.vpcAttachments.values()].find((a) => a.gateway === gateway.address && a.vpc === leg.vpc.address);
+  if (!attachment)
+    return [
+      {
+        ...base,
+        set: leg.set,
+        hops: [],
+        drop: () =>
+          `${gateway.label} has no VPC attachment to ${leg.vpc.address}: a route to a transit gateway carries traffic only from an attached VPC`,
+      },
+    ];
+  const enter = `${leg.prefix}${attachment.label}`;
+  if (leg.family === "ipv6" && !attachment.ipv6)
+    return [
+      {
+        ...base,
+        set: leg.set,
+        hops: [enter],
+        drop: () => `${attachment.label} has ipv6_support disabled: IPv6 traffic does not enter the transit gateway through it`,
+      },
+    ];
+  const subnets = attachment.subnets.map((s) => model.subnets.get(s)).filter((s): s is Subnet => s !== undefined);
+  const zone = net.subnetZones.get(leg.subnet.address);
+  const entry = subnets.find((s) => s.address === leg.subnet.address) ?? subnets.find((s) => zone !== undefined && net.subnetZones.get(s.address) === zone);
+  if (!entry) {
+    const zones = subnets.map((s) => `${s.address} in ${zoneText(net.subnetZones.get(s.address))}`).join(", ");
+    return [
+      {
+        ...base,
+        set: leg.set,
+        hops: [enter],
+        drop: () =>
+          zone === undefined
+            ? `${leg.subnet.address} sets no availability_zone, so AWS picks one and reach cannot tell whether ${attachment.label} has a subnet there (its subnets: ${zones}); set availability_zone`
+            : `${attachment.label} has no subnet in ${zoneText(zone)}, where ${leg.subnet.address} is (its subnets: ${zones}): resources in an Availability Zone without an attachment subnet cannot reach the transit gateway; add a subnet of that zone to subnet_ids`,
+      },
+    ];
+  }
+  const acls: TransitAclCheck[] = [{ subnets: [entry], egress: false, on: "sender" }];
+  return new Walk(model, net, leg, zone).port(gateway.address, attachment.address, leg.set, [enter], acls, 0);
+}
+
+function zoneText(zone: string | undefined): string {
+  if (zone === undefined) return "an unknown Availability Zone";
+  if (zone.startsWith("expr:")) return `the zone of ${zone.slice(zone.indexOf(":", 5) + 1)}`;
+  return zone.replace(/^name:/, "").replace(/^id:/, "zone id ");
+}
+
+class Walk {
+  private readonly routes: TransitRoute[];
+
+  constructor(
+    private readonly model: Model,
+    private readonly net: TransitNetwork,
+    private readonly leg: TransitLeg,
+    private readonly zone: string | undefined
+  ) {
+    this.routes = transitRoutes(model, net).filter((r) => r.destination.family === leg.family);
+  }
+
+  /** A packet entering `gateway` through `attachment`. */
+  port(
+    gateway: string,
+    attachment: string,
+    set: AddressSet,
+    hops: readonly string[],
+    acls: readonly TransitAclCheck[],
+    depth: number
+  ): TransitOutcome[] {
+    const { net, leg } = this;
+    const tgw = net.gateways.get(gateway);
+    const dropped = (hop: string[], why: () => string): TransitOutcome[] => [
+      { set, hops: [...hops, ...hop], arrival: undefined, drop: why, acls, exits: [] },
+    ];
+    if (!tgw) return dropped([], () => `the transit gateway ${gateway} is outside the loaded configuration`);
+    if (depth >= MAX_TRANSIT_HOPS)
+      return dropped([], () => `the transit gateways pass the packet on more than ${MAX_TRANSIT_HOPS} times: a routing loop`);
+    const association = effectiveAssociations(net).find(
+      (a) => a.attachment === attachment && net.routeTables.get(a.routeTable)?.gateway === gateway
+    );
+    const name = this.attachmentLabel(attachment);
+    if (!association)
+      return dropped([`${leg.prefix}${tgw.label}`], () =>
+        `${name} is associated with no route table of ${tgw.label}: the transit gateway routes what enters through an attachment by the route table associated with it`
+      );
+    const table = net.routeTables.get(association.routeTable) as TransitRouteTable;
+    const candidates = this.routes.filter((r) => r.routeTable === table.address);
+    const effective = new Map<string, TransitRoute>();
+    for (const route of candidates) {
+      const held = effective.get(route.destination.text);
+      if (!held || (held.propagated && !route.propagated)) effective.set(route.destination.text, route);
+    }
+    const ordered = [...effective.values()].sort((a, b) => b.destination.prefix - a.destination.prefix);
+    let remaining = set;
+    const out: TransitOutcome[] = [];
+    for (const route of ordered) {
+      const matched = intersect(remaining, setOf(leg.family, route.destination));
+      if (isEmpty(matched)) continue;
+      remaining = subtract(remaining, matched);
+      out.push(...this.follow(gateway, table, route, matched, hops, acls, depth));
+    }
+    if (!isEmpty(remaining)) {
+      const left = remaining;
+      out.push({
+        set: left,
+        hops: [...hops, `${leg.prefix}${table.label}`],
+        arrival: undefined,
+        drop: () => `no route of the transit gateway route table ${table.label} matches ${leg.describe(left)}`,
+        acls,
+        exits: [],
+      });
+    }
+    return out;
+  }
+
+  private follow(
+    gateway: string,
+    table: TransitRouteTable,
+    route: TransitRoute,
+    set: AddressSet,
+    hops: readonly string[],
+    acls: readonly TransitAclCheck[],
+    depth: number
+  ): TransitOutcome[] {
+    const { net, model, leg } = this;
+    const kind = route.propagated ? "propagated" : "static";
+    const target = route.blackhole ? "blackhole" : this.attachmentLabel(route.attachment ?? "");
+    const hop = `${leg.prefix}${table.label}: ${route.destination.text} → ${target} (${kind}, ${route.source})`;
+    const path = [...hops, hop];
+    const dropped = (why: () => string): TransitOutcome[] => [{ set, hops: path, arrival: undefined, drop: why, acls, exits: [] }];
+    if (route.blackhole)
+      return dropped(() => `${route.source} is a blackhole route: the transit gateway drops what it matches`);
+    const attachment = route.attachment ?? "";
+    const vpcAttachment = net.vpcAttachments.get(attachment);
+    if (vpcAttachment) {
+      if (vpcAttachment.gateway !== gateway)
+        return dropped(() => `${vpcAttachment.label} is an attachment of ${vpcAttachment.gateway}, not of ${gateway}`);
+      const vpc = model.vpcs.get(vpcAttachment.vpc);
+      if (!vpc) return dropped(() => `${vpcAttachment.vpc} is outside the loaded configuration`);
+      if (leg.family === "ipv6" && !vpcAttachment.ipv6)
+        return dropped(() => `${vpcAttachment.label} has ipv6_support disabled: IPv6 traffic does not leave the transit gateway through it`);
+      const inside = (leg.family === "ipv4" ? vpc.ipv4 : vpc.ipv6).reduce(
+        (acc, b) => union(acc, setOf(leg.family, b.cidr)),
+        emptySet(leg.family)
+      );
+      const delivered = intersect(set, inside);
+      const into = `${leg.prefix}${vpcAttachment.label}`;
+      if (isEmpty(delivered))
+        return [
+          {
+            set,
+            hops: [...path, into],
+            arrival: undefined,
+            drop: () =>
+              `${leg.describe(set)} is outside ${vpc.address}'s CIDRs: reach follows a transit gateway attachment into the attached VPC itself only`,
+            acls,
+            exits: [],
+          },
+        ];
+      const subnets = vpcAttachment.subnets
+        .map((s) => model.subnets.get(s))
+        .filter((s): s is Subnet => s !== undefined);
+      const sameZone = subnets.filter((s) => this.zone !== undefined && net.subnetZones.get(s.address) === this.zone);
+      const exits = !vpcAttachment.applianceMode && sameZone.length > 0 ? sameZone : subnets;
+      return [
+        {
+          set: delivered,
+          hops: [...path, into],
+          arrival: vpc,
+          drop: undefined,
+          acls: [...acls, { subnets: exits, egress: true, on: "receiver" }],
+          exits,
+        },
+      ];
+    }
+    const peering = net.peeringAttachments.get(attachment);
+    if (!peering) return dropped(() => `${attachment} is not a transit gateway attachment of the loaded configuration`);
+    const other = peering.gateway === gateway ? peering.peerGateway : peering.peerGateway === gateway ? peering.gateway : undefined;
+    if (other === undefined)
+      return dropped(() => `${peering.label} does not connect ${net.gateways.get(gateway)?.label ?? gateway}`);
+    if (!peeringCarries(peering))
+      return dropped(() =>
+        peering.state !== undefined
+          ? `${peering.label} is ${peering.state}, not available`
+          : `${peering.label} is not accepted: add an aws_ec2_transit_gateway_peering_attachment_accepter in the peer's account and region`
+      );
+    return this.port(other, peering.address, set, [...path, `${leg.prefix}${peering.label}`], acls, depth + 1);
+  }
+
+  private attachmentLabel(key: string): string {
+    return this.net.vpcAttachments.get(key)?.label ?? this.net.peeringAttachments.get(key)?.label ?? key;
+  }
+}
+
+/** Whether a peering attachment carries traffic: AWS's state when known, else whether it is accepted. */
+export function peeringCarries(peering: TransitPeeringAttachment): boolean {
+  return peering.state !== undefined ? peering.state === "available" : peering.accepters.length > 0;
+}
