@@ -248,7 +248,7 @@ export class Resolver {
         `${this.address(stack, type, name)}.assign_generated_ipv6_cidr_block`,
         own(body, "assign_generated_ipv6_cidr_block")
       );
-      if (generated === true || generated === "true") return new CidrValue(this.generatedBlock(stack, name));
+      if (ctyBool(generated) === true) return new CidrValue(this.generatedBlock(stack, name));
     }
     throw new Unresolvable(`${this.address(stack, type, name)}.${clip(attr)} is only known after apply`);
   }
@@ -550,8 +550,27 @@ function isPlainObject(value: Value): value is { readonly [key: string]: Value }
 }
 
 function toNumber(value: Value | undefined): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string" && value.length <= 20 && /^-?[0-9]+$/.test(value)) return Number(value);
+  return value === undefined ? undefined : ctyNumber(value);
+}
+
+/** A decimal number as cty reads one from a string: a sign, digits with or without a point, an exponent. */
+const CTY_NUMBER = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+/**
+ * A value as the number Terraform converts it to where the schema wants a number: a number, or a
+ * string cty reads as one ("12", "-1e0", "+1", ".5"); undefined for anything else and for what no
+ * finite double holds.
+ */
+export function ctyNumber(value: Value): number | undefined {
+  const number =
+    typeof value === "number" ? value : typeof value === "string" && CTY_NUMBER.test(value) ? Number(value) : NaN;
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** A value as the bool Terraform converts it to where the schema wants one: true, "true" or "1"; false, "false" or "0". */
+export function ctyBool(value: Value): boolean | undefined {
+  if (value === true || value === "true" || value === "1") return true;
+  if (value === false || value === "false" || value === "0") return false;
   return undefined;
 }
 
