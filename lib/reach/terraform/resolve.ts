@@ -567,7 +567,7 @@ export function ctyNumber(value: Value): number | undefined {
   return Number.isFinite(number) ? number : undefined;
 }
 
-/** A value as the bool Terraform converts it to where the schema wants one: true, "true" or "1"; false, "false" or "0". */
+/** A value as the bool Terraform converts it to where the schema wants one: true, "true", "1"; false, "false", "0". */
 export function ctyBool(value: Value): boolean | undefined {
   if (value === true || value === "true" || value === "1") return true;
   if (value === false || value === "false" || value === "0") return false;
