@@ -296,13 +296,18 @@ describe("instanceAddresses", () => {
   });
 
   it.each([
-    ["a stack that is not JSON", "{ not json", /cdk\.tf\.json is not valid JSON \(.*\): synthesize the app as JSON/],
+    ["a stack that is not JSON", "{ not json", /cdk\.tf\.json: is not valid JSON \(.*\): synthesize the app as JSON/],
     ["a null output entry", JSON.stringify({ output: { instances: { value: { a: null } } } }), /output "instances"\.a = null has no address/],
     ["no instances output", JSON.stringify({ output: null }), /has no "instances" output/],
     [
+      "an instances output declared twice (Terraform refuses it)",
+      '{"output": {"instances": {"value": {}}}, "output": {"instances": {"value": {}}}}',
+      /output "instances" is declared twice/,
+    ],
+    [
       "an output nested 10,000 levels deep",
       `{"output": {"instances": {"value": {"a": ${"[".repeat(10_000)}${"]".repeat(10_000)}}}}}`,
-      /output "instances"\.a = \[+…\]+ has no address/,
+      /cdk\.tf\.json: nested too deeply at output\.instances\.value\.a\[0\]/,
     ],
   ])("refuses %s with an input error", (_, text, message) => {
     withStack(text);

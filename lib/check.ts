@@ -3,6 +3,8 @@ import * as path from "path";
 import { PeeringConfig, peersOf } from "./config";
 import { preview } from "./json-limits";
 import type { Finding, Model, PairResult, Result } from "./reach";
+import { ReachInputError } from "./reach/model";
+import { readDocuments } from "./reach/terraform/read";
 import { analyze } from "./reach/analyze";
 import { planSecondarySubnets } from "./subnets";
 import { blockOf } from "./vpc-cidr";
@@ -91,9 +93,11 @@ export function instanceAddresses(outdir: string, stack = "instances"): Map<stri
   if (!stats.isFile()) throw new CheckInputError(`${file} is not a file: ${fix}`);
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(file, "utf8"));
+    // reach's reader, so that check sees the stack as reach and Terraform do (repeated keys merged).
+    [{ json }] = readDocuments([file]);
   } catch (error) {
-    throw new CheckInputError(`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}): ${fix}`);
+    if (error instanceof ReachInputError) throw new CheckInputError(`${error.message}: ${fix}`);
+    throw error;
   }
   const outputs = isRecord(json) && isRecord(json.output) ? json.output : {};
   const value = isRecord(outputs.instances) ? outputs.instances.value : undefined;

@@ -36,8 +36,30 @@ export function readBounded(file: string, limit = MAX_CONFIG_BYTES): { bytes: Bu
   }
 }
 
+/** How parseJsonText reads what a config may not hold but other JSON (Terraform's) may. */
+export interface JsonReadOptions {
+  /**
+   * Deepest nesting accepted; the parser keeps its own stack, so any limit is safe.
+   * @default MAX_JSON_DEPTH
+   */
+  readonly maxDepth?: number;
+  /**
+   * Keep every value of a repeated key, as a RepeatedKey in the key's place, instead of reporting it.
+   * @default false
+   */
+  readonly keepRepeated?: boolean;
+}
+
+/** Every value of a key an object has more than once, in order, and where each copy's key is ("line 3, column 5"). */
+export class RepeatedKey {
+  constructor(readonly key: string, readonly values: unknown[], readonly places: string[]) {}
+}
+
 /** The JSON value of a config file's bytes, or the problems that keep it from being one. */
-export function parseJsonBytes(bytes: Uint8Array): { value: unknown } | { problems: string[]; total: number } {
+export function parseJsonBytes(
+  bytes: Uint8Array,
+  options: JsonReadOptions = {},
+): { value: unknown } | { problems: string[]; total: number } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return one("the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without a BOM");
   }
@@ -51,7 +73,7 @@ export function parseJsonBytes(bytes: Uint8Array): { value: unknown } | { proble
     const at = firstInvalidUtf8(bytes);
     return one(`the file is not UTF-8 text (byte 0x${bytes[at].toString(16).padStart(2, "0")} at offset ${at} is not valid UTF-8): save it as UTF-8`);
   }
-  return parseJsonText(text);
+  return parseJsonText(text, options);
 }
 
 function one(problem: string): { problems: string[]; total: number } {
@@ -84,7 +106,10 @@ interface Frame {
   readonly kind: "object" | "array";
   readonly value: Record<string, unknown> | unknown[];
   readonly path: string;
-  readonly keys?: Set<string>;
+  /** Where each key of an object first is (an offset into the text). */
+  readonly keys?: Map<string, number>;
+  /** Where the key whose value comes next is, when the object has that key already (keepRepeated). */
+  repeatedAt?: number;
   /** The key whose value comes next (objects). */
   key?: string;
   /** What the parser expects next in this container. */
@@ -172,7 +197,11 @@ function numberEnd(text: string, pos: number): number | undefined {
  * line and column, or nesting deeper than MAX_JSON_DEPTH, or every duplicate key (capped by the
  * caller's listing).
  */
-export function parseJsonText(text: string): { value: unknown } | { problems: string[]; total: number } {
+export function parseJsonText(
+  text: string,
+  options: JsonReadOptions = {},
+): { value: unknown } | { problems: string[]; total: number } {
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const stack: Frame[] = [];
   const duplicates: string[] = [];
   let duplicateCount = 0;
@@ -182,7 +211,8 @@ export function parseJsonText(text: string): { value: unknown } | { problems: st
   let pos = 0;
   const syntax = (what: string, at: number) => one(`the file is not valid JSON: ${what} at ${lineColumn(at)}: fix the syntax`);
 
-  const place = (value: unknown): void => {
+  const place = (placed: unknown): void => {
+    let value = placed;
     const top = stack[stack.length - 1];
     if (!top) {
       root = value;
@@ -192,6 +222,21 @@ export function parseJsonText(text: string): { value: unknown } | { problems: st
       top.state = "separator";
     } else {
       const key = top.key!;
+      if (top.repeatedAt !== undefined) {
+        const earlier = (top.value as Record<string, unknown>)[key];
+        const at = lineColumn(top.repeatedAt);
+        if (earlier instanceof RepeatedKey) {
+          earlier.values.push(value);
+          earlier.places.push(at);
+        } else {
+          value = new RepeatedKey(key, [earlier, value], [lineColumn(top.keys!.get(key)!), at]);
+        }
+        top.repeatedAt = undefined;
+        if (earlier instanceof RepeatedKey) {
+          top.state = "separator";
+          return;
+        }
+      }
       if (key === "__proto__") Object.defineProperty(top.value, key, { value, enumerable: true, writable: true, configurable: true });
       else (top.value as Record<string, unknown>)[key] = value;
       top.state = "separator";
@@ -221,16 +266,16 @@ export function parseJsonText(text: string): { value: unknown } | { problems: st
 
     if (punct === "{" || punct === "[") {
       if (!expectValue) return syntax(`unexpected "${punct}"`, start);
-      if (stack.length >= MAX_JSON_DEPTH) {
+      if (stack.length >= maxDepth) {
         return one(
-          `the file nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep (at ${lineColumn(start)}): a peering config nests at most 3 levels, check what generated it`,
+          `the file nests arrays and objects more than ${maxDepth} levels deep (at ${lineColumn(start)}): a peering config nests at most 3 levels, check what generated it`,
         );
       }
       const path = childPath();
       const value = punct === "{" ? {} : [];
       place(value);
       done = false;
-      stack.push({ kind: punct === "{" ? "object" : "array", value, path, keys: punct === "{" ? new Set() : undefined, state: "first" });
+      stack.push({ kind: punct === "{" ? "object" : "array", value, path, keys: punct === "{" ? new Map() : undefined, state: "first" });
       continue;
     }
     if (punct === "}" || punct === "]") {
@@ -253,10 +298,11 @@ export function parseJsonText(text: string): { value: unknown } | { problems: st
     if (keyExpected) {
       if (token.kind !== "string") return syntax(`expected a key in double quotes, found ${describeChar(text.slice(start, start + 2))}`, start);
       const key = decodeString(token.raw);
-      if (top.keys!.has(key) && ++duplicateCount <= MAX_LISTED_PROBLEMS) {
+      if (top.keys!.has(key) && options.keepRepeated) top.repeatedAt = start;
+      else if (top.keys!.has(key) && ++duplicateCount <= MAX_LISTED_PROBLEMS) {
         duplicates.push(`${top.path || "the config"} has the key ${preview(key)} more than once (again at ${lineColumn(start)}): JSON keys must be unique, remove all but one`);
       }
-      top.keys!.add(key);
+      if (!top.keys!.has(key)) top.keys!.set(key, start);
       top.key = key;
       top.state = "colon";
       continue;

@@ -104,7 +104,7 @@ describe("reach merges the *.tf.json files of one directory as Terraform does", 
     fs.writeFileSync(path.join(tmp, "a.tf.json"), JSON.stringify(vpc));
     fs.writeFileSync(path.join(tmp, "b.tf.json"), JSON.stringify(vpc));
     expect(inputError(() => readDocuments([tmp]))).toMatch(
-      /b\.tf\.json: resource\.aws_vpc\.a is also declared in .*a\.tf\.json; Terraform rejects duplicates/
+      /reach-read-\w+: resource "aws_vpc" "a" is declared twice \(again at b\.tf\.json\); Terraform refuses a duplicate/
     );
   });
 });

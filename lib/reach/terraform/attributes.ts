@@ -10,6 +10,8 @@ import {
   type Resolver,
   Unresolvable,
   type Value,
+  ctyBool,
+  ctyNumber,
   describeFailure,
   isRecord,
   own,
@@ -143,24 +145,20 @@ export class Attributes {
     throw this.wrongType(slot, "a string");
   }
 
+  /** A bool as Terraform converts one (true, "true", "1"; false, "false", "0"); false when unset. */
   bool(slot: Slot): boolean {
     const value = this.value(slot);
     if (value === null) return false;
-    if (value === true || value === "true") return true;
-    if (value === false || value === "false") return false;
-    throw this.wrongType(slot, "true or false");
+    const bool = ctyBool(value);
+    if (bool === undefined) throw this.wrongType(slot, 'true or false (or "true", "false", "1", "0")');
+    return bool;
   }
 
-  /** A whole number from min to max, as a JSON number or a decimal string; undefined when unset. */
+  /** A whole number from min to max, as a JSON number or a string Terraform converts ("-1e0"); undefined when unset. */
   integer(slot: Slot, min: number, max: number): number | undefined {
     const value = this.value(slot);
     if (value === null) return undefined;
-    const number =
-      typeof value === "number"
-        ? value
-        : typeof value === "string" && /^-?[0-9]{1,20}$/.test(value)
-        ? Number(value)
-        : NaN;
+    const number = ctyNumber(value) ?? NaN;
     if (!Number.isInteger(number) || number < min || number > max)
       throw this.wrongType(slot, `a whole number from ${min} to ${max}`);
     return number;

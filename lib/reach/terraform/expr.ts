@@ -39,6 +39,14 @@ export function parseTemplate(text: string): Expr {
 }
 
 const IDENT = /[A-Za-z_][A-Za-z0-9_-]*/y;
+/** HCL's one-character escapes in quoted strings. */
+const ESCAPES: ReadonlyMap<string, string> = new Map([
+  ["n", "\n"],
+  ["r", "\r"],
+  ["t", "\t"],
+  ['"', '"'],
+  ["\\", "\\"],
+]);
 const NUMBER = /-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 class Parser {
@@ -133,18 +141,46 @@ class Parser {
     }
   }
 
+  /** A quoted string inside ${...}, its escapes decoded as HCL decodes them (\\n, \\", \\u002f, $${ ...). */
   private string(): string {
     let out = "";
     let i = this.pos + 1;
     while (i < this.text.length && this.text[i] !== '"') {
-      if (this.text[i] === "\\") i += 1;
-      else if (this.text.startsWith("${", i)) throw this.unsupported();
+      if (this.text[i] === "\\") {
+        const [decoded, length] = this.escape(i);
+        out += decoded;
+        i += length;
+        continue;
+      }
+      if (this.text.startsWith("$${", i) || this.text.startsWith("%%{", i)) {
+        out += this.text.slice(i + 1, i + 3);
+        i += 3;
+        continue;
+      }
+      if (this.text.startsWith("${", i) || this.text.startsWith("%{", i)) throw this.unsupported();
       out += this.text[i];
       i += 1;
     }
     if (i >= this.text.length) throw this.unsupported();
     this.pos = i + 1;
     return out;
+  }
+
+  /** The character an escape sequence at `at` stands for, and its length; HCL refuses any other escape. */
+  private escape(at: number): [string, number] {
+    const c = this.text[at + 1];
+    const simple = ESCAPES.get(c ?? "");
+    if (simple !== undefined) return [simple, 2];
+    const digits = c === "u" ? 4 : c === "U" ? 8 : 0;
+    const hex = this.text.slice(at + 2, at + 2 + digits);
+    if (digits > 0 && hex.length === digits && /^[0-9a-fA-F]+$/.test(hex)) {
+      const code = parseInt(hex, 16);
+      if (code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)) return [String.fromCodePoint(code), 2 + digits];
+    }
+    throw new ExprSyntaxError(
+      `invalid escape sequence "${this.text.slice(at, at + 2 + digits)}" in a quoted string ` +
+        `(HCL knows \\n, \\r, \\t, \\", \\\\, \\uNNNN and \\UNNNNNNNN)`
+    );
   }
 
   private match(pattern: RegExp): string | undefined {

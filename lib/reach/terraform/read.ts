@@ -2,6 +2,7 @@ import { type Stats, lstatSync, readFileSync, readdirSync, realpathSync, statSyn
 import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
 import { preview } from "../../json-limits";
 import { ReachInputError, type StackDocument } from "../model";
+import { mergeFiles, parseTerraformJson } from "./json";
 import { isRecord } from "./resolve";
 
 const WHAT_TO_PASS = "pass a cdk.tf.json, a stack directory or a cdktf.out directory";
@@ -49,12 +50,12 @@ function readPath(path: string, seen: Set<string>): StackDocument[] {
   }
   const docs = jsonFiles.map((f) => readJsonFile(join(path, f), undefined));
   if (docs.length === 1) return docs;
-  return [{ stack: docs[0].stack, file: path, json: mergeDocuments(docs) }];
+  return [{ stack: docs[0].stack, file: path, json: mergeDocuments(path, docs) }];
 }
 
 /** Every stack a cdktf manifest lists, refusing a stack file outside the output directory. */
 function readManifest(outdir: string, manifest: string, stats: Stats): StackDocument[] {
-  const json = parseJson(manifest, stats);
+  const json = parseJson(manifest, stats, (text) => JSON.parse(text));
   if (!isRecord(json) || !isRecord(json.stacks))
     throw new ReachInputError(`${manifest}: has no "stacks" object; is this a cdktf.out directory?`);
   const root = realpath(outdir);
@@ -84,7 +85,7 @@ function readJsonFile(file: string, stack: string | undefined, known?: Stats): S
       `${file}: is HCL; reach reads Terraform JSON: synthesize with cdktf (cdk.tf.json) or convert it to .tf.json`
     );
   }
-  const json = parseJson(file, known ?? inspect(file));
+  const json = parseJson(file, known ?? inspect(file), (_, bytes) => parseTerraformJson(file, bytes));
   const comment = isRecord(json) ? json["//"] : undefined;
   const meta = isRecord(comment) && isRecord(comment.metadata) ? comment.metadata : {};
   const name =
@@ -97,17 +98,19 @@ function readJsonFile(file: string, stack: string | undefined, known?: Stats): S
   return { stack: name, file, json };
 }
 
-function parseJson(file: string, stats: Stats): unknown {
+/** A JSON file read by `parse` (Terraform JSON, or cdktf's manifest); its failure an input error naming the file. */
+function parseJson(file: string, stats: Stats, parse: (text: string, bytes: Buffer) => unknown): unknown {
   if (!stats.isFile()) throw new ReachInputError(`${file}: is ${kindOf(stats)}, not a file; ${WHAT_TO_PASS}`);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (error) {
     throw new ReachInputError(`${file}: cannot be read (${messageOf(error)})`);
   }
   try {
-    return JSON.parse(text);
+    return parse(bytes.toString("utf8"), bytes);
   } catch (error) {
+    if (error instanceof ReachInputError) throw error;
     throw new ReachInputError(`${file}: is not valid JSON (${messageOf(error)})`);
   }
 }
@@ -183,38 +186,11 @@ function messageOf(error: unknown): string {
 }
 
 /** Merges the *.tf.json files of one directory into one configuration, as Terraform reads them. */
-function mergeDocuments(docs: readonly StackDocument[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const declaredIn = new Map<string, string>();
-  for (const doc of docs) {
+function mergeDocuments(dir: string, docs: readonly StackDocument[]): unknown {
+  for (const doc of docs)
     if (!isRecord(doc.json)) throw new ReachInputError(`${doc.file}: not a Terraform JSON object; fix the file`);
-    for (const [section, body] of Object.entries(doc.json)) {
-      const prev = out[section];
-      if (section === "provider" && isRecord(prev) && isRecord(body)) {
-        const aws = [prev.aws, body.aws].flat().filter((p) => p !== undefined);
-        out[section] = { ...prev, ...body, aws };
-      } else if ((section === "resource" || section === "data") && isRecord(body)) {
-        const merged: Record<string, unknown> = { ...(isRecord(prev) ? prev : {}) };
-        for (const [type, byName] of Object.entries(body)) {
-          const names = isRecord(byName) ? byName : {};
-          for (const name of Object.keys(names)) {
-            const key = `${section}.${type}.${name}`;
-            const earlier = declaredIn.get(key);
-            if (earlier)
-              throw new ReachInputError(
-                `${doc.file}: ${key} is also declared in ${earlier}; Terraform rejects duplicates: remove one`
-              );
-            declaredIn.set(key, doc.file);
-          }
-          merged[type] = { ...(isRecord(merged[type]) ? merged[type] : {}), ...names };
-        }
-        out[section] = merged;
-      } else if (isRecord(prev) && isRecord(body)) {
-        out[section] = { ...prev, ...body };
-      } else {
-        out[section] = body;
-      }
-    }
-  }
-  return out;
+  return mergeFiles(
+    dir,
+    docs.map((doc) => ({ file: basename(doc.file), json: doc.json as Record<string, unknown> }))
+  );
 }

@@ -37,6 +37,9 @@ export class Unresolvable extends Error {}
 /** Thrown when evaluating a value leads back to itself; the message names the loop. */
 export class Cycle extends Unresolvable {}
 
+/** Thrown when an evaluation nests past MAX_EVALUATION_DEPTH. (not remembered: it depends on where it starts) */
+export class TooDeep extends Unresolvable {}
+
 /**
  * How many nested evaluations (values, expressions, references) one attribute may take. Evaluation
  * recurses once per level, so this keeps any input, however it nests or chains references, far from the
@@ -91,6 +94,9 @@ export class Resolver {
   private readonly evaluatingSet = new Set<string>();
   private depth = 0;
   private readonly regions = new Map<string, string | undefined>();
+  /** The value (or the failure) of every variable, local and output evaluated so far, by node ("stack/local.x"). */
+  private readonly named = new Map<string, { readonly value: Value } | { readonly error: unknown }>();
+  private namedEvaluations = 0;
 
   constructor(documents: readonly StackDocument[], private readonly generatedPool: bigint) {
     for (const doc of documents) {
@@ -104,6 +110,11 @@ export class Resolver {
       this.stacks.set(doc.stack, readStack(doc));
     }
     this.multiStack = this.stacks.size > 1;
+  }
+
+  /** How many variables, locals and outputs were evaluated: each once, however often it is referred to. */
+  get evaluations(): number {
+    return this.namedEvaluations;
   }
 
   /** The AWS-assigned IPv6 blocks handed out so far. */
@@ -239,9 +250,30 @@ export class Resolver {
         `${this.address(stack, type, name)}.assign_generated_ipv6_cidr_block`,
         own(body, "assign_generated_ipv6_cidr_block")
       );
-      if (generated === true || generated === "true") return new CidrValue(this.generatedBlock(stack, name));
+      if (ctyBool(generated) === true) return new CidrValue(this.generatedBlock(stack, name));
     }
     throw new Unresolvable(`${this.address(stack, type, name)}.${clip(attr)} is only known after apply`);
+  }
+
+  /**
+   * The value of a variable, local or output `node`, evaluated on first use and remembered: a chain of locals that
+   * each refer to the next several times costs one evaluation per local, not one per path through it.
+   */
+  private evaluateNamed(node: string, evaluate: () => Value): Value {
+    const known = this.named.get(node);
+    if (known) {
+      if ("value" in known) return known.value;
+      throw known.error;
+    }
+    this.namedEvaluations += 1;
+    try {
+      const value = evaluate();
+      this.named.set(node, { value });
+      return value;
+    } catch (error) {
+      if (!(error instanceof Cycle) && !(error instanceof TooDeep)) this.named.set(node, { error });
+      throw error;
+    }
   }
 
   /** Runs an evaluation of `node`, refusing one that leads back to a node still being evaluated. */
@@ -264,7 +296,7 @@ export class Resolver {
   private nested(run: () => Value): Value {
     if (this.depth >= MAX_EVALUATION_DEPTH) {
       const chain = this.evaluating.length > 0 ? ` (through ${this.evaluating.slice(0, 3).join(" → ")} → …)` : "";
-      throw new Unresolvable(
+      throw new TooDeep(
         `the value is nested too deeply: more than ${MAX_EVALUATION_DEPTH} levels of values, expressions and references${chain}`
       );
     }
@@ -326,12 +358,14 @@ export class Resolver {
         throw new Unresolvable(`variable "${clip(String(first))}" has no default value`);
       }
       // Terraform takes a variable's default in JSON literally: its strings are never templates.
-      return index(literal(variable.default), steps.slice(1));
+      const value = this.evaluateNamed(`${prefix}var.${String(first)}`, () => literal(variable.default));
+      return index(value, steps.slice(1));
     }
     if (root === "local") {
       const local = own(this.stack(stack).locals, String(first));
       if (local === undefined) throw new Unresolvable(`local "${clip(String(first))}" is not declared`);
-      return index(this.evaluateAttribute(stack, `${prefix}local.${String(first)}`, local), steps.slice(1));
+      const node = `${prefix}local.${String(first)}`;
+      return index(this.evaluateNamed(node, () => this.evaluateAttribute(stack, node, local)), steps.slice(1));
     }
     if (root === "data") {
       if (first === "terraform_remote_state" && third === "outputs" && typeof fourth === "string") {
@@ -341,7 +375,8 @@ export class Resolver {
           throw new Unresolvable(`stack "${producer}" has no output "${clip(fourth)}"`);
         }
         const node = `${this.multiStack ? `${producer}/` : ""}output.${fourth}`;
-        return index(this.evaluateAttribute(producer, node, output.value), steps.slice(4));
+        const value = this.evaluateNamed(node, () => this.evaluateAttribute(producer, node, output.value));
+        return index(value, steps.slice(4));
       }
       if (first === "aws_caller_identity" && third === "account_id") {
         return new AccountRef(`${stack}/${String(second)}`);
@@ -517,8 +552,27 @@ function isPlainObject(value: Value): value is { readonly [key: string]: Value }
 }
 
 function toNumber(value: Value | undefined): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string" && value.length <= 20 && /^-?[0-9]+$/.test(value)) return Number(value);
+  return value === undefined ? undefined : ctyNumber(value);
+}
+
+/** A decimal number as cty reads one from a string: a sign, digits with or without a point, an exponent. */
+const CTY_NUMBER = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+/**
+ * A value as the number Terraform converts it to where the schema wants a number: a number, or a
+ * string cty reads as one ("12", "-1e0", "+1", ".5"); undefined for anything else and for what no
+ * finite double holds.
+ */
+export function ctyNumber(value: Value): number | undefined {
+  const number =
+    typeof value === "number" ? value : typeof value === "string" && CTY_NUMBER.test(value) ? Number(value) : NaN;
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** A value as the bool Terraform converts it to where the schema wants one: true, "true", "1"; false, "false", "0". */
+export function ctyBool(value: Value): boolean | undefined {
+  if (value === true || value === "true" || value === "1") return true;
+  if (value === false || value === "false" || value === "0") return false;
   return undefined;
 }
 
