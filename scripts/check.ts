@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
 import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
 import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
 import { collectRegion } from "../lib/reach/cli";
+import { printable } from "../lib/core/text";
 
 /**
  * npm run check: synthesizes the app for PEERING_CONFIG (or reads --out DIR), runs reach on the
@@ -66,7 +67,7 @@ async function checkLive(config: PeeringConfig, outdir: string, addresses: Reado
   const deployed = liveInstances(addresses, buildModel(documents), model);
   const where = [...new Set([...model.vpcs.values()].map((v) => v.stack))].join(", ") || plan.targets.map((t) => t.region ?? "the default region").join(", ");
   const found = [...deployed.addresses].map(([vpc, address]) => `${vpc} = ${address}`).join(", ");
-  process.stdout.write(`live: ${found || "no deployed instance"} (${where})\n`);
+  process.stdout.write(`${printable(`live: ${found || "no deployed instance"} (${where})`)}\n`);
   return compareWithIntent(config, deployed.addresses, analyze(model), deployed.absent, runProbes(blockProbes(config), deployed.addresses, model));
 }
 

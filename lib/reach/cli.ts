@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../aws-limits";
 import { EXIT, parseArguments } from "../exit-codes";
 import { analyze } from "./analyze";
+import { jsonText, printableLines } from "../core/text";
 import { formatText, toJson } from "./format";
 import { type LiveOptions, livePlan, loadLive, loadTerraform, readDocuments } from "./load";
 import { type Model, ReachInputError, type StackDocument } from "./model";
@@ -52,7 +53,7 @@ export async function reachCommand(argv: readonly string[], io: ReachIo, deps: R
   if (exit !== undefined) return exit;
   const options = program.opts<{ live?: boolean; region: string[]; from?: string; to?: string; json?: boolean }>();
   const fail = (message: string): number => {
-    io.stderr(`reach: ${message}\n`);
+    io.stderr(`reach: ${printableLines(message)}\n`);
     return EXIT.unusable;
   };
   if (!options.live && program.args.length === 0)
@@ -61,7 +62,7 @@ export async function reachCommand(argv: readonly string[], io: ReachIo, deps: R
   try {
     const model = options.live ? await liveModelOf(program.args, options.region, deps) : loadTerraform(program.args);
     const result = analyze(model, { from: options.from, to: options.to });
-    io.stdout(options.json ? `${JSON.stringify(toJson(result), null, 2)}\n` : formatText(result));
+    io.stdout(options.json ? jsonText(toJson(result)) : formatText(result));
     return result.errors.length > 0 ? EXIT.differs : EXIT.ok;
   } catch (error) {
     if (!(error instanceof ReachInputError)) throw error;
