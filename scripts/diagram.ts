@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { ConfigError } from "../lib/config";
-import { DIAGRAM_FORMATS, DiagramInputError, diagramOf, rasterize, type DiagramFormat } from "../lib/diagram";
+import { DIAGRAM_FORMATS, DiagramInputError, diagramOf, PNG_LIMITS, rasterize, type DiagramFormat } from "../lib/diagram";
 import { ReachInputError } from "../lib/reach";
 import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
 import { readSynthesized } from "../lib/synth-input";
@@ -36,13 +36,15 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`diagram: the directory of --out ${printable(out)} does not exist: create ${outDir} or write elsewhere\n`);
     return EXIT.unusable;
   }
-  fs.writeFileSync(out, format === "png" ? rasterize(diagram.svg) : diagram.svg);
+  const png = format === "png" ? rasterize(diagram.svg) : undefined;
+  fs.writeFileSync(out, png ? png.png : diagram.svg);
   const { topology, summary } = diagram;
   const notes = [
     summary.compact ? "compact: one box per VPC" : undefined,
     summary.collapsedVpcs > 0 && !summary.compact ? `subnets listed as a count in ${summary.collapsedVpcs} VPC(s)` : undefined,
     summary.omittedVerdicts > 0 ? `${summary.omittedVerdicts} unreachable unpeered pair(s) not drawn` : undefined,
     summary.omittedPeerings > 0 ? `${summary.omittedPeerings} peering(s) reachable both ways not drawn` : undefined,
+    png && png.zoom < PNG_LIMITS.zoom ? `PNG scaled to ${png.zoom}× to stay within the PNG limits` : undefined,
   ].filter((n): n is string => n !== undefined);
   const counts = `${topology.vpcs.length} VPC(s), ${topology.peerings.length} peering(s), ${topology.verdicts.length} verdict(s)`;
   const note = notes.length > 0 ? ` (${notes.join("; ")})` : "";
