@@ -84,7 +84,7 @@ describe("preview", () => {
     ["a short string", "eu-west-1", '"eu-west-1"'],
     ["a number", 42, "42"],
     ["a small array", [["a", "b"]], '[["a","b"]]'],
-    ["control characters, escaped", "a\u0007\u001b[31m\u0085\u2028", '"a\\u0007\\u001b[31m\\u0085\\u2028"'],
+    ["control characters, escaped", "a\u0007\u001b[31m\u0085\u2028", '"a\\u0007\\u001b[31m\\u{85}\\u{2028}"'],
     ["a deep value, cut at three levels", [[[[[1]]]]], "[[[[…]]]]"],
     ["a wide object, cut at five keys", { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }, '{"a":1,"b":2,"c":3,"d":4,"e":5,…}'],
   ])("shows %s", (_, value, shown) => {

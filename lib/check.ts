@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PeeringConfig, peersOf } from "./config";
+import { printable } from "./core/text";
 import { preview } from "./json-limits";
 import type { Finding, Model, PairResult, Result } from "./reach";
 import { ReachInputError } from "./reach/model";
@@ -264,7 +265,7 @@ function listed(names: readonly string[]): string {
   return shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
 }
 
-/** A readable account of the comparison, ending in a one-line verdict. */
+/** A readable account of the comparison, ending in a one-line verdict; every name in it `printable`. */
 export function formatReport(report: CheckReport): string {
   const word = (r: Mismatch["found"]) => (r === true ? "reachable" : r === false ? "unreachable" : r === "depends" ? "depends on the address" : "unknown");
   const what = (m: Mismatch) =>
@@ -285,5 +286,5 @@ export function formatReport(report: CheckReport): string {
       ? `check passed: reach agrees with the config on all ${report.pairs} ordered pairs (${report.reachable} reachable, ${report.pairs - report.reachable} not)${more.length > 0 ? `, ${more.join(", ")}` : ""}`
       : `check failed: ${report.mismatches.length} of ${compared === report.pairs ? `${report.pairs} ordered pairs` : `${compared} comparisons (${report.pairs} ordered pairs${more.length > 0 ? `, ${more.join(", ")}` : ""})`} differ from the config, ${report.errors.length} configuration error(s)`,
   );
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(printable).join("\n")}\n`;
 }

@@ -6,6 +6,7 @@
  * echoes any value in a bounded number of characters with control characters escaped.
  */
 import * as fs from "fs";
+import { printable } from "./core/text";
 
 /** Largest config file read, in bytes: a 20,000-VPC config is about 1 MiB. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -352,7 +353,7 @@ export function preview(value: unknown): string {
 function render(value: unknown, depth: number): string {
   if (typeof value === "string") {
     const cut = value.length > MAX_PREVIEW_CHARS ? value.slice(0, MAX_PREVIEW_CHARS) : value;
-    return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) + (cut === value ? "" : "…");
+    return printable(JSON.stringify(cut)) + (cut === value ? "" : "…");
   }
   if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
   if (typeof value !== "object") return typeof value;

@@ -1,4 +1,5 @@
 import { type Command, CommanderError } from "commander";
+import { printableLines } from "./core/text";
 
 /**
  * The exit codes of reach, check and ping: one meaning each, the same in all three, so a script can
@@ -22,7 +23,8 @@ export type InputErrorClass = abstract new (...args: never[]) => Error;
 
 /**
  * Runs a command and sets process.exitCode from what `main` returns. An error of one of `inputErrors`
- * prints "<name>: <message>" and exits EXIT.unusable; any other error is a crash: "<name> crashed:" and
+ * prints "<name>: <message>" (`printableLines`: a config error lists one problem a line) and exits EXIT.unusable;
+ * any other error is a crash: "<name> crashed:" and
  * the stack, EXIT.crash. It never calls process.exit, so everything written drains before the exit.
  */
 export async function runCommand(
@@ -34,11 +36,11 @@ export async function runCommand(
     process.exitCode = await main();
   } catch (error) {
     if (inputErrors.some((type) => error instanceof type)) {
-      process.stderr.write(`${name}: ${(error as Error).message}\n`);
+      process.stderr.write(`${name}: ${printableLines((error as Error).message)}\n`);
       process.exitCode = EXIT.unusable;
     } else {
       process.stderr.write(
-        `${name} crashed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`
+        `${name} crashed: ${printableLines(error instanceof Error ? error.stack ?? error.message : String(error))}\n`
       );
       process.exitCode = EXIT.crash;
     }

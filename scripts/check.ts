@@ -9,6 +9,7 @@ import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments
 import { baseModel, collectRegion } from "../lib/reach/cli";
 import { diffReach } from "../lib/reach/diff";
 import { formatDiffText } from "../lib/reach/diff-format";
+import { printable, printableLines } from "../lib/core/text";
 
 /**
  * npm run check: synthesizes the app for PEERING_CONFIG (or reads --out DIR), runs reach on the
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     if (base === undefined) return agrees ? EXIT.ok : EXIT.differs;
     const head = buildModel(readDocuments([outdir]));
     const diff = diffReach({ model: base.model, result: analyze(base.model) }, { model: head, result: analyze(head) });
-    process.stdout.write(`\n${formatDiffText(diff, { base: base.source, head: out ?? "the config" })}`);
+    process.stdout.write(`\n${printableLines(formatDiffText(diff, { base: base.source, head: out ?? "the config" }))}`);
     return !agrees ? EXIT.differs : diff.lost.length > 0 ? EXIT.lost : EXIT.ok;
   } finally {
     if (!out) fs.rmSync(outdir, { recursive: true, force: true });
@@ -85,7 +86,7 @@ async function checkLive(config: PeeringConfig, outdir: string, addresses: Reado
   const deployed = liveInstances(addresses, buildModel(documents), model);
   const where = [...new Set([...model.vpcs.values()].map((v) => v.stack))].join(", ") || plan.targets.map((t) => t.region ?? "the default region").join(", ");
   const found = [...deployed.addresses].map(([vpc, address]) => `${vpc} = ${address}`).join(", ");
-  process.stdout.write(`live: ${found || "no deployed instance"} (${where})\n`);
+  process.stdout.write(`${printable(`live: ${found || "no deployed instance"} (${where})`)}\n`);
   return compareWithIntent(config, deployed.addresses, analyze(model), deployed.absent, runProbes(blockProbes(config), deployed.addresses, model));
 }
 

@@ -2,7 +2,8 @@ import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, loadConfig, type NatMode } from "../lib/config";
 import { CostInputError, estimate, formatComparison, formatEstimate, priceTable } from "../lib/cost";
 import { buildModel, ReachInputError, readDocuments, type StackDocument } from "../lib/reach";
-import { EXIT, parseArguments } from "../lib/exit-codes";
+import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
+import { printable } from "../lib/core/text";
 import { configSource, readSynthesized, withSynthesizedApp } from "../lib/synth-input";
 
 
@@ -30,7 +31,11 @@ function main(argv: readonly string[]): number {
     estimate(documents, buildModel(documents), { gb: options.gb, prices: (region) => priceTable(region), defaultRegion: options.region });
   if (options.compare) {
     if (program.args.length > 0) {
-      process.stderr.write(`cost: --compare synthesizes the config named by PEERING_CONFIG (or the built-in default) itself: leave out PATH (${program.args.join(" ")})\n`);
+      const given = printable(program.args.join(" "));
+      process.stderr.write(
+        `cost: --compare synthesizes the config named by PEERING_CONFIG (or the built-in default) itself: ` +
+          `leave out PATH (${given})\n`,
+      );
       return EXIT.unusable;
     }
     const config = loadConfig();
@@ -43,14 +48,4 @@ function main(argv: readonly string[]): number {
   return EXIT.ok;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof ReachInputError || error instanceof CostInputError || error instanceof ConfigError) {
-    process.stderr.write(`cost: ${error.message}\n`);
-    process.exitCode = EXIT.unusable;
-  } else {
-    process.stderr.write(`cost crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = EXIT.crash;
-  }
-}
+void runCommand("cost", () => main(process.argv.slice(2)), [ReachInputError, CostInputError, ConfigError]);

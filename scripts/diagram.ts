@@ -2,10 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { ConfigError } from "../lib/config";
-import { DIAGRAM_FORMATS, DiagramInputError, diagramOf, rasterize, type DiagramFormat } from "../lib/diagram";
+import { DIAGRAM_FORMATS, DiagramInputError, diagramOf, PNG_LIMITS, rasterize, type DiagramFormat } from "../lib/diagram";
 import { ReachInputError } from "../lib/reach";
-import { EXIT, parseArguments } from "../lib/exit-codes";
+import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
 import { readSynthesized } from "../lib/synth-input";
+import { printable } from "../lib/core/text";
 
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -25,43 +26,30 @@ async function main(argv: readonly string[]): Promise<number> {
   const format = options.format ?? fromExtension;
   const out = options.out ?? `peering.${format}`;
   if (options.out && options.format && path.extname(out).toLowerCase() !== `.${format}`) {
-    process.stderr.write(`diagram: --out ${out} does not end in .${format}, the --format given: make them agree\n`);
+    process.stderr.write(`diagram: --out ${printable(out)} does not end in .${format}, the --format given: make them agree\n`);
     return EXIT.unusable;
   }
   const input = readSynthesized(program.args);
   const diagram = await diagramOf(input.documents);
   const outDir = path.dirname(path.resolve(out));
   if (!fs.existsSync(outDir)) {
-    process.stderr.write(`diagram: the directory of --out ${out} does not exist: create ${outDir} or write elsewhere\n`);
+    process.stderr.write(`diagram: the directory of --out ${printable(out)} does not exist: create ${outDir} or write elsewhere\n`);
     return EXIT.unusable;
   }
-  fs.writeFileSync(out, format === "png" ? rasterize(diagram.svg) : diagram.svg);
+  const png = format === "png" ? rasterize(diagram.svg) : undefined;
+  fs.writeFileSync(out, png ? png.png : diagram.svg);
   const { topology, summary } = diagram;
   const notes = [
     summary.compact ? "compact: one box per VPC" : undefined,
     summary.collapsedVpcs > 0 && !summary.compact ? `subnets listed as a count in ${summary.collapsedVpcs} VPC(s)` : undefined,
     summary.omittedVerdicts > 0 ? `${summary.omittedVerdicts} unreachable unpeered pair(s) not drawn` : undefined,
     summary.omittedPeerings > 0 ? `${summary.omittedPeerings} peering(s) reachable both ways not drawn` : undefined,
+    png && png.zoom < PNG_LIMITS.zoom ? `PNG scaled to ${png.zoom}× to stay within the PNG limits` : undefined,
   ].filter((n): n is string => n !== undefined);
-  process.stdout.write(
-    `wrote ${out}: ${topology.vpcs.length} VPC(s), ${topology.peerings.length} peering(s), ${topology.verdicts.length} verdict(s) from ${input.source}${
-      notes.length > 0 ? ` (${notes.join("; ")})` : ""
-    }\n`,
-  );
+  const counts = `${topology.vpcs.length} VPC(s), ${topology.peerings.length} peering(s), ${topology.verdicts.length} verdict(s)`;
+  const note = notes.length > 0 ? ` (${notes.join("; ")})` : "";
+  process.stdout.write(`${printable(`wrote ${out}: ${counts} from ${input.source}${note}`)}\n`);
   return EXIT.ok;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof ReachInputError || error instanceof DiagramInputError || error instanceof ConfigError) {
-      process.stderr.write(`diagram: ${error.message}\n`);
-      process.exitCode = EXIT.unusable;
-      return;
-    }
-    process.stderr.write(`diagram crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = EXIT.crash;
-  },
-);
+void runCommand("diagram", () => main(process.argv.slice(2)), [ReachInputError, DiagramInputError, ConfigError]);

@@ -1,3 +1,4 @@
+import { printable } from "../core/text";
 import { cents, DEFAULT_ROOT_VOLUME, HOURS_PER_MONTH, type CostLine, type Estimate } from "./estimate";
 
 /** Dollars with cents, e.g. "$1,234.56". */
@@ -48,7 +49,10 @@ function row(line: CostLine): string {
   return `  ${line.item.padEnd(58)} ${`${quantity} × ${unit(line.unitPrice)}`.padStart(26)} ${usd(line.amount).padStart(12)}`;
 }
 
-/** The readable estimate: lines by stack, stack totals, one-time charges, notes, then the monthly total last. */
+/**
+ * The readable estimate: lines by stack, stack totals, one-time charges, notes, then the monthly
+ * total last; every name in it `printable`.
+ */
 export function formatEstimate(estimate: Estimate, source: string): string {
   const out: string[] = [`Monthly cost estimate of ${source}`, ""];
   for (const stack of stacksOf(estimate)) {
@@ -65,15 +69,16 @@ export function formatEstimate(estimate: Estimate, source: string): string {
     out.push(`Not priced (they cost money; add them yourself): ${[...estimate.unpriced].map(([what, n]) => `${what} × ${n}`).join(", ")}`, "");
   }
   out.push(...priceNote(estimate), ...assumptions(estimate), "", `Monthly total: ${usd(monthlyTotal(estimate))}`);
-  return `${out.join("\n")}\n`;
+  return `${out.map(printable).join("\n")}\n`;
 }
 
 /** The `--compare` table: one column per natGateways setting, a row per stack, the totals last. */
 export function formatComparison(source: string, current: string, estimates: readonly (readonly [string, Estimate])[]): string {
   const stacks = [...new Set(estimates.flatMap(([, e]) => stacksOf(e)))];
-  const width = Math.max(12, ...stacks.map((s) => s.length + 2));
+  const width = Math.max(12, ...stacks.map((s) => printable(s).length + 2));
   const header = ["natGateways".padEnd(width), ...estimates.map(([mode]) => `${mode}${mode === current ? "*" : ""}`.padStart(14))].join("");
-  const line = (label: string, amount: (e: Estimate) => number) => [label.padEnd(width), ...estimates.map(([, e]) => usd(amount(e)).padStart(14))].join("");
+  const line = (label: string, amount: (e: Estimate) => number) =>
+    [printable(label).padEnd(width), ...estimates.map(([, e]) => usd(amount(e)).padStart(14))].join("");
   const first = estimates[0]?.[1];
   return `${[
     `Monthly cost estimate of ${source} under each natGateways setting (* the config's):`,
@@ -85,5 +90,5 @@ export function formatComparison(source: string, current: string, estimates: rea
     `"none" leaves the private subnets without a default route: the instances then reach SSM through the interface endpoints the app builds instead (ssmEndpoints), priced in its column.`,
     "",
     line("Monthly total", monthlyTotal),
-  ].join("\n")}\n`;
+  ].map(printable).join("\n")}\n`;
 }

@@ -4,6 +4,7 @@
  * verdict; large ones are drawn compact, one box per VPC. Every VPC and peering carries an SVG id
  * (`vpc-<name>`, `peering-<requester>-<accepter>`) so tests and stylesheets can find them.
  */
+import { clipText, shown } from "../core/text";
 import type { Reachable } from "../reach";
 import type { DiagramInstance, DiagramPeering, DiagramVpc, Topology } from "./topology";
 
@@ -53,15 +54,37 @@ export function toDot(topology: Topology): DotGraph {
   return topology.vpcs.length > DIAGRAM_LIMITS.detailedVpcs ? compactGraph(topology) : detailedGraph(topology);
 }
 
-/** Escapes text for a Graphviz HTML-like label. */
+/**
+ * Text for a Graphviz HTML-like label: `shown` (controls, bidi and invisible characters, and the
+ * characters XML forbids, as `\u{…}`; at most MAX_SHOWN_CHARS long), then markup-escaped.
+ */
 export function html(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return shown(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** A double-quoted DOT string. */
+/** Longest tooltip: a verdict's reason names several resources. */
+const MAX_TOOLTIP_CHARS = 4096;
+
+/**
+ * A double-quoted DOT string of `shown` text (at most MAX_TOOLTIP_CHARS long). Graphviz never reads a
+ * quoted string as markup, and escapes it when it writes the SVG.
+ */
 export function quote(text: string): string {
-  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+  return `"${shown(text, MAX_TOOLTIP_CHARS).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
+
+/** An HTML-like label, built only from `html` text and the diagram's own tags. */
+export interface HtmlLabel {
+  readonly markup: string;
+}
+
+/** Marks markup as an HTML-like label; attrs writes it in angle brackets, and every string attribute quoted. */
+function label(markup: string): HtmlLabel {
+  return { markup };
+}
+
+/** Longest part of an SVG id taken from a name: a 30,000-character tag makes no 30,000-character id. */
+const ID_PART_CHARS = 64;
 
 /** Hands out SVG ids: lowercase letters, digits and '-' ("x" for a part with none of them), unique within one diagram. */
 class Ids {
@@ -74,7 +97,8 @@ class Ids {
           part
             .toLowerCase()
             .replace(/[^a-z0-9]+/g, "-")
-            .replace(/^-|-$/g, "") || "x",
+            .replace(/^-|-$/g, "")
+            .slice(0, ID_PART_CHARS) || "x",
       )
       .join("-");
     let id = base;
@@ -84,10 +108,12 @@ class Ids {
   }
 }
 
-function attrs(values: Readonly<Record<string, string | number | undefined>>): string {
+type AttributeValue = string | number | HtmlLabel | undefined;
+
+function attrs(values: Readonly<Record<string, AttributeValue>>): string {
   const list = Object.entries(values)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === "string" && v.startsWith("<") ? v : quote(String(v))}`);
+    .filter((entry): entry is [string, string | number | HtmlLabel] => entry[1] !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === "object" ? `<${v.markup}>` : quote(String(v))}`);
   return `[${list.join(" ")}]`;
 }
 
@@ -136,8 +162,8 @@ function vpcTitle(vpc: DiagramVpc): string[] {
   ];
 }
 
-function instanceLabel(instance: DiagramInstance): string {
-  return `<${html(instance.label)}${instance.ipv4 ? `<br/><font point-size="8">${html(instance.ipv4)}</font>` : ""}>`;
+function instanceLabel(instance: DiagramInstance): HtmlLabel {
+  return label(`${html(instance.label)}${instance.ipv4 ? `<br/><font point-size="8">${html(instance.ipv4)}</font>` : ""}`);
 }
 
 function subnetSummary(vpc: DiagramVpc): string {
@@ -186,7 +212,7 @@ function foldDirections(verdicts: readonly { from: string; to: string; protocol:
   return edges;
 }
 
-function legend(summary: DiagramSummary, ipv6: boolean): string {
+function legend(summary: DiagramSummary, ipv6: boolean): HtmlLabel {
   const line = (colour: string, text: string, style = "━━━") => `<td align="left"><font color="${colour}">${style}</font> ${html(text)}</td>`;
   const notes = [
     "Edges between instances (or VPCs): reach's verdict on ICMP echo; a line without arrows holds both ways, an arrow one way only.",
@@ -200,12 +226,12 @@ function legend(summary: DiagramSummary, ipv6: boolean): string {
       ? `Not drawn: ${summary.omittedPeerings} peering(s) whose instances reach each other both ways; only the exceptions are drawn.`
       : undefined,
   ].filter((n): n is string => n !== undefined);
-  return [
-    `<<table border="0" cellspacing="2" cellpadding="1">`,
+  return label([
+    `<table border="0" cellspacing="2" cellpadding="1">`,
     `<tr>${line(COLOURS.peering, "peering connection", "═══")}${line(COLOURS.reachable, "reachable")}${line(COLOURS.unreachable, "not reachable", "╍╍╍")}${line(COLOURS.depends, "depends on the address AWS assigns", "┅┅┅")}</tr>`,
     ...notes.map((n) => `<tr><td align="left" colspan="4"><font point-size="9">${html(n)}</font></td></tr>`),
-    `</table>>`,
-  ].join("");
+    `</table>`,
+  ].join(""));
 }
 
 function detailedGraph(topology: Topology): DotGraph {
@@ -222,10 +248,10 @@ function detailedGraph(topology: Topology): DotGraph {
     const title = [...vpcTitle(vpc), ...(collapsed ? [html(subnetSummary(vpc))] : [])];
     lines.push(`  subgraph ${quote(cluster)} {`);
     lines.push(
-      `    graph ${attrs({ id: ids.take("vpc", vpc.name), class: "vpc", label: `<${title.join("<br/>")}>`, labelloc: "t", style: "rounded,filled", fillcolor: COLOURS.vpcFill, color: COLOURS.vpcLine, penwidth: 1.5, margin: 12 })}`,
+      `    graph ${attrs({ id: ids.take("vpc", vpc.name), class: "vpc", label: label(title.join("<br/>")), labelloc: "t", style: "rounded,filled", fillcolor: COLOURS.vpcFill, color: COLOURS.vpcLine, penwidth: 1.5, margin: 12 })}`,
     );
     const inVpc: string[] = [];
-    const node = (key: string, prefix: string, name: string, attributes: Record<string, string | number | undefined>, indent: string) => {
+    const node = (key: string, prefix: string, name: string, attributes: Record<string, AttributeValue>, indent: string) => {
       const id = ids.take(prefix, name);
       nodeIds.set(key, id);
       inVpc.push(id);
@@ -237,7 +263,7 @@ function detailedGraph(topology: Topology): DotGraph {
       const row: string[] = [];
       const subnets = vpc.subnets.filter((s) => tier(s.tier)).sort((a, b) => a.label.localeCompare(b.label));
       for (const subnet of subnets) {
-        const text = `<${html(subnet.label)}<br/><font point-size="8">${html([...subnet.blocks, subnet.tier].join(" · "))}</font>>`;
+        const text = label(`${html(subnet.label)}<br/><font point-size="8">${html([...subnet.blocks, subnet.tier].join(" · "))}</font>`);
         if (collapsed) {
           subnet.instances.forEach((i) => instance(i, "    "));
           row.push(...subnet.instances.map((i) => nodeIds.get(i.key) as string));
@@ -268,7 +294,7 @@ function detailedGraph(topology: Topology): DotGraph {
     for (const vpn of vpc.vpnConnections) {
       const id = ids.take("vpn", vpc.name, vpn.label);
       const detail = [vpn.ip ?? "customer gateway", vpn.staticRoutes.length > 0 ? vpn.staticRoutes.join(", ") : "BGP"].join(" · ");
-      lines.push(`  ${quote(id)} ${attrs({ id, class: "vpn", label: `<${html(vpn.label)}<br/><font point-size="8">${html(detail)}</font>>`, style: "rounded,dashed", color: COLOURS.vpcLine, tooltip: vpn.key })}`);
+      lines.push(`  ${quote(id)} ${attrs({ id, class: "vpn", label: label(`${html(vpn.label)}<br/><font point-size="8">${html(detail)}</font>`), style: "rounded,dashed", color: COLOURS.vpcLine, tooltip: vpn.key })}`);
       const gateway = nodeIds.get(vpn.gateway);
       if (gateway) lines.push(`  ${quote(gateway)} -> ${quote(id)} ${attrs({ class: "vpn", dir: "none", style: "dashed", color: COLOURS.vpcLine, label: "Site-to-Site VPN", fontcolor: COLOURS.vpcLine })}`);
     }
@@ -278,7 +304,7 @@ function detailedGraph(topology: Topology): DotGraph {
     const id = ids.take("vpc", external);
     vpcNames.set(external, external);
     anchor.set(external, { node: id, cluster: "" });
-    lines.push(`  ${quote(id)} ${attrs({ id, class: "vpc external", label: `<${html(external)}<br/><font point-size="8">not in this configuration</font>>`, style: "rounded,dashed", color: COLOURS.vpcLine })}`);
+    lines.push(`  ${quote(id)} ${attrs({ id, class: "vpc external", label: label(`${html(external)}<br/><font point-size="8">not in this configuration</font>`), style: "rounded,dashed", color: COLOURS.vpcLine })}`);
   }
   lines.push(`  { rank=same; ${[...anchor.values()].map((a) => quote(a.node)).join("; ")} }`);
   for (const p of topology.peerings) lines.push(peeringEdge(p, ids, anchor, vpcNames));
@@ -314,7 +340,7 @@ function detailedGraph(topology: Topology): DotGraph {
     );
   }
   const summary = { compact: false, collapsedVpcs, omittedVerdicts: omitted, omittedPeerings: 0 };
-  lines.push(`  graph [label=${legend(summary, ipv6)}]`, "}");
+  lines.push(`  graph ${attrs({ label: legend(summary, ipv6) })}`, "}");
   return { dot: `${lines.join("\n")}\n`, summary };
 }
 
@@ -346,8 +372,8 @@ function peeringEdge(
 ): string {
   const a = anchor.get(p.requester);
   const b = anchor.get(p.accepter);
-  const requester = names.get(p.requester) ?? p.requester;
-  const accepter = names.get(p.accepter) ?? p.accepter;
+  const requester = clipText(names.get(p.requester) ?? p.requester);
+  const accepter = clipText(names.get(p.accepter) ?? p.accepter);
   if (!a || !b) return "";
   return `  ${quote(a.node)} -> ${quote(b.node)} ${attrs({
     id: ids.take("peering", requester, accepter),
@@ -357,7 +383,7 @@ function peeringEdge(
     dir: "none",
     color: `${COLOURS.peering}:white:${COLOURS.peering}`,
     penwidth: 1.6,
-    xlabel: `<${html(p.label)}${p.crossRegion ? "<br/>inter-region" : ""}${p.crossAccount ? "<br/>cross-account" : ""}>`,
+    xlabel: label(`${html(p.label)}${p.crossRegion ? "<br/>inter-region" : ""}${p.crossAccount ? "<br/>cross-account" : ""}`),
     fontcolor: COLOURS.peering,
     tooltip: `${p.key}: ${requester} (requester) ↔ ${accepter} (accepter)`,
   })}`;
@@ -387,14 +413,14 @@ function compactGraph(topology: Topology): DotGraph {
     const vpns = vpc.vpnConnections.length;
     const detail = [subnetSummary(vpc), gatewaySummary(vpc), vpns > 0 ? `${vpns} VPN connection${vpns === 1 ? "" : "s"}` : "", `${instances} instance${instances === 1 ? "" : "s"}`, `${peerings} peering${peerings === 1 ? "" : "s"}`].filter((t) => t !== "");
     lines.push(
-      `  ${quote(id)} ${attrs({ id, class: "vpc", label: `<${[...vpcTitle(vpc), `<font point-size="8">${html(detail.join(" · "))}</font>`].join("<br/>")}>`, fillcolor: COLOURS.vpcFill, color: COLOURS.vpcLine, tooltip: vpc.key, sortv: index })}`,
+      `  ${quote(id)} ${attrs({ id, class: "vpc", label: label([...vpcTitle(vpc), `<font point-size="8">${html(detail.join(" · "))}</font>`].join("<br/>")), fillcolor: COLOURS.vpcFill, color: COLOURS.vpcLine, tooltip: vpc.key, sortv: index })}`,
     );
   });
   for (const external of topology.externalVpcs) {
     const id = ids.take("vpc", external);
     nodeOf.set(external, id);
     names.set(external, external);
-    lines.push(`  ${quote(id)} ${attrs({ id, class: "vpc external", label: `<${html(external)}<br/><font point-size="8">not in this configuration</font>>`, style: "rounded,dashed" })}`);
+    lines.push(`  ${quote(id)} ${attrs({ id, class: "vpc external", label: label(`${html(external)}<br/><font point-size="8">not in this configuration</font>`), style: "rounded,dashed" })}`);
   }
   const instanceVpc = new Map<string, string>();
   for (const vpc of topology.vpcs) for (const s of vpc.subnets) for (const i of s.instances) instanceVpc.set(i.key, vpc.key);
@@ -427,7 +453,7 @@ function compactGraph(topology: Topology): DotGraph {
   const skipRoutine = edges.length > DIAGRAM_LIMITS.compactEdges;
   const drawn = skipRoutine ? edges.filter((e) => !routine(e)) : edges;
   for (const e of drawn) {
-    const name = (key: string) => names.get(key) ?? key;
+    const name = (key: string) => clipText(names.get(key) ?? key);
     const common = {
       class: e.peering ? "peering" : "verdict",
       penwidth: e.peering ? 2.4 : 1.2,
@@ -446,6 +472,6 @@ function compactGraph(topology: Topology): DotGraph {
     if (e.back !== undefined) lines.push(`  ${to} -> ${from} ${attrs({ id: ids.take(...idParts, "back"), ...common, class: "verdict", color: colour(e.back), style: style(e.back), dir: "forward" })}`);
   }
   const summary = { compact: true, collapsedVpcs: topology.vpcs.length, omittedVerdicts: omitted, omittedPeerings: edges.length - drawn.length };
-  lines.push(`  graph [label=${legend({ ...summary, collapsedVpcs: 0 }, false)}]`, "}");
+  lines.push(`  graph ${attrs({ label: legend({ ...summary, collapsedVpcs: 0 }, false) })}`, "}");
   return { dot: `${lines.join("\n")}\n`, summary };
 }

@@ -2,6 +2,7 @@ import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../aws-limits";
+import { printable, printableLines } from "../core/text";
 import { EXIT as SHARED_EXIT } from "../exit-codes";
 import { PingInputError } from "./errors";
 import { DeployedInstance, INSTANCES_STACK } from "./outputs";
@@ -104,7 +105,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     return report ? exitCodeOf(report) : EXIT.ok;
   } catch (e) {
     if (!(e instanceof PingInputError)) throw e;
-    err(`ping: ${e.message}`);
+    err(`ping: ${printableLines(e.message)}`);
     return EXIT.unusable;
   }
 }
@@ -113,7 +114,7 @@ async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) 
   const stackDir = path.join(options.synthDir, "stacks", INSTANCES_STACK);
   const instances = deps.readInstances({ outputsFile: options.outputsFile, stackDir });
   if (instances.length < 2) {
-    err(`ping: only one instance (VPC ${instances[0]?.name}): no pair to ping`);
+    err(`ping: only one instance (VPC ${printable(String(instances[0]?.name))}): no pair to ping`);
     return undefined;
   }
   const expectations = options.expect ? await deps.loadExpectations(options.synthDir, instances) : null;
@@ -127,7 +128,7 @@ async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) 
   if (deployed !== undefined && deployed !== region) {
     const text = `the stacks in ${options.synthDir} deploy to ${deployed}, but ping would look in ${region}`;
     if (!options.region) throw new PingInputError(`${text} (the AWS SDK's default region); fix: pass --region ${deployed}`);
-    err(`ping: warning: ${text} (--region)`);
+    err(`ping: warning: ${printable(text)} (--region)`);
   }
   // One client per region and account that holds instances, each assuming its account's role.
   const clients = new Map<string, SSMClient>();

@@ -1,3 +1,5 @@
+import { printable } from "../core/text";
+
 /** Where long-running steps report how far they are. */
 export interface Progress {
   /** The current state, replacing the previous one (e.g. "pings answered: 4/6"). */
@@ -19,9 +21,19 @@ export interface ProgressStream {
 
 /**
  * Progress on stderr: one line rewritten in place on a terminal; otherwise plain lines, a changed
- * status at most every `everyMs` of `now()` so logs stay short.
+ * status at most every `everyMs` of `now()` so logs stay short. Statuses and lines are `printable`: only
+ * the display itself moves the cursor.
  */
 export function streamProgress(stream: ProgressStream, now: () => number, everyMs = 5_000): Progress {
+  const display = plainProgress(stream, now, everyMs);
+  return {
+    update: (s) => display.update(printable(s)),
+    log: (line) => display.log(printable(line)),
+    done: () => display.done(),
+  };
+}
+
+function plainProgress(stream: ProgressStream, now: () => number, everyMs: number): Progress {
   if (stream.isTTY) {
     let status = "";
     return {

@@ -1,3 +1,4 @@
+import { printable } from "../core/text";
 import { DeployedInstance } from "./outputs";
 import { Expected, PairResult, pairKey, PingReport } from "./results";
 
@@ -15,14 +16,14 @@ function cellText(pair: PairResult): string {
   return pair.matches === false ? `${base} !` : base;
 }
 
-/** The ping matrix as text: one row per source ("from"), one column per target ("to"). */
+/** The ping matrix as text: one row per source ("from"), one column per target ("to"); names `printable`. */
 export function renderMatrix(instances: readonly DeployedInstance[], pairs: readonly PairResult[]): string {
   const byKey = new Map(pairs.map((p) => [pairKey(p.from, p.to), p]));
   const names = instances.map((i) => i.name);
   const rows = [
-    [CORNER, ...names],
+    [CORNER, ...names.map(printable)],
     ...names.map((from) => [
-      from,
+      printable(from),
       ...names.map((to) => {
         const pair = byKey.get(pairKey(from, to));
         return from === to || pair === undefined ? "-" : cellText(pair);
@@ -44,11 +45,14 @@ export function renderSummary(report: Pick<PingReport, "pairs" | "mismatches" | 
   ];
   if (report.mismatches.length > 0) {
     lines.push("Differs from reach:");
-    for (const p of report.mismatches) lines.push(`  ${p.from} -> ${p.to}: expected ${expectedText(p.expected)}, got ${p.status} (${p.detail})`);
+    for (const p of report.mismatches) {
+      const got = `got ${p.status} (${p.detail})`;
+      lines.push(printable(`  ${p.from} -> ${p.to}: expected ${expectedText(p.expected)}, ${got}`));
+    }
   }
   if (report.unanswered.length > 0) {
     lines.push("No answer (never counted as reachable):");
-    for (const p of report.unanswered) lines.push(`  ${p.from} -> ${p.to}: ${p.detail}`);
+    for (const p of report.unanswered) lines.push(printable(`  ${p.from} -> ${p.to}: ${p.detail}`));
   }
   return lines.join("\n");
 }
@@ -58,12 +62,14 @@ export function renderSummary(report: Pick<PingReport, "pairs" | "mismatches" | 
  * there, or the credentials' own account).
  */
 export function renderPlaces(instances: readonly DeployedInstance[], defaultRegion: string): string {
-  const rows = instances.map((i) => [
-    i.name,
-    i.id,
-    i.region ?? defaultRegion,
-    i.roleArn === undefined ? "own account" : `account ${i.roleArn.split(":")[4]} (as ${i.roleArn})`,
-  ]);
+  const rows = instances.map((i) =>
+    [
+      i.name,
+      i.id,
+      i.region ?? defaultRegion,
+      i.roleArn === undefined ? "own account" : `account ${i.roleArn.split(":")[4]} (as ${i.roleArn})`,
+    ].map(printable),
+  );
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return ["Instances:", ...rows.map((r) => `  ${r.map((cell, c) => cell.padEnd(widths[c])).join(GAP).trimEnd()}`)].join("\n") + "\n";
 }

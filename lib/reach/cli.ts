@@ -5,6 +5,7 @@ import { EXIT, parseArguments } from "../exit-codes";
 import { analyze } from "./analyze";
 import { diffReach, instancesByTags } from "./diff";
 import { diffToJson, formatDiffMarkdown, formatDiffText } from "./diff-format";
+import { jsonText, printableLines } from "../core/text";
 import { formatText, toJson } from "./format";
 import { buildModel, type LiveOptions, livePlan, loadLive, loadTerraform, readDocuments } from "./load";
 import { type Model, ReachInputError, type StackDocument } from "./model";
@@ -60,7 +61,7 @@ export async function reachCommand(argv: readonly string[], io: ReachIo, deps: R
   if (exit !== undefined) return exit;
   const options = program.opts<ReachOptions>();
   const fail = (message: string): number => {
-    io.stderr(`reach: ${message}\n`);
+    io.stderr(`reach: ${printableLines(message)}\n`);
     return EXIT.unusable;
   };
   if (options.markdown && options.diff === undefined) return fail("--markdown only applies with --diff");
@@ -79,7 +80,7 @@ export async function reachCommand(argv: readonly string[], io: ReachIo, deps: R
   try {
     const model = options.live ? await liveModelOf(program.args, options.region, deps) : loadTerraform(program.args);
     const result = analyze(model, { from: options.from, to: options.to });
-    io.stdout(options.json ? `${JSON.stringify(toJson(result), null, 2)}\n` : formatText(result));
+    io.stdout(options.json ? jsonText(toJson(result)) : formatText(result));
     return result.errors.length > 0 ? EXIT.differs : EXIT.ok;
   } catch (error) {
     if (!(error instanceof ReachInputError)) throw error;
@@ -131,10 +132,8 @@ async function diffCommand(options: ReachOptions, args: readonly string[], io: R
   const sources = { base: base.source, head: head.source };
   io.stdout(
     options.json
-      ? `${JSON.stringify(diffToJson(diff, sources), null, 2)}\n`
-      : options.markdown
-        ? formatDiffMarkdown(diff, sources)
-        : formatDiffText(diff, sources)
+      ? jsonText(diffToJson(diff, sources))
+      : printableLines(options.markdown ? formatDiffMarkdown(diff, sources) : formatDiffText(diff, sources))
   );
   if (headResult.errors.length > 0) {
     io.stderr(`reach: HEAD has configuration errors AWS would reject; run reach on it alone to see them\n`);

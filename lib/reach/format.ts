@@ -1,3 +1,4 @@
+import { printable } from "../core/text";
 import type { Finding, PairResult, Result } from "./model";
 
 const SYMBOL: Readonly<Record<string, string>> = { true: "✓", false: "✗", depends: "?" };
@@ -19,7 +20,10 @@ export function toJson(result: Result): unknown {
   };
 }
 
-/** The readable report: a who-can-ping-whom matrix, the pairs that fail or depend, then errors and warnings. */
+/**
+ * The readable report: a who-can-ping-whom matrix, the pairs that fail or depend, then errors and
+ * warnings. Every name and message in it is `printable`: a line of the report is one line on the screen.
+ */
 export function formatText(result: Result): string {
   const lines: string[] = [];
   const froms = new Set(result.pairs.map((p) => p.from));
@@ -43,12 +47,12 @@ export function formatText(result: Result): string {
       ""
     );
     const index = new Map(names.map((n, i) => [n, i + 1]));
-    const width = Math.max(...rows.map((r) => r.length));
+    const width = Math.max(...rows.map((r) => printable(r).length));
     const cellWidth = Math.max(protocols.length, ...cols.map((c) => String(index.get(c)).length));
     lines.push(`${" ".repeat(width + 6)}${cols.map((c) => String(index.get(c)).padStart(cellWidth)).join(" ")}`);
     for (const row of rows) {
       const cells = cols.map((col) => cell(byKey, row, col, protocols).padStart(cellWidth));
-      lines.push(`${String(index.get(row)).padStart(3)}  ${row.padEnd(width)} ${cells.join(" ")}`);
+      lines.push(`${String(index.get(row)).padStart(3)}  ${printable(row).padEnd(width)} ${cells.join(" ")}`);
     }
     for (const col of cols.filter((c) => !rows.includes(c)))
       lines.push(`${String(index.get(col)).padStart(3)}  ${col}`);
@@ -61,7 +65,7 @@ export function formatText(result: Result): string {
   }
   lines.push(...formatFindings("Configuration errors (AWS would reject these)", result.errors));
   lines.push(...formatFindings("Warnings", result.warnings));
-  return lines.join("\n") + "\n";
+  return lines.map(printable).join("\n") + "\n";
 }
 
 function pairKey(from: string, to: string, protocol: string): string {
@@ -80,7 +84,7 @@ function cell(pairs: ReadonlyMap<string, PairResult>, from: string, to: string, 
 /** A titled list of findings, one line each ("  <resource>: <message>"), after a blank line; nothing for none. */
 export function formatFindings(title: string, list: readonly Finding[]): string[] {
   if (list.length === 0) return [];
-  return ["", `${title}:`, ...list.map((f) => `  ${f.resource}: ${f.message}`)];
+  return ["", `${title}:`, ...list.map((f) => printable(`  ${f.resource}: ${f.message}`))];
 }
 
 function unique(items: readonly string[]): string[] {

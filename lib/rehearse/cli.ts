@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { jsonText, printable, printableLines } from "../core/text";
 import { EXIT } from "../exit-codes";
 import { type Model, ReachInputError, loadTerraform } from "../reach";
 import { RehearseFailure, RehearseInputError } from "./errors";
@@ -54,7 +55,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     const model = load(program.processedArgs[0] as string[]);
     const refused = refusal(model, { from: options.from, to: options.to, compare: options.compare });
     if (refused) {
-      io.stdout(options.json ? `${JSON.stringify(rehearsalJson(refused), null, 2)}\n` : formatRehearsal(refused));
+      io.stdout(options.json ? jsonText(rehearsalJson(refused)) : formatRehearsal(refused));
       return EXIT.differs;
     }
     const missing = io.missing();
@@ -64,8 +65,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     }
     const result = await rehearse(model, { from: options.from, to: options.to, compare: options.compare, cleanLeftovers: true });
     const removed = result.removedLeftovers;
-    if (removed.length > 0) io.stderr(`rehearse: removed ${removed.length} namespace(s) left by runs that died: ${removed.join(", ")}\n`);
-    io.stdout(options.json ? `${JSON.stringify(rehearsalJson(result), null, 2)}\n` : formatRehearsal(result));
+    if (removed.length > 0) {
+      const names = printable(removed.join(", "));
+      io.stderr(`rehearse: removed ${removed.length} namespace(s) left by runs that died: ${names}\n`);
+    }
+    io.stdout(options.json ? jsonText(rehearsalJson(result)) : formatRehearsal(result));
     return result.pairs.some((p) => p.differs) ? EXIT.differs : EXIT.ok;
   } catch (error) {
     return fail(io, error);
@@ -86,14 +90,15 @@ function load(paths: readonly string[]): Model {
 
 function fail(io: CliIo, error: unknown): number {
   if (error instanceof RehearseInputError) {
-    io.stderr(`rehearse: ${error.message}\n`);
+    io.stderr(`rehearse: ${printableLines(error.message)}\n`);
     return EXIT.unusable;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof RehearseFailure) {
-    io.stderr(`rehearse: ${message}\n`);
+    io.stderr(`rehearse: ${printableLines(message)}\n`);
     return EXIT.unusable;
   }
-  io.stderr(`rehearse crashed: ${error instanceof Error && error.stack ? error.stack : message}\n(the namespaces it made are removed; please report this with the input)\n`);
+  const trace = printableLines(error instanceof Error && error.stack ? error.stack : message);
+  io.stderr(`rehearse crashed: ${trace}\n(the namespaces it made are removed; please report this with the input)\n`);
   return EXIT.crash;
 }

@@ -1,16 +1,17 @@
+import { printable } from "../core/text";
 import { formatFindings } from "../reach";
 import type { MeasuredPair, Rehearsal } from "./rehearse";
 
 const SYMBOL = { replied: "✓", silent: "✗", none: "·", unmeasured: "?" } as const;
 
-/** The readable report: what was built, picked addresses, the matrix, every difference, the counts. */
+/** The readable report: what was built, picked addresses, the matrix, the differences, the counts; names `printable`. */
 export function formatRehearsal(r: Rehearsal): string {
   if (r.refused) {
     return [
       "Built nothing: AWS would reject this network, so there is nothing to ping (reach refuses it too, exit 3).",
       ...formatFindings("Configuration errors (AWS would reject these)", r.errors),
       ...formatFindings("Warnings", r.warnings),
-    ].join("\n") + "\n";
+    ].map(printable).join("\n") + "\n";
   }
   const lines: string[] = [];
   const { routers, instances, peerings, gateways } = r.counts;
@@ -21,10 +22,10 @@ export function formatRehearsal(r: Rehearsal): string {
   const picked = r.instances.filter((i) => i.picked.length > 0);
   if (picked.length > 0) {
     lines.push("", "Addresses picked for instances whose address AWS would assign:");
-    const width = Math.max(...picked.map((i) => i.address.length));
+    const width = Math.max(...picked.map((i) => printable(i.address).length));
     for (const i of picked) {
       const shown = i.picked.map((f) => (f === "ipv4" ? i.ipv4 : i.ipv6)).join(", ");
-      lines.push(`  ${i.address.padEnd(width)}  ${shown}`);
+      lines.push(`  ${printable(i.address).padEnd(width)}  ${shown}`);
     }
   }
   lines.push("");
@@ -55,7 +56,7 @@ export function formatRehearsal(r: Rehearsal): string {
   lines.push(...formatFindings("Configuration errors (AWS would reject these)", r.errors));
   lines.push(...formatFindings("Warnings", r.warnings));
   lines.push("", summaryLine(r));
-  return lines.join("\n") + "\n";
+  return lines.map(printable).join("\n") + "\n";
 }
 
 /** One line of counts and the verdict of the comparison. */
@@ -105,7 +106,7 @@ function matrix(r: Rehearsal): string[] {
   const anyDiffers = r.pairs.some((p) => p.differs);
   const index = new Map(names.map((n, i) => [n, i + 1]));
   const cellWidth = Math.max(protocols.length + (anyDiffers ? 1 : 0), ...cols.map((c) => String(index.get(c)).length));
-  const width = Math.max(...rows.map((n) => n.length));
+  const width = Math.max(...rows.map((n) => printable(n).length));
   const legend = [
     "✓ reply, ✗ no reply",
     ...(protocols.length > 1 ? ["IPv4 then IPv6, · where one end has no IPv6"] : []),
@@ -116,7 +117,7 @@ function matrix(r: Rehearsal): string[] {
   out.push(`${" ".repeat(width + 6)}${cols.map((c) => String(index.get(c)).padStart(cellWidth)).join(" ")}`);
   for (const row of rows) {
     const cells = cols.map((col) => cell(r.pairs, row, col, protocols, anyDiffers).padStart(cellWidth));
-    out.push(`${String(index.get(row)).padStart(3)}  ${row.padEnd(width)} ${cells.join(" ")}`);
+    out.push(`${String(index.get(row)).padStart(3)}  ${printable(row).padEnd(width)} ${cells.join(" ")}`);
   }
   for (const col of cols.filter((c) => !rows.includes(c))) out.push(`${String(index.get(col)).padStart(3)}  ${col}`);
   return out;
