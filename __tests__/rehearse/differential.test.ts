@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { defaultConcurrency } from "../../lib/rehearse/host";
 import { CLASSES, checkTopology, describeDisagreement, runDifferential } from "../../test-support/differential";
 import { requireNamespaces } from "../../test-support/rehearse";
-import { type TerraformJson, toTerraform } from "../../test-support/topologies";
+import { type TerraformJson, type VpcShape, toTerraform } from "../../test-support/topologies";
 
 /** Fixed, so that `npm test` checks the same 300 topologies every time; `npm run rehearse:fuzz` explores further. */
 const SEED = 20250917;
@@ -24,6 +24,56 @@ describe("reach and rehearse, on generated topologies", () => {
     expect(report.silent).toBeGreaterThan(300);
     expect(report.ipv6).toBeGreaterThan(50);
   }, 300_000);
+});
+
+describe("one VPC peered with two that share a CIDR, as the generator makes it", () => {
+  const concurrency = defaultConcurrency(availableParallelism());
+  const shape = (block: number): VpcShape => ({
+    block,
+    ipv6: false,
+    subnets: [[{ fixed: true, ipv6: false }]],
+    igw: false,
+    nat: false,
+    sharedTable: true,
+    autoIpv6: false,
+    region: 0,
+  });
+
+  // The hub v0 (10.1.0.0/16, 10.1.0.10) peers with v1 and v2, both 10.0.0.0/16; v1s0i0 and v2s0i0 both hold
+  // 10.0.0.10, v2s1i0 holds 10.0.0.74. Every kind of route leads 10.0.0.10 to v1 and 10.0.0.74 to v2.
+  it.each<[string, "subnet" | "instance" | "longest-prefix"]>([
+    ["subnet routes (10.0.0.0/26 to v1, 10.0.0.64/26 to v2)", "subnet"],
+    ["/32 instance routes (10.0.0.10/32 to v1, 10.0.0.74/32 to v2)", "instance"],
+    ["the longest prefix (10.0.0.0/16 to v1, 10.0.0.74/32 to v2)", "longest-prefix"],
+  ])("reach and rehearse give the same verdicts when routed by %s, replies following the hub's route", async (_, routes) => {
+    const terraform = toTerraform({
+      vpcs: [shape(0), shape(0), shape(0)],
+      peerings: [],
+      mutations: [],
+      scenario: { kind: "same-cidr", routes, block: 0 },
+    });
+    const checked = await checkTopology(terraform, concurrency);
+    expect(checked?.refused).toBe(false);
+    const verdicts = Object.fromEntries(
+      (checked?.pairs ?? []).map((p) => [`${p.from} → ${p.to} ${p.address}`, [p.reachable, p.reach, p.differs]])
+    );
+    expect(verdicts).toEqual({
+      "aws_instance.v0s0i0 → aws_instance.v1s0i0 10.0.0.10": [true, true, false],
+      // The route to 10.0.0.10 leads to v1: its twin answers, with its own mark.
+      "aws_instance.v0s0i0 → aws_instance.v2s0i0 10.0.0.10": [false, false, false],
+      "aws_instance.v0s0i0 → aws_instance.v2s1i0 10.0.0.74": [true, true, false],
+      "aws_instance.v1s0i0 → aws_instance.v0s0i0 10.1.0.10": [true, true, false],
+      // The echo arrives; the hub's reply to 10.0.0.10 follows its route into v1.
+      "aws_instance.v2s0i0 → aws_instance.v0s0i0 10.1.0.10": [false, false, false],
+      "aws_instance.v2s1i0 → aws_instance.v0s0i0 10.1.0.10": [true, true, false],
+      "aws_instance.v1s0i0 → aws_instance.v2s0i0 10.0.0.10": [false, false, false],
+      "aws_instance.v1s0i0 → aws_instance.v2s1i0 10.0.0.74": [false, false, false],
+      "aws_instance.v2s0i0 → aws_instance.v1s0i0 10.0.0.10": [false, false, false],
+      "aws_instance.v2s1i0 → aws_instance.v1s0i0 10.0.0.10": [false, false, false],
+      "aws_instance.v2s0i0 → aws_instance.v2s1i0 10.0.0.74": [true, true, false],
+      "aws_instance.v2s1i0 → aws_instance.v2s0i0 10.0.0.10": [true, true, false],
+    });
+  }, 60_000);
 });
 
 describe("regression cases the differential test found", () => {

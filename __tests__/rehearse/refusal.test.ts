@@ -6,7 +6,7 @@
 import { analyze } from "../../lib/reach";
 import { rehearse } from "../../lib/rehearse/rehearse";
 import { modelOf } from "../../test-support/differential";
-import { type TerraformJson, type Topology, type VpcShape, toTerraform } from "../../test-support/topologies";
+import { type Scenario, type TerraformJson, type Topology, type VpcShape, toTerraform } from "../../test-support/topologies";
 
 const vpc = (block: number, changes: Partial<VpcShape> = {}): VpcShape => ({
   block,
@@ -54,6 +54,11 @@ describe("rehearse and reach on networks AWS would reject", () => {
     ["more active peerings on one VPC than the quota allows", () => hubWith(126), /active peering connections; AWS allows at most 125 per VPC/],
     ["a peering route more specific than the VPC's local route", withRouteInsideOwnBlock, /more specific than .*local route/],
     [
+      "peered VPCs that overlap where only IPv6 is routed across the peering",
+      () => toTerraform({ vpcs: [vpc(0), vpc(1)], peerings: [], mutations: [], scenario: { kind: "ipv6-only-overlap", peering: 0, block: 0 } }),
+      /have overlapping CIDR blocks; AWS rejects peering them/,
+    ],
+    [
       "a security-group rule that references a group in another region",
       () => peered([vpc(0), vpc(1, { region: 1 })], [{ kind: "group-rule", vpc: 0, peerVpc: 1, egress: false }]),
       /AWS allows security group references across a peering only within one region/,
@@ -68,6 +73,24 @@ describe("rehearse and reach on networks AWS would reject", () => {
     expect(rehearsed.errors).toEqual(reached.errors);
     expect(rehearsed.pairs).toEqual([]);
     expect(rehearsed.counts.namespaces).toBe(0);
+  });
+
+  it.each<[string, Scenario, RegExp]>([
+    ["overlapping primary blocks", { kind: "overlap", peering: 0, block: 1, secondary: false }, /have overlapping CIDR blocks/],
+    ["a secondary block overlapping the peer", { kind: "overlap", peering: 0, block: 0, secondary: true }, /have overlapping CIDR blocks/],
+    ["an overlap where only IPv6 is routed", { kind: "ipv6-only-overlap", peering: 0, block: 0 }, /have overlapping CIDR blocks/],
+    ["two peerings of one pair", { kind: "duplicate-peering", peering: 0, reverse: true }, /are already peered by/],
+    ["more peerings than the quota", { kind: "over-quota", vpc: 0 }, /has 126 active peering connections; AWS allows at most 125/],
+    ["a peering route to the VPC's own block", { kind: "local-route", peering: 0, whole: true }, /local route/],
+    ["a peering route to the VPC's own subnet", { kind: "local-route", peering: 0, whole: false }, /local route/],
+    ["a group reference across regions", { kind: "cross-region-reference", peering: 0, egress: true }, /only within one region/],
+  ])("the generator's scenario of %s makes a network both refuse alike", async (_, scenario, message) => {
+    const model = modelOf(toTerraform({ vpcs: [vpc(0), vpc(1)], peerings: [], mutations: [], scenario }));
+    if (!model) throw new Error("reach could not load the network");
+    const reached = analyze(model);
+    expect(reached.errors.map((e) => e.message)).toContainEqual(expect.stringMatching(message));
+    const rehearsed = await rehearse(model);
+    expect([rehearsed.refused, rehearsed.errors, rehearsed.counts.namespaces]).toEqual([true, reached.errors, 0]);
   });
 
   it("refuses nothing AWS accepts: two peered VPCs with disjoint blocks are not refused", () => {
