@@ -25,7 +25,7 @@ function machine(changes: Partial<Probe> & { readonly without?: readonly string[
     uid: 0,
     which: (tool) => (without.includes(tool) ? undefined : `/usr/bin/${tool}`),
     terraformVersion: () => "1.11.4",
-    providerMirror: () => ({ mirror: "/opt/tf-plugins", refused: [] }),
+    providerMirror: () => ({ mirror: "/srv/terraform-mirror", refused: [] }),
     motoServer: () => moto,
     ...rest,
   };

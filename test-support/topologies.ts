@@ -255,6 +255,21 @@ const SG_PROTOCOLS: readonly (readonly [string, number, number])[] = [
   ["58", 128, -1],
 ];
 
+
+/** A VPC with one private subnet holding one fixed-address instance, no gateways, IPv4 only: the base of hand-made topologies. */
+export function bareVpc(block: number, changes: Partial<VpcShape> = {}): VpcShape {
+  return {
+    block,
+    ipv6: false,
+    subnets: [[{ fixed: true, ipv6: false }]],
+    igw: false,
+    nat: false,
+    sharedTable: true,
+    autoIpv6: false,
+    region: 0,
+    ...changes,
+  };
+}
 /** Turns a topology into one Terraform JSON document that reach loads. */
 export function toTerraform(topology: Topology): TerraformJson {
   const prepared = prepare(topology);

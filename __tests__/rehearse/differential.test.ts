@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { defaultConcurrency } from "../../lib/rehearse/host";
 import { CLASSES, checkTopology, describeDisagreement, runDifferential } from "../../test-support/differential";
 import { requireNamespaces } from "../../test-support/rehearse";
-import { type TerraformJson, type VpcShape, toTerraform } from "../../test-support/topologies";
+import { bareVpc, type TerraformJson, type VpcShape, toTerraform } from "../../test-support/topologies";
 
 /** Fixed, so that `npm test` checks the same 300 topologies every time; `npm run rehearse:fuzz` explores further. */
 const SEED = 20250917;
@@ -28,16 +28,7 @@ describe("reach and rehearse, on generated topologies", () => {
 
 describe("one VPC peered with two that share a CIDR, as the generator makes it", () => {
   const concurrency = defaultConcurrency(availableParallelism());
-  const shape = (block: number): VpcShape => ({
-    block,
-    ipv6: false,
-    subnets: [[{ fixed: true, ipv6: false }]],
-    igw: false,
-    nat: false,
-    sharedTable: true,
-    autoIpv6: false,
-    region: 0,
-  });
+  const shape = (block: number): VpcShape => bareVpc(block);
 
   // The hub v0 (10.1.0.0/16, 10.1.0.10) peers with v1 and v2, both 10.0.0.0/16; v1s0i0 and v2s0i0 both hold
   // 10.0.0.10, v2s1i0 holds 10.0.0.74. Every kind of route leads 10.0.0.10 to v1 and 10.0.0.74 to v2.
@@ -99,16 +90,8 @@ describe("regression cases the differential test found", () => {
   }, 60_000);
 
   it("gives a verdict for every pair where one VPC peers with two that share a CIDR, routing to each by /32, replies following the responder's route", async () => {
-    const shape = (block: number, instances: number) => ({
-      block,
-      ipv6: false,
-      subnets: [Array.from({ length: instances }, () => ({ fixed: true, ipv6: false }))],
-      igw: false,
-      nat: false,
-      sharedTable: true,
-      autoIpv6: false,
-      region: 0 as const,
-    });
+    const shape = (block: number, instances: number): VpcShape =>
+      bareVpc(block, { subnets: [Array.from({ length: instances }, () => ({ fixed: true, ipv6: false }))] });
     // v0 (10.2.0.0/24) peers with v1 and v2, both 10.0.0.0/16; v1's instance and v2's second instance both hold 10.0.0.10.
     const terraform: TerraformJson = toTerraform({
       vpcs: [shape(2, 1), shape(0, 1), shape(0, 2)],

@@ -6,19 +6,9 @@
 import { analyze } from "../../lib/reach";
 import { rehearse } from "../../lib/rehearse/rehearse";
 import { modelOf } from "../../test-support/differential";
-import { type Scenario, type TerraformJson, type Topology, type VpcShape, toTerraform } from "../../test-support/topologies";
+import { bareVpc, type Scenario, type TerraformJson, type Topology, type VpcShape, toTerraform } from "../../test-support/topologies";
 
-const vpc = (block: number, changes: Partial<VpcShape> = {}): VpcShape => ({
-  block,
-  ipv6: false,
-  subnets: [[{ fixed: true, ipv6: false }]],
-  igw: false,
-  nat: false,
-  sharedTable: true,
-  autoIpv6: false,
-  region: 0,
-  ...changes,
-});
+const vpc = bareVpc;
 const peered = (vpcs: readonly VpcShape[], mutations: Topology["mutations"] = []): TerraformJson =>
   toTerraform({ vpcs, peerings: [{ a: 0, b: 1, accept: "auto" }], mutations });
 
