@@ -1,10 +1,10 @@
 /**
- * How the deploy rehearsal reads what went wrong: the error lines of a failed run (Terraform's,
+ * How the emulator deploy tests reads what went wrong: the error lines of a failed run (Terraform's,
  * cdktf's and npm's, of every npm version), moto_server's failure lines, and which of them are the
  * emulator's own faults, the only failures that earn a second deploy.
  */
 import { EMULATOR_FAULT, FAILURE_LINE, faultCount, MotoLog } from "../test-support/emulator";
-import { ERROR_LINE, errorLines } from "../test-support/rehearsal";
+import { ERROR_LINE, errorLines } from "../test-support/emulator-deploy";
 
 describe("the error lines of a failed run", () => {
   it.each([

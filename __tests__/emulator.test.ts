@@ -1,10 +1,10 @@
 /**
- * The deploy rehearsal's safety and its oracle, without starting anything: the environment check
+ * The emulator deploy tests' safety and its oracle, without starting anything: the environment check
  * that keeps every emulated process away from real AWS accounts, the message when moto_server is
  * missing, and what the live assertions expect of a config.
  */
 import * as os from "os";
-import { parseConfig, DEFAULT_CONFIG } from "../lib/config";
+import { parseConfig, DEFAULT_CONFIG } from "../lib/config/config";
 import { FULL_MESH_CONFIG } from "../test-support/configs";
 import {
   checkEmulatorEnv,

@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
-import { ConfigError } from "../lib/config";
+import { ConfigError } from "../lib/config/config";
 import { DIAGRAM_FORMATS, DiagramInputError, diagramOf, PNG_LIMITS, rasterize, type DiagramFormat } from "../lib/diagram";
 import { ReachInputError } from "../lib/reach";
-import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
-import { readSynthesized } from "../lib/synth-input";
+import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
+import { readSynthesized } from "../app/synth-input";
 import { printable } from "../lib/core/text";
 
 

@@ -27,10 +27,10 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
 import { GetInstanceProfileCommand, IAMClient, ListAttachedRolePoliciesCommand, ListInstanceProfilesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
-import { PeeringConfig, peersOf } from "../lib/config";
+import { PeeringConfig, peersOf } from "../lib/config/config";
 import { DeployedInstance } from "../lib/ping/outputs";
-import { ICMP_ECHO_REQUEST, ROOT_VOLUME } from "../lib/ping-instance";
-import { planSubnets } from "../lib/subnets";
+import { ICMP_ECHO_REQUEST, ROOT_VOLUME } from "../lib/constructs/ping-instance";
+import { planSubnets } from "../lib/plan/subnets";
 
 /** The tag every resource of the app carries (the provider's default_tags). */
 const OURS: Filter[] = [{ Name: "tag:Project", Values: ["peering"] }];

@@ -2,7 +2,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import type { AwsClientStub } from "aws-sdk-client-mock";
-import { DEFAULT_CONFIG, parseConfig } from "../../lib/config";
+import { DEFAULT_CONFIG, parseConfig } from "../../lib/config/config";
 import {
   type LivePlan,
   LiveReadError,
@@ -15,7 +15,7 @@ import {
   readDocuments,
 } from "../../lib/reach";
 import { reachCommand } from "../../lib/reach/cli";
-import { withSynthesizedApp } from "../../lib/synth-input";
+import { withSynthesizedApp } from "../../app/synth-input";
 import { type Account, REGION, appVpc, fakeClient, fakeEc2, merge, peering, sgRule, twoPeeredVpcs } from "./live-account";
 
 const PLAN: LivePlan = { targets: [{ region: REGION }], tags: { Project: "peering" } };
