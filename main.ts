@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, WARNINGS_SHOWN_ENV } from "./lib/config/config";
+import { ConfigError, loadConfig, WARNINGS_SHOWN_ENV } from "./lib/config";
 import { configWarnings } from "./lib/config/shape-checks";
 import { synthesize, threadOptions } from "./app/synth";
 

@@ -5,7 +5,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { AwsClientStub } from "aws-sdk-client-mock";
 import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended, liveInstances } from "../lib/check/intent";
 import { TerraformResource } from "cdktf";
-import { DEFAULT_CONFIG, parseConfig } from "../lib/config/config";
+import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { analyze, buildModel, livePlan, loadLive, loadTerraform, readDocuments } from "../lib/reach";
 import { findPeering } from "../stacks";
 import { type Account, fakeClient, fakeEc2, twoPeeredVpcs } from "./reach/live-account";

@@ -5,7 +5,7 @@
  * Terraform can start a template or break a line.
  */
 import fc from "fast-check";
-import { ConfigError, configFromBytes, DEFAULT_CONFIG, MAX_LISTED_PROBLEMS, parseConfig, PeeringConfig } from "../lib/config/config";
+import { ConfigError, configFromBytes, DEFAULT_CONFIG, MAX_LISTED_PROBLEMS, parseConfig, PeeringConfig } from "../lib/config";
 import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG } from "../test-support/configs";
 
 const SEED = 20240607;

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
 import { PeeringApp } from "../app/peering-app";
-import { ConfigError, DEFAULT_CONFIG, parseConfig, PeeringConfig, VpcConfig } from "../lib/config/config";
+import { ConfigError, DEFAULT_CONFIG, parseConfig, PeeringConfig, VpcConfig } from "../lib/config";
 import { findConfigurationProblems, loadTerraform } from "../lib/reach";
 import { addAppStacks } from "../stacks";
 

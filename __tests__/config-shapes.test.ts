@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
-import { ConfigError, parseConfig } from "../lib/config/config";
+import { ConfigError, parseConfig } from "../lib/config";
 import { EXAMPLES_BY_NAME } from "../test-support/configs";
 import { runScript } from "../test-support/scripts";
 

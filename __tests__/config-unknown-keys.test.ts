@@ -4,7 +4,7 @@
  * the hub and spoke object and each pair object of `peerings`, Terraform Cloud and the S3 backend.
  */
 import { z } from "zod";
-import { configSchema } from "../lib/config/config";
+import { configSchema } from "../lib/config";
 import { defaultWith, problemsOf } from "../test-support/configs";
 
 const vpcA = { name: "a", cidr: "10.0.0.0/24" };

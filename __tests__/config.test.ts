@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { ConfigError, DEFAULT_CONFIG, fullMesh, loadConfig, MAX_LISTED_PROBLEMS, parseConfig, peersOf } from "../lib/config/config";
+import { ConfigError, DEFAULT_CONFIG, fullMesh, loadConfig, MAX_LISTED_PROBLEMS, parseConfig, peersOf } from "../lib/config";
 import { defaultWith, errorOf, EXAMPLE_PATHS, FULL_MESH_CONFIG, fullMeshConfig, manyVpcs, problemsOf } from "../test-support/configs";
 
 describe("parseConfig", () => {

@@ -7,7 +7,7 @@ import { Route } from "@cdktf/provider-aws/lib/route";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcPeeringConnection } from "@cdktf/provider-aws/lib/vpc-peering-connection";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { NatMode } from "../lib/config/config";
+import { NatMode } from "../lib/config";
 import { PeeringVpc } from "../lib/constructs/peering-vpc";
 import { PingInstance } from "../lib/constructs/ping-instance";
 import { VpcPeering } from "../lib/constructs/vpc-peering";

@@ -4,7 +4,7 @@
  * missing, and what the live assertions expect of a config.
  */
 import * as os from "os";
-import { parseConfig, DEFAULT_CONFIG } from "../lib/config/config";
+import { parseConfig, DEFAULT_CONFIG } from "../lib/config";
 import { FULL_MESH_CONFIG } from "../test-support/configs";
 import {
   checkEmulatorEnv,

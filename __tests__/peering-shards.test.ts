@@ -1,5 +1,5 @@
 import * as fc from "fast-check";
-import { fullMesh } from "../lib/config/config";
+import { fullMesh } from "../lib/config";
 import {
   checkPeeringStacks,
   fnv1a,

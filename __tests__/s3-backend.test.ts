@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
-import { parseConfig } from "../lib/config/config";
+import { parseConfig } from "../lib/config";
 import { addAppStacks, allStacks } from "../stacks";
 import { defaultWith, problemsOf } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";

@@ -1,4 +1,4 @@
-import { parseConfig } from "../lib/config/config";
+import { parseConfig } from "../lib/config";
 import { configWarnings } from "../lib/config/shape-checks";
 import { defaultWith, manyVpcs, problemsOf } from "../test-support/configs";
 

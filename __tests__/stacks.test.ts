@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Testing } from "cdktf";
-import { DEFAULT_CONFIG, parseConfig, PeeringConfig } from "../lib/config/config";
+import { DEFAULT_CONFIG, parseConfig, PeeringConfig } from "../lib/config";
 import { conditionBlocks, PeeringApp } from "../app/peering-app";
 import { PROVIDER_LOCK_FILE } from "../lib/core/terraform-env";
 import { addAppStacks, allStacks, findPeering, AppStacks } from "../stacks";

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_CONFIG } from "../lib/config/config";
+import { DEFAULT_CONFIG } from "../lib/config";
 import { defaultWith, manyVpcs } from "../test-support/configs";
 import { scriptCommand } from "../test-support/scripts";
 

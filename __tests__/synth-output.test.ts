@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_CONFIG } from "../lib/config/config";
+import { DEFAULT_CONFIG } from "../lib/config";
 import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
 

@@ -4,7 +4,7 @@ import * as path from "path";
 import fc from "fast-check";
 import { TerraformOutput } from "cdktf";
 import { PeeringApp } from "../app/peering-app";
-import { ConfigError, parseConfig } from "../lib/config/config";
+import { ConfigError, parseConfig } from "../lib/config";
 import { addPeeringShards, addAppStacks } from "../stacks";
 import { planPeeringStacks } from "../lib/plan/peering-shards";
 import { consecutiveRuns, DEFAULT_MAX_SYNTH_THREADS, SynthOptions, synthThreads, threadOptions } from "../app/synth";

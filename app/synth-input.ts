@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PeeringApp } from "./peering-app";
-import { CONFIG_ENV, ConfigError, configFromBytes, loadConfig, PeeringConfig } from "../lib/config/config";
+import { CONFIG_ENV, ConfigError, configFromBytes, loadConfig, PeeringConfig } from "../lib/config";
 import { preview } from "../lib/core/json-limits";
 import { type AppStacksSource, ReachInputError, readDocuments, type SourcedDocuments } from "../lib/reach";
 import { addAppStacks } from "../stacks";

@@ -3,7 +3,7 @@ import * as path from "path";
 import { Worker } from "worker_threads";
 import { AppConfig } from "cdktf";
 import { PeeringApp, SynthesizedPart } from "./peering-app";
-import { ConfigError, PeeringConfig } from "../lib/config/config";
+import { ConfigError, PeeringConfig } from "../lib/config";
 import { MAX_PEERING_SHARDS, planPeeringStacks } from "../lib/plan/peering-shards";
 import { addAppStacks } from "../stacks";
 

@@ -9,7 +9,7 @@
  * Needs moto_server, terraform and the provider mirror; never reaches AWS or anything off the machine.
  * Each config has its own test file (so jest runs them side by side) and its own emulator.
  */
-import { parseConfig } from "../lib/config/config";
+import { parseConfig } from "../lib/config";
 import { EXIT } from "../lib/core/exit-codes";
 import { DeployedInstance } from "../lib/ping/outputs";
 import { PairResult, PingReport } from "../lib/ping/results";

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
 import { PeeringApp } from "../app/peering-app";
-import { loadConfig, PeeringConfig } from "../lib/config/config";
+import { loadConfig, PeeringConfig } from "../lib/config";
 import { PROJECT_ROOT } from "../lib/core/paths";
 import { findProviderMirror, terraformEnv } from "../lib/core/terraform-env";
 import { addAppStacks } from "../stacks";

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
 import { blockProbes, CheckInputError, CheckReport, compareWithIntent, formatReport, instanceAddresses, liveInstances, runProbes } from "../lib/check/intent";
-import { ConfigError, loadConfig, PeeringConfig } from "../lib/config/config";
+import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
 import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
 import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
 import { baseModel, collectRegion } from "../lib/reach/cli";

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
-import { ConfigError, loadConfig, type NatMode } from "../lib/config/config";
+import { ConfigError, loadConfig, type NatMode } from "../lib/config";
 import { CostInputError, estimate, formatComparison, formatEstimate, priceTable } from "../lib/cost";
 import { buildModel, ReachInputError, readDocuments, type StackDocument } from "../lib/reach";
 import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
-import { ConfigError } from "../lib/config/config";
+import { ConfigError } from "../lib/config";
 import { DIAGRAM_FORMATS, DiagramInputError, diagramOf, PNG_LIMITS, rasterize, type DiagramFormat } from "../lib/diagram";
 import { ReachInputError } from "../lib/reach";
 import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";

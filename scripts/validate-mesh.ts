@@ -5,7 +5,7 @@
  * a small sharded mesh with a mocked apply instead.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { ConfigError, parseConfig } from "../lib/config/config";
+import { ConfigError, parseConfig } from "../lib/config";
 import { fullMeshConfig } from "../test-support/configs";
 import { validateEveryStack } from "../test-support/terraform";
 

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CONFIG_ENV, ConfigError, configFromBytes, readConfigSource, WARNINGS_SHOWN_ENV } from "../lib/config/config";
+import { CONFIG_ENV, ConfigError, configFromBytes, readConfigSource, WARNINGS_SHOWN_ENV } from "../lib/config";
 import { PROJECT_ROOT } from "../lib/core/paths";
 import { configWarnings } from "../lib/config/shape-checks";
 import { terraformEnv } from "../lib/core/terraform-env";

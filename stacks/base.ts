@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { PeeringConfig } from "../lib/config/config";
+import { PeeringConfig } from "../lib/config";
 import { StackProviders } from "../lib/constructs/stack-providers";
 
 /** Properties every stack of the app takes. */

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { PeeringConfig } from "../lib/config/config";
+import { PeeringConfig } from "../lib/config";
 import { PEERING_STACK, PeeringStackPlan, planPeeringStacks } from "../lib/plan/peering-shards";
 import { VpcPeering } from "../lib/constructs/vpc-peering";
 import { PeeringStackBase } from "./base";

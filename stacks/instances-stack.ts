@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
-import { peersOf } from "../lib/config/config";
+import { peersOf } from "../lib/config";
 import { PingInstance } from "../lib/constructs/ping-instance";
 import { accountOf, Placement, placementKey, placementOf, providerAlias } from "../lib/config/placement";
 import { useProvider } from "../lib/constructs/stack-providers";

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Fn, TerraformOutput } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
-import { VpcConfig } from "../lib/config/config";
+import { VpcConfig } from "../lib/config";
 import { PeeringVpc } from "../lib/constructs/peering-vpc";
 import { placementKey, placementOf, providerAlias } from "../lib/config/placement";
 import { useProvider } from "../lib/constructs/stack-providers";

@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { Ec2NetworkInsightsAnalysis } from "@cdktf/provider-aws/lib/ec2-network-insights-analysis";
 import { Ec2NetworkInsightsPath } from "@cdktf/provider-aws/lib/ec2-network-insights-path";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { peersOf } from "../lib/config/config";
+import { peersOf } from "../lib/config";
 import { ANALYZER_PROBE_PORT, analyzerEndpoints, analyzerPairs } from "../lib/constructs/reachability-analyzer";
 import { ipv4Blocks } from "../lib/config/shape-checks";
 import { cidrId } from "../lib/plan/vpc-cidr";

@@ -2,7 +2,7 @@
  * `npm run test:terraform`: a mesh far past the default quotas still passes `terraform validate`
  * (provider from the local mirror, offline).
  */
-import { parseConfig } from "../lib/config/config";
+import { parseConfig } from "../lib/config";
 import { manyVpcs } from "../test-support/configs";
 import { proveWithTerraform } from "../test-support/terraform";
 

@@ -24,7 +24,7 @@ import * as path from "path";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { BucketLocationConstraint, CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { parseConfig, PeeringConfig } from "../lib/config/config";
+import { parseConfig, PeeringConfig } from "../lib/config";
 import { DeployedInstance, readTerraformOutputs } from "../lib/ping/outputs";
 import { cliConfigFor } from "../lib/core/terraform-env";
 import { STACK_IDS } from "../stacks";

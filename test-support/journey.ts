@@ -6,7 +6,7 @@
  * `npm run ping`, pointed at the front, then measures real packets through what EC2 reports.
  */
 import { CreateRouteCommand, DeleteRouteCommand, DescribeInstancesCommand, DescribeRouteTablesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { PeeringConfig, peersOf } from "../lib/config/config";
+import { PeeringConfig, peersOf } from "../lib/config";
 import { DeployedInstance } from "../lib/ping/outputs";
 import { loadLive, livePlan, Model, readDocuments } from "../lib/reach";
 import { startFront } from "./emulator-front";

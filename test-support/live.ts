@@ -27,7 +27,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
 import { GetInstanceProfileCommand, IAMClient, ListAttachedRolePoliciesCommand, ListInstanceProfilesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
-import { PeeringConfig, peersOf } from "../lib/config/config";
+import { PeeringConfig, peersOf } from "../lib/config";
 import { DeployedInstance } from "../lib/ping/outputs";
 import { ICMP_ECHO_REQUEST, ROOT_VOLUME } from "../lib/constructs/ping-instance";
 import { planSubnets } from "../lib/plan/subnets";

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PeeringApp } from "../app/peering-app";
-import { parseConfig, PeeringConfig } from "../lib/config/config";
+import { parseConfig, PeeringConfig } from "../lib/config";
 import { addAppStacks, AppStacks } from "../stacks";
 
 /** A synthesized app in a fresh temp directory; `remove()` deletes it. */

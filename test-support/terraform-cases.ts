@@ -3,7 +3,7 @@
  * cases in `npm test` (the default in both formats, a sharded mesh, and the mixed example that
  * holds every shape), the whole matrix (every example, JSON and HCL) in `npm run test:terraform`.
  */
-import { DEFAULT_CONFIG, parseConfig } from "../lib/config/config";
+import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import {
   EXAMPLES_BY_NAME,
   FULL_MESH_CONFIG,

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PeeringApp } from "../app/peering-app";
-import { PeeringConfig } from "../lib/config/config";
+import { PeeringConfig } from "../lib/config";
 import { AWS_PROVIDER, MIRROR_ENV, searchProviderMirror } from "../lib/core/terraform-env";
 import { addAppStacks, allStacks } from "../stacks";
 import { tftestForAll } from "./tftest";

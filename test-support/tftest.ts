@@ -22,7 +22,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { VpcPeeringConnectionOptions } from "@cdktf/provider-aws/lib/vpc-peering-connection-options";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IConstruct } from "constructs";
-import { PeeringConfig, peersOf, resolvesDns, VpcConfig } from "../lib/config/config";
+import { PeeringConfig, peersOf, resolvesDns, VpcConfig } from "../lib/config";
 import { PeeringVpc } from "../lib/constructs/peering-vpc";
 import { accountOf, Placement, placementKey, placementOf, providerAlias, sameAccount } from "../lib/config/placement";
 import { hasSsmEndpoints, ipv4Blocks } from "../lib/config/shape-checks";

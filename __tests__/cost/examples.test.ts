@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG, type PeeringConfig } from "../../lib/config/config";
+import { DEFAULT_CONFIG, type PeeringConfig } from "../../lib/config";
 import { estimate, formatEstimate, monthlyTotal, priceTable, stacksOf, stackTotal, usd, type CostLine, type Estimate } from "../../lib/cost";
 import { buildModel, readDocuments } from "../../lib/reach";
 import { analyzerEndpoints, analyzerPairs } from "../../lib/constructs/reachability-analyzer";

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { chromium, type BrowserContext } from "playwright-core";
-import { parseConfig } from "../../lib/config/config";
+import { parseConfig } from "../../lib/config";
 import { CHROMIUM, CHROMIUM_FLAGS, DOCS_DIAGRAM } from "../../test-support/diagram";
 
 const ROOT = path.join(__dirname, "..", "..");

@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG, type PeeringConfig } from "../../lib/config/config";
+import { DEFAULT_CONFIG, type PeeringConfig } from "../../lib/config";
 import { diagramOf, toDot, type Diagram } from "../../lib/diagram";
 import { readDocuments } from "../../lib/reach";
 import { EXAMPLES_BY_NAME } from "../../test-support/configs";

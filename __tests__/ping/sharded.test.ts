@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { fullMesh, parseConfig } from "../../lib/config/config";
+import { fullMesh, parseConfig } from "../../lib/config";
 import { expectationsFrom } from "../../lib/ping/expect";
 import { DeployedInstance } from "../../lib/ping/outputs";
 import { pairKey } from "../../lib/ping/results";

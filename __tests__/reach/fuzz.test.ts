@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { DEFAULT_CONFIG } from "../../lib/config/config";
+import { DEFAULT_CONFIG } from "../../lib/config";
 import {
   type AnalyzeOptions,
   ReachInputError,

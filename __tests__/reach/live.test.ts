@@ -2,7 +2,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import type { AwsClientStub } from "aws-sdk-client-mock";
-import { DEFAULT_CONFIG, parseConfig } from "../../lib/config/config";
+import { DEFAULT_CONFIG, parseConfig } from "../../lib/config";
 import {
   type LivePlan,
   LiveReadError,

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PeeringConfig, peersOf } from "../config/config";
+import { PeeringConfig, peersOf } from "../config";
 import { printable } from "../core/text";
 import { preview } from "../core/json-limits";
 import type { Finding, Model, PairResult, Result } from "../reach";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { configSchema } from "./config";
+import { configSchema } from "./schema";
 
 /** The published JSON Schema of the config file (schema/peering-config.schema.json), derived from the zod schema. */
 export function configJsonSchema(): Record<string, unknown> {

@@ -23,14 +23,10 @@ import {
   VPN_CONNECTIONS_PER_VGW,
 } from "../core/aws-limits";
 import { preview } from "../core/json-input";
-import type { NatMode, PeeringConfig, VpcConfig } from "./config";
+import { formatCount } from "../core/text";
+import type { NatMode, PeeringConfig, VpcConfig } from "./types";
 import { secondarySubnetPrefix } from "../plan/subnets";
 import { Block, blockOf, checkVpcCidr, contains, overlaps, parseIpv4Address, parseIpv4Cidr } from "../plan/vpc-cidr";
-
-const COUNT_FORMAT = new Intl.NumberFormat("en-US");
-function count(n: number): string {
-  return COUNT_FORMAT.format(n);
-}
 
 /** Where config checks put their problems; `describe` runs only for problems that get listed. */
 export interface ProblemSink {
@@ -178,7 +174,7 @@ export function checkVpcShape(entry: VpcShapeInput, ctx: VpcContext, problems: P
   }
   if (distinctRoutes.size > PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX) {
     add(
-      `${ctx.field}.vpnConnections have ${count(distinctRoutes.size)} distinct static routes, which reach each private route table by propagation: AWS takes at most ${PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX} propagated routes per route table (a hard limit): summarize them into fewer, larger blocks, or use BGP and advertise a default route`,
+      `${ctx.field}.vpnConnections have ${formatCount(distinctRoutes.size)} distinct static routes, which reach each private route table by propagation: AWS takes at most ${PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX} propagated routes per route table (a hard limit): summarize them into fewer, larger blocks, or use BGP and advertise a default route`,
     );
   }
   return before.ok ? { blocks, staticRoutes, customerGateways } : undefined;
@@ -336,11 +332,11 @@ export function routesProblems(name: string, azs: number, routes: RouteCount, na
     if (n <= limit) return [];
     const defaults = family === "ipv4" ? (natGateways === "none" ? 0 : 1) : 1;
     const tables = Array.from({ length: Math.min(azs, 3) }, (_, az) => `${name}-private-${az}`).join(", ") + (azs > 3 ? ", ..." : "");
-    const what = `VPC ${preview(name)}: each private route table (${tables}) needs ${count(n)} ${family === "ipv4" ? "IPv4" : "IPv6"} routes (${defaults > 0 ? `a default route to the ${family === "ipv4" ? "NAT" : "egress-only internet"} gateway and ` : ""}${count(n - defaults)} to its peers' blocks)`;
+    const what = `VPC ${preview(name)}: each private route table (${tables}) needs ${formatCount(n)} ${family === "ipv4" ? "IPv4" : "IPv6"} routes (${defaults > 0 ? `a default route to the ${family === "ipv4" ? "NAT" : "egress-only internet"} gateway and ` : ""}${formatCount(n - defaults)} to its peers' blocks)`;
     return [
       limit < q.max
-        ? `${what}, over the quota of ${count(limit)} routes per route table (AWS's default is ${q.default}): request an increase of "${q.name}" (${q.code}) in Service Quotas, up to ${count(q.max)}, and set "routesPerRouteTable" to it`
-        : `${what}, over AWS's ceiling of ${count(q.max)} routes per route table: peer it with fewer VPCs, or use a Transit Gateway`,
+        ? `${what}, over the quota of ${formatCount(limit)} routes per route table (AWS's default is ${q.default}): request an increase of "${q.name}" (${q.code}) in Service Quotas, up to ${formatCount(q.max)}, and set "routesPerRouteTable" to it`
+        : `${what}, over AWS's ceiling of ${formatCount(q.max)} routes per route table: peer it with fewer VPCs, or use a Transit Gateway`,
     ];
   });
 }
@@ -356,7 +352,7 @@ export function hasSsmEndpoints(config: PeeringConfig): boolean {
 }
 
 function defaultQuotaWarning(q: AwsDefaultQuota, what: string, n: number): string {
-  return `${count(n)} ${what}: more than AWS's default quota "${q.name}" (${q.code}, service ${q.service}) of ${q.default}; the apply fails unless your account's quota is higher: check it, or request an increase, in Service Quotas`;
+  return `${formatCount(n)} ${what}: more than AWS's default quota "${q.name}" (${q.code}, service ${q.service}) of ${q.default}; the apply fails unless your account's quota is higher: check it, or request an increase, in Service Quotas`;
 }
 
 /**

@@ -11,7 +11,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcIpv4CidrBlockAssociation } from "@cdktf/provider-aws/lib/vpc-ipv4-cidr-block-association";
-import { NatMode, VpnConnectionConfig } from "../config/config";
+import { NatMode, VpnConnectionConfig } from "../config";
 import { SsmEndpoints } from "./ssm-endpoints";
 import { ipv6SubnetNetnum, planSecondarySubnets, planSubnets } from "../plan/subnets";
 import { cidrId } from "../plan/vpc-cidr";

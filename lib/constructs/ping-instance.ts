@@ -7,7 +7,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { DEFAULT_INSTANCE_TYPE } from "../config/config";
+import { DEFAULT_INSTANCE_TYPE } from "../config";
 import { cidrId } from "../plan/vpc-cidr";
 
 /** ICMP type of an echo request. */

@@ -4,7 +4,7 @@
  * Organizations setup, across accounts), each with what the config means: peered pairs reach
  * each other, others do not.
  */
-import { PeeringConfig, peersOf } from "../config/config";
+import { PeeringConfig, peersOf } from "../config";
 
 /**
  * Reachability Analyzer analyses TCP and UDP paths only (its API accepts no ICMP), so each path

@@ -4,7 +4,7 @@ import { VpnConnection } from "@cdktf/provider-aws/lib/vpn-connection";
 import { VpnConnectionRoute } from "@cdktf/provider-aws/lib/vpn-connection-route";
 import { VpnGateway } from "@cdktf/provider-aws/lib/vpn-gateway";
 import { VpnGatewayRoutePropagation } from "@cdktf/provider-aws/lib/vpn-gateway-route-propagation";
-import { VpnConnectionConfig } from "../config/config";
+import { VpnConnectionConfig } from "../config";
 import { cidrId } from "../plan/vpc-cidr";
 
 /** The only Site-to-Site VPN type AWS offers. */
