@@ -93,6 +93,16 @@ export function checkVpcShape(entry: VpcShapeInput, ctx: VpcContext, problems: P
     before.ok = false;
     problems.add(describe);
   };
+  const blocks = checkSecondaryBlocks(entry, ctx, add);
+  const { staticRoutes, customerGateways } = checkVpnConnections(entry, ctx, blocks, add);
+  return before.ok ? { blocks, staticRoutes, customerGateways } : undefined;
+}
+
+/** Where a check of one VPC's shape puts its problems. */
+type Add = (describe: string | (() => string)) => void;
+
+/** The VPC's blocks, primary first: each secondary block valid, disjoint, allowed beside the primary, within the quota. */
+function checkSecondaryBlocks(entry: VpcShapeInput, ctx: VpcContext, add: Add): FieldBlock[] {
   const blocks: FieldBlock[] = [{ field: `${ctx.field}.cidr`, block: ctx.primary }];
   for (const [i, cidr] of (entry.secondaryCidrs ?? []).entries()) {
     const field = `${ctx.field}.secondaryCidrs[${i}]`;
@@ -122,7 +132,16 @@ export function checkVpcShape(entry: VpcShapeInput, ctx: VpcContext, problems: P
   if (ctx.blocksQuota !== undefined && blocks.length > ctx.blocksQuota) {
     add(blocksQuotaProblem(ctx.field, blocks.length, ctx.blocksQuota));
   }
+  return blocks;
+}
 
+/** The VPN connections: public device addresses, usable ASNs, static routes outside the VPC, within the propagation limit. */
+function checkVpnConnections(
+  entry: VpcShapeInput,
+  ctx: VpcContext,
+  blocks: readonly FieldBlock[],
+  add: Add,
+): Pick<VpcShape, "staticRoutes" | "customerGateways"> {
   const staticRoutes: StaticRoute[] = [];
   const customerGateways: { key: string; field: string }[] = [];
   const distinctRoutes = new Set<string>();
@@ -177,7 +196,7 @@ export function checkVpcShape(entry: VpcShapeInput, ctx: VpcContext, problems: P
       `${ctx.field}.vpnConnections have ${formatCount(distinctRoutes.size)} distinct static routes, which reach each private route table by propagation: AWS takes at most ${PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX} propagated routes per route table (a hard limit): summarize them into fewer, larger blocks, or use BGP and advertise a default route`,
     );
   }
-  return before.ok ? { blocks, staticRoutes, customerGateways } : undefined;
+  return { staticRoutes, customerGateways };
 }
 
 /** The range a secondary block may not come from given the VPC's primary block, or undefined. */
