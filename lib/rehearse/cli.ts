@@ -4,7 +4,7 @@ import { EXIT } from "../exit-codes";
 import { type Model, ReachInputError, loadTerraform } from "../reach";
 import { RehearseFailure, RehearseInputError } from "./errors";
 import { missingPrerequisites } from "./host";
-import { refusal, rehearse } from "./rehearse";
+import { checkPairs, refusal, rehearse } from "./rehearse";
 import { formatRehearsal, rehearsalJson } from "./render";
 
 export { EXIT };
@@ -58,6 +58,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       io.stdout(options.json ? jsonText(rehearsalJson(refused)) : formatRehearsal(refused));
       return EXIT.differs;
     }
+    checkPairs(model, { from: options.from, to: options.to });
     const missing = io.missing();
     if (missing.length > 0) {
       io.stderr(`rehearse: cannot build namespaces on this machine; missing: ${missing.join(", ")}\n`);
