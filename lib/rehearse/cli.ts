@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     )
     .argument("[PATH...]", "cdk.tf.json files, stack directories or cdktf.out directories", ["cdktf.out"])
     .option("--from <ADDR>", "only pairs from this instance (e.g. aws_instance.a or instances/aws_instance.a)")
-    .option("--to <ADDR|IP>", "only pairs to this instance or IP address")
+    .option("--to <ADDR|IP>", "only pairs to this instance or IP address (the instance holding the IP is left out)")
     .option("--json", "print JSON: {pairs: [{from, to, protocol, address, reachable, reach, ...}], errors, warnings, instances}")
     .option("--no-compare", "only measure; exit 0 when the pings ran")
     .exitOverride()
