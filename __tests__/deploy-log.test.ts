@@ -1,11 +1,11 @@
 /**
- * How the deploy rehearsal reads what went wrong: the error lines of a failed run (Terraform's,
+ * How the emulator deploy tests reads what went wrong: the error lines of a failed run (Terraform's,
  * cdktf's and npm's, of every npm version), moto_server's failure lines, and which of them are the
  * emulator's own faults, the only failures that earn a second deploy.
  */
 import { FAILURE_LINE, MotoLog } from "../test-support/emulator";
+import { ERROR_LINE, errorLines } from "../test-support/emulator-deploy";
 import { describeFault, EMULATOR_FAULTS, emulatorFault } from "../test-support/emulator-faults";
-import { ERROR_LINE, errorLines } from "../test-support/rehearsal";
 
 describe("the error lines of a failed run", () => {
   it.each([

@@ -117,7 +117,7 @@ const placementRefusals: readonly (readonly [string, Record<string, unknown>, st
   [
     "a VPC region shaped like a region but not one of AWS's",
     placed({ region: "eu-west-9" }),
-    'vpcs[0].region "eu-west-9" is not an AWS region: use an AWS region code such as "eu-west-1" (the list is AWS_REGIONS in lib/aws-limits.ts)',
+    'vpcs[0].region "eu-west-9" is not an AWS region: use an AWS region code such as "eu-west-1" (the list is AWS_REGIONS in lib/core/aws-limits.ts)',
   ],
   ["a VPC region that is no region code", placed({ region: "Europe" }), 'vpcs[0].region is "Europe": use an AWS region code such as "eu-west-1"'],
   ["spokes naming an unknown VPC", placed({}, { vpcs: [{ name: "a", cidr: "10.0.0.0/24" }, { name: "b", cidr: "10.0.1.0/24" }], peerings: { hub: "a", spokes: ["b", "x"] } }), 'peerings.spokes[1] names VPC "x", which is not in vpcs: use one of "a", "b"'],

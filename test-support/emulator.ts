@@ -13,7 +13,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as http from "http";
 import * as net from "net";
 import * as os from "os";
-import { findMotoServer, MOTO_SERVER_ENV, MOTO_VERSION, venvCommands } from "../lib/prerequisites";
+import { findMotoServer, MOTO_SERVER_ENV, MOTO_VERSION, venvCommands } from "./prerequisites";
 
 /** The only credentials an emulated process gets; moto accepts any. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: "peering-emulator-fake-key", secretAccessKey: "peering-emulator-fake-secret" } as const;

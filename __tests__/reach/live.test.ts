@@ -15,7 +15,7 @@ import {
   readDocuments,
 } from "../../lib/reach";
 import { reachCommand } from "../../lib/reach/cli";
-import { withSynthesizedApp } from "../../lib/synth-input";
+import { withSynthesizedApp } from "../../app/synth-input";
 import { type Account, REGION, appVpc, fakeClient, fakeEc2, merge, peering, sgRule, twoPeeredVpcs } from "./live-account";
 
 const PLAN: LivePlan = { targets: [{ region: REGION }], tags: { Project: "peering" } };

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { DEFAULT_CONFIG, parseConfig } from "../../lib/config";
-import { intended } from "../../lib/check";
+import { intended } from "../../lib/check/intent";
 import { loadTerraform } from "../../lib/reach";
 import { EXIT, main } from "../../lib/rehearse/cli";
 import { cleanLeftovers } from "../../lib/rehearse/host";

@@ -1,4 +1,4 @@
-import { preview } from "../json-limits";
+import { preview } from "../core/json-limits";
 import {
   type AddressSet,
   addressProblem,
@@ -15,7 +15,7 @@ import {
   subtract,
   union,
 } from "./cidr";
-import { findConfigurationProblems } from "./checks";
+import { findConfigurationProblems } from "./validity";
 import { networkAclOf, peerOf, peeringState, referenceAllowed, routeTableOf, vpcBlocks } from "./lookup";
 import {
   type AnalyzeOptions,

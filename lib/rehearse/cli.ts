@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { jsonText, printable, printableLines } from "../core/text";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../core/exit-codes";
 import { type Model, ReachInputError, loadTerraform } from "../reach";
 import { RehearseFailure, RehearseInputError } from "./errors";
 import { missingPrerequisites } from "./host";

@@ -1,4 +1,4 @@
-import { preview } from "../../json-limits";
+import { preview } from "../../core/json-limits";
 import { defaultNetworkAclKey, defaultRouteTableKey, defaultSecurityGroupKey } from "../build";
 import { type Cidr, type Family, addressProblem, parseAddress, parseCidr } from "../cidr";
 import { ReachInputError } from "../model";

@@ -1,6 +1,6 @@
 import { type Cidr, type GeneratedBlock, cidrAt, cidrHost, cidrSubnet, formatAddress, parseCidr } from "../cidr";
 import { type Expr, ExprSyntaxError, parseTemplate } from "./expr";
-import { clip, preview } from "../../json-limits";
+import { clip, preview } from "../../core/json-limits";
 import { OWN_ACCOUNT, ReachInputError, type StackDocument } from "../model";
 
 /** The identity of a resource (its id or an id-like attribute such as a VPC's default_route_table_id). */
