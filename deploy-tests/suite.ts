@@ -88,7 +88,7 @@ function succeeded(what: string, result: RunResult, r: EmulatorDeploy): void {
   throw failure(what, result, r);
 }
 
-function failure(what: string, result: RunResult, r: Rehearsal): Error {
+function failure(what: string, result: RunResult, r: EmulatorDeploy): Error {
   return new Error(`${what} exited ${result.code} after ${result.seconds} s: ${whyFailed(result, r)}\n\nthe end of its output:\n${tail(result)}`);
 }
 
