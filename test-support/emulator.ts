@@ -227,13 +227,11 @@ interface MotoServer {
   readonly exited: Promise<void>;
 }
 
-/** A moto_server line that tells of a failure: a 5xx answer in werkzeug's request log, a traceback, an exception. */
-export const FAILURE_LINE = /" 5\d\d |Traceback|Error|Exception/;
 /**
- * A failure line that is the emulator's own fault, not the caller's: a 5xx answer or a Python traceback (moto
- * serving concurrent calls from shared in-memory state). A 4xx answer is an API error a real account gives too.
+ * A moto_server line that tells of a failure: a 5xx answer in werkzeug's request log, a traceback, an exception.
+ * Which of them are the emulator's own faults: EMULATOR_FAULTS in emulator-faults.ts.
  */
-export const EMULATOR_FAULT = /" 5\d\d |Traceback/;
+export const FAILURE_LINE = /" 5\d\d |Traceback|Error|Exception/;
 const FAILURES_KEPT = 20;
 
 /**
@@ -264,11 +262,6 @@ export class MotoLog {
   failures(): string[] {
     return [...this.found];
   }
-}
-
-/** How many of `failures` (moto_server's failure lines) are the emulator's own faults (EMULATOR_FAULT). */
-export function faultCount(failures: readonly string[]): number {
-  return failures.filter((line) => EMULATOR_FAULT.test(line)).length;
 }
 
 class PortTakenError extends Error {}

@@ -24,7 +24,7 @@ async function rehearseApp(app: SynthesizedApp): Promise<Rehearsal> {
 }
 
 /** The measured verdict of one pair, by the config's VPC names. */
-function measured(r: Rehearsal, from: string, to: string): boolean | null | undefined {
+function measured(r: Rehearsal, from: string, to: string): boolean | undefined {
   return r.pairs.find((p) => p.from.includes(`instance-${from}_`) && p.to.includes(`instance-${to}_`))?.reachable;
 }
 
