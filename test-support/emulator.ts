@@ -14,6 +14,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import { findMotoServer, MOTO_SERVER_ENV, MOTO_VERSION, venvCommands } from "./prerequisites";
+import { startLoopbackServer } from "./loopback-server";
 
 /** The only credentials an emulated process gets; moto accepts any. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: "peering-emulator-fake-key", secretAccessKey: "peering-emulator-fake-secret" } as const;
@@ -350,25 +351,15 @@ interface Sinkhole {
 /** An HTTP proxy on loopback that refuses every request (403) and remembers what was asked for. */
 async function startSinkhole(): Promise<Sinkhole> {
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const sinkhole = await startLoopbackServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    res.writeHead(403, { "content-type": "text/plain" }).end("the deploy rehearsal allows no traffic off this machine\n");
+    res.writeHead(403, { "content-type": "text/plain" }).end("the emulator deploy tests allow no traffic off this machine\n");
   });
-  server.on("connect", (req: http.IncomingMessage, socket: net.Socket) => {
+  sinkhole.server.on("connect", (req: http.IncomingMessage, socket: net.Socket) => {
     requests.push(`CONNECT ${req.url}`);
     socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: sinkhole.url, requests, close: sinkhole.close };
 }
 
 export function freePort(): Promise<number> {

@@ -9,6 +9,7 @@ import { readDocuments } from "../reach/terraform/read";
 import { analyze } from "../reach/analyze";
 import { planSecondarySubnets } from "../plan/subnets";
 import { blockOf } from "../plan/vpc-cidr";
+import { isRecord } from "../core/records";
 
 /** One ordered pair of VPCs whose reachability, as reach found it, is not what the config intends. */
 export interface Mismatch {
@@ -111,10 +112,6 @@ export function instanceAddresses(outdir: string, stack = "instances"): Map<stri
       return [name, `${stack}/${address}`];
     })
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Where each VPC's instance is in the live model, and why some have none. */

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { preview, typeName } from "../core/json-input";
+import { isRecord } from "../core/records";
 
 /** A peered pair as the config writes it: [requester, accepter]. */
 const pairSchema = z.tuple([z.string(), z.string()]);
@@ -60,10 +61,6 @@ export interface PeeringEntry {
 
 /** Problem sink: counts each problem, words it only when it will be listed. */
 type Add = (describe: () => string) => void;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 function isPair(value: unknown): value is [string, string] {
   return Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === "string");
