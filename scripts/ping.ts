@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
@@ -10,6 +9,7 @@ import { Expected } from "../lib/ping/results";
 import { systemClock } from "../lib/ping/ssm";
 import { analyze, loadTerraform, ReachInputError } from "../lib/reach";
 import { runCommand } from "../lib/exit-codes";
+import { writeFileAtomic } from "../lib/core/files";
 import { PROJECT_ROOT } from "../lib/paths";
 import { terraformEnv } from "../lib/terraform-env";
 
@@ -57,7 +57,7 @@ void runCommand(
         outputsFile ? readOutputsFile(outputsFile) : readTerraformOutputs(stackDir, terraformEnv(process.env, path.join(PROJECT_ROOT, ".peering"))),
       loadExpectations,
       synthesizedRegion: readSynthesizedRegion,
-      writeFile: (file, text) => fs.writeFileSync(file, text),
+      writeFile: (file, text) => writeFileAtomic(file, text, { label: "--report" }),
       clock: systemClock,
       random: Math.random,
     }),

@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { missingPrerequisites } from "../lib/rehearse/host";
 import { abortAllSync } from "../lib/rehearse/host";
 import { CLASSES, type DifferentialReport, describeDisagreement, runDifferential } from "../test-support/differential";
+import { writeFileAtomic } from "../lib/core/files";
 
 /** The differential test at any size: random topologies through reach and rehearse, with figures. */
 function count(text: string): number {
@@ -50,7 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const d of report.disagreements) process.stdout.write(`\n${describeDisagreement(d)}\n`);
   if (o.save && report.disagreements.length > 0) {
     mkdirSync(o.save, { recursive: true });
-    for (const d of report.disagreements) writeFileSync(join(o.save, `seed-${seed}-topology-${d.index}.tf.json`), JSON.stringify(d.terraform, null, 2));
+    for (const d of report.disagreements) writeFileAtomic(join(o.save, `seed-${seed}-topology-${d.index}.tf.json`), JSON.stringify(d.terraform, null, 2));
   }
   return report.disagreements.length === 0 ? 0 : 1;
 }

@@ -2,6 +2,7 @@ import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../aws-limits";
+import { WriteError } from "../core/files";
 import { printable, printableLines } from "../core/text";
 import { EXIT as SHARED_EXIT } from "../exit-codes";
 import { PingInputError } from "./errors";
@@ -153,6 +154,7 @@ async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) 
     try {
       deps.writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
     } catch (e) {
+      if (e instanceof WriteError) throw new PingInputError(e.message);
       throw new PingInputError(`--report ${options.report}: cannot write (${describeError(e)}); fix: choose a writable path`);
     }
   }
