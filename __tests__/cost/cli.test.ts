@@ -56,6 +56,7 @@ describe("npm run cost", () => {
     ["a directory of HCL only", [path.join(FIXTURES, "hcl")], /has only HCL \(main\.tf\)/],
     ["--compare with a PATH", ["--compare", "cdktf.out"], /--compare synthesizes the config .* leave out PATH/],
     ["a negative --gb", ["--gb", "-1"], /"-1" is not a number of GB/],
+    ["a --gb too large to add up", ["--gb", "1e308"], /"1e308" is not a number of GB \(use 0 to 1000000000/],
     ["an instance type named constructor", ["<tmp>/constructor.tf.json"], /^cost: aws_instance\.i: no price for instance type "constructor" in the eu-west-1 table/],
     ["a negative volume_size", ["<tmp>/negative.tf.json"], /^cost: aws_instance\.i: root_block_device\.volume_size = -8 is not a literal whole number of at least 1/],
   ])("exits 2 with a clear message, and no stack trace, for %s", (_, args, message) => {

@@ -69,7 +69,7 @@ export function parseOptions(argv: readonly string[], out: (text: string) => voi
     .option("--agent-timeout <seconds>", "how long to wait for SSM agents to come Online (within --timeout)", seconds, 300)
     .option("--no-expect", "do not compare with reach; fail only on pairs without answer")
     .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: err });
+    .configureOutput({ writeOut: out, writeErr: (text) => err(printableLines(text)) });
   program.parse([...argv], { from: "user" });
   const o = program.opts<{
     outputsFile?: string;
