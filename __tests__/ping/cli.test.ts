@@ -8,6 +8,7 @@ import {
   SSMClient,
 } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
+import { writeFileAtomic } from "../../lib/core/files";
 import { CliDeps, main } from "../../lib/ping/cli";
 import { PingInputError } from "../../lib/ping/errors";
 import { DeployedInstance } from "../../lib/ping/outputs";
@@ -243,6 +244,23 @@ describe("npm run ping", () => {
       expect(code).toBe(2);
       expect(stdout).toContain("from \\ to");
       expect(stderr).toMatch(/--report .*r\.json: cannot write \(Error: ENOENT.*fix: choose a writable path/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ["a directory", (dir: string) => dir, /^ping: --report .* is a directory: name a file inside it/],
+    ["a path under a missing directory", (dir: string) => path.join(dir, "missing", "r.json"), /^ping: --report .*r\.json cannot be written: its directory .*missing does not exist/],
+  ])("says in one line why a --report that is %s cannot be written, and leaves no file", async (_, report, message) => {
+    healthySsm();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ping-cli-"));
+    try {
+      const writeFile = (file: string, text: string): void => writeFileAtomic(file, text, { label: "--report" });
+      const { code, stderr } = await cli(["--report", report(dir)], { writeFile });
+      expect(code).toBe(2);
+      expect(stderr.split("\n").filter((l) => l.startsWith("ping: "))).toEqual([expect.stringMatching(message)]);
+      expect(fs.readdirSync(dir)).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
