@@ -71,10 +71,11 @@ describe("writeFileAtomic", () => {
     const file = path.join(tmp, "out.svg");
     let calls = 0;
     const write = fs.writeSync;
-    jest.spyOn(fs, "writeSync").mockImplementation((fd: number, buffer: NodeJS.ArrayBufferView, offset?: number) => {
+    const partial = (fd: number, buffer: NodeJS.ArrayBufferView, offset?: number): number => {
       if (++calls > 1) throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
       return write(fd, buffer, offset, 10);
-    });
+    };
+    jest.spyOn(fs, "writeSync").mockImplementation(partial as typeof fs.writeSync);
     expect(() => writeFileAtomic(file, "0123456789abcdefghij")).toThrow(/the disk is full/);
     jest.restoreAllMocks();
     expect(fs.existsSync(file)).toBe(false);
@@ -100,6 +101,6 @@ describe("writeFileAtomic", () => {
   });
 
   it("shows a path with control characters escaped", () => {
-    expect(() => writeFileAtomic(path.join(tmp, "\u001b[2J", "x.svg"))).toThrow(/\\u\{1b\}\[2J/);
+    expect(() => writeFileAtomic(path.join(tmp, "\u001b[2J", "x.svg"), "x")).toThrow(/\\u\{1b\}\[2J/);
   });
 });
