@@ -2,8 +2,8 @@
  * Any text in any name or tag of a synthesized stack: controls, bidi and invisible characters,
  * characters XML forbids, markup, quotes and very long strings, put into the stack names and into
  * every tag (keys and values) and comment of the default app's synth. Every offline tool, run
- * in-process on it, prints no stack trace and no raw control character, draws well-formed SVG, and
- * gives the same verdicts as on the original, since only names changed.
+ * in-process on it, prints no stack trace and no raw control character, draws well-formed SVG (and
+ * a PNG of it), and gives the same verdicts as on the original, since only names changed.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { compareWithIntent, formatReport, synthDifferences } from "../lib/check";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { estimate, formatEstimate, monthlyTotal, priceTable } from "../lib/cost";
-import { diagramOf } from "../lib/diagram";
+import { diagramOf, rasterize } from "../lib/diagram";
 import { analyze, buildModel, formatText, readDocuments, type Result, type StackDocument } from "../lib/reach";
 import { reachCommand } from "../lib/reach/cli";
 import { RAW_UNSAFE } from "./core/hostile";
@@ -161,6 +161,8 @@ describe("hostile strings in every name and tag of a synthesized stack", () => {
         const { svg } = await diagramOf(readDocuments(table.files));
         expectWellFormed(svg);
         expect(svg).not.toMatch(RAW_UNSAFE);
+        // resvg takes a second on a long label: a PNG of every fifth picture keeps the test quick.
+        if (run % 5 === 1) expect(rasterize(svg).png.subarray(1, 4).toString("latin1")).toBe("PNG");
 
         const estimated = cost(documents);
         expect(monthlyTotal(estimated)).toBe(baseTotal);
