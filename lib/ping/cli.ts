@@ -2,7 +2,7 @@ import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../aws-limits";
-import { WriteError } from "../core/files";
+import { assertWritable, WriteError } from "../core/files";
 import { printable, printableLines } from "../core/text";
 import { EXIT as SHARED_EXIT } from "../exit-codes";
 import { PingInputError } from "./errors";
@@ -112,6 +112,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
 }
 
 async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) => void): Promise<PingReport | undefined> {
+  if (options.report !== undefined) refuseUnwritable(options.report);
   const stackDir = path.join(options.synthDir, "stacks", INSTANCES_STACK);
   const instances = deps.readInstances({ outputsFile: options.outputsFile, stackDir });
   if (instances.length < 2) {
@@ -159,6 +160,16 @@ async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) 
     }
   }
   return report;
+}
+
+/** A --report that no file can be written at (a directory, under a missing one), refused before any ping. */
+function refuseUnwritable(report: string): void {
+  try {
+    assertWritable(report, { label: "--report" });
+  } catch (e) {
+    if (e instanceof WriteError) throw new PingInputError(e.message);
+    throw e;
+  }
 }
 
 async function resolveRegion(client: SSMClient): Promise<string> {
