@@ -24,10 +24,47 @@ const STACK_TRACE = /\n\s+at |crashed/;
 
 /** Pieces that attack a terminal, a picture or a parser. */
 const PIECES = [
-  "\u0000", "\u0001", "\u0007", "\u0008", "\u001b", "\u001b[2J", "\u001b]0;owned\u0007", "\u001b[31m", "\u007f",
-  "\u0085", "\u009b", "\u202a", "\u202e", "\u2066", "\u2069", "\u200b", "\u200e", "\u061c", "\ufeff", "\u00ad",
-  "\u2028", "\u2029", "\ud800", "\udfff", "\ufffe", "\uffff", "\n", "\r", "\t", "<", ">", "&", '"', "'", "\\",
-  "<b>", "<table href=\"javascript:alert(1)\">", "]]>", "<!--", "&amp;", "&#0;",
+  "\u0000",
+  "\u0001",
+  "\u0007",
+  "\u0008",
+  "\u001b",
+  "\u001b[2J",
+  "\u001b]0;owned\u0007",
+  "\u001b[31m",
+  "\u007f",
+  "\u0085",
+  "\u009b",
+  "\u202a",
+  "\u202e",
+  "\u2066",
+  "\u2069",
+  "\u200b",
+  "\u200e",
+  "\u061c",
+  "\ufeff",
+  "\u00ad",
+  "\u2028",
+  "\u2029",
+  "\ud800",
+  "\udfff",
+  "\ufffe",
+  "\uffff",
+  "\n",
+  "\r",
+  "\t",
+  "<",
+  ">",
+  "&",
+  '"',
+  "'",
+  "\\",
+  "<b>",
+  '<table href="javascript:alert(1)">',
+  "]]>",
+  "<!--",
+  "&amp;",
+  "&#0;",
 ];
 
 /**
@@ -36,14 +73,29 @@ const PIECES = [
  */
 const hostile = fc
   .oneof(
-    { weight: 8, arbitrary: fc.array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: "binary", maxLength: 6 })), { minLength: 1, maxLength: 8 }).map((p) => p.join("")) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...PIECES), fc.integer({ min: 300, max: 20_000 })).map(([p, n]) => p.repeat(n).slice(0, n)) },
+    {
+      weight: 8,
+      arbitrary: fc
+        .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: "binary", maxLength: 6 })), {
+          minLength: 1,
+          maxLength: 8,
+        })
+        .map((p) => p.join("")),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...PIECES), fc.integer({ min: 300, max: 20_000 }))
+        .map(([p, n]) => p.repeat(n).slice(0, n)),
+    },
   )
   .map((s) => s.replace(/[$%](?=\{)/g, "_"));
 
 /** The verdicts of a result, each address with its stack renamed back by `original`. */
 function verdicts(result: Result, original: (address: string) => string): string[] {
-  return result.pairs.map((p) => `${original(p.from)} → ${original(p.to)} (${p.protocol}): ${String(p.reachable)}`).sort();
+  return result.pairs
+    .map((p) => `${original(p.from)} → ${original(p.to)} (${p.protocol}): ${String(p.reachable)}`)
+    .sort();
 }
 
 /** `documents` with every stack renamed and every tag and comment text replaced, drawing text from `names` in turn. */
@@ -54,8 +106,12 @@ function renamed(documents: readonly StackDocument[], names: readonly string[]):
     if (Array.isArray(value)) return value.map((v) => visit(v, undefined));
     if (typeof value !== "object" || value === null) return value;
     const entries = Object.entries(value);
-    if (key === "tags" || key === "tags_all") return Object.fromEntries([...entries.map(([k]) => [k, take()]), [`x-${take()}`, take()]]);
-    if (key === "//") return JSON.parse(JSON.stringify(value), (k, v: unknown) => (typeof v === "string" && k !== "backend" ? take() : v));
+    if (key === "tags" || key === "tags_all")
+      return Object.fromEntries([...entries.map(([k]) => [k, take()]), [`x-${take()}`, take()]]);
+    if (key === "//")
+      return JSON.parse(JSON.stringify(value), (k, v: unknown) =>
+        typeof v === "string" && k !== "backend" ? take() : v,
+      );
     return Object.fromEntries(entries.map(([k, v]) => [k, visit(v, k)]));
   };
   return documents.map((doc, i) => {
@@ -99,7 +155,10 @@ describe("hostile strings in every name and tag of a synthesized stack", () => {
     });
     const out: string[] = [];
     const err: string[] = [];
-    const code = await reachCommand([...files, ...args], { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t) });
+    const code = await reachCommand([...files, ...args], {
+      stdout: (t) => void out.push(t),
+      stderr: (t) => void err.push(t),
+    });
     return { code, stdout: out.join(""), stderr: err.join(""), files };
   }
 
@@ -131,7 +190,11 @@ describe("hostile strings in every name and tag of a synthesized stack", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(hostile, { minLength: 1, maxLength: 6 }), async (names) => {
         const documents = renamed(base, names);
-        const vpcNames = documents.flatMap((d) => Object.values((d.json as { resource?: { aws_vpc?: Record<string, { tags: { Name: string } }> } }).resource?.aws_vpc ?? {}));
+        const vpcNames = documents.flatMap((d) =>
+          Object.values(
+            (d.json as { resource?: { aws_vpc?: Record<string, { tags: { Name: string } }> } }).resource?.aws_vpc ?? {},
+          ),
+        );
         expect(vpcNames.map((v) => names.includes(v.tags.Name))).toEqual([true, true]);
         const stacks = new Map(documents.map((doc, i) => [doc.stack, base[i].stack]));
         // Longest stack names first, so that a name that begins another is not taken for it.
@@ -155,7 +218,10 @@ describe("hostile strings in every name and tag of a synthesized stack", () => {
         const pairs = (JSON.parse(json.stdout) as { pairs: Result["pairs"] }).pairs;
         expect(verdicts({ ...result, pairs }, original)).toEqual(baseVerdicts);
         const missing = path.join(tmp, `missing-${names[0].slice(0, 200)}`.replace(/\u0000/g, ""));
-        const refused = await reachCommand([missing], { stdout: () => undefined, stderr: (t) => expect(t).not.toMatch(RAW_UNSAFE) });
+        const refused = await reachCommand([missing], {
+          stdout: () => undefined,
+          stderr: (t) => expect(t).not.toMatch(RAW_UNSAFE),
+        });
         expect(refused).toBe(2);
 
         const { svg } = await diagramOf(readDocuments(table.files));
@@ -171,12 +237,15 @@ describe("hostile strings in every name and tag of a synthesized stack", () => {
         expect(priced).toContain(`Monthly total: $${baseTotal.toFixed(2)}`);
 
         const instances = documents.find((_, i) => base[i].stack === "instances")!;
-        const listed = ((instances.json as { output: { instances: { value: Record<string, { address: string }> } } }).output.instances.value);
-        const addresses = new Map(Object.entries(listed).map(([vpc, entry]) => [vpc, `${instances.stack}/${entry.address}`]));
+        const listed = (instances.json as { output: { instances: { value: Record<string, { address: string }> } } })
+          .output.instances.value;
+        const addresses = new Map(
+          Object.entries(listed).map(([vpc, entry]) => [vpc, `${instances.stack}/${entry.address}`]),
+        );
         const report = compareWithIntent(config, addresses, result);
         expect(report.mismatches).toEqual([]);
         expect(formatReport(report)).toMatch(/^check passed: reach agrees with the config on all 2 ordered pairs/m);
-        // As check --out reads it, the synth's VPCs now carry other names than the config's, and the report says so, escaped.
+        // As check --out reads it, the VPCs carry other names than the config's: the report says so, escaped.
         const stale = formatReport({ ...report, stale: synthDifferences(config, documents, addresses) });
         expect(stale).not.toMatch(RAW_UNSAFE);
         expect(stale).toMatch(/^check failed: .* difference\(s\) between the synth and the config/m);

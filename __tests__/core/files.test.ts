@@ -48,10 +48,30 @@ describe("writeFileAtomic", () => {
   });
 
   it.each([
-    ["the disk is full", "ENOSPC", "writeSync", /^--out .*out\.svg cannot be written \(the disk is full\): free some space, or write elsewhere$/],
-    ["the directory is unwritable", "EACCES", "openSync", /cannot be written \(permission denied\): write elsewhere, or make the directory writable$/],
-    ["the file system is read-only", "EROFS", "openSync", /cannot be written \(the file system is read-only\): write elsewhere$/],
-    ["flushing fails", "EIO", "fsyncSync", /cannot be written \(an input\/output error\): check the disk, or write elsewhere$/],
+    [
+      "the disk is full",
+      "ENOSPC",
+      "writeSync",
+      /^--out .*out\.svg cannot be written \(the disk is full\): free some space, or write elsewhere$/,
+    ],
+    [
+      "the directory is unwritable",
+      "EACCES",
+      "openSync",
+      /cannot be written \(permission denied\): write elsewhere, or make the directory writable$/,
+    ],
+    [
+      "the file system is read-only",
+      "EROFS",
+      "openSync",
+      /cannot be written \(the file system is read-only\): write elsewhere$/,
+    ],
+    [
+      "flushing fails",
+      "EIO",
+      "fsyncSync",
+      /cannot be written \(an input\/output error\): check the disk, or write elsewhere$/,
+    ],
     ["the rename fails", "EXDEV", "renameSync", /cannot be written \(boom\): write elsewhere$/],
   ] as const)("leaves the old file whole and no temporary file when %s", (_, code, call, message) => {
     const file = path.join(tmp, "out.svg");
@@ -85,14 +105,29 @@ describe("writeFileAtomic", () => {
   it.each([
     ["an empty path", () => "", /^--out "" is empty: name a file to write, e.g\. peering\.svg$/],
     ["a directory", (dir: string) => dir, /^--out .* is a directory: name a file inside it, e\.g\. .*peering\.svg$/],
-    ["a device", () => "/dev/full", /^--out \/dev\/full is not a regular file \(a device, a pipe or a socket\): name a file to write$/],
-    ["a missing parent directory", (dir: string) => path.join(dir, "missing", "x.svg"), /its directory .*missing does not exist: create it, or write elsewhere$/],
-    ["a file where a directory is expected", (dir: string) => path.join(dir, "file", "x.svg"), /a part of its directory is a file, not a directory\): write to a path inside a directory$/],
+    [
+      "a device",
+      () => "/dev/full",
+      /^--out \/dev\/full is not a regular file \(a device, a pipe or a socket\): name a file to write$/,
+    ],
+    [
+      "a missing parent directory",
+      (dir: string) => path.join(dir, "missing", "x.svg"),
+      /its directory .*missing does not exist: create it, or write elsewhere$/,
+    ],
+    [
+      "a file where a directory is expected",
+      (dir: string) => path.join(dir, "file", "x.svg"),
+      /a part of its directory is a file, not a directory\): write to a path inside a directory$/,
+    ],
     ["a NUL in the path", (dir: string) => `${dir}/x\u0000.svg`, /holds a NUL character: name a file to write$/],
   ])("refuses %s in one line before writing anything", (_, out, message) => {
     fs.writeFileSync(path.join(tmp, "file"), "not a directory");
     const file = out(tmp);
-    for (const attempt of [() => assertWritable(file, { label: "--out" }), () => writeFileAtomic(file, "x", { label: "--out" })]) {
+    for (const attempt of [
+      () => assertWritable(file, { label: "--out" }),
+      () => writeFileAtomic(file, "x", { label: "--out" }),
+    ]) {
       expect(attempt).toThrow(WriteError);
       expect(attempt).toThrow(message);
     }

@@ -9,7 +9,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { printable } from "./text";
 
-/** A file that cannot be written where it was asked for: unusable input (exit 2), one line saying why and what to do. */
+/**
+ * A file that cannot be written where it was asked for (unusable input, exit 2): one line saying why
+ * and what to do.
+ */
 export class WriteError extends Error {
   override readonly name = "WriteError";
 }
@@ -65,7 +68,9 @@ function targetOf(file: string, named: string): { target: string; mode: number |
     if (code !== "ENOENT") throw new WriteError(`${named} cannot be written ${failure(error)}`);
   }
   if (stats?.isDirectory()) {
-    throw new WriteError(`${named} is a directory: name a file inside it, e.g. ${printable(path.join(file, "peering.svg"))}`);
+    throw new WriteError(
+      `${named} is a directory: name a file inside it, e.g. ${printable(path.join(file, "peering.svg"))}`,
+    );
   }
   if (stats && !stats.isFile()) {
     throw new WriteError(`${named} is not a regular file (a device, a pipe or a socket): name a file to write`);
@@ -76,10 +81,16 @@ function targetOf(file: string, named: string): { target: string; mode: number |
   try {
     dirStats = fs.statSync(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new WriteError(`${named} cannot be written ${failure(error)}`);
-    throw new WriteError(`${named} cannot be written: its directory ${printable(dir)} does not exist: create it, or write elsewhere`);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new WriteError(`${named} cannot be written ${failure(error)}`);
+    throw new WriteError(
+      `${named} cannot be written: its directory ${printable(dir)} does not exist: create it, or write elsewhere`,
+    );
   }
-  if (!dirStats.isDirectory()) throw new WriteError(`${named} cannot be written: ${printable(dir)} is not a directory: write to a path inside a directory`);
+  if (!dirStats.isDirectory())
+    throw new WriteError(
+      `${named} cannot be written: ${printable(dir)} is not a directory: write to a path inside a directory`,
+    );
   return { target, mode: stats ? stats.mode & 0o7777 : undefined };
 }
 
@@ -107,13 +118,16 @@ export function assertWritable(file: string, options: WriteOptions = {}): void {
 export function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteOptions = {}): void {
   const named = namedAs(file, options);
   const { target, mode } = targetOf(file, named);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`,
+  );
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, "wx", mode ?? options.mode ?? 0o666);
     if (mode !== undefined) fs.fchmodSync(fd, mode);
-    for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+    for (let written = 0; written < bytes.length;) written += fs.writeSync(fd, bytes, written, bytes.length - written);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
