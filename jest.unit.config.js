@@ -14,6 +14,7 @@ const NEEDS_MORE = {
     "__tests__/ssm-namespaces.test.ts",
     "__tests__/terraform-env.test.ts",
     "__tests__/test-all.test.ts",
+    "__tests__/diagram/full-disk.test.ts",
   ],
   chromium: ["__tests__/diagram/browser.test.ts"],
   "compiled commands": ["__tests__/synth-cli.test.ts", "__tests__/build.test.ts", "__tests__/check.test.ts"],

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { AwsClientStub } from "aws-sdk-client-mock";
-import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended, liveInstances } from "../lib/check/intent";
+import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended, liveInstances, synthDifferences } from "../lib/check/intent";
 import { TerraformResource } from "cdktf";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { analyze, buildModel, livePlan, loadLive, loadTerraform, readDocuments } from "../lib/reach";
@@ -181,6 +181,83 @@ describe("check on every example", () => {
   });
 });
 
+describe("check of a synth that is not the config's", () => {
+  const threeVpcs = { ...DEFAULT_CONFIG, vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }], peerings: "full-mesh" };
+  const differences = (app: SynthesizedApp, raw: unknown) =>
+    synthDifferences(parseConfig(raw), readDocuments([app.outdir]), instanceAddresses(app.outdir));
+
+  it.each([
+    ["the default config", DEFAULT_CONFIG],
+    ["the full-mesh example", FULL_MESH_CONFIG],
+    ["a sharded mesh", SHARDED_MESH_CONFIG],
+  ])("finds no difference between %s and its own synth", (_, raw) => {
+    const app = synthToTemp(raw);
+    try {
+      expect(differences(app, raw)).toEqual([]);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("names the VPC and the instance a synth holds that the config does not describe", () => {
+    const app = synthToTemp(threeVpcs);
+    try {
+      const found = differences(app, DEFAULT_CONFIG);
+      expect(found).toEqual([
+        expect.stringMatching(/^the synth holds VPC network\/aws_vpc\.vpc-c_vpc_\w+ named "c", which the config does not describe$/),
+        expect.stringMatching(/^the synth's instances output lists instances\/aws_instance\.instance-c_\w+ for VPC "c", which the config does not describe$/),
+      ]);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("names the VPC of the config that a synth lacks", () => {
+    const app = synthToTemp(DEFAULT_CONFIG);
+    try {
+      expect(differences(app, threeVpcs)).toEqual([
+        'the config\'s VPC "c" has no aws_vpc in the synth',
+        'the config\'s VPC "c" has no instance in the synth\'s instances output',
+      ]);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("names a VPC whose block differs, a VPC without a Name tag and an instance no output lists", () => {
+    const app = synthToTemp(DEFAULT_CONFIG);
+    try {
+      editStack(app.outdir, "network", (json) => {
+        const [a, b] = Object.keys(json.resource.aws_vpc);
+        json.resource.aws_vpc[a].cidr_block = "10.9.0.0/24";
+        delete json.resource.aws_vpc[b].tags;
+      });
+      editStack(app.outdir, "instances", (json) => {
+        const [first] = Object.values(json.resource.aws_instance);
+        json.resource.aws_instance.stray = { ...first };
+      });
+      expect(differences(app, DEFAULT_CONFIG)).toEqual([
+        expect.stringMatching(/^VPC "a" \(network\/aws_vpc\.vpc-a_vpc_\w+\) has the block "10\.9\.0\.0\/24" in the synth, 10\.0\.0\.0\/24 in the config$/),
+        expect.stringMatching(/^the synth holds VPC network\/aws_vpc\.vpc-b_vpc_\w+ with no literal Name tag, which the config does not describe$/),
+        'the config\'s VPC "b" has no aws_vpc in the synth',
+        "the synth holds instance instances/aws_instance.stray, which is no VPC's of the config",
+      ]);
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("fails the report, listing each difference, when only differences are found", () => {
+    const text = formatReport({ pairs: 2, ipv6Pairs: 0, probes: 0, reachable: 2, mismatches: [], errors: [], stale: ["one", "two"] });
+    expect(text.split("\n")).toEqual([
+      "✗ one",
+      "✗ two",
+      expect.stringMatching(/^check failed: 0 of 2 ordered pairs differ from the config, 0 configuration error\(s\), 2 difference\(s\) between the synth and the config \(a stale or foreign synth/),
+      "",
+    ]);
+  });
+});
+
 describe("npm run check", () => {
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runScript("check", args, { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env });
 
@@ -234,6 +311,19 @@ describe("npm run check", () => {
       expect(result.stdout).toContain(`✗ peering/aws_vpc_peering_connection_accepter.${accepter}: accepts`);
       expect(result.stdout).toContain("222222222222");
       expect(result.stdout).toContain("✗ app → shared: the config means reachable, reach finds unreachable");
+    } finally {
+      app.remove();
+    }
+  });
+
+  it("exits 3 naming the VPC and instance of a stale --out that the config no longer describes", () => {
+    const app = synthToTemp({ ...DEFAULT_CONFIG, vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }], peerings: "full-mesh" });
+    try {
+      const result = run(["--out", app.outdir]);
+      expect(result.status).toBe(3);
+      expect(result.stdout).toMatch(/^✗ the synth holds VPC network\/aws_vpc\.vpc-c_vpc_\w+ named "c", which the config does not describe$/m);
+      expect(result.stdout).toMatch(/^✗ the synth's instances output lists instances\/aws_instance\.instance-c_\w+ for VPC "c"/m);
+      expect(result.stdout).toMatch(/^check failed: 0 of 2 ordered pairs differ from the config, 0 configuration error\(s\), 2 difference\(s\) between the synth and the config/m);
     } finally {
       app.remove();
     }

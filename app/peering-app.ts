@@ -7,6 +7,7 @@ import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { ISynthesisSession } from "cdktf/lib/synthesize/types";
 import * as tokenStackTraces from "cdktf/lib/tokens/private/stack-trace";
 import { PROVIDER_LOCK_FILE } from "../lib/core/terraform-env";
+import { writeFileAtomic } from "../lib/core/files";
 
 /**
  * Stops cdktf from capturing a full stack trace for every token it creates (each attribute
@@ -168,7 +169,7 @@ export class PeeringApp extends App {
     for (const stack of fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : []) {
       fs.rmSync(path.join(stacksDir, stack, stale), { force: true });
       const hcl = path.join(stacksDir, stack, "cdk.tf");
-      if (this.hclOutput && fs.existsSync(hcl)) fs.writeFileSync(hcl, conditionBlocks(fs.readFileSync(hcl, "utf8")));
+      if (this.hclOutput && fs.existsSync(hcl)) writeFileAtomic(hcl, conditionBlocks(fs.readFileSync(hcl, "utf8")));
       fs.copyFileSync(PROVIDER_LOCK_FILE, path.join(stacksDir, stack, ".terraform.lock.hcl"));
     }
   }

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../lib/core/paths";
 import { analyze, buildModel, formatText } from "../lib/reach";
+import { writeFileAtomic } from "../lib/core/files";
 
 /**
  * npm run bench:reach: how long reach takes on large inputs: many VPCs, many instances whose
@@ -125,7 +126,7 @@ try {
   console.log("\nthe CLI, one run each (npm run reach without npm: node and ts-node startup included)");
   for (const [name, json] of cases) {
     const file = path.join(work, "bench.tf.json");
-    fs.writeFileSync(file, JSON.stringify(json));
+    writeFileAtomic(file, JSON.stringify(json));
     const node = [process.execPath, "--require", "ts-node/register/transpile-only", "scripts/reach.ts", file];
     const [command, ...args] = gnuTime ? [gnuTime, "-f", "%U %S", ...node] : node;
     const started = process.hrtime.bigint();

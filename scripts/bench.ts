@@ -17,6 +17,7 @@ import { addAppStacks } from "../stacks";
 import { synthThreads, threadOptions } from "../app/synth";
 import { fullMeshConfig } from "../test-support/configs";
 import { planTestFor } from "../test-support/tftest";
+import { writeFileAtomic } from "../lib/core/files";
 
 /** The full meshes measured (their configs: fullMeshConfig; the 2-VPC one is the built-in default). */
 const MESHES = [2, 10, 50, 125] as const;
@@ -116,7 +117,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "peering-bench-"));
 function meshConfig(n: number): string | undefined {
   if (n === 2) return undefined;
   const file = path.join(work, `mesh-${n}.json`);
-  fs.writeFileSync(file, JSON.stringify(fullMeshConfig(n)));
+  writeFileAtomic(file, JSON.stringify(fullMeshConfig(n)));
   return file;
 }
 
@@ -200,9 +201,9 @@ function terraformOfLargest(config: PeeringConfig): { stack: string; resources: 
   app.synth();
   const [stack, resources] = [...resourcesPerStack(outdir)].reduce((a, b) => (b[1] > a[1] ? b : a));
   const dir = path.join(outdir, "stacks", stack);
-  fs.writeFileSync(path.join(dir, "plan.tftest.hcl"), planTestFor(stack, config, stacks));
+  writeFileAtomic(path.join(dir, "plan.tftest.hcl"), planTestFor(stack, config, stacks));
   const cliConfig = path.join(work, "terraform.rc");
-  fs.writeFileSync(cliConfig, "");
+  writeFileAtomic(cliConfig, "");
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TF_")) env[k] = v;
   Object.assign(env, { CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0" });

@@ -2,7 +2,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
-import { blockProbes, CheckInputError, CheckReport, compareWithIntent, formatReport, instanceAddresses, liveInstances, runProbes } from "../lib/check/intent";
+import {
+  blockProbes,
+  CheckInputError,
+  CheckReport,
+  compareWithIntent,
+  formatReport,
+  instanceAddresses,
+  liveInstances,
+  runProbes,
+  synthDifferences,
+} from "../lib/check/intent";
 import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
 import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
 import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
@@ -31,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .addHelpText(
       "after",
-      "\nExit codes: 0 reach agrees with the config, 3 it does not, 4 (--against) it agrees but a pair reachable in BASE is lost, 2 unusable input, 1 crash."
+      "\nExit codes: 0 reach agrees with the config, 3 it does not (or --out DIR holds other VPCs or instances than the config's), 4 (--against) it agrees but a pair reachable in BASE is lost, 2 unusable input, 1 crash."
     )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -51,10 +61,13 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (!out) await synthesize(config, outdir);
     const addresses = instanceAddresses(outdir);
-    const report = live ? await checkLive(config, outdir, addresses, region) : checkSynthesized(config, outdir, addresses);
+    const checked = live ? await checkLive(config, outdir, addresses, region) : checkSynthesized(config, outdir, addresses);
+    // A synth read from --out may be stale or another config's: agreeing with it would prove nothing.
+    const stale = out === undefined ? [] : synthDifferences(config, readDocuments([outdir]), addresses);
+    const report: CheckReport = stale.length > 0 ? { ...checked, stale } : checked;
     const base = against === undefined ? undefined : await baseModel(against, LAZY_APP_STACKS);
     process.stdout.write(formatReport(report));
-    const agrees = report.mismatches.length === 0 && report.errors.length === 0;
+    const agrees = report.mismatches.length === 0 && report.errors.length === 0 && stale.length === 0;
     if (base === undefined) return agrees ? EXIT.ok : EXIT.differs;
     const head = buildModel(readDocuments([outdir]));
     const diff = diffReach({ model: base.model, result: analyze(base.model) }, { model: head, result: analyze(head) });

@@ -7,11 +7,16 @@ import { printable } from "../lib/core/text";
 import { configSource, readSynthesized, withSynthesizedApp } from "../app/synth-input";
 
 
+/** The most GB a month --gb takes: an exabyte, beyond any peering's traffic and within what a total can add up. */
+const MAX_GB = 1e9;
+
 const NAT_MODES: readonly NatMode[] = ["per-az", "single", "none"];
 
 function gigabytes(value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a number of GB (use 0 or more, e.g. 100)`);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > MAX_GB) {
+    throw new InvalidArgumentError(`"${printable(value)}" is not a number of GB (use 0 to ${MAX_GB}, e.g. 100)`);
+  }
   return n;
 }
 

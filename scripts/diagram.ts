@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { ConfigError } from "../lib/config";
@@ -7,6 +6,7 @@ import { ReachInputError } from "../lib/reach";
 import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
 import { readSynthesized } from "../app/synth-input";
 import { printable } from "../lib/core/text";
+import { assertWritable, writeFileAtomic, WriteError } from "../lib/core/files";
 
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -29,15 +29,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`diagram: --out ${printable(out)} does not end in .${format}, the --format given: make them agree\n`);
     return EXIT.unusable;
   }
+  assertWritable(out, { label: "--out" });
   const input = readSynthesized(program.args);
   const diagram = await diagramOf(input.documents);
-  const outDir = path.dirname(path.resolve(out));
-  if (!fs.existsSync(outDir)) {
-    process.stderr.write(`diagram: the directory of --out ${printable(out)} does not exist: create ${outDir} or write elsewhere\n`);
-    return EXIT.unusable;
-  }
   const png = format === "png" ? rasterize(diagram.svg) : undefined;
-  fs.writeFileSync(out, png ? png.png : diagram.svg);
+  writeFileAtomic(out, png ? png.png : diagram.svg, { label: "--out" });
   const { topology, summary } = diagram;
   const notes = [
     summary.compact ? "compact: one box per VPC" : undefined,
@@ -52,4 +48,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return EXIT.ok;
 }
 
-void runCommand("diagram", () => main(process.argv.slice(2)), [ReachInputError, DiagramInputError, ConfigError]);
+void runCommand("diagram", () => main(process.argv.slice(2)), [ReachInputError, DiagramInputError, ConfigError, WriteError]);

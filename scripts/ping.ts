@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
@@ -12,6 +11,7 @@ import { analyze, loadTerraform, ReachInputError } from "../lib/reach";
 import { runCommand } from "../lib/core/exit-codes";
 import { PROJECT_ROOT } from "../lib/core/paths";
 import { terraformEnv } from "../lib/core/terraform-env";
+import { writeFileAtomic } from "../lib/core/files";
 
 
 /**
@@ -57,7 +57,7 @@ void runCommand(
         outputsFile ? readOutputsFile(outputsFile) : readTerraformOutputs(stackDir, terraformEnv(process.env, path.join(PROJECT_ROOT, ".peering"))),
       loadExpectations,
       synthesizedRegion: readSynthesizedRegion,
-      writeFile: (file, text) => fs.writeFileSync(file, text),
+      writeFile: (file, text) => writeFileAtomic(file, text, { label: "--report" }),
       clock: systemClock,
       random: Math.random,
     }),

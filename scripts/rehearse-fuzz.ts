@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { missingPrerequisites } from "../lib/rehearse/host";
 import { abortAllSync } from "../lib/rehearse/host";
 import { CLASSES, type DifferentialReport, describeDisagreement, runDifferential } from "../test-support/differential";
+import { writeFileAtomic, WriteError } from "../lib/core/files";
 
 /** The differential test at any size: random topologies through reach and rehearse, with figures. */
 function count(text: string): number {
@@ -50,7 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const d of report.disagreements) process.stdout.write(`\n${describeDisagreement(d)}\n`);
   if (o.save && report.disagreements.length > 0) {
     mkdirSync(o.save, { recursive: true });
-    for (const d of report.disagreements) writeFileSync(join(o.save, `seed-${seed}-topology-${d.index}.tf.json`), JSON.stringify(d.terraform, null, 2));
+    for (const d of report.disagreements) writeFileAtomic(join(o.save, `seed-${seed}-topology-${d.index}.tf.json`), JSON.stringify(d.terraform, null, 2), { label: "--save" });
   }
   return report.disagreements.length === 0 ? 0 : 1;
 }
@@ -65,6 +66,11 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
     abortAllSync();
+    if (error instanceof WriteError) {
+      process.stderr.write(`rehearse:fuzz: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
     process.stderr.write(`rehearse:fuzz failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 3;
   }

@@ -6,6 +6,7 @@ import { CONFIG_ENV, ConfigError, configFromBytes, readConfigSource, WARNINGS_SH
 import { PROJECT_ROOT } from "../lib/core/paths";
 import { configWarnings } from "../lib/config/shape-checks";
 import { terraformEnv } from "../lib/core/terraform-env";
+import { writeFileAtomic } from "../lib/core/files";
 
 /**
  * Runs `cdktf ARGS...` or `terraform ARGS...` in a Terraform environment that works on a fresh
@@ -31,7 +32,7 @@ function main([program, ...args]: string[]): number {
     if (source) {
       copy = fs.mkdtempSync(path.join(os.tmpdir(), "peering-config-"));
       env[CONFIG_ENV] = path.join(copy, "config.json");
-      fs.writeFileSync(env[CONFIG_ENV], source.bytes, { mode: 0o600 });
+      writeFileAtomic(env[CONFIG_ENV], source.bytes, { mode: 0o600 });
     }
     const command = program === "cdktf" ? path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf") : "terraform";
     const run = spawnSync(command, args, { stdio: "inherit", env });

@@ -15,6 +15,7 @@ import { renderMatrix, renderPlaces, renderSummary } from "../../lib/ping/render
 import type { PairResult } from "../../lib/ping/results";
 import { analyze, buildModel, formatText } from "../../lib/reach";
 import { reachCommand } from "../../lib/reach/cli";
+import { main as rehearseMain } from "../../lib/rehearse/cli";
 import { refusal } from "../../lib/rehearse/rehearse";
 import { formatRehearsal } from "../../lib/rehearse/render";
 import { HOSTILE, RAW_UNSAFE, hostileDocuments, hostileStack } from "./hostile";
@@ -151,6 +152,25 @@ describe("hostile names and tags in the tools' output", () => {
     );
     expect(refused?.errors.length).toBeGreaterThan(0);
     expect(formatRehearsal(refused!)).not.toMatch(RAW_UNSAFE);
+  });
+
+  it.each(NAMES)("reach, ping and rehearse quote a %s argument escaped when they refuse it", async (_, name) => {
+    for (const args of [[`--${name}`], ["--from", "a", "--bogus", name]]) {
+      const reach = captured();
+      expect(await reachCommand(args, reach.io)).toBe(2);
+      const rehearse = captured();
+      expect(await rehearseMain(args, { ...rehearse.io, missing: () => [] })).toBe(2);
+      const ping: string[] = [];
+      const code = await pingMain(args, {
+        stdout: () => undefined,
+        stderr: { write: (t: string) => ping.push(t) },
+      } as unknown as Parameters<typeof pingMain>[1]);
+      expect(code).toBe(2);
+      for (const text of [reach.err.join(""), rehearse.err.join(""), ping.join("")]) {
+        expect(text).toMatch(/unknown option/);
+        expect(text).not.toMatch(RAW_UNSAFE);
+      }
+    }
   });
 
   it.each(NAMES)("the config's messages preview a %s value escaped", (_, name) => {

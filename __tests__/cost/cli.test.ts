@@ -16,6 +16,16 @@ describe("npm run cost", () => {
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "peering-cost-"));
     fs.mkdirSync(path.join(tmp, "empty"));
+    const instance = (body: Record<string, unknown>) => ({
+      provider: { aws: [{ region: "eu-west-1" }] },
+      resource: {
+        aws_vpc: { v: { cidr_block: "10.0.0.0/24" } },
+        aws_subnet: { s: { vpc_id: "${aws_vpc.v.id}", cidr_block: "10.0.0.0/25" } },
+        aws_instance: { i: { ami: "ami-1", instance_type: "t3.nano", subnet_id: "${aws_subnet.s.id}", ...body } },
+      },
+    });
+    fs.writeFileSync(path.join(tmp, "constructor.tf.json"), JSON.stringify(instance({ instance_type: "constructor" })));
+    fs.writeFileSync(path.join(tmp, "negative.tf.json"), JSON.stringify(instance({ root_block_device: { volume_size: -8 } })));
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -46,11 +56,15 @@ describe("npm run cost", () => {
     ["a directory of HCL only", [path.join(FIXTURES, "hcl")], /has only HCL \(main\.tf\)/],
     ["--compare with a PATH", ["--compare", "cdktf.out"], /--compare synthesizes the config .* leave out PATH/],
     ["a negative --gb", ["--gb", "-1"], /"-1" is not a number of GB/],
+    ["a --gb too large to add up", ["--gb", "1e308"], /"1e308" is not a number of GB \(use 0 to 1000000000/],
+    ["an instance type named constructor", ["<tmp>/constructor.tf.json"], /^cost: aws_instance\.i: no price for instance type "constructor" in the eu-west-1 table/],
+    ["a negative volume_size", ["<tmp>/negative.tf.json"], /^cost: aws_instance\.i: root_block_device\.volume_size = -8 is not a literal whole number of at least 1/],
   ])("exits 2 with a clear message, and no stack trace, for %s", (_, args, message) => {
     const run = cost(args.map((a) => a.replace("<tmp>", tmp)));
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stdout).not.toContain("NaN");
   });
 });
 

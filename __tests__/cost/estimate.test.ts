@@ -151,6 +151,64 @@ describe("the monthly estimate of hand-written stacks", () => {
       aws_subnet: { s: { vpc_id: "${aws_vpc.v.id}", cidr_block: "10.0.0.0/25" } },
       aws_instance: { i: { ami: "ami-1", instance_type: "x9.huge", subnet_id: "${aws_subnet.s.id}" } },
     });
-    expect(() => run([doc])).toThrow(/aws_instance\.i: instance type "x9\.huge" has no price in the eu-west-1 table \(priced: t3\.nano/);
+    expect(() => run([doc])).toThrow(/aws_instance\.i: no price for instance type "x9\.huge" in the eu-west-1 table \(priced: t3\.nano/);
+  });
+});
+
+describe("prices and sizes from hostile or unusual input", () => {
+  /** One instance in eu-west-1 with these arguments. */
+  const instance = (body: Record<string, unknown>) =>
+    stack("a", "eu-west-1", {
+      ...vpc,
+      aws_subnet: { s: { vpc_id: "${aws_vpc.v.id}", cidr_block: "10.0.0.0/25" } },
+      aws_instance: { i: { ami: "ami-1", instance_type: "t3.nano", subnet_id: "${aws_subnet.s.id}", ...body } },
+    });
+  const root = (device: Record<string, unknown>) => instance({ root_block_device: device });
+  const gbMonths = (e: Estimate) => e.lines.find((l) => l.item.startsWith("EBS "))?.quantity;
+
+  it.each(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"])(
+    "has no price for an instance type or volume type named %s, which every object inherits",
+    (name) => {
+      expect(() => run([instance({ instance_type: name })])).toThrow(CostInputError);
+      expect(() => run([instance({ instance_type: name })])).toThrow(`aws_instance.i: no price for instance type "${name}" in the eu-west-1 table`);
+      expect(() => run([root({ volume_type: name })])).toThrow(`aws_instance.i: no price for root volume type "${name}" in the eu-west-1 table`);
+    },
+  );
+
+  it.each([
+    ["a number", 20, 20],
+    ["a numeric string, which Terraform converts", "1000", 1000],
+    ["a string in exponent notation", "1e3", 1000],
+    ["the largest EBS volume", 65_536, 65_536],
+    ["null, which Terraform reads as unset", null, 8],
+  ])("reads a volume_size given as %s", (_, size, gb) => {
+    expect(gbMonths(run([root({ volume_size: size })]))).toBe(gb);
+  });
+
+  it("reads a count given as a numeric string, as Terraform does", () => {
+    const e = run([stack("a", "eu-west-1", { aws_eip: { x: { count: "3" } } })]);
+    expect(e.lines[0].quantity).toBe(3);
+  });
+
+  it.each([
+    ["negative", -8, /volume_size = -8 is not a literal whole number of at least 1: give the size in GiB, from 1 to 65536/],
+    ["zero", 0, /volume_size = 0 is not a literal whole number of at least 1/],
+    ["a fraction", 8.5, /volume_size = 8\.5 is not a literal whole number/],
+    ["1e308", 1e308, /volume_size = 1e\+308 is over 65536: give the size in GiB/],
+    ["a string that is not a number", "big", /volume_size = "big" is not a literal whole number/],
+    ["a reference", "${var.size}", /volume_size = "\$\{var\.size\}" is not a literal whole number/],
+    ["a boolean", true, /volume_size = true is not a literal whole number/],
+    ["a list", [8], /volume_size = \[8\] is not a literal whole number/],
+  ])("refuses a volume_size that is %s, naming the field and the value", (_, size, message) => {
+    expect(() => run([root({ volume_size: size })])).toThrow(CostInputError);
+    expect(() => run([root({ volume_size: size })])).toThrow(message);
+  });
+
+  it.each([
+    ["negative", -1],
+    ["a fraction", 1.5],
+    ["a string that is not a number", "two"],
+  ])("refuses a count that is %s", (_, count) => {
+    expect(() => run([stack("a", "eu-west-1", { aws_eip: { x: { count } } })])).toThrow(/aws_eip\.x: count = .* is not a literal whole number of at least 0/);
   });
 });

@@ -45,11 +45,17 @@ describe("npm run diagram", () => {
     ["Terraform JSON without a VPC", ["<tmp>/no-vpc.tf.json"], /no aws_vpc in .*no-vpc\.tf\.json: nothing to draw/],
     ["an unknown format", ["--format", "gif"], /argument 'gif' is invalid/],
     ["--out and --format that disagree", ["--format", "png", "--out", "<tmp>/x.svg"], /does not end in \.png/],
+    ["an empty --out", ["--out", "", path.join(FIXTURES, "two-stacks")], /^diagram: --out "" is empty: name a file to write/],
+    ["an --out that is a directory", ["--out", "<tmp>/empty", path.join(FIXTURES, "two-stacks")], /^diagram: --out .*empty is a directory: name a file inside it/],
+    ["an --out whose directory is missing", ["--out", "<tmp>/missing/x.svg"], /^diagram: --out .*x\.svg cannot be written: its directory .*missing does not exist/],
+    ["an --out under a file", ["--out", "<tmp>/no-vpc.tf.json/x.svg"], /^diagram: --out .* \(a part of its directory is a file, not a directory\)/],
+    ["an --out that is a device", ["--out", "/dev/full", path.join(FIXTURES, "two-stacks")], /^diagram: --out \/dev\/full is not a regular file/],
   ])("exits 2 with a clear message, and no stack trace, for %s", (_, args, message) => {
     const run = diagram(args.map((a) => a.replace("<tmp>", tmp)));
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+    if (args.includes("--out")) expect(run.stderr.split("\n")).toHaveLength(2);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   SSMClient,
 } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
+import { writeFileAtomic } from "../../lib/core/files";
 import { CliDeps, main } from "../../lib/ping/cli";
 import { PingInputError } from "../../lib/ping/errors";
 import { DeployedInstance } from "../../lib/ping/outputs";
@@ -238,11 +239,30 @@ describe("npm run ping", () => {
     healthySsm();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ping-cli-"));
     try {
-      const writeFile = (file: string, text: string): void => fs.writeFileSync(file, text);
-      const { code, stdout, stderr } = await cli(["--report", path.join(dir, "missing", "r.json")], { writeFile });
+      const writeFile = (): void => {
+        throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+      };
+      const { code, stdout, stderr } = await cli(["--report", path.join(dir, "r.json")], { writeFile });
       expect(code).toBe(2);
       expect(stdout).toContain("from \\ to");
-      expect(stderr).toMatch(/--report .*r\.json: cannot write \(Error: ENOENT.*fix: choose a writable path/);
+      expect(stderr).toMatch(/--report .*r\.json: cannot write \(Error: ENOSPC.*fix: choose a writable path/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ["a directory", (dir: string) => dir, /^ping: --report .* is a directory: name a file inside it/],
+    ["a path under a missing directory", (dir: string) => path.join(dir, "missing", "r.json"), /^ping: --report .*r\.json cannot be written: its directory .*missing does not exist/],
+  ])("refuses a --report that is %s in one line, before it pings, and leaves no file", async (_, report, message) => {
+    healthySsm();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ping-cli-"));
+    try {
+      const writeFile = (file: string, text: string): void => writeFileAtomic(file, text, { label: "--report" });
+      const { code, stdout, stderr } = await cli(["--report", report(dir)], { writeFile });
+      expect([code, stdout, ssm.calls()]).toEqual([2, "", []]);
+      expect(stderr.split("\n").filter((l) => l.startsWith("ping: "))).toEqual([expect.stringMatching(message)]);
+      expect(fs.readdirSync(dir)).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

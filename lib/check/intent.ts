@@ -3,11 +3,12 @@ import * as path from "path";
 import { PeeringConfig, peersOf } from "../config";
 import { printable } from "../core/text";
 import { preview } from "../core/json-limits";
-import type { Finding, Model, PairResult, Result } from "../reach";
+import type { Finding, Model, PairResult, Result, StackDocument } from "../reach";
 import { ReachInputError } from "../reach/model";
 import { readDocuments } from "../reach/terraform/read";
 import { analyze } from "../reach/analyze";
 import { planSecondarySubnets } from "../plan/subnets";
+import { jsonResources, literal, nameTag } from "../core/terraform-json";
 import { blockOf } from "../plan/vpc-cidr";
 import { isRecord } from "../core/records";
 
@@ -60,6 +61,13 @@ export interface CheckReport {
    * @default - none
    */
   readonly notes?: readonly string[];
+  /**
+   * How the synthesized stacks read (check --out DIR) differ from the config: VPCs and instances
+   * one has and the other has not, VPC blocks that differ. Any makes the check fail: DIR is a stale
+   * or foreign synth, and agreeing with it proves nothing about the config.
+   * @default - none
+   */
+  readonly stale?: readonly string[];
 }
 
 /** Whether `from` should ping `to`: exactly when the config peers them. */
@@ -256,6 +264,43 @@ export function compareWithIntent(
   return { pairs, ipv6Pairs, probes: probed.length, reachable, mismatches, errors: result.errors, ...(notes.length > 0 ? { notes } : {}) };
 }
 
+/**
+ * Where the synthesized `documents` (with `addresses`, their instances by VPC name, as
+ * instanceAddresses reads them) describe other VPCs or instances than `config`: a VPC or an
+ * instance the config does not describe, a VPC of the config with none, a VPC whose block differs.
+ * Empty when the documents are the config's synth.
+ */
+export function synthDifferences(config: PeeringConfig, documents: readonly StackDocument[], addresses: ReadonlyMap<string, string>): string[] {
+  const wanted = new Map(config.vpcs.map((v) => [v.name, v]));
+  const differences: string[] = [];
+  const vpcs = new Map<string, string>();
+  const resources = jsonResources(documents);
+  for (const vpc of resources.filter((r) => r.type === "aws_vpc")) {
+    const name = nameTag(vpc.body);
+    const described = name === undefined ? undefined : wanted.get(name);
+    if (name === undefined || described === undefined) {
+      const named = name === undefined ? "with no literal Name tag" : `named ${preview(name)}`;
+      differences.push(`the synth holds VPC ${vpc.address} ${named}, which the config does not describe`);
+      continue;
+    }
+    vpcs.set(name, vpc.address);
+    const cidr = literal(vpc.body.cidr_block);
+    if (cidr !== described.cidr) {
+      differences.push(`VPC ${preview(name)} (${vpc.address}) has the block ${preview(vpc.body.cidr_block)} in the synth, ${described.cidr} in the config`);
+    }
+  }
+  for (const name of wanted.keys()) if (!vpcs.has(name)) differences.push(`the config's VPC ${preview(name)} has no aws_vpc in the synth`);
+  for (const [name, address] of addresses) {
+    if (!wanted.has(name)) differences.push(`the synth's instances output lists ${address} for VPC ${preview(name)}, which the config does not describe`);
+  }
+  for (const name of wanted.keys()) if (!addresses.has(name)) differences.push(`the config's VPC ${preview(name)} has no instance in the synth's instances output`);
+  const listed = new Set(addresses.values());
+  for (const instance of resources.filter((r) => r.type === "aws_instance" && !listed.has(r.address))) {
+    differences.push(`the synth holds instance ${instance.address}, which is no VPC's of the config`);
+  }
+  return differences;
+}
+
 /** "a, b and c", the first few of a list and a count of the rest. */
 function listed(names: readonly string[]): string {
   const shown = names.length > 6 ? [...names.slice(0, 5), `${names.length - 5} more`] : names;
@@ -270,9 +315,11 @@ export function formatReport(report: CheckReport): string {
   const lines = [
     ...report.mismatches.map((m) => `✗ ${what(m)}: the config means ${word(m.intended)}${m.why ? ` (${m.why})` : ""}, reach finds ${word(m.found)}: ${m.reason}`),
     ...report.errors.map((e) => `✗ ${e.resource}: ${e.message}`),
+    ...(report.stale ?? []).map((s) => `✗ ${s}`),
     ...(report.notes ?? []).map((n) => `✓ ${n}`),
   ];
-  const ok = report.mismatches.length === 0 && report.errors.length === 0;
+  const stale = report.stale?.length ?? 0;
+  const ok = report.mismatches.length === 0 && report.errors.length === 0 && stale === 0;
   const more = [
     report.ipv6Pairs > 0 ? `${report.ipv6Pairs} of them over IPv6 too` : undefined,
     report.probes > 0 ? `${report.probes} probes of secondary blocks` : undefined,
@@ -281,7 +328,8 @@ export function formatReport(report: CheckReport): string {
   lines.push(
     ok
       ? `check passed: reach agrees with the config on all ${report.pairs} ordered pairs (${report.reachable} reachable, ${report.pairs - report.reachable} not)${more.length > 0 ? `, ${more.join(", ")}` : ""}`
-      : `check failed: ${report.mismatches.length} of ${compared === report.pairs ? `${report.pairs} ordered pairs` : `${compared} comparisons (${report.pairs} ordered pairs${more.length > 0 ? `, ${more.join(", ")}` : ""})`} differ from the config, ${report.errors.length} configuration error(s)`,
+      : `check failed: ${report.mismatches.length} of ${compared === report.pairs ? `${report.pairs} ordered pairs` : `${compared} comparisons (${report.pairs} ordered pairs${more.length > 0 ? `, ${more.join(", ")}` : ""})`} differ from the config, ${report.errors.length} configuration error(s)` +
+          (stale > 0 ? `, ${stale} difference(s) between the synth and the config (a stale or foreign synth: synthesize again, or leave out --out)` : ""),
   );
   return `${lines.map(printable).join("\n")}\n`;
 }

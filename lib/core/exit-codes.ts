@@ -50,9 +50,11 @@ export async function runCommand(
 /**
  * Parses `argv` with a commander program set to `exitOverride()`: undefined when the command should
  * go on, else its exit code (EXIT.ok after --help or --version, EXIT.unusable for bad arguments,
- * which commander has already explained on stderr).
+ * which commander has already explained on stderr, with the arguments it quotes `printableLines`).
  */
 export function parseArguments(program: Command, argv: readonly string[]): number | undefined {
+  const writeErr = program.configureOutput().writeErr ?? ((text: string) => process.stderr.write(text));
+  program.configureOutput({ writeErr: (text) => writeErr(printableLines(text)) });
   try {
     program.parse([...argv], { from: "user" });
     return undefined;

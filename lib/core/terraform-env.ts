@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "./paths";
+import { writeFileAtomic } from "./files";
 
 /** Environment variable naming a Terraform provider mirror directory (holding registry.terraform.io/hashicorp/aws). */
 export const MIRROR_ENV = "PEERING_PROVIDER_MIRROR";
@@ -141,7 +142,7 @@ export function terraformEnv(env: NodeJS.ProcessEnv, stateDir: string): NodeJS.P
   if (named && !fs.existsSync(named)) {
     const file = path.join(stateDir, "terraform.rc");
     fs.mkdirSync(stateDir, { recursive: true });
-    fs.writeFileSync(file, cliConfigFor(findProviderMirror(env)));
+    writeFileAtomic(file, cliConfigFor(findProviderMirror(env)));
     result.TF_CLI_CONFIG_FILE = file;
   }
   return result;

@@ -6,6 +6,8 @@
  */
 import type { Model, StackDocument } from "../reach";
 import { isObject, jsonResources, literal, regionOf, type JsonResource } from "../core/terraform-json";
+import { preview } from "../core/json-limits";
+import { ctyNumber } from "../reach/terraform/resolve";
 import { CostInputError, type PriceTable } from "./prices";
 
 /** AWS's billing month: 730 hours. */
@@ -13,6 +15,9 @@ export const HOURS_PER_MONTH = 730;
 
 /** The root volume an aws_instance gets when it does not say: Amazon Linux 2023's, 8 GiB of gp3. */
 export const DEFAULT_ROOT_VOLUME = { type: "gp3", gb: 8 } as const;
+
+/** The largest EBS volume AWS makes, in GiB: 64 TiB (io2 Block Express). */
+export const MAX_VOLUME_GB = 65_536;
 
 /** Resource types that cost money but that this estimate does not price; listed so the reader knows. */
 export const UNPRICED_TYPES = [
@@ -132,17 +137,19 @@ export function estimate(documents: readonly StackDocument[], model: Model, opti
       case "aws_instance": {
         const type = literal(res.body.instance_type);
         if (type === undefined) throw new CostInputError(`${res.address}: instance_type ${JSON.stringify(res.body.instance_type)} is not a literal; the estimate needs the type written out`);
-        const price = table.instanceHourly[type];
+        const price = ownPrice(table.instanceHourly, type);
         if (price === undefined) {
           throw new CostInputError(
-            `${res.address}: instance type "${type}" has no price in the ${region} table (priced: ${Object.keys(table.instanceHourly).join(", ")}): add it to lib/cost/prices/${region}.json`,
+            `${res.address}: no price for instance type ${preview(type)} in the ${region} table (priced: ${Object.keys(table.instanceHourly).join(", ")}): add it to lib/cost/prices/${region}.json`,
           );
         }
         lines.add({ ...at, item: `${type} instances`, quantity: count, basis: hours, unitPrice: price }, HOURS_PER_MONTH);
         const volume = rootVolume(res);
-        const perGbMonth = table.ebsPerGbMonth[volume.type];
+        const perGbMonth = ownPrice(table.ebsPerGbMonth, volume.type);
         if (perGbMonth === undefined) {
-          throw new CostInputError(`${res.address}: root volume type "${volume.type}" has no price in the ${region} table (priced: ${Object.keys(table.ebsPerGbMonth).join(", ")})`);
+          throw new CostInputError(
+            `${res.address}: no price for root volume type ${preview(volume.type)} in the ${region} table (priced: ${Object.keys(table.ebsPerGbMonth).join(", ")}): add it to lib/cost/prices/${region}.json`,
+          );
         }
         lines.add({ ...at, item: `EBS ${volume.type} root volumes`, quantity: count * volume.gb, basis: "GB-month", unitPrice: perGbMonth }, 1);
         if (hasPublicIp(ctx, res)) {
@@ -204,8 +211,24 @@ function countOf(res: JsonResource): number {
     throw new CostInputError(`${res.address}: uses for_each; the estimate counts resources one by one: synthesize without for_each or with a literal count`);
   }
   if (count === undefined || count === null) return 1;
-  if (typeof count === "number" && Number.isInteger(count) && count >= 0) return count;
-  throw new CostInputError(`${res.address}: count = ${JSON.stringify(count)} is not a literal whole number; the estimate needs it written out`);
+  return wholeNumber(res, "count", count, 0, "the estimate needs it written out, e.g. 2");
+}
+
+/** A price of the table's own, never a property every object inherits (a type named "constructor" has none). */
+function ownPrice(prices: Readonly<Record<string, number>>, type: string): number | undefined {
+  return Object.hasOwn(prices, type) ? prices[type] : undefined;
+}
+
+/**
+ * A whole number of at least `min` (and at most `max`), converted as Terraform converts an argument
+ * that must be a number: 8 and "8" are 8, "1e3" is 1000; anything else is a CostInputError naming
+ * the field and its value.
+ */
+function wholeNumber(res: JsonResource, field: string, raw: unknown, min: number, fix: string, max = Number.MAX_SAFE_INTEGER): number {
+  const n = typeof raw === "number" || typeof raw === "string" ? ctyNumber(raw) : undefined;
+  if (n !== undefined && Number.isInteger(n) && n >= min && n <= max) return n;
+  const what = n !== undefined && Number.isInteger(n) && n > max ? `is over ${max}` : `is not a literal whole number of at least ${min}`;
+  throw new CostInputError(`${res.address}: ${field} = ${preview(raw)} ${what}: ${fix}`);
 }
 
 function regionFor(ctx: Context, res: JsonResource): string {
@@ -219,9 +242,10 @@ function regionFor(ctx: Context, res: JsonResource): string {
 function rootVolume(res: JsonResource): { type: string; gb: number } {
   const block = [res.body.root_block_device].flat().find(isObject);
   const size = block?.volume_size;
+  const fix = `give the size in GiB, from 1 to ${MAX_VOLUME_GB} (AWS's largest volume), e.g. 8`;
   return {
     type: literal(block?.volume_type) ?? DEFAULT_ROOT_VOLUME.type,
-    gb: typeof size === "number" ? size : DEFAULT_ROOT_VOLUME.gb,
+    gb: size === undefined || size === null ? DEFAULT_ROOT_VOLUME.gb : wholeNumber(res, "root_block_device.volume_size", size, 1, fix, MAX_VOLUME_GB),
   };
 }
 

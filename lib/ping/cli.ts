@@ -2,6 +2,7 @@ import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../core/aws-limits";
+import { assertWritable, WriteError } from "../core/files";
 import { printable, printableLines } from "../core/text";
 import { EXIT as SHARED_EXIT } from "../core/exit-codes";
 import { PingInputError } from "./errors";
@@ -68,7 +69,7 @@ export function parseOptions(argv: readonly string[], out: (text: string) => voi
     .option("--agent-timeout <seconds>", "how long to wait for SSM agents to come Online (within --timeout)", seconds, 300)
     .option("--no-expect", "do not compare with reach; fail only on pairs without answer")
     .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: err });
+    .configureOutput({ writeOut: out, writeErr: (text) => err(printableLines(text)) });
   program.parse([...argv], { from: "user" });
   const o = program.opts<{
     outputsFile?: string;
@@ -111,6 +112,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
 }
 
 async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) => void): Promise<PingReport | undefined> {
+  if (options.report !== undefined) refuseUnwritable(options.report);
   const stackDir = path.join(options.synthDir, "stacks", INSTANCES_STACK);
   const instances = deps.readInstances({ outputsFile: options.outputsFile, stackDir });
   if (instances.length < 2) {
@@ -153,10 +155,21 @@ async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) 
     try {
       deps.writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
     } catch (e) {
+      if (e instanceof WriteError) throw new PingInputError(e.message);
       throw new PingInputError(`--report ${options.report}: cannot write (${describeError(e)}); fix: choose a writable path`);
     }
   }
   return report;
+}
+
+/** A --report that no file can be written at (a directory, under a missing one), refused before any ping. */
+function refuseUnwritable(report: string): void {
+  try {
+    assertWritable(report, { label: "--report" });
+  } catch (e) {
+    if (e instanceof WriteError) throw new PingInputError(e.message);
+    throw e;
+  }
 }
 
 async function resolveRegion(client: SSMClient): Promise<string> {

@@ -43,7 +43,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .option("--json", "print JSON: {pairs: [{from, to, protocol, address, reachable, reach, ...}], errors, warnings, instances}")
     .option("--no-compare", "only measure; exit 0 when the pings ran")
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: (text) => io.stderr(printableLines(text)) });
   try {
     program.parse([...argv], { from: "user" });
   } catch (error) {
