@@ -85,8 +85,13 @@ describe("preview", () => {
     ["a number", 42, "42"],
     ["a small array", [["a", "b"]], '[["a","b"]]'],
     ["control characters, escaped", "a\u0007\u001b[31m\u0085\u2028", '"a\\u0007\\u001b[31m\\u{85}\\u{2028}"'],
-    ["a deep value, cut at three levels", [[[[[1]]]]], "[[[[…]]]]"],
-    ["a wide object, cut at five keys", { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }, '{"a":1,"b":2,"c":3,"d":4,"e":5,…}'],
+    ["a deep value, cut at four levels", [[[[[1]]]]], "[[[[[…]]]]]"],
+    ["a small object, whole", { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }, '{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6}'],
+    [
+      "a wide object, as many keys as fit",
+      Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, i])),
+      '{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k…',
+    ],
   ])("shows %s", (_, value, shown) => {
     expect(preview(value)).toBe(shown);
   });

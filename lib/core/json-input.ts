@@ -6,7 +6,7 @@
  * echoes any value in a bounded number of characters with control characters escaped.
  */
 import * as fs from "fs";
-import { printable } from "./text";
+import { preview as boundedPreview } from "./json-limits";
 
 /** Largest config file read, in bytes: a 20,000-VPC config is about 1 MiB. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -342,37 +342,11 @@ function describeChar(rest: string): string {
 }
 
 /**
- * A value as JSON, cut to MAX_PREVIEW_CHARS, with control characters escaped: safe to print
- * whatever the input. Looks at no more than a few levels and items, so it is cheap and bounded.
+ * A value as a config message echoes it: JSON-like, at most MAX_PREVIEW_CHARS characters, control
+ * characters escaped (json-limits' preview, the one every tool uses, with the config's shorter bound).
  */
 export function preview(value: unknown): string {
-  const text = render(value, 0);
-  return text.length <= MAX_PREVIEW_CHARS ? text : `${text.slice(0, MAX_PREVIEW_CHARS - 1)}…`;
-}
-
-function render(value: unknown, depth: number): string {
-  if (typeof value === "string") {
-    const cut = value.length > MAX_PREVIEW_CHARS ? value.slice(0, MAX_PREVIEW_CHARS) : value;
-    return printable(JSON.stringify(cut)) + (cut === value ? "" : "…");
-  }
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  if (typeof value !== "object") return typeof value;
-  if (depth >= 3) return Array.isArray(value) ? "[…]" : "{…}";
-  if (Array.isArray(value)) {
-    const items = value.slice(0, 5).map((v) => render(v, depth + 1));
-    return `[${items.join(",")}${value.length > 5 ? ",…" : ""}]`;
-  }
-  const shown: string[] = [];
-  let more = false;
-  for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-    if (shown.length === 5) {
-      more = true;
-      break;
-    }
-    shown.push(`${render(key, depth + 1)}:${render((value as Record<string, unknown>)[key], depth + 1)}`);
-  }
-  return `{${shown.join(",")}${more ? ",…" : ""}}`;
+  return boundedPreview(value, MAX_PREVIEW_CHARS);
 }
 
 /** "a string", "an array", "null", ... for messages about wrong types. */

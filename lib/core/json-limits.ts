@@ -3,6 +3,7 @@
  * value an error message shows. Every function here is iterative or depth-capped, so no input can
  * drive it past the call stack.
  */
+import { printable } from "./text";
 
 /** How many levels of objects and arrays a document may nest; Terraform JSON and outputs stay far below. */
 export const MAX_JSON_DEPTH = 100;
@@ -63,7 +64,8 @@ function pathOf(frame: Frame): string {
 
 /**
  * A short, single-line rendering of any value for an error message: JSON-like, at most `max`
- * characters, nested values past a few levels elided, numbers JSON cannot hold (Infinity) shown as such.
+ * characters, nested values past a few levels elided, numbers JSON cannot hold (Infinity) shown as such,
+ * and every character a terminal could act on escaped (`printable`).
  */
 export function preview(value: unknown, max = PREVIEW_LENGTH): string {
   const text = render(value, 0, max + 1);
@@ -78,7 +80,7 @@ export function clip(text: string, max = 60): string {
 const RENDER_DEPTH = 4;
 
 function render(value: unknown, depth: number, budget: number): string {
-  if (typeof value === "string") return JSON.stringify(value.length > budget ? value.slice(0, budget) : value);
+  if (typeof value === "string") return printable(JSON.stringify(value.length > budget ? value.slice(0, budget) : value));
   if (typeof value === "number") return Number.isFinite(value) ? JSON.stringify(value) : String(value);
   if (typeof value === "boolean" || value === null) return String(value);
   if (value === undefined) return "undefined";

@@ -1,4 +1,9 @@
-/** reach: ICMP reachability between instances, from Terraform JSON (offline) or from the deployed account (live). */
+/**
+ * reach: ICMP reachability between instances, from Terraform JSON (offline) or from the deployed account
+ * (live), as AWS documents routes, peerings, transit gateways, security groups and network ACLs. It reads
+ * any Terraform, not only this app's, so it imports only the core: the app's stacks come in as a parameter
+ * (`AppStacksSource`). The tools (rehearse, ping, cost, diagram) and check build on its model.
+ */
 export { analyze, findInstance } from "./analyze";
 export { findConfigurationProblems } from "./validity";
 export {
