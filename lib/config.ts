@@ -29,6 +29,8 @@ import {
 } from "./shape-checks";
 import { describePeeringsShape, fullMesh, HubConfig, peeringEntries, PEERINGS_FIX, peeringsSchema, resolvePeerings } from "./topology";
 import { checkVpcCidr, overlappingPartners, SMALLEST_VPC_PREFIX } from "./vpc-cidr";
+import { resolveTransitGateways, TRANSIT_FIXES, transitAttachmentsSchema, TransitGatewayConfig, transitGatewaysSchema } from "./config/transit";
+import { checkTransit } from "./config/transit-checks";
 
 export { MAX_LISTED_PROBLEMS };
 export { fullMesh };
@@ -104,6 +106,7 @@ const vpcSchema = z
       .optional()
       .describe("Site-to-Site VPN connections by name: a VPN gateway on the VPC and a customer gateway and connection per entry"),
     ...vpcPlacementKeys,
+    transitAttachments: transitAttachmentsSchema,
   })
   .strict();
 
@@ -160,6 +163,7 @@ export const configSchema = z
       .describe("EC2 instance type of the ping instances"),
     vpcs: z.array(vpcSchema).min(1).describe("The VPCs, one ping instance each"),
     peerings: peeringsSchema,
+    transitGateways: transitGatewaysSchema,
     dnsResolution: z
       .boolean()
       .default(false)
@@ -306,6 +310,8 @@ export interface PeeringConfig {
   readonly maxPeeringStackResources: number;
   /** How many stacks hold the peerings once they do not fit one. */
   readonly peeringShards: number;
+  /** Transit gateways with their segments and attached VPCs (lib/config/transit.ts); absent when the config has none. */
+  readonly transitGateways?: readonly TransitGatewayConfig[];
 }
 
 /** A Terraform backend other than Terraform Cloud. */
@@ -471,6 +477,7 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
     ...(data.backend ? { backend: { s3: { ...data.backend.s3, region: data.backend.s3.region ?? data.region } } } : {}),
     maxPeeringStackResources: data.maxPeeringStackResources,
     peeringShards: data.peeringShards,
+    ...(data.transitGateways?.length ? { transitGateways: resolveTransitGateways(data.transitGateways, data.vpcs, data.region) } : {}),
   };
   const stackProblems = checkPeeringStacks(config);
   if (stackProblems.length > 0) throw new ConfigError(source, stackProblems);
@@ -540,6 +547,7 @@ const FIXES: Record<string, string> = {
   staticRoutes: `list 1 to ${PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX} IPv4 blocks of your network such as ["192.168.0.0/16"], or leave staticRoutes out for BGP`,
   maxPeeringStackResources: "use a whole number of resources, at least 1",
   peeringShards: `use a whole number of stacks from 2 to ${MAX_PEERING_SHARDS}`,
+  ...TRANSIT_FIXES,
 };
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems): void {
@@ -847,6 +855,9 @@ function checkSemantics(raw: unknown, problems: Problems): void {
     }
   }
 
+  for (const [name, n] of checkTransit(root, named, usable, problems)) {
+    peerBlocks.set(name, { ipv4: (peerBlocks.get(name)?.ipv4 ?? 0) + n, ipv6: peerBlocks.get(name)?.ipv6 ?? 0 });
+  }
   const peeringQuota = quota(PEERING_QUOTA).safeParse(root.peeringQuota);
   if (peeringQuota.success) {
     for (const [name, n] of peerCount) {
