@@ -161,6 +161,11 @@ describe("a bad transit config is refused with the field, the value and the fix"
     ["a route with neither vpc nor blackhole", (c) => (segment(c, 1).routes = [{ destination: "10.9.0.0/16" }]), /segments\[1\]\.routes\[0\] names no vpc and is no blackhole: give it either "vpc"/],
     ["a route with a bad destination", (c) => (segment(c, 1).routes = [{ destination: "10.9.0.1/16", blackhole: true }]), /routes\[0\]\.destination "10\.9\.0\.1\/16" is not a network address.*"10\.9\.0\.0\/16"/],
     [
+      "two routes to one destination",
+      (c) => (segment(c, 1).routes = [{ destination: "10.9.0.0/16", blackhole: true }, { destination: "10.9.0.0/16", vpc: "shared" }]),
+      /^transitGateways\[0\]\.segments\[1\]\.routes\[1\]\.destination "10\.9\.0\.0\/16" repeats transitGateways\[0\]\.segments\[1\]\.routes\[0\]\.destination: .*keep one$/,
+    ],
+    [
       "a route to a VPC not attached to the gateway",
       (c) => (segment(c, 1).routes = [{ destination: "192.168.0.0/16", vpc: "alone" }]),
       /routes\[0\]\.vpc "alone" is not attached to "hub": name a VPC whose transitAttachments include "hub"/,

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PeeringConfig, peersOf } from "./config";
+import { withTransitPeers } from "./config/transit";
 import { printable } from "./core/text";
 import { preview } from "./json-limits";
 import type { Finding, Model, PairResult, Result } from "./reach";
@@ -61,9 +62,9 @@ export interface CheckReport {
   readonly notes?: readonly string[];
 }
 
-/** Whether `from` should ping `to`: exactly when the config peers them. */
+/** Whether `from` should ping `to`: exactly when the config peers them, or their transit gateway segments reach each other. */
 export function intended(config: PeeringConfig, from: string, to: string): boolean {
-  return peersOf(config, from).some((peer) => peer.name === to);
+  return withTransitPeers(config, from, peersOf(config, from)).some((peer) => peer.name === to);
 }
 
 /** Why `from` should not ping `to` although both are peered with the same hub, or undefined. */

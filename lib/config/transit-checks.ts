@@ -212,6 +212,11 @@ function checkGateway(raw: unknown, field: string, defaultRegion: string | undef
         problems.add(() => `${routeField} ${r.vpc === undefined ? "names no vpc and is no blackhole" : `names the vpc ${preview(r.vpc)} and is a blackhole`}: give it either "vpc" (send to that VPC's attachment) or "blackhole": true (drop)`);
         return;
       }
+      const same = routes.find((o) => o.block.cidr === block.block.cidr);
+      if (same) {
+        problems.add(() => `${routeField}.destination "${block.block.cidr}" repeats ${same.field}.destination: a route table holds one route per destination, so keep one`);
+        return;
+      }
       routes.push({ field: routeField, block: block.block, ...(r.vpc !== undefined ? { vpc: r.vpc } : {}) });
     });
     segments.push({ field: at, name: s.name, reaches: s.reaches, isolated: s.isolated, routes });

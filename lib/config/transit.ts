@@ -167,6 +167,17 @@ export function propagatedInto(tgw: TransitGatewayConfig): Map<string, string[]>
  * order of the VPCs; each VPC once (the checks refuse a VPC reached through two gateways).
  */
 export function transitReachable(config: PeeringConfig, name: string): { vpc: VpcConfig; gateway: string }[] {
+  let byVpc = REACHABLE.get(config);
+  if (!byVpc) REACHABLE.set(config, (byVpc = new Map()));
+  let reached = byVpc.get(name);
+  if (!reached) byVpc.set(name, (reached = reachableFrom(config, name)));
+  return reached;
+}
+
+/** transitReachable's answers by config and VPC: check asks for every ordered pair. */
+const REACHABLE = new WeakMap<PeeringConfig, Map<string, { vpc: VpcConfig; gateway: string }[]>>();
+
+function reachableFrom(config: PeeringConfig, name: string): { vpc: VpcConfig; gateway: string }[] {
   const found = new Map<string, string>();
   for (const tgw of config.transitGateways ?? []) {
     const mine = tgw.attachments.find((a) => a.vpc === name);
