@@ -23,6 +23,7 @@ import { VpcPeeringConnectionOptions } from "@cdktf/provider-aws/lib/vpc-peering
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IConstruct } from "constructs";
 import { PeeringConfig, peersOf, resolvesDns, VpcConfig } from "../lib/config";
+import { withTransitPeers } from "../lib/config/transit";
 import { PeeringVpc } from "../lib/network";
 import { accountOf, Placement, placementKey, placementOf, providerAlias, sameAccount } from "../lib/placement";
 import { hasSsmEndpoints, ipv4Blocks } from "../lib/shape-checks";
@@ -516,7 +517,8 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
     const profiles = all(handle, IamInstanceProfile);
     if (profiles.length !== 1) throw new Error(`the instance of "${name}" has ${profiles.length} instance profiles, expected 1`);
     const profile = address(profiles[0]);
-    const peers = peersOf(config, name).flatMap((p: VpcConfig) => ipv4Blocks(p));
+    // Its peers and the VPCs its transit gateway segments reach: the instances stack admits both.
+    const peers = withTransitPeers(config, name, peersOf(config, name)).flatMap((p: VpcConfig) => ipv4Blocks(p));
     const peers6 = cfg.ipv6 ? peersOf(config, name).filter((p) => p.ipv6).map((p) => FAKE.ipv6Block(config, p.name)) : [];
     // A sharded mesh admits all peers with one aws_security_group_rule per IP version (PingInstanceProps.groupedRules).
     const isGrouped = all(handle, SecurityGroupRule).length > 0;
