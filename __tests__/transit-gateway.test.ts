@@ -2,7 +2,7 @@
  * examples/transit-gateway.json synthesized: its stacks byte for byte, every edge of the transit
  * gateway's routing an explicit resource, the attachment subnets added without moving any subnet
  * of the same VPCs without a gateway, reach's verdicts exactly what the segments mean, and Terraform
- * accepting every stack.
+ * validating every stack (the mocked apply with wiring asserts is in npm run test:terraform).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -116,10 +116,5 @@ describe("Terraform, offline with the provider mirror,", () => {
   it("validates every stack of examples/transit-gateway.json", async () => {
     const proofs = await proveWithTerraform(parseConfig(RAW), "json", { test: false });
     expect(proofs.map((p) => p.stack).sort()).toEqual(["instances", "network", "peering", "transit"]);
-  }, 600_000);
-
-  it("applies every stack against the mocked provider, the network and instances stacks' wiring asserts holding", async () => {
-    const proofs = await proveWithTerraform(parseConfig(RAW), "json");
-    expect(proofs.filter((p) => p.assertions > 0).map((p) => p.stack).sort()).toEqual(["instances", "network"]);
   }, 600_000);
 });
