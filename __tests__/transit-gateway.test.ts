@@ -11,7 +11,7 @@ import { parseConfig } from "../lib/config";
 import { propagatedInto } from "../lib/config/transit";
 import { analyze, buildModel, readDocuments } from "../lib/reach";
 import { example } from "../test-support/configs";
-import { synthToTemp } from "../test-support/synth";
+import { SynthesizedApp, synthToTemp } from "../test-support/synth";
 import { proveWithTerraform } from "../test-support/terraform";
 
 const RAW = example("transit-gateway.json");
@@ -24,9 +24,13 @@ function stackJson(outdir: string, stack: string): { text: string; resource: Res
 }
 
 describe("synth of examples/transit-gateway.json", () => {
-  const app = synthToTemp(RAW);
+  let app: SynthesizedApp;
+  let transit: Resources;
+  beforeAll(() => {
+    app = synthToTemp(RAW);
+    transit = stackJson(app.outdir, "transit").resource;
+  });
   afterAll(() => app.remove());
-  const transit = stackJson(app.outdir, "transit").resource;
   const names = (type: string) => Object.keys(transit[type] ?? {}).sort();
 
   it("writes a transit stack beside network, instances and peering", () => {
@@ -91,8 +95,12 @@ describe("synth of examples/transit-gateway.json", () => {
 
 describe("adding the transit gateway to the same VPCs", () => {
   const { transitGateways: _, vpcs, ...rest } = RAW as unknown as { transitGateways: unknown; vpcs: Record<string, unknown>[] };
-  const plain = synthToTemp({ ...rest, vpcs: vpcs.map(({ transitAttachments: __, ...v }) => v) });
-  const withTgw = synthToTemp(RAW);
+  let plain: SynthesizedApp;
+  let withTgw: SynthesizedApp;
+  beforeAll(() => {
+    plain = synthToTemp({ ...rest, vpcs: vpcs.map(({ transitAttachments: __, ...v }) => v) });
+    withTgw = synthToTemp(RAW);
+  });
   afterAll(() => {
     plain.remove();
     withTgw.remove();
@@ -109,6 +117,36 @@ describe("adding the transit gateway to the same VPCs", () => {
 
   it("leaves a config without transitGateways without a transit stack", () => {
     expect(fs.readdirSync(path.join(plain.outdir, "stacks")).sort()).toEqual(["instances", "network", "peering"]);
+  });
+});
+
+describe("a transit gateway in a region other than the config's", () => {
+  let app: SynthesizedApp;
+  beforeAll(() => (app = synthToTemp({
+    region: "eu-west-1",
+    transitGateways: [{ name: "east", region: "us-east-1", segments: [{ name: "all" }] }],
+    vpcs: [
+      { name: "a", cidr: "10.0.0.0/24", region: "us-east-1", transitAttachments: { east: "all" } },
+      { name: "b", cidr: "10.0.1.0/24", region: "us-east-1", transitAttachments: { east: "all" } },
+    ],
+  })));
+  afterAll(() => app.remove());
+
+  it("is made, with its attachments, routes and route tables, by the provider of its region", () => {
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "transit", "cdk.tf.json"), "utf8"));
+    const aliases = (json.provider.aws as { alias?: string; region: string }[]).map((p) => [p.alias, p.region]);
+    expect(aliases).toEqual([
+      [undefined, "eu-west-1"],
+      ["us-east-1", "us-east-1"],
+    ]);
+    const providers = Object.values(json.resource as Resources).flatMap((byName) => Object.values(byName).map((r) => r.provider));
+    expect(providers.length).toBeGreaterThan(0);
+    expect(new Set(providers)).toEqual(new Set(["aws.us-east-1"]));
+  });
+
+  it("is judged by reach: a and b, one segment, reach each other", () => {
+    const report = compareWithIntent(app.config, instanceAddresses(app.outdir), analyze(buildModel(readDocuments([app.outdir]))));
+    expect([report.mismatches, report.errors, report.reachable]).toEqual([[], [], 2]);
   });
 });
 
