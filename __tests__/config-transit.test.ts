@@ -85,6 +85,14 @@ describe("a valid transit config", () => {
     expect(withTransitPeers(peered, "shared", peers).map((v) => v.name)).toEqual(["prod-a", "prod-b", "dev-a", "dev-b"]);
   });
 
+  it("counts the IPv6 routes to the VPCs reached, where both ends have IPv6, against the routes-per-table quota", () => {
+    const problems = refusal({ ...hubConfig(), ipv6: true, routesPerRouteTable: 4 });
+    expect(problems).toEqual([
+      expect.stringMatching(/^VPC "shared": .* needs 5 IPv4 routes \(a default route to the NAT gateway and 4 to its peers' blocks\), over the quota of 4/),
+      expect.stringMatching(/^VPC "shared": each private route table \(shared-private-0, shared-private-1\) needs 5 IPv6 routes \(a default route to the egress-only internet gateway and 4 to its peers' blocks\), over the quota of 4/),
+    ]);
+  });
+
   it("leaves a config without transitGateways without the key", () => {
     const { transitGateways: _, ...rest } = hubConfig();
     const plain = parseConfig({ ...rest, vpcs: [{ name: "a", cidr: "10.0.0.0/24" }] });
@@ -142,7 +150,6 @@ describe("a bad transit config is refused with the field, the value and the fix"
       (c) => (vpc(c, 1).region = "eu-central-1"),
       /vpcs\[1\]\.transitAttachments\.hub: VPC "prod-a" is in eu-central-1, but the transit gateway "hub" is in eu-west-1/,
     ],
-    ["a VPC with IPv6", (c) => (vpc(c, 1).ipv6 = true), /vpcs\[1\]\.transitAttachments\.hub: VPC "prod-a" has IPv6.*set "ipv6": false/],
     [
       "a VPC without room for its attachment subnets",
       (c) => (vpc(c, 1).maxAzs = 4),

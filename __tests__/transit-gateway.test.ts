@@ -150,6 +150,37 @@ describe("a transit gateway in a region other than the config's", () => {
   });
 });
 
+describe("the example with IPv6 in every VPC", () => {
+  const raw = { ...RAW, ipv6: true };
+  let app: SynthesizedApp;
+  beforeAll(() => (app = synthToTemp(raw)));
+  afterAll(() => app.remove());
+
+  it("enables IPv6 on every attachment, gives each attachment subnet the last /64s, and routes the reached VPCs' /56s", () => {
+    const transit = stackJson(app.outdir, "transit").resource;
+    const attachments = Object.values(transit.aws_ec2_transit_gateway_vpc_attachment);
+    expect(attachments.map((a) => a.ipv6_support)).toEqual(Array(6).fill("enable"));
+    const network = stackJson(app.outdir, "network").resource;
+    const subnet = Object.entries(network.aws_subnet).find(([name]) => name.startsWith("vpc-dev-web_tgw_subnet-1_"))![1];
+    expect(subnet.ipv6_cidr_block).toMatch(/^\$\{cidrsubnet\(aws_vpc\.vpc-dev-web_vpc_\w+\.ipv6_cidr_block, 8, 254\)\}$/);
+    const ipv6Routes = Object.entries(transit.aws_route).filter(([, r]) => r.destination_ipv6_cidr_block !== undefined);
+    expect(ipv6Routes.filter(([name]) => name.startsWith("tgw-hub_dev-web-0-")).map(([name]) => name.replace(/_\w+$/, "")).sort()).toEqual([
+      "tgw-hub_dev-web-0-to-shared-dns-ipv6",
+      "tgw-hub_dev-web-0-to-shared-tools-ipv6",
+    ]);
+  });
+
+  it("is judged by reach over both IP versions exactly as the segments mean", () => {
+    const report = compareWithIntent(app.config, instanceAddresses(app.outdir), analyze(buildModel(readDocuments([app.outdir]))));
+    expect([report.mismatches, report.errors, report.pairs, report.ipv6Pairs, report.reachable]).toEqual([[], [], 30, 30, 20]);
+  });
+
+  it("applies every stack against the mocked provider, the wiring asserts holding", async () => {
+    const proofs = await proveWithTerraform(parseConfig(raw), "json");
+    expect(proofs.filter((p) => p.assertions > 0).map((p) => p.stack).sort()).toEqual(["instances", "network", "transit"]);
+  }, 600_000);
+});
+
 describe("Terraform, offline with the provider mirror,", () => {
   it("validates every stack of examples/transit-gateway.json", async () => {
     const proofs = await proveWithTerraform(parseConfig(RAW), "json", { test: false });

@@ -856,7 +856,7 @@ function checkSemantics(raw: unknown, problems: Problems): void {
   }
 
   for (const [name, n] of checkTransit(root, named, usable, problems)) {
-    peerBlocks.set(name, { ipv4: (peerBlocks.get(name)?.ipv4 ?? 0) + n, ipv6: peerBlocks.get(name)?.ipv6 ?? 0 });
+    peerBlocks.set(name, { ipv4: (peerBlocks.get(name)?.ipv4 ?? 0) + n.ipv4, ipv6: (peerBlocks.get(name)?.ipv6 ?? 0) + n.ipv6 });
   }
   const peeringQuota = quota(PEERING_QUOTA).safeParse(root.peeringQuota);
   if (peeringQuota.success) {

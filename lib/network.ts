@@ -255,7 +255,8 @@ export class PeeringVpc extends Construct {
     }
     if (props.transitSubnets) {
       const { name, cidrBlock, availabilityZones } = props;
-      this.transitSubnets = new TransitSubnets(this, "tgw", { name, vpcId: this.vpc.id, cidrBlock, availabilityZones });
+      const ipv6 = this.ipv6CidrBlock ? { ipv6CidrBlock: this.ipv6CidrBlock } : {};
+      this.transitSubnets = new TransitSubnets(this, "tgw", { name, vpcId: this.vpc.id, cidrBlock, availabilityZones, ...ipv6 });
     }
   }
 

@@ -5,6 +5,7 @@ import { transitReachable } from "../lib/config/transit";
 import { TransitGatewayNetwork, TransitVpc } from "../lib/constructs/transit-gateway";
 import { useProvider } from "../lib/providers";
 import { ipv4Blocks } from "../lib/shape-checks";
+import { cidrId } from "../lib/vpc-cidr";
 import { PeeringStackBase } from "./base";
 import { NetworkConsumerProps } from "./network-stack";
 
@@ -22,17 +23,23 @@ export class TransitStack extends PeeringStackBase {
     const { config, network } = props;
     for (const gateway of config.transitGateways ?? []) {
       const vpcs = new Map<string, TransitVpc>();
-      const routed = new Map<string, string[]>();
+      const routed = new Map<string, { id: string; ipv4?: string; ipv6?: string }[]>();
       for (const { vpc } of gateway.attachments) {
         const net = network.vpcs.get(vpc)!;
         vpcs.set(vpc, {
           vpcId: net.vpc.id,
           subnetIds: net.transitSubnets!.subnets.map((s) => s.id),
           routeTableIds: net.privateRouteTables.map((t) => t.id),
+          ipv6: net.ipv6CidrBlock !== undefined,
         });
         const peered = new Set(peersOf(config, vpc).map((p) => p.name));
         const reached = transitReachable(config, vpc).filter((r) => r.gateway === gateway.name && !peered.has(r.vpc.name));
-        routed.set(vpc, reached.flatMap((r) => ipv4Blocks(r.vpc)));
+        const own = network.vpcs.get(vpc)!;
+        routed.set(vpc, [
+          ...reached.flatMap((r) => ipv4Blocks(r.vpc).map((ipv4) => ({ id: cidrId(ipv4), ipv4 }))),
+          // IPv6 where both ends have it, as the instances admit it.
+          ...reached.flatMap((r) => (own.ipv6CidrBlock && r.vpc.ipv6 ? [{ id: `${r.vpc.name}-ipv6`, ipv6: network.vpcs.get(r.vpc.name)!.ipv6CidrBlock! }] : [])),
+        ]);
       }
       const made = new TransitGatewayNetwork(this, `tgw-${gateway.name}`, { gateway, vpcs, routed });
       useProvider(made, this.providers.of({ region: gateway.region }));

@@ -521,7 +521,7 @@ function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: As
     const profile = address(profiles[0]);
     // Its peers and the VPCs its transit gateway segments reach: the instances stack admits both.
     const peers = withTransitPeers(config, name, peersOf(config, name)).flatMap((p: VpcConfig) => ipv4Blocks(p));
-    const peers6 = cfg.ipv6 ? peersOf(config, name).filter((p) => p.ipv6).map((p) => FAKE.ipv6Block(config, p.name)) : [];
+    const peers6 = cfg.ipv6 ? withTransitPeers(config, name, peersOf(config, name)).filter((p) => p.ipv6).map((p) => FAKE.ipv6Block(config, p.name)) : [];
     // A sharded mesh admits all peers with one aws_security_group_rule per IP version (PingInstanceProps.groupedRules).
     const isGrouped = all(handle, SecurityGroupRule).length > 0;
     const orEmpty = (list: string) => `(${list} == null ? [] : ${list})`;

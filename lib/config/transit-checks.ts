@@ -61,16 +61,18 @@ const gatewaySchema = transitGatewaysSchema.unwrap().element;
 /**
  * Checks `transitGateways` and every VPC's `transitAttachments` against each other and AWS's rules.
  * `named` holds every VPC name with the index of its entry, `usable` the VPCs whose entries passed
- * their own checks. Returns, per VPC, how many IPv4 blocks its private route tables route to the
- * transit gateways, for the routes-per-table and rules-per-security-group counts.
+ * their own checks. Returns, per VPC, how many IPv4 and IPv6 blocks its private route tables route to
+ * the transit gateways (IPv6 where both ends have it), for the routes-per-table and rules-per-security-group counts.
  */
 export function checkTransit(
   root: Readonly<Record<string, unknown>>,
   named: ReadonlyMap<string, number>,
   usable: ReadonlyMap<string, TransitVpc>,
   problems: ProblemSink,
-): Map<string, number> {
-  const routed = new Map<string, number>();
+): Map<string, { ipv4: number; ipv6: number }> {
+  const routed = new Map<string, { ipv4: number; ipv6: number }>();
+  /** The attached VPCs with IPv6. */
+  const ipv6 = new Set<string>();
   const entries: unknown[] = Array.isArray(root.vpcs) ? root.vpcs : [];
   const rawGateways: unknown[] = Array.isArray(root.transitGateways) ? root.transitGateways : [];
   const anyAttached = entries.some((e) => e !== null && typeof e === "object" && (e as RawVpc).transitAttachments !== undefined);
@@ -117,6 +119,7 @@ export function checkTransit(
         continue;
       }
       if (attachmentProblems(vpc, `${field}.${name}`, gateway, root, usable.has(vpc.name), problems)) gateway.attached.push({ vpc: vpc.name, segment });
+      if (typeof vpc.ipv6 === "boolean" ? vpc.ipv6 : root.ipv6 === true) ipv6.add(vpc.name);
     }
   });
 
@@ -131,14 +134,20 @@ export function checkTransit(
   for (const gateway of gateways.values()) {
     checkGatewayQuotasAndTables(gateway, usable, named, reported, problems);
     const tableBlocks = new Map(
-      gateway.segments.map((s) => [
-        s.name,
-        gateway.attached.filter((a) => segmentReaches(gateway.segments, s.name, a.segment)).reduce((n, a) => n + blocksOf(a.vpc), 0),
-      ]),
+      gateway.segments.map((s) => {
+        const members = gateway.attached.filter((a) => segmentReaches(gateway.segments, s.name, a.segment));
+        return [s.name, { ipv4: members.reduce((n, a) => n + blocksOf(a.vpc), 0), ipv6: members.filter((a) => ipv6.has(a.vpc)).length }];
+      }),
     );
     for (const from of gateway.attached) {
       const isolated = !segmentReaches(gateway.segments, from.segment, from.segment);
-      routed.set(from.vpc, (routed.get(from.vpc) ?? 0) + tableBlocks.get(from.segment)! - (isolated ? 0 : blocksOf(from.vpc)));
+      const table = tableBlocks.get(from.segment)!;
+      const before = routed.get(from.vpc) ?? { ipv4: 0, ipv6: 0 };
+      const own6 = ipv6.has(from.vpc);
+      routed.set(from.vpc, {
+        ipv4: before.ipv4 + table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)),
+        ipv6: before.ipv6 + (own6 ? table.ipv6 - (isolated ? 0 : 1) : 0),
+      });
       if (!isolated && gatewaysOf.get(from.vpc) === 1) continue;
       const list = reached.get(from.vpc) ?? [];
       reached.set(from.vpc, list);
@@ -245,7 +254,7 @@ function checkGateway(raw: unknown, field: string, defaultRegion: string | undef
 }
 
 /**
- * Whether the VPC entry can be attached to `gateway`: its region, account, IPv6 and room for the
+ * Whether the VPC entry can be attached to `gateway`: its region, account and room for the
  * attachment subnets; each problem added.
  */
 function attachmentProblems(
@@ -267,10 +276,6 @@ function attachmentProblems(
   }
   if (vpc.account !== undefined) {
     add(() => `${field}: VPC ${preview(vpc.name)} is in the account ${preview(vpc.account)}, but transit gateways are made in the credentials' own account and sharing them with other accounts (AWS RAM) is not supported yet: attach VPCs of the own account only`);
-  }
-  const ipv6 = typeof vpc.ipv6 === "boolean" ? vpc.ipv6 : root.ipv6 === true;
-  if (ipv6) {
-    add(() => `${field}: VPC ${preview(vpc.name)} has IPv6, which this app does not route over transit gateways yet: set "ipv6": false on the VPC, or leave it off the transit gateway`);
   }
   const azs = typeof vpc.maxAzs === "number" ? vpc.maxAzs : typeof root.maxAzs === "number" ? root.maxAzs : 1;
   // A usable VPC has a checked block with room for its own subnets in its AZs.

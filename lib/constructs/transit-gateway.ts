@@ -16,6 +16,11 @@ export interface TransitVpc {
   readonly subnetIds: readonly string[];
   /** Its private route tables, one per AZ, which get the routes to the VPCs it reaches. */
   readonly routeTableIds: readonly string[];
+  /**
+   * Whether the attachment carries IPv6 (the VPC and its attachment subnets have IPv6 blocks).
+   * @default false
+   */
+  readonly ipv6?: boolean;
 }
 
 /** Properties of a TransitGatewayNetwork. */
@@ -24,8 +29,11 @@ export interface TransitGatewayNetworkProps {
   readonly gateway: TransitGatewayConfig;
   /** The attached VPCs by name. */
   readonly vpcs: ReadonlyMap<string, TransitVpc>;
-  /** For each attached VPC, the IPv4 blocks its route tables send to this gateway: those of the VPCs it reaches and is not peered with. */
-  readonly routed: ReadonlyMap<string, readonly string[]>;
+  /**
+   * For each attached VPC, the blocks its route tables send to this gateway: those of the VPCs it
+   * reaches and is not peered with, IPv4 (literal) and IPv6 (tokens of the network stack) by a short id each.
+   */
+  readonly routed: ReadonlyMap<string, readonly { readonly id: string; readonly ipv4?: string; readonly ipv6?: string }[]>;
 }
 
 /**
@@ -67,6 +75,7 @@ export class TransitGatewayNetwork extends Construct {
         subnetIds: [...net.subnetIds],
         transitGatewayDefaultRouteTableAssociation: false,
         transitGatewayDefaultRouteTablePropagation: false,
+        ...(net.ipv6 ? { ipv6Support: "enable" } : {}),
         tags: { Name: `${config.name}-${vpc}` },
       });
       this.attachments.set(vpc, attachment);
@@ -82,9 +91,9 @@ export class TransitGatewayNetwork extends Construct {
       }
       (props.routed.get(vpc) ?? []).forEach((block) =>
         net.routeTableIds.forEach((routeTableId, az) => {
-          new Route(this, `${vpc}-${az}-to-${cidrId(block)}`, {
+          new Route(this, `${vpc}-${az}-to-${block.id}`, {
             routeTableId,
-            destinationCidrBlock: block,
+            ...(block.ipv4 !== undefined ? { destinationCidrBlock: block.ipv4 } : { destinationIpv6CidrBlock: block.ipv6 }),
             transitGatewayId: this.gateway.id,
             // AWS refuses a route to a transit gateway the VPC is not attached to yet.
             dependsOn: [attachment],

@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
+import { Fn } from "cdktf";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
-import { planTransitSubnets } from "../core/transit-subnets";
+import { planTransitSubnets, transitIpv6Netnum } from "../core/transit-subnets";
 
 /** Properties of a VPC's transit gateway attachment subnets. */
 export interface TransitSubnetsProps {
@@ -13,6 +14,11 @@ export interface TransitSubnetsProps {
   readonly cidrBlock: string;
   /** One AZ name (or token) per AZ, as the VPC's other subnets have them. */
   readonly availabilityZones: readonly string[];
+  /**
+   * The VPC's IPv6 /56, when it has one: each subnet gets a /64 of it, so that the attachment can carry IPv6.
+   * @default - IPv4 only
+   */
+  readonly ipv6CidrBlock?: string;
 }
 
 /**
@@ -35,6 +41,7 @@ export class TransitSubnets extends Construct {
         vpcId: props.vpcId,
         cidrBlock,
         availabilityZone: props.availabilityZones[az],
+        ...(props.ipv6CidrBlock ? { ipv6CidrBlock: Fn.cidrsubnet(props.ipv6CidrBlock, 8, transitIpv6Netnum(az)) } : {}),
         tags: { Name: `${props.name}-tgw-${az}`, Tier: "transit" },
       });
       new RouteTableAssociation(this, `rta-${az}`, { subnetId: subnet.id, routeTableId: this.routeTable.id });

@@ -22,3 +22,11 @@ export function planTransitSubnets(vpcCidr: string, azs: number): string[] | und
   if (starts[azs - 1] <= last) return undefined;
   return starts.map((start) => `${new IPv4(start).toString()}/${TRANSIT_SUBNET_PREFIX}`);
 }
+
+/**
+ * The netnum of an attachment subnet's /64 in its VPC's /56 (`cidrsubnet(vpc_ipv6_block, 8, netnum)`):
+ * from the last one backwards, as the IPv4 blocks, away from the public and private subnets' netnums.
+ */
+export function transitIpv6Netnum(az: number): number {
+  return 255 - az;
+}
