@@ -93,6 +93,13 @@ describe("a valid transit config", () => {
     ]);
   });
 
+  it("counts a peer reached through the gateway too once against the routes-per-table quota: its peering's routes serve both", () => {
+    // shared reaches 4 VPCs through the gateway, one of them peered too: a NAT default route and 4 routes.
+    const peered = { ...hubConfig(), routesPerRouteTable: 4, peerings: [["shared", "prod-a"]] };
+    expect(refusal(peered)).toEqual([expect.stringMatching(/^VPC "shared": .* needs 5 IPv4 routes \(a default route to the NAT gateway and 4 to its peers' blocks\)/)]);
+    expect(() => parseConfig({ ...peered, routesPerRouteTable: 5 })).not.toThrow();
+  });
+
   it("leaves a config without transitGateways without the key", () => {
     const { transitGateways: _, ...rest } = hubConfig();
     const plain = parseConfig({ ...rest, vpcs: [{ name: "a", cidr: "10.0.0.0/24" }] });

@@ -14,6 +14,7 @@ import {
 import { preview } from "../config-input";
 import { planTransitSubnets } from "../core/transit-subnets";
 import { planSubnets } from "../subnets";
+import { peeringEntries } from "../topology";
 import type { FieldBlock, ProblemSink, VpcShape } from "../shape-checks";
 import { Block, overlappingPartners, overlaps, parseIpv4Cidr } from "../vpc-cidr";
 import { AMAZON_SIDE_ASN_RANGES, segmentReaches, transitAttachmentsSchema, transitGatewaysSchema } from "./transit";
@@ -123,6 +124,7 @@ export function checkTransit(
     }
   });
 
+  const peered = peeringsOf(root.peerings, named);
   const reported = new Set<string>();
   const blocksOf = (vpc: string) => usable.get(vpc)?.shape.blocks.length ?? 1;
   /** Per VPC attached to more than one gateway, or isolated in its segment: what it reaches, for the checks across tables. */
@@ -139,14 +141,20 @@ export function checkTransit(
         return [s.name, { ipv4: members.reduce((n, a) => n + blocksOf(a.vpc), 0), ipv6: members.filter((a) => ipv6.has(a.vpc)).length }];
       }),
     );
+    const segmentOf = new Map(gateway.attached.map((a) => [a.vpc, a.segment]));
     for (const from of gateway.attached) {
       const isolated = !segmentReaches(gateway.segments, from.segment, from.segment);
       const table = tableBlocks.get(from.segment)!;
       const before = routed.get(from.vpc) ?? { ipv4: 0, ipv6: 0 };
       const own6 = ipv6.has(from.vpc);
+      // A peer it also reaches through the gateway keeps its peering's routes (synth adds no second one).
+      const peers = [...(peered.all ? segmentOf.keys() : (peered.of.get(from.vpc) ?? []))].filter((p) => {
+        const segment = segmentOf.get(p);
+        return p !== from.vpc && segment !== undefined && segmentReaches(gateway.segments, from.segment, segment);
+      });
       routed.set(from.vpc, {
-        ipv4: before.ipv4 + table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)),
-        ipv6: before.ipv6 + (own6 ? table.ipv6 - (isolated ? 0 : 1) : 0),
+        ipv4: before.ipv4 + table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)) - peers.reduce((n, p) => n + blocksOf(p), 0),
+        ipv6: before.ipv6 + (own6 ? table.ipv6 - (isolated ? 0 : 1) - peers.filter((p) => ipv6.has(p)).length : 0),
       });
       if (!isolated && gatewaysOf.get(from.vpc) === 1) continue;
       const list = reached.get(from.vpc) ?? [];
@@ -342,6 +350,19 @@ function routedOverlapProblem(
 ): string {
   const through = (x: { gateway: string; owner: string }) => (x.owner === name ? "its own block" : `${preview(x.owner)} through ${x.gateway}`);
   return `vpcs[${index}] (${preview(name)}) routes ${a.field.field} "${a.field.block.cidr}" (${through(a)}) and ${b.field.field} "${b.field.block.cidr}" (${through(b)}), which overlap: its route tables cannot send both where they belong, so give the VPCs disjoint blocks`;
+}
+
+/** Who is peered with whom, read without a word (the peering checks report what is wrong): every pair for "full-mesh". */
+function peeringsOf(raw: unknown, named: ReadonlyMap<string, number>): { all: boolean; of: Map<string, Set<string>> } {
+  const of = new Map<string, Set<string>>();
+  if (raw === "full-mesh") return { all: true, of };
+  for (const { requester, accepter } of peeringEntries(raw, named, () => "", () => undefined)) {
+    for (const [a, b] of [[requester, accepter], [accepter, requester]]) {
+      const set = of.get(a) ?? new Set<string>();
+      of.set(a, set.add(b));
+    }
+  }
+  return { all: false, of };
 }
 
 function twoGatewaysProblem(from: string, to: string, first: Gateway, second: Gateway): string {
