@@ -181,6 +181,33 @@ describe("the example with IPv6 in every VPC", () => {
   }, 600_000);
 });
 
+describe("two VPCs both peered and attached to the transit gateway", () => {
+  // dev-web and dev-api are isolated on the gateway, and peered: they reach each other over the peering.
+  const raw = { ...RAW, peerings: [["dev-web", "dev-api"], ["shared-tools", "prod-web"]] };
+  let app: SynthesizedApp;
+  beforeAll(() => (app = synthToTemp(raw)));
+  afterAll(() => app.remove());
+
+  it("route each other's block over the peering only", () => {
+    const transit = stackJson(app.outdir, "transit").resource;
+    const viaGateway = Object.keys(transit.aws_route).map((name) => name.replace(/^tgw-hub_/, "").replace(/_\w+$/, ""));
+    // Not 10.10.0.0/24: prod-web is reached over the peering.
+    expect(viaGateway.filter((n) => n.startsWith("shared-tools-0-")).sort()).toEqual([
+      "shared-tools-0-to-10-0-1-0-24",
+      "shared-tools-0-to-10-10-1-0-24",
+      "shared-tools-0-to-10-20-0-0-24",
+      "shared-tools-0-to-10-20-1-0-24",
+    ]);
+    const peering = stackJson(app.outdir, "peering").resource;
+    expect(Object.keys(peering.aws_vpc_peering_connection)).toHaveLength(2);
+  });
+
+  it("are judged by reach as the config means: the peering joins what the segments keep apart", () => {
+    const report = compareWithIntent(app.config, instanceAddresses(app.outdir), analyze(buildModel(readDocuments([app.outdir]))));
+    expect([report.mismatches, report.errors, report.reachable]).toEqual([[], [], 22]);
+  });
+});
+
 describe("Terraform, offline with the provider mirror,", () => {
   it("validates every stack of examples/transit-gateway.json", async () => {
     const proofs = await proveWithTerraform(parseConfig(RAW), "json", { test: false });
