@@ -17,7 +17,7 @@ const POSITIONS: readonly (readonly [string, Record<string, unknown>, string])[]
   [
     "vpcs[]",
     defaultWith({ vpcs: [vpcA, { ...vpcB, bogus: 1 }] }),
-    'vpcs[1] has unknown key "bogus": remove it (allowed: name, cidr, maxAzs, ipv6, secondaryCidrs, vpnConnections, region, account)',
+    'vpcs[1] has unknown key "bogus": remove it (allowed: name, cidr, maxAzs, ipv6, secondaryCidrs, vpnConnections, region, account, transitAttachments)',
   ],
   [
     "vpcs[].vpnConnections.*",
@@ -53,6 +53,21 @@ const POSITIONS: readonly (readonly [string, Record<string, unknown>, string])[]
     "backend.s3",
     defaultWith({ backend: { s3: { bucket: "acme-state", bogus: 1 } } }),
     'backend.s3 has unknown key "bogus": remove it (allowed: bucket, keyPrefix, region, lockfile, dynamodbTable)',
+  ],
+  [
+    "transitGateways[]",
+    defaultWith({ transitGateways: [{ name: "hub", segments: [{ name: "all" }], bogus: 1 }] }),
+    'transitGateways[0] has unknown key "bogus": remove it (allowed: name, region, amazonSideAsn, segments)',
+  ],
+  [
+    "transitGateways[].segments[]",
+    defaultWith({ transitGateways: [{ name: "hub", segments: [{ name: "all", bogus: 1 }] }] }),
+    'transitGateways[0].segments[0] has unknown key "bogus": remove it (allowed: name, reaches, isolated, routes)',
+  ],
+  [
+    "transitGateways[].segments[].routes[]",
+    defaultWith({ transitGateways: [{ name: "hub", segments: [{ name: "all", routes: [{ destination: "10.9.0.0/16", blackhole: true, bogus: 1 }] }] }] }),
+    'transitGateways[0].segments[0].routes[0] has unknown key "bogus": remove it (allowed: destination, vpc, blackhole)',
   ],
 ];
 

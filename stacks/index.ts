@@ -7,15 +7,16 @@ import { InstancesStack } from "./instances-stack";
 import { NetworkStack } from "./network-stack";
 import { PeeringStack } from "./peering-stack";
 import { ReachabilityAnalyzerStack } from "./reachability-analyzer-stack";
+import { TransitStack } from "./transit-stack";
 
-export { InstancesStack, NetworkStack, PeeringStack, ReachabilityAnalyzerStack };
+export { InstancesStack, NetworkStack, PeeringStack, ReachabilityAnalyzerStack, TransitStack };
 
 /**
  * Stack names, which are also their directories in cdktf.out/stacks and, with a prefix, their
  * workspaces. A mesh too large for one peering stack has `peering-00`, `peering-01`, ... instead
  * of `peering` (see lib/plan/peering-shards.ts).
  */
-export const STACK_IDS = { network: "network", instances: "instances", peering: PEERING_STACK, reachability: "reachability" } as const;
+export const STACK_IDS = { network: "network", instances: "instances", peering: PEERING_STACK, reachability: "reachability", transit: "transit" } as const;
 
 /** The app's stacks, in deploy order. */
 export interface AppStacks {
@@ -27,6 +28,8 @@ export interface AppStacks {
   readonly peering: readonly PeeringStack[];
   /** Reachability Analyzer paths and analyses, with `reachabilityAnalyzer: true` only. */
   readonly reachability?: ReachabilityAnalyzerStack;
+  /** Transit gateways, their route tables and routes, with `transitGateways` only. Depends on `network` only. */
+  readonly transit?: TransitStack;
 }
 
 /**
@@ -40,9 +43,11 @@ export function addAppStacks(app: Construct, config: PeeringConfig): AppStacks {
   const network = new NetworkStack(app, STACK_IDS.network, { config });
   const instances = new InstancesStack(app, STACK_IDS.instances, { config, network, groupedRules: plan.length > 1 });
   const peering = plan.map((p) => peeringStack(app, config, network, p));
-  if (!config.reachabilityAnalyzer) return { network, instances, peering };
+  const transit = config.transitGateways ? { transit: new TransitStack(app, STACK_IDS.transit, { config, network }) } : {};
+  if (!config.reachabilityAnalyzer) return { network, instances, peering, ...transit };
   // It deploys after the instances and every peering stack: the analyses need the whole network.
-  return { network, instances, peering, reachability: new ReachabilityAnalyzerStack(app, STACK_IDS.reachability, { config, instances, after: [instances, ...peering] }) };
+  const after = [instances, ...peering, ...(transit.transit ? [transit.transit] : [])];
+  return { network, instances, peering, ...transit, reachability: new ReachabilityAnalyzerStack(app, STACK_IDS.reachability, { config, instances, after }) };
 }
 
 /**
@@ -63,7 +68,8 @@ function peeringStack(app: Construct, config: PeeringConfig, network: NetworkSta
 
 /** Every stack of the app, in deploy order. */
 export function allStacks(stacks: AppStacks): PeeringStackBase[] {
-  return [stacks.network, stacks.instances, ...stacks.peering, ...(stacks.reachability ? [stacks.reachability] : [])];
+  const transit = stacks.transit ? [stacks.transit] : [];
+  return [stacks.network, stacks.instances, ...stacks.peering, ...transit, ...(stacks.reachability ? [stacks.reachability] : [])];
 }
 
 /** The peering of `requester` and `accepter` and the stack holding it, or undefined. */

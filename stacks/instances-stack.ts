@@ -3,6 +3,7 @@ import { TerraformOutput } from "cdktf";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { peersOf } from "../lib/config";
+import { withTransitPeers } from "../lib/config/transit";
 import { PingInstance } from "../lib/constructs/ping-instance";
 import { accountOf, Placement, placementKey, placementOf, providerAlias } from "../lib/config/placement";
 import { useProvider } from "../lib/constructs/stack-providers";
@@ -66,7 +67,7 @@ export class InstancesStack extends PeeringStackBase {
         const account = accountOf(config, placement);
         located.set(vpc.name, { region: placement.region, ...(account ? { role_arn: account.roleArn } : {}) });
       }
-      const peers = peersOf(config, vpc.name);
+      const peers = withTransitPeers(config, vpc.name, peersOf(config, vpc.name));
       const instance = new PingInstance(this, `instance-${vpc.name}`, {
         name: vpc.name,
         vpcId: net.vpc.id,

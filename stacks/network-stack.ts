@@ -69,6 +69,7 @@ export class NetworkStack extends PeeringStackBase {
         vpnConnections: vpc.vpnConnections,
         ssmEndpoints: hasSsmEndpoints(config),
         region: vpc.region,
+        transitSubnets: (config.transitGateways ?? []).some((t) => t.attachments.some((a) => a.vpc === vpc.name)),
       });
       useProvider(net, this.providers.of(placement));
       this.vpcs.set(vpc.name, net);

@@ -11,6 +11,7 @@ import { planSecondarySubnets } from "../plan/subnets";
 import { jsonResources, literal, nameTag } from "../core/terraform-json";
 import { blockOf } from "../plan/vpc-cidr";
 import { isRecord } from "../core/records";
+import { withTransitPeers } from "../config/transit";
 
 /** One ordered pair of VPCs whose reachability, as reach found it, is not what the config intends. */
 export interface Mismatch {
@@ -70,9 +71,9 @@ export interface CheckReport {
   readonly stale?: readonly string[];
 }
 
-/** Whether `from` should ping `to`: exactly when the config peers them. */
+/** Whether `from` should ping `to`: exactly when the config peers them, or their transit gateway segments reach each other. */
 export function intended(config: PeeringConfig, from: string, to: string): boolean {
-  return peersOf(config, from).some((peer) => peer.name === to);
+  return withTransitPeers(config, from, peersOf(config, from)).some((peer) => peer.name === to);
 }
 
 /** Why `from` should not ping `to` although both are peered with the same hub, or undefined. */

@@ -35,6 +35,7 @@ import {
   type VpcShape,
 } from "./shape-checks";
 import { peeringEntries } from "./topology";
+import { checkTransit } from "./transit-checks";
 import { NAT_MODES } from "./types";
 
 /** The config's root object, as far as the checks look into it. */
@@ -99,6 +100,10 @@ export function checkSemantics(raw: unknown, problems: Problems): void {
   const placed = checkPlacements(root, (d) => problems.add(d));
   const totals =
     root.peerings === "full-mesh" ? checkFullMesh(vpcs, placed, problems) : checkPeeringList(root, vpcs, placed, problems);
+  for (const [name, n] of checkTransit(root, vpcs.named, vpcs.usable, problems)) {
+    const sum = totals.peerBlocks.get(name);
+    totals.peerBlocks.set(name, { ipv4: (sum?.ipv4 ?? 0) + n.ipv4, ipv6: (sum?.ipv6 ?? 0) + n.ipv6 });
+  }
   checkPeeringQuota(root, totals, problems);
   checkRulesQuota(root, totals, problems);
   checkRoutesQuota(root, vpcs, totals, problems);

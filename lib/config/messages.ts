@@ -19,6 +19,7 @@ import { MAX_AZS_LIMIT } from "./defaults";
 import { PLACEMENT_FIXES } from "./placement";
 import { configSchema, DEFAULT_STATE_KEY_PREFIX, LONGEST_STACK_ID, WORKSPACE_NAME_MAX } from "./schema";
 import { describePeeringsShape, PEERINGS_FIX } from "./topology";
+import { TRANSIT_FIXES } from "./transit";
 import { NAT_MODES } from "./types";
 
 /**
@@ -99,6 +100,7 @@ const FIXES: Record<string, string> = {
   staticRoutes: `list 1 to ${PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX} IPv4 blocks of your network such as ["192.168.0.0/16"], or leave staticRoutes out for BGP`,
   maxPeeringStackResources: "use a whole number of resources, at least 1",
   peeringShards: `use a whole number of stacks from 2 to ${MAX_PEERING_SHARDS}`,
+  ...TRANSIT_FIXES,
 };
 
 export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems): void {

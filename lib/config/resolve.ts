@@ -4,6 +4,7 @@ import { CUSTOMER_GATEWAY_ASN } from "../core/aws-limits";
 import { accountOfRoleArn } from "./placement";
 import type { configSchema } from "./schema";
 import { resolvePeerings } from "./topology";
+import { resolveTransitGateways } from "./transit";
 import type { PeeringConfig, VpcConfig } from "./types";
 
 /** The VPCs peered with `name`, in config order of the peerings. */
@@ -58,5 +59,6 @@ export function resolveConfig(data: ValidatedConfig): PeeringConfig {
     ...(data.backend ? { backend: { s3: { ...data.backend.s3, region: data.backend.s3.region ?? data.region } } } : {}),
     maxPeeringStackResources: data.maxPeeringStackResources,
     peeringShards: data.peeringShards,
+    ...(data.transitGateways?.length ? { transitGateways: resolveTransitGateways(data.transitGateways, data.vpcs, data.region) } : {}),
   };
 }

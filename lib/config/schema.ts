@@ -10,6 +10,7 @@ import { SMALLEST_VPC_PREFIX } from "../plan/vpc-cidr";
 import { DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_AZS, DEFAULT_NAT_GATEWAYS, DEFAULT_REGION, MAX_AZS_LIMIT } from "./defaults";
 import { accountsSchema, vpcPlacementKeys } from "./placement";
 import { peeringsSchema } from "./topology";
+import { transitAttachmentsSchema, transitGatewaysSchema } from "./transit";
 import { NAT_MODES } from "./types";
 
 /** Longest Terraform Cloud workspace name (Terraform Cloud's limit). */
@@ -61,6 +62,7 @@ export const vpcSchema = z
       .optional()
       .describe("Site-to-Site VPN connections by name: a VPN gateway on the VPC and a customer gateway and connection per entry"),
     ...vpcPlacementKeys,
+    transitAttachments: transitAttachmentsSchema,
   })
   .strict();
 
@@ -117,6 +119,7 @@ export const configSchema = z
       .describe("EC2 instance type of the ping instances"),
     vpcs: z.array(vpcSchema).min(1).describe("The VPCs, one ping instance each"),
     peerings: peeringsSchema,
+    transitGateways: transitGatewaysSchema,
     dnsResolution: z
       .boolean()
       .default(false)

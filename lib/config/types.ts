@@ -103,6 +103,11 @@ export interface PeeringConfig {
   readonly maxPeeringStackResources: number;
   /** How many stacks hold the peerings once they do not fit one. */
   readonly peeringShards: number;
+  /**
+   * Transit gateways with their segments and attached VPCs (lib/config/transit.ts).
+   * @default - none
+   */
+  readonly transitGateways?: readonly TransitGatewayConfig[];
 }
 
 /** A Terraform backend other than Terraform Cloud. */
@@ -140,4 +145,38 @@ export interface TerraformCloudConfig {
    * @default "app.terraform.io"
    */
   readonly hostname?: string;
+}
+
+/** A static route of a segment's route table. */
+export interface TransitRouteConfig {
+  /** The IPv4 block it matches. */
+  readonly destination: string;
+  /**
+   * The VPC whose attachment it sends to.
+   * @default - none: a blackhole
+   */
+  readonly vpc?: string;
+  /** Whether it drops what it matches. */
+  readonly blackhole: boolean;
+}
+
+/** A segment: one route table of a transit gateway. */
+export interface TransitSegmentConfig {
+  readonly name: string;
+  /** The other segments its members reach (mutual: each lists this one). */
+  readonly reaches: readonly string[];
+  /** Whether its members do not reach each other. */
+  readonly isolated: boolean;
+  /** Static and blackhole routes. */
+  readonly routes: readonly TransitRouteConfig[];
+}
+
+/** A transit gateway of a validated config. */
+export interface TransitGatewayConfig {
+  readonly name: string;
+  readonly region: string;
+  readonly amazonSideAsn: number;
+  readonly segments: readonly TransitSegmentConfig[];
+  /** The attached VPCs in config order, each with its segment. */
+  readonly attachments: readonly { readonly vpc: string; readonly segment: string }[];
 }

@@ -16,6 +16,7 @@ import { SsmEndpoints } from "./ssm-endpoints";
 import { ipv6SubnetNetnum, planSecondarySubnets, planSubnets } from "../plan/subnets";
 import { cidrId } from "../plan/vpc-cidr";
 import { SiteToSiteVpn } from "./site-to-site-vpn";
+import { TransitSubnets } from "./transit-subnets";
 
 /** Bits between a VPC's IPv6 /56 and a subnet's /64. */
 const IPV6_SUBNET_BITS = 8;
@@ -59,6 +60,11 @@ export interface PeeringVpcProps {
    * @default - required when ssmEndpoints is true
    */
   readonly region?: string;
+  /**
+   * A /28 per AZ for transit gateway attachments, with a route table of its own (lib/constructs/transit-subnets.ts).
+   * @default false
+   */
+  readonly transitSubnets?: boolean;
 }
 
 /**
@@ -97,6 +103,8 @@ export class PeeringVpc extends Construct {
   readonly vpn?: SiteToSiteVpn;
   /** The SSM interface endpoints, when the VPC has them. */
   readonly ssmEndpoints?: SsmEndpoints;
+  /** The transit gateway attachment subnets, when the VPC is attached to one. */
+  readonly transitSubnets?: TransitSubnets;
 
   constructor(scope: Construct, id: string, props: PeeringVpcProps) {
     super(scope, id);
@@ -244,6 +252,11 @@ export class PeeringVpc extends Construct {
         subnetIds: this.privateSubnets.map((s) => s.id),
         allowFrom: [props.cidrBlock, ...this.secondaryCidrBlocks],
       });
+    }
+    if (props.transitSubnets) {
+      const { name, cidrBlock, availabilityZones } = props;
+      const ipv6 = this.ipv6CidrBlock ? { ipv6CidrBlock: this.ipv6CidrBlock } : {};
+      this.transitSubnets = new TransitSubnets(this, "tgw", { name, vpcId: this.vpc.id, cidrBlock, availabilityZones, ...ipv6 });
     }
   }
 

@@ -1,0 +1,114 @@
+import { Construct } from "constructs";
+import { Ec2TransitGateway } from "@cdktf/provider-aws/lib/ec2-transit-gateway";
+import { Ec2TransitGatewayRoute } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route";
+import { Ec2TransitGatewayRouteTable } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table";
+import { Ec2TransitGatewayRouteTableAssociation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-association";
+import { Ec2TransitGatewayRouteTablePropagation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation";
+import { Ec2TransitGatewayVpcAttachment } from "@cdktf/provider-aws/lib/ec2-transit-gateway-vpc-attachment";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { segmentReaches, TransitGatewayConfig } from "../config/transit";
+import { cidrId } from "../plan/vpc-cidr";
+
+/** What the transit gateway needs of an attached VPC, read from the network stack. */
+export interface TransitVpc {
+  readonly vpcId: string;
+  /** Its attachment subnets, one per AZ. */
+  readonly subnetIds: readonly string[];
+  /** Its private route tables, one per AZ, which get the routes to the VPCs it reaches. */
+  readonly routeTableIds: readonly string[];
+  /**
+   * Whether the attachment carries IPv6 (the VPC and its attachment subnets have IPv6 blocks).
+   * @default false
+   */
+  readonly ipv6?: boolean;
+}
+
+/** Properties of a TransitGatewayNetwork. */
+export interface TransitGatewayNetworkProps {
+  /** The gateway, its segments and attached VPCs. */
+  readonly gateway: TransitGatewayConfig;
+  /** The attached VPCs by name. */
+  readonly vpcs: ReadonlyMap<string, TransitVpc>;
+  /**
+   * For each attached VPC, the blocks its route tables send to this gateway: those of the VPCs it
+   * reaches and is not peered with, IPv4 (literal) and IPv6 (tokens of the network stack) by a short id each.
+   */
+  readonly routed: ReadonlyMap<string, readonly { readonly id: string; readonly ipv4?: string; readonly ipv6?: string }[]>;
+}
+
+/**
+ * A transit gateway whose every edge is a resource of its own: the default route table's
+ * association and propagation off, one route table per segment, each attachment associated with
+ * its segment's table and propagated into the tables of the segments that reach its segment (its
+ * own too unless isolated), the segments' static and blackhole routes, and the routes of the VPCs'
+ * private route tables to the blocks they reach through the gateway. Construct ids come from the
+ * config's names, so adding a VPC or a segment changes nothing else.
+ */
+export class TransitGatewayNetwork extends Construct {
+  readonly gateway: Ec2TransitGateway;
+  /** Route tables by segment name. */
+  readonly routeTables = new Map<string, Ec2TransitGatewayRouteTable>();
+  /** VPC attachments by VPC name. */
+  readonly attachments = new Map<string, Ec2TransitGatewayVpcAttachment>();
+
+  constructor(scope: Construct, id: string, props: TransitGatewayNetworkProps) {
+    super(scope, id);
+    const { gateway: config } = props;
+    this.gateway = new Ec2TransitGateway(this, "tgw", {
+      amazonSideAsn: config.amazonSideAsn,
+      defaultRouteTableAssociation: "disable",
+      defaultRouteTablePropagation: "disable",
+      description: `Transit gateway ${config.name}: segments ${config.segments.map((s) => s.name).join(", ")}`,
+      tags: { Name: config.name },
+    });
+    for (const segment of config.segments) {
+      this.routeTables.set(
+        segment.name,
+        new Ec2TransitGatewayRouteTable(this, `rt-${segment.name}`, { transitGatewayId: this.gateway.id, tags: { Name: `${config.name}-${segment.name}` } }),
+      );
+    }
+    for (const { vpc, segment } of config.attachments) {
+      const net = props.vpcs.get(vpc)!;
+      const attachment = new Ec2TransitGatewayVpcAttachment(this, `att-${vpc}`, {
+        transitGatewayId: this.gateway.id,
+        vpcId: net.vpcId,
+        subnetIds: [...net.subnetIds],
+        transitGatewayDefaultRouteTableAssociation: false,
+        transitGatewayDefaultRouteTablePropagation: false,
+        ...(net.ipv6 ? { ipv6Support: "enable" } : {}),
+        tags: { Name: `${config.name}-${vpc}` },
+      });
+      this.attachments.set(vpc, attachment);
+      new Ec2TransitGatewayRouteTableAssociation(this, `assoc-${vpc}`, {
+        transitGatewayAttachmentId: attachment.id,
+        transitGatewayRouteTableId: this.routeTables.get(segment)!.id,
+      });
+      for (const table of config.segments.filter((s) => segmentReaches(config.segments, s.name, segment))) {
+        new Ec2TransitGatewayRouteTablePropagation(this, `prop-${vpc}-${table.name}`, {
+          transitGatewayAttachmentId: attachment.id,
+          transitGatewayRouteTableId: this.routeTables.get(table.name)!.id,
+        });
+      }
+      (props.routed.get(vpc) ?? []).forEach((block) =>
+        net.routeTableIds.forEach((routeTableId, az) => {
+          new Route(this, `${vpc}-${az}-to-${block.id}`, {
+            routeTableId,
+            ...(block.ipv4 !== undefined ? { destinationCidrBlock: block.ipv4 } : { destinationIpv6CidrBlock: block.ipv6 }),
+            transitGatewayId: this.gateway.id,
+            // AWS refuses a route to a transit gateway the VPC is not attached to yet.
+            dependsOn: [attachment],
+          });
+        }),
+      );
+    }
+    for (const segment of config.segments) {
+      for (const route of segment.routes) {
+        new Ec2TransitGatewayRoute(this, `route-${segment.name}-${cidrId(route.destination)}`, {
+          transitGatewayRouteTableId: this.routeTables.get(segment.name)!.id,
+          destinationCidrBlock: route.destination,
+          ...(route.vpc !== undefined ? { transitGatewayAttachmentId: this.attachments.get(route.vpc)!.id } : { blackhole: true }),
+        });
+      }
+    }
+  }
+}
