@@ -12,6 +12,7 @@ import type { GatewayKind, Model, NaclRule, Route, RouteTarget, SgRule, StackDoc
 import { ReachInputError } from "../model";
 import { Attributes, type Slot, present } from "./attributes";
 import { AccountRef, CidrValue, type RawResource, ResourceRef, Resolver, isRecord, own } from "./resolve";
+import { checkBlocks } from "./dynamic";
 import { TRANSIT_TYPES, readTransit } from "./transit";
 
 /**
@@ -29,7 +30,8 @@ export function terraformModel(documents: readonly StackDocument[]): Model {
   return new TerraformLoader(documents).load();
 }
 
-const MODELED = new Set([
+/** The resource types the Terraform loader reads (every other type is left alone). */
+export const MODELED: ReadonlySet<string> = new Set([
   "aws_vpc",
   "aws_vpc_ipv4_cidr_block_association",
   "aws_subnet",
@@ -102,6 +104,7 @@ class TerraformLoader {
           );
         }
       }
+      checkBlocks(res);
       let list = this.byType.get(res.type);
       if (!list) this.byType.set(res.type, (list = []));
       list.push(res);
@@ -320,7 +323,7 @@ class TerraformLoader {
     for (const [field, kind] of ROUTE_TARGETS) {
       const raw = own(body, field);
       if (!present(raw)) continue;
-      const value = this.read.bestEffort(block.res, raw);
+      const value = this.read.bestEffort(block.res, raw, block.scope);
       if (value instanceof ResourceRef) {
         const address = this.resolver.address(value.stack, value.type, value.name);
         return { kind: "gateway", gateway: address, gatewayKind: GATEWAY_OF_TYPE.get(value.type) ?? kind };

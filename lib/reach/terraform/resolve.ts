@@ -31,6 +31,24 @@ export type Value =
   | CidrValue
   | AccountRef;
 
+/**
+ * The iterator of a dynamic block while its content is read for one element of its for_each: the
+ * iterator's name (the block's label unless `iterator` renames it), the element's key (its index in
+ * a list, its key in a map, the element itself in a set) and its value.
+ */
+export interface Iteration {
+  readonly name: string;
+  readonly key: Value;
+  readonly value: Value;
+}
+
+const SETS = new WeakSet<readonly Value[]>();
+
+/** Whether a list came from toset(): a set, whose elements are their own keys in a dynamic block. */
+export function isSet(value: Value): boolean {
+  return Array.isArray(value) && SETS.has(value);
+}
+
 /** Thrown while evaluating when an expression has no value reach can know before apply. */
 export class Unresolvable extends Error {}
 
@@ -210,15 +228,19 @@ export class Resolver {
     return region ?? undefined;
   }
 
-  /** Evaluates a raw JSON attribute value in the context of a stack. */
-  evaluate(stack: string, raw: unknown): Value {
+  /**
+   * Evaluates a raw JSON attribute value in the context of a stack, and of the dynamic block
+   * iteration `scope` inside a dynamic block's content.
+   */
+  evaluate(stack: string, raw: unknown, scope?: Iteration): Value {
     return this.nested(() => {
-      if (typeof raw === "string") return this.expression(stack, parseTemplate(raw));
+      if (typeof raw === "string") return this.expression(stack, parseTemplate(raw), scope);
       if (typeof raw === "number" || typeof raw === "boolean" || raw === null || raw === undefined) return raw ?? null;
-      if (Array.isArray(raw)) return raw.map((item) => this.evaluate(stack, item));
+      if (Array.isArray(raw)) return raw.map((item) => this.evaluate(stack, item, scope));
       if (isRecord(raw)) {
         const out: Record<string, Value> = {};
-        for (const [key, value] of Object.entries(raw)) if (key !== "//") out[key] = this.evaluate(stack, value);
+        for (const [key, value] of Object.entries(raw))
+          if (key !== "//") out[key] = this.evaluate(stack, value, scope);
         return out;
       }
       throw new Unresolvable(`unexpected JSON value ${preview(raw)}`);
@@ -226,8 +248,8 @@ export class Resolver {
   }
 
   /** Evaluates an attribute of a resource's body, naming it `node` in a cycle ("aws_vpc.a.cidr_block"). */
-  evaluateAttribute(stack: string, node: string, raw: unknown): Value {
-    return this.within(node, () => this.evaluate(stack, raw));
+  evaluateAttribute(stack: string, node: string, raw: unknown, scope?: Iteration): Value {
+    return this.within(node, () => this.evaluate(stack, raw, scope));
   }
 
   /** Evaluates resource.attr, or explains why it is unknown before apply. */
@@ -319,20 +341,20 @@ export class Resolver {
     return cidrAt("ipv6", block.first, 56, label);
   }
 
-  private expression(stack: string, expr: Expr): Value {
-    return this.nested(() => this.evaluateExpression(stack, expr));
+  private expression(stack: string, expr: Expr, scope: Iteration | undefined): Value {
+    return this.nested(() => this.evaluateExpression(stack, expr, scope));
   }
 
-  private evaluateExpression(stack: string, expr: Expr): Value {
+  private evaluateExpression(stack: string, expr: Expr, scope: Iteration | undefined): Value {
     switch (expr.kind) {
       case "literal":
         return expr.value;
       case "list":
-        return expr.items.map((item) => this.expression(stack, item));
+        return expr.items.map((item) => this.expression(stack, item, scope));
       case "template":
         return expr.parts
           .map((part) => {
-            const value = this.expression(stack, part);
+            const value = this.expression(stack, part, scope);
             if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
               return String(value);
             if (value instanceof CidrValue && !this.isGenerated(value.cidr)) return value.cidr.text;
@@ -342,15 +364,20 @@ export class Resolver {
       case "call":
         return this.call(
           expr.name,
-          expr.args.map((arg) => this.expression(stack, arg))
+          expr.args.map((arg) => this.expression(stack, arg, scope))
         );
       case "traversal":
-        return this.traversal(stack, expr.root, expr.steps);
+        return this.traversal(stack, expr.root, expr.steps, scope);
     }
   }
 
-  private traversal(stack: string, root: string, steps: readonly (string | number)[]): Value {
+  private traversal(stack: string, root: string, steps: readonly (string | number)[], scope?: Iteration): Value {
     const [first, second, third, fourth] = steps;
+    if (scope !== undefined && root === scope.name) {
+      if (first === "key") return index(scope.key, steps.slice(1));
+      if (first === "value") return index(scope.value, steps.slice(1));
+      throw new Unresolvable(`${clip(root)}.${clip(String(first))}: a dynamic block's iterator has only key and value`);
+    }
     const prefix = this.multiStack ? `${stack}/` : "";
     if (root === "var") {
       const variable = own(this.stack(stack).variables, String(first));
@@ -423,8 +450,10 @@ export class Resolver {
   private call(name: string, args: readonly Value[]): Value {
     switch (name) {
       case "tolist":
-      case "toset":
         if (args.length === 1 && Array.isArray(args[0])) return args[0];
+        break;
+      case "toset":
+        if (args.length === 1 && Array.isArray(args[0])) return toSet(args[0] as readonly Value[]);
         break;
       case "concat":
         if (args.every((a) => Array.isArray(a))) return args.flatMap((a) => a as readonly Value[]);
@@ -549,6 +578,20 @@ function index(value: Value, steps: readonly (string | number)[]): Value {
 
 function isPlainObject(value: Value): value is { readonly [key: string]: Value } {
   return isRecord(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** A list as toset() makes it a set: each text, number or bool once (cty orders sets; reach's readers do not care). */
+function toSet(list: readonly Value[]): readonly Value[] {
+  const seen = new Set<string>();
+  const set = list.filter((item) => {
+    if (typeof item !== "string" && typeof item !== "number" && typeof item !== "boolean") return true;
+    const key = `${typeof item}:${String(item)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  SETS.add(set);
+  return set;
 }
 
 function toNumber(value: Value | undefined): number | undefined {
