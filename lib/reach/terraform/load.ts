@@ -12,7 +12,7 @@ import type { GatewayKind, Model, NaclRule, Route, RouteTarget, SgRule, StackDoc
 import { ReachInputError } from "../model";
 import { Attributes, type Slot, present } from "./attributes";
 import { AccountRef, CidrValue, type RawResource, ResourceRef, Resolver, isRecord, own } from "./resolve";
-import { checkBlocks } from "./dynamic";
+import { checkBlocks, dynamicBlocks } from "./dynamic";
 import { TRANSIT_TYPES, readTransit } from "./transit";
 
 /**
@@ -91,6 +91,10 @@ class TerraformLoader {
   private readonly read: Attributes;
   private readonly builder = new ModelBuilder();
   private readonly byType = new Map<string, RawResource[]>();
+  /** The directions ("ingress", "egress") each security group (by key) declares inline rules for. */
+  private readonly inlineDirections = new Map<string, ReadonlySet<string>>();
+  /** The separate rule resources of each security group (by key) that fight its inline rules. */
+  private readonly fighting = new Map<string, string[]>();
 
   constructor(documents: readonly StackDocument[]) {
     this.resolver = new Resolver(documents, generatedPool(documents));
@@ -134,6 +138,7 @@ class TerraformLoader {
     ]) {
       this.each(type, (res) => this.standaloneSgRule(res));
     }
+    this.warnFightingRules();
     this.each("aws_network_acl", (res) => this.networkAcl(res));
     this.each("aws_default_network_acl", (res) => this.defaultNetworkAcl(res));
     this.each("aws_network_acl_rule", (res) => this.standaloneNaclRule(res));
@@ -396,6 +401,7 @@ class TerraformLoader {
       region: this.resolver.region(res),
       rules: this.inlineSgRules(res),
     });
+    this.inlineDirections.set(res.address, declaredDirections(res));
   }
 
   private defaultSecurityGroup(res: RawResource): void {
@@ -404,6 +410,7 @@ class TerraformLoader {
     if (!group) throw new ReachInputError(`${res.address}: vpc_id must refer to an aws_vpc`);
     // Terraform removes every rule of the adopted group that the resource does not declare.
     this.builder.replaceSecurityGroup({ ...group, label: res.address, rules: this.inlineSgRules(res) });
+    this.inlineDirections.set(group.address, declaredDirections(res));
   }
 
   private inlineSgRules(res: RawResource): SgRule[] {
@@ -419,7 +426,31 @@ class TerraformLoader {
     const egress =
       res.type === "aws_vpc_security_group_egress_rule" ||
       (res.type === "aws_security_group_rule" && this.read.string(this.read.slot(res, "type")) === "egress");
+    if (this.inlineDirections.get(group.address)?.has(egress ? "egress" : "ingress")) {
+      // The group's own resource removes this rule on its next apply (see warnFightingRules).
+      this.fighting.set(group.address, [...(this.fighting.get(group.address) ?? []), res.address]);
+      return;
+    }
     this.builder.addSgRules(group.address, [this.sgRule({ res, label: "", raw: res.body }, egress, group.address)]);
+  }
+
+  /**
+   * A security group with inline rules for a direction and separate rule resources for the same
+   * direction: the aws provider documents that the two conflict and overwrite each other (each
+   * apply of the group removes the rules it does not declare, the next apply of the rule resources
+   * adds them back). reach models what the group's own apply leaves, its inline rules, and warns.
+   */
+  private warnFightingRules(): void {
+    for (const [key, rules] of this.fighting) {
+      const group = this.builder.securityGroup(key);
+      this.builder.warn({
+        resource: group?.label ?? key,
+        message:
+          `has inline rules and separate rule resources for the same direction (${rules.join(", ")}); the aws ` +
+          "provider documents that they conflict and overwrite each other on apply: reach counts the inline rules " +
+          "only, which each apply of the group restores; put all of the group's rules in one place",
+      });
+    }
   }
 
   private sgRule(block: Slot, egress: boolean, group: string): SgRule {
@@ -581,6 +612,12 @@ class TerraformLoader {
     }
     return tags;
   }
+}
+
+/** The directions a security group resource declares inline rules for (written out, or dynamic blocks). */
+function declaredDirections(res: RawResource): ReadonlySet<string> {
+  const dynamic = dynamicBlocks(res.address, res.body).map((block) => block.label);
+  return new Set(["ingress", "egress"].filter((d) => present(own(res.body, d)) || dynamic.includes(d)));
 }
 
 const POOL_CANDIDATES = Array.from(
