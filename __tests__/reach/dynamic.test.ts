@@ -1,3 +1,7 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { analyze, loadTerraform } from "../../lib/reach";
 import { type Tf, inputError, pair, patch, put, reach, ref, twoPeeredVpcs } from "./terraform";
 
 const everything = { protocol: "-1", from_port: 0, to_port: 0, cidr_block: "0.0.0.0/0" };
@@ -90,6 +94,22 @@ describe("reach expands dynamic blocks over a for_each known before apply", () =
     expect(verdict(icmpFrom(ref('toset(["10.0.0.0/16", "10.0.0.0/16"])')))).toBe(true);
     expect(verdict(icmpFrom(ref('toset(["192.168.0.0/16"])')))).toBe(false);
     expect(verdict(icmpFrom([]))).toBe(false);
+  });
+
+  it('reads every copy of a repeated "dynamic" key in the file, as Terraform does', () => {
+    const tf = aclEntries([{ rule: 200, action: "allow" }]);
+    const deny = JSON.stringify({ ingress: { for_each: [100], content: { ...everything, rule_no: ref("ingress.value"), action: "deny" } } });
+    const text = JSON.stringify(tf).replace('"dynamic":{', `"dynamic":${deny},"dynamic":{`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reach-dynamic-"));
+    try {
+      fs.writeFileSync(path.join(dir, "main.tf.json"), text);
+      const model = loadTerraform([dir]);
+      const acl = model.networkAcls.get("aws_vpc.b.default_network_acl");
+      expect(acl?.rules.filter((r) => !r.egress).map((r) => [r.ruleNo, r.allow])).toEqual([[100, false], [200, true]]);
+      expect(pair(analyze(model), "aws_instance.a", "aws_instance.b").reachable).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("names the element of a dynamic block whose content has a bad value", () => {

@@ -129,3 +129,21 @@ describe("reach refuses an override file Terraform refuses, or one it cannot rea
     expect(inputError(() => readDocuments([tmp]))).toMatch(/: has only override files \(override\.tf\.json\)/);
   });
 });
+
+describe("reach reads every file of a stack directory that Terraform reads", () => {
+  it("merges the other *.tf.json files beside a cdktf.out stack's cdk.tf.json", () => {
+    const out = path.join(tmp, "cdktf.out");
+    fs.cpSync(TWO_STACKS, out, { recursive: true });
+    const extra = { resource: { aws_vpc: { extra: { cidr_block: "10.9.0.0/16" } } } };
+    fs.writeFileSync(path.join(out, "stacks", "network", "extra.tf.json"), JSON.stringify(extra));
+    const network = readDocuments([out]).find((doc) => doc.stack === "network");
+    expect(Object.keys((network?.json as Tf).resource.aws_vpc)).toContain("extra");
+  });
+
+  it("refuses HCL beside the Terraform JSON of a directory, which Terraform would read too", () => {
+    write({ "main.tf.json": twoPeeredVpcs(), "extra.tf": 'resource "aws_vpc" "c" {}' });
+    expect(inputError(() => readDocuments([tmp]))).toMatch(
+      /: holds HCL \(extra\.tf\) beside its Terraform JSON; Terraform reads both, reach reads Terraform JSON only/
+    );
+  });
+});

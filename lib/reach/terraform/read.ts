@@ -56,16 +56,32 @@ function readPath(path: string, seen: Set<string>): StackDocument[] {
         : `${path}: has no cdk.tf.json, *.tf.json or manifest.json; ${WHAT_TO_PASS}`
     );
   }
-  const primary = jsonFiles.filter((f) => !isOverrideFile(f));
-  if (primary.length === 0) {
+  if (jsonFiles.every(isOverrideFile)) {
     throw new ReachInputError(
       `${path}: has only override files (${jsonFiles.join(", ")}); Terraform applies them to the other files ` +
         "of a directory: add the configuration they override, or pass the directory that holds it"
     );
   }
-  const docs = primary.map((f) => readJsonFile(join(path, f), undefined));
-  const doc = docs.length === 1 ? docs[0] : { stack: docs[0].stack, file: path, json: mergeDocuments(path, docs) };
-  return [withOverrides(path, doc, files)];
+  return [readDirectory(path, files, undefined)];
+}
+
+/**
+ * A stack directory read as Terraform reads it: its *.tf.json files merged (the first names the stack
+ * unless `stack` does), then its override files applied; HCL beside them is refused.
+ */
+function readDirectory(dir: string, files: readonly string[], stack: string | undefined): StackDocument {
+  const hcl = files.filter((f) => f.endsWith(".tf") && !isOverrideFile(f));
+  if (hcl.length > 0) {
+    throw new ReachInputError(
+      `${dir}: holds HCL (${hcl.join(", ")}) beside its Terraform JSON; Terraform reads both, reach reads ` +
+        "Terraform JSON only: convert the HCL to .tf.json or move it out of the directory"
+    );
+  }
+  const docs = files
+    .filter((f) => f.endsWith(".tf.json") && !isOverrideFile(f))
+    .map((f) => readJsonFile(join(dir, f), stack));
+  const doc = docs.length === 1 ? docs[0] : { stack: docs[0].stack, file: dir, json: mergeDocuments(dir, docs) };
+  return withOverrides(dir, doc, files);
 }
 
 /** Every stack a cdktf manifest lists, refusing a stack file outside the output directory. */
@@ -90,7 +106,10 @@ function readManifest(outdir: string, manifest: string, stats: Stats): StackDocu
           )} leads out of ${outdir}; reach reads only the stacks inside a cdktf.out directory: fix the manifest`
         );
       }
-      return withOverrides(dirname(file), readJsonFile(file, name));
+      // Terraform, run in the stack's directory, reads every file there (cdktf writes only cdk.tf.json).
+      const stackFile = basename(file);
+      if (!stackFile.endsWith(".tf.json") || isOverrideFile(stackFile)) return readJsonFile(file, name);
+      return readDirectory(dirname(file), list(dirname(file)), name);
     });
 }
 
