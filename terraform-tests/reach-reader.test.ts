@@ -19,11 +19,19 @@ const all = { protocol: "-1", from_port: 0, to_port: 0, cidr_block: "0.0.0.0/0" 
 const entry = (rule_no: number, action: string) => ({ ...all, rule_no, action });
 
 /** A VPC and its adopted default network ACL, whose ingress entries are `ingress`. */
-function aclCase(name: string, octet: number, ingress: Record<string, unknown>): Record<string, Record<string, unknown>> {
+function aclCase(
+  name: string,
+  octet: number,
+  ingress: Record<string, unknown>,
+): Record<string, Record<string, unknown>> {
   return {
     aws_vpc: { [name]: { cidr_block: `10.${octet}.0.0/16` } },
     aws_default_network_acl: {
-      [name]: { default_network_acl_id: ref(`aws_vpc.${name}.default_network_acl_id`), egress: [entry(100, "allow")], ...ingress },
+      [name]: {
+        default_network_acl_id: ref(`aws_vpc.${name}.default_network_acl_id`),
+        egress: [entry(100, "allow")],
+        ...ingress,
+      },
     },
   };
 }
@@ -34,8 +42,23 @@ const dynamicEntries = (forEach: unknown, content: Record<string, unknown>, iter
 
 /** The cases: resource bodies by type and name, merged into one configuration. */
 const CASES = [
-  aclCase("list", 1, dynamicEntries([{ n: 100, a: "deny" }, { n: 200, a: "allow" }], { rule_no: ref("e.value.n"), action: ref("e.value.a") }, "e")),
-  aclCase("map", 2, dynamicEntries({ "110": "deny", "120": "allow" }, { rule_no: ref("ingress.key"), action: ref("ingress.value") })),
+  aclCase(
+    "list",
+    1,
+    dynamicEntries(
+      [
+        { n: 100, a: "deny" },
+        { n: 200, a: "allow" },
+      ],
+      { rule_no: ref("e.value.n"), action: ref("e.value.a") },
+      "e",
+    ),
+  ),
+  aclCase(
+    "map",
+    2,
+    dynamicEntries({ "110": "deny", "120": "allow" }, { rule_no: ref("ingress.key"), action: ref("ingress.value") }),
+  ),
   aclCase("local", 3, dynamicEntries(ref("local.entries"), { rule_no: ref("ingress.value"), action: "deny" })),
   aclCase("overridden", 4, dynamicEntries([100], { rule_no: ref("ingress.value"), action: "deny" })),
   aclCase("overriding", 5, { ingress: [entry(100, "allow")] }),
@@ -68,7 +91,8 @@ const OVERRIDE = {
 
 function configuration(): Record<string, unknown> {
   const resource: Record<string, Record<string, unknown>> = {};
-  for (const types of CASES) for (const [type, byName] of Object.entries(types)) resource[type] = { ...resource[type], ...byName };
+  for (const types of CASES)
+    for (const [type, byName] of Object.entries(types)) resource[type] = { ...resource[type], ...byName };
   return {
     terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
     provider: { aws: { region: "eu-west-1" } },
@@ -87,7 +111,7 @@ function assertions(model: Model): string {
   }
   const group = model.securityGroups.get("aws_security_group.set");
   const rules = (group?.rules ?? []).filter((r) => !r.egress).map((r) => r.cidrs.map((c) => c.text).join(","));
-  checks.push(["[for r in aws_security_group.set.ingress : join(\",\", r.cidr_blocks)]", rules]);
+  checks.push(['[for r in aws_security_group.set.ingress : join(",", r.cidr_blocks)]', rules]);
   return checks
     .map(([expression, expected]) =>
       [
@@ -95,7 +119,7 @@ function assertions(model: Model): string {
         `    condition     = jsonencode(sort(${expression})) == jsonencode(sort(${JSON.stringify(expected)}))`,
         `    error_message = "Terraform plans \${jsonencode(sort(${expression}))}, reach read ${JSON.stringify(expected).replace(/"/g, '\\"')}"`,
         "  }",
-      ].join("\n")
+      ].join("\n"),
     )
     .join("\n");
 }
@@ -106,7 +130,10 @@ it("reads the dynamic blocks, override files and repeated keys of a directory as
   try {
     const main = JSON.stringify(configuration(), null, 2);
     // A repeated key: the second "aws_vpc" object inside "resource" is read as well, by Terraform and reach.
-    const repeated = main.replace('"resource": {', '"resource": {\n"aws_vpc": {"extra": {"cidr_block": "10.7.0.0/16"}},');
+    const repeated = main.replace(
+      '"resource": {',
+      '"resource": {\n"aws_vpc": {"extra": {"cidr_block": "10.7.0.0/16"}},',
+    );
     fs.writeFileSync(path.join(dir, "main.tf.json"), repeated);
     fs.writeFileSync(path.join(dir, "acl_override.tf.json"), JSON.stringify(OVERRIDE));
     const model = loadTerraform([dir]);
@@ -116,7 +143,12 @@ it("reads the dynamic blocks, override files and repeated keys of a directory as
     fs.writeFileSync(path.join(dir, "tests", "reader.tftest.hcl"), run);
     const init = await initFrom(dir, mirror);
     expect(init.output).toContain("Terraform has been successfully initialized");
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: os.devNull };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      CHECKPOINT_DISABLE: "1",
+      TF_CLI_CONFIG_FILE: os.devNull,
+    };
     const test = spawnSync("terraform", ["test", "-no-color"], { cwd: dir, env, encoding: "utf8" });
     expect(`${test.stdout}${test.stderr}`).toContain("1 passed, 0 failed");
     expect(run.match(/assert \{/g)).toHaveLength(7);

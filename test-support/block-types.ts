@@ -20,7 +20,8 @@ export const BLOCK_TYPES_FIXTURE = path.join(PROJECT_ROOT, "__tests__", "fixture
 /** The fixture's text for the provider's schema, read through terraform in a temporary directory. */
 export function providerBlockTypes(): string {
   const mirror = findProviderMirror();
-  if (!mirror) throw new Error(`no provider mirror holds hashicorp/aws ${AWS_PROVIDER.version}; see docs/terraform-and-state.md`);
+  if (!mirror)
+    throw new Error(`no provider mirror holds hashicorp/aws ${AWS_PROVIDER.version}; see docs/terraform-and-state.md`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reach-block-types-"));
   try {
     const required = { aws: { source: "hashicorp/aws", version: AWS_PROVIDER.version } };

@@ -6,7 +6,7 @@ import { inputError, patch, reach, twoPeeredVpcs } from "./terraform";
 
 /** The aws provider's block types, as `node scripts/run.cjs scripts/reach-block-types` wrote them. */
 const SCHEMA: SchemaBlocks = JSON.parse(
-  fs.readFileSync(path.join(__dirname, "..", "fixtures", "reach", "aws-block-types.json"), "utf8")
+  fs.readFileSync(path.join(__dirname, "..", "fixtures", "reach", "aws-block-types.json"), "utf8"),
 );
 
 /** Every nested block type of the schema below `block`, as a path ("instance_market_options.spot_options"). */
@@ -38,13 +38,12 @@ describe("reach models or refuses every nested block type of the resource types 
     const asAttributes = table.filter(([, block]) => block.nesting === "attribute").map(([name]) => name);
     expect(asAttributes.sort()).toEqual([...SCHEMA[type].object_attributes].sort());
   });
-
 });
 
 const refused = Object.entries(BLOCK_TYPES).flatMap(([type, blocks]) =>
   tablePaths(blocks)
     .filter(([name, block]) => block.use === "refused" && !name.includes("."))
-    .map(([name, block]) => ({ type, name, why: block.use === "refused" ? block.why : "" }))
+    .map(([name, block]) => ({ type, name, why: block.use === "refused" ? block.why : "" })),
 );
 
 describe("reach refuses a nested block type it does not model, naming the resource and the block", () => {
@@ -53,14 +52,14 @@ describe("reach refuses a nested block type it does not model, naming the resour
   it.each(ofInstances)("refuses an instance's %s block, written out", (name, why) => {
     const tf = patch(twoPeeredVpcs(), "aws_instance", "a", { [name]: [{}] });
     expect(inputError(() => reach(tf))).toBe(
-      `aws_instance.a: has ${name}, a nested block of aws_instance that reach does not model: ${why}`
+      `aws_instance.a: has ${name}, a nested block of aws_instance that reach does not model: ${why}`,
     );
   });
 
   it.each(ofInstances)("refuses an instance's %s block, made by a dynamic block", (name, why) => {
     const tf = patch(twoPeeredVpcs(), "aws_instance", "a", { dynamic: { [name]: { for_each: [1], content: {} } } });
     expect(inputError(() => reach(tf))).toBe(
-      `aws_instance.a: has dynamic "${name}" (a ${name} block), a nested block of aws_instance that reach does not model: ${why}`
+      `aws_instance.a: has dynamic "${name}" (a ${name} block), a nested block of aws_instance that reach does not model: ${why}`,
     );
   });
 
@@ -68,12 +67,15 @@ describe("reach refuses a nested block type it does not model, naming the resour
     const tf = twoPeeredVpcs();
     tf.resource.aws_ec2_transit_gateway_peering_attachment = { p: { options: { dynamic_routing: "enable" } } };
     expect(inputError(() => reach(tf))).toMatch(
-      /^aws_ec2_transit_gateway_peering_attachment\.p: has options, a nested block .* that reach does not model: dynamic routing/
+      /^aws_ec2_transit_gateway_peering_attachment\.p: has options, a nested block .* that reach does not model: dynamic routing/,
     );
   });
 
   it("refuses a provisioner on any resource it reads, which may change the network", () => {
-    const tf = patch(twoPeeredVpcs(), "aws_vpc", "a", { cidr_block: "10.0.0.0/16", provisioner: [{ "local-exec": {} }] });
+    const tf = patch(twoPeeredVpcs(), "aws_vpc", "a", {
+      cidr_block: "10.0.0.0/16",
+      provisioner: [{ "local-exec": {} }],
+    });
     expect(inputError(() => reach(tf))).toMatch(/^aws_vpc\.a: has provisioner, .* a provisioner runs commands/);
   });
 

@@ -35,7 +35,14 @@ function aclEntries(forEach: unknown, iterator?: string): Tf {
 
 describe("reach expands dynamic blocks over a for_each known before apply", () => {
   it("sees a deny entry that a dynamic ingress block puts on a default network ACL", () => {
-    expect(verdict(aclEntries([{ rule: 100, action: "deny" }, { rule: 200, action: "allow" }]))).toBe(false);
+    expect(
+      verdict(
+        aclEntries([
+          { rule: 100, action: "deny" },
+          { rule: 200, action: "allow" },
+        ]),
+      ),
+    ).toBe(false);
     expect(verdict(aclEntries([{ rule: 100, action: "allow" }]))).toBe(true);
   });
 
@@ -71,7 +78,10 @@ describe("reach expands dynamic blocks over a for_each known before apply", () =
         route: {
           for_each: { b: "10.1.0.0/16" },
           iterator: "peer",
-          content: { cidr_block: ref("peer.value"), vpc_peering_connection_id: ref("aws_vpc_peering_connection.ab.id") },
+          content: {
+            cidr_block: ref("peer.value"),
+            vpc_peering_connection_id: ref("aws_vpc_peering_connection.ab.id"),
+          },
         },
       },
     });
@@ -98,14 +108,19 @@ describe("reach expands dynamic blocks over a for_each known before apply", () =
 
   it('reads every copy of a repeated "dynamic" key in the file, as Terraform does', () => {
     const tf = aclEntries([{ rule: 200, action: "allow" }]);
-    const deny = JSON.stringify({ ingress: { for_each: [100], content: { ...everything, rule_no: ref("ingress.value"), action: "deny" } } });
+    const deny = JSON.stringify({
+      ingress: { for_each: [100], content: { ...everything, rule_no: ref("ingress.value"), action: "deny" } },
+    });
     const text = JSON.stringify(tf).replace('"dynamic":{', `"dynamic":${deny},"dynamic":{`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reach-dynamic-"));
     try {
       fs.writeFileSync(path.join(dir, "main.tf.json"), text);
       const model = loadTerraform([dir]);
       const acl = model.networkAcls.get("aws_vpc.b.default_network_acl");
-      expect(acl?.rules.filter((r) => !r.egress).map((r) => [r.ruleNo, r.allow])).toEqual([[100, false], [200, true]]);
+      expect(acl?.rules.filter((r) => !r.egress).map((r) => [r.ruleNo, r.allow])).toEqual([
+        [100, false],
+        [200, true],
+      ]);
       expect(pair(analyze(model), "aws_instance.a", "aws_instance.b").reachable).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -113,8 +128,17 @@ describe("reach expands dynamic blocks over a for_each known before apply", () =
   });
 
   it("names the element of a dynamic block whose content has a bad value", () => {
-    expect(inputError(() => reach(aclEntries([{ rule: 100, action: "deny" }, { rule: 0, action: "deny" }])))).toMatch(
-      /^aws_default_network_acl\.b: dynamic "ingress"\[1\]\.rule_no = "\$\{ingress\.value\.rule\}" is not a whole number/
+    expect(
+      inputError(() =>
+        reach(
+          aclEntries([
+            { rule: 100, action: "deny" },
+            { rule: 0, action: "deny" },
+          ]),
+        ),
+      ),
+    ).toMatch(
+      /^aws_default_network_acl\.b: dynamic "ingress"\[1\]\.rule_no = "\$\{ingress\.value\.rule\}" is not a whole number/,
     );
   });
 });
@@ -133,13 +157,33 @@ describe("reach refuses a dynamic block it cannot expand, naming the resource an
       acl({ for_each: ref("aws_vpc.a.id"), content }),
       /^aws_default_network_acl\.b: dynamic "ingress": for_each = "\$\{aws_vpc\.a\.id\}" is not a list, set or map/,
     ],
-    ["a for_each that is a string", acl({ for_each: "x", content }), /dynamic "ingress": for_each = "x" is not a list, set or map/],
-    ["a null for_each", acl({ for_each: null, content }), /dynamic "ingress": for_each = null is null, which Terraform refuses/],
+    [
+      "a for_each that is a string",
+      acl({ for_each: "x", content }),
+      /dynamic "ingress": for_each = "x" is not a list, set or map/,
+    ],
+    [
+      "a null for_each",
+      acl({ for_each: null, content }),
+      /dynamic "ingress": for_each = null is null, which Terraform refuses/,
+    ],
     ["no for_each", acl({ content }), /^aws_default_network_acl\.b: dynamic "ingress" has no for_each/],
     ["no content", acl({ for_each: [1] }), /^aws_default_network_acl\.b: dynamic "ingress" needs content/],
-    ["an unknown argument", acl({ for_each: [1], content, bogus: 1 }), /dynamic "ingress" has "bogus"; a dynamic block takes/],
-    ["labels", acl({ for_each: [1], content, labels: ["x"] }), /dynamic "ingress" has labels, but ingress blocks take no labels/],
-    ["an iterator that is no name", acl({ for_each: [1], content, iterator: "a.b" }), /iterator = "a\.b" must name a variable/],
+    [
+      "an unknown argument",
+      acl({ for_each: [1], content, bogus: 1 }),
+      /dynamic "ingress" has "bogus"; a dynamic block takes/,
+    ],
+    [
+      "labels",
+      acl({ for_each: [1], content, labels: ["x"] }),
+      /dynamic "ingress" has labels, but ingress blocks take no labels/,
+    ],
+    [
+      "an iterator that is no name",
+      acl({ for_each: [1], content, iterator: "a.b" }),
+      /iterator = "a\.b" must name a variable/,
+    ],
     [
       "each.value in its content (each is a resource's for_each, which Terraform refuses here)",
       acl({ for_each: [1], content: { ...content, rule_no: ref("each.value") } }),

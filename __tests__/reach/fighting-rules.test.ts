@@ -24,10 +24,12 @@ describe("reach models a security group whose inline rules fight separate rule r
       const warnings = result.warnings.filter((w) => w.resource === "aws_security_group.b");
       expect(warnings).toHaveLength(1);
       expect(warnings[0].message).toMatch(
-        new RegExp(`^has inline rules and separate rule resources for the same direction \\(${type}\\.echo\\); the aws provider documents that they conflict`)
+        new RegExp(
+          `^has inline rules and separate rule resources for the same direction \\(${type}\\.echo\\); the aws provider documents that they conflict`,
+        ),
       );
       expect(warnings[0].message).not.toContain("\n");
-    }
+    },
   );
 
   it("counts a separate ingress rule of a group that declares only egress inline, without a warning", () => {
@@ -40,7 +42,12 @@ describe("reach models a security group whose inline rules fight separate rule r
   it("treats inline rules made by a dynamic block, and an explicitly empty ingress, as inline rules", () => {
     const dynamic = patch(sshOnly(), "aws_security_group", "b", {
       ingress: undefined,
-      dynamic: { ingress: { for_each: [22], content: { protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: ["10.0.0.0/8"] } } },
+      dynamic: {
+        ingress: {
+          for_each: [22],
+          content: { protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: ["10.0.0.0/8"] },
+        },
+      },
     });
     const fromDynamic = reach(separateEcho(dynamic, "aws_security_group_rule", ref("aws_security_group.b.id")));
     expect(pair(fromDynamic, "aws_instance.a", "aws_instance.b").reachable).toBe(false);

@@ -59,10 +59,20 @@ describe("reach applies override files beside the stack as Terraform does", () =
   });
 
   it("replaces dynamic blocks of a type by the override's blocks of that type, and the other way round", () => {
-    const dynamicDeny = { dynamic: { ingress: { for_each: [100], content: { ...everything, rule_no: ref("ingress.value"), action: "deny" } } } };
-    write({ "main.tf.json": withDefaultAcl(dynamicDeny), "override.tf.json": { resource: { aws_default_network_acl: { b: allowAll } } } });
+    const dynamicDeny = {
+      dynamic: {
+        ingress: { for_each: [100], content: { ...everything, rule_no: ref("ingress.value"), action: "deny" } },
+      },
+    };
+    write({
+      "main.tf.json": withDefaultAcl(dynamicDeny),
+      "override.tf.json": { resource: { aws_default_network_acl: { b: allowAll } } },
+    });
     expect(verdict()).toBe(true);
-    write({ "main.tf.json": withDefaultAcl(allowAll), "override.tf.json": { resource: { aws_default_network_acl: { b: dynamicDeny } } } });
+    write({
+      "main.tf.json": withDefaultAcl(allowAll),
+      "override.tf.json": { resource: { aws_default_network_acl: { b: dynamicDeny } } },
+    });
     expect(verdict()).toBe(false);
   });
 
@@ -83,11 +93,17 @@ describe("reach applies override files beside the stack as Terraform does", () =
     tf.provider.aws.push({ alias: "west", region: "us-west-2", profile: "p" });
     write({ "main.tf.json": tf, "override.tf.json": { provider: { aws: { alias: "west", region: "eu-west-2" } } } });
     const [doc] = readDocuments([tmp]);
-    expect((doc.json as Tf).provider.aws).toEqual([{ region: "eu-west-1" }, { alias: "west", region: "eu-west-2", profile: "p" }]);
+    expect((doc.json as Tf).provider.aws).toEqual([
+      { region: "eu-west-1" },
+      { alias: "west", region: "eu-west-2", profile: "p" },
+    ]);
   });
 
   it("applies the override files beside a stack file given by path and beside each stack of a cdktf.out", () => {
-    write({ "main.tf.json": withDefaultAcl(allowAll), "override.tf.json": { resource: { aws_default_network_acl: { b: denyAll } } } });
+    write({
+      "main.tf.json": withDefaultAcl(allowAll),
+      "override.tf.json": { resource: { aws_default_network_acl: { b: denyAll } } },
+    });
     expect(verdict(path.join(tmp, "main.tf.json"))).toBe(false);
     const out = path.join(tmp, "cdktf.out");
     fs.cpSync(TWO_STACKS, out, { recursive: true });
@@ -106,9 +122,21 @@ describe("reach refuses an override file Terraform refuses, or one it cannot rea
       /override\.tf\.json: overrides resource "aws_vpc" "c", which no other file of the directory declares; Terraform refuses this/,
     ],
     ["a local no other file declares", { locals: { c: 1 } }, /overrides local value "c", which no other file/],
-    ["a variable no other file declares", { variable: { v: { default: 1 } } }, /overrides variable "v", which no other file/],
-    ["a provider alias no other file declares", { provider: { aws: { alias: "east" } } }, /overrides provider "aws" with alias "east"/],
-    ["a moved block", { moved: { from: "aws_vpc.a", to: "aws_vpc.z" } }, /override\.tf\.json: has a "moved" section; Terraform does not override moved blocks/],
+    [
+      "a variable no other file declares",
+      { variable: { v: { default: 1 } } },
+      /overrides variable "v", which no other file/,
+    ],
+    [
+      "a provider alias no other file declares",
+      { provider: { aws: { alias: "east" } } },
+      /overrides provider "aws" with alias "east"/,
+    ],
+    [
+      "a moved block",
+      { moved: { from: "aws_vpc.a", to: "aws_vpc.z" } },
+      /override\.tf\.json: has a "moved" section; Terraform does not override moved blocks/,
+    ],
   ])("refuses an override of %s", (_, override, message) => {
     write({ "main.tf.json": twoPeeredVpcs(), "override.tf.json": override });
     expect(inputError(() => readDocuments([tmp]))).toMatch(message);
@@ -117,14 +145,14 @@ describe("reach refuses an override file Terraform refuses, or one it cannot rea
   it("refuses an HCL override file beside the stack", () => {
     write({ "main.tf.json": twoPeeredVpcs(), "extra_override.tf": 'resource "aws_vpc" "a" {}' });
     expect(inputError(() => readDocuments([path.join(tmp, "main.tf.json")]))).toMatch(
-      /extra_override\.tf: is an HCL override file, which Terraform applies to main\.tf\.json; reach reads Terraform JSON only/
+      /extra_override\.tf: is an HCL override file, which Terraform applies to main\.tf\.json; reach reads Terraform JSON only/,
     );
   });
 
   it("refuses an override file given as the stack, and a directory of override files only", () => {
     write({ "override.tf.json": { resource: {} } });
     expect(inputError(() => readDocuments([path.join(tmp, "override.tf.json")]))).toMatch(
-      /override\.tf\.json: is an override file, which Terraform applies to the other files of its directory/
+      /override\.tf\.json: is an override file, which Terraform applies to the other files of its directory/,
     );
     expect(inputError(() => readDocuments([tmp]))).toMatch(/: has only override files \(override\.tf\.json\)/);
   });
@@ -143,7 +171,7 @@ describe("reach reads every file of a stack directory that Terraform reads", () 
   it("refuses HCL beside the Terraform JSON of a directory, which Terraform would read too", () => {
     write({ "main.tf.json": twoPeeredVpcs(), "extra.tf": 'resource "aws_vpc" "c" {}' });
     expect(inputError(() => readDocuments([tmp]))).toMatch(
-      /: holds HCL \(extra\.tf\) beside its Terraform JSON; Terraform reads both, reach reads Terraform JSON only/
+      /: holds HCL \(extra\.tf\) beside its Terraform JSON; Terraform reads both, reach reads Terraform JSON only/,
     );
   });
 });

@@ -149,7 +149,8 @@ export class Attributes {
         try {
           forEach = this.resolver.evaluateAttribute(res.stack, `${res.address}.${block.where}.for_each`, block.forEach);
         } catch (error) {
-          if (error instanceof Unresolvable || error instanceof ExprSyntaxError) throw fail(`cannot be expanded: ${error.message}`);
+          if (error instanceof Unresolvable || error instanceof ExprSyntaxError)
+            throw fail(`cannot be expanded: ${error.message}`);
           throw error;
         }
         const elements: readonly (readonly [Value, Value])[] = Array.isArray(forEach)

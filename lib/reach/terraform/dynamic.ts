@@ -37,7 +37,16 @@ export function dynamicBlocks(address: string, body: Readonly<Record<string, unk
       throw new ReachInputError(`${address}: dynamic = ${preview(group)} must be an object of dynamic blocks by label`);
     for (const [label, specs] of Object.entries(group)) {
       const list: readonly unknown[] = Array.isArray(specs) ? specs : [specs];
-      list.forEach((spec, i) => out.push(dynamicBlock(address, label, list.length > 1 ? `dynamic "${clip(label)}"[${i}]` : `dynamic "${clip(label)}"`, spec)));
+      list.forEach((spec, i) =>
+        out.push(
+          dynamicBlock(
+            address,
+            label,
+            list.length > 1 ? `dynamic "${clip(label)}"[${i}]` : `dynamic "${clip(label)}"`,
+            spec,
+          ),
+        ),
+      );
     }
   }
   return out;
@@ -77,7 +86,7 @@ function checkBody(
   type: string,
   body: Readonly<Record<string, unknown>>,
   blocks: Readonly<Record<string, BlockType>>,
-  isResource: boolean
+  isResource: boolean,
 ): void {
   const typeOf = (name: string): BlockType | undefined =>
     isResource ? blockType(type, name) : Object.hasOwn(blocks, name) ? blocks[name] : undefined;
@@ -94,7 +103,7 @@ function checkBody(
     if (!block) {
       throw new ReachInputError(
         `${address}: ${dynamic.where}: ${clip(type)} has no nested block type "${clip(dynamic.label)}" ` +
-          `here; Terraform refuses this: fix the label`
+          `here; Terraform refuses this: fix the label`,
       );
     }
     refuseIfRefused(address, type, `${dynamic.where} (a ${dynamic.label} block)`, block);
@@ -105,6 +114,6 @@ function checkBody(
 function refuseIfRefused(address: string, type: string, name: string, block: BlockType): void {
   if (block.use !== "refused") return;
   throw new ReachInputError(
-    `${address}: has ${name}, a nested block of ${type} that reach does not model: ${block.why}`
+    `${address}: has ${name}, a nested block of ${type} that reach does not model: ${block.why}`,
   );
 }

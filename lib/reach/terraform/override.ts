@@ -29,7 +29,7 @@ export function applyOverride(base: unknown, override: unknown, file: string): u
   const refuse: (what: string) => never = (what) => {
     throw new ReachInputError(
       `${file}: overrides ${what}, which no other file of the directory declares; ` +
-        "Terraform refuses this: declare it in another file, or remove the override"
+        "Terraform refuses this: declare it in another file, or remove the override",
     );
   };
   for (const [section, value] of Object.entries(override)) {
@@ -78,7 +78,7 @@ export function applyOverride(base: unknown, override: unknown, file: string): u
     } else {
       throw new ReachInputError(
         `${file}: has a "${clip(section)}" section; Terraform does not override ${clip(section)} blocks: ` +
-          "move it to another file of the directory"
+          "move it to another file of the directory",
       );
     }
   }
@@ -105,7 +105,9 @@ function mergeResource(base: Body, override: Body): Body {
   delete out.dynamic;
   const labels = Object.keys(dynamic);
   if (labels.length > 0)
-    out.dynamic = Object.fromEntries(labels.map((label) => [label, dynamic[label].length === 1 ? dynamic[label][0] : dynamic[label]]));
+    out.dynamic = Object.fromEntries(
+      labels.map((label) => [label, dynamic[label].length === 1 ? dynamic[label][0] : dynamic[label]]),
+    );
   return out;
 }
 
@@ -114,7 +116,8 @@ function dynamicByLabel(raw: unknown): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const group of Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]) {
     if (!isRecord(group)) continue;
-    for (const [label, specs] of Object.entries(group)) (out[label] ??= []).push(...(Array.isArray(specs) ? specs : [specs]));
+    for (const [label, specs] of Object.entries(group))
+      (out[label] ??= []).push(...(Array.isArray(specs) ? specs : [specs]));
   }
   return out;
 }
