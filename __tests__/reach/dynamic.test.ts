@@ -50,6 +50,13 @@ describe("reach expands dynamic blocks over a for_each known before apply", () =
     expect(verdict(aclEntries([{ rule: 100, action: "deny" }], "entry"))).toBe(false);
   });
 
+  it("takes an empty labels list, which blocks without labels allow", () => {
+    const tf = aclEntries([{ rule: 100, action: "deny" }]);
+    const acl = tf.resource.aws_default_network_acl.b as { dynamic: { ingress: Record<string, unknown> } };
+    acl.dynamic.ingress.labels = [];
+    expect(verdict(tf)).toBe(false);
+  });
+
   it("expands over a local and over a variable's default", () => {
     const local = aclEntries(ref("local.entries"));
     local.locals = { entries: [{ rule: 100, action: "deny" }] };

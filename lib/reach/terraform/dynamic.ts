@@ -59,7 +59,8 @@ function dynamicBlock(address: string, label: string, where: string, spec: unkno
     if (!DYNAMIC_ARGUMENTS.has(key))
       throw fail(`has "${clip(key)}"; a dynamic block takes for_each, iterator, labels and content: remove it`);
   }
-  if (own(spec, "labels") !== undefined)
+  const labels = own(spec, "labels");
+  if (labels !== undefined && !(Array.isArray(labels) && labels.length === 0))
     throw fail(`has labels, but ${clip(label)} blocks take no labels: remove them`);
   const forEach = own(spec, "for_each");
   if (forEach === undefined) throw fail("has no for_each; Terraform requires one: give the list, set or map to expand");
