@@ -7,7 +7,7 @@ const base = require("./jest.config.js");
 
 /** Suites that need more than Node.js, by what they need. */
 const NEEDS_MORE = {
-  terraform: ["__tests__/terraform.test.ts", "__tests__/reachability.test.ts", "__tests__/stacks.test.ts", "__tests__/rehearse/differential.test.ts"],
+  terraform: ["__tests__/terraform.test.ts", "__tests__/reachability-analyzer.test.ts", "__tests__/stacks.test.ts", "__tests__/rehearse/differential.test.ts"],
   root: [
     "__tests__/rehearse/network.test.ts",
     "__tests__/rehearse/cli.test.ts",

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, WARNINGS_SHOWN_ENV } from "./lib/config";
-import { configWarnings } from "./lib/shape-checks";
-import { synthesize, threadOptions } from "./stacks/synth";
+import { configWarnings } from "./lib/config/shape-checks";
+import { synthesize, threadOptions } from "./app/synth";
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -12,7 +12,7 @@ function appWith(context?: Record<string, unknown>): { disabled: unknown; tokenT
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-app-"));
   try {
     jest.isolateModules(() => {
-      const { PeeringApp } = require("../lib/app") as typeof import("../lib/app");
+      const { PeeringApp } = require("../app/peering-app") as typeof import("../app/peering-app");
       const { DISABLE_STACK_TRACE_IN_METADATA, TerraformStack, Tokenization } = require("cdktf") as typeof import("cdktf");
       const { Vpc } = require("@cdktf/provider-aws/lib/vpc") as typeof import("@cdktf/provider-aws/lib/vpc");
       const app = new PeeringApp({ outdir, context });

@@ -12,7 +12,7 @@ import * as path from "path";
 
 const root = path.resolve(__dirname, "..");
 /** What the builds read (the TypeScript sources outside the tests, and the configs), and the lock file synth copies. */
-const SOURCES = ["main.ts", "lib", "stacks", "scripts", "test-support", "rehearsal", "tsconfig.json", "tsconfig.build.json", "tsconfig.scripts.json", "package.json", "cdktf.json", ".terraform.lock.hcl"];
+const SOURCES = ["main.ts", "lib", "stacks", "scripts", "test-support", "app", "deploy-tests", "tsconfig.json", "tsconfig.build.json", "tsconfig.scripts.json", "package.json", "cdktf.json", ".terraform.lock.hcl"];
 /** A few incremental compiles on a busy 2-core machine. */
 const TIMEOUT_MS = 3 * 60 * 1000;
 

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { AwsClientStub } from "aws-sdk-client-mock";
-import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended, liveInstances } from "../lib/check";
+import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended, liveInstances } from "../lib/check/intent";
 import { TerraformResource } from "cdktf";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { analyze, buildModel, livePlan, loadLive, loadTerraform, readDocuments } from "../lib/reach";

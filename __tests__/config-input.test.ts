@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, MAX_LISTED_PROBLEMS, MAX_PREVIEW_CHARS, parseJsonBytes, parseJsonText, preview } from "../lib/config-input";
+import { MAX_JSON_DEPTH, MAX_LISTED_PROBLEMS, MAX_PREVIEW_CHARS, parseJsonBytes, parseJsonText, preview } from "../lib/core/json-input";
 
 function problemsOf(result: { value: unknown } | { problems: string[] }): string[] {
   if ("problems" in result) return result.problems;

@@ -9,10 +9,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
-import { PeeringApp } from "../lib/app";
+import { PeeringApp } from "../app/peering-app";
 import { ConfigError, DEFAULT_CONFIG, parseConfig, PeeringConfig, VpcConfig } from "../lib/config";
 import { findConfigurationProblems, loadTerraform } from "../lib/reach";
-import { addPeeringStacks } from "../stacks";
+import { addAppStacks } from "../stacks";
 
 const SEED = 20261207;
 const PRIMARY = ["10.0.0.0/24", "10.0.1.0/24", "10.0.0.0/23", "10.0.2.0/24", "10.0.2.0/25"];
@@ -152,7 +152,7 @@ function reachErrors(config: PeeringConfig): string[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-refuses-"));
   try {
     const app = new PeeringApp({ outdir });
-    addPeeringStacks(app, config);
+    addAppStacks(app, config);
     app.synth();
     const { errors } = findConfigurationProblems(loadTerraform([outdir]));
     return errors.map((e) => `${e.resource}: ${e.message}`);

@@ -8,9 +8,9 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcPeeringConnection } from "@cdktf/provider-aws/lib/vpc-peering-connection";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { NatMode } from "../lib/config";
-import { PeeringVpc } from "../lib/network";
-import { PingInstance } from "../lib/ping-instance";
-import { VpcPeering } from "../lib/vpc-peering";
+import { PeeringVpc } from "../lib/constructs/peering-vpc";
+import { PingInstance } from "../lib/constructs/ping-instance";
+import { VpcPeering } from "../lib/constructs/vpc-peering";
 import { synthScope, testApp } from "../test-support/testing";
 
 interface Synthesized {

@@ -1,10 +1,11 @@
 /**
- * How the deploy rehearsal reads what went wrong: the error lines of a failed run (Terraform's,
+ * How the emulator deploy tests reads what went wrong: the error lines of a failed run (Terraform's,
  * cdktf's and npm's, of every npm version), moto_server's failure lines, and which of them are the
  * emulator's own faults, the only failures that earn a second deploy.
  */
-import { EMULATOR_FAULT, FAILURE_LINE, faultCount, MotoLog } from "../test-support/emulator";
-import { ERROR_LINE, errorLines } from "../test-support/rehearsal";
+import { FAILURE_LINE, MotoLog } from "../test-support/emulator";
+import { ERROR_LINE, errorLines } from "../test-support/emulator-deploy";
+import { describeFault, EMULATOR_FAULTS, emulatorFault } from "../test-support/emulator-faults";
 
 describe("the error lines of a failed run", () => {
   it.each([
@@ -39,14 +40,13 @@ describe("moto_server's failure lines", () => {
   const clientError = '127.0.0.1 - - [07/Dec/2026 10:00:00] "POST / HTTP/1.1" 400 -';
 
   it.each([
-    ["a 5xx answer", serverError, true, true],
-    ["a traceback", "Traceback (most recent call last):", true, true],
-    ["an exception", "botocore.exceptions.ClientError: boom", true, false],
-    ["a 4xx answer", clientError, false, false],
-    ["a 200 answer", '127.0.0.1 - - [07/Dec/2026 10:00:00] "POST / HTTP/1.1" 200 -', false, false],
-  ])("takes %s for a failure: %s, for the emulator's own fault: %s", (_, line, failure, fault) => {
+    ["a 5xx answer", serverError, true],
+    ["a traceback", "Traceback (most recent call last):", true],
+    ["an exception", "botocore.exceptions.ClientError: boom", true],
+    ["a 4xx answer", clientError, false],
+    ["a 200 answer", '127.0.0.1 - - [07/Dec/2026 10:00:00] "POST / HTTP/1.1" 200 -', false],
+  ])("tells whether %s is a failure line (%s)", (_, line, failure) => {
     expect(FAILURE_LINE.test(line)).toBe(failure);
-    expect(EMULATOR_FAULT.test(line)).toBe(fault);
   });
 
   it("collects failure lines split across chunks, and keeps the first ones however long the output grows", () => {
@@ -60,8 +60,44 @@ describe("moto_server's failure lines", () => {
     expect(log.text()).toContain("Traceback");
   });
 
-  it("counts only the emulator's own faults among them", () => {
-    expect(faultCount([serverError, "botocore.exceptions.ClientError: boom", "Traceback (most recent call last):"])).toBe(2);
-    expect(faultCount(["ValidationError: bad"])).toBe(0);
+});
+
+describe("the emulator's documented faults, the only failures that earn a second deploy", () => {
+  const serverError = '127.0.0.1 - - [07/Dec/2026 10:00:00] "POST / HTTP/1.1" 500 -';
+  const FAULT_LINES: readonly (readonly [string, string])[] = [
+    ["moto answered 5xx", serverError],
+    ["moto raised a Python exception", "Traceback (most recent call last):"],
+    ["the AWS provider got a 5xx", "Error: creating EC2 Route: operation error EC2: CreateRoute, https response error StatusCode: 500, RequestID: x"],
+  ];
+
+  it("each has a name, a pattern and why it is the emulator's, and a line below that shows it", () => {
+    for (const fault of EMULATOR_FAULTS) expect(fault.why.length).toBeGreaterThan(20);
+    expect(FAULT_LINES.map(([name]) => name)).toEqual(EMULATOR_FAULTS.map((f) => f.name));
+  });
+
+  it.each(FAULT_LINES)("names %s in the line that shows it", (name, line) => {
+    expect(emulatorFault(["Error: creating EC2 VPC: InvalidParameterValue", line])).toEqual({
+      fault: EMULATOR_FAULTS.find((f) => f.name === name),
+      line,
+    });
+  });
+
+  it.each([
+    ["a 4xx answer in moto's log", '127.0.0.1 - - [07/Dec/2026 10:00:00] "POST / HTTP/1.1" 400 -'],
+    ["an exception named in a line", "botocore.exceptions.ClientError: boom"],
+    ["an API error a real account gives too", "Error: creating EC2 VPC: InvalidParameterValue: bad CIDR, StatusCode: 400"],
+    ["a dependency error of the stacks", "Error: reading EC2 VPC Peering Connection (pcx-1): couldn't find resource"],
+    ["npm's error", "npm error code 1"],
+    ["a traceback quoted inside another line", "moto said: Traceback (most recent call last):"],
+  ])("does not take %s for an emulator fault", (_, line) => {
+    expect(emulatorFault([line])).toBeUndefined();
+  });
+
+  it("takes the first line that shows a fault, and says its name, why and the line", () => {
+    const seen = emulatorFault(["Error: x", "Traceback (most recent call last):", serverError]);
+    expect(seen?.fault.name).toBe("moto raised a Python exception");
+    expect(describeFault(seen!)).toBe(
+      `"moto raised a Python exception" (${EMULATOR_FAULTS[1].why}), seen in: Traceback (most recent call last):`,
+    );
   });
 });

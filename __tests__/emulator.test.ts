@@ -1,5 +1,5 @@
 /**
- * The deploy rehearsal's safety and its oracle, without starting anything: the environment check
+ * The emulator deploy tests' safety and its oracle, without starting anything: the environment check
  * that keeps every emulated process away from real AWS accounts, the message when moto_server is
  * missing, and what the live assertions expect of a config.
  */

@@ -1,12 +1,12 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { Command } from "commander";
-import { EXIT, parseArguments } from "../lib/exit-codes";
+import { EXIT, parseArguments } from "../lib/core/exit-codes";
 
-/** Runs lib/exit-codes' runCommand in its own process with a command whose body is `body`. */
+/** Runs lib/core/exit-codes' runCommand in its own process with a command whose body is `body`. */
 function run(body: string): { status: number | null; stdout: string; stderr: string } {
   const script = `
-    const { runCommand } = require("./lib/exit-codes");
+    const { runCommand } = require("./lib/core/exit-codes");
     class BadInput extends Error {}
     runCommand("tool", () => { ${body} }, [BadInput]);
   `;

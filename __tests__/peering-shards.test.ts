@@ -8,7 +8,7 @@ import {
   shardOf,
   ShardingInput,
   shardStackId,
-} from "../lib/peering-shards";
+} from "../lib/plan/peering-shards";
 
 /** fast-check runs with a fixed seed in npm test, so a failure is reproducible. */
 const RUNS = { seed: 20261126, numRuns: 100 };

@@ -1,6 +1,6 @@
 /**
  * The survey `npm run test:all` makes before any test: what it finds missing on a described
- * machine, what it would install and how, and which moto_server the deploy rehearsal uses.
+ * machine, what it would install and how, and which moto_server the emulator deploy tests uses.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -14,7 +14,7 @@ import {
   type MotoServer,
   type Probe,
   surveyPrerequisites,
-} from "../lib/prerequisites";
+} from "../test-support/prerequisites";
 
 /** A machine with everything the tests need; `changes` takes parts away. */
 function machine(changes: Partial<Probe> & { readonly without?: readonly string[] } = {}): Probe {

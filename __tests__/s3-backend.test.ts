@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { parseConfig } from "../lib/config";
-import { addPeeringStacks, allStacks } from "../stacks";
+import { addAppStacks, allStacks } from "../stacks";
 import { defaultWith, problemsOf } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
 import { testApp } from "../test-support/testing";
@@ -58,7 +58,7 @@ describe("with an S3 backend in the config", () => {
   const terraformOf = (stack: Parameters<typeof Testing.synth>[0]) => JSON.parse(Testing.synth(stack)).terraform;
 
   it("keeps each stack's state in the object <keyPrefix><stack>.tfstate, encrypted and locked", () => {
-    const stacks = addPeeringStacks(testApp(), parseConfig(defaultWith({ backend })));
+    const stacks = addAppStacks(testApp(), parseConfig(defaultWith({ backend })));
     for (const stack of allStacks(stacks)) {
       expect(terraformOf(stack).backend).toEqual({
         s3: {
@@ -74,7 +74,7 @@ describe("with an S3 backend in the config", () => {
   });
 
   it("leaves S3 locking off when lockfile is false", () => {
-    const stacks = addPeeringStacks(testApp(), parseConfig(defaultWith({ backend: { s3: { bucket: "acme-state", lockfile: false } } })));
+    const stacks = addAppStacks(testApp(), parseConfig(defaultWith({ backend: { s3: { bucket: "acme-state", lockfile: false } } })));
     expect(terraformOf(stacks.network).backend.s3).not.toHaveProperty("use_lockfile");
   });
 

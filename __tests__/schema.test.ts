@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { configJsonSchema } from "../lib/schema";
+import { configJsonSchema } from "../lib/config/json-schema";
 
 describe("the published JSON Schema", () => {
   it("matches the zod schema the app validates with (run npm run schema after changing it)", () => {

@@ -1,5 +1,5 @@
 import { parseConfig } from "../lib/config";
-import { configWarnings } from "../lib/shape-checks";
+import { configWarnings } from "../lib/config/shape-checks";
 import { defaultWith, manyVpcs, problemsOf } from "../test-support/configs";
 
 const a = { name: "a", cidr: "10.0.0.0/24" };

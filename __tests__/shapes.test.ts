@@ -6,9 +6,9 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { blockProbes, compareWithIntent, formatReport, instanceAddresses, runProbes } from "../lib/check";
+import { blockProbes, compareWithIntent, formatReport, instanceAddresses, runProbes } from "../lib/check/intent";
 import { analyze, loadTerraform } from "../lib/reach";
-import { planPeeringStacks } from "../lib/peering-shards";
+import { planPeeringStacks } from "../lib/plan/peering-shards";
 import { findPeering } from "../stacks";
 import { IPV6_CONFIG, NO_NAT_ENDPOINTS_CONFIG, SECONDARY_CIDRS_CONFIG, VPN_CONFIG, withoutConfig } from "../test-support/configs";
 import { editStack, SynthesizedApp, synthToTemp } from "../test-support/synth";

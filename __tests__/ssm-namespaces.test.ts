@@ -4,7 +4,7 @@
  * addresses, runs it in the namespace of each instance the command names, and answers with the real
  * output and status; it refuses everything else as SSM would refuse a bad request. Built here from
  * examples/three-vpcs.json's synthesized stacks (app and data are each peered with shared, not with
- * each other), with made-up instance ids; the deploy rehearsal builds it from the emulator's live network.
+ * each other), with made-up instance ids; the emulator deploy tests builds it from the emulator's live network.
  */
 import {
   DescribeInstanceInformationCommand,

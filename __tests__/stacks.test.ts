@@ -3,9 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { DEFAULT_CONFIG, parseConfig, PeeringConfig } from "../lib/config";
-import { conditionBlocks, PeeringApp } from "../lib/app";
-import { PROVIDER_LOCK_FILE } from "../lib/terraform-env";
-import { addPeeringStacks, allStacks, findPeering, PeeringStacks } from "../stacks";
+import { conditionBlocks, PeeringApp } from "../app/peering-app";
+import { PROVIDER_LOCK_FILE } from "../lib/core/terraform-env";
+import { addAppStacks, allStacks, findPeering, AppStacks } from "../stacks";
 import { architectureOf } from "../stacks/instances-stack";
 import { FULL_MESH_CONFIG, manyVpcs, SHARDED_MESH_CONFIG } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
@@ -18,8 +18,8 @@ interface StackJson {
   readonly terraform: { backend?: Record<string, unknown>; cloud?: Record<string, unknown> };
 }
 
-function stacksFor(raw: unknown): PeeringStacks {
-  return addPeeringStacks(testApp(), parseConfig(raw));
+function stacksFor(raw: unknown): AppStacks {
+  return addAppStacks(testApp(), parseConfig(raw));
 }
 
 function json(stack: Parameters<typeof Testing.synth>[0]): StackJson {
@@ -30,7 +30,7 @@ function counts(j: StackJson): Record<string, number> {
   return Object.fromEntries(Object.entries(j.resource).map(([type, byName]) => [type, Object.keys(byName).length]));
 }
 
-function addresses(stacks: PeeringStacks): string[] {
+function addresses(stacks: AppStacks): string[] {
   return allStacks(stacks).flatMap((s) =>
     Object.entries(json(s).resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${s.node.id}/${type}.${name}`)),
   );
@@ -102,7 +102,7 @@ describe("the default app", () => {
 
 describe("a larger app", () => {
   const config: PeeringConfig = parseConfig(FULL_MESH_CONFIG);
-  const stacks = addPeeringStacks(testApp(), config);
+  const stacks = addAppStacks(testApp(), config);
 
   it("peers every pair of a full mesh and routes both private tables of each side", () => {
     expect(stacks.peering.map((s) => s.node.id)).toEqual(["peering"]);
@@ -122,7 +122,7 @@ describe("a larger app", () => {
   });
 
   it("gives no instance a security group rule for a VPC it is not peered with", () => {
-    const partial = addPeeringStacks(testApp(), parseConfig({ ...FULL_MESH_CONFIG, peerings: [["a", "b"], ["b", "c"]] }));
+    const partial = addAppStacks(testApp(), parseConfig({ ...FULL_MESH_CONFIG, peerings: [["a", "b"], ["b", "c"]] }));
     const rules = Object.values(json(partial.instances).resource.aws_vpc_security_group_ingress_rule);
     expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(["10.0.0.0/24", "10.0.1.0/24", "10.0.1.0/24", "10.0.2.0/24"]);
   });
@@ -184,7 +184,7 @@ describe("with terraformCloud in the config", () => {
 
 describe("a mesh too large for one peering stack", () => {
   const config = parseConfig(SHARDED_MESH_CONFIG);
-  const stacks = addPeeringStacks(testApp(), config);
+  const stacks = addAppStacks(testApp(), config);
 
   it("splits the peerings into all peeringShards stacks, each under maxPeeringStackResources", () => {
     expect(stacks.peering.map((s) => s.node.id)).toEqual(["peering-00", "peering-01", "peering-02", "peering-03"]);
@@ -230,7 +230,7 @@ describe("a mesh too large for one peering stack", () => {
   });
 
   it("keeps each shard's state in the Terraform Cloud workspace <workspacePrefix><stack>", () => {
-    const cloud = addPeeringStacks(testApp(), parseConfig({ ...SHARDED_MESH_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } }));
+    const cloud = addAppStacks(testApp(), parseConfig({ ...SHARDED_MESH_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } }));
     expect(cloud.peering.map((s) => json(s).terraform.cloud)).toEqual(
       ["00", "01", "02", "03"].map((n) => ({ organization: "acme", workspaces: { name: `net-peering-${n}` } })),
     );
@@ -244,16 +244,16 @@ describe("a mesh too large for one peering stack", () => {
 
   it("moves no resource to another stack when a VPC is added in the middle of the list, or a peering", () => {
     const base = { vpcs: manyVpcs(8), peerings: "full-mesh", maxPeeringStackResources: 40, peeringShards: 4 };
-    const before = addresses(addPeeringStacks(testApp(), parseConfig(base)));
+    const before = addresses(addAppStacks(testApp(), parseConfig(base)));
     const vpcs = [...base.vpcs];
     vpcs.splice(3, 0, { name: "new", cidr: "10.1.0.0/24" });
-    const grown = addresses(addPeeringStacks(testApp(), parseConfig({ ...base, vpcs })));
+    const grown = addresses(addAppStacks(testApp(), parseConfig({ ...base, vpcs })));
     expect(grown).toEqual(expect.arrayContaining(before));
     expect(grown.length).toBeGreaterThan(before.length);
 
     const some = { ...base, peerings: [["v0", "v1"], ["v2", "v3"], ["v4", "v5"], ["v6", "v7"], ["v1", "v2"], ["v3", "v4"], ["v5", "v6"], ["v7", "v0"], ["v0", "v4"], ["v1", "v5"], ["v2", "v6"], ["v3", "v7"], ["v0", "v2"], ["v4", "v6"]], maxPeeringStackResources: 30 };
-    const fewer = addresses(addPeeringStacks(testApp(), parseConfig(some)));
-    const more = addresses(addPeeringStacks(testApp(), parseConfig({ ...some, peerings: [...some.peerings, ["v1", "v3"]] })));
+    const fewer = addresses(addAppStacks(testApp(), parseConfig(some)));
+    const more = addresses(addAppStacks(testApp(), parseConfig({ ...some, peerings: [...some.peerings, ["v1", "v3"]] })));
     expect(fewer.some((a) => a.startsWith("peering-"))).toBe(true);
     expect(more).toEqual(expect.arrayContaining(fewer));
     expect(more.length).toBeGreaterThan(fewer.length);
@@ -321,7 +321,7 @@ describe("app.synth()", () => {
 
   function synthApp(hclOutput: boolean): void {
     const app = new PeeringApp({ outdir, hclOutput });
-    addPeeringStacks(app, parseConfig(DEFAULT_CONFIG));
+    addAppStacks(app, parseConfig(DEFAULT_CONFIG));
     app.synth();
   }
 

@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { IPv4, IPv4CidrRange, IPv4Prefix } from "ip-num";
-import { planSubnets } from "../lib/subnets";
+import { planSubnets } from "../lib/plan/subnets";
 
 describe("planSubnets", () => {
   it("carves the seed's /27s: public then private in one AZ", () => {

@@ -76,6 +76,20 @@ async function refusal(text: string | Buffer | undefined, env: NodeJS.ProcessEnv
   }
 }
 
+/** A hub whose two spokes share a CIDR: its route tables would get two routes to one destination. */
+const SAME_CIDR_SPOKES = {
+  vpcs: [
+    { name: "hub", cidr: "10.0.0.0/24" },
+    { name: "left", cidr: "10.1.0.0/24" },
+    { name: "right", cidr: "10.1.0.0/24" },
+  ],
+  peerings: { hub: "hub" },
+};
+const SAME_CIDR_PROBLEM =
+  'vpcs[0] ("hub") is peered with "left" (peerings.hub) and "right" (peerings.hub), whose blocks vpcs[1].cidr ' +
+  '"10.1.0.0/24" and vpcs[2].cidr "10.1.0.0/24" overlap: its route tables would get two routes to 10.1.0.0/24, and ' +
+  "AWS refuses the second (RouteAlreadyExists): give the peers different CIDRs";
+
 /** Regions, accounts and hubs the app refuses: the config and the whole message (field, value, fix). */
 const ROLE = "arn:aws:iam::222222222222:role/peering";
 const placed = (a: Record<string, unknown>, more: Record<string, unknown> = {}) => defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.0/24", ...a }, { name: "b", cidr: "10.0.1.0/24" }], ...more });
@@ -103,7 +117,7 @@ const placementRefusals: readonly (readonly [string, Record<string, unknown>, st
   [
     "a VPC region shaped like a region but not one of AWS's",
     placed({ region: "eu-west-9" }),
-    'vpcs[0].region "eu-west-9" is not an AWS region: use an AWS region code such as "eu-west-1" (the list is AWS_REGIONS in lib/aws-limits.ts)',
+    'vpcs[0].region "eu-west-9" is not an AWS region: use an AWS region code such as "eu-west-1" (the list is AWS_REGIONS in lib/core/aws-limits.ts)',
   ],
   ["a VPC region that is no region code", placed({ region: "Europe" }), 'vpcs[0].region is "Europe": use an AWS region code such as "eu-west-1"'],
   ["spokes naming an unknown VPC", placed({}, { vpcs: [{ name: "a", cidr: "10.0.0.0/24" }, { name: "b", cidr: "10.0.1.0/24" }], peerings: { hub: "a", spokes: ["b", "x"] } }), 'peerings.spokes[1] names VPC "x", which is not in vpcs: use one of "a", "b"'],
@@ -151,6 +165,8 @@ describe("the app as cdktf runs it", () => {
     ["IPv6 on an instance type without it", JSON.stringify(defaultWith({ ipv6: true, instanceType: "m3.medium" })), 'instanceType "m3.medium" is a previous generation type without IPv6'],
     ["overlapping secondary blocks", JSON.stringify(defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.0/24", secondaryCidrs: ["10.9.0.0/16", "10.9.4.0/24"] }, vpcB] })), 'vpcs[0].secondaryCidrs[1] "10.9.4.0/24" overlaps vpcs[0].secondaryCidrs[0] "10.9.0.0/16"'],
     ["more routes per route table than the quota", JSON.stringify({ vpcs: manyVpcs(51), peerings: "full-mesh", peeringQuota: 125 }), 'VPC "v0": each private route table (v0-private-0) needs 51 IPv4 routes'],
+    ["a peering object with an unknown key", JSON.stringify(defaultWith({ peerings: [{ vpcs: ["a", "b"], bogus: 1 }] })), 'peerings[0] has unknown key "bogus": remove it (allowed: vpcs, dnsResolution)'],
+    ["two spokes of one hub sharing a CIDR", JSON.stringify(SAME_CIDR_SPOKES), SAME_CIDR_PROBLEM],
     ["a VPN device at a private address", JSON.stringify(defaultWith({ vpcs: [{ name: "a", cidr: "10.0.0.0/24", vpnConnections: { office: { ip: "192.168.1.1" } } }, vpcB] })), 'vpcs[0].vpnConnections.office.ip "192.168.1.1" is not a public address'],
   ])("rejects %s with one message, exit 1 and no output", async (_, text, message) => {
     const run = await refusal(text);
@@ -206,6 +222,20 @@ describe("the app as cdktf runs it", () => {
 });
 
 describe("npm run synth (scripts/with-env.ts)", () => {
+  it("refuses a hub whose spokes share a CIDR before cdktf runs: exit 1, both spokes, the block and the fix, nothing written", () => {
+    const out = path.join(dir, "out");
+    const file = path.join(dir, "config.json");
+    fs.writeFileSync(file, JSON.stringify(SAME_CIDR_SPOKES));
+    const env: NodeJS.ProcessEnv = { ...process.env, PEERING_CONFIG: file, CHECKPOINT_DISABLE: "1" };
+    const [command, ...args] = [...scriptCommand("with-env"), "cdktf", "synth", "--output", out];
+    const run = spawnSync(command, args, { cwd: root, env, encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Invalid peering config");
+    expect(run.stderr.split("\n")).toContain(`  - ${SAME_CIDR_PROBLEM}`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(out)).toBe(false);
+  }, 120_000);
+
   it("checks the config and synthesizes from the same bytes, read once from a pipe", () => {
     const out = path.join(dir, "out");
     const env: NodeJS.ProcessEnv = { ...process.env, PEERING_CONFIG: "/dev/stdin", CHECKPOINT_DISABLE: "1" };

@@ -3,19 +3,19 @@ import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
 import { TerraformOutput } from "cdktf";
-import { PeeringApp } from "../lib/app";
+import { PeeringApp } from "../app/peering-app";
 import { ConfigError, parseConfig } from "../lib/config";
-import { addPeeringShards, addPeeringStacks } from "../stacks";
-import { planPeeringStacks } from "../lib/peering-shards";
-import { consecutiveRuns, DEFAULT_MAX_SYNTH_THREADS, SynthOptions, synthThreads, threadOptions } from "../stacks/synth";
+import { addPeeringShards, addAppStacks } from "../stacks";
+import { planPeeringStacks } from "../lib/plan/peering-shards";
+import { consecutiveRuns, DEFAULT_MAX_SYNTH_THREADS, SynthOptions, synthThreads, threadOptions } from "../app/synth";
 import { example, SHARDED_MESH_CONFIG } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
 
 /**
- * stacks/synth.ts as the app runs it, compiled: only there does synthesize start threads (under
+ * app/synth.ts as the app runs it, compiled: only there does synthesize start threads (under
  * ts-node there is no compiled thread script). jest's global setup brought the build up to date.
  */
-const compiled = require(path.resolve(__dirname, "..", ".build", "stacks", "synth")) as typeof import("../stacks/synth");
+const compiled = require(path.resolve(__dirname, "..", ".build", "app", "synth")) as typeof import("../app/synth");
 
 /** Configs whose peerings are split over four stacks, some of them empty. */
 const SHARDED = {
@@ -55,7 +55,7 @@ describe("PeeringApp.synthInParts", () => {
     const config = parseConfig(raw);
     const outdir = tempDir();
     const app = new PeeringApp({ outdir });
-    const stacks = addPeeringStacks(app, config);
+    const stacks = addAppStacks(app, config);
     const asked: string[][] = [];
     await app.synthInParts(consecutiveRuns(stacks.peering, 3), async (ids) => {
       asked.push([...ids]);
@@ -69,7 +69,7 @@ describe("PeeringApp.synthInParts", () => {
 
   it("refuses a stack that references a stack of a part, naming both", async () => {
     const app = new PeeringApp({ outdir: tempDir() });
-    const stacks = addPeeringStacks(app, parseConfig(SHARDED["the full-mesh example"]));
+    const stacks = addAppStacks(app, parseConfig(SHARDED["the full-mesh example"]));
     const shard = stacks.peering.find((s) => s.peerings.size > 0)!;
     new TerraformOutput(stacks.instances, "a_peering", { value: [...shard.peerings.values()][0].connection.id });
     await expect(app.synthInParts([stacks.peering], () => Promise.reject(new Error("not called")))).rejects.toThrow(
@@ -79,13 +79,13 @@ describe("PeeringApp.synthInParts", () => {
 
   it("fails as a part synthesized elsewhere fails", async () => {
     const app = new PeeringApp({ outdir: tempDir() });
-    const { peering } = addPeeringStacks(app, parseConfig(SHARDED["the full-mesh example"]));
+    const { peering } = addAppStacks(app, parseConfig(SHARDED["the full-mesh example"]));
     await expect(app.synthInParts(consecutiveRuns(peering, 2), () => Promise.reject(new Error("the thread ran out of memory")))).rejects.toThrow("the thread ran out of memory");
   });
 
   it("refuses parts that are not consecutive stacks of the app", async () => {
     const app = new PeeringApp({ outdir: tempDir() });
-    const { peering } = addPeeringStacks(app, parseConfig(SHARDED["the full-mesh example"]));
+    const { peering } = addAppStacks(app, parseConfig(SHARDED["the full-mesh example"]));
     await expect(app.synthInParts([[peering[0]], [peering[2]]], () => Promise.reject(new Error("not called")))).rejects.toThrow(
       "synthInParts: the parts must be consecutive stacks of this app, in order",
     );

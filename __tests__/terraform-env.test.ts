@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AWS_PROVIDER, BUILD_MACHINE_MIRROR, cliConfigFor, findProviderMirror, MIRROR_ENV, searchProviderMirror, terraformEnv, terraformPlatform } from "../lib/terraform-env";
+import { AWS_PROVIDER, BUILD_MACHINE_MIRROR, cliConfigFor, findProviderMirror, MIRROR_ENV, searchProviderMirror, terraformEnv, terraformPlatform } from "../lib/core/terraform-env";
 
 let dir: string;
 beforeEach(() => {

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_CONFIG } from "../lib/config";
-import { AWS_PROVIDER, terraformPlatform } from "../lib/terraform-env";
+import { AWS_PROVIDER, terraformPlatform } from "../lib/core/terraform-env";
 import { synthToTemp } from "../test-support/synth";
 import { initFrom } from "../test-support/terraform";
 import { describeTerraformProofs, TERRAFORM_CASES } from "../test-support/terraform-cases";

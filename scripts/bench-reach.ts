@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_ROOT } from "../lib/paths";
+import { PROJECT_ROOT } from "../lib/core/paths";
 import { analyze, buildModel, formatText } from "../lib/reach";
 
 /**

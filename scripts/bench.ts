@@ -9,12 +9,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
-import { PeeringApp } from "../lib/app";
+import { PeeringApp } from "../app/peering-app";
 import { loadConfig, PeeringConfig } from "../lib/config";
-import { PROJECT_ROOT } from "../lib/paths";
-import { findProviderMirror, terraformEnv } from "../lib/terraform-env";
-import { addPeeringStacks } from "../stacks";
-import { synthThreads, threadOptions } from "../stacks/synth";
+import { PROJECT_ROOT } from "../lib/core/paths";
+import { findProviderMirror, terraformEnv } from "../lib/core/terraform-env";
+import { addAppStacks } from "../stacks";
+import { synthThreads, threadOptions } from "../app/synth";
 import { fullMeshConfig } from "../test-support/configs";
 import { planTestFor } from "../test-support/tftest";
 
@@ -196,7 +196,7 @@ function terraformOfLargest(config: PeeringConfig): { stack: string; resources: 
   const outdir = path.join(work, "tf-out");
   fs.rmSync(outdir, { recursive: true, force: true });
   const app = new PeeringApp({ outdir });
-  const stacks = addPeeringStacks(app, config);
+  const stacks = addAppStacks(app, config);
   app.synth();
   const [stack, resources] = [...resourcesPerStack(outdir)].reduce((a, b) => (b[1] > a[1] ? b : a));
   const dir = path.join(outdir, "stacks", stack);

@@ -2,11 +2,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
-import { blockProbes, CheckInputError, CheckReport, compareWithIntent, formatReport, instanceAddresses, liveInstances, runProbes } from "../lib/check";
+import { blockProbes, CheckInputError, CheckReport, compareWithIntent, formatReport, instanceAddresses, liveInstances, runProbes } from "../lib/check/intent";
 import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
-import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
+import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
 import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
 import { baseModel, collectRegion } from "../lib/reach/cli";
+import { LAZY_APP_STACKS } from "./app-stacks";
 import { diffReach } from "../lib/reach/diff";
 import { formatDiffText } from "../lib/reach/diff-format";
 import { printable, printableLines } from "../lib/core/text";
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     if (!out) await synthesize(config, outdir);
     const addresses = instanceAddresses(outdir);
     const report = live ? await checkLive(config, outdir, addresses, region) : checkSynthesized(config, outdir, addresses);
-    const base = against === undefined ? undefined : await baseModel(against);
+    const base = against === undefined ? undefined : await baseModel(against, LAZY_APP_STACKS);
     process.stdout.write(formatReport(report));
     const agrees = report.mismatches.length === 0 && report.errors.length === 0;
     if (base === undefined) return agrees ? EXIT.ok : EXIT.differs;
@@ -69,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
  * the stacks are loaded only then, so that `--out` starts faster.
  */
 async function synthesize(config: PeeringConfig, outdir: string): Promise<void> {
-  const { synthesize: synth, threadOptions } = await import("../stacks/synth");
+  const { synthesize: synth, threadOptions } = await import("../app/synth");
   await synth(config, { ...threadOptions(), app: { outdir } });
 }
 

@@ -2,9 +2,9 @@ import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, loadConfig, type NatMode } from "../lib/config";
 import { CostInputError, estimate, formatComparison, formatEstimate, priceTable } from "../lib/cost";
 import { buildModel, ReachInputError, readDocuments, type StackDocument } from "../lib/reach";
-import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
+import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
 import { printable } from "../lib/core/text";
-import { configSource, readSynthesized, withSynthesizedApp } from "../lib/synth-input";
+import { configSource, readSynthesized, withSynthesizedApp } from "../app/synth-input";
 
 
 const NAT_MODES: readonly NatMode[] = ["per-az", "single", "none"];

@@ -4,8 +4,8 @@ import { Command, Option } from "commander";
 import { ConfigError } from "../lib/config";
 import { DIAGRAM_FORMATS, DiagramInputError, diagramOf, PNG_LIMITS, rasterize, type DiagramFormat } from "../lib/diagram";
 import { ReachInputError } from "../lib/reach";
-import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
-import { readSynthesized } from "../lib/synth-input";
+import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
+import { readSynthesized } from "../app/synth-input";
 import { printable } from "../lib/core/text";
 
 

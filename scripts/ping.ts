@@ -9,9 +9,9 @@ import { DeployedInstance, INSTANCES_STACK, readOutputsFile, readSynthesizedRegi
 import { Expected } from "../lib/ping/results";
 import { systemClock } from "../lib/ping/ssm";
 import { analyze, loadTerraform, ReachInputError } from "../lib/reach";
-import { runCommand } from "../lib/exit-codes";
-import { PROJECT_ROOT } from "../lib/paths";
-import { terraformEnv } from "../lib/terraform-env";
+import { runCommand } from "../lib/core/exit-codes";
+import { PROJECT_ROOT } from "../lib/core/paths";
+import { terraformEnv } from "../lib/core/terraform-env";
 
 
 /**

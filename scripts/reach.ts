@@ -1,4 +1,5 @@
-import { runCommand } from "../lib/exit-codes";
+import { runCommand } from "../lib/core/exit-codes";
+import { LAZY_APP_STACKS } from "./app-stacks";
 import { reachCommand } from "../lib/reach/cli";
 
 void runCommand(
@@ -7,6 +8,6 @@ void runCommand(
     reachCommand(process.argv.slice(2), {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
-    }),
+    }, { app: LAZY_APP_STACKS }),
   []
 );

@@ -40,7 +40,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const report = await runDifferential({ seed, runs: o.runs, parallel: o.parallel, setups: o.setups });
   process.stdout.write(
     `seed ${report.seed}: ${report.runs} topologies (${report.skipped} not loadable, ${report.refused} refused by both as AWS would), ${report.namespaces} namespaces, ` +
-      `${report.pairs} pairs (${report.ipv6} IPv6; ${report.replied} replied, ${report.silent} silent, ${report.unmeasured} not measurable) in ${report.seconds.toFixed(1)} s ` +
+      `${report.pairs} pairs (${report.ipv6} IPv6; ${report.replied} replied, ${report.silent} silent) in ${report.seconds.toFixed(1)} s ` +
       `(${(report.runs / report.seconds).toFixed(1)} topologies/s; per topology ${phase(report, "build")} build, ` +
       `${phase(report, "ping")} ping, ${phase(report, "teardown")} teardown); ${report.disagreements.length} disagreement(s)\n`
   );

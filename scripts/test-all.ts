@@ -2,8 +2,8 @@ import { spawnSync } from "child_process";
 import { Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { EXIT, parseArguments, runCommand } from "../lib/exit-codes";
-import { PROJECT_ROOT } from "../lib/paths";
+import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
+import { PROJECT_ROOT } from "../lib/core/paths";
 import {
   DEBIAN_TOOLS,
   findMotoServer,
@@ -19,9 +19,9 @@ import {
   PROJECT_VENV,
   surveyPrerequisites,
   venvCommands,
-} from "../lib/prerequisites";
+} from "../test-support/prerequisites";
 import { onPath } from "../lib/rehearse/host";
-import { searchProviderMirror } from "../lib/terraform-env";
+import { searchProviderMirror } from "../lib/core/terraform-env";
 
 /** The test commands, in the order they run. */
 const TESTS = [["test"], ["run", "test:terraform"], ["run", "test:deploy"]] as const;

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CONFIG_ENV, ConfigError, configFromBytes, readConfigSource, WARNINGS_SHOWN_ENV } from "../lib/config";
-import { PROJECT_ROOT } from "../lib/paths";
-import { configWarnings } from "../lib/shape-checks";
-import { terraformEnv } from "../lib/terraform-env";
+import { PROJECT_ROOT } from "../lib/core/paths";
+import { configWarnings } from "../lib/config/shape-checks";
+import { terraformEnv } from "../lib/core/terraform-env";
 
 /**
  * Runs `cdktf ARGS...` or `terraform ARGS...` in a Terraform environment that works on a fresh

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PeeringConfig } from "../lib/config";
-import { StackProviders } from "../lib/providers";
+import { StackProviders } from "../lib/constructs/stack-providers";
 
 /** Properties every stack of the app takes. */
 export interface AppStackProps {
@@ -19,7 +19,7 @@ export interface AppStackProps {
  * path of this machine lands in the synthesized Terraform.
  */
 export class PeeringStackBase extends TerraformStack {
-  /** The aliased providers for VPCs in other regions and accounts (lib/providers.ts), made on first use. */
+  /** The aliased providers for VPCs in other regions and accounts (lib/constructs/stack-providers.ts), made on first use. */
   readonly providers: StackProviders;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {

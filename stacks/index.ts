@@ -1,24 +1,24 @@
 import { Construct } from "constructs";
 import { PeeringConfig } from "../lib/config";
-import { PEERING_STACK, PeeringStackPlan, planPeeringStacks } from "../lib/peering-shards";
-import { VpcPeering } from "../lib/vpc-peering";
+import { PEERING_STACK, PeeringStackPlan, planPeeringStacks } from "../lib/plan/peering-shards";
+import { VpcPeering } from "../lib/constructs/vpc-peering";
 import { PeeringStackBase } from "./base";
 import { InstancesStack } from "./instances-stack";
 import { NetworkStack } from "./network-stack";
 import { PeeringStack } from "./peering-stack";
-import { ReachabilityStack } from "./reachability-stack";
+import { ReachabilityAnalyzerStack } from "./reachability-analyzer-stack";
 
-export { InstancesStack, NetworkStack, PeeringStack, ReachabilityStack };
+export { InstancesStack, NetworkStack, PeeringStack, ReachabilityAnalyzerStack };
 
 /**
  * Stack names, which are also their directories in cdktf.out/stacks and, with a prefix, their
  * workspaces. A mesh too large for one peering stack has `peering-00`, `peering-01`, ... instead
- * of `peering` (see lib/peering-shards.ts).
+ * of `peering` (see lib/plan/peering-shards.ts).
  */
 export const STACK_IDS = { network: "network", instances: "instances", peering: PEERING_STACK, reachability: "reachability" } as const;
 
 /** The app's stacks, in deploy order. */
-export interface PeeringStacks {
+export interface AppStacks {
   /** VPCs, subnets, gateways and route tables. */
   readonly network: NetworkStack;
   /** One pingable instance per VPC. */
@@ -26,7 +26,7 @@ export interface PeeringStacks {
   /** Peering connections and their routes: the stack `peering`, or the shards of a large mesh. Each depends on `network` only. */
   readonly peering: readonly PeeringStack[];
   /** Reachability Analyzer paths and analyses, with `reachabilityAnalyzer: true` only. */
-  readonly reachability?: ReachabilityStack;
+  readonly reachability?: ReachabilityAnalyzerStack;
 }
 
 /**
@@ -35,19 +35,19 @@ export interface PeeringStacks {
  * instance's peers with one security group rule listing their blocks, so that no stack grows with
  * the number of peerings.
  */
-export function addPeeringStacks(app: Construct, config: PeeringConfig): PeeringStacks {
+export function addAppStacks(app: Construct, config: PeeringConfig): AppStacks {
   const plan = planPeeringStacks(config);
   const network = new NetworkStack(app, STACK_IDS.network, { config });
   const instances = new InstancesStack(app, STACK_IDS.instances, { config, network, groupedRules: plan.length > 1 });
   const peering = plan.map((p) => peeringStack(app, config, network, p));
   if (!config.reachabilityAnalyzer) return { network, instances, peering };
   // It deploys after the instances and every peering stack: the analyses need the whole network.
-  return { network, instances, peering, reachability: new ReachabilityStack(app, STACK_IDS.reachability, { config, instances, after: [instances, ...peering] }) };
+  return { network, instances, peering, reachability: new ReachabilityAnalyzerStack(app, STACK_IDS.reachability, { config, instances, after: [instances, ...peering] }) };
 }
 
 /**
- * Adds only the network stack and the peering stacks `ids`, made as addPeeringStacks makes them:
- * what a thread that synthesizes those peering stacks needs (stacks/synth.ts).
+ * Adds only the network stack and the peering stacks `ids`, made as addAppStacks makes them:
+ * what a thread that synthesizes those peering stacks needs (app/synth.ts).
  */
 export function addPeeringShards(app: Construct, config: PeeringConfig, ids: readonly string[]): PeeringStack[] {
   const network = new NetworkStack(app, STACK_IDS.network, { config });
@@ -62,12 +62,12 @@ function peeringStack(app: Construct, config: PeeringConfig, network: NetworkSta
 }
 
 /** Every stack of the app, in deploy order. */
-export function allStacks(stacks: PeeringStacks): PeeringStackBase[] {
+export function allStacks(stacks: AppStacks): PeeringStackBase[] {
   return [stacks.network, stacks.instances, ...stacks.peering, ...(stacks.reachability ? [stacks.reachability] : [])];
 }
 
 /** The peering of `requester` and `accepter` and the stack holding it, or undefined. */
-export function findPeering(stacks: PeeringStacks, requester: string, accepter: string): { stack: PeeringStack; peering: VpcPeering } | undefined {
+export function findPeering(stacks: AppStacks, requester: string, accepter: string): { stack: PeeringStack; peering: VpcPeering } | undefined {
   for (const stack of stacks.peering) {
     const peering = stack.peerings.get(`${requester}_${accepter}`);
     if (peering) return { stack, peering };

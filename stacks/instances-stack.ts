@@ -3,9 +3,9 @@ import { TerraformOutput } from "cdktf";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { peersOf } from "../lib/config";
-import { PingInstance } from "../lib/ping-instance";
-import { accountOf, Placement, placementKey, placementOf, providerAlias } from "../lib/placement";
-import { useProvider } from "../lib/providers";
+import { PingInstance } from "../lib/constructs/ping-instance";
+import { accountOf, Placement, placementKey, placementOf, providerAlias } from "../lib/config/placement";
+import { useProvider } from "../lib/constructs/stack-providers";
 import { PeeringStackBase } from "./base";
 import { NetworkConsumerProps } from "./network-stack";
 

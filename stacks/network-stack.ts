@@ -2,10 +2,10 @@ import { Construct } from "constructs";
 import { Fn, TerraformOutput } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { VpcConfig } from "../lib/config";
-import { PeeringVpc } from "../lib/network";
-import { placementKey, placementOf, providerAlias } from "../lib/placement";
-import { useProvider } from "../lib/providers";
-import { hasSsmEndpoints } from "../lib/shape-checks";
+import { PeeringVpc } from "../lib/constructs/peering-vpc";
+import { placementKey, placementOf, providerAlias } from "../lib/config/placement";
+import { useProvider } from "../lib/constructs/stack-providers";
+import { hasSsmEndpoints } from "../lib/config/shape-checks";
 import { PeeringStackBase, AppStackProps } from "./base";
 
 /** Properties of a stack built on the VPCs of the network stack. */

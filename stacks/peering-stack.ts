@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { PeeringVpc } from "../lib/network";
-import { accountOf, placementOf, sameAccount } from "../lib/placement";
-import { PeeringSide, VpcPeering } from "../lib/vpc-peering";
+import { PeeringVpc } from "../lib/constructs/peering-vpc";
+import { accountOf, placementOf, sameAccount } from "../lib/config/placement";
+import { PeeringSide, VpcPeering } from "../lib/constructs/vpc-peering";
 import { PeeringStackBase } from "./base";
 import { NetworkConsumerProps } from "./network-stack";
 

@@ -9,10 +9,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_ROOT } from "../lib/paths";
+import { PROJECT_ROOT } from "../lib/core/paths";
 import { MODELED } from "../lib/reach/terraform/load";
 import { type SchemaBlocks, trimSchema } from "../lib/reach/terraform/blocks";
-import { AWS_PROVIDER, cliConfigFor, findProviderMirror } from "../lib/terraform-env";
+import { AWS_PROVIDER, cliConfigFor, findProviderMirror } from "../lib/core/terraform-env";
 
 /** Where the fixture lives. */
 export const BLOCK_TYPES_FIXTURE = path.join(PROJECT_ROOT, "__tests__", "fixtures", "reach", "aws-block-types.json");

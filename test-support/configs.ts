@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, DEFAULT_CONFIG, parseConfig } from "../lib/config";
-import { PROJECT_ROOT } from "../lib/paths";
+import { PROJECT_ROOT } from "../lib/core/paths";
 
 const EXAMPLES = path.join(PROJECT_ROOT, "examples");
 

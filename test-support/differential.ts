@@ -8,6 +8,7 @@ import { type Finding, type Model, ReachInputError, type Vpc, analyze, buildMode
 import { type Cidr, cidrInside } from "../lib/reach/cidr";
 import { overlappingBlocks, peeringState } from "../lib/reach/lookup";
 import { type Concurrency, Limiter, cleanLeftovers } from "../lib/rehearse/host";
+import { RehearseInputError } from "../lib/rehearse/errors";
 import { type MeasuredPair, type Rehearsal, rehearse } from "../lib/rehearse/rehearse";
 import { type TerraformJson, type Topology, toTerraform, topologies } from "./topologies";
 
@@ -17,7 +18,10 @@ export interface Disagreement {
   readonly topology: Topology;
   readonly terraform: TerraformJson;
   readonly pairs: readonly MeasuredPair[];
-  /** Set when one tool refused the network as one AWS would reject and the other did not. */
+  /**
+   * Set when one tool refused the network as one AWS would reject and the other did not, or when rehearse
+   * could not build a network that reach decides (a pair without a verdict is a disagreement too).
+   */
   readonly refusal?: string;
 }
 
@@ -122,7 +126,6 @@ export interface DifferentialReport {
   readonly pairs: number;
   readonly replied: number;
   readonly silent: number;
-  readonly unmeasured: number;
   /** Measured IPv6 pairs. */
   readonly ipv6: number;
   readonly disagreements: readonly Disagreement[];
@@ -175,7 +178,16 @@ export async function checkTopology(
   if (!model) return undefined;
   const reached = analyze(model);
   const reachErrors = reached.errors.map((e) => `${e.resource}: ${e.message}`);
-  const result = await rehearse(model, { concurrency });
+  let result: Rehearsal;
+  try {
+    result = await rehearse(model, { concurrency });
+  } catch (error) {
+    if (!(error instanceof RehearseInputError)) throw error;
+    const refusal = `reach ${reachErrors.length > 0 ? `refuses with [${reachErrors.join("; ")}]` : "decides every pair"}, ` +
+      `rehearse cannot build it: ${error.message}`;
+    const seconds = { build: 0, ping: 0, teardown: 0 };
+    return { pairs: [], namespaces: 0, seconds, refused: false, refusal, classes: classify(model, reached.errors, []) };
+  }
   const rehearseErrors = result.refused ? result.errors.map((e) => `${e.resource}: ${e.message}`) : [];
   const refusal =
     JSON.stringify(reachErrors) === JSON.stringify(rehearseErrors)
@@ -233,8 +245,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     pairs: pairs.length,
     replied: pairs.filter((p) => p.reachable === true).length,
     silent: pairs.filter((p) => p.reachable === false).length,
-    unmeasured: pairs.filter((p) => p.reachable === null).length,
-    ipv6: pairs.filter((p) => p.protocol === "ipv6" && p.reachable !== null).length,
+    ipv6: pairs.filter((p) => p.protocol === "ipv6").length,
     disagreements: disagreements.sort((a, b) => a.index - b.index),
     seconds: (Date.now() - started) / 1000,
     phases,

@@ -6,8 +6,8 @@
  * same way, by pinging in Linux network namespaces.
  */
 import * as http from "http";
-import { AddressInfo } from "net";
 import { isLoopbackHost } from "./emulator";
+import { startLoopbackServer } from "./loopback-server";
 
 /** Answers one operation: takes the request's JSON body, returns the response's JSON body (or throws a FrontError). */
 export type OperationHandler = (input: Record<string, unknown>) => Promise<unknown>;
@@ -43,7 +43,7 @@ export async function startFront(target: string, handlers: Readonly<Record<strin
   const upstream = new URL(target);
   if (!isLoopbackHost(upstream.hostname)) throw new Error(`the emulator front forwards only to loopback addresses, not ${target}`);
   const answered: string[] = [];
-  const server = http.createServer((req, res) => {
+  const front = await startLoopbackServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -66,17 +66,7 @@ export async function startFront(target: string, handlers: Readonly<Record<strin
       forward.end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    answered,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { endpoint: front.url, answered, close: front.close };
 }
 
 function answer(handler: OperationHandler, body: Buffer, res: http.ServerResponse): void {

@@ -13,7 +13,8 @@ import { ChildProcess, spawn } from "child_process";
 import * as http from "http";
 import * as net from "net";
 import * as os from "os";
-import { findMotoServer, MOTO_SERVER_ENV, MOTO_VERSION, venvCommands } from "../lib/prerequisites";
+import { findMotoServer, MOTO_SERVER_ENV, MOTO_VERSION, venvCommands } from "./prerequisites";
+import { startLoopbackServer } from "./loopback-server";
 
 /** The only credentials an emulated process gets; moto accepts any. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: "peering-emulator-fake-key", secretAccessKey: "peering-emulator-fake-secret" } as const;
@@ -227,13 +228,11 @@ interface MotoServer {
   readonly exited: Promise<void>;
 }
 
-/** A moto_server line that tells of a failure: a 5xx answer in werkzeug's request log, a traceback, an exception. */
-export const FAILURE_LINE = /" 5\d\d |Traceback|Error|Exception/;
 /**
- * A failure line that is the emulator's own fault, not the caller's: a 5xx answer or a Python traceback (moto
- * serving concurrent calls from shared in-memory state). A 4xx answer is an API error a real account gives too.
+ * A moto_server line that tells of a failure: a 5xx answer in werkzeug's request log, a traceback, an exception.
+ * Which of them are the emulator's own faults: EMULATOR_FAULTS in emulator-faults.ts.
  */
-export const EMULATOR_FAULT = /" 5\d\d |Traceback/;
+export const FAILURE_LINE = /" 5\d\d |Traceback|Error|Exception/;
 const FAILURES_KEPT = 20;
 
 /**
@@ -264,11 +263,6 @@ export class MotoLog {
   failures(): string[] {
     return [...this.found];
   }
-}
-
-/** How many of `failures` (moto_server's failure lines) are the emulator's own faults (EMULATOR_FAULT). */
-export function faultCount(failures: readonly string[]): number {
-  return failures.filter((line) => EMULATOR_FAULT.test(line)).length;
 }
 
 class PortTakenError extends Error {}
@@ -357,25 +351,15 @@ interface Sinkhole {
 /** An HTTP proxy on loopback that refuses every request (403) and remembers what was asked for. */
 async function startSinkhole(): Promise<Sinkhole> {
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const sinkhole = await startLoopbackServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    res.writeHead(403, { "content-type": "text/plain" }).end("the deploy rehearsal allows no traffic off this machine\n");
+    res.writeHead(403, { "content-type": "text/plain" }).end("the emulator deploy tests allow no traffic off this machine\n");
   });
-  server.on("connect", (req: http.IncomingMessage, socket: net.Socket) => {
+  sinkhole.server.on("connect", (req: http.IncomingMessage, socket: net.Socket) => {
     requests.push(`CONNECT ${req.url}`);
     socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: sinkhole.url, requests, close: sinkhole.close };
 }
 
 export function freePort(): Promise<number> {

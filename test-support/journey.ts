@@ -1,5 +1,5 @@
 /**
- * The packet journey of the deploy rehearsal: after the deploy to the emulator, reach's live loader
+ * The packet journey of the emulator deploy tests: after the deploy to the emulator, reach's live loader
  * reads the deployed network, rehearse's plan and host build it in Linux network namespaces (each
  * instance's namespace holding its deployed private address), and an emulator front answers SSM
  * Run Command for the instances by pinging in their namespaces (ssm-namespaces.ts). The product's
@@ -10,7 +10,7 @@ import { PeeringConfig, peersOf } from "../lib/config";
 import { DeployedInstance } from "../lib/ping/outputs";
 import { loadLive, livePlan, Model, readDocuments } from "../lib/reach";
 import { startFront } from "./emulator-front";
-import { Rehearsal } from "./rehearsal";
+import { EmulatorDeploy } from "./emulator-deploy";
 import { buildInstanceNetwork, NamespaceRunCommand } from "./ssm-namespaces";
 
 /** The deployed network in namespaces, with the SSM front that runs pings in them. */
@@ -28,7 +28,7 @@ export interface PacketJourney {
 }
 
 /** reach's model of what the emulator holds, read by the live loader for the regions and tags of the synthesized stacks. */
-export async function liveModelOf(r: Rehearsal): Promise<Model> {
+export async function liveModelOf(r: EmulatorDeploy): Promise<Model> {
   const ec2 = new EC2Client({ ...r.emulator.clientConfig, maxAttempts: 2 });
   try {
     return await loadLive(livePlan(readDocuments([r.outdir])), { clientFor: () => ec2 });
@@ -38,7 +38,7 @@ export async function liveModelOf(r: Rehearsal): Promise<Model> {
 }
 
 /** Builds the deployed network in namespaces and starts the front in front of the emulator. */
-export async function openPacketJourney(r: Rehearsal): Promise<PacketJourney> {
+export async function openPacketJourney(r: EmulatorDeploy): Promise<PacketJourney> {
   let model = await liveModelOf(r);
   const runCommand = new NamespaceRunCommand(await buildInstanceNetwork(model));
   let front: Awaited<ReturnType<typeof startFront>>;

@@ -29,8 +29,8 @@ import {
 import { GetInstanceProfileCommand, IAMClient, ListAttachedRolePoliciesCommand, ListInstanceProfilesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { PeeringConfig, peersOf } from "../lib/config";
 import { DeployedInstance } from "../lib/ping/outputs";
-import { ICMP_ECHO_REQUEST, ROOT_VOLUME } from "../lib/ping-instance";
-import { planSubnets } from "../lib/subnets";
+import { ICMP_ECHO_REQUEST, ROOT_VOLUME } from "../lib/constructs/ping-instance";
+import { planSubnets } from "../lib/plan/subnets";
 
 /** The tag every resource of the app carries (the provider's default_tags). */
 const OURS: Filter[] = [{ Name: "tag:Project", Values: ["peering"] }];

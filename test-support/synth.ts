@@ -1,15 +1,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PeeringApp } from "../lib/app";
+import { PeeringApp } from "../app/peering-app";
 import { parseConfig, PeeringConfig } from "../lib/config";
-import { addPeeringStacks, PeeringStacks } from "../stacks";
+import { addAppStacks, AppStacks } from "../stacks";
 
 /** A synthesized app in a fresh temp directory; `remove()` deletes it. */
 export interface SynthesizedApp {
   readonly config: PeeringConfig;
   readonly outdir: string;
-  readonly stacks: PeeringStacks;
+  readonly stacks: AppStacks;
   remove(): void;
 }
 
@@ -18,7 +18,7 @@ export function synthToTemp(raw: unknown, hclOutput = false): SynthesizedApp {
   const config = parseConfig(raw);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-out-"));
   const app = new PeeringApp({ outdir, hclOutput });
-  const stacks = addPeeringStacks(app, config);
+  const stacks = addAppStacks(app, config);
   app.synth();
   return { config, outdir, stacks, remove: () => fs.rmSync(outdir, { recursive: true, force: true }) };
 }

@@ -13,10 +13,10 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PeeringApp } from "../lib/app";
+import { PeeringApp } from "../app/peering-app";
 import { PeeringConfig } from "../lib/config";
-import { AWS_PROVIDER, MIRROR_ENV, searchProviderMirror } from "../lib/terraform-env";
-import { addPeeringStacks, allStacks } from "../stacks";
+import { AWS_PROVIDER, MIRROR_ENV, searchProviderMirror } from "../lib/core/terraform-env";
+import { addAppStacks, allStacks } from "../stacks";
 import { tftestForAll } from "./tftest";
 
 /** How the app writes each stack. */
@@ -192,7 +192,7 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
   try {
     const outdir = path.join(root, "cdktf.out");
     const app = new PeeringApp({ outdir, hclOutput: format === "hcl" });
-    const stacks = addPeeringStacks(app, config);
+    const stacks = addAppStacks(app, config);
     app.synth();
 
     const file = format === "hcl" ? "cdk.tf" : "cdk.tf.json";
@@ -266,7 +266,7 @@ export async function validateEveryStack(config: PeeringConfig, onStack: (v: Sta
     const env = isolatedTerraformEnv(cliConfig);
     const outdir = path.join(root, "cdktf.out");
     const app = new PeeringApp({ outdir });
-    const stacks = addPeeringStacks(app, config);
+    const stacks = addAppStacks(app, config);
     app.synth();
     const settled = await Promise.allSettled(
       allStacks(stacks).map(async (s) => {

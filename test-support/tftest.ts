@@ -23,13 +23,13 @@ import { VpcPeeringConnectionOptions } from "@cdktf/provider-aws/lib/vpc-peering
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IConstruct } from "constructs";
 import { PeeringConfig, peersOf, resolvesDns, VpcConfig } from "../lib/config";
-import { PeeringVpc } from "../lib/network";
-import { accountOf, Placement, placementKey, placementOf, providerAlias, sameAccount } from "../lib/placement";
-import { hasSsmEndpoints, ipv4Blocks } from "../lib/shape-checks";
-import { endpointServiceName } from "../lib/ssm-endpoints";
-import { ipv6SubnetNetnum, planSecondarySubnets, planSubnets } from "../lib/subnets";
+import { PeeringVpc } from "../lib/constructs/peering-vpc";
+import { accountOf, Placement, placementKey, placementOf, providerAlias, sameAccount } from "../lib/config/placement";
+import { hasSsmEndpoints, ipv4Blocks } from "../lib/config/shape-checks";
+import { endpointServiceName } from "../lib/constructs/ssm-endpoints";
+import { ipv6SubnetNetnum, planSecondarySubnets, planSubnets } from "../lib/plan/subnets";
 
-import { allStacks, PeeringStack, PeeringStacks } from "../stacks";
+import { allStacks, PeeringStack, AppStacks } from "../stacks";
 
 /** The fake ids the network stack's resources get when another stack reads them from its state. */
 export const FAKE = {
@@ -157,7 +157,7 @@ class Assertions {
 }
 
 /** Fake ids (and IPv6 blocks) of the network stack's resources, by `type.name.attribute` reference. */
-function fakeIds(config: PeeringConfig, stacks: PeeringStacks): Map<string, string> {
+function fakeIds(config: PeeringConfig, stacks: AppStacks): Map<string, string> {
   const ids = new Map<string, string>();
   const put = (resource: TerraformResource, fake: string) => ids.set(`${address(resource)}.id`, fake);
   for (const [name, v] of stacks.network.vpcs) {
@@ -183,7 +183,7 @@ interface StackJson {
  * value: the fake id of the resource the producer's output points at. Throws when a stack reads
  * an output its producer does not declare (mocks would hide that; a real apply would not).
  */
-function remoteStateOverrides(stack: TerraformStack, config: PeeringConfig, stacks: PeeringStacks): string {
+function remoteStateOverrides(stack: TerraformStack, config: PeeringConfig, stacks: AppStacks): string {
   const byId = new Map<string, TerraformStack>(allStacks(stacks).map((s) => [s.node.id, s]));
   const ids = fakeIds(config, stacks);
   const json = stack.toTerraform() as StackJson;
@@ -221,7 +221,7 @@ function remoteStateOverrides(stack: TerraformStack, config: PeeringConfig, stac
  * assign, so that its subnets' `cidrsubnet` has a real block to cut (the mock would make up a string),
  * and its provider's stamp, which the override would otherwise replace.
  */
-function ipv6BlockOverrides(config: PeeringConfig, stacks: PeeringStacks): string {
+function ipv6BlockOverrides(config: PeeringConfig, stacks: AppStacks): string {
   const byName = new Map(config.vpcs.map((v) => [v.name, v]));
   return [...stacks.network.vpcs]
     .filter(([, v]) => v.ipv6CidrBlock)
@@ -290,7 +290,7 @@ function placedAssertion(config: PeeringConfig, scope: IConstruct, placement: Pl
   );
 }
 
-function networkAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Assertions): void {
+function networkAssertions(config: PeeringConfig, stacks: AppStacks, a: Assertions): void {
   const { network } = stacks;
   const routes = tuple(all(network, Route));
   const associations = tuple(all(network, RouteTableAssociation));
@@ -498,7 +498,7 @@ function networkShapeAssertions(
   }
 }
 
-function instancesAssertions(config: PeeringConfig, stacks: PeeringStacks, a: Assertions): void {
+function instancesAssertions(config: PeeringConfig, stacks: AppStacks, a: Assertions): void {
   const { instances } = stacks;
   const ingress = tuple(all(instances, VpcSecurityGroupIngressRule));
   const egress = tuple(all(instances, VpcSecurityGroupEgressRule));
@@ -702,7 +702,7 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
  * postcondition must fail it, rather than let element() wrap around and reuse an AZ.
  * `lead` is what the run block starts with (the module it runs, the overrides it needs).
  */
-function tooFewAzsRun(config: PeeringConfig, stacks: PeeringStacks, name: string, lead: readonly string[]): string {
+function tooFewAzsRun(config: PeeringConfig, stacks: AppStacks, name: string, lead: readonly string[]): string {
   const widest = config.vpcs.reduce((w, v) => (v.maxAzs > w.maxAzs ? v : w));
   const placement = placementOf(widest);
   const alias = providerAlias(config, placement);
@@ -739,7 +739,7 @@ function nested(text: string): string[] {
  * `sourceOf(stack)` with its fake cross-stack outputs, plus the network stack's plan in a region
  * with too few AZs. One process loads the aws provider's schema once for every stack.
  */
-export function tftestForAll(config: PeeringConfig, stacks: PeeringStacks, sourceOf: (stackId: string) => string): StacksTest {
+export function tftestForAll(config: PeeringConfig, stacks: AppStacks, sourceOf: (stackId: string) => string): StacksTest {
   const every = allStacks(stacks);
   const assertions: Record<string, number> = {};
   const runs = every.flatMap((stack) => {
@@ -771,7 +771,7 @@ export interface StacksTest {
 }
 
 /** A `*.tftest.hcl` text that only plans one stack against the mocked provider, asserting nothing: what `npm run bench` times. */
-export function planTestFor(stackId: string, config: PeeringConfig, stacks: PeeringStacks): string {
+export function planTestFor(stackId: string, config: PeeringConfig, stacks: AppStacks): string {
   const stack = allStacks(stacks).find((s) => s.node.id === stackId);
   if (!stack) throw new Error(`no stack "${stackId}"`);
   const overrides = remoteStateOverrides(stack, config, stacks);

@@ -11,7 +11,7 @@
  * network AWS rejects, or one VPC peered with two that share a CIDR.
  */
 import fc from "fast-check";
-import { PEERING_QUOTA_MAX } from "../lib/aws-limits";
+import { PEERING_QUOTA_MAX } from "../lib/core/aws-limits";
 
 /** The IPv4 blocks VPCs draw from; some overlap on purpose. */
 export const BLOCKS = ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/24", "10.0.0.0/20", "10.1.128.0/17", "172.16.0.0/24", "10.3.0.0/24"];

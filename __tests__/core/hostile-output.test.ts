@@ -5,9 +5,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatReport } from "../../lib/check";
+import { formatReport } from "../../lib/check/intent";
 import { estimate, formatEstimate } from "../../lib/cost";
-import { preview } from "../../lib/config-input";
+import { preview } from "../../lib/core/json-input";
 import { main as pingMain } from "../../lib/ping/cli";
 import type { DeployedInstance } from "../../lib/ping/outputs";
 import { streamProgress } from "../../lib/ping/progress";

@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG, type PeeringConfig } from "../../lib/config";
 import { estimate, formatEstimate, monthlyTotal, priceTable, stacksOf, stackTotal, usd, type CostLine, type Estimate } from "../../lib/cost";
 import { buildModel, readDocuments } from "../../lib/reach";
-import { analyzerEndpoints, analyzerPairs } from "../../lib/reachability";
+import { analyzerEndpoints, analyzerPairs } from "../../lib/constructs/reachability-analyzer";
 import { EXAMPLES_BY_NAME } from "../../test-support/configs";
 import { synthToTemp } from "../../test-support/synth";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { instance, type Viz } from "@viz-js/viz";
 import { arrange, COLOURS, DIAGRAM_LIMITS, toDot } from "../../lib/diagram/dot";
-import { buildTopology, type DiagramVpc, type Topology } from "../../lib/diagram/topology";
+import { buildTopology, type DiagramVpc, type Topology } from "../../lib/diagram/graph";
 import { analyze, buildModel, readDocuments } from "../../lib/reach";
 import { manyVpcs, THREE_VPCS_CONFIG } from "../../test-support/configs";
 import { editStack, synthToTemp } from "../../test-support/synth";

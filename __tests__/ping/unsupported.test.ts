@@ -4,13 +4,12 @@
  * HTML 500 page, a 501) stops the run at once with the operation's name; real AWS errors and
  * gateway pages are retried as before.
  */
-import * as http from "http";
-import { AddressInfo } from "net";
 import { SSMClient, DescribeInstanceInformationCommand } from "@aws-sdk/client-ssm";
 import { PingInputError } from "../../lib/ping/errors";
 import { classifyError } from "../../lib/ping/retry";
 import { runPing } from "../../lib/ping/run";
 import { fakeClock, instances, pingOutput, recordingProgress } from "./fixtures";
+import { startLoopbackServer } from "../../test-support/loopback-server";
 
 jest.setTimeout(10_000);
 
@@ -38,7 +37,7 @@ const HEALTHY: Record<string, Answer> = {
 /** A loopback HTTP server answering each SSM operation (from X-Amz-Target) as `answers` says; it counts the calls. */
 async function fakeSsm(answers: Record<string, Answer>): Promise<{ client: SSMClient; calls: Map<string, number>; close: () => Promise<void> }> {
   const calls = new Map<string, number>();
-  const server = http.createServer((req, res) => {
+  const server = await startLoopbackServer((req, res) => {
     req.resume();
     req.on("end", () => {
       const operation = String(req.headers["x-amz-target"] ?? "").replace(/^AmazonSSM\./, "");
@@ -47,15 +46,13 @@ async function fakeSsm(answers: Record<string, Answer>): Promise<{ client: SSMCl
       res.writeHead(answer.status, { "content-type": answer.type }).end(answer.body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   const client = new SSMClient({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.url,
     region: "eu-west-1",
     credentials: { accessKeyId: "fake", secretAccessKey: "fake" },
     maxAttempts: 1,
   });
-  return { client, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { client, calls, close: server.close };
 }
 
 async function errorFor(answer: Answer): Promise<unknown> {

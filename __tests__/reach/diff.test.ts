@@ -6,7 +6,7 @@ import { diffReach, type ReachDiff } from "../../lib/reach/diff";
 import { formatDiffText } from "../../lib/reach/diff-format";
 import { analyze, buildModel, loadTerraform, ReachInputError } from "../../lib/reach";
 import { reachCommand } from "../../lib/reach/cli";
-import { readRevision } from "../../lib/synth-input";
+import { readRevision } from "../../app/synth-input";
 import { editStack, synthToTemp, type SynthesizedApp } from "../../test-support/synth";
 
 type Json = Parameters<Parameters<typeof editStack>[2]>[0];

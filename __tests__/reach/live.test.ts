@@ -1,5 +1,3 @@
-import * as http from "http";
-import type { AddressInfo } from "net";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import type { AwsClientStub } from "aws-sdk-client-mock";
 import { DEFAULT_CONFIG, parseConfig } from "../../lib/config";
@@ -15,8 +13,9 @@ import {
   readDocuments,
 } from "../../lib/reach";
 import { reachCommand } from "../../lib/reach/cli";
-import { withSynthesizedApp } from "../../lib/synth-input";
+import { withSynthesizedApp } from "../../app/synth-input";
 import { type Account, REGION, appVpc, fakeClient, fakeEc2, merge, peering, sgRule, twoPeeredVpcs } from "./live-account";
+import { startLoopbackServer } from "../../test-support/loopback-server";
 
 const PLAN: LivePlan = { targets: [{ region: REGION }], tags: { Project: "peering" } };
 const A = "a-ping/i-a";
@@ -405,11 +404,10 @@ describe("errors of the EC2 API stop the live loader with a message that says wh
   });
 
   it("reports a real HTTP answer of HTML as no AWS API response", async () => {
-    const server = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<html><body>Welcome</body></html>"));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const server = await startLoopbackServer((_req, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<html><body>Welcome</body></html>"));
     const client = new EC2Client({
       region: REGION,
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      endpoint: server.url,
       credentials: { accessKeyId: "fake", secretAccessKey: "fake" },
       maxAttempts: 1,
     });
@@ -417,8 +415,7 @@ describe("errors of the EC2 API stop the live loader with a message that says wh
       await expect(loadLive(PLAN, { clientFor: () => client })).rejects.toThrow(/^EC2 DescribeInstances in eu-west-1: the endpoint answered HTTP 200, text\/html that is not an AWS API response/);
     } finally {
       client.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   });
 });

@@ -64,6 +64,18 @@ describe("the rehearse command", () => {
     expect(result.err).not.toMatch(/\n\s+at /);
   });
 
+  it("refuses a pair it cannot measure with exit 2 and one line naming the pair and why, before it asks anything of the machine", async () => {
+    const argv = [TWO_STACKS, "--from", "instances/aws_instance.a", "--to", "10.0.0.4"];
+    const result = await run(argv, ["root (network namespaces need it: run as root, e.g. in a container or VM)"]);
+    expect(result).toEqual({
+      code: EXIT.unusable,
+      out: "",
+      err:
+        "rehearse: cannot rehearse instances/aws_instance.a → 10.0.0.4 (ipv4): 10.0.0.4 is instances/aws_instance.a's own " +
+        "address, so the echo would never leave it; give --from another instance, or leave --from out\n",
+    });
+  });
+
   describe("on a network AWS would reject", () => {
     async function reach(argv: readonly string[]): Promise<{ code: number; out: string }> {
       let out = "";

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { DEFAULT_CONFIG, parseConfig } from "../../lib/config";
-import { intended } from "../../lib/check";
+import { intended } from "../../lib/check/intent";
 import { loadTerraform } from "../../lib/reach";
 import { EXIT, main } from "../../lib/rehearse/cli";
 import { cleanLeftovers } from "../../lib/rehearse/host";
@@ -24,7 +24,7 @@ async function rehearseApp(app: SynthesizedApp): Promise<Rehearsal> {
 }
 
 /** The measured verdict of one pair, by the config's VPC names. */
-function measured(r: Rehearsal, from: string, to: string): boolean | null | undefined {
+function measured(r: Rehearsal, from: string, to: string): boolean | undefined {
   return r.pairs.find((p) => p.from.includes(`instance-${from}_`) && p.to.includes(`instance-${to}_`))?.reachable;
 }
 

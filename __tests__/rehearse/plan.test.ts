@@ -70,7 +70,6 @@ describe("placing instances", () => {
     const probes = listProbes(m, placed);
     const toB = probes.find((p) => p.from === "aws_instance.a" && p.to === "aws_instance.b");
     const toTwin = probes.find((p) => p.from === "aws_instance.a" && p.to === "aws_instance.twin");
-    expect([toB?.unmeasurable, toTwin?.unmeasurable]).toEqual([undefined, undefined]);
     expect(new Set([toB?.mark, toTwin?.mark]).size).toBe(2);
     const twin = placed.findIndex((e) => e.instance.address === "aws_instance.twin");
     expect(plan(tf).ns(`i${twin}`).nft).toContain(`icmp type echo-reply ip ttl set ${toTwin?.mark}`);
@@ -87,11 +86,58 @@ describe("placing instances", () => {
     const m = model(twoPeeredVpcs());
     const placed = placeInstances(m);
     expect(listProbes(m, placed, { from: "aws_instance.b" }).map((p) => [p.from, p.to])).toEqual([["aws_instance.b", "aws_instance.a"]]);
+    // aws_instance.a holds 10.0.1.10: it is left out, as --to aws_instance.a leaves it out.
     expect(listProbes(m, placed, { to: "10.0.1.10" }).map((p) => [p.from, p.to, p.target])).toEqual([
-      ["aws_instance.a", "10.0.1.10", 0],
       ["aws_instance.b", "10.0.1.10", 0],
     ]);
+    expect(listProbes(m, placed, { to: "10.0.9.9" }).map((p) => [p.from, p.to, p.target])).toEqual([
+      ["aws_instance.a", "10.0.9.9", undefined],
+      ["aws_instance.b", "10.0.9.9", undefined],
+    ]);
     expect(() => listProbes(m, placed, { from: "aws_instance.zz" })).toThrow(RehearseInputError);
+  });
+});
+
+describe("a pair rehearse cannot measure", () => {
+  /** twoPeeredVpcs with `count` more instances in b's subnet, all holding b's address 10.1.1.10. */
+  function withTwins(count: number): Model {
+    const tf = twoPeeredVpcs();
+    for (let k = 0; k < count; k += 1) put(tf, "aws_instance", `t${k}`, { subnet_id: ref("aws_subnet.b.id"), private_ip: "10.1.1.10" });
+    return model(tf);
+  }
+
+  it.each<[string, Model, { from?: string; to?: string }, string]>([
+    [
+      "--from an instance with --to its own address",
+      model(twoPeeredVpcs()),
+      { from: "aws_instance.a", to: "10.0.1.10" },
+      "cannot rehearse aws_instance.a → 10.0.1.10 (ipv4): 10.0.1.10 is aws_instance.a's own address, so the echo " +
+        "would never leave it; give --from another instance, or leave --from out",
+    ],
+    [
+      "--to an address several instances hold",
+      withTwins(1),
+      { to: "10.1.1.10" },
+      "cannot rehearse aws_instance.a → 10.1.1.10 (ipv4): 2 instances hold 10.1.1.10 (aws_instance.b, aws_instance.t0), " +
+        "so a reply would not tell which of them answered; give --to one of them by its instance address",
+    ],
+    [
+      "a target whose address more than 15 instances share",
+      withTwins(15),
+      { from: "aws_instance.a" },
+      "cannot rehearse aws_instance.a → aws_instance.t14 (ipv4): 16 instances hold 10.1.1.10, more than the 15 whose " +
+        "replies rehearse can tell apart; give at most 15 of them that private_ip, or narrow the pairs with --to an " +
+        "instance that holds another address",
+    ],
+  ])("is refused, never listed without a verdict: %s", (_, m, options, message) => {
+    expect(() => listProbes(m, placeInstances(m), options)).toThrow(new RehearseInputError(message));
+  });
+
+  it("is measured, with a mark of its own, for each of 15 instances sharing one address", () => {
+    const m = withTwins(14);
+    const probes = listProbes(m, placeInstances(m), { from: "aws_instance.a" });
+    expect(probes).toHaveLength(15);
+    expect(new Set(probes.map((p) => p.mark)).size).toBe(15);
   });
 });
 

@@ -77,3 +77,10 @@ export function printableJson(json: string): string {
 export function jsonText(document: unknown): string {
   return `${printableJson(JSON.stringify(document, null, 2))}\n`;
 }
+
+const COUNT_FORMAT = new Intl.NumberFormat("en-US");
+
+/** A count with thousands separators, as messages show it: 12,345. */
+export function formatCount(n: number): string {
+  return COUNT_FORMAT.format(n);
+}

@@ -5,7 +5,7 @@
  * analysis (Reachability Analyzer). Pure: documents and price tables in, lines out.
  */
 import type { Model, StackDocument } from "../reach";
-import { isObject, jsonResources, literal, regionOf, type JsonResource } from "../terraform-json";
+import { isObject, jsonResources, literal, regionOf, type JsonResource } from "../core/terraform-json";
 import { CostInputError, type PriceTable } from "./prices";
 
 /** AWS's billing month: 730 hours. */

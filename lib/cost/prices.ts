@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { PROJECT_ROOT } from "../paths";
+import { PROJECT_ROOT } from "../core/paths";
 
 /** The directory of the dated price tables, one `<region>.json` each. */
 export const PRICES_DIR = path.join(PROJECT_ROOT, "lib", "cost", "prices");

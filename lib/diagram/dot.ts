@@ -6,7 +6,7 @@
  */
 import { clipText, shown } from "../core/text";
 import type { Reachable } from "../reach";
-import type { DiagramInstance, DiagramPeering, DiagramVpc, Topology } from "./topology";
+import type { DiagramInstance, DiagramPeering, DiagramVpc, Topology } from "./graph";
 
 /** When the diagram collapses detail, so that a large mesh stays readable. */
 export const DIAGRAM_LIMITS = {

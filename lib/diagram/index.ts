@@ -11,4 +11,4 @@ export {
   type DiagramFormat,
   type Png,
 } from "./render";
-export * from "./topology";
+export * from "./graph";

@@ -6,7 +6,7 @@
 import * as path from "path";
 import { Resvg } from "@resvg/resvg-js";
 import { instance } from "@viz-js/viz";
-import { buildTopology, type Topology } from "./topology";
+import { buildTopology, type Topology } from "./graph";
 import { toDot, type DiagramSummary } from "./dot";
 import { analyze, buildModel, type StackDocument } from "../reach";
 

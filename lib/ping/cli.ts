@@ -1,9 +1,9 @@
 import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { REGION_PATTERN } from "../aws-limits";
+import { REGION_PATTERN } from "../core/aws-limits";
 import { printable, printableLines } from "../core/text";
-import { EXIT as SHARED_EXIT } from "../exit-codes";
+import { EXIT as SHARED_EXIT } from "../core/exit-codes";
 import { PingInputError } from "./errors";
 import { DeployedInstance, INSTANCES_STACK } from "./outputs";
 import { ProgressStream, streamProgress } from "./progress";

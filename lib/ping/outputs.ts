@@ -2,8 +2,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { REGION_PATTERN, ROLE_ARN_PATTERN } from "../aws-limits";
-import { preview, tooDeep, tooDeepMessage } from "../json-limits";
+import { REGION_PATTERN, ROLE_ARN_PATTERN } from "../core/aws-limits";
+import { preview, tooDeep, tooDeepMessage } from "../core/json-limits";
 import { PingInputError } from "./errors";
 
 /** Name of the app's stack that holds the test instances, and of its output listing them. */

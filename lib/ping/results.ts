@@ -1,4 +1,4 @@
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../core/exit-codes";
 import { DeployedInstance } from "./outputs";
 import { parsePingOutput, PingStats } from "./parse";
 

@@ -1,4 +1,5 @@
 import { PingInputError } from "./errors";
+import { isRecord } from "../core/records";
 
 /**
  * How a failed SSM call should be handled: try again later, treat the instance as gone, stop
@@ -95,6 +96,3 @@ export function backoffMs(attempt: number, baseMs: number, capMs: number, random
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === "object" && value !== null;
-}

@@ -1,14 +1,14 @@
 import * as fs from "fs";
 import { Command, InvalidArgumentError } from "commander";
-import { REGION_PATTERN } from "../aws-limits";
-import { EXIT, parseArguments } from "../exit-codes";
+import { REGION_PATTERN } from "../core/aws-limits";
+import { EXIT, parseArguments } from "../core/exit-codes";
 import { analyze } from "./analyze";
 import { diffReach, instancesByTags } from "./diff";
 import { diffToJson, formatDiffMarkdown, formatDiffText } from "./diff-format";
 import { jsonText, printableLines } from "../core/text";
 import { formatText, toJson } from "./format";
 import { buildModel, type LiveOptions, livePlan, loadLive, loadTerraform, readDocuments } from "./load";
-import { type Model, ReachInputError, type StackDocument } from "./model";
+import { type AppStacksSource, type Model, ReachInputError, type StackDocument } from "./model";
 
 /** Where the reach command writes. */
 export interface ReachIo {
@@ -23,6 +23,11 @@ export interface ReachLiveDeps extends LiveOptions {
    * @default - the app synthesized for PEERING_CONFIG (or the built-in default) in a temporary directory
    */
   readonly synthesize?: () => readonly StackDocument[];
+  /**
+   * The app's stacks, when no PATH is given or BASE is a git revision.
+   * @default - none: reach then needs a PATH, and a BASE that is a path
+   */
+  readonly app?: AppStacksSource;
 }
 
 /**
@@ -110,16 +115,17 @@ async function diffCommand(options: ReachOptions, args: readonly string[], io: R
   if (!options.live && options.region.length > 0) throw new ReachInputError("--region only applies with --live");
   if (options.live && (options.from !== undefined || options.to !== undefined))
     throw new ReachInputError("--from and --to do not apply to --live --diff, which compares every pair");
+  if (!options.live && given === "") throw new ReachInputError(EMPTY_BASE);
   const headPaths = options.live && given !== undefined ? [given, ...args] : args;
   const head =
     headPaths.length > 0
       ? { documents: readDocuments(headPaths), source: headPaths.join(" ") }
       : deps.synthesize
         ? { documents: deps.synthesize(), source: "the config" }
-        : await synthesizedInput();
+        : await appStacks(deps).synthesized();
   const base = options.live
     ? { model: await loadLive(livePlan(head.documents, options.region), deps), source: "the deployed network" }
-    : await baseModel(given as string);
+    : await baseModel(given as string, deps.app);
   const headModel = buildModel(head.documents);
   const analysis = { from: options.from, to: options.to };
   const headResult = analyze(headModel, analysis);
@@ -142,45 +148,28 @@ async function diffCommand(options: ReachOptions, args: readonly string[], io: R
   return diff.lost.length > 0 ? EXIT.lost : EXIT.ok;
 }
 
-/** BASE as a model: a path reach reads, else a git revision whose config is synthesized. */
-export async function baseModel(base: string): Promise<{ model: Model; source: string }> {
-  if (base === "") throw new ReachInputError("--diff BASE is empty: give a cdktf.out directory or a git revision");
+const EMPTY_BASE = "--diff BASE is empty: give a cdktf.out directory or a git revision";
+
+/** BASE as a model: a path reach reads, else a git revision whose config `app` synthesizes. */
+export async function baseModel(base: string, app?: AppStacksSource): Promise<{ model: Model; source: string }> {
+  if (base === "") throw new ReachInputError(EMPTY_BASE);
   if (fs.existsSync(base)) return { model: buildModel(readDocuments([base])), source: base };
-  const { readRevision } = await import("../synth-input");
-  const input = await withConfigErrors(() => readRevision(base));
+  if (!app) throw new ReachInputError(`--diff BASE ${JSON.stringify(base)} is not a path: give a cdktf.out directory`);
+  const input = await app.revision(base);
   return { model: buildModel(input.documents), source: input.source };
 }
 
 /** The live model for the regions and roles of the stacks at `paths` (or of the synthesized config). */
 async function liveModelOf(paths: readonly string[], regions: readonly string[], deps: ReachLiveDeps): Promise<Model> {
   const documents =
-    paths.length > 0 ? readDocuments(paths) : deps.synthesize ? deps.synthesize() : await synthesizedConfig();
+    paths.length > 0 ? readDocuments(paths) : deps.synthesize ? deps.synthesize() : (await appStacks(deps).synthesized()).documents;
   return loadLive(livePlan(documents, regions), deps);
 }
 
-/**
- * The app synthesized for PEERING_CONFIG, whose errors are reach's input errors. Loaded only when
- * needed: it brings in cdktf and the config's schema, which the Terraform loader's users should not wait for.
- */
-async function synthesizedConfig(): Promise<readonly StackDocument[]> {
-  return (await synthesizedInput()).documents;
-}
-
-/** PEERING_CONFIG (or the built-in default) synthesized, and where it came from. */
-async function synthesizedInput(): Promise<{ documents: readonly StackDocument[]; source: string }> {
-  const { readSynthesized } = await import("../synth-input");
-  return withConfigErrors(() => readSynthesized([]));
-}
-
-/** Runs `read`, turning the config's errors into reach's input errors. */
-async function withConfigErrors<T>(read: () => T): Promise<T> {
-  const { ConfigError } = await import("../config");
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ReachInputError(error.message);
-    throw error;
-  }
+/** The app's stacks, or the input error of a reach given no PATH and no app to synthesize. */
+function appStacks(deps: ReachLiveDeps): AppStacksSource {
+  if (deps.app) return deps.app;
+  throw new ReachInputError("no PATH given: name cdk.tf.json files, stack directories or a cdktf.out directory");
 }
 
 /** Commander's parser of a repeatable --region: checks each name and adds it to the list. */

@@ -1,6 +1,6 @@
 /** reach: ICMP reachability between instances, from Terraform JSON (offline) or from the deployed account (live). */
 export { analyze, findInstance } from "./analyze";
-export { findConfigurationProblems } from "./checks";
+export { findConfigurationProblems } from "./validity";
 export {
   ModelBuilder,
   defaultNetworkAclKey,

@@ -1,16 +1,32 @@
+import type { StackDocument } from "../core/terraform-json";
 import type { Cidr, Family, GeneratedBlock } from "./cidr";
-import type { TransitNetwork } from "./transit";
+import type { TransitNetwork } from "./transit-model";
 
 /** Input reach cannot use (unreadable file, unknown expression form, missing resource): the CLI exits 2. */
 export class ReachInputError extends Error {
   override readonly name = "ReachInputError";
 }
 
-/** One Terraform JSON configuration as read from disk: a cdktf stack or a plain file. */
-export interface StackDocument {
-  readonly stack: string;
-  readonly file: string;
-  readonly json: unknown;
+export type { StackDocument } from "../core/terraform-json";
+
+/** Terraform JSON documents to work on, and where they came from (for headings and messages). */
+export interface SourcedDocuments {
+  /** One document per stack, as reach reads them. */
+  readonly documents: readonly StackDocument[];
+  /** The paths given, or the config that was synthesized. */
+  readonly source: string;
+}
+
+/**
+ * The app's own stacks, for a reach given no PATH or a git revision as BASE. The app hands them in
+ * (scripts/reach.ts), so the checker never imports the app; each throws ReachInputError for input
+ * it cannot use, the config's errors included.
+ */
+export interface AppStacksSource {
+  /** PEERING_CONFIG (or the built-in default) synthesized. */
+  readonly synthesized: () => Promise<SourcedDocuments>;
+  /** The config at a git revision (`REV` or `REV:path`) synthesized by the current code. */
+  readonly revision: (revision: string) => Promise<SourcedDocuments>;
 }
 
 /** A CIDR block of a VPC and the resource that declares it (the VPC or a block association). */

@@ -1,10 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { jsonText, printable, printableLines } from "../core/text";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../core/exit-codes";
 import { type Model, ReachInputError, loadTerraform } from "../reach";
 import { RehearseFailure, RehearseInputError } from "./errors";
 import { missingPrerequisites } from "./host";
-import { refusal, rehearse } from "./rehearse";
+import { checkPairs, refusal, rehearse } from "./rehearse";
 import { formatRehearsal, rehearsalJson } from "./render";
 
 export { EXIT };
@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     )
     .argument("[PATH...]", "cdk.tf.json files, stack directories or cdktf.out directories", ["cdktf.out"])
     .option("--from <ADDR>", "only pairs from this instance (e.g. aws_instance.a or instances/aws_instance.a)")
-    .option("--to <ADDR|IP>", "only pairs to this instance or IP address")
+    .option("--to <ADDR|IP>", "only pairs to this instance or IP address (the instance holding the IP is left out)")
     .option("--json", "print JSON: {pairs: [{from, to, protocol, address, reachable, reach, ...}], errors, warnings, instances}")
     .option("--no-compare", "only measure; exit 0 when the pings ran")
     .exitOverride()
@@ -58,6 +58,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       io.stdout(options.json ? jsonText(rehearsalJson(refused)) : formatRehearsal(refused));
       return EXIT.differs;
     }
+    checkPairs(model, { from: options.from, to: options.to });
     const missing = io.missing();
     if (missing.length > 0) {
       io.stderr(`rehearse: cannot build namespaces on this machine; missing: ${missing.join(", ")}\n`);

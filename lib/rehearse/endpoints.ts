@@ -23,8 +23,6 @@ export interface Probe {
   /** Index of the target endpoint; undefined for a bare address. */
   readonly target: number | undefined;
   readonly address: bigint;
-  /** Set when a reply would not tell whether the target answered (another instance holds its address too). */
-  readonly unmeasurable?: string;
   /**
    * The reply mark the target answers with when other instances hold its address too (see replyMark):
    * only a reply that carries it is the target's. Undefined when the address is the target's alone.
@@ -109,7 +107,11 @@ export function parseIp(text: string): { readonly family: Family; readonly value
 
 /**
  * Every ordered pair of instances, once per IP version both ends have, in the model's order; narrowed to one
- * source with `from` and to one instance or bare address with `to`, as reach narrows them.
+ * source with `from` and to one instance or bare address with `to`, as reach narrows them. An address held by
+ * the source itself is left out, as an instance is never paired with itself. A pair whose reply could not be
+ * told from another instance's is refused (RehearseInputError naming the pair, why and the fix), never listed
+ * without a verdict: `--from` an instance with `--to` its own address, `--to` an address several instances
+ * hold, or a target whose address more than REPLY_MARKS instances share.
  */
 export function listProbes(
   model: Model,
@@ -131,23 +133,26 @@ export function listProbes(
   const ip = options.to === undefined ? undefined : parseIp(options.to);
   const probes: Probe[] = [];
   if (ip !== undefined) {
-    const holder = endpoints.findIndex((e) => e[ip.family] === ip.value);
+    const to = options.to as string;
+    const holders = all.filter((k) => endpoints[k][ip.family] === ip.value);
     for (const s of sources) {
       const source = endpoints[s];
-      if (source[ip.family] === undefined) continue;
-      probes.push({
-        from: source.instance.address,
-        to: options.to as string,
-        protocol: ip.family,
-        source: s,
-        target: holder < 0 ? undefined : holder,
-        address: ip.value,
-        ...(source[ip.family] === ip.value
-          ? { unmeasurable: `${options.to} is the source's own address` }
-          : endpoints.filter((e) => e[ip.family] === ip.value).length > 1
-          ? { unmeasurable: `several instances hold ${options.to}, so a reply would not tell which of them answered` }
-          : {}),
-      });
+      if (source[ip.family] === undefined || (options.from === undefined && holders.includes(s))) continue;
+      const pair = `${source.instance.address} → ${to} (${ip.family})`;
+      if (holders.includes(s)) {
+        throw new RehearseInputError(
+          `cannot rehearse ${pair}: ${to} is ${source.instance.address}'s own address, so the echo would never leave it; ` +
+            `give --from another instance, or leave --from out`
+        );
+      }
+      if (holders.length > 1) {
+        const names = holders.map((k) => endpoints[k].instance.address).join(", ");
+        throw new RehearseInputError(
+          `cannot rehearse ${pair}: ${holders.length} instances hold ${to} (${names}), so a reply would not tell which ` +
+            `of them answered; give --to one of them by its instance address`
+        );
+      }
+      probes.push({ from: source.instance.address, to, protocol: ip.family, source: s, target: holders[0], address: ip.value });
     }
     return probes;
   }
@@ -159,21 +164,19 @@ export function listProbes(
         const a = endpoints[s][family];
         const b = endpoints[t][family];
         if (a === undefined || b === undefined) continue;
-        const twin = endpoints.find((e, k) => k !== t && e[family] === b);
+        const twin = endpoints.some((e, k) => k !== t && e[family] === b);
         const mark = twin ? replyMark(endpoints, t, family) : undefined;
-        probes.push({
-          from: endpoints[s].instance.address,
-          to: endpoints[t].instance.address,
-          protocol: family,
-          source: s,
-          target: t,
-          address: b,
-          ...(twin === undefined
-            ? {}
-            : mark !== undefined
-            ? { mark }
-            : { unmeasurable: `more than ${REPLY_MARKS} instances hold ${showAddress(family, b)}, so a reply would not tell which of them answered` }),
-        });
+        const from = endpoints[s].instance.address;
+        const to = endpoints[t].instance.address;
+        if (twin && mark === undefined) {
+          const holders = endpoints.filter((e) => e[family] === b).length;
+          throw new RehearseInputError(
+            `cannot rehearse ${from} → ${to} (${family}): ${holders} instances hold ${showAddress(family, b)}, more ` +
+              `than the ${REPLY_MARKS} whose replies rehearse can tell apart; give at most ${REPLY_MARKS} of them ` +
+              `that private_ip, or narrow the pairs with --to an instance that holds another address`
+          );
+        }
+        probes.push({ from, to, protocol: family, source: s, target: t, address: b, ...(mark === undefined ? {} : { mark }) });
       }
     }
   }

@@ -27,16 +27,14 @@ export interface MeasuredPair {
   readonly protocol: Family;
   /** The address pinged. */
   readonly address: string;
-  /** Whether the echo got its reply; null when the pair cannot be measured (see note). */
-  readonly reachable: boolean | null;
+  /** Whether the echo got its reply: every pair rehearse lists has this verdict (listProbes refuses the rest). */
+  readonly reachable: boolean;
   /** reach's verdict for the same addresses; undefined when not compared or reach has no verdict for the pair. */
   readonly reach: Reachable | undefined;
   /** reach's reason for its verdict. */
   readonly reachReason: string | undefined;
   /** Whether the measurement contradicts a definite verdict of reach (or reach has none while comparing). */
   readonly differs: boolean;
-  /** Why a pair was not measured. */
-  readonly note: string | undefined;
 }
 
 /** An instance as rehearsed: reach's summary with the addresses used and the namespace that held it. */
@@ -81,12 +79,12 @@ export async function rehearse(model: Model, options: RehearseOptions = {}): Pro
   const removedLeftovers = options.cleanLeftovers ? await cleanLeftovers() : [];
   const run = new NamespaceRun(concurrency);
   const plan = planNetwork(model, endpoints, run.table);
-  let echoes: (boolean | null)[];
+  let echoes: boolean[];
   const clock = [Date.now()];
   try {
     await run.build(plan);
     clock.push(Date.now());
-    const measured: (boolean | null)[] = probes.map(() => null);
+    const measured: boolean[] = probes.map(() => false);
     const send = async (ks: readonly number[]): Promise<void> => {
       const bySource = new Map<number, number[]>();
       for (const k of ks) bySource.set(probes[k].source, [...(bySource.get(probes[k].source) ?? []), k]);
@@ -102,7 +100,7 @@ export async function rehearse(model: Model, options: RehearseOptions = {}): Pro
         })
       );
     };
-    await send(probes.flatMap((p, k) => (p.unmeasurable === undefined ? [k] : [])));
+    await send(probes.map((_, k) => k));
     await send(probes.flatMap((p, k) => (measured[k] === false && predicted?.pairs.get(key(p.from, p.to, p.protocol))?.reachable === true ? [k] : [])));
     echoes = measured;
     clock.push(Date.now());
@@ -121,8 +119,7 @@ export async function rehearse(model: Model, options: RehearseOptions = {}): Pro
       reachable,
       reach: verdict?.reachable,
       reachReason: verdict?.reason,
-      differs: compare && reachable !== null && (verdict === undefined || (verdict.reachable !== "depends" && verdict.reachable !== reachable)),
-      note: p.unmeasurable,
+      differs: compare && (verdict === undefined || (verdict.reachable !== "depends" && verdict.reachable !== reachable)),
     };
   });
   return {
@@ -167,6 +164,14 @@ export function refusal(model: Model, options: RehearseOptions = {}): Rehearsal 
     warnings: [...model.warnings, ...problems.warnings],
     seconds: { build: 0, ping: 0, teardown: 0 },
   };
+}
+
+/**
+ * Refuses, before anything is built or asked of the machine, the input rehearse cannot use (RehearseInputError):
+ * a --from or --to that names nothing, a subnet without a free address, a pair it cannot measure (see listProbes).
+ */
+export function checkPairs(model: Model, options: RehearseOptions = {}): void {
+  listProbes(model, placeInstances(model), options);
 }
 
 function key(from: string, to: string, protocol: string): string {

@@ -2,7 +2,7 @@ import { printable } from "../core/text";
 import { formatFindings } from "../reach";
 import type { MeasuredPair, Rehearsal } from "./rehearse";
 
-const SYMBOL = { replied: "✓", silent: "✗", none: "·", unmeasured: "?" } as const;
+const SYMBOL = { replied: "✓", silent: "✗", none: "·" } as const;
 
 /** The readable report: what was built, picked addresses, the matrix, the differences, the counts; names `printable`. */
 export function formatRehearsal(r: Rehearsal): string {
@@ -43,12 +43,7 @@ export function formatRehearsal(r: Rehearsal): string {
       lines.push(`  ${p.from} → ${p.to} (${p.protocol}, ping ${p.address}): ${measured}; ${predicted}`);
     }
   }
-  const unmeasured = r.pairs.filter((p) => p.note !== undefined);
-  if (unmeasured.length > 0) {
-    lines.push("", "Not measured:");
-    for (const p of unmeasured) lines.push(`  ${p.from} → ${p.to} (${p.protocol}): ${p.note}`);
-  }
-  const open = r.pairs.filter((p) => r.compared && p.reach === "depends" && p.reachable !== null);
+  const open = r.pairs.filter((p) => r.compared && p.reach === "depends");
   if (open.length > 0) {
     lines.push("", "reach leaves open (depends), so not compared:");
     for (const p of open) lines.push(`  ${p.from} → ${p.to} (${p.protocol}): ${p.reachable ? "got a reply" : "got no reply"}; ${p.reachReason}`);
@@ -82,7 +77,7 @@ export function rehearsalJson(r: Rehearsal): unknown {
       address: p.address,
       reachable: p.reachable,
       reach: r.compared ? p.reach ?? null : null,
-      reason: p.note ?? (p.reachable ? `ping ${p.address} got a reply` : `ping ${p.address} got no reply within 1 s`),
+      reason: p.reachable ? `ping ${p.address} got a reply` : `ping ${p.address} got no reply within 1 s`,
       reachReason: p.reachReason ?? null,
       differs: p.differs,
     })),
@@ -110,7 +105,6 @@ function matrix(r: Rehearsal): string[] {
   const legend = [
     "✓ reply, ✗ no reply",
     ...(protocols.length > 1 ? ["IPv4 then IPv6, · where one end has no IPv6"] : []),
-    ...(r.pairs.some((p) => p.reachable === null) ? ["? not measured"] : []),
     ...(anyDiffers ? ["! differs from reach"] : []),
   ];
   const out = [`Who got a reply from whom (${legend.join("; ")}):`, ""];
@@ -127,7 +121,7 @@ function cell(pairs: readonly MeasuredPair[], from: string, to: string, protocol
   if (from === to) return "-".repeat(protocols.length) + (marks ? " " : "");
   const found = protocols.map((protocol) => pairs.find((p) => p.from === from && p.to === to && p.protocol === protocol));
   const symbols = found
-    .map((p) => (p === undefined ? SYMBOL.none : p.reachable === null ? SYMBOL.unmeasured : p.reachable ? SYMBOL.replied : SYMBOL.silent))
+    .map((p) => (p === undefined ? SYMBOL.none : p.reachable ? SYMBOL.replied : SYMBOL.silent))
     .join("");
   return marks ? symbols + (found.some((p) => p?.differs) ? "!" : " ") : symbols;
 }

@@ -19,19 +19,10 @@ import {
   type VpcBlock,
 } from "../model";
 import type { Snapshot } from "./read";
+import { protocolNumber } from "../protocols";
 
 /** Peering states in which the connection no longer exists; the others (active, pending-acceptance, ...) are kept with their status. */
 const GONE_PEERING_STATES = new Set(["deleted", "deleting", "rejected", "failed", "expired"]);
-
-const PROTOCOLS: ReadonlyMap<string, number> = new Map([
-  ["-1", -1],
-  ["all", -1],
-  ["icmp", 1],
-  ["tcp", 6],
-  ["udp", 17],
-  ["icmpv6", 58],
-  ["ipv6-icmp", 58],
-]);
 
 /** Route targets other than a peering and the local route, by the field EC2 reports them in. */
 const ROUTE_TARGET_FIELDS: readonly (readonly [keyof Ec2Route, GatewayKind])[] = [
@@ -380,13 +371,7 @@ function associated(state: string | undefined): boolean {
 }
 
 function protocolOf(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const lower = text.toLowerCase();
-  if (/^-?[0-9]+$/.test(lower)) {
-    const n = Number(lower);
-    return n >= -1 && n <= 255 ? n : undefined;
-  }
-  return PROTOCOLS.get(lower);
+  return text === undefined ? undefined : protocolNumber(text);
 }
 
 function cidrOf(source: string, text: string, family: Family): Cidr {

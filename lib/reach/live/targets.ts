@@ -1,4 +1,4 @@
-import { isObject, literal } from "../../terraform-json";
+import { isObject, literal } from "../../core/terraform-json";
 import type { StackDocument } from "../model";
 
 /** Where the live loader reads: one region, with the default credentials or through a role. */

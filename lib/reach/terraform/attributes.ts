@@ -1,4 +1,4 @@
-import { clip, preview } from "../../json-limits";
+import { clip, preview } from "../../core/json-limits";
 import { defaultNetworkAclKey, defaultRouteTableKey, defaultSecurityGroupKey } from "../build";
 import { type Cidr, type Family, addressProblem, parseAddress, parseCidr } from "../cidr";
 import { ReachInputError } from "../model";
@@ -19,6 +19,7 @@ import {
   isSet,
   own,
 } from "./resolve";
+import { IP_PROTOCOLS, protocolNumber } from "../protocols";
 
 /** What a reference may name; an attribute that needs one kind refuses a reference to another. */
 export type Kind =
@@ -60,15 +61,6 @@ const STANDS_FOR: ReadonlyMap<string, StandIn> = new Map([
   ["aws_default_network_acl", { attribute: "default_network_acl_id", kind: "network ACL" }],
   ["aws_default_security_group", { attribute: "vpc_id", kind: "vpc", key: defaultSecurityGroupKey }],
   ["aws_vpc_peering_connection_accepter", { attribute: "vpc_peering_connection_id", kind: "peering connection" }],
-]);
-
-const PROTOCOLS: ReadonlyMap<string, number> = new Map([
-  ["all", -1],
-  ["icmp", 1],
-  ["tcp", 6],
-  ["udp", 17],
-  ["icmpv6", 58],
-  ["ipv6-icmp", 58],
 ]);
 
 /**
@@ -213,18 +205,14 @@ export class Attributes {
   }
 
   protocol(slot: Slot): number {
-    const text = this.string(slot)?.toLowerCase();
+    const text = this.string(slot);
     if (text === undefined) throw this.wrongType(slot, "an IP protocol");
-    if (/^-?[0-9]+$/.test(text)) {
-      const number = Number(text);
-      if (number < -1 || number > 255) throw this.wrongType(slot, "an IP protocol number from -1 (all) to 255");
-      return number;
-    }
-    const number = PROTOCOLS.get(text);
-    if (number === undefined)
-      throw this.wrongType(slot, `an IP protocol name (${[...PROTOCOLS.keys()].join(", ")}) or number`);
-    return number;
+    const number = protocolNumber(text);
+    if (number !== undefined) return number;
+    if (/^-?[0-9]+$/.test(text)) throw this.wrongType(slot, "an IP protocol number from -1 (all) to 255");
+    throw this.wrongType(slot, `an IP protocol name (${[...IP_PROTOCOLS.keys()].join(", ")}) or number`);
   }
+
 
   cidr(slot: Slot, family: Family): Cidr | undefined {
     const value = this.value(slot);

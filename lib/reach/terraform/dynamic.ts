@@ -5,7 +5,7 @@
  * such objects); reach expands it over a for_each it can evaluate before apply, and refuses every
  * other. A nested block type reach refuses (blocks.ts) is an input error wherever it is written.
  */
-import { clip, preview } from "../../json-limits";
+import { clip, preview } from "../../core/json-limits";
 import { ReachInputError } from "../model";
 import { type BlockType, BLOCK_TYPES, blockType } from "./blocks";
 import { type RawResource, isRecord, own } from "./resolve";

@@ -6,8 +6,8 @@
  * blocks, kept as a list; a repeated argument is the error Terraform reports. What comes out holds
  * no repeated key, so every tool that reads it (reach, check, diagram, cost) sees what Terraform sees.
  */
-import { RepeatedKey, parseJsonBytes } from "../../config-input";
-import { clip, tooDeep, tooDeepMessage } from "../../json-limits";
+import { RepeatedKey, parseJsonBytes } from "../../core/json-input";
+import { clip, tooDeep, tooDeepMessage } from "../../core/json-limits";
 import { ReachInputError } from "../model";
 import { blockType } from "./blocks";
 import { isRecord } from "./resolve";

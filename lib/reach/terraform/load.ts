@@ -1,4 +1,4 @@
-import { preview, tooDeep, tooDeepMessage } from "../../json-limits";
+import { preview, tooDeep, tooDeepMessage } from "../../core/json-limits";
 import {
   ModelBuilder,
   NACL_RULE_NUMBERS,

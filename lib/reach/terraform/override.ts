@@ -10,7 +10,7 @@
  * Overriding something no other file declares is the error Terraform reports; other sections
  * (moved, import, check, removed) in an override file are refused.
  */
-import { clip, preview } from "../../json-limits";
+import { clip, preview } from "../../core/json-limits";
 import { ReachInputError } from "../model";
 import { isRecord, own } from "./resolve";
 

@@ -1,6 +1,6 @@
 import { type Stats, lstatSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
-import { preview } from "../../json-limits";
+import { preview } from "../../core/json-limits";
 import { ReachInputError, type StackDocument } from "../model";
 import { mergeFiles, parseTerraformJson } from "./json";
 import { applyOverride, isOverrideFile } from "./override";

@@ -1,7 +1,10 @@
 import { type Cidr, type GeneratedBlock, cidrAt, cidrHost, cidrSubnet, formatAddress, parseCidr } from "../cidr";
 import { type Expr, ExprSyntaxError, parseTemplate } from "./expr";
-import { clip, preview } from "../../json-limits";
+import { clip, preview } from "../../core/json-limits";
 import { OWN_ACCOUNT, ReachInputError, type StackDocument } from "../model";
+import { isRecord } from "../../core/records";
+
+export { isRecord };
 
 /** The identity of a resource (its id or an id-like attribute such as a VPC's default_route_table_id). */
 export class ResourceRef {
@@ -96,11 +99,6 @@ const IDENTITY_ATTRIBUTES = new Set([
   "association_default_route_table_id",
   "propagation_default_route_table_id",
 ]);
-
-/** Whether a JSON value is a plain object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Evaluates attribute values of Terraform JSON stacks, following references across stacks. */
 export class Resolver {

@@ -3,7 +3,7 @@
  * TransitNetwork: gateways, VPC and peering attachments, route tables, associations, propagations
  * and static routes, and the Availability Zone of every subnet.
  */
-import { preview } from "../../json-limits";
+import { preview } from "../../core/json-limits";
 import { ReachInputError } from "../model";
 import {
   type TransitGateway,

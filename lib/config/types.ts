@@ -1,0 +1,143 @@
+/**
+ * The validated config as the app uses it: every default filled in, peerings spelled out as pairs.
+ * Data only, so that every module of the config layer and above can share it without a circle.
+ */
+import type { AccountConfig } from "./placement";
+import type { HubConfig } from "./topology";
+
+export type { AccountConfig, HubConfig };
+
+/** Where NAT gateways go: one per AZ, one per VPC, or none. */
+export const NAT_MODES = ["per-az", "single", "none"] as const;
+
+/** How NAT gateways are laid out: one per AZ, one per VPC, or none. */
+export type NatMode = (typeof NAT_MODES)[number];
+
+/** One VPC of a validated config, with its AZ count resolved. */
+export interface VpcConfig {
+  /** Name from the config: lowercase, used in construct ids and tags. */
+  readonly name: string;
+  /** IPv4 block of the VPC, e.g. "10.0.0.0/24". */
+  readonly cidr: string;
+  /** How many AZs get a public and a private subnet. */
+  readonly maxAzs: number;
+  /** AWS region of the VPC. */
+  readonly region: string;
+  /**
+   * Name of the account (in the config's `accounts`) that owns the VPC.
+   * @default - the credentials' own account
+   */
+  readonly account?: string;
+  /**
+   * Whether the VPC gets an Amazon-provided IPv6 /56, a /64 per subnet and an egress-only internet gateway.
+   * @default false
+   */
+  readonly ipv6?: boolean;
+  /**
+   * Secondary IPv4 blocks, each with a private subnet per AZ.
+   * @default - none
+   */
+  readonly secondaryCidrs?: readonly string[];
+  /**
+   * Site-to-Site VPN connections by name.
+   * @default - none
+   */
+  readonly vpnConnections?: Readonly<Record<string, VpnConnectionConfig>>;
+}
+
+/** A Site-to-Site VPN connection of a VPC to a customer gateway. */
+export interface VpnConnectionConfig {
+  /** Public IPv4 address of the customer gateway device. */
+  readonly ip: string;
+  /** BGP ASN of the customer gateway. */
+  readonly asn: number;
+  /**
+   * Blocks of the customer network routed over the connection (static routing).
+   * @default - none: the connection uses BGP
+   */
+  readonly staticRoutes?: readonly string[];
+}
+
+/** A validated config with every default filled in and peerings spelled out as pairs. */
+export interface PeeringConfig {
+  /** AWS region of the VPCs that name none, and of each stack's default provider. */
+  readonly region: string;
+  /** Where NAT gateways go. */
+  readonly natGateways: NatMode;
+  /** EC2 instance type of the test instances. */
+  readonly instanceType: string;
+  /** The VPCs, in config order. */
+  readonly vpcs: readonly VpcConfig[];
+  /** Peered pairs as [requester, accepter] names, full mesh and hub and spoke expanded. */
+  readonly peerings: readonly (readonly [string, string])[];
+  /**
+   * The peered pairs whose peering resolves DNS host names across, as [requester, accepter].
+   * @default - none
+   */
+  readonly dnsResolution?: readonly (readonly [string, string])[];
+  /**
+   * Hub and spoke: the hub and its spokes, whose peerings `peerings` lists.
+   * @default - none
+   */
+  readonly hub?: HubConfig;
+  /**
+   * Other AWS accounts by name, with the role to assume in each.
+   * @default - none: every VPC in the credentials' own account
+   */
+  readonly accounts?: Readonly<Record<string, AccountConfig>>;
+  /** Terraform Cloud organization and workspace naming; local state files when absent. */
+  readonly terraformCloud?: TerraformCloudConfig;
+  /**
+   * Whether a `reachability` stack has AWS Reachability Analyzer check every same-region pair of instances.
+   * @default false
+   */
+  readonly reachabilityAnalyzer?: boolean;
+  /** An S3 bucket for the state; local state files when absent (never set together with terraformCloud). */
+  readonly backend?: BackendConfig;
+  /**
+   * With natGateways "none", whether every VPC gets interface endpoints for SSM.
+   * @default true
+   */
+  readonly ssmEndpoints?: boolean;
+  /** Most resources one peering stack holds (see lib/plan/peering-shards.ts). */
+  readonly maxPeeringStackResources: number;
+  /** How many stacks hold the peerings once they do not fit one. */
+  readonly peeringShards: number;
+}
+
+/** A Terraform backend other than Terraform Cloud. */
+export interface BackendConfig {
+  /** State objects in an S3 bucket. */
+  readonly s3: S3BackendConfig;
+}
+
+/** Where the stacks keep their state in S3: one object per stack, `<keyPrefix><stack>.tfstate`. */
+export interface S3BackendConfig {
+  /** The bucket, which must exist before the first deploy. */
+  readonly bucket: string;
+  /** Prefix of the state object keys, e.g. "peering/" for "peering/network.tfstate". */
+  readonly keyPrefix: string;
+  /** Region of the bucket (the config's region unless it names another). */
+  readonly region: string;
+  /** Whether Terraform locks the state with a lock object beside it in the bucket. */
+  readonly lockfile: boolean;
+  /**
+   * DynamoDB table for state locking.
+   * @default - none
+   */
+  readonly dynamodbTable?: string;
+}
+
+
+/** Where the stacks keep their state in Terraform Cloud: one workspace per stack. */
+export interface TerraformCloudConfig {
+  /** The organization that owns the workspaces. */
+  readonly organization: string;
+  /** Prefix of the workspace names: `<prefix><stack>`, e.g. "peering-network". */
+  readonly workspacePrefix: string;
+  /**
+   * Terraform Enterprise host name.
+   * @default "app.terraform.io"
+   */
+  readonly hostname?: string;
+}
