@@ -683,7 +683,32 @@ function emit(
       prefix_list_ids: [],
       description: "",
     });
-    put("aws_security_group", v.name, { vpc_id: ref(`aws_vpc.${v.name}.id`), ingress: v.ingress.map(rule), egress: v.egress.map(rule) });
+    // A group with separate ingress rule resources keeps its other ingress rules in separate resources too:
+    // inline rules beside them fight them (the provider documents it), and reach counts the inline ones only.
+    const separate = v.standalone.length > 0;
+    put("aws_security_group", v.name, {
+      vpc_id: ref(`aws_vpc.${v.name}.id`),
+      ...(separate ? {} : { ingress: v.ingress.map(rule) }),
+      egress: v.egress.map(rule),
+    });
+    if (separate)
+      v.ingress.forEach((r, k) => {
+        const sources = [
+          ...(r.cidrs.length + r.cidrs6.length > 0 ? [{ cidr_blocks: r.cidrs, ipv6_cidr_blocks: r.cidrs6 }] : []),
+          ...r.groups.map((group) => ({ source_security_group_id: group })),
+          ...(r.self ? [{ self: true }] : []),
+        ];
+        sources.forEach((source, j) =>
+          put("aws_security_group_rule", `${v.name}i${k}s${j}`, {
+            type: "ingress",
+            security_group_id: ref(`aws_security_group.${v.name}.id`),
+            protocol: r.protocol,
+            from_port: r.from,
+            to_port: r.to,
+            ...source,
+          })
+        );
+      });
     v.standalone.forEach((r, k) =>
       put("aws_vpc_security_group_ingress_rule", `${v.name}r${k}`, {
         security_group_id: ref(`aws_security_group.${v.name}.id`),

@@ -263,7 +263,7 @@ const securityGroups: Case[] = [
   {
     says: "accepts an echo request rule (ICMP type 8) from an aws_security_group_rule",
     tf: () => {
-      const tf = patch(twoPeeredVpcs(), "aws_security_group", "b", { ingress: [] });
+      const tf = patch(twoPeeredVpcs(), "aws_security_group", "b", { ingress: undefined });
       return put(tf, "aws_security_group_rule", "echo", {
         type: "ingress",
         security_group_id: ref("aws_security_group.b.id"),
@@ -278,7 +278,7 @@ const securityGroups: Case[] = [
   {
     says: "drops the echo when the only rule allows echo replies (ICMP type 0)",
     tf: () => {
-      const tf = patch(twoPeeredVpcs(), "aws_security_group", "b", { ingress: [] });
+      const tf = patch(twoPeeredVpcs(), "aws_security_group", "b", { ingress: undefined });
       return put(tf, "aws_vpc_security_group_ingress_rule", "reply", {
         security_group_id: ref("aws_security_group.b.id"),
         ip_protocol: "icmp",
@@ -293,7 +293,7 @@ const securityGroups: Case[] = [
   {
     says: "accepts an aws_vpc_security_group_egress_rule with protocol -1",
     tf: () => {
-      const tf = patch(twoPeeredVpcs(), "aws_security_group", "a", { egress: [] });
+      const tf = patch(twoPeeredVpcs(), "aws_security_group", "a", { egress: undefined });
       return put(tf, "aws_vpc_security_group_egress_rule", "all", {
         security_group_id: ref("aws_security_group.a.id"),
         ip_protocol: "-1",

@@ -1,10 +1,12 @@
-import { preview } from "../../core/json-limits";
+import { clip, preview } from "../../core/json-limits";
 import { defaultNetworkAclKey, defaultRouteTableKey, defaultSecurityGroupKey } from "../build";
 import { type Cidr, type Family, addressProblem, parseAddress, parseCidr } from "../cidr";
 import { ReachInputError } from "../model";
+import { dynamicBlocks } from "./dynamic";
 import { ExprSyntaxError } from "./expr";
 import {
   CidrValue,
+  type Iteration,
   type RawResource,
   ResourceRef,
   type Resolver,
@@ -14,6 +16,7 @@ import {
   ctyNumber,
   describeFailure,
   isRecord,
+  isSet,
   own,
 } from "./resolve";
 import { IP_PROTOCOLS, protocolNumber } from "../protocols";
@@ -60,11 +63,16 @@ const STANDS_FOR: ReadonlyMap<string, StandIn> = new Map([
   ["aws_vpc_peering_connection_accepter", { attribute: "vpc_peering_connection_id", kind: "peering connection" }],
 ]);
 
-/** One attribute of a resource (or of a nested block): where it is, its label for messages, its raw JSON. */
+/**
+ * One attribute of a resource (or of a nested block): where it is, its label for messages, its raw
+ * JSON, and in a dynamic block's content the iteration its references to the iterator read.
+ */
 export interface Slot {
   readonly res: RawResource;
   readonly label: string;
   readonly raw: unknown;
+  /** @default - outside any dynamic block */
+  readonly scope?: Iteration;
 }
 
 /** A resolved reference: the model key, the kind it names, and whether it is a literal id from outside. */
@@ -83,9 +91,9 @@ export class Attributes {
   constructor(private readonly resolver: Resolver) {}
 
   /** The value of an attribute the analysis can do without; undefined when it cannot be evaluated. */
-  bestEffort(res: RawResource, raw: unknown): Value | undefined {
+  bestEffort(res: RawResource, raw: unknown, scope?: Iteration): Value | undefined {
     try {
-      return this.resolver.evaluate(res.stack, raw);
+      return this.resolver.evaluate(res.stack, raw, scope);
     } catch (error) {
       if (error instanceof Unresolvable || error instanceof ExprSyntaxError || error instanceof ReachInputError)
         return undefined;
@@ -99,25 +107,65 @@ export class Attributes {
 
   field(block: Slot, name: string): Slot {
     const body = isRecord(block.raw) ? block.raw : {};
-    return { res: block.res, label: block.label ? `${block.label}.${name}` : name, raw: own(body, name) };
+    const label = block.label ? `${block.label}.${name}` : name;
+    return { res: block.res, label, raw: own(body, name), ...(block.scope ? { scope: block.scope } : {}) };
   }
 
+  /** The nested blocks `name` of a resource: those written out, then those its dynamic blocks make. */
   blocks(res: RawResource, name: string): Slot[] {
     const raw = own(res.body, name);
-    if (!present(raw)) return [];
-    const list: readonly unknown[] = Array.isArray(raw) ? raw : [raw];
-    return list.map((item, i) => {
+    const list: readonly unknown[] = !present(raw) ? [] : Array.isArray(raw) ? raw : [raw];
+    const written = list.map((item, i): Slot => {
       if (!isRecord(item))
         throw new ReachInputError(`${res.address}: ${name}[${i}] must be an object (a nested block)`);
       return { res, label: `${name}[${i}]`, raw: item };
     });
+    return [...written, ...this.dynamic(res, name)];
+  }
+
+  /**
+   * The blocks the dynamic blocks labelled `name` make: one per element of for_each (a list, a set or
+   * a map reach evaluates before apply), its content read with the iterator bound to the element.
+   */
+  private dynamic(res: RawResource, name: string): Slot[] {
+    return dynamicBlocks(res.address, res.body)
+      .filter((block) => block.label === name)
+      .flatMap((block) => {
+        const fail = (problem: string): ReachInputError =>
+          new ReachInputError(
+            `${res.address}: ${block.where}: for_each = ${preview(block.forEach)} ${problem}; reach expands ` +
+              "dynamic blocks only over a list, set or map known before apply (literal, or locals and variables " +
+              "holding one): write the blocks out or make for_each literal"
+          );
+        let forEach: Value;
+        try {
+          forEach = this.resolver.evaluateAttribute(res.stack, `${res.address}.${block.where}.for_each`, block.forEach);
+        } catch (error) {
+          if (error instanceof Unresolvable || error instanceof ExprSyntaxError)
+            throw fail(`cannot be expanded: ${error.message}`);
+          throw error;
+        }
+        const elements: readonly (readonly [Value, Value])[] = Array.isArray(forEach)
+          ? (forEach as readonly Value[]).map((value, i) => [isSet(forEach) ? value : i, value] as const)
+          : isPlainMap(forEach)
+          ? Object.entries(forEach)
+          : [];
+        if (!Array.isArray(forEach) && !isPlainMap(forEach))
+          throw fail(forEach === null ? "is null, which Terraform refuses" : "is not a list, set or map");
+        return elements.map(([key, value]): Slot => ({
+          res,
+          label: `${block.where}[${typeof key === "number" ? key : clip(preview(key), 40)}]`,
+          raw: block.content,
+          scope: { name: block.iterator, key, value },
+        }));
+      });
   }
 
   /** The evaluated value of an attribute, null when unset; an input error when it cannot be evaluated. */
   value(slot: Slot): Value {
     if (!present(slot.raw)) return null;
     return this.guarded(slot, () =>
-      this.resolver.evaluateAttribute(slot.res.stack, `${slot.res.address}.${slot.label}`, slot.raw)
+      this.resolver.evaluateAttribute(slot.res.stack, `${slot.res.address}.${slot.label}`, slot.raw, slot.scope)
     );
   }
 
@@ -356,6 +404,11 @@ function vpcAttributeKind(attribute: string): Kind {
 /** Whether a raw JSON value is set (Terraform treats null as unset). */
 export function present(raw: unknown): boolean {
   return raw !== undefined && raw !== null;
+}
+
+/** A map or object value (not a reference or a computed CIDR block, which are objects too). */
+function isPlainMap(value: Value): value is { readonly [key: string]: Value } {
+  return isRecord(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 function rawItem(raw: unknown, index: number, fallback: Value): unknown {

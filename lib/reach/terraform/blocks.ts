@@ -6,6 +6,8 @@
  * `__tests__/fixtures/reach/aws-block-types.json` (`node scripts/run.cjs scripts/reach-block-types` writes it).
  */
 
+import { isRecord } from "./resolve";
+
 /** What reach does with a nested block type. */
 export type BlockUse =
   | { readonly use: "read" }
@@ -89,6 +91,20 @@ export const BLOCK_TYPES: Readonly<Record<string, Readonly<Record<string, BlockT
   aws_vpn_connection: { tunnel1_log_options: tunnelLog, tunnel2_log_options: tunnelLog },
   aws_vpn_connection_route: {},
   aws_vpn_gateway_route_propagation: { timeouts },
+  aws_ec2_transit_gateway: { timeouts },
+  aws_ec2_transit_gateway_vpc_attachment: {},
+  aws_ec2_transit_gateway_route_table: {},
+  aws_ec2_transit_gateway_route_table_association: {},
+  aws_ec2_transit_gateway_route_table_propagation: {},
+  aws_ec2_transit_gateway_route: {},
+  aws_ec2_transit_gateway_peering_attachment: {
+    options: {
+      nesting: "block",
+      use: "refused",
+      why: "dynamic routing between transit gateways is not modeled (reach reads static transit routes)",
+    },
+  },
+  aws_ec2_transit_gateway_peering_attachment_accepter: {},
 };
 
 /**
@@ -110,4 +126,55 @@ export function blockType(type: string, name: string): BlockType | undefined {
   const own = BLOCK_TYPES[type];
   if (own && Object.hasOwn(own, name)) return own[name];
   return Object.hasOwn(META_BLOCKS, name) ? META_BLOCKS[name] : undefined;
+}
+
+/** A block of the provider's schema as the fixture keeps it: the names of its nested block types, nested. */
+export interface SchemaBlock {
+  readonly block_types: Readonly<Record<string, SchemaBlock>>;
+}
+
+/** A resource type's schema as the fixture keeps it, with the attributes a configuration may set as blocks. */
+export interface SchemaResource extends SchemaBlock {
+  /** Attributes the configuration may set whose type is a list or set of objects (block syntax works for them). */
+  readonly object_attributes: readonly string[];
+}
+
+/** What `scripts/reach-block-types.ts` keeps of the aws provider's schema, by resource type. */
+export type SchemaBlocks = Readonly<Record<string, SchemaResource>>;
+
+/** The block types (and object attributes) of `types` in the JSON of `terraform providers schema -json`. */
+export function trimSchema(schema: unknown, types: readonly string[]): SchemaBlocks {
+  const providers = isRecord(schema) && isRecord(schema.provider_schemas) ? schema.provider_schemas : {};
+  const aws = providers["registry.terraform.io/hashicorp/aws"];
+  const resources = isRecord(aws) && isRecord(aws.resource_schemas) ? aws.resource_schemas : {};
+  const blockOf = (block: unknown): SchemaBlock => {
+    const nested = isRecord(block) && isRecord(block.block_types) ? block.block_types : {};
+    return {
+      block_types: Object.fromEntries(
+        Object.keys(nested)
+          .sort()
+          .map((name) => {
+            const type = nested[name];
+            return [name, blockOf(isRecord(type) ? type.block : undefined)];
+          })
+      ),
+    };
+  };
+  return Object.fromEntries(
+    types.map((type) => {
+      const resource = resources[type];
+      if (!isRecord(resource) || !isRecord(resource.block))
+        throw new Error(`the aws provider's schema has no resource type ${type}`);
+      const attributes = isRecord(resource.block.attributes) ? resource.block.attributes : {};
+      const objectAttributes = Object.keys(attributes)
+        .filter((name) => {
+          const attribute = attributes[name];
+          if (!isRecord(attribute) || !(attribute.optional === true || attribute.required === true)) return false;
+          const t = attribute.type;
+          return Array.isArray(t) && (t[0] === "list" || t[0] === "set") && Array.isArray(t[1]) && t[1][0] === "object";
+        })
+        .sort();
+      return [type, { ...blockOf(resource.block), object_attributes: objectAttributes }];
+    })
+  );
 }

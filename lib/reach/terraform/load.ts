@@ -8,10 +8,12 @@ import {
   newVpcDefaults,
 } from "../build";
 import { type Cidr, cidrInside, parseCidr } from "../cidr";
-import type { GatewayKind, Model, NaclRule, Route, RouteTarget, SgRule, StackDocument, Vpc } from "../model";
+import type { GatewayKind, Model, NaclRule, Route, RouteTarget, StackDocument, Vpc } from "../model";
 import { ReachInputError } from "../model";
 import { Attributes, type Slot, present } from "./attributes";
 import { AccountRef, CidrValue, type RawResource, ResourceRef, Resolver, isRecord, own } from "./resolve";
+import { checkBlocks } from "./dynamic";
+import { SecurityGroups } from "./security-groups";
 import { TRANSIT_TYPES, readTransit } from "./transit";
 
 /**
@@ -29,7 +31,8 @@ export function terraformModel(documents: readonly StackDocument[]): Model {
   return new TerraformLoader(documents).load();
 }
 
-const MODELED = new Set([
+/** The resource types the Terraform loader reads (every other type is left alone). */
+export const MODELED: ReadonlySet<string> = new Set([
   "aws_vpc",
   "aws_vpc_ipv4_cidr_block_association",
   "aws_subnet",
@@ -89,10 +92,12 @@ class TerraformLoader {
   private readonly read: Attributes;
   private readonly builder = new ModelBuilder();
   private readonly byType = new Map<string, RawResource[]>();
+  private readonly groups: SecurityGroups;
 
   constructor(documents: readonly StackDocument[]) {
     this.resolver = new Resolver(documents, generatedPool(documents));
     this.read = new Attributes(this.resolver);
+    this.groups = new SecurityGroups(this.resolver, this.read, this.builder);
     for (const res of this.resolver.resources()) {
       if (!MODELED.has(res.type)) continue;
       for (const meta of ["count", "for_each"]) {
@@ -102,6 +107,7 @@ class TerraformLoader {
           );
         }
       }
+      checkBlocks(res);
       let list = this.byType.get(res.type);
       if (!list) this.byType.set(res.type, (list = []));
       list.push(res);
@@ -122,15 +128,16 @@ class TerraformLoader {
     this.each("aws_main_route_table_association", (res) => this.mainRouteTableAssociation(res));
     this.each("aws_vpc_peering_connection", (res) => this.peering(res));
     this.each("aws_vpc_peering_connection_accepter", (res) => this.accepter(res));
-    this.each("aws_security_group", (res) => this.securityGroup(res));
-    this.each("aws_default_security_group", (res) => this.defaultSecurityGroup(res));
+    this.each("aws_security_group", (res) => this.groups.group(res));
+    this.each("aws_default_security_group", (res) => this.groups.defaultGroup(res));
     for (const type of [
       "aws_security_group_rule",
       "aws_vpc_security_group_ingress_rule",
       "aws_vpc_security_group_egress_rule",
     ]) {
-      this.each(type, (res) => this.standaloneSgRule(res));
+      this.each(type, (res) => this.groups.standaloneRule(res));
     }
+    this.groups.warnFightingRules();
     this.each("aws_network_acl", (res) => this.networkAcl(res));
     this.each("aws_default_network_acl", (res) => this.defaultNetworkAcl(res));
     this.each("aws_network_acl_rule", (res) => this.standaloneNaclRule(res));
@@ -320,7 +327,7 @@ class TerraformLoader {
     for (const [field, kind] of ROUTE_TARGETS) {
       const raw = own(body, field);
       if (!present(raw)) continue;
-      const value = this.read.bestEffort(block.res, raw);
+      const value = this.read.bestEffort(block.res, raw, block.scope);
       if (value instanceof ResourceRef) {
         const address = this.resolver.address(value.stack, value.type, value.name);
         return { kind: "gateway", gateway: address, gatewayKind: GATEWAY_OF_TYPE.get(value.type) ?? kind };
@@ -382,75 +389,6 @@ class TerraformLoader {
       account: this.resolver.account(res),
       autoAccept: this.read.bool(this.read.slot(res, "auto_accept")),
     });
-  }
-
-  private securityGroup(res: RawResource): void {
-    const vpc = present(own(res.body, "vpc_id")) ? this.read.requiredEntity(res, "vpc_id", "vpc") : undefined;
-    this.builder.addSecurityGroup({
-      address: res.address,
-      label: res.address,
-      vpc,
-      region: this.resolver.region(res),
-      rules: this.inlineSgRules(res),
-    });
-  }
-
-  private defaultSecurityGroup(res: RawResource): void {
-    const vpc = this.read.requiredEntity(res, "vpc_id", "vpc");
-    const group = this.builder.securityGroup(defaultSecurityGroupKey(vpc));
-    if (!group) throw new ReachInputError(`${res.address}: vpc_id must refer to an aws_vpc`);
-    // Terraform removes every rule of the adopted group that the resource does not declare.
-    this.builder.replaceSecurityGroup({ ...group, label: res.address, rules: this.inlineSgRules(res) });
-  }
-
-  private inlineSgRules(res: RawResource): SgRule[] {
-    return (["ingress", "egress"] as const).flatMap((direction) =>
-      this.read.blocks(res, direction).map((block) => this.sgRule(block, direction === "egress", res.address))
-    );
-  }
-
-  private standaloneSgRule(res: RawResource): void {
-    const key = this.read.entity(this.read.slot(res, "security_group_id"), "security group", true);
-    const group = key ? this.builder.securityGroup(key) : undefined;
-    if (!group) return;
-    const egress =
-      res.type === "aws_vpc_security_group_egress_rule" ||
-      (res.type === "aws_security_group_rule" && this.read.string(this.read.slot(res, "type")) === "egress");
-    this.builder.addSgRules(group.address, [this.sgRule({ res, label: "", raw: res.body }, egress, group.address)]);
-  }
-
-  private sgRule(block: Slot, egress: boolean, group: string): SgRule {
-    const body = isRecord(block.raw) ? block.raw : {};
-    const source = block.label ? `${block.res.address} ${block.label}` : block.res.address;
-    const protocolField = present(own(body, "ip_protocol")) ? "ip_protocol" : "protocol";
-    const cidrs = [
-      ...this.read.cidrs(this.read.field(block, "cidr_blocks"), "ipv4"),
-      ...this.read.cidrs(this.read.field(block, "ipv6_cidr_blocks"), "ipv6"),
-      ...[
-        this.read.cidr(this.read.field(block, "cidr_ipv4"), "ipv4"),
-        this.read.cidr(this.read.field(block, "cidr_ipv6"), "ipv6"),
-      ].filter((c): c is Cidr => c !== undefined),
-    ];
-    const groups = ["security_groups", "source_security_group_id", "referenced_security_group_id"].flatMap((field) =>
-      this.read.entities(this.read.field(block, field), "security group", true)
-    );
-    if (present(own(body, "prefix_list_ids")) || present(own(body, "prefix_list_id"))) {
-      this.builder.warn({
-        resource: source,
-        message: "prefix lists are not modeled; their part of this rule matches no instance",
-      });
-    }
-    const self = this.read.bool(this.read.field(block, "self"));
-    return {
-      source,
-      egress,
-      protocol: this.read.protocol(this.read.field(block, protocolField)),
-      fromPort: this.read.integer(this.read.field(block, "from_port"), -1, 65535) ?? -1,
-      toPort: this.read.integer(this.read.field(block, "to_port"), -1, 65535) ?? -1,
-      cidrs,
-      groups: self ? [...groups, group] : groups,
-      self,
-    };
   }
 
   private networkAcl(res: RawResource): void {

@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath }
 import { preview } from "../../core/json-limits";
 import { ReachInputError, type StackDocument } from "../model";
 import { mergeFiles, parseTerraformJson } from "./json";
+import { applyOverride, isOverrideFile } from "./override";
 import { isRecord } from "./resolve";
 
 const WHAT_TO_PASS = "pass a cdk.tf.json, a stack directory or a cdktf.out directory";
@@ -17,7 +18,14 @@ export function readDocuments(paths: readonly string[]): StackDocument[] {
 /** The documents behind one path; `seen` holds the directories read so far, to stop at a symlink loop. */
 function readPath(path: string, seen: Set<string>): StackDocument[] {
   const stats = inspect(path);
-  if (stats.isFile()) return [readJsonFile(path, undefined, stats)];
+  if (stats.isFile()) {
+    if (isOverrideFile(basename(path)))
+      throw new ReachInputError(
+        `${path}: is an override file, which Terraform applies to the other files of its directory: ` +
+          "pass the directory or the stack file it overrides"
+      );
+    return [withOverrides(dirname(path), readJsonFile(path, undefined, stats))];
+  }
   if (!stats.isDirectory())
     throw new ReachInputError(`${path}: is ${kindOf(stats)}, not a file or directory; ${WHAT_TO_PASS}`);
   const real = realpath(path);
@@ -48,9 +56,32 @@ function readPath(path: string, seen: Set<string>): StackDocument[] {
         : `${path}: has no cdk.tf.json, *.tf.json or manifest.json; ${WHAT_TO_PASS}`
     );
   }
-  const docs = jsonFiles.map((f) => readJsonFile(join(path, f), undefined));
-  if (docs.length === 1) return docs;
-  return [{ stack: docs[0].stack, file: path, json: mergeDocuments(path, docs) }];
+  if (jsonFiles.every(isOverrideFile)) {
+    throw new ReachInputError(
+      `${path}: has only override files (${jsonFiles.join(", ")}); Terraform applies them to the other files ` +
+        "of a directory: add the configuration they override, or pass the directory that holds it"
+    );
+  }
+  return [readDirectory(path, files, undefined)];
+}
+
+/**
+ * A stack directory read as Terraform reads it: its *.tf.json files merged (the first names the stack
+ * unless `stack` does), then its override files applied; HCL beside them is refused.
+ */
+function readDirectory(dir: string, files: readonly string[], stack: string | undefined): StackDocument {
+  const hcl = files.filter((f) => f.endsWith(".tf") && !isOverrideFile(f));
+  if (hcl.length > 0) {
+    throw new ReachInputError(
+      `${dir}: holds HCL (${hcl.join(", ")}) beside its Terraform JSON; Terraform reads both, reach reads ` +
+        "Terraform JSON only: convert the HCL to .tf.json or move it out of the directory"
+    );
+  }
+  const docs = files
+    .filter((f) => f.endsWith(".tf.json") && !isOverrideFile(f))
+    .map((f) => readJsonFile(join(dir, f), stack));
+  const doc = docs.length === 1 ? docs[0] : { stack: docs[0].stack, file: dir, json: mergeDocuments(dir, docs) };
+  return withOverrides(dir, doc, files);
 }
 
 /** Every stack a cdktf manifest lists, refusing a stack file outside the output directory. */
@@ -75,8 +106,32 @@ function readManifest(outdir: string, manifest: string, stats: Stats): StackDocu
           )} leads out of ${outdir}; reach reads only the stacks inside a cdktf.out directory: fix the manifest`
         );
       }
-      return readJsonFile(file, name);
+      // Terraform, run in the stack's directory, reads every file there (cdktf writes only cdk.tf.json).
+      const stackFile = basename(file);
+      if (!stackFile.endsWith(".tf.json") || isOverrideFile(stackFile)) return readJsonFile(file, name);
+      return readDirectory(dirname(file), list(dirname(file)), name);
     });
+}
+
+/**
+ * A stack's configuration with the override files beside it (`override.tf.json`, `*_override.tf.json`)
+ * applied in the order of their names, as Terraform applies them; an HCL override file is refused.
+ */
+function withOverrides(dir: string, doc: StackDocument, files: readonly string[] = list(dir)): StackDocument {
+  const hcl = files.filter((f) => f.endsWith(".tf") && isOverrideFile(f));
+  if (hcl.length > 0) {
+    throw new ReachInputError(
+      `${join(dir, hcl[0])}: is an HCL override file, which Terraform applies to ${basename(doc.file)}; reach reads ` +
+        "Terraform JSON only: write it as .tf.json or remove it"
+    );
+  }
+  const overrides = files.filter((f) => f.endsWith(".tf.json") && isOverrideFile(f));
+  if (overrides.length === 0) return doc;
+  const json = overrides.reduce((json, f) => {
+    const file = join(dir, f);
+    return applyOverride(json, readJsonFile(file, doc.stack).json, file);
+  }, doc.json);
+  return { ...doc, json };
 }
 
 function readJsonFile(file: string, stack: string | undefined, known?: Stats): StackDocument {

@@ -3,8 +3,9 @@ import { type Expr, ExprSyntaxError, parseTemplate } from "./expr";
 import { clip, preview } from "../../core/json-limits";
 import { OWN_ACCOUNT, ReachInputError, type StackDocument } from "../model";
 import { isRecord } from "../../core/records";
+import { type Stack, own, readStack, sameJson } from "./stack";
 
-export { isRecord };
+export { isRecord, own };
 
 /** The identity of a resource (its id or an id-like attribute such as a VPC's default_route_table_id). */
 export class ResourceRef {
@@ -21,7 +22,6 @@ export class AccountRef {
   constructor(readonly provider: string) {}
 }
 
-
 /** An evaluated attribute value. */
 export type Value =
   | string
@@ -33,6 +33,24 @@ export type Value =
   | ResourceRef
   | CidrValue
   | AccountRef;
+
+/**
+ * The iterator of a dynamic block while its content is read for one element of its for_each: the
+ * iterator's name (the block's label unless `iterator` renames it), the element's key (its index in
+ * a list, its key in a map, the element itself in a set) and its value.
+ */
+export interface Iteration {
+  readonly name: string;
+  readonly key: Value;
+  readonly value: Value;
+}
+
+const SETS = new WeakSet<readonly Value[]>();
+
+/** Whether a list came from toset(): a set, whose elements are their own keys in a dynamic block. */
+export function isSet(value: Value): boolean {
+  return Array.isArray(value) && SETS.has(value);
+}
 
 /** Thrown while evaluating when an expression has no value reach can know before apply. */
 export class Unresolvable extends Error {}
@@ -57,18 +75,6 @@ export interface RawResource {
   readonly name: string;
   readonly address: string;
   readonly body: Readonly<Record<string, unknown>>;
-}
-
-interface Stack {
-  readonly name: string;
-  readonly file: string;
-  readonly resources: ReadonlyMap<string, ReadonlyMap<string, Readonly<Record<string, unknown>>>>;
-  readonly data: Readonly<Record<string, unknown>>;
-  readonly variables: Readonly<Record<string, unknown>>;
-  readonly locals: Readonly<Record<string, unknown>>;
-  readonly outputs: Readonly<Record<string, unknown>>;
-  readonly backend: { readonly type: string; readonly config: unknown } | undefined;
-  readonly providers: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
 
 const IDENTITY_ATTRIBUTES = new Set([
@@ -208,15 +214,19 @@ export class Resolver {
     return region ?? undefined;
   }
 
-  /** Evaluates a raw JSON attribute value in the context of a stack. */
-  evaluate(stack: string, raw: unknown): Value {
+  /**
+   * Evaluates a raw JSON attribute value in the context of a stack, and of the dynamic block
+   * iteration `scope` inside a dynamic block's content.
+   */
+  evaluate(stack: string, raw: unknown, scope?: Iteration): Value {
     return this.nested(() => {
-      if (typeof raw === "string") return this.expression(stack, parseTemplate(raw));
+      if (typeof raw === "string") return this.expression(stack, parseTemplate(raw), scope);
       if (typeof raw === "number" || typeof raw === "boolean" || raw === null || raw === undefined) return raw ?? null;
-      if (Array.isArray(raw)) return raw.map((item) => this.evaluate(stack, item));
+      if (Array.isArray(raw)) return raw.map((item) => this.evaluate(stack, item, scope));
       if (isRecord(raw)) {
         const out: Record<string, Value> = {};
-        for (const [key, value] of Object.entries(raw)) if (key !== "//") out[key] = this.evaluate(stack, value);
+        for (const [key, value] of Object.entries(raw))
+          if (key !== "//") out[key] = this.evaluate(stack, value, scope);
         return out;
       }
       throw new Unresolvable(`unexpected JSON value ${preview(raw)}`);
@@ -224,8 +234,8 @@ export class Resolver {
   }
 
   /** Evaluates an attribute of a resource's body, naming it `node` in a cycle ("aws_vpc.a.cidr_block"). */
-  evaluateAttribute(stack: string, node: string, raw: unknown): Value {
-    return this.within(node, () => this.evaluate(stack, raw));
+  evaluateAttribute(stack: string, node: string, raw: unknown, scope?: Iteration): Value {
+    return this.within(node, () => this.evaluate(stack, raw, scope));
   }
 
   /** Evaluates resource.attr, or explains why it is unknown before apply. */
@@ -317,20 +327,20 @@ export class Resolver {
     return cidrAt("ipv6", block.first, 56, label);
   }
 
-  private expression(stack: string, expr: Expr): Value {
-    return this.nested(() => this.evaluateExpression(stack, expr));
+  private expression(stack: string, expr: Expr, scope: Iteration | undefined): Value {
+    return this.nested(() => this.evaluateExpression(stack, expr, scope));
   }
 
-  private evaluateExpression(stack: string, expr: Expr): Value {
+  private evaluateExpression(stack: string, expr: Expr, scope: Iteration | undefined): Value {
     switch (expr.kind) {
       case "literal":
         return expr.value;
       case "list":
-        return expr.items.map((item) => this.expression(stack, item));
+        return expr.items.map((item) => this.expression(stack, item, scope));
       case "template":
         return expr.parts
           .map((part) => {
-            const value = this.expression(stack, part);
+            const value = this.expression(stack, part, scope);
             if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
               return String(value);
             if (value instanceof CidrValue && !this.isGenerated(value.cidr)) return value.cidr.text;
@@ -340,15 +350,20 @@ export class Resolver {
       case "call":
         return this.call(
           expr.name,
-          expr.args.map((arg) => this.expression(stack, arg))
+          expr.args.map((arg) => this.expression(stack, arg, scope))
         );
       case "traversal":
-        return this.traversal(stack, expr.root, expr.steps);
+        return this.traversal(stack, expr.root, expr.steps, scope);
     }
   }
 
-  private traversal(stack: string, root: string, steps: readonly (string | number)[]): Value {
+  private traversal(stack: string, root: string, steps: readonly (string | number)[], scope?: Iteration): Value {
     const [first, second, third, fourth] = steps;
+    if (scope !== undefined && root === scope.name) {
+      if (first === "key") return index(scope.key, steps.slice(1));
+      if (first === "value") return index(scope.value, steps.slice(1));
+      throw new Unresolvable(`${clip(root)}.${clip(String(first))}: a dynamic block's iterator has only key and value`);
+    }
     const prefix = this.multiStack ? `${stack}/` : "";
     if (root === "var") {
       const variable = own(this.stack(stack).variables, String(first));
@@ -421,8 +436,10 @@ export class Resolver {
   private call(name: string, args: readonly Value[]): Value {
     switch (name) {
       case "tolist":
-      case "toset":
         if (args.length === 1 && Array.isArray(args[0])) return args[0];
+        break;
+      case "toset":
+        if (args.length === 1 && Array.isArray(args[0])) return toSet(args[0] as readonly Value[]);
         break;
       case "concat":
         if (args.every((a) => Array.isArray(a))) return args.flatMap((a) => a as readonly Value[]);
@@ -473,64 +490,6 @@ export class Resolver {
   }
 }
 
-function readStack(doc: StackDocument): Stack {
-  if (!isRecord(doc.json))
-    throw new ReachInputError(`${doc.file}: not a Terraform JSON object; fix the file or pass a cdk.tf.json`);
-  const json = doc.json;
-  const resources = new Map<string, Map<string, Readonly<Record<string, unknown>>>>();
-  for (const [type, byName] of Object.entries(section(json, "resource", doc.file))) {
-    if (!isRecord(byName))
-      throw new ReachInputError(`${doc.file}: resource.${type} must be an object of named resources`);
-    const named = new Map<string, Readonly<Record<string, unknown>>>();
-    for (const [name, body] of Object.entries(byName)) {
-      if (!isRecord(body)) throw new ReachInputError(`${doc.file}: resource.${type}.${name} must be an object`);
-      named.set(name, body);
-    }
-    resources.set(type, named);
-  }
-  const backendBlock = section(section(json, "terraform", doc.file), "backend", doc.file);
-  const [backendType] = Object.keys(backendBlock);
-  const providers = new Map<string, Readonly<Record<string, unknown>>>();
-  const aws = section(json, "provider", doc.file).aws;
-  for (const provider of Array.isArray(aws) ? aws : aws === undefined ? [] : [aws]) {
-    if (!isRecord(provider))
-      throw new ReachInputError(`${doc.file}: provider.aws must be an object or a list of objects`);
-    if (provider.alias !== undefined && provider.alias !== null && typeof provider.alias !== "string")
-      throw new ReachInputError(`${doc.file}: provider.aws alias = ${preview(provider.alias)} must be a string`);
-    const alias = typeof provider.alias === "string" ? provider.alias : "";
-    if (providers.has(alias)) {
-      throw new ReachInputError(
-        `${doc.file}: two provider "aws" blocks ${
-          alias ? `with alias "${alias}"` : "without alias"
-        }; Terraform rejects duplicates: give each its own alias`
-      );
-    }
-    providers.set(alias, provider);
-  }
-  return {
-    name: doc.stack,
-    file: doc.file,
-    resources,
-    data: section(json, "data", doc.file),
-    variables: section(json, "variable", doc.file),
-    locals: section(json, "locals", doc.file),
-    outputs: section(json, "output", doc.file),
-    backend: backendType === undefined ? undefined : { type: backendType, config: backendBlock[backendType] },
-    providers,
-  };
-}
-
-function section(
-  json: Readonly<Record<string, unknown>>,
-  key: string,
-  file: string
-): Readonly<Record<string, unknown>> {
-  const value = own(json, key);
-  if (value === undefined) return {};
-  if (!isRecord(value)) throw new ReachInputError(`${file}: "${key}" must be an object`);
-  return value;
-}
-
 function index(value: Value, steps: readonly (string | number)[]): Value {
   let current = value;
   for (const step of steps) {
@@ -547,6 +506,20 @@ function index(value: Value, steps: readonly (string | number)[]): Value {
 
 function isPlainObject(value: Value): value is { readonly [key: string]: Value } {
   return isRecord(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** A list as toset() makes it a set: each text, number or bool once (cty orders sets; reach's readers do not care). */
+function toSet(list: readonly Value[]): readonly Value[] {
+  const seen = new Set<string>();
+  const set = list.filter((item) => {
+    if (typeof item !== "string" && typeof item !== "number" && typeof item !== "boolean") return true;
+    const key = `${typeof item}:${String(item)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  SETS.add(set);
+  return set;
 }
 
 function toNumber(value: Value | undefined): number | undefined {
@@ -590,31 +563,12 @@ function literal(raw: unknown): Value {
   return null;
 }
 
-/** A property of a JSON object, never one inherited from Object.prototype. */
-export function own(record: Readonly<Record<string, unknown>>, key: string): unknown {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
 function cidrArgument(value: Value | undefined): Cidr | undefined {
   if (value instanceof CidrValue) return value.cidr;
   if (typeof value !== "string") return undefined;
   const cidr = parseCidr(value);
   if (typeof cidr === "string") throw new Unresolvable(cidr);
   return cidr;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isRecord(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, sortKeys(value[k])])
-  );
 }
 
 /** Wraps evaluation failures into the input error the CLI reports with exit 2. */
