@@ -7,7 +7,13 @@ const base = require("./jest.config.js");
 
 /** Suites that need more than Node.js, by what they need. */
 const NEEDS_MORE = {
-  terraform: ["__tests__/terraform.test.ts", "__tests__/reachability-analyzer.test.ts", "__tests__/stacks.test.ts", "__tests__/rehearse/differential.test.ts", "__tests__/transit-gateway.test.ts"],
+  terraform: [
+    "__tests__/terraform.test.ts",
+    "__tests__/reachability-analyzer.test.ts",
+    "__tests__/stacks.test.ts",
+    "__tests__/rehearse/differential.test.ts",
+    "__tests__/transit-gateway.test.ts",
+  ],
   root: [
     "__tests__/rehearse/network.test.ts",
     "__tests__/rehearse/cli.test.ts",
@@ -22,5 +28,10 @@ const NEEDS_MORE = {
 
 module.exports = {
   ...base,
-  testPathIgnorePatterns: [...base.testPathIgnorePatterns, ...Object.values(NEEDS_MORE).flat().map((file) => `<rootDir>/${file}`)],
+  testPathIgnorePatterns: [
+    ...base.testPathIgnorePatterns,
+    ...Object.values(NEEDS_MORE)
+      .flat()
+      .map((file) => `<rootDir>/${file}`),
+  ],
 };

@@ -4,7 +4,8 @@ import { synthesize, threadOptions } from "./app/synth";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!process.env[WARNINGS_SHOWN_ENV]) for (const warning of configWarnings(config)) console.error(`warning: ${warning}`);
+  if (!process.env[WARNINGS_SHOWN_ENV])
+    for (const warning of configWarnings(config)) console.error(`warning: ${warning}`);
   await synthesize(config, threadOptions());
 }
 

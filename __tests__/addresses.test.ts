@@ -20,7 +20,8 @@ function addresses(raw: unknown): Map<string, string> {
       const json = JSON.parse(fs.readFileSync(path.join(stacks, stack, "cdk.tf.json"), "utf8")) as Json;
       for (const kind of ["resource", "data"] as const) {
         for (const [type, byName] of Object.entries(json[kind] ?? {})) {
-          for (const [name, body] of Object.entries(byName)) found.set(`${stack}/${kind === "data" ? "data." : ""}${type}.${name}`, body.provider ?? "aws");
+          for (const [name, body] of Object.entries(byName))
+            found.set(`${stack}/${kind === "data" ? "data." : ""}${type}.${name}`, body.provider ?? "aws");
         }
       }
     }
@@ -39,23 +40,42 @@ describe("adding to a config", () => {
   const before = addresses(base);
 
   it.each([
-    ["a VPC in the same region, peered with shared", { vpcs: [...base.vpcs, { name: "ci", cidr: "10.60.0.0/24" }], peerings: [...(base.peerings as unknown[]), ["shared", "ci"]] }],
-    ["a VPC in another region, peered with shared", { vpcs: [...base.vpcs, inUsEast1], peerings: [...(base.peerings as unknown[]), ["shared", "dr"]] }],
+    [
+      "a VPC in the same region, peered with shared",
+      {
+        vpcs: [...base.vpcs, { name: "ci", cidr: "10.60.0.0/24" }],
+        peerings: [...(base.peerings as unknown[]), ["shared", "ci"]],
+      },
+    ],
+    [
+      "a VPC in another region, peered with shared",
+      { vpcs: [...base.vpcs, inUsEast1], peerings: [...(base.peerings as unknown[]), ["shared", "dr"]] },
+    ],
     [
       "an account with a VPC, peered with app",
-      { accounts: { network: { roleArn: ROLE } }, vpcs: [...base.vpcs, inNetworkAccount], peerings: [...(base.peerings as unknown[]), ["app", "tools"]] },
+      {
+        accounts: { network: { roleArn: ROLE } },
+        vpcs: [...base.vpcs, inNetworkAccount],
+        peerings: [...(base.peerings as unknown[]), ["app", "tools"]],
+      },
     ],
     [
       "a region and an account at once, with DNS resolution on the new peerings",
       {
         accounts: { network: { roleArn: ROLE } },
         vpcs: [...base.vpcs, inUsEast1, inNetworkAccount],
-        peerings: [...(base.peerings as unknown[]), { vpcs: ["shared", "dr"], dnsResolution: true }, { vpcs: ["tools", "data"], dnsResolution: true }],
+        peerings: [
+          ...(base.peerings as unknown[]),
+          { vpcs: ["shared", "dr"], dnsResolution: true },
+          { vpcs: ["tools", "data"], dnsResolution: true },
+        ],
       },
     ],
   ])("keeps every existing address and provider when it adds %s", (_, changes) => {
     const after = addresses({ ...base, ...changes });
-    const moved = [...before].filter(([address, provider]) => after.get(address) !== provider).map(([address, provider]) => `${address} (${provider} → ${after.get(address) ?? "gone"})`);
+    const moved = [...before]
+      .filter(([address, provider]) => after.get(address) !== provider)
+      .map(([address, provider]) => `${address} (${provider} → ${after.get(address) ?? "gone"})`);
     expect(moved).toEqual([]);
     expect(after.size).toBeGreaterThan(before.size);
   });

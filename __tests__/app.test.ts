@@ -13,7 +13,8 @@ function appWith(context?: Record<string, unknown>): { disabled: unknown; tokenT
   try {
     jest.isolateModules(() => {
       const { PeeringApp } = require("../app/peering-app") as typeof import("../app/peering-app");
-      const { DISABLE_STACK_TRACE_IN_METADATA, TerraformStack, Tokenization } = require("cdktf") as typeof import("cdktf");
+      const { DISABLE_STACK_TRACE_IN_METADATA, TerraformStack, Tokenization } =
+        require("cdktf") as typeof import("cdktf");
       const { Vpc } = require("@cdktf/provider-aws/lib/vpc") as typeof import("@cdktf/provider-aws/lib/vpc");
       const app = new PeeringApp({ outdir, context });
       const vpc = new Vpc(new TerraformStack(app, "s"), "vpc", { cidrBlock: "10.0.0.0/24" });

@@ -12,7 +12,21 @@ import * as path from "path";
 
 const root = path.resolve(__dirname, "..");
 /** What the builds read (the TypeScript sources outside the tests, and the configs), and the lock file synth copies. */
-const SOURCES = ["main.ts", "lib", "stacks", "scripts", "test-support", "app", "deploy-tests", "tsconfig.json", "tsconfig.build.json", "tsconfig.scripts.json", "package.json", "cdktf.json", ".terraform.lock.hcl"];
+const SOURCES = [
+  "main.ts",
+  "lib",
+  "stacks",
+  "scripts",
+  "test-support",
+  "app",
+  "deploy-tests",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "tsconfig.scripts.json",
+  "package.json",
+  "cdktf.json",
+  ".terraform.lock.hcl",
+];
 /** A few incremental compiles on a busy 2-core machine. */
 const TIMEOUT_MS = 3 * 60 * 1000;
 
@@ -21,7 +35,8 @@ beforeAll(() => {
   const build = spawnSync(process.execPath, ["scripts/run.cjs", "--build"], { cwd: root, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`the project does not build:\n${build.stderr}`);
   project = fs.mkdtempSync(path.join(os.tmpdir(), "peering-build-"));
-  for (const entry of [...SOURCES, ".build"]) fs.cpSync(path.join(root, entry), path.join(project, entry), { recursive: true });
+  for (const entry of [...SOURCES, ".build"])
+    fs.cpSync(path.join(root, entry), path.join(project, entry), { recursive: true });
   fs.symlinkSync(path.join(root, "node_modules"), path.join(project, "node_modules"), "dir");
 }, TIMEOUT_MS);
 afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
@@ -34,7 +49,9 @@ function synth(): { status: number | null; stderr: string; project?: string } {
     delete env.PEERING_CONFIG;
     const run = spawnSync(process.execPath, ["scripts/run.cjs", "main"], { cwd: project, env, encoding: "utf8" });
     const network = path.join(outdir, "stacks", "network", "cdk.tf.json");
-    const tag = fs.existsSync(network) ? (JSON.parse(fs.readFileSync(network, "utf8")).provider.aws[0].default_tags[0].tags.Project as string) : undefined;
+    const tag = fs.existsSync(network)
+      ? (JSON.parse(fs.readFileSync(network, "utf8")).provider.aws[0].default_tags[0].tags.Project as string)
+      : undefined;
     return { status: run.status, stderr: run.stderr, project: tag };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -60,7 +77,7 @@ describe("scripts/run.cjs", () => {
   it(
     "refuses to run the old build when an edited source does not compile",
     () => {
-      edit("stacks/base.ts", 'Project: "peering"', "Project: 7 * \"broken\"");
+      edit("stacks/base.ts", 'Project: "peering"', 'Project: 7 * "broken"');
       const broken = synth();
       expect(broken.status).toBe(1);
       expect(broken.project).toBeUndefined();
@@ -73,7 +90,7 @@ describe("scripts/run.cjs", () => {
   it(
     "compiles an edited source before running it, so the synth has the change",
     () => {
-      edit("stacks/base.ts", "Project: 7 * \"broken\"", 'Project: "edited"');
+      edit("stacks/base.ts", 'Project: 7 * "broken"', 'Project: "edited"');
       expect(synth()).toEqual({ status: 0, stderr: "", project: "edited" });
     },
     TIMEOUT_MS,

@@ -3,13 +3,27 @@ import * as os from "os";
 import * as path from "path";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { AwsClientStub } from "aws-sdk-client-mock";
-import { CheckInputError, compareWithIntent, formatReport, instanceAddresses, intended, liveInstances, synthDifferences } from "../lib/check/intent";
+import {
+  CheckInputError,
+  compareWithIntent,
+  formatReport,
+  instanceAddresses,
+  intended,
+  liveInstances,
+  synthDifferences,
+} from "../lib/check/intent";
 import { TerraformResource } from "cdktf";
 import { DEFAULT_CONFIG, parseConfig } from "../lib/config";
 import { analyze, buildModel, livePlan, loadLive, loadTerraform, readDocuments } from "../lib/reach";
 import { findPeering } from "../stacks";
 import { type Account, fakeClient, fakeEc2, twoPeeredVpcs } from "./reach/live-account";
-import { EXAMPLES_BY_NAME, FULL_MESH_CONFIG, SHARDED_MESH_CONFIG, THREE_VPCS_CONFIG, withoutConfig } from "../test-support/configs";
+import {
+  EXAMPLES_BY_NAME,
+  FULL_MESH_CONFIG,
+  SHARDED_MESH_CONFIG,
+  THREE_VPCS_CONFIG,
+  withoutConfig,
+} from "../test-support/configs";
 import { editStack, SynthesizedApp, synthToTemp } from "../test-support/synth";
 import { runScript } from "../test-support/scripts";
 
@@ -41,7 +55,9 @@ describe("check on the app's own stacks", () => {
     try {
       const report = check(app);
       expect(report).toEqual({ pairs, ipv6Pairs: 0, probes: 0, reachable, mismatches: [], errors: [] });
-      expect(formatReport(report)).toContain(`check passed: reach agrees with the config on all ${pairs} ordered pairs`);
+      expect(formatReport(report)).toContain(
+        `check passed: reach agrees with the config on all ${pairs} ordered pairs`,
+      );
     } finally {
       app.remove();
     }
@@ -90,11 +106,20 @@ describe("check on the app's own stacks", () => {
       const sg = app.stacks.instances.instances.get("b")!.securityGroup.friendlyUniqueId;
       editStack(app.outdir, "instances", (json) => {
         for (const [name, rule] of Object.entries(json.resource.aws_vpc_security_group_ingress_rule)) {
-          if (rule.security_group_id === `\${aws_security_group.${sg}.id}`) delete json.resource.aws_vpc_security_group_ingress_rule[name];
+          if (rule.security_group_id === `\${aws_security_group.${sg}.id}`)
+            delete json.resource.aws_vpc_security_group_ingress_rule[name];
         }
       });
       const report = check(app);
-      expect(report.mismatches).toEqual([expect.objectContaining({ from: "a", to: "b", intended: true, found: false, reason: expect.stringContaining(`instances/aws_security_group.${sg}`) })]);
+      expect(report.mismatches).toEqual([
+        expect.objectContaining({
+          from: "a",
+          to: "b",
+          intended: true,
+          found: false,
+          reason: expect.stringContaining(`instances/aws_security_group.${sg}`),
+        }),
+      ]);
     } finally {
       app.remove();
     }
@@ -103,7 +128,11 @@ describe("check on the app's own stacks", () => {
   it("fails when a pair the config leaves unpeered can ping", () => {
     const app = synthToTemp(DEFAULT_CONFIG);
     try {
-      const report = compareWithIntent({ ...app.config, peerings: [] }, instanceAddresses(app.outdir), analyze(loadTerraform([app.outdir])));
+      const report = compareWithIntent(
+        { ...app.config, peerings: [] },
+        instanceAddresses(app.outdir),
+        analyze(loadTerraform([app.outdir])),
+      );
       expect(report.mismatches.map((m) => `${m.from}→${m.to}:${m.found}`)).toEqual(["a→b:true", "b→a:true"]);
     } finally {
       app.remove();
@@ -113,7 +142,9 @@ describe("check on the app's own stacks", () => {
 
 describe("check on every example", () => {
   /** Every peering of every example, as [example, requester, accepter]. */
-  const peerings = EXAMPLES_BY_NAME.flatMap(({ name, raw }) => parseConfig(raw).peerings.map(([a, b]) => ({ name, raw, a, b })));
+  const peerings = EXAMPLES_BY_NAME.flatMap(({ name, raw }) =>
+    parseConfig(raw).peerings.map(([a, b]) => ({ name, raw, a, b })),
+  );
 
   it.each(EXAMPLES_BY_NAME)("passes on $name", ({ raw }) => {
     const app = synthToTemp(raw);
@@ -126,30 +157,56 @@ describe("check on every example", () => {
     }
   });
 
-  it.each(peerings)("fails on $name without the $a → $b route, naming $a's route table for the request and for the reply", ({ raw, a, b }) => {
-    const app = synthToTemp(raw);
-    try {
-      const route = findPeering(app.stacks, a, b)!.peering.requesterRoutes[0].friendlyUniqueId;
-      editStack(app.outdir, "peering", (json) => delete json.resource.aws_route[route]);
-      const report = check(app);
-      const table = app.stacks.network.vpcs.get(a)!.privateRouteTables[0].friendlyUniqueId;
-      const culprit = { intended: true, found: false, reason: expect.stringContaining(`network/aws_route_table.${table}`) };
-      expect(report.mismatches).toHaveLength(2);
-      expect(report.mismatches).toEqual(expect.arrayContaining([expect.objectContaining({ from: a, to: b, ...culprit }), expect.objectContaining({ from: b, to: a, ...culprit })]));
-      expect(formatReport(report)).toMatch(/^check failed: 2 of \d+ (ordered pairs|comparisons) /m);
-    } finally {
-      app.remove();
-    }
-  });
+  it.each(peerings)(
+    "fails on $name without the $a → $b route, naming $a's route table for the request and for the reply",
+    ({ raw, a, b }) => {
+      const app = synthToTemp(raw);
+      try {
+        const route = findPeering(app.stacks, a, b)!.peering.requesterRoutes[0].friendlyUniqueId;
+        editStack(app.outdir, "peering", (json) => delete json.resource.aws_route[route]);
+        const report = check(app);
+        const table = app.stacks.network.vpcs.get(a)!.privateRouteTables[0].friendlyUniqueId;
+        const culprit = {
+          intended: true,
+          found: false,
+          reason: expect.stringContaining(`network/aws_route_table.${table}`),
+        };
+        expect(report.mismatches).toHaveLength(2);
+        expect(report.mismatches).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ from: a, to: b, ...culprit }),
+            expect.objectContaining({ from: b, to: a, ...culprit }),
+          ]),
+        );
+        expect(formatReport(report)).toMatch(/^check failed: 2 of \d+ (ordered pairs|comparisons) /m);
+      } finally {
+        app.remove();
+      }
+    },
+  );
 
   it.each(peerings)("fails on $name when $b stops admitting $a, naming $b's security group", ({ raw, a, b }) => {
     const app = synthToTemp(raw);
     try {
-      const rule = app.stacks.instances.node.findChild(`instance-${b}`).node.findChild(`ping-from-${a}`) as TerraformResource;
-      editStack(app.outdir, "instances", (json) => delete json.resource.aws_vpc_security_group_ingress_rule[rule.friendlyUniqueId]);
+      const rule = app.stacks.instances.node
+        .findChild(`instance-${b}`)
+        .node.findChild(`ping-from-${a}`) as TerraformResource;
+      editStack(
+        app.outdir,
+        "instances",
+        (json) => delete json.resource.aws_vpc_security_group_ingress_rule[rule.friendlyUniqueId],
+      );
       const report = check(app);
       const sg = app.stacks.instances.instances.get(b)!.securityGroup.friendlyUniqueId;
-      expect(report.mismatches).toEqual([expect.objectContaining({ from: a, to: b, intended: true, found: false, reason: expect.stringContaining(`instances/aws_security_group.${sg}`) })]);
+      expect(report.mismatches).toEqual([
+        expect.objectContaining({
+          from: a,
+          to: b,
+          intended: true,
+          found: false,
+          reason: expect.stringContaining(`instances/aws_security_group.${sg}`),
+        }),
+      ]);
     } finally {
       app.remove();
     }
@@ -160,12 +217,23 @@ describe("check on every example", () => {
     const app = synthToTemp(hubSpoke);
     try {
       const report = check(app);
-      expect(report.notes).toEqual([expect.stringMatching(/^spokes app, data and ci cannot ping each other, as the config means: each is peered with the hub shared only, and peering is not transitive/)]);
+      expect(report.notes).toEqual([
+        expect.stringMatching(
+          /^spokes app, data and ci cannot ping each other, as the config means: each is peered with the hub shared only, and peering is not transitive/,
+        ),
+      ]);
       const result = analyze(loadTerraform([app.outdir]));
-      const leaky = { ...result, pairs: result.pairs.map((p) => (p.from.includes("instance-app_") && p.to.includes("instance-data_") ? { ...p, reachable: true } : p)) };
+      const leaky = {
+        ...result,
+        pairs: result.pairs.map((p) =>
+          p.from.includes("instance-app_") && p.to.includes("instance-data_") ? { ...p, reachable: true } : p,
+        ),
+      };
       const wrong = compareWithIntent(app.config, instanceAddresses(app.outdir), leaky);
       expect(wrong.notes).toBeUndefined();
-      expect(formatReport(wrong)).toContain("✗ app → data: the config means unreachable (both are spokes of the hub shared, and peering is not transitive");
+      expect(formatReport(wrong)).toContain(
+        "✗ app → data: the config means unreachable (both are spokes of the hub shared, and peering is not transitive",
+      );
     } finally {
       app.remove();
     }
@@ -182,7 +250,11 @@ describe("check on every example", () => {
 });
 
 describe("check of a synth that is not the config's", () => {
-  const threeVpcs = { ...DEFAULT_CONFIG, vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }], peerings: "full-mesh" };
+  const threeVpcs = {
+    ...DEFAULT_CONFIG,
+    vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }],
+    peerings: "full-mesh",
+  };
   const differences = (app: SynthesizedApp, raw: unknown) =>
     synthDifferences(parseConfig(raw), readDocuments([app.outdir]), instanceAddresses(app.outdir));
 
@@ -204,8 +276,12 @@ describe("check of a synth that is not the config's", () => {
     try {
       const found = differences(app, DEFAULT_CONFIG);
       expect(found).toEqual([
-        expect.stringMatching(/^the synth holds VPC network\/aws_vpc\.vpc-c_vpc_\w+ named "c", which the config does not describe$/),
-        expect.stringMatching(/^the synth's instances output lists instances\/aws_instance\.instance-c_\w+ for VPC "c", which the config does not describe$/),
+        expect.stringMatching(
+          /^the synth holds VPC network\/aws_vpc\.vpc-c_vpc_\w+ named "c", which the config does not describe$/,
+        ),
+        expect.stringMatching(
+          /^the synth's instances output lists instances\/aws_instance\.instance-c_\w+ for VPC "c", which the config does not describe$/,
+        ),
       ]);
     } finally {
       app.remove();
@@ -217,7 +293,7 @@ describe("check of a synth that is not the config's", () => {
     try {
       expect(differences(app, threeVpcs)).toEqual([
         'the config\'s VPC "c" has no aws_vpc in the synth',
-        'the config\'s VPC "c" has no instance in the synth\'s instances output',
+        "the config's VPC \"c\" has no instance in the synth's instances output",
       ]);
     } finally {
       app.remove();
@@ -237,8 +313,12 @@ describe("check of a synth that is not the config's", () => {
         json.resource.aws_instance.stray = { ...first };
       });
       expect(differences(app, DEFAULT_CONFIG)).toEqual([
-        expect.stringMatching(/^VPC "a" \(network\/aws_vpc\.vpc-a_vpc_\w+\) has the block "10\.9\.0\.0\/24" in the synth, 10\.0\.0\.0\/24 in the config$/),
-        expect.stringMatching(/^the synth holds VPC network\/aws_vpc\.vpc-b_vpc_\w+ with no literal Name tag, which the config does not describe$/),
+        expect.stringMatching(
+          /^VPC "a" \(network\/aws_vpc\.vpc-a_vpc_\w+\) has the block "10\.9\.0\.0\/24" in the synth, 10\.0\.0\.0\/24 in the config$/,
+        ),
+        expect.stringMatching(
+          /^the synth holds VPC network\/aws_vpc\.vpc-b_vpc_\w+ with no literal Name tag, which the config does not describe$/,
+        ),
         'the config\'s VPC "b" has no aws_vpc in the synth',
         "the synth holds instance instances/aws_instance.stray, which is no VPC's of the config",
       ]);
@@ -248,18 +328,29 @@ describe("check of a synth that is not the config's", () => {
   });
 
   it("fails the report, listing each difference, when only differences are found", () => {
-    const text = formatReport({ pairs: 2, ipv6Pairs: 0, probes: 0, reachable: 2, mismatches: [], errors: [], stale: ["one", "two"] });
+    const text = formatReport({
+      pairs: 2,
+      ipv6Pairs: 0,
+      probes: 0,
+      reachable: 2,
+      mismatches: [],
+      errors: [],
+      stale: ["one", "two"],
+    });
     expect(text.split("\n")).toEqual([
       "✗ one",
       "✗ two",
-      expect.stringMatching(/^check failed: 0 of 2 ordered pairs differ from the config, 0 configuration error\(s\), 2 difference\(s\) between the synth and the config \(a stale or foreign synth/),
+      expect.stringMatching(
+        /^check failed: 0 of 2 ordered pairs differ from the config, 0 configuration error\(s\), 2 difference\(s\) between the synth and the config \(a stale or foreign synth/,
+      ),
       "",
     ]);
   });
 });
 
 describe("npm run check", () => {
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runScript("check", args, { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env });
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runScript("check", args, { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env });
 
   it("synthesizes the default app and passes", () => {
     const result = run([]);
@@ -288,25 +379,41 @@ describe("npm run check", () => {
       const config = path.join(dir, "sharded.json");
       fs.writeFileSync(config, JSON.stringify(SHARDED_MESH_CONFIG));
       const result = run([], { PEERING_CONFIG: config });
-      expect([result.status, result.stdout]).toEqual([0, expect.stringContaining("check passed: reach agrees with the config on all 12 ordered pairs")]);
+      expect([result.status, result.stdout]).toEqual([
+        0,
+        expect.stringContaining("check passed: reach agrees with the config on all 12 ordered pairs"),
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it.each(["inter-region", "cross-account", "dns", "hub-spoke"])("synthesizes examples/%s.json from PEERING_CONFIG and passes", (shape) => {
-    const result = run([], { PEERING_CONFIG: path.join(__dirname, "..", "examples", `${shape}.json`) });
-    expect([result.status, result.stdout]).toEqual([0, expect.stringMatching(/check passed: reach agrees with the config on all \d+ ordered pairs/)]);
-    if (shape === "hub-spoke") expect(result.stdout).toContain("✓ spokes app, data and ci cannot ping each other, as the config means");
-  });
+  it.each(["inter-region", "cross-account", "dns", "hub-spoke"])(
+    "synthesizes examples/%s.json from PEERING_CONFIG and passes",
+    (shape) => {
+      const result = run([], { PEERING_CONFIG: path.join(__dirname, "..", "examples", `${shape}.json`) });
+      expect([result.status, result.stdout]).toEqual([
+        0,
+        expect.stringMatching(/check passed: reach agrees with the config on all \d+ ordered pairs/),
+      ]);
+      if (shape === "hub-spoke")
+        expect(result.stdout).toContain("✓ spokes app, data and ci cannot ping each other, as the config means");
+    },
+  );
 
   it("exits 3 on the cross-account example when the accepter uses the requester's account, naming the accepter and the account that must accept", () => {
     const raw = EXAMPLES_BY_NAME.find((e) => e.name === "examples/cross-account.json")!.raw;
     const app = synthToTemp(raw);
     try {
       const accepter = findPeering(app.stacks, "app", "shared")!.peering.accepterConnection!.friendlyUniqueId;
-      editStack(app.outdir, "peering", (json) => delete json.resource.aws_vpc_peering_connection_accepter[accepter].provider);
-      const result = run(["--out", app.outdir], { PEERING_CONFIG: path.join(__dirname, "..", "examples", "cross-account.json") });
+      editStack(
+        app.outdir,
+        "peering",
+        (json) => delete json.resource.aws_vpc_peering_connection_accepter[accepter].provider,
+      );
+      const result = run(["--out", app.outdir], {
+        PEERING_CONFIG: path.join(__dirname, "..", "examples", "cross-account.json"),
+      });
       expect(result.status).toBe(3);
       expect(result.stdout).toContain(`✗ peering/aws_vpc_peering_connection_accepter.${accepter}: accepts`);
       expect(result.stdout).toContain("222222222222");
@@ -317,13 +424,23 @@ describe("npm run check", () => {
   });
 
   it("exits 3 naming the VPC and instance of a stale --out that the config no longer describes", () => {
-    const app = synthToTemp({ ...DEFAULT_CONFIG, vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }], peerings: "full-mesh" });
+    const app = synthToTemp({
+      ...DEFAULT_CONFIG,
+      vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }],
+      peerings: "full-mesh",
+    });
     try {
       const result = run(["--out", app.outdir]);
       expect(result.status).toBe(3);
-      expect(result.stdout).toMatch(/^✗ the synth holds VPC network\/aws_vpc\.vpc-c_vpc_\w+ named "c", which the config does not describe$/m);
-      expect(result.stdout).toMatch(/^✗ the synth's instances output lists instances\/aws_instance\.instance-c_\w+ for VPC "c"/m);
-      expect(result.stdout).toMatch(/^check failed: 0 of 2 ordered pairs differ from the config, 0 configuration error\(s\), 2 difference\(s\) between the synth and the config/m);
+      expect(result.stdout).toMatch(
+        /^✗ the synth holds VPC network\/aws_vpc\.vpc-c_vpc_\w+ named "c", which the config does not describe$/m,
+      );
+      expect(result.stdout).toMatch(
+        /^✗ the synth's instances output lists instances\/aws_instance\.instance-c_\w+ for VPC "c"/m,
+      );
+      expect(result.stdout).toMatch(
+        /^check failed: 0 of 2 ordered pairs differ from the config, 0 configuration error\(s\), 2 difference\(s\) between the synth and the config/m,
+      );
     } finally {
       app.remove();
     }
@@ -332,20 +449,34 @@ describe("npm run check", () => {
   it("exits 2, saying what to do in one line and without a stack trace, when --out holds no synthesized stacks", () => {
     const result = run(["--out", path.join(__dirname, "..", "examples")]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^check: .* does not exist: synthesize the app as JSON \(npm run synth\) or leave out --out\n$/);
+    expect(result.stderr).toMatch(
+      /^check: .* does not exist: synthesize the app as JSON \(npm run synth\) or leave out --out\n$/,
+    );
   });
 
   it("with --against BASE, prints the pairs the change loses and exits 4 although the check passes", () => {
-    const base = synthToTemp({ ...DEFAULT_CONFIG, vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }], peerings: "full-mesh" });
+    const base = synthToTemp({
+      ...DEFAULT_CONFIG,
+      vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }],
+      peerings: "full-mesh",
+    });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-check-against-"));
     try {
       const config = path.join(dir, "chain.json");
-      const chain = { vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }], peerings: [["a", "b"], ["b", "c"]] };
+      const chain = {
+        vpcs: [...DEFAULT_CONFIG.vpcs, { name: "c", cidr: "10.0.2.0/24" }],
+        peerings: [
+          ["a", "b"],
+          ["b", "c"],
+        ],
+      };
       fs.writeFileSync(config, JSON.stringify(chain));
       const result = run(["--against", base.outdir], { PEERING_CONFIG: config });
       expect(result.stdout).toContain("check passed");
       expect(result.stdout).toContain(`Reach diff of the config against ${base.outdir}: 2 pairs lost, 0 gained.`);
-      expect(result.stdout).toMatch(/instance-a_\w+ → instances\/aws_instance\.instance-c_\w+ \(ipv4\): ✓ → ✗\n {6}now: /);
+      expect(result.stdout).toMatch(
+        /instance-a_\w+ → instances\/aws_instance\.instance-c_\w+ \(ipv4\): ✓ → ✗\n {6}now: /,
+      );
       expect(result.stdout).toMatch(/\n {6}removed peering: peering\/aws_vpc_peering_connection\.peering-a_c_/);
       expect(result.status).toBe(4);
     } finally {
@@ -357,7 +488,7 @@ describe("npm run check", () => {
   it("exits 2 with the config's problems when the config is bad", () => {
     const result = run([], { PEERING_CONFIG: path.join(__dirname, "..", "package.json") });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('the config has unknown key');
+    expect(result.stderr).toContain("the config has unknown key");
   });
 });
 
@@ -387,7 +518,11 @@ describe("instanceAddresses", () => {
 
   it.each([
     ["a stack that is not JSON", "{ not json", /cdk\.tf\.json: is not valid JSON \(.*\): synthesize the app as JSON/],
-    ["a null output entry", JSON.stringify({ output: { instances: { value: { a: null } } } }), /output "instances"\.a = null has no address/],
+    [
+      "a null output entry",
+      JSON.stringify({ output: { instances: { value: { a: null } } } }),
+      /output "instances"\.a = null has no address/,
+    ],
     ["no instances output", JSON.stringify({ output: null }), /has no "instances" output/],
     [
       "an instances output declared twice (Terraform refuses it)",
@@ -427,7 +562,12 @@ describe("check --live: the deployed network against the config", () => {
 
   it("finds each VPC's deployed instance by its synthesized instance's tags, and passes", async () => {
     const { deployed, report } = await checkLive(twoPeeredVpcs());
-    expect(deployed.addresses).toEqual(new Map([["a", "a-ping/i-a"], ["b", "b-ping/i-b"]]));
+    expect(deployed.addresses).toEqual(
+      new Map([
+        ["a", "a-ping/i-a"],
+        ["b", "b-ping/i-b"],
+      ]),
+    );
     expect(report).toEqual({ pairs: 2, ipv6Pairs: 0, probes: 0, reachable: 2, mismatches: [], errors: [] });
   });
 
@@ -442,8 +582,12 @@ describe("check --live: the deployed network against the config", () => {
       ["b", "a", false],
     ]);
     const text = formatReport(report);
-    expect(text).toContain("✗ a → b: the config means reachable, reach finds unreachable: rtb-a (a-private-0): 0.0.0.0/0 → nat-a");
-    expect(text).toContain("✗ b → a: the config means reachable, reach finds unreachable: sg-a (a-ping-1) (ingress): no ingress rule allows an ICMP echo request from 10.0.1.40");
+    expect(text).toContain(
+      "✗ a → b: the config means reachable, reach finds unreachable: rtb-a (a-private-0): 0.0.0.0/0 → nat-a",
+    );
+    expect(text).toContain(
+      "✗ b → a: the config means reachable, reach finds unreachable: sg-a (a-ping-1) (ingress): no ingress rule allows an ICMP echo request from 10.0.1.40",
+    );
   });
 
   it("fails for a VPC whose instance is not deployed, saying so", async () => {
@@ -461,8 +605,8 @@ describe("check --live: the deployed network against the config", () => {
     account.instances.push({ ...account.instances[1], InstanceId: "i-b2" });
     await expect(checkLive(account)).rejects.toThrow(
       new CheckInputError(
-        `the deployed instances b-ping/i-b and b-ping/i-b2 all carry the tags of ${instanceAddresses(app.outdir).get("b")} (Name = b-ping): check cannot tell which is b's; terminate the stray ones`
-      )
+        `the deployed instances b-ping/i-b and b-ping/i-b2 all carry the tags of ${instanceAddresses(app.outdir).get("b")} (Name = b-ping): check cannot tell which is b's; terminate the stray ones`,
+      ),
     );
   });
 });

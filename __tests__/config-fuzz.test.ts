@@ -5,7 +5,14 @@
  * Terraform can start a template or break a line.
  */
 import fc from "fast-check";
-import { ConfigError, configFromBytes, DEFAULT_CONFIG, MAX_LISTED_PROBLEMS, parseConfig, PeeringConfig } from "../lib/config";
+import {
+  ConfigError,
+  configFromBytes,
+  DEFAULT_CONFIG,
+  MAX_LISTED_PROBLEMS,
+  parseConfig,
+  PeeringConfig,
+} from "../lib/config";
 import { FULL_MESH_CONFIG, THREE_VPCS_CONFIG } from "../test-support/configs";
 
 const SEED = 20240607;
@@ -81,8 +88,16 @@ describe("the config, fuzzed", () => {
   it("answers any bytes, and damaged JSON text, with a config or a ConfigError", () => {
     const text = fc.constantFrom(...configs.map((c) => JSON.stringify(c, null, 2)));
     const edited = fc
-      .tuple(text, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.string({ unit: "binary", maxLength: 4 })), { maxLength: 4 }))
-      .map(([t, edits]) => edits.reduce((s, [at, cut, insert]) => s.slice(0, at % (s.length + 1)) + insert + s.slice((at % (s.length + 1)) + cut), t))
+      .tuple(
+        text,
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.string({ unit: "binary", maxLength: 4 })), { maxLength: 4 }),
+      )
+      .map(([t, edits]) =>
+        edits.reduce(
+          (s, [at, cut, insert]) => s.slice(0, at % (s.length + 1)) + insert + s.slice((at % (s.length + 1)) + cut),
+          t,
+        ),
+      )
       .map((t) => Buffer.from(t, "utf8"));
     const bytes = fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b));
     fc.assert(
@@ -94,7 +109,7 @@ describe("the config, fuzzed", () => {
   it("never accepts a string that could start a template or break a line in the synthesized Terraform", () => {
     const nasty = fc.oneof(
       fc.string({ unit: "grapheme", maxLength: 12 }),
-      fc.constantFrom("${x}", "%{ if }", "a\nb", "a\rb", "\u2028", "a\"b", "a\\b", "$${x}", "~}"),
+      fc.constantFrom("${x}", "%{ if }", "a\nb", "a\rb", "\u2028", 'a"b', "a\\b", "$${x}", "~}"),
       fc.stringMatching(/^[a-z][a-z0-9.$%{}\n-]{0,12}$/),
       fc.stringMatching(/^[a-z]{2}-[a-z]{2,6}-\d$/),
     );

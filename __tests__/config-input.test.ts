@@ -1,4 +1,11 @@
-import { MAX_JSON_DEPTH, MAX_LISTED_PROBLEMS, MAX_PREVIEW_CHARS, parseJsonBytes, parseJsonText, preview } from "../lib/core/json-input";
+import {
+  MAX_JSON_DEPTH,
+  MAX_LISTED_PROBLEMS,
+  MAX_PREVIEW_CHARS,
+  parseJsonBytes,
+  parseJsonText,
+  preview,
+} from "../lib/core/json-input";
 
 function problemsOf(result: { value: unknown } | { problems: string[] }): string[] {
   if ("problems" in result) return result.problems;
@@ -22,14 +29,22 @@ describe("parseJsonText", () => {
     ["a missing colon", '{"a" 1}', 'unexpected "1" at line 1, column 6'],
     ["an unquoted key", "{a: 1}", 'expected a key in double quotes, found "a" at line 1, column 2'],
     ["an unclosed string", '{"a": "abc', "a string is not closed at line 1, column 7"],
-    ["a raw newline in a string", '{"a": "x\ny"}', "a string holds the raw control character U+000A (write it escaped) at line 1, column 9"],
+    [
+      "a raw newline in a string",
+      '{"a": "x\ny"}',
+      "a string holds the raw control character U+000A (write it escaped) at line 1, column 9",
+    ],
     ["a bad escape", '{"a": "\\x"}', "a string holds an invalid escape sequence at line 1, column 8"],
     ["a malformed number", "[01]", 'unexpected "1" at line 1, column 3'],
     ["a lone minus", "[-]", "a malformed number at line 1, column 2"],
     ["text after the value", "{} {}", "more text after the JSON value at line 1, column 4"],
     ["nothing at all", "  ", "the file ends before the JSON value does at line 1, column 3"],
     ["an unclosed array", "[1, 2", "the file ends before the JSON value does at line 1, column 6"],
-    ["a non-ASCII character", "{\u00a0}", "expected a key in double quotes, found character U+00A0 at line 1, column 2"],
+    [
+      "a non-ASCII character",
+      "{\u00a0}",
+      "expected a key in double quotes, found character U+00A0 at line 1, column 2",
+    ],
   ])("names %s and where it is", (_, text, where) => {
     expect(problemsOf(parseJsonText(text))).toEqual([`the file is not valid JSON: ${where}: fix the syntax`]);
   });
@@ -65,11 +80,31 @@ describe("parseJsonText", () => {
 
 describe("parseJsonBytes", () => {
   it.each([
-    ["a UTF-8 byte order mark", [0xef, 0xbb, 0xbf, 0x7b, 0x7d], "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without a BOM"],
-    ["UTF-16 little-endian text", [0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00], "the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8"],
-    ["UTF-16 big-endian text", [0xfe, 0xff, 0x00, 0x7b, 0x00, 0x7d], "the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8"],
-    ["Latin-1 text", [...Buffer.from('{"a": "caf'), 0xe9, ...Buffer.from('"}')], "the file is not UTF-8 text (byte 0xe9 at offset 10 is not valid UTF-8): save it as UTF-8"],
-    ["an encoded surrogate", [0x5b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x5d], "the file is not UTF-8 text (byte 0xed at offset 2 is not valid UTF-8): save it as UTF-8"],
+    [
+      "a UTF-8 byte order mark",
+      [0xef, 0xbb, 0xbf, 0x7b, 0x7d],
+      "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without a BOM",
+    ],
+    [
+      "UTF-16 little-endian text",
+      [0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00],
+      "the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8",
+    ],
+    [
+      "UTF-16 big-endian text",
+      [0xfe, 0xff, 0x00, 0x7b, 0x00, 0x7d],
+      "the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8",
+    ],
+    [
+      "Latin-1 text",
+      [...Buffer.from('{"a": "caf'), 0xe9, ...Buffer.from('"}')],
+      "the file is not UTF-8 text (byte 0xe9 at offset 10 is not valid UTF-8): save it as UTF-8",
+    ],
+    [
+      "an encoded surrogate",
+      [0x5b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x5d],
+      "the file is not UTF-8 text (byte 0xed at offset 2 is not valid UTF-8): save it as UTF-8",
+    ],
   ])("names %s", (_, bytes, problem) => {
     expect(problemsOf(parseJsonBytes(Uint8Array.from(bytes)))).toEqual([problem]);
   });

@@ -58,7 +58,13 @@ describe("a valid transit config", () => {
   it("resolves each gateway with its region, the default ASN and its attached VPCs in config order", () => {
     const [hub] = config.transitGateways!;
     expect(hub).toMatchObject({ name: "hub", region: "eu-west-1", amazonSideAsn: 64512 });
-    expect(hub.attachments.map((a) => `${a.vpc}:${a.segment}`)).toEqual(["shared:shared", "prod-a:prod", "prod-b:prod", "dev-a:dev", "dev-b:dev"]);
+    expect(hub.attachments.map((a) => `${a.vpc}:${a.segment}`)).toEqual([
+      "shared:shared",
+      "prod-a:prod",
+      "prod-b:prod",
+      "dev-a:dev",
+      "dev-b:dev",
+    ]);
     expect(hub.segments[1].routes).toEqual([{ destination: "10.255.0.0/16", blackhole: true }]);
   });
 
@@ -82,21 +88,34 @@ describe("a valid transit config", () => {
   it("admits a peer once when it is both peered and reached through the gateway", () => {
     const peered = parseConfig({ ...hubConfig(), peerings: [["shared", "prod-a"]] });
     const peers = peered.vpcs.filter((v) => v.name === "prod-a");
-    expect(withTransitPeers(peered, "shared", peers).map((v) => v.name)).toEqual(["prod-a", "prod-b", "dev-a", "dev-b"]);
+    expect(withTransitPeers(peered, "shared", peers).map((v) => v.name)).toEqual([
+      "prod-a",
+      "prod-b",
+      "dev-a",
+      "dev-b",
+    ]);
   });
 
   it("counts the IPv6 routes to the VPCs reached, where both ends have IPv6, against the routes-per-table quota", () => {
     const problems = refusal({ ...hubConfig(), ipv6: true, routesPerRouteTable: 4 });
     expect(problems).toEqual([
-      expect.stringMatching(/^VPC "shared": .* needs 5 IPv4 routes \(a default route to the NAT gateway and 4 to its peers' blocks\), over the quota of 4/),
-      expect.stringMatching(/^VPC "shared": each private route table \(shared-private-0, shared-private-1\) needs 5 IPv6 routes \(a default route to the egress-only internet gateway and 4 to its peers' blocks\), over the quota of 4/),
+      expect.stringMatching(
+        /^VPC "shared": .* needs 5 IPv4 routes \(a default route to the NAT gateway and 4 to its peers' blocks\), over the quota of 4/,
+      ),
+      expect.stringMatching(
+        /^VPC "shared": each private route table \(shared-private-0, shared-private-1\) needs 5 IPv6 routes \(a default route to the egress-only internet gateway and 4 to its peers' blocks\), over the quota of 4/,
+      ),
     ]);
   });
 
   it("counts a peer reached through the gateway too once against the routes-per-table quota: its peering's routes serve both", () => {
     // shared reaches 4 VPCs through the gateway, one of them peered too: a NAT default route and 4 routes.
     const peered = { ...hubConfig(), routesPerRouteTable: 4, peerings: [["shared", "prod-a"]] };
-    expect(refusal(peered)).toEqual([expect.stringMatching(/^VPC "shared": .* needs 5 IPv4 routes \(a default route to the NAT gateway and 4 to its peers' blocks\)/)]);
+    expect(refusal(peered)).toEqual([
+      expect.stringMatching(
+        /^VPC "shared": .* needs 5 IPv4 routes \(a default route to the NAT gateway and 4 to its peers' blocks\)/,
+      ),
+    ]);
     expect(() => parseConfig({ ...peered, routesPerRouteTable: 5 })).not.toThrow();
   });
 
@@ -139,9 +158,21 @@ describe("a bad transit config is refused with the field, the value and the fix"
       (c) => (segment(c, 1).reaches = ["shared", "dev"]),
       /^transitGateways\[0\]\.segments\[1\]\.reaches\[1\] is "dev", but transitGateways\[0\]\.segments\[2\] \("dev"\) does not reach "prod": replies .* no route back, so add "prod" to transitGateways\[0\]\.segments\[2\]\.reaches, or remove "dev" here$/,
     ],
-    ["a segment reaching itself", (c) => (segment(c, 1).reaches = ["shared", "prod"]), /reaches\[1\] is "prod", the segment itself: .*"isolated": true/],
-    ["a segment named twice", (c) => (tgw(c).segments as Json[]).push({ name: "prod" }), /segments\[3\]\.name "prod" is already used by transitGateways\[0\]\.segments\[1\]/],
-    ["a gateway named twice", (c) => (c.transitGateways as Json[]).push({ name: "hub", segments: [{ name: "x" }] }), /transitGateways\[1\]\.name "hub" is already used by transitGateways\[0\]/],
+    [
+      "a segment reaching itself",
+      (c) => (segment(c, 1).reaches = ["shared", "prod"]),
+      /reaches\[1\] is "prod", the segment itself: .*"isolated": true/,
+    ],
+    [
+      "a segment named twice",
+      (c) => (tgw(c).segments as Json[]).push({ name: "prod" }),
+      /segments\[3\]\.name "prod" is already used by transitGateways\[0\]\.segments\[1\]/,
+    ],
+    [
+      "a gateway named twice",
+      (c) => (c.transitGateways as Json[]).push({ name: "hub", segments: [{ name: "x" }] }),
+      /transitGateways\[1\]\.name "hub" is already used by transitGateways\[0\]/,
+    ],
     [
       "a VPC attached to a gateway that does not exist",
       (c) => (vpc(c, 1).transitAttachments = { core: "prod" }),
@@ -172,11 +203,23 @@ describe("a bad transit config is refused with the field, the value and the fix"
       (c) => (vpc(c, 3).cidr = "10.0.0.0/24"),
       /vpcs\[0\]\.cidr "10\.0\.0\.0\/24" \("shared"\) and vpcs\[3\]\.cidr "10\.0\.0\.0\/24" \("dev-a"\) overlap/,
     ],
-    ["a route with neither vpc nor blackhole", (c) => (segment(c, 1).routes = [{ destination: "10.9.0.0/16" }]), /segments\[1\]\.routes\[0\] names no vpc and is no blackhole: give it either "vpc"/],
-    ["a route with a bad destination", (c) => (segment(c, 1).routes = [{ destination: "10.9.0.1/16", blackhole: true }]), /routes\[0\]\.destination "10\.9\.0\.1\/16" is not a network address.*"10\.9\.0\.0\/16"/],
+    [
+      "a route with neither vpc nor blackhole",
+      (c) => (segment(c, 1).routes = [{ destination: "10.9.0.0/16" }]),
+      /segments\[1\]\.routes\[0\] names no vpc and is no blackhole: give it either "vpc"/,
+    ],
+    [
+      "a route with a bad destination",
+      (c) => (segment(c, 1).routes = [{ destination: "10.9.0.1/16", blackhole: true }]),
+      /routes\[0\]\.destination "10\.9\.0\.1\/16" is not a network address.*"10\.9\.0\.0\/16"/,
+    ],
     [
       "two routes to one destination",
-      (c) => (segment(c, 1).routes = [{ destination: "10.9.0.0/16", blackhole: true }, { destination: "10.9.0.0/16", vpc: "shared" }]),
+      (c) =>
+        (segment(c, 1).routes = [
+          { destination: "10.9.0.0/16", blackhole: true },
+          { destination: "10.9.0.0/16", vpc: "shared" },
+        ]),
       /^transitGateways\[0\]\.segments\[1\]\.routes\[1\]\.destination "10\.9\.0\.0\/16" repeats transitGateways\[0\]\.segments\[1\]\.routes\[0\]\.destination: .*keep one$/,
     ],
     [
@@ -189,9 +232,21 @@ describe("a bad transit config is refused with the field, the value and the fix"
       (c) => (segment(c, 1).routes = [{ destination: "10.1.0.0/25", blackhole: true }]),
       /routes\[0\]\.destination "10\.1\.0\.0\/25" lies in vpcs\[1\]\.cidr "10\.1\.0\.0\/24" of VPC "prod-a".*drop/,
     ],
-    ["an ASN outside the private ranges", (c) => (tgw(c).amazonSideAsn = 65535), /transitGateways\[0\]\.amazonSideAsn 65535 is outside AWS's private ASN ranges/],
-    ["a region that is not one", (c) => (tgw(c).region = "mars"), /transitGateways\[0\]\.region "mars" is not an AWS region/],
-    ["an unknown key in a segment", (c) => (segment(c, 0).reach = ["prod"]), /transitGateways\[0\]\.segments\[0\] has unknown key "reach": remove it \(allowed: name, reaches, isolated, routes\)/],
+    [
+      "an ASN outside the private ranges",
+      (c) => (tgw(c).amazonSideAsn = 65535),
+      /transitGateways\[0\]\.amazonSideAsn 65535 is outside AWS's private ASN ranges/,
+    ],
+    [
+      "a region that is not one",
+      (c) => (tgw(c).region = "mars"),
+      /transitGateways\[0\]\.region "mars" is not an AWS region/,
+    ],
+    [
+      "an unknown key in a segment",
+      (c) => (segment(c, 0).reach = ["prod"]),
+      /transitGateways\[0\]\.segments\[0\] has unknown key "reach": remove it \(allowed: name, reaches, isolated, routes\)/,
+    ],
     [
       "more than 20 segments",
       (c) => (tgw(c).segments as Json[]).push(...Array.from({ length: 18 }, (_, i) => ({ name: `s${i}` }))),
@@ -201,7 +256,13 @@ describe("a bad transit config is refused with the field, the value and the fix"
       "a VPC attached to more than 5 gateways",
       (c) => {
         c.transitGateways = Array.from({ length: 6 }, (_, i) => ({ name: `t${i}`, segments: [{ name: "s" }] }));
-        c.vpcs = [{ name: "a", cidr: "10.0.0.0/24", transitAttachments: Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`t${i}`, "s"])) }];
+        c.vpcs = [
+          {
+            name: "a",
+            cidr: "10.0.0.0/24",
+            transitAttachments: Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`t${i}`, "s"])),
+          },
+        ];
       },
       /^vpcs\[0\]\.transitAttachments attaches VPC "a" to 6 transit gateways, over AWS's limit of 5 .*attach it to at most 5$/,
     ],
@@ -232,7 +293,9 @@ describe("a bad transit config is refused with the field, the value and the fix"
       transitGateways: [
         {
           name: "hub",
-          segments: names.map((name) => (segments === 1 ? { name, isolated: true } : { name, reaches: names.filter((o) => o !== name) })),
+          segments: names.map((name) =>
+            segments === 1 ? { name, isolated: true } : { name, reaches: names.filter((o) => o !== name) },
+          ),
         },
       ],
       vpcs: Array.from({ length: n }, (_, i) => ({
@@ -246,14 +309,18 @@ describe("a bad transit config is refused with the field, the value and the fix"
 
   it("more attachments than one transit gateway takes", () => {
     expect(refusal(many(5001, 1))).toEqual([
-      expect.stringMatching(/^transitGateways\[0\] \("hub"\) has 5,001 VPC attachments, over AWS's limit of 5,000 attachments per transit gateway .*attach the other VPCs to a second transit gateway$/),
+      expect.stringMatching(
+        /^transitGateways\[0\] \("hub"\) has 5,001 VPC attachments, over AWS's limit of 5,000 attachments per transit gateway .*attach the other VPCs to a second transit gateway$/,
+      ),
     ]);
   });
 
   it("more routes than one transit gateway holds: every block in every segment's table", () => {
     const problems = refusal(many(2501, 4));
     expect(problems).toContainEqual(
-      expect.stringMatching(/^transitGateways\[0\] \("hub"\) needs 10,004 routes across its route tables .*over the quota of 10,000 routes per transit gateway/),
+      expect.stringMatching(
+        /^transitGateways\[0\] \("hub"\) needs 10,004 routes across its route tables .*over the quota of 10,000 routes per transit gateway/,
+      ),
     );
   });
 });

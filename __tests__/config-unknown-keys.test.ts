@@ -66,7 +66,14 @@ const POSITIONS: readonly (readonly [string, Record<string, unknown>, string])[]
   ],
   [
     "transitGateways[].segments[].routes[]",
-    defaultWith({ transitGateways: [{ name: "hub", segments: [{ name: "all", routes: [{ destination: "10.9.0.0/16", blackhole: true, bogus: 1 }] }] }] }),
+    defaultWith({
+      transitGateways: [
+        {
+          name: "hub",
+          segments: [{ name: "all", routes: [{ destination: "10.9.0.0/16", blackhole: true, bogus: 1 }] }],
+        },
+      ],
+    }),
     'transitGateways[0].segments[0].routes[0] has unknown key "bogus": remove it (allowed: destination, vpc, blackhole)',
   ],
 ];

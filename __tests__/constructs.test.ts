@@ -34,12 +34,22 @@ function resourcesOf(json: Synthesized, type: string): Record<string, unknown>[]
 
 describe("PeeringVpc", () => {
   it("creates a VPC with DNS support and hostnames on", () => {
-    const synth = synthScope((scope) => new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }));
-    expect(synth).toHaveResourceWithProperties(Vpc, { cidr_block: "10.0.0.0/24", enable_dns_hostnames: true, enable_dns_support: true });
+    const synth = synthScope(
+      (scope) =>
+        new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }),
+    );
+    expect(synth).toHaveResourceWithProperties(Vpc, {
+      cidr_block: "10.0.0.0/24",
+      enable_dns_hostnames: true,
+      enable_dns_support: true,
+    });
   });
 
   it("locks the default security group down to no rules", () => {
-    const synth = synthScope((scope) => new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }));
+    const synth = synthScope(
+      (scope) =>
+        new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }),
+    );
     expect(synth).toHaveResource(DefaultSecurityGroup);
     const [sg] = Object.values(JSON.parse(synth).resource.aws_default_security_group) as Record<string, unknown>[];
     expect(sg.ingress).toBeUndefined();
@@ -48,7 +58,11 @@ describe("PeeringVpc", () => {
 
   it("puts a public and a private subnet in each AZ, only the public one mapping public IPs", () => {
     const { json } = vpcIn("per-az");
-    const subnets = resourcesOf(json, "aws_subnet").map((s) => [s.cidr_block, s.availability_zone, s.map_public_ip_on_launch ?? false]);
+    const subnets = resourcesOf(json, "aws_subnet").map((s) => [
+      s.cidr_block,
+      s.availability_zone,
+      s.map_public_ip_on_launch ?? false,
+    ]);
     expect(subnets).toEqual(
       expect.arrayContaining([
         ["10.0.0.0/27", "eu-west-1a", true],
@@ -71,8 +85,11 @@ describe("PeeringVpc", () => {
     const privateDefaults = vpc.privateRouteTables.map((rt) =>
       resourcesOf(json, "aws_route").find((r) => r.route_table_id === `\${aws_route_table.${rt.friendlyUniqueId}.id}`),
     );
-    const natOf = (id: string) => `\${aws_nat_gateway.${vpc.natGateways.find((n) => n.node.id === id)!.friendlyUniqueId}.id}`;
-    expect(privateDefaults.map((r) => r?.nat_gateway_id)).toEqual(count === 0 ? [undefined, undefined] : targets.map(natOf));
+    const natOf = (id: string) =>
+      `\${aws_nat_gateway.${vpc.natGateways.find((n) => n.node.id === id)!.friendlyUniqueId}.id}`;
+    expect(privateDefaults.map((r) => r?.nat_gateway_id)).toEqual(
+      count === 0 ? [undefined, undefined] : targets.map(natOf),
+    );
   });
 
   it("routes every public subnet to the internet gateway", () => {
@@ -89,14 +106,21 @@ describe("PeeringVpc", () => {
   });
 
   it("places NAT gateways in the public subnets", () => {
-    const synth = synthScope((scope) => new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }));
-    expect(synth).toHaveResourceWithProperties(NatGateway, { subnet_id: expect.stringMatching(/^\$\{aws_subnet\.vpc-a_public-0_\w+\.id\}$/) });
+    const synth = synthScope(
+      (scope) =>
+        new PeeringVpc(scope, "vpc-a", { name: "a", cidrBlock: "10.0.0.0/24", availabilityZones: ["eu-west-1a"] }),
+    );
+    expect(synth).toHaveResourceWithProperties(NatGateway, {
+      subnet_id: expect.stringMatching(/^\$\{aws_subnet\.vpc-a_public-0_\w+\.id\}$/),
+    });
   });
 
   it("refuses a block too small for its AZs", () => {
-    expect(() => synthScope((scope) => new PeeringVpc(scope, "v", { name: "v", cidrBlock: "10.0.0.0/28", availabilityZones: ["x"] }))).toThrow(
-      'cidrBlock "10.0.0.0/28" cannot hold a public and a private subnet in each of 1 AZs',
-    );
+    expect(() =>
+      synthScope(
+        (scope) => new PeeringVpc(scope, "v", { name: "v", cidrBlock: "10.0.0.0/28", availabilityZones: ["x"] }),
+      ),
+    ).toThrow('cidrBlock "10.0.0.0/28" cannot hold a public and a private subnet in each of 1 AZs');
   });
 
   it("keeps addresses stable: ids come from names, never from list positions", () => {
@@ -119,7 +143,10 @@ describe("PingInstance", () => {
   );
 
   it("admits ICMP echo requests from each peer's block and nothing else", () => {
-    const rules = Object.values(JSON.parse(synth).resource.aws_vpc_security_group_ingress_rule) as Record<string, unknown>[];
+    const rules = Object.values(JSON.parse(synth).resource.aws_vpc_security_group_ingress_rule) as Record<
+      string,
+      unknown
+    >[];
     expect(rules.map((r) => [r.cidr_ipv4, r.ip_protocol, r.from_port, r.to_port])).toEqual([
       ["10.0.1.0/24", "icmp", 8, -1],
       ["10.0.2.0/24", "icmp", 8, -1],
@@ -159,7 +186,11 @@ describe("VpcPeering", () => {
   );
 
   it("requests an auto-accepted peering from the requester to the accepter", () => {
-    expect(synth).toHaveResourceWithProperties(VpcPeeringConnection, { vpc_id: "vpc-a", peer_vpc_id: "vpc-b", auto_accept: true });
+    expect(synth).toHaveResourceWithProperties(VpcPeeringConnection, {
+      vpc_id: "vpc-a",
+      peer_vpc_id: "vpc-b",
+      auto_accept: true,
+    });
   });
 
   it("routes each of the requester's tables to the accepter and back through the peering", () => {
@@ -169,7 +200,9 @@ describe("VpcPeering", () => {
       ["rtb-a1", "10.0.1.0/24"],
       ["rtb-b0", "10.0.0.0/24"],
     ]);
-    expect(new Set(routes.map((r) => r.vpc_peering_connection_id))).toEqual(new Set([expect.stringMatching(/^\$\{aws_vpc_peering_connection\.peering-a_b_connection_\w+\.id\}$/)]));
+    expect(new Set(routes.map((r) => r.vpc_peering_connection_id))).toEqual(
+      new Set([expect.stringMatching(/^\$\{aws_vpc_peering_connection\.peering-a_b_connection_\w+\.id\}$/)]),
+    );
     expect(synth).toHaveResource(Route);
   });
 });

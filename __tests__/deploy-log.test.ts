@@ -9,12 +9,24 @@ import { describeFault, EMULATOR_FAULTS, emulatorFault } from "../test-support/e
 
 describe("the error lines of a failed run", () => {
   it.each([
-    ["Terraform's error", "│ Error: creating EC2 VPC: InvalidParameterValue", "Error: creating EC2 VPC: InvalidParameterValue"],
-    ["cdktf's error", "ERROR: cdktf encountered an error while synthesizing", "ERROR: cdktf encountered an error while synthesizing"],
+    [
+      "Terraform's error",
+      "│ Error: creating EC2 VPC: InvalidParameterValue",
+      "Error: creating EC2 VPC: InvalidParameterValue",
+    ],
+    [
+      "cdktf's error",
+      "ERROR: cdktf encountered an error while synthesizing",
+      "ERROR: cdktf encountered an error while synthesizing",
+    ],
     ["npm 8's error", "npm ERR! code ELIFECYCLE", "npm ERR! code ELIFECYCLE"],
     ["npm 10's error", "npm error code 1", "npm error code 1"],
     ["a bare ERR!", "ERR! peering failed", "ERR! peering failed"],
-    ["an error inside a line", "network  aws_vpc.a: Error: timeout while waiting", "network  aws_vpc.a: Error: timeout while waiting"],
+    [
+      "an error inside a line",
+      "network  aws_vpc.a: Error: timeout while waiting",
+      "network  aws_vpc.a: Error: timeout while waiting",
+    ],
   ])("finds %s", (_, line, found) => {
     expect(errorLines({ output: `first\n${line}\nlast` })).toEqual([found]);
   });
@@ -59,7 +71,6 @@ describe("moto_server's failure lines", () => {
     expect(log.text().length).toBeLessThanOrEqual(100);
     expect(log.text()).toContain("Traceback");
   });
-
 });
 
 describe("the emulator's documented faults, the only failures that earn a second deploy", () => {
@@ -67,7 +78,10 @@ describe("the emulator's documented faults, the only failures that earn a second
   const FAULT_LINES: readonly (readonly [string, string])[] = [
     ["moto answered 5xx", serverError],
     ["moto raised a Python exception", "Traceback (most recent call last):"],
-    ["the AWS provider got a 5xx", "Error: creating EC2 Route: operation error EC2: CreateRoute, https response error StatusCode: 500, RequestID: x"],
+    [
+      "the AWS provider got a 5xx",
+      "Error: creating EC2 Route: operation error EC2: CreateRoute, https response error StatusCode: 500, RequestID: x",
+    ],
   ];
 
   it("each has a name, a pattern and why it is the emulator's, and a line below that shows it", () => {
@@ -85,7 +99,10 @@ describe("the emulator's documented faults, the only failures that earn a second
   it.each([
     ["a 4xx answer in moto's log", '127.0.0.1 - - [07/Dec/2026 10:00:00] "POST / HTTP/1.1" 400 -'],
     ["an exception named in a line", "botocore.exceptions.ClientError: boom"],
-    ["an API error a real account gives too", "Error: creating EC2 VPC: InvalidParameterValue: bad CIDR, StatusCode: 400"],
+    [
+      "an API error a real account gives too",
+      "Error: creating EC2 VPC: InvalidParameterValue: bad CIDR, StatusCode: 400",
+    ],
     ["a dependency error of the stacks", "Error: reading EC2 VPC Peering Connection (pcx-1): couldn't find resource"],
     ["npm's error", "npm error code 1"],
     ["a traceback quoted inside another line", "moto said: Traceback (most recent call last):"],

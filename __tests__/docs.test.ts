@@ -5,11 +5,27 @@
 import * as fs from "fs";
 import * as path from "path";
 import fc from "fast-check";
-import { headingAnchors, headingSlug, linkProblems, npmRunScripts, relativeLinks, type MarkdownFiles } from "../test-support/markdown";
+import {
+  headingAnchors,
+  headingSlug,
+  linkProblems,
+  npmRunScripts,
+  relativeLinks,
+  type MarkdownFiles,
+} from "../test-support/markdown";
 
 const ROOT = path.join(__dirname, "..");
-const PAGES = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((name) => name.endsWith(".md")).sort().map((name) => `docs/${name}`)];
-const SCRIPTS = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
+const PAGES = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(ROOT, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .sort()
+    .map((name) => `docs/${name}`),
+];
+const SCRIPTS = Object.keys(
+  (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts,
+);
 const PROJECT: MarkdownFiles = {
   exists: (relativePath) => fs.existsSync(path.join(ROOT, relativePath)),
   read: (relativePath) => fs.readFileSync(path.join(ROOT, relativePath), "utf8"),
@@ -42,8 +58,14 @@ describe("the docs", () => {
 describe("GitHub's heading anchors", () => {
   it.each([
     ["Configuration", "configuration"],
-    ["Can A ping B? `reach` and `npm run check`, before you deploy", "can-a-ping-b-reach-and-npm-run-check-before-you-deploy"],
-    ["What's really deployed: `reach --live` and `check --live`", "whats-really-deployed-reach---live-and-check---live"],
+    [
+      "Can A ping B? `reach` and `npm run check`, before you deploy",
+      "can-a-ping-b-reach-and-npm-run-check-before-you-deploy",
+    ],
+    [
+      "What's really deployed: `reach --live` and `check --live`",
+      "whats-really-deployed-reach---live-and-check---live",
+    ],
     ["Across regions: `examples/inter-region.json`", "across-regions-examplesinter-regionjson"],
     ["Let AWS check it: `reachabilityAnalyzer`", "let-aws-check-it-reachabilityanalyzer"],
     ["snake_case and kebab-case", "snake_case-and-kebab-case"],
@@ -71,21 +93,44 @@ describe("GitHub's heading anchors", () => {
 describe("the link check", () => {
   it.each([
     ["a missing file", { "a.md": "see [b](b.md)" }, [], ["a.md:1: (b.md): b.md does not exist"]],
-    ["a missing anchor on the page", { "a.md": "# A\n\n[x](#b)" }, [], ["a.md:3: (#b): a.md has no heading with the anchor #b"]],
-    ["a missing anchor on another page", { "a.md": "[x](docs/b.md#c)", "docs/b.md": "# B" }, [], ["a.md:1: (docs/b.md#c): docs/b.md has no heading with the anchor #c"]],
-    ["a link out of the project", { "docs/a.md": "[x](../../etc/passwd)" }, [], ["docs/a.md:1: (../../etc/passwd): ../etc/passwd does not exist"]],
-    ["links that resolve", { "docs/a.md": "# A\n[x](#a) [y](../b.md#b) ![p](p.svg) [e](../examples/)", "b.md": "## B" }, ["docs/p.svg", "examples"], []],
-    ["links in code and external links", { "a.md": "`[x](y.md)`\n```\n[x](z.md)\n```\n[w](https://example.com/#x)" }, [], []],
+    [
+      "a missing anchor on the page",
+      { "a.md": "# A\n\n[x](#b)" },
+      [],
+      ["a.md:3: (#b): a.md has no heading with the anchor #b"],
+    ],
+    [
+      "a missing anchor on another page",
+      { "a.md": "[x](docs/b.md#c)", "docs/b.md": "# B" },
+      [],
+      ["a.md:1: (docs/b.md#c): docs/b.md has no heading with the anchor #c"],
+    ],
+    [
+      "a link out of the project",
+      { "docs/a.md": "[x](../../etc/passwd)" },
+      [],
+      ["docs/a.md:1: (../../etc/passwd): ../etc/passwd does not exist"],
+    ],
+    [
+      "links that resolve",
+      { "docs/a.md": "# A\n[x](#a) [y](../b.md#b) ![p](p.svg) [e](../examples/)", "b.md": "## B" },
+      ["docs/p.svg", "examples"],
+      [],
+    ],
+    [
+      "links in code and external links",
+      { "a.md": "`[x](y.md)`\n```\n[x](z.md)\n```\n[w](https://example.com/#x)" },
+      [],
+      [],
+    ],
   ])("%s", (_case, pages: Record<string, string>, others: string[], problems) => {
     const [page] = Object.keys(pages);
     expect(linkProblems(page, inMemory(pages, others))).toEqual(problems);
   });
 
   it("finds every `npm run` script, with --silent and in code, each once", () => {
-    expect(npmRunScripts("`npm run check`. ```sh\nsudo npm run --silent rehearse -- x\nnpm run test:all\n``` npm run check")).toEqual([
-      "check",
-      "rehearse",
-      "test:all",
-    ]);
+    expect(
+      npmRunScripts("`npm run check`. ```sh\nsudo npm run --silent rehearse -- x\nnpm run test:all\n``` npm run check"),
+    ).toEqual(["check", "rehearse", "test:all"]);
   });
 });

@@ -35,7 +35,10 @@ describe("runCommand, which reach, check and ping run under", () => {
 
 describe("parseArguments, which every command parses its options with", () => {
   const program = () =>
-    new Command("demo").option("--n <n>").exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+    new Command("demo")
+      .option("--n <n>")
+      .exitOverride()
+      .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
 
   it.each([
     ["good options", ["--n", "3"], undefined],

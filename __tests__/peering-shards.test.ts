@@ -51,7 +51,12 @@ describe("planPeeringStacks", () => {
   });
 
   it("counts a connection and one route per private route table of either VPC", () => {
-    const plan = planPeeringStacks({ vpcs: [...vpcsNamed(["a"], 3), ...vpcsNamed(["b"], 1)], peerings: [["a", "b"]], maxPeeringStackResources: 100, peeringShards: 2 });
+    const plan = planPeeringStacks({
+      vpcs: [...vpcsNamed(["a"], 3), ...vpcsNamed(["b"], 1)],
+      peerings: [["a", "b"]],
+      maxPeeringStackResources: 100,
+      peeringShards: 2,
+    });
     expect(plan[0].resources).toBe(1 + 3 + 1);
   });
 
@@ -67,17 +72,19 @@ describe("planPeeringStacks", () => {
 
 describe("shard assignment", () => {
   const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
-  const world = fc
-    .uniqueArray(name, { minLength: 3, maxLength: 24 })
-    .chain((names) =>
-      fc.record({
-        names: fc.constant(names),
-        peerings: fc.subarray(fullMesh(names), { minLength: 1 }),
-        shards: fc.integer({ min: 2, max: 16 }),
-        added: name.filter((n) => !names.includes(n)),
-      }),
-    );
-  const sharded = (names: readonly string[], peerings: readonly (readonly [string, string])[], shards: number): ShardingInput => ({
+  const world = fc.uniqueArray(name, { minLength: 3, maxLength: 24 }).chain((names) =>
+    fc.record({
+      names: fc.constant(names),
+      peerings: fc.subarray(fullMesh(names), { minLength: 1 }),
+      shards: fc.integer({ min: 2, max: 16 }),
+      added: name.filter((n) => !names.includes(n)),
+    }),
+  );
+  const sharded = (
+    names: readonly string[],
+    peerings: readonly (readonly [string, string])[],
+    shards: number,
+  ): ShardingInput => ({
     vpcs: vpcsNamed(names),
     peerings,
     maxPeeringStackResources: 1,
@@ -88,7 +95,13 @@ describe("shard assignment", () => {
     fc.assert(
       fc.property(world, ({ names, peerings, shards, added }) => {
         const before = stackOfEach(sharded(names, peerings, shards));
-        const after = stackOfEach(sharded([...names.slice(0, 1), added, ...names.slice(1)], [...peerings, ...names.map((n) => [n, added] as const)], shards));
+        const after = stackOfEach(
+          sharded(
+            [...names.slice(0, 1), added, ...names.slice(1)],
+            [...peerings, ...names.map((n) => [n, added] as const)],
+            shards,
+          ),
+        );
         for (const [key, stack] of before) expect(after.get(key)).toBe(stack);
       }),
       RUNS,
@@ -99,7 +112,9 @@ describe("shard assignment", () => {
     fc.assert(
       fc.property(world, fc.integer({ min: 0, max: 1000 }), ({ names, peerings, shards }, pick) => {
         const all = fullMesh(names);
-        const more = [...peerings, all[pick % all.length]].filter((p, i, list) => list.findIndex((q) => q[0] === p[0] && q[1] === p[1]) === i);
+        const more = [...peerings, all[pick % all.length]].filter(
+          (p, i, list) => list.findIndex((q) => q[0] === p[0] && q[1] === p[1]) === i,
+        );
         const fewer = peerings.slice(1);
         const before = stackOfEach(sharded(names, peerings, shards));
         for (const changed of [more, fewer]) {
@@ -115,7 +130,12 @@ describe("shard assignment", () => {
     fc.assert(
       fc.property(world, fc.integer({ min: 1, max: 200 }), ({ names, peerings, shards }, bound) => {
         const plan = planPeeringStacks({ ...sharded(names, peerings, shards), maxPeeringStackResources: bound });
-        expect(plan.flatMap((s) => s.peerings).map(([a, b]) => `${a}_${b}`).sort()).toEqual(peerings.map(([a, b]) => `${a}_${b}`).sort());
+        expect(
+          plan
+            .flatMap((s) => s.peerings)
+            .map(([a, b]) => `${a}_${b}`)
+            .sort(),
+        ).toEqual(peerings.map(([a, b]) => `${a}_${b}`).sort());
       }),
       RUNS,
     );
@@ -139,8 +159,12 @@ describe("checkPeeringStacks", () => {
   it("names each stack over the bound and both ways out", () => {
     const [problem, ...rest] = checkPeeringStacks(input(60, 16));
     expect(rest).toEqual([]);
-    expect(problem).toMatch(/^peering stacks peering-\d\d \(\d+\)(, peering-\d\d \(\d+\))* would hold more than maxPeeringStackResources \(60\) resources: /);
-    expect(problem).toMatch(/set "maxPeeringStackResources" to at least \d+ \(moves nothing; larger stacks plan slower\), or "peeringShards" to \d+ or more, up to 64/);
+    expect(problem).toMatch(
+      /^peering stacks peering-\d\d \(\d+\)(, peering-\d\d \(\d+\))* would hold more than maxPeeringStackResources \(60\) resources: /,
+    );
+    expect(problem).toMatch(
+      /set "maxPeeringStackResources" to at least \d+ \(moves nothing; larger stacks plan slower\), or "peeringShards" to \d+ or more, up to 64/,
+    );
   });
 
   it("offers only the bound when peeringShards is already at its maximum", () => {

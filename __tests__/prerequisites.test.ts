@@ -31,7 +31,10 @@ function machine(changes: Partial<Probe> & { readonly without?: readonly string[
   };
 }
 
-const missingNames = (probe: Probe) => surveyPrerequisites(probe).filter((p) => p.problem !== undefined).map((p) => p.name);
+const missingNames = (probe: Probe) =>
+  surveyPrerequisites(probe)
+    .filter((p) => p.problem !== undefined)
+    .map((p) => p.name);
 
 describe("the prerequisite survey", () => {
   it("finds nothing missing on a machine that has everything, so nothing is installed", () => {
@@ -51,20 +54,27 @@ describe("the prerequisite survey", () => {
     ["no nft", { without: ["nft"] }, "nft"],
     ["no Chromium", { without: ["chromium"] }, "chromium"],
     ["no moto_server", { motoServer: () => undefined }, "moto_server 5.2.1"],
-    ["moto 4.2.0", { motoServer: () => ({ path: "/x/moto_server", source: "path", version: "4.2.0" }) }, "moto_server 5.2.1"],
+    [
+      "moto 4.2.0",
+      { motoServer: () => ({ path: "/x/moto_server", source: "path", version: "4.2.0" }) },
+      "moto_server 5.2.1",
+    ],
   ])("names what is missing on a machine with %s", (_, changes, name) => {
     expect(missingNames(machine(changes))).toEqual([name]);
   });
 
   it("says why a refused provider mirror was refused", () => {
-    const [mirror] = surveyPrerequisites(machine({ providerMirror: () => ({ refused: ["/tmp/m: /tmp/m is writable by every user"] }) })).filter(
-      (p) => p.problem !== undefined
-    );
+    const [mirror] = surveyPrerequisites(
+      machine({ providerMirror: () => ({ refused: ["/tmp/m: /tmp/m is writable by every user"] }) }),
+    ).filter((p) => p.problem !== undefined);
     expect(mirror.problem).toBe("refused: /tmp/m: /tmp/m is writable by every user");
   });
 
   it("installs Debian packages with apt and moto into the venv as root, and blocks on nothing it can install", () => {
-    const plan = installPlan(surveyPrerequisites(machine({ without: ["ping", "nft", "chromium"], motoServer: () => undefined })), true);
+    const plan = installPlan(
+      surveyPrerequisites(machine({ without: ["ping", "nft", "chromium"], motoServer: () => undefined })),
+      true,
+    );
     expect(plan).toEqual({ apt: ["iputils-ping", "nftables", "chromium"], venv: true, blocked: [] });
     expect(installCommands(plan)).toEqual([
       "apt-get update",
@@ -75,13 +85,19 @@ describe("the prerequisite survey", () => {
   });
 
   it("blocks a user who is not root on every Debian package and on root itself, but not on moto", () => {
-    const plan = installPlan(surveyPrerequisites(machine({ uid: 1000, without: ["ping"], motoServer: () => undefined })), false);
+    const plan = installPlan(
+      surveyPrerequisites(machine({ uid: 1000, without: ["ping"], motoServer: () => undefined })),
+      false,
+    );
     expect(plan.blocked.map((p) => p.name)).toEqual(["root", "ping"]);
     expect(plan.venv).toBe(true);
   });
 
   it("blocks on what only the user can provide, even as root", () => {
-    const plan = installPlan(surveyPrerequisites(machine({ terraformVersion: () => undefined, without: ["nft"] })), true);
+    const plan = installPlan(
+      surveyPrerequisites(machine({ terraformVersion: () => undefined, without: ["nft"] })),
+      true,
+    );
     expect(plan.blocked.map((p) => p.name)).toEqual(["Terraform"]);
     expect(plan.apt).toEqual(["nftables"]);
   });
@@ -101,7 +117,8 @@ describe("which moto_server the rehearsal uses", () => {
     return file;
   }
   /** A stand-in Python that answers moto's version as `version`. */
-  const python = (name: string, version: string) => script(path.join(dir, "python", name), `#!/bin/sh\necho ${version}\n`);
+  const python = (name: string, version: string) =>
+    script(path.join(dir, "python", name), `#!/bin/sh\necho ${version}\n`);
 
   it("takes the one PEERING_MOTO_SERVER names first, then the venv's, then PATH's", () => {
     const named = script(path.join(dir, "named", "moto_server"), `#!${python("python3", "5.2.1")}\n`);
@@ -109,15 +126,25 @@ describe("which moto_server the rehearsal uses", () => {
     const onPath = script(path.join(dir, "bin", "moto_server"), `#!${python("python3.11", "5.2.1")}\n`);
     const venv = path.join(dir, "venv");
     const PATH = path.dirname(onPath);
-    expect(findMotoServer({ PATH, PEERING_MOTO_SERVER: named }, venv)).toEqual({ path: named, source: "env", version: "5.2.1" });
+    expect(findMotoServer({ PATH, PEERING_MOTO_SERVER: named }, venv)).toEqual({
+      path: named,
+      source: "env",
+      version: "5.2.1",
+    });
     expect(findMotoServer({ PATH }, venv)).toEqual({ path: inVenv, source: "venv", version: "5.2.1" });
-    expect(findMotoServer({ PATH }, path.join(dir, "none"))).toEqual({ path: onPath, source: "path", version: "5.2.1" });
+    expect(findMotoServer({ PATH }, path.join(dir, "none"))).toEqual({
+      path: onPath,
+      source: "path",
+      version: "5.2.1",
+    });
     expect(findMotoServer({ PATH: "/nonexistent" }, path.join(dir, "none"))).toBeUndefined();
   });
 
   it("finds none when PEERING_MOTO_SERVER names no executable, whatever PATH holds", () => {
     const onPath = script(path.join(dir, "bin", "moto_server"), `#!${python("python3", "5.2.1")}\n`);
-    expect(findMotoServer({ PATH: path.dirname(onPath), PEERING_MOTO_SERVER: path.join(dir, "missing") }, dir)).toBeUndefined();
+    expect(
+      findMotoServer({ PATH: path.dirname(onPath), PEERING_MOTO_SERVER: path.join(dir, "missing") }, dir),
+    ).toBeUndefined();
   });
 
   it("asks the Python a `#!/usr/bin/env python3` line names", () => {
@@ -129,7 +156,8 @@ describe("which moto_server the rehearsal uses", () => {
   it("cannot tell the version of a moto_server that is not a Python script", () => {
     const server = script(path.join(dir, "bin", "moto_server"), "#!/bin/sh\nexit 0\n");
     expect(motoVersion(server, { PATH: "/usr/bin:/bin" })).toBeUndefined();
-    expect(missingNames(machine({ motoServer: () => ({ path: server, source: "path", version: undefined }) }))).toEqual(["moto_server 5.2.1"]);
+    expect(missingNames(machine({ motoServer: () => ({ path: server, source: "path", version: undefined }) }))).toEqual(
+      ["moto_server 5.2.1"],
+    );
   });
-
 });

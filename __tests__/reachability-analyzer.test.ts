@@ -4,7 +4,12 @@ import * as os from "os";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { parseConfig } from "../lib/config";
-import { ANALYZER_PROBE_PORT, analyzerEndpoints, analyzerPairs, type AnalyzerPair } from "../lib/constructs/reachability-analyzer";
+import {
+  ANALYZER_PROBE_PORT,
+  analyzerEndpoints,
+  analyzerPairs,
+  type AnalyzerPair,
+} from "../lib/constructs/reachability-analyzer";
 import { InstancesStack, NetworkStack, PeeringStack, ReachabilityAnalyzerStack } from "../stacks";
 import { DEFAULT_CONFIG } from "../lib/config";
 import { EXAMPLES_BY_NAME, THREE_VPCS_CONFIG } from "../test-support/configs";
@@ -15,12 +20,19 @@ import { reachabilityTftest } from "../test-support/reachability-analyzer-tftest
 import { MOCK } from "../test-support/tftest";
 
 /** The built-in default and every example, as `describe.each` cases. */
-const EVERY_CONFIG = [{ name: "the built-in default", raw: DEFAULT_CONFIG as unknown as Record<string, unknown> }, ...EXAMPLES_BY_NAME];
+const EVERY_CONFIG = [
+  { name: "the built-in default", raw: DEFAULT_CONFIG as unknown as Record<string, unknown> },
+  ...EXAMPLES_BY_NAME,
+];
 
 /** A raw config's VPCs, read without the app's parser: name, region (the config's when none), account name. */
 function rawVpcs(raw: Record<string, unknown>): { name: string; region: string; account: string | undefined }[] {
   const vpcs = raw.vpcs as { name: string; region?: string; account?: string }[];
-  return vpcs.map((v) => ({ name: v.name, region: v.region ?? (raw.region as string | undefined) ?? DEFAULT_CONFIG.region, account: v.account }));
+  return vpcs.map((v) => ({
+    name: v.name,
+    region: v.region ?? (raw.region as string | undefined) ?? DEFAULT_CONFIG.region,
+    account: v.account,
+  }));
 }
 
 /** The account id in the role ARN of a raw config's named account; undefined for the credentials' own. */
@@ -49,9 +61,15 @@ describe("analyzerPairs", () => {
   });
 
   it("leaves out pairs whose instances are in different regions", () => {
-    const config = parseConfig({ ...withAnalyzer, vpcs: THREE_VPCS_CONFIG.vpcs.map((v) => (v.name === "data" ? { ...v, region: "us-east-1" } : v)) });
+    const config = parseConfig({
+      ...withAnalyzer,
+      vpcs: THREE_VPCS_CONFIG.vpcs.map((v) => (v.name === "data" ? { ...v, region: "us-east-1" } : v)),
+    });
     const pairs = analyzerPairs(config, analyzerEndpoints(config));
-    expect(pairs.map((p) => `${p.from}->${p.to}@${p.region}`)).toEqual(["shared->app@eu-west-1", "app->shared@eu-west-1"]);
+    expect(pairs.map((p) => `${p.from}->${p.to}@${p.region}`)).toEqual([
+      "shared->app@eu-west-1",
+      "app->shared@eu-west-1",
+    ]);
   });
 
   it("leaves out pairs whose instances are in different accounts of one region", () => {
@@ -83,27 +101,51 @@ describe("the reachability stack", () => {
       expect(manifest.stacks.reachability.dependencies).toEqual(expect.arrayContaining(["instances", "peering"]));
       const json = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "reachability", "cdk.tf.json"), "utf8"));
       const analyses = json.resource.aws_ec2_network_insights_analysis;
-      expect(Object.keys(analyses).sort()).toEqual(["analysis-app_data", "analysis-app_shared", "analysis-data_app", "analysis-data_shared", "analysis-shared_app", "analysis-shared_data"]);
-      expect(analyses["analysis-shared_app"].lifecycle.postcondition).toEqual([expect.objectContaining({ condition: "${self.path_found == true}" })]);
-      expect(analyses["analysis-app_data"].lifecycle.postcondition).toEqual([expect.objectContaining({ condition: "${self.path_found == false}" })]);
+      expect(Object.keys(analyses).sort()).toEqual([
+        "analysis-app_data",
+        "analysis-app_shared",
+        "analysis-data_app",
+        "analysis-data_shared",
+        "analysis-shared_app",
+        "analysis-shared_data",
+      ]);
+      expect(analyses["analysis-shared_app"].lifecycle.postcondition).toEqual([
+        expect.objectContaining({ condition: "${self.path_found == true}" }),
+      ]);
+      expect(analyses["analysis-app_data"].lifecycle.postcondition).toEqual([
+        expect.objectContaining({ condition: "${self.path_found == false}" }),
+      ]);
       for (const p of Object.values(json.resource.aws_ec2_network_insights_path) as Record<string, unknown>[]) {
         expect(p).toEqual(expect.objectContaining({ protocol: "tcp", destination_port: ANALYZER_PROBE_PORT }));
       }
       const probes = Object.values(json.resource.aws_vpc_security_group_ingress_rule) as Record<string, unknown>[];
-      expect(probes.map((r) => r.cidr_ipv4).sort()).toEqual(["10.10.0.0/24", "10.10.0.0/24", "10.20.0.0/24", "10.30.0.0/24"]);
+      expect(probes.map((r) => r.cidr_ipv4).sort()).toEqual([
+        "10.10.0.0/24",
+        "10.10.0.0/24",
+        "10.20.0.0/24",
+        "10.30.0.0/24",
+      ]);
     } finally {
       app.remove();
     }
   });
 
   it("gives instances in another region their own provider and pairs them only among themselves", () => {
-    const inUsEast1 = (v: { name: string; cidr: string }) => (v.name === "data" || v.name === "far" ? { ...v, region: "us-east-1" } : v);
-    const config = parseConfig({ ...withAnalyzer, vpcs: [...THREE_VPCS_CONFIG.vpcs, { name: "far", cidr: "10.40.0.0/24" }].map(inUsEast1) });
+    const inUsEast1 = (v: { name: string; cidr: string }) =>
+      v.name === "data" || v.name === "far" ? { ...v, region: "us-east-1" } : v;
+    const config = parseConfig({
+      ...withAnalyzer,
+      vpcs: [...THREE_VPCS_CONFIG.vpcs, { name: "far", cidr: "10.40.0.0/24" }].map(inUsEast1),
+    });
     const app = testApp();
     const network = new NetworkStack(app, "network", { config });
     const instances = new InstancesStack(app, "instances", { config, network });
     const peering = new PeeringStack(app, "peering", { config, network });
-    const stack = new ReachabilityAnalyzerStack(app, "reachability", { config, instances, after: [instances, peering] });
+    const stack = new ReachabilityAnalyzerStack(app, "reachability", {
+      config,
+      instances,
+      after: [instances, peering],
+    });
     const json = JSON.parse(Testing.synth(stack));
     expect(json.provider.aws.map((p: { alias?: string; region: string }) => [p.alias, p.region])).toEqual([
       [undefined, "eu-west-1"],
@@ -120,28 +162,43 @@ describe.each(EVERY_CONFIG)("reachabilityAnalyzer on $name", ({ raw }) => {
   it("parses, synthesizes, and analyses exactly each ordered pair of instances that share a region and an account", () => {
     const config = parseConfig(withIt);
     const vpcs = rawVpcs(raw);
-    const expected = vpcs.flatMap((from) => vpcs.filter((to) => to !== from && to.region === from.region && to.account === from.account).map((to) => `${from.name}_${to.name}`));
+    const expected = vpcs.flatMap((from) =>
+      vpcs
+        .filter((to) => to !== from && to.region === from.region && to.account === from.account)
+        .map((to) => `${from.name}_${to.name}`),
+    );
     const pairs = analyzerPairs(config, analyzerEndpoints(config));
     expect(pairs.map((p) => `${p.from}_${p.to}`).sort()).toEqual([...expected].sort());
     const app = synthToTemp(withIt);
     try {
       const json = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "reachability", "cdk.tf.json"), "utf8"));
       const paths: Record<string, { provider?: string }> = json.resource?.aws_ec2_network_insights_path ?? {};
-      const analyses: Record<string, { lifecycle: { postcondition: { condition: string }[] } }> = json.resource?.aws_ec2_network_insights_analysis ?? {};
+      const analyses: Record<string, { lifecycle: { postcondition: { condition: string }[] } }> =
+        json.resource?.aws_ec2_network_insights_analysis ?? {};
       expect(Object.keys(paths).sort()).toEqual(expected.map((k) => `path-${k}`).sort());
       expect(Object.keys(analyses).sort()).toEqual(expected.map((k) => `analysis-${k}`).sort());
       const providers = new Map<string | undefined, { region: string; assume_role?: { role_arn: string }[] }>(
-        [json.provider.aws].flat().map((p: { alias?: string; region: string; assume_role?: { role_arn: string }[] }) => [p.alias === undefined ? undefined : `aws.${p.alias}`, p]),
+        [json.provider.aws]
+          .flat()
+          .map((p: { alias?: string; region: string; assume_role?: { role_arn: string }[] }) => [
+            p.alias === undefined ? undefined : `aws.${p.alias}`,
+            p,
+          ]),
       );
-      const peered = (a: string, b: string) => config.peerings.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
+      const peered = (a: string, b: string) =>
+        config.peerings.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
       for (const from of vpcs) {
         for (const to of vpcs.filter((t) => expected.includes(`${from.name}_${t.name}`))) {
           const key = `${from.name}_${to.name}`;
-          expect(analyses[`analysis-${key}`].lifecycle.postcondition[0].condition).toBe(`\${self.path_found == ${peered(from.name, to.name)}}`);
+          expect(analyses[`analysis-${key}`].lifecycle.postcondition[0].condition).toBe(
+            `\${self.path_found == ${peered(from.name, to.name)}}`,
+          );
           const provider = providers.get(paths[`path-${key}`].provider);
           expect(provider?.region).toBe(from.region);
           const role = provider?.assume_role?.[0]?.role_arn;
-          expect(role === undefined ? undefined : /:iam::(\d{12}):/.exec(role)?.[1]).toBe(rawAccountId(raw, from.account));
+          expect(role === undefined ? undefined : /:iam::(\d{12}):/.exec(role)?.[1]).toBe(
+            rawAccountId(raw, from.account),
+          );
         }
       }
     } finally {
@@ -154,7 +211,11 @@ describe.each(EVERY_CONFIG)("reachabilityAnalyzer on $name", ({ raw }) => {
  * `terraform init` and `test` of a config's synthesized reachability stack, with the test file
  * reachabilityTftest writes (`terraform test` validates the configuration before its runs).
  */
-function terraformTest(root: string, raw: Record<string, unknown>, placed: boolean): { pairs: AnalyzerPair[]; flip: AnalyzerPair[]; init: Run; test: Run } {
+function terraformTest(
+  root: string,
+  raw: Record<string, unknown>,
+  placed: boolean,
+): { pairs: AnalyzerPair[]; flip: AnalyzerPair[]; init: Run; test: Run } {
   const { mirror } = terraformTools();
   const app = synthToTemp(raw);
   const dir = path.join(root, "reachability");
@@ -172,10 +233,21 @@ function terraformTest(root: string, raw: Record<string, unknown>, placed: boole
     return `${from.region}:${rawAccountId(raw, from.account) ?? MOCK.account}`;
   };
   const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
-  fs.writeFileSync(path.join(dir, "reachability.tftest.hcl"), reachabilityTftest(json, pairs, flip, placed ? placement : undefined));
+  fs.writeFileSync(
+    path.join(dir, "reachability.tftest.hcl"),
+    reachabilityTftest(json, pairs, flip, placed ? placement : undefined),
+  );
   const cliConfig = path.join(root, "terraform.rc");
   fs.writeFileSync(cliConfig, "");
-  const env = { PATH: process.env.PATH, HOME: root, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0", AWS_EC2_METADATA_DISABLED: "true" };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: root,
+    CHECKPOINT_DISABLE: "1",
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
   const terraform = (...args: string[]): Run => {
     const run = spawnSync("terraform", [...args, "-no-color"], { cwd: dir, env, encoding: "utf8" });
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
@@ -215,7 +287,11 @@ describe("the reachability stack in Terraform, offline", () => {
     const raw = {
       ...mixed,
       reachabilityAnalyzer: true,
-      vpcs: [...mixed.vpcs, { name: "ops", cidr: "10.63.0.0/24", account: "network" }, { name: "edge", cidr: "10.64.0.0/24", region: "us-east-1" }],
+      vpcs: [
+        ...mixed.vpcs,
+        { name: "ops", cidr: "10.63.0.0/24", account: "network" },
+        { name: "edge", cidr: "10.64.0.0/24", region: "us-east-1" },
+      ],
     };
     const { pairs, flip, init, test } = terraformTest(tempRoot(), raw, true);
     expect(pairs.map((p) => [p.from, p.to, p.region, p.pathFound])).toEqual([

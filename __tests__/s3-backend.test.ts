@@ -15,13 +15,23 @@ describe("the backend key", () => {
   });
 
   it("fills in the key prefix, the config's region and S3 locking for a bucket alone", () => {
-    expect(parseConfig(defaultWith({ region: "us-east-2", backend: { s3: { bucket: "acme-state" } } })).backend).toEqual({
+    expect(
+      parseConfig(defaultWith({ region: "us-east-2", backend: { s3: { bucket: "acme-state" } } })).backend,
+    ).toEqual({
       s3: { bucket: "acme-state", keyPrefix: "peering/", region: "us-east-2", lockfile: true },
     });
   });
 
   it("keeps every field the config sets", () => {
-    const backend = { s3: { bucket: "acme.state-1", keyPrefix: "teams/net/", region: "eu-central-1", lockfile: false, dynamodbTable: "tf-locks" } };
+    const backend = {
+      s3: {
+        bucket: "acme.state-1",
+        keyPrefix: "teams/net/",
+        region: "eu-central-1",
+        lockfile: false,
+        dynamodbTable: "tf-locks",
+      },
+    };
     expect(parseConfig(defaultWith({ backend })).backend).toEqual(backend);
   });
 
@@ -31,18 +41,58 @@ describe("the backend key", () => {
 
   it.each([
     ["a backend without s3", defaultWith({ backend: {} }), 'backend.s3 is missing: use {"bucket": "my-state-bucket"}'],
-    ["another backend type", defaultWith({ backend: { gcs: { bucket: "x" } } }), 'backend has unknown key "gcs": remove it (allowed: s3)'],
-    ["a backend that is not an object", defaultWith({ backend: "s3" }), 'backend is "s3" (a string): use {"s3": {"bucket": "my-state-bucket"}}'],
+    [
+      "another backend type",
+      defaultWith({ backend: { gcs: { bucket: "x" } } }),
+      'backend has unknown key "gcs": remove it (allowed: s3)',
+    ],
+    [
+      "a backend that is not an object",
+      defaultWith({ backend: "s3" }),
+      'backend is "s3" (a string): use {"s3": {"bucket": "my-state-bucket"}}',
+    ],
     ["an s3 backend without a bucket", s3({ keyPrefix: "x/" }), "backend.s3.bucket is missing: use an S3 bucket name"],
-    ["an unknown s3 key", s3({ bucket: "acme-state", key: "state" }), 'backend.s3 has unknown key "key": remove it (allowed: bucket, keyPrefix, region, lockfile, dynamodbTable)'],
-    ["a bucket name with capitals", s3({ bucket: "Acme_State" }), 'backend.s3.bucket is "Acme_State": use an S3 bucket name: 3 to 63 lowercase letters'],
+    [
+      "an unknown s3 key",
+      s3({ bucket: "acme-state", key: "state" }),
+      'backend.s3 has unknown key "key": remove it (allowed: bucket, keyPrefix, region, lockfile, dynamodbTable)',
+    ],
+    [
+      "a bucket name with capitals",
+      s3({ bucket: "Acme_State" }),
+      'backend.s3.bucket is "Acme_State": use an S3 bucket name: 3 to 63 lowercase letters',
+    ],
     ["a bucket name of two characters", s3({ bucket: "ab" }), 'backend.s3.bucket is "ab": use an S3 bucket name'],
-    ["a key prefix starting with /", s3({ bucket: "acme-state", keyPrefix: "/peering/" }), 'backend.s3.keyPrefix is "/peering/": use path segments'],
-    ["a key prefix with //", s3({ bucket: "acme-state", keyPrefix: "a//b/" }), 'backend.s3.keyPrefix is "a//b/": use path segments'],
-    ["a key prefix with a space", s3({ bucket: "acme-state", keyPrefix: "my state/" }), 'backend.s3.keyPrefix is "my state/"'],
-    ["a bad bucket region", s3({ bucket: "acme-state", region: "Ireland" }), 'backend.s3.region is "Ireland": use an AWS region code such as "eu-west-1"'],
-    ["a lockfile that is not a boolean", s3({ bucket: "acme-state", lockfile: "yes" }), 'backend.s3.lockfile is "yes" (a string): use true (lock with an S3 lock object) or false'],
-    ["a bad DynamoDB table name", s3({ bucket: "acme-state", dynamodbTable: "tf locks" }), 'backend.s3.dynamodbTable is "tf locks": use a DynamoDB table name'],
+    [
+      "a key prefix starting with /",
+      s3({ bucket: "acme-state", keyPrefix: "/peering/" }),
+      'backend.s3.keyPrefix is "/peering/": use path segments',
+    ],
+    [
+      "a key prefix with //",
+      s3({ bucket: "acme-state", keyPrefix: "a//b/" }),
+      'backend.s3.keyPrefix is "a//b/": use path segments',
+    ],
+    [
+      "a key prefix with a space",
+      s3({ bucket: "acme-state", keyPrefix: "my state/" }),
+      'backend.s3.keyPrefix is "my state/"',
+    ],
+    [
+      "a bad bucket region",
+      s3({ bucket: "acme-state", region: "Ireland" }),
+      'backend.s3.region is "Ireland": use an AWS region code such as "eu-west-1"',
+    ],
+    [
+      "a lockfile that is not a boolean",
+      s3({ bucket: "acme-state", lockfile: "yes" }),
+      'backend.s3.lockfile is "yes" (a string): use true (lock with an S3 lock object) or false',
+    ],
+    [
+      "a bad DynamoDB table name",
+      s3({ bucket: "acme-state", dynamodbTable: "tf locks" }),
+      'backend.s3.dynamodbTable is "tf locks": use a DynamoDB table name',
+    ],
     [
       "both an S3 backend and Terraform Cloud",
       defaultWith({ backend: { s3: { bucket: "acme-state" } }, terraformCloud: { organization: "acme" } }),
@@ -54,7 +104,9 @@ describe("the backend key", () => {
 });
 
 describe("with an S3 backend in the config", () => {
-  const backend = { s3: { bucket: "acme-state", keyPrefix: "net/", region: "eu-central-1", dynamodbTable: "tf-locks" } };
+  const backend = {
+    s3: { bucket: "acme-state", keyPrefix: "net/", region: "eu-central-1", dynamodbTable: "tf-locks" },
+  };
   const terraformOf = (stack: Parameters<typeof Testing.synth>[0]) => JSON.parse(Testing.synth(stack)).terraform;
 
   it("keeps each stack's state in the object <keyPrefix><stack>.tfstate, encrypted and locked", () => {
@@ -74,7 +126,10 @@ describe("with an S3 backend in the config", () => {
   });
 
   it("leaves S3 locking off when lockfile is false", () => {
-    const stacks = addAppStacks(testApp(), parseConfig(defaultWith({ backend: { s3: { bucket: "acme-state", lockfile: false } } })));
+    const stacks = addAppStacks(
+      testApp(),
+      parseConfig(defaultWith({ backend: { s3: { bucket: "acme-state", lockfile: false } } })),
+    );
     expect(terraformOf(stacks.network).backend.s3).not.toHaveProperty("use_lockfile");
   });
 
@@ -85,7 +140,13 @@ describe("with an S3 backend in the config", () => {
         const json = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
         expect(json.data.terraform_remote_state["cross-stack-reference-input-network"]).toEqual({
           backend: "s3",
-          config: { bucket: "acme-state", key: "net/network.tfstate", region: "eu-central-1", encrypt: true, dynamodb_table: "tf-locks" },
+          config: {
+            bucket: "acme-state",
+            key: "net/network.tfstate",
+            region: "eu-central-1",
+            encrypt: true,
+            dynamodb_table: "tf-locks",
+          },
           workspace: "${terraform.workspace}",
         });
       }

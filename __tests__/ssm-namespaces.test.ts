@@ -18,12 +18,20 @@ import { loadTerraform } from "../lib/reach";
 import { THREE_VPCS_CONFIG } from "../test-support/configs";
 import { EmulatorFront, startFront } from "../test-support/emulator-front";
 import { namespacesOf, requireNamespaces } from "../test-support/rehearse";
-import { buildInstanceNetwork, InstanceNetwork, NamespaceRunCommand, parsePingRequest } from "../test-support/ssm-namespaces";
+import {
+  buildInstanceNetwork,
+  InstanceNetwork,
+  NamespaceRunCommand,
+  parsePingRequest,
+} from "../test-support/ssm-namespaces";
 import { synthToTemp } from "../test-support/synth";
 
 jest.setTimeout(120_000);
 
-const shell = (command: unknown): Record<string, unknown> => ({ DocumentName: "AWS-RunShellScript", Parameters: { commands: [command] } });
+const shell = (command: unknown): Record<string, unknown> => ({
+  DocumentName: "AWS-RunShellScript",
+  Parameters: { commands: [command] },
+});
 
 describe("the commands the front runs", () => {
   it.each([
@@ -52,9 +60,17 @@ describe("the commands the front runs", () => {
     ["an IPv6 address", shell("ping -c 3 fd00::1"), "InvalidParameters"],
     ["another program", shell("sudo ping -c 3 10.0.1.40"), "InvalidParameters"],
     ["a command that is no string", shell(["ping"]), "InvalidParameters"],
-    ["two commands", { DocumentName: "AWS-RunShellScript", Parameters: { commands: ["ping -c 3 10.0.1.40", "id"] } }, "InvalidParameters"],
+    [
+      "two commands",
+      { DocumentName: "AWS-RunShellScript", Parameters: { commands: ["ping -c 3 10.0.1.40", "id"] } },
+      "InvalidParameters",
+    ],
     ["no commands", { DocumentName: "AWS-RunShellScript", Parameters: {} }, "InvalidParameters"],
-    ["another document", { DocumentName: "AWS-RunPowerShellScript", Parameters: { commands: ["ping -c 3 10.0.1.40"] } }, "InvalidDocument"],
+    [
+      "another document",
+      { DocumentName: "AWS-RunPowerShellScript", Parameters: { commands: ["ping -c 3 10.0.1.40"] } },
+      "InvalidDocument",
+    ],
   ])("refuses %s", (_, input, type) => {
     expect(() => parsePingRequest(input)).toThrow(expect.objectContaining({ status: 400, type }));
   });
@@ -66,7 +82,11 @@ describe("Run Command in the namespaces of examples/three-vpcs.json", () => {
   let front: EmulatorFront | undefined;
   let ssm: SSMClient;
   /** Made-up instance ids by VPC name, and each instance's address. */
-  const ids: Record<string, string> = { app: "i-0000000000000a99", data: "i-0000000000000d47", shared: "i-00000000000005ed" };
+  const ids: Record<string, string> = {
+    app: "i-0000000000000a99",
+    data: "i-0000000000000d47",
+    shared: "i-00000000000005ed",
+  };
   const ip: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -83,7 +103,12 @@ describe("Run Command in the namespaces of examples/three-vpcs.json", () => {
     runCommand = new NamespaceRunCommand(network);
     // Nothing listens at port 9 of loopback: an operation the front does not answer itself fails.
     front = await startFront("http://127.0.0.1:9", runCommand.handlers());
-    ssm = new SSMClient({ endpoint: front.endpoint, region: "eu-west-1", credentials: { accessKeyId: "fake", secretAccessKey: "fake" }, maxAttempts: 1 });
+    ssm = new SSMClient({
+      endpoint: front.endpoint,
+      region: "eu-west-1",
+      credentials: { accessKeyId: "fake", secretAccessKey: "fake" },
+      maxAttempts: 1,
+    });
   });
 
   afterAll(async () => {
@@ -103,10 +128,21 @@ describe("Run Command in the namespaces of examples/three-vpcs.json", () => {
   }
 
   const send = (InstanceIds: string[], command: string, extra: Partial<SendCommandCommandInput> = {}) =>
-    ssm.send(new SendCommandCommand({ DocumentName: "AWS-RunShellScript", InstanceIds, Parameters: { commands: [command] }, ...extra }));
+    ssm.send(
+      new SendCommandCommand({
+        DocumentName: "AWS-RunShellScript",
+        InstanceIds,
+        Parameters: { commands: [command] },
+        ...extra,
+      }),
+    );
 
   it("reports every instance of the network Online, with its address", async () => {
-    const out = await ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: "InstanceIds", Values: [ids.app, ids.shared, "i-0123456789abcdef0"] }] }));
+    const out = await ssm.send(
+      new DescribeInstanceInformationCommand({
+        Filters: [{ Key: "InstanceIds", Values: [ids.app, ids.shared, "i-0123456789abcdef0"] }],
+      }),
+    );
     expect(out.InstanceInformationList?.map((i) => [i.InstanceId, i.PingStatus, i.IPAddress])).toEqual([
       [ids.app, "Online", ip.app],
       [ids.shared, "Online", ip.shared],
@@ -118,26 +154,59 @@ describe("Run Command in the namespaces of examples/three-vpcs.json", () => {
     const commandId = sent.Command!.CommandId!;
     for (const from of ["app", "data"]) {
       const out = await finished(commandId, ids[from]);
-      expect({ status: out.Status, code: out.ResponseCode, stderr: out.StandardErrorContent }).toEqual({ status: "Success", code: 0, stderr: "" });
-      expect(out.StandardOutputContent).toMatch(new RegExp(`^PING ${ip.shared.replace(/\./g, "\\.")} [^]*\n2 packets transmitted, 2 received, 0% packet loss`));
+      expect({ status: out.Status, code: out.ResponseCode, stderr: out.StandardErrorContent }).toEqual({
+        status: "Success",
+        code: 0,
+        stderr: "",
+      });
+      expect(out.StandardOutputContent).toMatch(
+        new RegExp(`^PING ${ip.shared.replace(/\./g, "\\.")} [^]*\n2 packets transmitted, 2 received, 0% packet loss`),
+      );
     }
     const namespaces = [...network!.instances.values()].filter((i) => i.id !== ids.shared).map((i) => i.namespace);
-    expect(runCommand.executed.filter((e) => e.command === `ping -c 2 ${ip.shared}`).map((e) => e.namespace).sort()).toEqual(namespaces.sort());
+    expect(
+      runCommand.executed
+        .filter((e) => e.command === `ping -c 2 ${ip.shared}`)
+        .map((e) => e.namespace)
+        .sort(),
+    ).toEqual(namespaces.sort());
   });
 
   it("answers Failed with ping's own output and exit code where no reply comes back (app and data are not peered)", async () => {
     const sent = await send([ids.app], `ping -c 1 ${ip.data}`);
     const out = await finished(sent.Command!.CommandId!, ids.app);
-    expect({ status: out.Status, details: out.StatusDetails, code: out.ResponseCode }).toEqual({ status: "Failed", details: "Failed", code: 1 });
+    expect({ status: out.Status, details: out.StatusDetails, code: out.ResponseCode }).toEqual({
+      status: "Failed",
+      details: "Failed",
+      code: 1,
+    });
     expect(out.StandardOutputContent).toContain("1 packets transmitted, 0 received, 100% packet loss");
   });
 
   it.each<[string, () => Promise<unknown>, string]>([
     ["a shell command beside the ping", () => send([ids.app], `ping -c 1 ${ip.shared}; id`), "InvalidParameters"],
-    ["an instance outside the network", () => send(["i-0123456789abcdef0"], `ping -c 1 ${ip.shared}`), "InvalidInstanceId"],
+    [
+      "an instance outside the network",
+      () => send(["i-0123456789abcdef0"], `ping -c 1 ${ip.shared}`),
+      "InvalidInstanceId",
+    ],
     ["an address no instance of the network holds", () => send([ids.app], "ping -c 1 127.0.0.1"), "InvalidParameters"],
-    ["an execution timeout that is no number", () => send([ids.app], `ping -c 1 ${ip.shared}`, { Parameters: { commands: [`ping -c 1 ${ip.shared}`], executionTimeout: ["1; id"] } }), "InvalidParameters"],
-    ["an invocation it never started", () => ssm.send(new GetCommandInvocationCommand({ CommandId: "00000000-0000-0000-0000-000000000000", InstanceId: ids.app })), "InvocationDoesNotExist"],
+    [
+      "an execution timeout that is no number",
+      () =>
+        send([ids.app], `ping -c 1 ${ip.shared}`, {
+          Parameters: { commands: [`ping -c 1 ${ip.shared}`], executionTimeout: ["1; id"] },
+        }),
+      "InvalidParameters",
+    ],
+    [
+      "an invocation it never started",
+      () =>
+        ssm.send(
+          new GetCommandInvocationCommand({ CommandId: "00000000-0000-0000-0000-000000000000", InstanceId: ids.app }),
+        ),
+      "InvocationDoesNotExist",
+    ],
   ])("refuses %s, as SSM refuses a bad request, and runs nothing", async (_, call, name) => {
     const before = runCommand.executed.length;
     await expect(call()).rejects.toMatchObject({ name, $metadata: { httpStatusCode: 400 } });

@@ -32,7 +32,9 @@ function counts(j: StackJson): Record<string, number> {
 
 function addresses(stacks: AppStacks): string[] {
   return allStacks(stacks).flatMap((s) =>
-    Object.entries(json(s).resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${s.node.id}/${type}.${name}`)),
+    Object.entries(json(s).resource ?? {}).flatMap(([type, byName]) =>
+      Object.keys(byName).map((name) => `${s.node.id}/${type}.${name}`),
+    ),
   );
 }
 
@@ -118,11 +120,24 @@ describe("a larger app", () => {
   it("admits at each instance exactly its three peers' blocks", () => {
     const rules = Object.values(json(stacks.instances).resource.aws_vpc_security_group_ingress_rule);
     const sgOfA = `\${aws_security_group.${stacks.instances.instances.get("a")!.securityGroup.friendlyUniqueId}.id}`;
-    expect(rules.filter((r) => r.security_group_id === sgOfA).map((r) => r.cidr_ipv4)).toEqual(["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"]);
+    expect(rules.filter((r) => r.security_group_id === sgOfA).map((r) => r.cidr_ipv4)).toEqual([
+      "10.0.1.0/24",
+      "10.0.2.0/24",
+      "10.0.3.0/24",
+    ]);
   });
 
   it("gives no instance a security group rule for a VPC it is not peered with", () => {
-    const partial = addAppStacks(testApp(), parseConfig({ ...FULL_MESH_CONFIG, peerings: [["a", "b"], ["b", "c"]] }));
+    const partial = addAppStacks(
+      testApp(),
+      parseConfig({
+        ...FULL_MESH_CONFIG,
+        peerings: [
+          ["a", "b"],
+          ["b", "c"],
+        ],
+      }),
+    );
     const rules = Object.values(json(partial.instances).resource.aws_vpc_security_group_ingress_rule);
     expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(["10.0.0.0/24", "10.0.1.0/24", "10.0.1.0/24", "10.0.2.0/24"]);
   });
@@ -138,7 +153,10 @@ describe("VPCs in several regions and accounts", () => {
       { name: "b", cidr: "10.0.1.0/24", region: "us-east-1" },
       { name: "c", cidr: "10.0.2.0/24", account: "network" },
     ],
-    peerings: [["a", "b"], ["a", "c"]],
+    peerings: [
+      ["a", "b"],
+      ["a", "c"],
+    ],
   });
 
   it("outputs, for ping, the region and role of each instance outside the default provider's region and account", () => {
@@ -149,7 +167,11 @@ describe("VPCs in several regions and accounts", () => {
   });
 
   it("gives the instances stack one provider per region and account it uses, the account's assuming its role", () => {
-    const providers = (JSON.parse(Testing.synth(stacks.instances)) as { provider: { aws: { alias?: string; region: string; assume_role?: { role_arn: string }[] }[] } }).provider.aws;
+    const providers = (
+      JSON.parse(Testing.synth(stacks.instances)) as {
+        provider: { aws: { alias?: string; region: string; assume_role?: { role_arn: string }[] }[] };
+      }
+    ).provider.aws;
     expect(providers.map((p) => [p.alias, p.region, p.assume_role?.[0]?.role_arn])).toEqual([
       [undefined, "eu-west-1", undefined],
       ["us-east-1", "us-east-1", undefined],
@@ -163,7 +185,9 @@ describe("with terraformCloud in the config", () => {
 
   it("keeps each stack's state in its own workspace", () => {
     for (const stack of allStacks(stacks)) {
-      expect(json(stack).terraform).toEqual(expect.objectContaining({ cloud: { organization: "acme", workspaces: { name: `net-${stack.node.id}` } } }));
+      expect(json(stack).terraform).toEqual(
+        expect.objectContaining({ cloud: { organization: "acme", workspaces: { name: `net-${stack.node.id}` } } }),
+      );
       expect(json(stack).terraform.backend).toBeUndefined();
     }
   });
@@ -171,7 +195,9 @@ describe("with terraformCloud in the config", () => {
   it("reads the network stack's outputs from its workspace", () => {
     const app = synthToTemp({ ...DEFAULT_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } });
     try {
-      const peering = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "peering", "cdk.tf.json"), "utf8")) as StackJson;
+      const peering = JSON.parse(
+        fs.readFileSync(path.join(app.outdir, "stacks", "peering", "cdk.tf.json"), "utf8"),
+      ) as StackJson;
       expect(peering.data!.terraform_remote_state["cross-stack-reference-input-network"]).toEqual({
         backend: "remote",
         config: { organization: "acme", workspaces: { name: "net-network" } },
@@ -191,7 +217,10 @@ describe("a mesh too large for one peering stack", () => {
     const held = stacks.peering.flatMap((s) => [...s.peerings.keys()]);
     expect(held.sort()).toEqual(config.peerings.map(([a, b]) => `${a}_${b}`).sort());
     for (const stack of stacks.peering) {
-      const resources = Object.values(json(stack).resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      const resources = Object.values(json(stack).resource ?? {}).reduce(
+        (n, byName) => n + Object.keys(byName).length,
+        0,
+      );
       expect(resources).toBeLessThanOrEqual(config.maxPeeringStackResources);
       expect(resources).toBe(stack.peerings.size * 5);
     }
@@ -199,13 +228,22 @@ describe("a mesh too large for one peering stack", () => {
 
   it("outputs in each shard the ids of the peerings it holds", () => {
     for (const stack of stacks.peering) {
-      expect(Object.keys((json(stack).output?.vpc_peering_ids.value ?? {}) as Record<string, string>).sort()).toEqual([...stack.peerings.keys()].sort());
+      expect(Object.keys((json(stack).output?.vpc_peering_ids.value ?? {}) as Record<string, string>).sort()).toEqual(
+        [...stack.peerings.keys()].sort(),
+      );
     }
   });
 
   it("admits each instance's peers with one rule listing their blocks, so the instances stack does not grow with the peerings", () => {
     const j = json(stacks.instances);
-    expect(counts(j)).toEqual({ aws_instance: 4, aws_iam_role: 4, aws_iam_role_policy_attachment: 4, aws_iam_instance_profile: 4, aws_security_group: 4, aws_security_group_rule: 8 });
+    expect(counts(j)).toEqual({
+      aws_instance: 4,
+      aws_iam_role: 4,
+      aws_iam_role_policy_attachment: 4,
+      aws_iam_instance_profile: 4,
+      aws_security_group: 4,
+      aws_security_group_rule: 8,
+    });
     const sgOfA = `\${aws_security_group.${stacks.instances.instances.get("a")!.securityGroup.friendlyUniqueId}.id}`;
     const rulesOfA = Object.values(j.resource.aws_security_group_rule).filter((r) => r.security_group_id === sgOfA);
     expect(rulesOfA.map((r) => [r.type, r.protocol, r.from_port, r.to_port, r.cidr_blocks])).toEqual([
@@ -217,12 +255,24 @@ describe("a mesh too large for one peering stack", () => {
   it("makes every peering stack depend on the network stack only, and gives each its own state", () => {
     const app = synthToTemp(SHARDED_MESH_CONFIG);
     try {
-      const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> };
-      expect(Object.keys(manifest.stacks).sort()).toEqual(["instances", "network", "peering-00", "peering-01", "peering-02", "peering-03"]);
-      for (const id of ["peering-01", "peering-02", "peering-03"]) expect(manifest.stacks[id].dependencies).toEqual(["network"]);
+      const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, "manifest.json"), "utf8")) as {
+        stacks: Record<string, { dependencies: string[] }>;
+      };
+      expect(Object.keys(manifest.stacks).sort()).toEqual([
+        "instances",
+        "network",
+        "peering-00",
+        "peering-01",
+        "peering-02",
+        "peering-03",
+      ]);
+      for (const id of ["peering-01", "peering-02", "peering-03"])
+        expect(manifest.stacks[id].dependencies).toEqual(["network"]);
       expect(manifest.stacks["peering-00"].dependencies).toEqual([]);
       for (const stack of allStacks(app.stacks)) {
-        expect(json(stack).terraform.backend).toEqual({ local: { path: `../../../terraform.${stack.node.id}.tfstate` } });
+        expect(json(stack).terraform.backend).toEqual({
+          local: { path: `../../../terraform.${stack.node.id}.tfstate` },
+        });
       }
     } finally {
       app.remove();
@@ -230,7 +280,10 @@ describe("a mesh too large for one peering stack", () => {
   });
 
   it("keeps each shard's state in the Terraform Cloud workspace <workspacePrefix><stack>", () => {
-    const cloud = addAppStacks(testApp(), parseConfig({ ...SHARDED_MESH_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } }));
+    const cloud = addAppStacks(
+      testApp(),
+      parseConfig({ ...SHARDED_MESH_CONFIG, terraformCloud: { organization: "acme", workspacePrefix: "net-" } }),
+    );
     expect(cloud.peering.map((s) => json(s).terraform.cloud)).toEqual(
       ["00", "01", "02", "03"].map((n) => ({ organization: "acme", workspaces: { name: `net-peering-${n}` } })),
     );
@@ -251,9 +304,30 @@ describe("a mesh too large for one peering stack", () => {
     expect(grown).toEqual(expect.arrayContaining(before));
     expect(grown.length).toBeGreaterThan(before.length);
 
-    const some = { ...base, peerings: [["v0", "v1"], ["v2", "v3"], ["v4", "v5"], ["v6", "v7"], ["v1", "v2"], ["v3", "v4"], ["v5", "v6"], ["v7", "v0"], ["v0", "v4"], ["v1", "v5"], ["v2", "v6"], ["v3", "v7"], ["v0", "v2"], ["v4", "v6"]], maxPeeringStackResources: 30 };
+    const some = {
+      ...base,
+      peerings: [
+        ["v0", "v1"],
+        ["v2", "v3"],
+        ["v4", "v5"],
+        ["v6", "v7"],
+        ["v1", "v2"],
+        ["v3", "v4"],
+        ["v5", "v6"],
+        ["v7", "v0"],
+        ["v0", "v4"],
+        ["v1", "v5"],
+        ["v2", "v6"],
+        ["v3", "v7"],
+        ["v0", "v2"],
+        ["v4", "v6"],
+      ],
+      maxPeeringStackResources: 30,
+    };
     const fewer = addresses(addAppStacks(testApp(), parseConfig(some)));
-    const more = addresses(addAppStacks(testApp(), parseConfig({ ...some, peerings: [...some.peerings, ["v1", "v3"]] })));
+    const more = addresses(
+      addAppStacks(testApp(), parseConfig({ ...some, peerings: [...some.peerings, ["v1", "v3"]] })),
+    );
     expect(fewer.some((a) => a.startsWith("peering-"))).toBe(true);
     expect(more).toEqual(expect.arrayContaining(fewer));
     expect(more.length).toBeGreaterThan(fewer.length);
@@ -273,7 +347,13 @@ describe("resource addresses", () => {
 
 describe("the network stack", () => {
   it("fails the plan when the region has fewer available AZs than the widest VPC asks for", () => {
-    const stacks = stacksFor({ ...FULL_MESH_CONFIG, vpcs: [{ name: "a", cidr: "10.0.0.0/24", maxAzs: 3 }, { name: "b", cidr: "10.0.1.0/24" }] });
+    const stacks = stacksFor({
+      ...FULL_MESH_CONFIG,
+      vpcs: [
+        { name: "a", cidr: "10.0.0.0/24", maxAzs: 3 },
+        { name: "b", cidr: "10.0.1.0/24" },
+      ],
+    });
     const azs = Object.values(json(stacks.network).data!.aws_availability_zones);
     expect(azs).toEqual([
       expect.objectContaining({
@@ -282,7 +362,8 @@ describe("the network stack", () => {
           postcondition: [
             {
               condition: "${length(self.names) >= 3}",
-              error_message: "Region eu-west-1 has ${length(self.names)} available AZs, but VPC a asks for 3 (maxAzs): lower maxAzs to at most the region's AZ count, or pick a region with more AZs.",
+              error_message:
+                "Region eu-west-1 has ${length(self.names)} available AZs, but VPC a asks for 3 (maxAzs): lower maxAzs to at most the region's AZ count, or pick a region with more AZs.",
             },
           ],
         },
@@ -293,7 +374,8 @@ describe("the network stack", () => {
 
 describe("conditionBlocks", () => {
   it("rewrites cdktf's list rendering of conditions into one block each, and nothing else", () => {
-    const list = 'lifecycle {\n  precondition = [\n{\ncondition = "${a}"\nerror_message = "x"\n},\n{\ncondition = "${b}"\nerror_message = "y"\n},\n]\n}\ntags = [\n"z",\n]';
+    const list =
+      'lifecycle {\n  precondition = [\n{\ncondition = "${a}"\nerror_message = "x"\n},\n{\ncondition = "${b}"\nerror_message = "y"\n},\n]\n}\ntags = [\n"z",\n]';
     expect(conditionBlocks(list)).toBe(
       'lifecycle {\n  precondition {\ncondition = "${a}"\nerror_message = "x"\n  }\n  precondition {\ncondition = "${b}"\nerror_message = "y"\n  }\n}\ntags = [\n"z",\n]',
     );
@@ -327,14 +409,17 @@ describe("app.synth()", () => {
 
   it("wires the instances and peering stacks to the network stack through its state", () => {
     synthApp(false);
-    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as StackJson;
+    const read = (stack: string) =>
+      JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as StackJson;
     const network = read("network");
     for (const consumer of ["instances", "peering"]) {
       const j = read(consumer);
       expect(j.data!.terraform_remote_state["cross-stack-reference-input-network"]).toEqual(
         expect.objectContaining({ backend: "local", config: { path: "../../../terraform.network.tfstate" } }),
       );
-      const used = [...JSON.stringify(j.resource).matchAll(/remote_state\.cross-stack-reference-input-network\.outputs\.([\w-]+)/g)].map((m) => m[1]);
+      const used = [
+        ...JSON.stringify(j.resource).matchAll(/remote_state\.cross-stack-reference-input-network\.outputs\.([\w-]+)/g),
+      ].map((m) => m[1]);
       expect(used.length).toBeGreaterThan(0);
       for (const output of used) expect(network.output).toHaveProperty([output]);
     }
@@ -358,7 +443,9 @@ describe("app.synth()", () => {
   it("writes the AZ postcondition as a block in HCL, where cdktf would write a list Terraform rejects", () => {
     synthApp(true);
     const hcl = fs.readFileSync(path.join(outdir, "stacks", "network", "cdk.tf"), "utf8");
-    expect(hcl).toMatch(/^ *postcondition \{\ncondition = "\$\{length\(self\.names\) >= 1\}"\nerror_message = "Region eu-west-1 has/m);
+    expect(hcl).toMatch(
+      /^ *postcondition \{\ncondition = "\$\{length\(self\.names\) >= 1\}"\nerror_message = "Region eu-west-1 has/m,
+    );
     expect(hcl).not.toContain("postcondition = [");
   });
 

@@ -38,7 +38,11 @@ describe("planSubnets", () => {
 
   it("gives the same subnets as splitting the whole block with ip-num, without splitting it", () => {
     // splitInto makes every block of the size (2,048 /27s for a /16): the reference, kept to small VPCs here.
-    const vpc = fc.record({ address: fc.integer({ min: 0, max: 2 ** 32 - 1 }), prefix: fc.integer({ min: 20, max: 28 }), azs: fc.integer({ min: 1, max: 6 }) });
+    const vpc = fc.record({
+      address: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      prefix: fc.integer({ min: 20, max: 28 }),
+      azs: fc.integer({ min: 1, max: 6 }),
+    });
     fc.assert(
       fc.property(vpc, ({ address, prefix, azs }) => {
         const cidr = IPv4CidrRange.fromCidr(`${IPv4.fromNumber(address)}/${prefix}`);
@@ -46,7 +50,9 @@ describe("planSubnets", () => {
         const plan = planSubnets(network, azs);
         if (!plan) return;
         const size = Number(IPv4CidrRange.fromCidr(plan[0].public).cidrPrefix.getValue());
-        const blocks = IPv4CidrRange.fromCidr(network).splitInto(new IPv4Prefix(BigInt(size))).map((b) => b.toCidrString());
+        const blocks = IPv4CidrRange.fromCidr(network)
+          .splitInto(new IPv4Prefix(BigInt(size)))
+          .map((b) => b.toCidrString());
         expect(plan.flatMap((s) => [s.public, s.private])).toEqual(blocks.slice(0, 2 * azs));
       }),
       { seed: 20261126, numRuns: 200 },

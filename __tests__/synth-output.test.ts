@@ -13,7 +13,9 @@ import { synthToTemp } from "../test-support/synth";
 function filesBelow(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (sub: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs
+      .readdirSync(path.join(dir, sub), { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const rel = sub ? `${sub}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(rel);
       else files.set(rel, fs.readFileSync(path.join(dir, rel), "utf8"));
@@ -34,18 +36,27 @@ describe.each([
 
   it("writes the manifest, and one cdk.tf.json and the provider lock file per stack", () => {
     expect([...files.keys()]).toEqual(
-      ["manifest.json", ...["instances", "network", "peering"].flatMap((s) => [`stacks/${s}/.terraform.lock.hcl`, `stacks/${s}/cdk.tf.json`])].sort(),
+      [
+        "manifest.json",
+        ...["instances", "network", "peering"].flatMap((s) => [
+          `stacks/${s}/.terraform.lock.hcl`,
+          `stacks/${s}/cdk.tf.json`,
+        ]),
+      ].sort(),
     );
   });
 
   it("holds no absolute path of this machine", () => {
-    for (const [file, text] of files) expect([file, text.includes(app.outdir) || /"\/(tmp|work|root|home|opt)\//.test(text)]).toEqual([file, false]);
+    for (const [file, text] of files)
+      expect([file, text.includes(app.outdir) || /"\/(tmp|work|root|home|opt)\//.test(text)]).toEqual([file, false]);
   });
 
-  it.each(["manifest.json", "stacks/network/cdk.tf.json", "stacks/instances/cdk.tf.json", "stacks/peering/cdk.tf.json"])(
-    `writes %s byte for byte as committed`,
-    (file) => {
-      expect(files.get(file)).toMatchSnapshot(`${name} ${file}`);
-    },
-  );
+  it.each([
+    "manifest.json",
+    "stacks/network/cdk.tf.json",
+    "stacks/instances/cdk.tf.json",
+    "stacks/peering/cdk.tf.json",
+  ])(`writes %s byte for byte as committed`, (file) => {
+    expect(files.get(file)).toMatchSnapshot(`${name} ${file}`);
+  });
 });

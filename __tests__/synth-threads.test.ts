@@ -19,7 +19,12 @@ const compiled = require(path.resolve(__dirname, "..", ".build", "app", "synth")
 
 /** Configs whose peerings are split over four stacks, some of them empty. */
 const SHARDED = {
-  "the mixed example (regions, accounts, IPv6, DNS, a VPN) with Reachability Analyzer": { ...example("mixed.json"), maxPeeringStackResources: 6, peeringShards: 4, reachabilityAnalyzer: true },
+  "the mixed example (regions, accounts, IPv6, DNS, a VPN) with Reachability Analyzer": {
+    ...example("mixed.json"),
+    maxPeeringStackResources: 6,
+    peeringShards: 4,
+    reachabilityAnalyzer: true,
+  },
   "the full-mesh example": { ...example("full-mesh.json"), maxPeeringStackResources: 10, peeringShards: 4 },
 };
 
@@ -38,7 +43,11 @@ const tempDir = (): string => {
 function files(dir: string): Record<string, string> {
   const found: Record<string, string> = {};
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) found[path.relative(dir, path.join(entry.parentPath, entry.name))] = fs.readFileSync(path.join(entry.parentPath, entry.name), "latin1");
+    if (entry.isFile())
+      found[path.relative(dir, path.join(entry.parentPath, entry.name))] = fs.readFileSync(
+        path.join(entry.parentPath, entry.name),
+        "latin1",
+      );
   }
   return found;
 }
@@ -51,21 +60,24 @@ function inOneThread(raw: unknown, hclOutput = false): Record<string, string> {
 }
 
 describe("PeeringApp.synthInParts", () => {
-  it.each(Object.entries(SHARDED))("writes %s byte for byte as synth() does, with the later parts synthesized by other apps", async (_, raw) => {
-    const config = parseConfig(raw);
-    const outdir = tempDir();
-    const app = new PeeringApp({ outdir });
-    const stacks = addAppStacks(app, config);
-    const asked: string[][] = [];
-    await app.synthInParts(consecutiveRuns(stacks.peering, 3), async (ids) => {
-      asked.push([...ids]);
-      const other = new PeeringApp({ outdir });
-      addPeeringShards(other, config, ids);
-      return other.synthPart(ids);
-    });
-    expect(asked).toEqual([["peering-01"], ["peering-02", "peering-03"]]);
-    expect(files(outdir)).toEqual(inOneThread(raw));
-  });
+  it.each(Object.entries(SHARDED))(
+    "writes %s byte for byte as synth() does, with the later parts synthesized by other apps",
+    async (_, raw) => {
+      const config = parseConfig(raw);
+      const outdir = tempDir();
+      const app = new PeeringApp({ outdir });
+      const stacks = addAppStacks(app, config);
+      const asked: string[][] = [];
+      await app.synthInParts(consecutiveRuns(stacks.peering, 3), async (ids) => {
+        asked.push([...ids]);
+        const other = new PeeringApp({ outdir });
+        addPeeringShards(other, config, ids);
+        return other.synthPart(ids);
+      });
+      expect(asked).toEqual([["peering-01"], ["peering-02", "peering-03"]]);
+      expect(files(outdir)).toEqual(inOneThread(raw));
+    },
+  );
 
   it("refuses a stack that references a stack of a part, naming both", async () => {
     const app = new PeeringApp({ outdir: tempDir() });
@@ -73,22 +85,26 @@ describe("PeeringApp.synthInParts", () => {
     const shard = stacks.peering.find((s) => s.peerings.size > 0)!;
     new TerraformOutput(stacks.instances, "a_peering", { value: [...shard.peerings.values()][0].connection.id });
     await expect(app.synthInParts([stacks.peering], () => Promise.reject(new Error("not called")))).rejects.toThrow(
-      new RegExp(`instances references aws_vpc_peering_connection\\.\\S+ of ${shard.node.id}, which is synthesized in a part of its own: no stack may reference it`),
+      new RegExp(
+        `instances references aws_vpc_peering_connection\\.\\S+ of ${shard.node.id}, which is synthesized in a part of its own: no stack may reference it`,
+      ),
     );
   });
 
   it("fails as a part synthesized elsewhere fails", async () => {
     const app = new PeeringApp({ outdir: tempDir() });
     const { peering } = addAppStacks(app, parseConfig(SHARDED["the full-mesh example"]));
-    await expect(app.synthInParts(consecutiveRuns(peering, 2), () => Promise.reject(new Error("the thread ran out of memory")))).rejects.toThrow("the thread ran out of memory");
+    await expect(
+      app.synthInParts(consecutiveRuns(peering, 2), () => Promise.reject(new Error("the thread ran out of memory"))),
+    ).rejects.toThrow("the thread ran out of memory");
   });
 
   it("refuses parts that are not consecutive stacks of the app", async () => {
     const app = new PeeringApp({ outdir: tempDir() });
     const { peering } = addAppStacks(app, parseConfig(SHARDED["the full-mesh example"]));
-    await expect(app.synthInParts([[peering[0]], [peering[2]]], () => Promise.reject(new Error("not called")))).rejects.toThrow(
-      "synthInParts: the parts must be consecutive stacks of this app, in order",
-    );
+    await expect(
+      app.synthInParts([[peering[0]], [peering[2]]], () => Promise.reject(new Error("not called"))),
+    ).rejects.toThrow("synthInParts: the parts must be consecutive stacks of this app, in order");
   });
 });
 
@@ -99,16 +115,26 @@ describe("synthesize", () => {
   ])("writes %s in three threads byte for byte as in one, and says it used three", async (_, hclOutput) => {
     const raw = SHARDED["the mixed example (regions, accounts, IPv6, DNS, a VPN) with Reachability Analyzer"];
     const outdir = tempDir();
-    await expect(compiled.synthesize(parseConfig(raw), { threads: 3, minResourcesPerThread: 0, app: { outdir, hclOutput } })).resolves.toBe(3);
+    await expect(
+      compiled.synthesize(parseConfig(raw), { threads: 3, minResourcesPerThread: 0, app: { outdir, hclOutput } }),
+    ).resolves.toBe(3);
     expect(files(outdir)).toEqual(inOneThread(raw, hclOutput));
   });
 
   it("uses no more threads than there are peering stacks", async () => {
-    await expect(compiled.synthesize(parseConfig(SHARDED_MESH_CONFIG), { threads: 8, minResourcesPerThread: 0, app: { outdir: tempDir() } })).resolves.toBe(4);
+    await expect(
+      compiled.synthesize(parseConfig(SHARDED_MESH_CONFIG), {
+        threads: 8,
+        minResourcesPerThread: 0,
+        app: { outdir: tempDir() },
+      }),
+    ).resolves.toBe(4);
   });
 
   it("keeps a mesh too small to be worth a thread in one", async () => {
-    await expect(compiled.synthesize(parseConfig(SHARDED_MESH_CONFIG), { threads: 4, app: { outdir: tempDir() } })).resolves.toBe(1);
+    await expect(
+      compiled.synthesize(parseConfig(SHARDED_MESH_CONFIG), { threads: 4, app: { outdir: tempDir() } }),
+    ).resolves.toBe(1);
   });
 });
 
@@ -120,7 +146,11 @@ describe("synthThreads", () => {
     ["one when no threads are asked for", {}, 1],
     ["the threads asked for when each gets enough resources", { threads: 3, minResourcesPerThread: 0 }, 3],
     ["no more threads than peering stacks", { threads: 64, minResourcesPerThread: 0 }, shards.length],
-    ["one per minResourcesPerThread of the peering stacks' resources", { threads: 4, minResourcesPerThread: Math.floor(resources / 2) }, 2],
+    [
+      "one per minResourcesPerThread of the peering stacks' resources",
+      { threads: 4, minResourcesPerThread: Math.floor(resources / 2) },
+      2,
+    ],
     ["one for a mesh smaller than minResourcesPerThread", { threads: 4, minResourcesPerThread: resources + 1 }, 1],
   ])("gives %s", (_, options, threads) => {
     expect(shards.length).toBeGreaterThan(3);
@@ -136,7 +166,12 @@ describe("threadOptions", () => {
   it.each([
     ["one thread per CPU", {}, 2, { threads: 2 }],
     [`at most ${DEFAULT_MAX_SYNTH_THREADS} threads`, {}, 32, { threads: DEFAULT_MAX_SYNTH_THREADS }],
-    ["the number PEERING_SYNTH_THREADS gives, whatever the mesh's size", { PEERING_SYNTH_THREADS: "8" }, 2, { threads: 8, minResourcesPerThread: 0 }],
+    [
+      "the number PEERING_SYNTH_THREADS gives, whatever the mesh's size",
+      { PEERING_SYNTH_THREADS: "8" },
+      2,
+      { threads: 8, minResourcesPerThread: 0 },
+    ],
   ])("takes %s", (_, env, cpus, options) => {
     expect(threadOptions(env, cpus)).toEqual(options);
   });
@@ -149,14 +184,17 @@ describe("threadOptions", () => {
 describe("consecutiveRuns", () => {
   it("splits a list into runs of sizes that differ by one at most, in order", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 64 }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 1, max: n }))), ([n, count]) => {
-        const list = Array.from({ length: n }, (_, i) => i);
-        const runs = consecutiveRuns(list, count);
-        const sizes = runs.map((r) => r.length);
-        expect(runs.flat()).toEqual(list);
-        expect(runs).toHaveLength(count);
-        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 64 }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 1, max: n }))),
+        ([n, count]) => {
+          const list = Array.from({ length: n }, (_, i) => i);
+          const runs = consecutiveRuns(list, count);
+          const sizes = runs.map((r) => r.length);
+          expect(runs.flat()).toEqual(list);
+          expect(runs).toHaveLength(count);
+          expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+        },
+      ),
     );
   });
 });

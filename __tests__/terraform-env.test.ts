@@ -1,7 +1,16 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AWS_PROVIDER, BUILD_MACHINE_MIRROR, cliConfigFor, findProviderMirror, MIRROR_ENV, searchProviderMirror, terraformEnv, terraformPlatform } from "../lib/core/terraform-env";
+import {
+  AWS_PROVIDER,
+  BUILD_MACHINE_MIRROR,
+  cliConfigFor,
+  findProviderMirror,
+  MIRROR_ENV,
+  searchProviderMirror,
+  terraformEnv,
+  terraformPlatform,
+} from "../lib/core/terraform-env";
 
 let dir: string;
 beforeEach(() => {
@@ -15,10 +24,21 @@ function makeMirror(at: string): string {
 }
 
 function providerDir(mirror: string): string {
-  return path.join(mirror, AWS_PROVIDER.host, AWS_PROVIDER.namespace, AWS_PROVIDER.type, AWS_PROVIDER.version, terraformPlatform());
+  return path.join(
+    mirror,
+    AWS_PROVIDER.host,
+    AWS_PROVIDER.namespace,
+    AWS_PROVIDER.type,
+    AWS_PROVIDER.version,
+    terraformPlatform(),
+  );
 }
 
-const isolated = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ HOME: path.join(dir, "home"), XDG_DATA_DIRS: path.join(dir, "share"), ...extra });
+const isolated = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  HOME: path.join(dir, "home"),
+  XDG_DATA_DIRS: path.join(dir, "share"),
+  ...extra,
+});
 
 describe("findProviderMirror", () => {
   it("uses the directory PEERING_PROVIDER_MIRROR names", () => {
@@ -49,9 +69,24 @@ describe("findProviderMirror", () => {
 
   it.each([
     ["the mirror directory", (mirror: string) => mirror, 0o777, "is writable by every user"],
-    ["a directory above it without the sticky bit", (mirror: string) => path.dirname(mirror), 0o777, "is writable by every user"],
-    ["the provider's version directory", (mirror: string) => path.dirname(providerDir(mirror)), 0o777, "is writable by every user"],
-    ["the provider's platform directory, even with the sticky bit", (mirror: string) => providerDir(mirror), 0o1777, "is writable by every user"],
+    [
+      "a directory above it without the sticky bit",
+      (mirror: string) => path.dirname(mirror),
+      0o777,
+      "is writable by every user",
+    ],
+    [
+      "the provider's version directory",
+      (mirror: string) => path.dirname(providerDir(mirror)),
+      0o777,
+      "is writable by every user",
+    ],
+    [
+      "the provider's platform directory, even with the sticky bit",
+      (mirror: string) => providerDir(mirror),
+      0o1777,
+      "is writable by every user",
+    ],
   ])("refuses a mirror when %s is writable by every user", (_, which, mode, reason) => {
     const mirror = makeMirror(path.join(dir, "parent", "mirror"));
     fs.chmodSync(which(mirror), mode);
@@ -71,21 +106,29 @@ describe("findProviderMirror", () => {
   it("refuses a mirror that belongs to another user", () => {
     const mirror = makeMirror(path.join(dir, "theirs"));
     fs.chownSync(mirror, 4242, 4242);
-    expect(searchProviderMirror(isolated({ [MIRROR_ENV]: mirror })).refused).toEqual([`${mirror}: ${mirror} belongs to another user (uid 4242)`]);
+    expect(searchProviderMirror(isolated({ [MIRROR_ENV]: mirror })).refused).toEqual([
+      `${mirror}: ${mirror} belongs to another user (uid 4242)`,
+    ]);
   });
 
   it("refuses a world-writable implied mirror and takes the next safe one", () => {
     const unsafe = makeMirror(path.join(dir, "home", ".terraform.d", "plugins"));
     fs.chmodSync(unsafe, 0o777);
     const safe = makeMirror(path.join(dir, "share", "terraform", "plugins"));
-    expect(searchProviderMirror(isolated())).toEqual({ mirror: safe, refused: [`${unsafe}: ${unsafe} is writable by every user`] });
+    expect(searchProviderMirror(isolated())).toEqual({
+      mirror: safe,
+      refused: [`${unsafe}: ${unsafe} is writable by every user`],
+    });
   });
 });
 
 describe("terraformEnv", () => {
   it("replaces a TF_CLI_CONFIG_FILE that does not exist with one that installs aws from the mirror", () => {
     const mirror = makeMirror(path.join(dir, "mirror"));
-    const env = terraformEnv(isolated({ TF_CLI_CONFIG_FILE: path.join(dir, "missing.rc"), [MIRROR_ENV]: mirror }), path.join(dir, "state"));
+    const env = terraformEnv(
+      isolated({ TF_CLI_CONFIG_FILE: path.join(dir, "missing.rc"), [MIRROR_ENV]: mirror }),
+      path.join(dir, "state"),
+    );
     expect(env.TF_CLI_CONFIG_FILE).toBe(path.join(dir, "state", "terraform.rc"));
     const rc = fs.readFileSync(env.TF_CLI_CONFIG_FILE!, "utf8");
     expect(rc).toContain(`path    = ${JSON.stringify(mirror)}`);
@@ -94,7 +137,7 @@ describe("terraformEnv", () => {
 
   it("leaves a user's own CLI config file alone", () => {
     const own = path.join(dir, "own.rc");
-    fs.writeFileSync(own, "plugin_cache_dir = \"/tmp\"\n");
+    fs.writeFileSync(own, 'plugin_cache_dir = "/tmp"\n');
     const env = terraformEnv(isolated({ TF_CLI_CONFIG_FILE: own }), path.join(dir, "state"));
     expect(env.TF_CLI_CONFIG_FILE).toBe(own);
     expect(fs.existsSync(path.join(dir, "state"))).toBe(false);

@@ -24,7 +24,12 @@ function testAll(args: readonly string[], env: NodeJS.ProcessEnv, asNobody = fal
   const command = asNobody
     ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", process.execPath, LAUNCHER, ...args]
     : [process.execPath, LAUNCHER, ...args];
-  const run = spawnSync(command[0], command.slice(1), { cwd: ROOT, env: { CHECKPOINT_DISABLE: "1", ...env }, encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync(command[0], command.slice(1), {
+    cwd: ROOT,
+    env: { CHECKPOINT_DISABLE: "1", ...env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -40,7 +45,18 @@ describe("npm run test:all", () => {
     const run = testAll(["--check"], { PATH: process.env.PATH, HOME: process.env.HOME });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    for (const name of ["Node.js", "Terraform", "hashicorp/aws 5.100.0 provider mirror", "root", "ip", "nsenter", "ping", "nft", "chromium", "moto_server 5.2.1"]) {
+    for (const name of [
+      "Node.js",
+      "Terraform",
+      "hashicorp/aws 5.100.0 provider mirror",
+      "root",
+      "ip",
+      "nsenter",
+      "ping",
+      "nft",
+      "chromium",
+      "moto_server 5.2.1",
+    ]) {
       expect(run.stdout).toMatch(new RegExp(`✓ ${name}`));
     }
     expect(run.stdout).not.toMatch(/Installing|===/);
@@ -54,7 +70,9 @@ describe("npm run test:all", () => {
     expect(run.stdout).toMatch(/✗ moto_server 5\.2\.1: not found/);
     expect(run.stderr).toContain("  Terraform: put Terraform 1.11 on PATH");
     expect(run.stderr).toContain("  root: run as root (network namespaces need it), e.g. sudo npm run test:all");
-    expect(run.stderr).toMatch(/As root, run:\n(.*\n)* {2}python3 -m venv \.venv\n {2}\.venv\/bin\/python -m pip install --no-deps --require-virtualenv -r requirements\/moto-server\.txt\n/);
+    expect(run.stderr).toMatch(
+      /As root, run:\n(.*\n)* {2}python3 -m venv \.venv\n {2}\.venv\/bin\/python -m pip install --no-deps --require-virtualenv -r requirements\/moto-server\.txt\n/,
+    );
     expect(run.stderr).toMatch(/No test ran\.\n$/);
     expect(run.stdout).not.toContain("===");
   });
@@ -64,11 +82,18 @@ describe("npm run test:all", () => {
     const survey = testAll(["--check", "--venv", venv], { PATH: NO_MOTO_PATH, HOME: process.env.HOME });
     expect(survey.stdout.match(/✗ .*/g)).toEqual([expect.stringMatching(/^✗ moto_server 5\.2\.1: not found/)]);
 
-    const run = testAll(["--venv", venv], { PATH: NO_MOTO_PATH, HOME: process.env.HOME, PIP_CONFIG_FILE: "/dev/null", PIP_NO_INDEX: "1" });
+    const run = testAll(["--venv", venv], {
+      PATH: NO_MOTO_PATH,
+      HOME: process.env.HOME,
+      PIP_CONFIG_FILE: "/dev/null",
+      PIP_NO_INDEX: "1",
+    });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(`Installing moto into ${venv}/ from requirements/moto-server.txt`);
     expect(run.stderr).toContain(`Could not install moto into ${venv}/`);
-    expect(run.stderr).toContain(`  python3 -m venv ${venv}\n  ${venv}/bin/python -m pip install --no-deps --require-virtualenv -r requirements/moto-server.txt\n`);
+    expect(run.stderr).toContain(
+      `  python3 -m venv ${venv}\n  ${venv}/bin/python -m pip install --no-deps --require-virtualenv -r requirements/moto-server.txt\n`,
+    );
     expect(run.stderr).toMatch(/No test ran\.\n$/);
     expect(run.stdout).not.toContain("===");
     expect(fs.existsSync(venv)).toBe(false);

@@ -86,7 +86,8 @@ export class PeeringApp extends App {
     const named = this.stacksNamed();
     for (const [i, result] of results.entries()) {
       const part = await result;
-      for (const [from, to, identifier] of part.references) super.crossStackReference(named(from), named(to), identifier);
+      for (const [from, to, identifier] of part.references)
+        super.crossStackReference(named(from), named(to), identifier);
       for (const stack of elsewhere[i]) this.manifest.stacks[stack.node.id] = part.manifests[stack.node.id];
     }
     const rest = firstRemote < 0 ? [] : stacks.slice(firstRemote).filter((s) => !remote.has(s));
@@ -118,12 +119,17 @@ export class PeeringApp extends App {
     }
     const session = this.session();
     for (const stack of stacks) stack.synthesizer.synthesize(session);
-    return { references, manifests: Object.fromEntries(stacks.map((s) => [s.node.id, this.manifest.stacks[s.node.id]])) };
+    return {
+      references,
+      manifests: Object.fromEntries(stacks.map((s) => [s.node.id, this.manifest.stacks[s.node.id]])),
+    };
   }
 
   crossStackReference(fromStack: TerraformStack, toStack: TerraformStack, identifier: string): string {
     if (this.partStacks.has(fromStack)) {
-      throw new Error(`${toStack.node.id} references ${identifier} of ${fromStack.node.id}, which is synthesized in a part of its own: no stack may reference it`);
+      throw new Error(
+        `${toStack.node.id} references ${identifier} of ${fromStack.node.id}, which is synthesized in a part of its own: no stack may reference it`,
+      );
     }
     this.recordReference?.([fromStack.node.id, toStack.node.id, identifier]);
     return super.crossStackReference(fromStack, toStack, identifier);
@@ -152,7 +158,8 @@ export class PeeringApp extends App {
   /** Gives every stack the synthesizer that writes this app's format (see the class comment). */
   private useOwnSynthesizers(): void {
     const continueOnErrors = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
-    for (const stack of this.stacks()) stack.synthesizer = new StackSynthesizer(stack, continueOnErrors, this.hclOutput);
+    for (const stack of this.stacks())
+      stack.synthesizer = new StackSynthesizer(stack, continueOnErrors, this.hclOutput);
   }
 
   /** What App.synth() checks once every stack is written. */
@@ -192,7 +199,14 @@ export interface SynthesizedPart {
  * This rewrites exactly that rendering into blocks and leaves everything else alone.
  */
 export function conditionBlocks(hcl: string): string {
-  return hcl.replace(/^( *)(pre|post)condition = \[\n((?:\{\n[^]*?\n\},\n)+)\]$/gm, (_, indent: string, kind: string, items: string) =>
-    items.replace(/\{\n([^]*?)\n\},\n/g, (__: string, body: string) => `${indent}${kind}condition {\n${body}\n${indent}}\n`).trimEnd(),
+  return hcl.replace(
+    /^( *)(pre|post)condition = \[\n((?:\{\n[^]*?\n\},\n)+)\]$/gm,
+    (_, indent: string, kind: string, items: string) =>
+      items
+        .replace(
+          /\{\n([^]*?)\n\},\n/g,
+          (__: string, body: string) => `${indent}${kind}condition {\n${body}\n${indent}}\n`,
+        )
+        .trimEnd(),
   );
 }

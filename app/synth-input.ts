@@ -63,7 +63,11 @@ export function readSynthesized(paths: readonly string[], env: NodeJS.ProcessEnv
  * temporary directory: `REV:path` names the file, `REV` alone reads PEERING_CONFIG's file at REV.
  * Throws ReachInputError when the revision or the file is not in git, ConfigError for a bad config.
  */
-export function readRevision(spec: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): SynthesizedInput {
+export function readRevision(
+  spec: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): SynthesizedInput {
   const colon = spec.indexOf(":");
   const rev = colon < 0 ? spec : spec.slice(0, colon);
   const git = (...args: string[]): Buffer | undefined => {
@@ -74,22 +78,25 @@ export function readRevision(spec: string, env: NodeJS.ProcessEnv = process.env,
     }
   };
   const top = git("rev-parse", "--show-toplevel")?.toString().trim();
-  const commit = rev === "" || rev.startsWith("-") ? undefined : git("rev-parse", "--verify", "--quiet", `${rev}^{commit}`);
+  const commit =
+    rev === "" || rev.startsWith("-") ? undefined : git("rev-parse", "--verify", "--quiet", `${rev}^{commit}`);
   if (top === undefined || commit === undefined) {
     throw new ReachInputError(
-      `--diff ${preview(spec)} is neither a path nor a git revision here: give a cdktf.out directory, or a revision such as HEAD~1 or main:examples/hub-spoke.json`
+      `--diff ${preview(spec)} is neither a path nor a git revision here: give a cdktf.out directory, or a revision such as HEAD~1 or main:examples/hub-spoke.json`,
     );
   }
   const file = colon >= 0 ? spec.slice(colon + 1) : env[CONFIG_ENV];
   if (file === undefined || file === "") {
     throw new ReachInputError(
-      `--diff ${preview(spec)}: ${CONFIG_ENV} is unset, and the built-in default is not a file in git: give ${rev}:path/to/config.json`
+      `--diff ${preview(spec)}: ${CONFIG_ENV} is unset, and the built-in default is not a file in git: give ${rev}:path/to/config.json`,
     );
   }
   const relative = colon >= 0 ? file : path.relative(top, path.resolve(cwd, file));
   const bytes = relative.startsWith("..") ? undefined : git("show", `${commit.toString().trim()}:${relative}`);
   if (bytes === undefined) {
-    throw new ReachInputError(`--diff ${preview(spec)}: ${preview(relative)} is not a file in ${rev}: name a config file that revision holds`);
+    throw new ReachInputError(
+      `--diff ${preview(spec)}: ${preview(relative)} is not a file in ${rev}: name a config file that revision holds`,
+    );
   }
   const source = `${rev}:${relative}`;
   const config = configFromBytes(bytes, source);

@@ -70,12 +70,18 @@ export async function synthesize(config: PeeringConfig, options: SynthOptions = 
   const workers: Worker[] = [];
   try {
     await app.synthInParts(consecutiveRuns(peering, threads), (stackIds) => {
-      const worker = new Worker(THREAD_SCRIPT, { workerData: { config, app: appConfig, stackIds } satisfies SynthThreadData });
+      const worker = new Worker(THREAD_SCRIPT, {
+        workerData: { config, app: appConfig, stackIds } satisfies SynthThreadData,
+      });
       workers.push(worker);
       return new Promise<SynthesizedPart>((resolve, reject) => {
         worker.once("message", resolve);
         worker.once("error", reject);
-        worker.once("exit", (code) => reject(new Error(`the thread synthesizing ${stackIds.join(", ")} exited with code ${code} before it was done`)));
+        worker.once("exit", (code) =>
+          reject(
+            new Error(`the thread synthesizing ${stackIds.join(", ")} exited with code ${code} before it was done`),
+          ),
+        );
       });
     });
   } finally {
@@ -92,12 +98,17 @@ export function synthThreads(config: PeeringConfig, options: SynthOptions = {}):
   const plan = planPeeringStacks(config);
   const resources = plan.reduce((sum, p) => sum + p.resources, 0);
   const perThread = options.minResourcesPerThread ?? MIN_RESOURCES_PER_SYNTH_THREAD;
-  return Math.max(1, Math.min(options.threads ?? 1, plan.length, perThread > 0 ? Math.floor(resources / perThread) : Infinity));
+  return Math.max(
+    1,
+    Math.min(options.threads ?? 1, plan.length, perThread > 0 ? Math.floor(resources / perThread) : Infinity),
+  );
 }
 
 /** `stacks` in `count` runs of consecutive stacks whose sizes differ by one at most. */
 export function consecutiveRuns<T>(stacks: readonly T[], count: number): T[][] {
-  return Array.from({ length: count }, (_, i) => stacks.slice(Math.floor((i * stacks.length) / count), Math.floor(((i + 1) * stacks.length) / count)));
+  return Array.from({ length: count }, (_, i) =>
+    stacks.slice(Math.floor((i * stacks.length) / count), Math.floor(((i + 1) * stacks.length) / count)),
+  );
 }
 
 /**

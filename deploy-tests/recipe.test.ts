@@ -33,7 +33,8 @@ function copyProject(dir: string): void {
   }
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   if (fs.existsSync(path.join(ROOT, ".venv"))) fs.symlinkSync(path.join(ROOT, ".venv"), path.join(dir, ".venv"));
-  if (fs.existsSync(path.join(ROOT, ".build"))) fs.cpSync(path.join(ROOT, ".build"), path.join(dir, ".build"), { recursive: true });
+  if (fs.existsSync(path.join(ROOT, ".build")))
+    fs.cpSync(path.join(ROOT, ".build"), path.join(dir, ".build"), { recursive: true });
 }
 
 describe("the by-hand emulator recipe of docs/testing.md", () => {
@@ -52,13 +53,27 @@ describe("the by-hand emulator recipe of docs/testing.md", () => {
     try {
       copyProject(dir);
       const env: NodeJS.ProcessEnv = {};
-      for (const [name, value] of Object.entries(process.env)) if (!name.startsWith("AWS_") && !/_proxy$/i.test(name)) env[name] = value;
+      for (const [name, value] of Object.entries(process.env))
+        if (!name.startsWith("AWS_") && !/_proxy$/i.test(name)) env[name] = value;
       const named = process.env[MOTO_SERVER_ENV];
       if (named) env.PATH = `${path.dirname(named)}${path.delimiter}${env.PATH ?? ""}`;
       const closed = "http://127.0.0.1:9";
-      Object.assign(env, { MOTO_PORT: String(await freePort()), HTTP_PROXY: closed, HTTPS_PROXY: closed, http_proxy: closed, https_proxy: closed, NO_PROXY: "127.0.0.1", no_proxy: "127.0.0.1", TMPDIR: dir });
+      Object.assign(env, {
+        MOTO_PORT: String(await freePort()),
+        HTTP_PROXY: closed,
+        HTTPS_PROXY: closed,
+        http_proxy: closed,
+        https_proxy: closed,
+        NO_PROXY: "127.0.0.1",
+        no_proxy: "127.0.0.1",
+        TMPDIR: dir,
+      });
       const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-        const child = spawn("bash", ["-euo", "pipefail", "-c", recipe], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn("bash", ["-euo", "pipefail", "-c", recipe], {
+          cwd: dir,
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
         let output = "";
         child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

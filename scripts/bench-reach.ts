@@ -101,8 +101,8 @@ const cases: [string, Json][] = [
 console.log(`reach, median of ${RUNS} in-process runs (node ${process.version}, ${os.cpus().length} cores)`);
 console.log(
   `${"input (wall ms / CPU ms)".padEnd(56)} ${"load".padStart(13)}  ${"analyze".padStart(13)}  ${"text".padStart(
-    13
-  )}  pairs`
+    13,
+  )}  pairs`,
 );
 for (const [name, json] of cases) {
   const load: Time[] = [];
@@ -132,7 +132,7 @@ try {
     const started = process.hrtime.bigint();
     const run = spawnSync(command, args, { cwd: root, encoding: "utf8", maxBuffer: 1 << 28 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const [user, system] = gnuTime ? run.stderr.trim().split("\n").pop()?.split(" ").map(Number) ?? [] : [];
+    const [user, system] = gnuTime ? (run.stderr.trim().split("\n").pop()?.split(" ").map(Number) ?? []) : [];
     const cpu = user !== undefined && system !== undefined ? `, CPU ${(user + system).toFixed(2)} s` : "";
     console.log(`${name.padEnd(56)} wall ${seconds.toFixed(2)} s${cpu}, exit ${run.status}`);
   }

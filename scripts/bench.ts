@@ -71,19 +71,35 @@ function parseOptions(argv: string[]): Options {
   const o = program.opts<{ runs: number; sizes: string; seed?: string; terraform: boolean; withTests?: boolean }>();
   const sizes = o.sizes.split(",").map(Number);
   const unknown = sizes.filter((n) => !(MESHES as readonly number[]).includes(n));
-  if (unknown.length > 0) program.error(`--sizes: no mesh of ${unknown.join(", ")} VPCs; use some of ${MESHES.join(", ")}`);
+  if (unknown.length > 0)
+    program.error(`--sizes: no mesh of ${unknown.join(", ")} VPCs; use some of ${MESHES.join(", ")}`);
   if (o.seed && !fs.existsSync(path.join(o.seed, "node_modules", ".bin", "cdk"))) {
-    program.error(`--seed ${o.seed}: no node_modules/.bin/cdk there; copy the seed app out and run npm ci in the copy (see its README)`);
+    program.error(
+      `--seed ${o.seed}: no node_modules/.bin/cdk there; copy the seed app out and run npm ci in the copy (see its README)`,
+    );
   }
-  return { runs: o.runs, sizes, seed: o.seed && path.resolve(o.seed), terraform: o.terraform, withTests: o.withTests === true };
+  return {
+    runs: o.runs,
+    sizes,
+    seed: o.seed && path.resolve(o.seed),
+    terraform: o.terraform,
+    withTests: o.withTests === true,
+  };
 }
 
 const GNU_TIME = ["/usr/bin/time", "/bin/time"].find((t) => fs.existsSync(t));
 
 /** Runs a command to completion, timing its wall clock and (with GNU time) its CPU time and peak RSS; throws on failure. */
-function measure(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }, what: string): Sample {
+function measure(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  what: string,
+): Sample {
   const rssFile = path.join(os.tmpdir(), `peering-bench-rss-${process.pid}`);
-  const [program, ...rest] = GNU_TIME ? [GNU_TIME, "-o", rssFile, "-f", "%M %U %S", command, ...args] : [command, ...args];
+  const [program, ...rest] = GNU_TIME
+    ? [GNU_TIME, "-o", rssFile, "-f", "%M %U %S", command, ...args]
+    : [command, ...args];
   const started = process.hrtime.bigint();
   const run = spawnSync(program, rest, { ...options, encoding: "utf8", maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -92,7 +108,8 @@ function measure(command: string, args: string[], options: { cwd: string; env: N
     [kib, user, system] = fs.readFileSync(rssFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
     fs.rmSync(rssFile, { force: true });
   }
-  if (run.status !== 0) throw new Error(`${what} failed (exit ${run.status}):\n${`${run.stdout ?? ""}${run.stderr ?? ""}`.slice(-3000)}`);
+  if (run.status !== 0)
+    throw new Error(`${what} failed (exit ${run.status}):\n${`${run.stdout ?? ""}${run.stderr ?? ""}`.slice(-3000)}`);
   return { seconds, cpu: user + system, mib: kib / 1024 };
 }
 
@@ -125,7 +142,11 @@ function meshConfig(n: number): string | undefined {
 const meshOf = (file: string | undefined): PeeringConfig => loadConfig(file ? { PEERING_CONFIG: file } : {});
 
 function ourEnv(config: string | undefined, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...terraformEnv(process.env, path.join(PROJECT_ROOT, ".peering")), CHECKPOINT_DISABLE: "1", ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...terraformEnv(process.env, path.join(PROJECT_ROOT, ".peering")),
+    CHECKPOINT_DISABLE: "1",
+    ...extra,
+  };
   delete env.PEERING_CONFIG;
   return config ? { ...env, PEERING_CONFIG: config } : env;
 }
@@ -134,9 +155,16 @@ function ourEnv(config: string | undefined, extra: NodeJS.ProcessEnv = {}): Node
 function ourApp(config: string | undefined): Sample {
   const outdir = path.join(work, "app-out");
   fs.rmSync(outdir, { recursive: true, force: true });
-  const [node, ...args] = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string }).app.split(" ");
+  const [node, ...args] = (
+    JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string }
+  ).app.split(" ");
   if (node !== "node") throw new Error(`cdktf.json's app does not start with node: ${node}`);
-  return measure(process.execPath, args, { cwd: PROJECT_ROOT, env: ourEnv(config, { CDKTF_OUTDIR: outdir }) }, "the app");
+  return measure(
+    process.execPath,
+    args,
+    { cwd: PROJECT_ROOT, env: ourEnv(config, { CDKTF_OUTDIR: outdir }) },
+    "the app",
+  );
 }
 
 /** `cdktf synth`, the CLI with the app. */
@@ -149,9 +177,19 @@ function ourCli(config: string | undefined): Sample {
 
 /** The seed's environment: no version check, no instance metadata, no credentials, so nothing leaves the machine. */
 function seedEnv(n: number, outdir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PING_ME_NUM_CIDRS: String(n), CDK_OUTDIR: outdir, CDK_DISABLE_VERSION_CHECK: "1", AWS_EC2_METADATA_DISABLED: "true" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PING_ME_NUM_CIDRS: String(n),
+    CDK_OUTDIR: outdir,
+    CDK_DISABLE_VERSION_CHECK: "1",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
   for (const k of Object.keys(env)) if (/^AWS_(ACCESS|SECRET|SESSION|PROFILE|ENDPOINT)/.test(k)) delete env[k];
-  return { ...env, AWS_CONFIG_FILE: path.join(work, "no-aws-config"), AWS_SHARED_CREDENTIALS_FILE: path.join(work, "no-aws-credentials") };
+  return {
+    ...env,
+    AWS_CONFIG_FILE: path.join(work, "no-aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(work, "no-aws-credentials"),
+  };
 }
 
 /** The seed's app alone, as its README runs it (ts-node, type-checking). */
@@ -159,7 +197,12 @@ function seedApp(seed: string, n: number): Sample {
   const outdir = path.join(work, "seed-app-out");
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir);
-  return measure(path.join(seed, "node_modules", ".bin", "ts-node"), ["bin/app.ts"], { cwd: seed, env: seedEnv(n, outdir) }, `the seed's app (${n} VPCs)`);
+  return measure(
+    path.join(seed, "node_modules", ".bin", "ts-node"),
+    ["bin/app.ts"],
+    { cwd: seed, env: seedEnv(n, outdir) },
+    `the seed's app (${n} VPCs)`,
+  );
 }
 
 /** `cdk synth`, the seed's CLI with its app. */
@@ -168,17 +211,30 @@ function seedCli(seed: string, n: number): Sample {
   fs.rmSync(outdir, { recursive: true, force: true });
   const env = seedEnv(n, outdir);
   delete env.CDK_OUTDIR;
-  return measure(path.join(seed, "node_modules", ".bin", "cdk"), ["synth", "--quiet", "-o", outdir], { cwd: seed, env }, `cdk synth of the seed (${n} VPCs)`);
+  return measure(
+    path.join(seed, "node_modules", ".bin", "cdk"),
+    ["synth", "--quiet", "-o", outdir],
+    { cwd: seed, env },
+    `cdk synth of the seed (${n} VPCs)`,
+  );
 }
 
 /** Resources of each stack of a synthesized cdktf.out, by stack name. */
 function resourcesPerStack(outdir: string): Map<string, number> {
   const stacksDir = path.join(outdir, "stacks");
   return new Map(
-    fs.readdirSync(stacksDir).sort().map((stack) => {
-      const json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
-      return [stack, Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0)] as const;
-    }),
+    fs
+      .readdirSync(stacksDir)
+      .sort()
+      .map((stack) => {
+        const json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, "cdk.tf.json"), "utf8")) as {
+          resource?: Record<string, Record<string, unknown>>;
+        };
+        return [
+          stack,
+          Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0),
+        ] as const;
+      }),
   );
 }
 
@@ -186,14 +242,23 @@ function resourcesPerStack(outdir: string): Map<string, number> {
 function describeStacks(resources: ReadonlyMap<string, number>): string {
   const shards = [...resources].filter(([s]) => /^peering-\d+$/.test(s)).map(([, n]) => n);
   const others = [...resources].filter(([s]) => !/^peering-\d+$/.test(s)).map(([s, n]) => `${s} ${n}`);
-  const folded = shards.length > 0 ? [`${shards.length} × peering-NN ${Math.min(...shards)}–${Math.max(...shards)}`] : [];
+  const folded =
+    shards.length > 0 ? [`${shards.length} × peering-NN ${Math.min(...shards)}–${Math.max(...shards)}`] : [];
   return [...others, ...folded].join(", ");
 }
 
 /** Synthesizes the config in-process, then `terraform init`, `validate` and a mocked plan (`terraform test`, command = plan) of its largest stack. */
-function terraformOfLargest(config: PeeringConfig): { stack: string; resources: number; validate: Sample; plan: Sample } {
+function terraformOfLargest(config: PeeringConfig): {
+  stack: string;
+  resources: number;
+  validate: Sample;
+  plan: Sample;
+} {
   const mirror = findProviderMirror();
-  if (!mirror) throw new Error("no Terraform provider mirror holding hashicorp/aws 5.100.0 was found: set PEERING_PROVIDER_MIRROR, or pass --no-terraform");
+  if (!mirror)
+    throw new Error(
+      "no Terraform provider mirror holding hashicorp/aws 5.100.0 was found: set PEERING_PROVIDER_MIRROR, or pass --no-terraform",
+    );
   const outdir = path.join(work, "tf-out");
   fs.rmSync(outdir, { recursive: true, force: true });
   const app = new PeeringApp({ outdir });
@@ -207,7 +272,8 @@ function terraformOfLargest(config: PeeringConfig): { stack: string; resources: 
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TF_")) env[k] = v;
   Object.assign(env, { CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0" });
-  const terraform = (args: string[]) => measure("terraform", [...args, "-no-color"], { cwd: dir, env }, `terraform ${args[0]} of ${stack}`);
+  const terraform = (args: string[]) =>
+    measure("terraform", [...args, "-no-color"], { cwd: dir, env }, `terraform ${args[0]} of ${stack}`);
   terraform(["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
   const validate = terraform(["validate"]);
   const plan = terraform(["test"]);
@@ -216,10 +282,18 @@ function terraformOfLargest(config: PeeringConfig): { stack: string; resources: 
 
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
-  const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ");
   console.log(`npm run bench: node ${process.version}, ${os.cpus().length} cores, load average ${load()} at the start`);
-  console.log(`medians of ${options.runs} runs after one warm-up; peak RSS is the largest process's; terraform runs once per size`);
-  console.log("the goals are about wall times; CPU times (user + system, children included) vary less with the load of a shared machine\n");
+  console.log(
+    `medians of ${options.runs} runs after one warm-up; peak RSS is the largest process's; terraform runs once per size`,
+  );
+  console.log(
+    "the goals are about wall times; CPU times (user + system, children included) vary less with the load of a shared machine\n",
+  );
 
   const results = new Map<number, { app: Sample; cli: Sample; resources: Map<string, number> }>();
   const seed = new Map<number, { app: Sample; cli: Sample }>();
@@ -246,7 +320,9 @@ function main(): void {
         if (round > 0) theirs.app.push(sApp);
         if (round > 0) theirs.cli.push(sCli);
       }
-      process.stderr.write(round === 0 ? `warm-up ${n} VPCs done\n` : `round ${round}/${options.runs}, ${n} VPCs done\n`);
+      process.stderr.write(
+        round === 0 ? `warm-up ${n} VPCs done\n` : `round ${round}/${options.runs}, ${n} VPCs done\n`,
+      );
     }
   }
   for (const n of sizes) results.set(n, { ...mapValues(ourSamples.get(n)!), resources: resources.get(n)! });
@@ -256,11 +332,18 @@ function main(): void {
   for (const n of sizes) {
     const r = results.get(n)!;
     const peerings = (n * (n - 1)) / 2;
-    console.log(`  ${n} VPCs, ${peerings} peering${peerings === 1 ? "" : "s"}${n === 2 ? " (the built-in default)" : ""}`);
+    console.log(
+      `  ${n} VPCs, ${peerings} peering${peerings === 1 ? "" : "s"}${n === 2 ? " (the built-in default)" : ""}`,
+    );
     console.log(`    resources per stack: ${describeStacks(r.resources)}`);
-    const appGoal = n === 125 ? ` ${goal(r.app.seconds, GOAL.app125Seconds, " s")}, ${mib(r.app.mib)} ${goal(r.app.mib, GOAL.app125MiB, " MiB")}` : `, ${mib(r.app.mib)}`;
+    const appGoal =
+      n === 125
+        ? ` ${goal(r.app.seconds, GOAL.app125Seconds, " s")}, ${mib(r.app.mib)} ${goal(r.app.mib, GOAL.app125MiB, " MiB")}`
+        : `, ${mib(r.app.mib)}`;
     const threads = synthThreads(meshOf(configs.get(n)), threadOptions());
-    console.log(`    app alone: ${secs(r.app.seconds)}${appGoal}${cpu(r.app)}, ${threads} thread${threads === 1 ? "" : "s"}`);
+    console.log(
+      `    app alone: ${secs(r.app.seconds)}${appGoal}${cpu(r.app)}, ${threads} thread${threads === 1 ? "" : "s"}`,
+    );
     console.log(`    cdktf synth: ${secs(r.cli.seconds)}${cpu(r.cli)}`);
   }
 
@@ -271,14 +354,34 @@ function main(): void {
       const ratio = ours / theirs;
       console.log(`  ${label}: ${secs(ours)} ÷ ${secs(theirs)} = ${ratio.toFixed(2)} ${goal(ratio, limit, "")}`);
     };
-    row("default cdktf synth ÷ seed's cdk synth (2 VPCs)", results.get(2)?.cli.seconds, seed.get(2)?.cli.seconds, GOAL.cliRatio);
-    row("default app alone ÷ seed's app alone (2 VPCs)", results.get(2)?.app.seconds, seed.get(2)?.app.seconds, GOAL.appRatio);
-    row("50-VPC full mesh, app alone ÷ seed's 50-VPC app alone", results.get(50)?.app.seconds, seed.get(50)?.app.seconds, GOAL.app50Ratio);
-    for (const [n, s] of seed) console.log(`  seed, ${n} VPCs: app alone ${secs(s.app.seconds)}, ${mib(s.app.mib)}${cpu(s.app)}; cdk synth ${secs(s.cli.seconds)}${cpu(s.cli)}`);
+    row(
+      "default cdktf synth ÷ seed's cdk synth (2 VPCs)",
+      results.get(2)?.cli.seconds,
+      seed.get(2)?.cli.seconds,
+      GOAL.cliRatio,
+    );
+    row(
+      "default app alone ÷ seed's app alone (2 VPCs)",
+      results.get(2)?.app.seconds,
+      seed.get(2)?.app.seconds,
+      GOAL.appRatio,
+    );
+    row(
+      "50-VPC full mesh, app alone ÷ seed's 50-VPC app alone",
+      results.get(50)?.app.seconds,
+      seed.get(50)?.app.seconds,
+      GOAL.app50Ratio,
+    );
+    for (const [n, s] of seed)
+      console.log(
+        `  seed, ${n} VPCs: app alone ${secs(s.app.seconds)}, ${mib(s.app.mib)}${cpu(s.app)}; cdk synth ${secs(s.cli.seconds)}${cpu(s.cli)}`,
+      );
   }
 
   if (options.terraform) {
-    console.log("\nTerraform, largest stack (init from the local mirror; plan = terraform test with command = plan against mock_provider \"aws\")");
+    console.log(
+      '\nTerraform, largest stack (init from the local mirror; plan = terraform test with command = plan against mock_provider "aws")',
+    );
     for (const n of sizes) {
       const tf = terraformOfLargest(meshOf(configs.get(n)));
       const planGoal = n === 125 ? ` ${goal(tf.plan.seconds, GOAL.plan125Seconds, " s")}` : "";
@@ -290,7 +393,12 @@ function main(): void {
   }
 
   if (options.withTests) {
-    const test = measure("npm", ["test", "--silent"], { cwd: PROJECT_ROOT, env: { ...process.env, PEERING_CONFIG: "" } }, "npm test");
+    const test = measure(
+      "npm",
+      ["test", "--silent"],
+      { cwd: PROJECT_ROOT, env: { ...process.env, PEERING_CONFIG: "" } },
+      "npm test",
+    );
     console.log(`\nnpm test: ${secs(test.seconds)} ${goal(test.seconds, GOAL.npmTestSeconds, " s")}`);
   } else {
     console.log(`\nnpm test: not timed here (pass --with-tests) (goal ≤ ${GOAL.npmTestSeconds} s)`);

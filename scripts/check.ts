@@ -30,30 +30,42 @@ import { printable, printableLines } from "../lib/core/text";
 async function main(argv: string[]): Promise<number> {
   const program = new Command("check")
     .description(
-      "Check that exactly the peered VPCs' instances can ping each other: offline in the synthesized stacks, or with --live in what is deployed"
+      "Check that exactly the peered VPCs' instances can ping each other: offline in the synthesized stacks, or with --live in what is deployed",
     )
     .option("--out <DIR>", "read an existing cdktf.out instead of synthesizing into a temporary directory")
     .option("--live", "judge the deployed network, read through the EC2 API in the stacks' regions (drift included)")
-    .option("--region <REGION>", "with --live: read only this region (repeatable; default: every region of the stacks)", collectRegion, [])
+    .option(
+      "--region <REGION>",
+      "with --live: read only this region (repeatable; default: every region of the stacks)",
+      collectRegion,
+      [],
+    )
     .option(
       "--against <BASE>",
-      "also print what the change from BASE does to who can ping whom (BASE: a cdktf.out directory or a git revision, as reach --diff takes)"
+      "also print what the change from BASE does to who can ping whom (BASE: a cdktf.out directory or a git revision, as reach --diff takes)",
     )
     .addHelpText(
       "after",
-      "\nExit codes: 0 reach agrees with the config, 3 it does not (or --out DIR holds other VPCs or instances than the config's), 4 (--against) it agrees but a pair reachable in BASE is lost, 2 unusable input, 1 crash."
+      "\nExit codes: 0 reach agrees with the config, 3 it does not (or --out DIR holds other VPCs or instances than the config's), 4 (--against) it agrees but a pair reachable in BASE is lost, 2 unusable input, 1 crash.",
     )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const exit = parseArguments(program, argv);
   if (exit !== undefined) return exit;
-  const { out, live, region, against } = program.opts<{ out?: string; live?: boolean; region: string[]; against?: string }>();
+  const { out, live, region, against } = program.opts<{
+    out?: string;
+    live?: boolean;
+    region: string[];
+    against?: string;
+  }>();
   if (!live && region.length > 0) {
     process.stderr.write("check: --region only applies with --live\n");
     return EXIT.unusable;
   }
   if (live && against !== undefined) {
-    process.stderr.write("check: --against compares synthesized networks; for the deployed one use npm run reach -- --live --diff\n");
+    process.stderr.write(
+      "check: --against compares synthesized networks; for the deployed one use npm run reach -- --live --diff\n",
+    );
     return EXIT.unusable;
   }
   const config = loadConfig();
@@ -61,7 +73,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (!out) await synthesize(config, outdir);
     const addresses = instanceAddresses(outdir);
-    const checked = live ? await checkLive(config, outdir, addresses, region) : checkSynthesized(config, outdir, addresses);
+    const checked = live
+      ? await checkLive(config, outdir, addresses, region)
+      : checkSynthesized(config, outdir, addresses);
     // A synth read from --out may be stale or another config's: agreeing with it would prove nothing.
     const stale = out === undefined ? [] : synthDifferences(config, readDocuments([outdir]), addresses);
     const report: CheckReport = stale.length > 0 ? { ...checked, stale } : checked;
@@ -89,19 +103,38 @@ async function synthesize(config: PeeringConfig, outdir: string): Promise<void> 
 
 function checkSynthesized(config: PeeringConfig, outdir: string, addresses: ReadonlyMap<string, string>): CheckReport {
   const model = buildModel(readDocuments([outdir]));
-  return compareWithIntent(config, addresses, analyze(model), new Map(), runProbes(blockProbes(config), addresses, model));
+  return compareWithIntent(
+    config,
+    addresses,
+    analyze(model),
+    new Map(),
+    runProbes(blockProbes(config), addresses, model),
+  );
 }
 
 /** The deployed instances of the synthesized ones, found by their tags, judged on the live model. */
-async function checkLive(config: PeeringConfig, outdir: string, addresses: ReadonlyMap<string, string>, regions: readonly string[]): Promise<CheckReport> {
+async function checkLive(
+  config: PeeringConfig,
+  outdir: string,
+  addresses: ReadonlyMap<string, string>,
+  regions: readonly string[],
+): Promise<CheckReport> {
   const documents = readDocuments([outdir]);
   const plan = livePlan(documents, regions);
   const model = await loadLive(plan);
   const deployed = liveInstances(addresses, buildModel(documents), model);
-  const where = [...new Set([...model.vpcs.values()].map((v) => v.stack))].join(", ") || plan.targets.map((t) => t.region ?? "the default region").join(", ");
+  const where =
+    [...new Set([...model.vpcs.values()].map((v) => v.stack))].join(", ") ||
+    plan.targets.map((t) => t.region ?? "the default region").join(", ");
   const found = [...deployed.addresses].map(([vpc, address]) => `${vpc} = ${address}`).join(", ");
   process.stdout.write(`${printable(`live: ${found || "no deployed instance"} (${where})`)}\n`);
-  return compareWithIntent(config, deployed.addresses, analyze(model), deployed.absent, runProbes(blockProbes(config), deployed.addresses, model));
+  return compareWithIntent(
+    config,
+    deployed.addresses,
+    analyze(model),
+    deployed.absent,
+    runProbes(blockProbes(config), deployed.addresses, model),
+  );
 }
 
 void runCommand("check", () => main(process.argv.slice(2)), [ConfigError, ReachInputError, CheckInputError]);

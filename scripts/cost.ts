@@ -6,7 +6,6 @@ import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
 import { printable } from "../lib/core/text";
 import { configSource, readSynthesized, withSynthesizedApp } from "../app/synth-input";
 
-
 /** The most GB a month --gb takes: an exabyte, beyond any peering's traffic and within what a total can add up. */
 const MAX_GB = 1e9;
 
@@ -22,18 +21,35 @@ function gigabytes(value: string): number {
 
 function main(argv: readonly string[]): number {
   const program = new Command("cost")
-    .description("Estimate the monthly cost of the synthesized Terraform, per stack and in total, from the dated price tables in lib/cost/prices/.")
-    .argument("[PATH...]", "cdk.tf.json files, stack directories or cdktf.out directories (default: synthesize PEERING_CONFIG into a temporary directory)")
-    .option("--gb <N>", "GB a month over each peering, through each NAT gateway and each interface endpoint", gigabytes, 0)
+    .description(
+      "Estimate the monthly cost of the synthesized Terraform, per stack and in total, from the dated price tables in lib/cost/prices/.",
+    )
+    .argument(
+      "[PATH...]",
+      "cdk.tf.json files, stack directories or cdktf.out directories (default: synthesize PEERING_CONFIG into a temporary directory)",
+    )
+    .option(
+      "--gb <N>",
+      "GB a month over each peering, through each NAT gateway and each interface endpoint",
+      gigabytes,
+      0,
+    )
     .option("--region <REGION>", "region of resources whose provider sets none")
-    .option("--compare", "synthesize PEERING_CONFIG under natGateways per-az, single and none and compare the totals (takes no PATH)")
+    .option(
+      "--compare",
+      "synthesize PEERING_CONFIG under natGateways per-az, single and none and compare the totals (takes no PATH)",
+    )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const exit = parseArguments(program, argv);
   if (exit !== undefined) return exit;
   const options = program.opts<{ gb: number; region?: string; compare?: boolean }>();
   const run = (documents: readonly StackDocument[]) =>
-    estimate(documents, buildModel(documents), { gb: options.gb, prices: (region) => priceTable(region), defaultRegion: options.region });
+    estimate(documents, buildModel(documents), {
+      gb: options.gb,
+      prices: (region) => priceTable(region),
+      defaultRegion: options.region,
+    });
   if (options.compare) {
     if (program.args.length > 0) {
       const given = printable(program.args.join(" "));
@@ -44,7 +60,10 @@ function main(argv: readonly string[]): number {
       return EXIT.unusable;
     }
     const config = loadConfig();
-    const estimates = NAT_MODES.map((mode) => [mode, withSynthesizedApp({ ...config, natGateways: mode }, (outdir) => run(readDocuments([outdir])))] as const);
+    const estimates = NAT_MODES.map(
+      (mode) =>
+        [mode, withSynthesizedApp({ ...config, natGateways: mode }, (outdir) => run(readDocuments([outdir])))] as const,
+    );
     process.stdout.write(formatComparison(configSource(), config.natGateways, estimates));
     return EXIT.ok;
   }

@@ -35,7 +35,11 @@ export const LAYERS: readonly Layer[] = [
   { name: "app", paths: ["app/", "main.ts"], may: [...LIB, "stacks"] },
   { name: "scripts", paths: ["scripts/"], may: [...LIB, "stacks", "app", "test-support"] },
   { name: "test-support", paths: ["test-support/"], may: [...LIB, "stacks", "app", "scripts"] },
-  { name: "tests", paths: TESTS.filter((t) => t !== "test-support").map((t) => `${t}/`), may: [...LIB, "stacks", "app", "scripts", "test-support"] },
+  {
+    name: "tests",
+    paths: TESTS.filter((t) => t !== "test-support").map((t) => `${t}/`),
+    may: [...LIB, "stacks", "app", "scripts", "test-support"],
+  },
 ];
 
 /** Largest source file outside the tests, in lines. */
@@ -53,7 +57,11 @@ export type ImportGraph = ReadonlyMap<string, readonly string[]>;
 
 /** The import graph of `files` (relative to `root`): every relative specifier resolved as tsc resolves it. */
 export function importGraph(root: string, files: readonly string[]): ImportGraph {
-  const options: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, resolveJsonModule: true };
+  const options: ts.CompilerOptions = {
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    resolveJsonModule: true,
+  };
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const abs = path.join(root, file);
@@ -62,7 +70,8 @@ export function importGraph(root: string, files: readonly string[]): ImportGraph
     for (const { fileName } of importedFiles) {
       if (!fileName.startsWith(".")) continue;
       const resolved = ts.resolveModuleName(fileName, abs, options, ts.sys).resolvedModule;
-      if (resolved && !resolved.isExternalLibraryImport) targets.add(path.relative(root, resolved.resolvedFileName).split(path.sep).join("/"));
+      if (resolved && !resolved.isExternalLibraryImport)
+        targets.add(path.relative(root, resolved.resolvedFileName).split(path.sep).join("/"));
     }
     graph.set(file, [...targets].sort());
   }
@@ -114,7 +123,9 @@ export function layerBreaches(graph: ImportGraph, layers: readonly Layer[] = LAY
       }
       const to = layerOf(target, layers);
       if (!from || !to || from === to || from.may.includes(to.name)) continue;
-      breaches.push(`${file} → ${target}: ${from.name} may import ${from.may.join(", ") || "only itself"}, not ${to.name}`);
+      breaches.push(
+        `${file} → ${target}: ${from.name} may import ${from.may.join(", ") || "only itself"}, not ${to.name}`,
+      );
     }
   }
   return breaches;
@@ -133,7 +144,12 @@ export function longFiles(root: string, files: readonly string[]): string[] {
 export function longConfigFunctions(root: string, files: readonly string[]): string[] {
   const found: string[] = [];
   for (const file of files.filter((f) => layerOf(f)?.name === "config")) {
-    const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), "utf8"), ts.ScriptTarget.ES2022, true);
+    const source = ts.createSourceFile(
+      file,
+      fs.readFileSync(path.join(root, file), "utf8"),
+      ts.ScriptTarget.ES2022,
+      true,
+    );
     const visit = (node: ts.Node): void => {
       if (ts.isFunctionLike(node) && "body" in node && node.body) {
         const start = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
@@ -141,7 +157,9 @@ export function longConfigFunctions(root: string, files: readonly string[]): str
         const lines = end - start + 1;
         if (lines > MAX_CONFIG_FUNCTION_LINES) {
           const name = node.name && ts.isIdentifier(node.name) ? node.name.text : "a function";
-          found.push(`${file}:${start + 1}: ${name} is ${lines} lines, over ${MAX_CONFIG_FUNCTION_LINES}: split it into named checks`);
+          found.push(
+            `${file}:${start + 1}: ${name} is ${lines} lines, over ${MAX_CONFIG_FUNCTION_LINES}: split it into named checks`,
+          );
         }
       }
       ts.forEachChild(node, visit);
@@ -150,4 +168,3 @@ export function longConfigFunctions(root: string, files: readonly string[]): str
   }
   return found;
 }
-

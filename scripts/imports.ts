@@ -13,7 +13,10 @@ import { circles, importGraph, layerBreaches, layerOf, longConfigFunctions, long
 
 /** The .ts files git tracks or would track (untracked but not ignored), relative to `root`. */
 function sourceFiles(root: string): string[] {
-  return execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "--", "*.ts"], { cwd: root, encoding: "utf8" })
+  return execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "--", "*.ts"], {
+    cwd: root,
+    encoding: "utf8",
+  })
     .split("\n")
     .filter((f) => f !== "" && !f.endsWith(".d.ts") && fs.existsSync(path.join(root, f)));
 }
@@ -24,13 +27,17 @@ function main(): number {
   const problems = [
     ...circles(graph).map((c) => `import circle among ${c.join(", ")}`),
     ...layerBreaches(graph),
-    ...files.filter((f) => !layerOf(f)).map((f) => `${f}: in no layer; put it in one of the folders docs/architecture.md lists`),
+    ...files
+      .filter((f) => !layerOf(f))
+      .map((f) => `${f}: in no layer; put it in one of the folders docs/architecture.md lists`),
     ...longFiles(PROJECT_ROOT, files),
     ...longConfigFunctions(PROJECT_ROOT, files),
   ];
   const edges = [...graph.values()].reduce((n, t) => n + t.length, 0);
   if (problems.length === 0) {
-    process.stdout.write(`imports: ${files.length} files, ${edges} imports, no circle, every import within the layers\n`);
+    process.stdout.write(
+      `imports: ${files.length} files, ${edges} imports, no circle, every import within the layers\n`,
+    );
     return EXIT.ok;
   }
   process.stderr.write(problems.map((p) => `imports: ${p}\n`).join(""));

@@ -5,9 +5,13 @@ import { reachCommand } from "../lib/reach/cli";
 void runCommand(
   "reach",
   () =>
-    reachCommand(process.argv.slice(2), {
-      stdout: (text) => process.stdout.write(text),
-      stderr: (text) => process.stderr.write(text),
-    }, { app: LAZY_APP_STACKS }),
-  []
+    reachCommand(
+      process.argv.slice(2),
+      {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+      },
+      { app: LAZY_APP_STACKS },
+    ),
+  [],
 );

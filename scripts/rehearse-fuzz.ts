@@ -19,7 +19,9 @@ function phase(report: DifferentialReport, name: keyof DifferentialReport["phase
 
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("npm run rehearse:fuzz --")
-    .description("Generate random topologies, build each with rehearse, and report every pair where ping and reach disagree. Needs root.")
+    .description(
+      "Generate random topologies, build each with rehearse, and report every pair where ping and reach disagree. Needs root.",
+    )
     .option("--runs <n>", "how many topologies", count, 1000)
     .option("--seed <n>", "fast-check seed (default: random, printed)", count)
     .option("--parallel <n>", "topologies built at once", count, 24)
@@ -43,20 +45,28 @@ async function main(argv: readonly string[]): Promise<number> {
     `seed ${report.seed}: ${report.runs} topologies (${report.skipped} not loadable, ${report.refused} refused by both as AWS would), ${report.namespaces} namespaces, ` +
       `${report.pairs} pairs (${report.ipv6} IPv6; ${report.replied} replied, ${report.silent} silent) in ${report.seconds.toFixed(1)} s ` +
       `(${(report.runs / report.seconds).toFixed(1)} topologies/s; per topology ${phase(report, "build")} build, ` +
-      `${phase(report, "ping")} ping, ${phase(report, "teardown")} teardown); ${report.disagreements.length} disagreement(s)\n`
+      `${phase(report, "ping")} ping, ${phase(report, "teardown")} teardown); ${report.disagreements.length} disagreement(s)\n`,
   );
   process.stdout.write(`topologies of each class:\n${CLASSES.map((c) => `  ${report.classes[c]} ${c}`).join("\n")}\n`);
   const own = process.cpuUsage();
-  process.stdout.write(`CPU of this process: ${(own.user / 1e6).toFixed(1)} s user, ${(own.system / 1e6).toFixed(1)} s system\n`);
+  process.stdout.write(
+    `CPU of this process: ${(own.user / 1e6).toFixed(1)} s user, ${(own.system / 1e6).toFixed(1)} s system\n`,
+  );
   for (const d of report.disagreements) process.stdout.write(`\n${describeDisagreement(d)}\n`);
   if (o.save && report.disagreements.length > 0) {
     mkdirSync(o.save, { recursive: true });
-    for (const d of report.disagreements) writeFileAtomic(join(o.save, `seed-${seed}-topology-${d.index}.tf.json`), JSON.stringify(d.terraform, null, 2), { label: "--save" });
+    for (const d of report.disagreements)
+      writeFileAtomic(join(o.save, `seed-${seed}-topology-${d.index}.tf.json`), JSON.stringify(d.terraform, null, 2), {
+        label: "--save",
+      });
   }
   return report.disagreements.length === 0 ? 0 : 1;
 }
 
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const) {
   process.on(signal, () => {
     abortAllSync();
     process.exit(code);
@@ -73,5 +83,5 @@ main(process.argv.slice(2)).then(
     }
     process.stderr.write(`rehearse:fuzz failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 3;
-  }
+  },
 );

@@ -2,7 +2,11 @@ import { main } from "../lib/rehearse/cli";
 import { abortAllSync } from "../lib/rehearse/host";
 
 /** Ctrl-C, kill and hangup remove the run's namespaces before the process ends. */
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+  ["SIGHUP", 129],
+] as const) {
   process.on(signal, () => {
     abortAllSync();
     process.stderr.write(`rehearse: ${signal}: removed this run's namespaces\n`);
@@ -17,5 +21,5 @@ main(process.argv.slice(2)).then(
     abortAllSync();
     process.stderr.write(`rehearse failed unexpectedly: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 3;
-  }
+  },
 );

@@ -110,7 +110,8 @@ function withLock(work) {
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`${lockDir} has been held for 5 minutes; if no build is running, remove it`);
+      if (Date.now() > deadline)
+        throw new Error(`${lockDir} has been held for 5 minutes; if no build is running, remove it`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
   }
@@ -134,10 +135,16 @@ function ensureBuilt(builds) {
     for (const build of builds.filter((b) => !isCurrent(b, now))) {
       fs.rmSync(stampOf(build), { force: true });
       const tsc = require.resolve("typescript/bin/tsc");
-      const run = spawnSync(process.execPath, [tsc, "-p", path.join(root, BUILDS[build]), "--pretty"], { cwd: root, encoding: "utf8", env: process.env });
+      const run = spawnSync(process.execPath, [tsc, "-p", path.join(root, BUILDS[build]), "--pretty"], {
+        cwd: root,
+        encoding: "utf8",
+        env: process.env,
+      });
       if (run.status !== 0) {
         process.stderr.write(`${run.stdout}${run.stderr}`);
-        process.stderr.write(`The TypeScript sources do not compile (tsc -p ${BUILDS[build]}): fix the errors above. Nothing was run.\n`);
+        process.stderr.write(
+          `The TypeScript sources do not compile (tsc -p ${BUILDS[build]}): fix the errors above. Nothing was run.\n`,
+        );
         process.exit(1);
       }
       fs.writeFileSync(stampOf(build), now);
@@ -154,13 +161,17 @@ if (entry === "--build") {
   ensureBuilt(["app", "scripts"]);
 } else {
   if (!fs.existsSync(path.join(root, `${entry}.ts`))) {
-    process.stderr.write(`scripts/run.cjs: there is no ${entry}.ts to run (ENTRY is a .ts file's path from the project root, without .ts)\n`);
+    process.stderr.write(
+      `scripts/run.cjs: there is no ${entry}.ts to run (ENTRY is a .ts file's path from the project root, without .ts)\n`,
+    );
     process.exit(2);
   }
   ensureBuilt([entry === "main" ? "app" : "scripts"]);
   const compiled = path.join(outDir, `${entry}.js`);
   if (!fs.existsSync(compiled)) {
-    process.stderr.write(`scripts/run.cjs: ${entry}.ts is not part of a build: add it to "include" in ${BUILDS.scripts}\n`);
+    process.stderr.write(
+      `scripts/run.cjs: ${entry}.ts is not part of a build: add it to "include" in ${BUILDS.scripts}\n`,
+    );
     process.exit(2);
   }
   process.argv = [process.argv[0], compiled, ...args];

@@ -22,7 +22,9 @@ function installed() {
   try {
     const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8")).packages;
     const have = JSON.parse(fs.readFileSync(path.join(root, "node_modules", ".package-lock.json"), "utf8")).packages;
-    return Object.entries(lock).every(([name, entry]) => name === "" || entry.optional || have[name]?.version === entry.version);
+    return Object.entries(lock).every(
+      ([name, entry]) => name === "" || entry.optional || have[name]?.version === entry.version,
+    );
   } catch {
     return false;
   }
@@ -31,7 +33,9 @@ function installed() {
 function main() {
   const major = Number(process.versions.node.split(".")[0]);
   if (major < NODE_MAJOR) {
-    console.error(`test:all: Node.js ${process.versions.node} is too old: install Node.js ${NODE_MAJOR} or later. No test ran.`);
+    console.error(
+      `test:all: Node.js ${process.versions.node} is too old: install Node.js ${NODE_MAJOR} or later. No test ran.`,
+    );
     return 1;
   }
   if (!installed()) {
@@ -42,10 +46,14 @@ function main() {
       return 1;
     }
   }
-  const run = spawnSync(process.execPath, [path.join(root, "scripts", "run.cjs"), "scripts/test-all", ...process.argv.slice(2)], {
-    cwd: root,
-    stdio: "inherit",
-  });
+  const run = spawnSync(
+    process.execPath,
+    [path.join(root, "scripts", "run.cjs"), "scripts/test-all", ...process.argv.slice(2)],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
   return run.status ?? 1;
 }
 

@@ -73,7 +73,9 @@ function main(argv: readonly string[]): number {
     const run = spawnSync("npm", [...args], { cwd: PROJECT_ROOT, env, stdio: "inherit" });
     if (run.status !== 0) {
       const skipped = TESTS.slice(index + 1).map((a) => `npm ${a.join(" ")}`);
-      console.error(`\n${shown} failed (exit ${run.status ?? run.signal})${skipped.length > 0 ? `; not run: ${skipped.join(", ")}` : ""}`);
+      console.error(
+        `\n${shown} failed (exit ${run.status ?? run.signal})${skipped.length > 0 ? `; not run: ${skipped.join(", ")}` : ""}`,
+      );
       return 1;
     }
   }
@@ -109,8 +111,10 @@ function survey(venv: string): Prerequisite[] {
 /** Says what blocks the run and the commands that would install the rest; no test runs. */
 function report(blocked: readonly Prerequisite[], commands: readonly string[], isRoot: boolean): void {
   const lines = ["", "Missing:"];
-  for (const p of blocked) lines.push(`  ${p.name}: ${p.remedy.kind === "manual" ? p.remedy.hint : "needs root to install"}`);
-  if (commands.length > 0) lines.push(isRoot ? "To install the rest, run:" : "As root, run:", ...commands.map((c) => `  ${c}`));
+  for (const p of blocked)
+    lines.push(`  ${p.name}: ${p.remedy.kind === "manual" ? p.remedy.hint : "needs root to install"}`);
+  if (commands.length > 0)
+    lines.push(isRoot ? "To install the rest, run:" : "As root, run:", ...commands.map((c) => `  ${c}`));
   lines.push("No test ran.");
   console.error(lines.join("\n"));
 }
@@ -126,7 +130,9 @@ function install(plan: InstallPlan, venv: string): boolean {
     console.log(`\nInstalling Debian packages: ${plan.apt.join(" ")}`);
     const failed = runSteps(aptSteps, { ...process.env, DEBIAN_FRONTEND: "noninteractive" });
     if (failed !== undefined) {
-      console.error(`\n${failed}; run by hand:\n${indent(installCommands({ apt: plan.apt, venv: false }))}\nNo test ran.`);
+      console.error(
+        `\n${failed}; run by hand:\n${indent(installCommands({ apt: plan.apt, venv: false }))}\nNo test ran.`,
+      );
       return false;
     }
   }
@@ -135,14 +141,28 @@ function install(plan: InstallPlan, venv: string): boolean {
   const existed = fs.existsSync(venv);
   const venvSteps: Step[] = [
     ["python3", ["-m", "venv", venv]],
-    [path.join(venv, "bin", "python"), ["-m", "pip", "install", "--quiet", "--retries", "1", "--no-deps", "--require-virtualenv", "-r", MOTO_REQUIREMENTS]],
+    [
+      path.join(venv, "bin", "python"),
+      [
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--retries",
+        "1",
+        "--no-deps",
+        "--require-virtualenv",
+        "-r",
+        MOTO_REQUIREMENTS,
+      ],
+    ],
   ];
   const failed = runSteps(venvSteps, process.env);
   if (failed === undefined) return true;
   if (!existed) fs.rmSync(venv, { recursive: true, force: true });
   console.error(
     `\nCould not install moto into ${shownVenv}/: ${failed} (is a Python package index reachable?). Where one is, run:\n` +
-      `${indent(venvCommands(shownVenv))}\nor put moto_server ${MOTO_VERSION} on PATH. No test ran.`
+      `${indent(venvCommands(shownVenv))}\nor put moto_server ${MOTO_VERSION} on PATH. No test ran.`,
   );
   return false;
 }
@@ -153,7 +173,8 @@ type Step = readonly [command: string, args: readonly string[]];
 function runSteps(steps: readonly Step[], env: NodeJS.ProcessEnv): string | undefined {
   for (const [command, args] of steps) {
     const run = spawnSync(command, [...args], { stdio: "inherit", cwd: PROJECT_ROOT, env });
-    if (run.status !== 0) return `${command} ${args.join(" ")} failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`})`;
+    if (run.status !== 0)
+      return `${command} ${args.join(" ")} failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`})`;
   }
   return undefined;
 }

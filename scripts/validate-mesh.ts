@@ -28,7 +28,9 @@ async function main(argv: string[]): Promise<number> {
   console.log(`terraform validate, every stack of a full mesh of ${vpcs} VPCs (${config.peerings.length} peerings):`);
   const started = Date.now();
   const results = await validateEveryStack(config, (v) =>
-    console.log(`  ✓ ${v.stack.padEnd(12)} ${String(v.resources).padStart(6)} resources   init ${v.seconds.init.toFixed(1)} s   validate ${v.seconds.validate.toFixed(1)} s`),
+    console.log(
+      `  ✓ ${v.stack.padEnd(12)} ${String(v.resources).padStart(6)} resources   init ${v.seconds.init.toFixed(1)} s   validate ${v.seconds.validate.toFixed(1)} s`,
+    ),
   );
   console.log(`all ${results.length} stacks valid in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return 0;
@@ -39,7 +41,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    console.error(e instanceof ConfigError ? e.message : `validate:mesh failed:\n${e instanceof Error ? e.message : String(e)}`);
+    console.error(
+      e instanceof ConfigError ? e.message : `validate:mesh failed:\n${e instanceof Error ? e.message : String(e)}`,
+    );
     process.exitCode = e instanceof ConfigError ? 2 : 1;
   },
 );

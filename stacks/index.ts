@@ -16,7 +16,13 @@ export { InstancesStack, NetworkStack, PeeringStack, ReachabilityAnalyzerStack, 
  * workspaces. A mesh too large for one peering stack has `peering-00`, `peering-01`, ... instead
  * of `peering` (see lib/plan/peering-shards.ts).
  */
-export const STACK_IDS = { network: "network", instances: "instances", peering: PEERING_STACK, reachability: "reachability", transit: "transit" } as const;
+export const STACK_IDS = {
+  network: "network",
+  instances: "instances",
+  peering: PEERING_STACK,
+  reachability: "reachability",
+  transit: "transit",
+} as const;
 
 /** The app's stacks, in deploy order. */
 export interface AppStacks {
@@ -43,11 +49,19 @@ export function addAppStacks(app: Construct, config: PeeringConfig): AppStacks {
   const network = new NetworkStack(app, STACK_IDS.network, { config });
   const instances = new InstancesStack(app, STACK_IDS.instances, { config, network, groupedRules: plan.length > 1 });
   const peering = plan.map((p) => peeringStack(app, config, network, p));
-  const transit = config.transitGateways ? { transit: new TransitStack(app, STACK_IDS.transit, { config, network }) } : {};
+  const transit = config.transitGateways
+    ? { transit: new TransitStack(app, STACK_IDS.transit, { config, network }) }
+    : {};
   if (!config.reachabilityAnalyzer) return { network, instances, peering, ...transit };
   // It deploys after the instances and every peering stack: the analyses need the whole network.
   const after = [instances, ...peering, ...(transit.transit ? [transit.transit] : [])];
-  return { network, instances, peering, ...transit, reachability: new ReachabilityAnalyzerStack(app, STACK_IDS.reachability, { config, instances, after }) };
+  return {
+    network,
+    instances,
+    peering,
+    ...transit,
+    reachability: new ReachabilityAnalyzerStack(app, STACK_IDS.reachability, { config, instances, after }),
+  };
 }
 
 /**
@@ -62,18 +76,33 @@ export function addPeeringShards(app: Construct, config: PeeringConfig, ids: rea
 }
 
 /** The peering stack of one entry of the stack plan. */
-function peeringStack(app: Construct, config: PeeringConfig, network: NetworkStack, plan: PeeringStackPlan): PeeringStack {
+function peeringStack(
+  app: Construct,
+  config: PeeringConfig,
+  network: NetworkStack,
+  plan: PeeringStackPlan,
+): PeeringStack {
   return new PeeringStack(app, plan.id, { config, network, peerings: plan.peerings });
 }
 
 /** Every stack of the app, in deploy order. */
 export function allStacks(stacks: AppStacks): PeeringStackBase[] {
   const transit = stacks.transit ? [stacks.transit] : [];
-  return [stacks.network, stacks.instances, ...stacks.peering, ...transit, ...(stacks.reachability ? [stacks.reachability] : [])];
+  return [
+    stacks.network,
+    stacks.instances,
+    ...stacks.peering,
+    ...transit,
+    ...(stacks.reachability ? [stacks.reachability] : []),
+  ];
 }
 
 /** The peering of `requester` and `accepter` and the stack holding it, or undefined. */
-export function findPeering(stacks: AppStacks, requester: string, accepter: string): { stack: PeeringStack; peering: VpcPeering } | undefined {
+export function findPeering(
+  stacks: AppStacks,
+  requester: string,
+  accepter: string,
+): { stack: PeeringStack; peering: VpcPeering } | undefined {
   for (const stack of stacks.peering) {
     const peering = stack.peerings.get(`${requester}_${accepter}`);
     if (peering) return { stack, peering };

@@ -73,8 +73,14 @@ export class InstancesStack extends PeeringStackBase {
         vpcId: net.vpc.id,
         subnetId: net.privateSubnets[0].id,
         pingFrom: Object.fromEntries(peers.map((p) => [p.name, p.cidr])),
-        secondaryPingFrom: Object.fromEntries(peers.filter((p) => p.secondaryCidrs).map((p) => [p.name, p.secondaryCidrs!])),
-        ipv6PingFrom: vpc.ipv6 ? Object.fromEntries(peers.filter((p) => p.ipv6).map((p) => [p.name, network.vpcs.get(p.name)!.ipv6CidrBlock!])) : {},
+        secondaryPingFrom: Object.fromEntries(
+          peers.filter((p) => p.secondaryCidrs).map((p) => [p.name, p.secondaryCidrs!]),
+        ),
+        ipv6PingFrom: vpc.ipv6
+          ? Object.fromEntries(
+              peers.filter((p) => p.ipv6).map((p) => [p.name, network.vpcs.get(p.name)!.ipv6CidrBlock!]),
+            )
+          : {},
         ipv6: vpc.ipv6,
         ami: ami.insecureValue,
         instanceType: config.instanceType,
@@ -90,7 +96,12 @@ export class InstancesStack extends PeeringStackBase {
       value: Object.fromEntries(
         [...this.instances].map(([name, { instance }]) => [
           name,
-          { id: instance.id, private_ip: instance.privateIp, address: `aws_instance.${instance.friendlyUniqueId}`, ...located.get(name) },
+          {
+            id: instance.id,
+            private_ip: instance.privateIp,
+            address: `aws_instance.${instance.friendlyUniqueId}`,
+            ...located.get(name),
+          },
         ]),
       ),
     });

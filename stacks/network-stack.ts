@@ -39,7 +39,10 @@ export class NetworkStack extends PeeringStackBase {
       // AZs are picked by index at plan time: a region with fewer AZs than asked for must fail the
       // plan, not make Fn.element wrap around and put two subnets of a VPC in one AZ.
       const { name, maxAzs } = widest.get(key)!;
-      const where = placement.account === undefined ? `Region ${placement.region}` : `Region ${placement.region} in account ${placement.account}`;
+      const where =
+        placement.account === undefined
+          ? `Region ${placement.region}`
+          : `Region ${placement.region} in account ${placement.account}`;
       azsByPlacement.set(
         key,
         new DataAwsAvailabilityZones(this, alias === undefined ? "azs" : `azs-${alias}`, {

@@ -39,7 +39,8 @@ export class ReachabilityAnalyzerStack extends PeeringStackBase {
 
     for (const vpc of config.vpcs) {
       const handle = instances.instances.get(vpc.name);
-      if (!handle) throw new Error(`ReachabilityAnalyzerStack: the instances stack has no instance for VPC "${vpc.name}"`);
+      if (!handle)
+        throw new Error(`ReachabilityAnalyzerStack: the instances stack has no instance for VPC "${vpc.name}"`);
       for (const peer of peersOf(config, vpc.name)) {
         // The same IPv4 blocks the instance's ICMP rules admit: the peer's primary and secondary blocks.
         for (const cidr of ipv4Blocks(peer)) {

@@ -33,20 +33,30 @@ export class TransitStack extends PeeringStackBase {
           ipv6: net.ipv6CidrBlock !== undefined,
         });
         const peered = new Set(peersOf(config, vpc).map((p) => p.name));
-        const reached = transitReachable(config, vpc).filter((r) => r.gateway === gateway.name && !peered.has(r.vpc.name));
+        const reached = transitReachable(config, vpc).filter(
+          (r) => r.gateway === gateway.name && !peered.has(r.vpc.name),
+        );
         const own = network.vpcs.get(vpc)!;
         routed.set(vpc, [
           ...reached.flatMap((r) => ipv4Blocks(r.vpc).map((ipv4) => ({ id: cidrId(ipv4), ipv4 }))),
           // IPv6 where both ends have it, as the instances admit it.
-          ...reached.flatMap((r) => (own.ipv6CidrBlock && r.vpc.ipv6 ? [{ id: `${r.vpc.name}-ipv6`, ipv6: network.vpcs.get(r.vpc.name)!.ipv6CidrBlock! }] : [])),
+          ...reached.flatMap((r) =>
+            own.ipv6CidrBlock && r.vpc.ipv6
+              ? [{ id: `${r.vpc.name}-ipv6`, ipv6: network.vpcs.get(r.vpc.name)!.ipv6CidrBlock! }]
+              : [],
+          ),
         ]);
       }
       const made = new TransitGatewayNetwork(this, `tgw-${gateway.name}`, { gateway, vpcs, routed });
       useProvider(made, this.providers.of({ region: gateway.region }));
       this.gateways.set(gateway.name, made);
     }
-    const byName = <T>(pick: (g: TransitGatewayNetwork) => T) => Object.fromEntries([...this.gateways].map(([n, g]) => [n, pick(g)]));
-    new TerraformOutput(this, "transit_gateway_ids", { value: byName((g) => g.gateway.id), description: "Transit gateway id by config name" });
+    const byName = <T>(pick: (g: TransitGatewayNetwork) => T) =>
+      Object.fromEntries([...this.gateways].map(([n, g]) => [n, pick(g)]));
+    new TerraformOutput(this, "transit_gateway_ids", {
+      value: byName((g) => g.gateway.id),
+      description: "Transit gateway id by config name",
+    });
     new TerraformOutput(this, "transit_gateway_route_table_ids", {
       value: byName((g) => Object.fromEntries([...g.routeTables].map(([s, t]) => [s, t.id]))),
       description: "Transit gateway route table id by gateway and segment name",

@@ -13,10 +13,11 @@ export const EXAMPLE_PATHS = fs
   .map((f) => path.join(EXAMPLES, f));
 
 /** Every example config: its file name and its JSON. */
-export const EXAMPLES_BY_NAME: readonly { readonly name: string; readonly raw: ReturnType<typeof example> }[] = EXAMPLE_PATHS.map((p) => ({
-  name: `examples/${path.basename(p)}`,
-  raw: example(path.basename(p)),
-}));
+export const EXAMPLES_BY_NAME: readonly { readonly name: string; readonly raw: ReturnType<typeof example> }[] =
+  EXAMPLE_PATHS.map((p) => ({
+    name: `examples/${path.basename(p)}`,
+    raw: example(path.basename(p)),
+  }));
 
 export function example(file: string): { vpcs: { name: string; cidr: string }[]; [key: string]: unknown } {
   return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), "utf8"));
@@ -56,7 +57,11 @@ export function defaultWith(changes: Record<string, unknown>): Record<string, un
  * default, raised as far as AWS allows. Add a key here when the config learns to check another
  * quota.
  */
-export const LARGE_MESH_KEYS: Readonly<Record<string, unknown>> = { peeringQuota: 125, rulesPerSecurityGroup: 1000, routesPerRouteTable: 1000 };
+export const LARGE_MESH_KEYS: Readonly<Record<string, unknown>> = {
+  peeringQuota: 125,
+  rulesPerSecurityGroup: 1000,
+  routesPerRouteTable: 1000,
+};
 
 /** A full mesh of `n` VPCs (manyVpcs), with LARGE_MESH_KEYS when it has more than 50. */
 export function fullMeshConfig(n: number): Record<string, unknown> {

@@ -1,5 +1,9 @@
 /** The picture docs/diagram-and-cost.md embeds: `PEERING_CONFIG=examples/three-vpcs.json npm run diagram -- --out docs/three-vpcs.svg`. */
-export const DOCS_DIAGRAM = { config: "examples/three-vpcs.json", svg: "docs/three-vpcs.svg", page: "docs/diagram-and-cost.md" } as const;
+export const DOCS_DIAGRAM = {
+  config: "examples/three-vpcs.json",
+  svg: "docs/three-vpcs.svg",
+  page: "docs/diagram-and-cost.md",
+} as const;
 
 /** Where Debian's chromium package puts the browser. */
 export const CHROMIUM = "/usr/bin/chromium";

@@ -52,7 +52,7 @@ export function classify(model: Model, errors: readonly Finding[], pairs: readon
   const found = new Set<TopologyClass>();
   const routesVia = (peering: string) =>
     [...model.routeTables.values()].flatMap((t) =>
-      t.routes.filter((r) => r.target.kind === "peering" && r.target.peering === peering)
+      t.routes.filter((r) => r.target.kind === "peering" && r.target.peering === peering),
     );
   for (const e of errors) {
     const peering = model.peerings.get(e.resource);
@@ -88,7 +88,7 @@ export function classify(model: Model, errors: readonly Finding[], pairs: readon
         vpc: model.vpcs.get(p.requesterVpc === hub.address ? p.accepterVpc : p.requesterVpc),
       }));
     const twins = peers.filter((p) =>
-      peers.some((q) => q !== p && p.vpc && q.vpc && overlappingBlocks(p.vpc, q.vpc).length > 0)
+      peers.some((q) => q !== p && p.vpc && q.vpc && overlappingBlocks(p.vpc, q.vpc).length > 0),
     );
     if (twins.length === 0) continue;
     for (const table of [...model.routeTables.values()].filter((t) => t.vpc === hub.address)) {
@@ -161,7 +161,7 @@ export function modelOf(terraform: TerraformJson): ReturnType<typeof buildModel>
 /** Checks one topology; returns the pairs that differ, or undefined when reach cannot load it. */
 export async function checkTopology(
   terraform: TerraformJson,
-  concurrency: Concurrency
+  concurrency: Concurrency,
 ): Promise<
   | {
       readonly pairs: readonly MeasuredPair[];
@@ -183,7 +183,8 @@ export async function checkTopology(
     result = await rehearse(model, { concurrency });
   } catch (error) {
     if (!(error instanceof RehearseInputError)) throw error;
-    const refusal = `reach ${reachErrors.length > 0 ? `refuses with [${reachErrors.join("; ")}]` : "decides every pair"}, ` +
+    const refusal =
+      `reach ${reachErrors.length > 0 ? `refuses with [${reachErrors.join("; ")}]` : "decides every pair"}, ` +
       `rehearse cannot build it: ${error.message}`;
     const seconds = { build: 0, ping: 0, teardown: 0 };
     return { pairs: [], namespaces: 0, seconds, refused: false, refusal, classes: classify(model, reached.errors, []) };
@@ -232,9 +233,10 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
         for (const phase of ["build", "ping", "teardown"] as const) phases[phase] += checked.seconds[phase];
         pairs.push(...checked.pairs);
         const differing = checked.pairs.filter((p) => p.differs);
-        if (differing.length > 0 || checked.refusal) disagreements.push({ index, topology, terraform, pairs: differing, refusal: checked.refusal });
-      })
-    )
+        if (differing.length > 0 || checked.refusal)
+          disagreements.push({ index, topology, terraform, pairs: differing, refusal: checked.refusal });
+      }),
+    ),
   );
   return {
     seed: options.seed,
@@ -256,7 +258,13 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
 /** A disagreement as text: the differing pairs and the Terraform JSON to turn into a regression case. */
 export function describeDisagreement(d: Disagreement): string {
   const pairs = d.pairs.map(
-    (p) => `  ${p.from} → ${p.to} (${p.protocol}, ${p.address}): ping ${p.reachable ? "replied" : "got no reply"}, reach says ${p.reach}: ${p.reachReason}`
+    (p) =>
+      `  ${p.from} → ${p.to} (${p.protocol}, ${p.address}): ping ${p.reachable ? "replied" : "got no reply"}, reach says ${p.reach}: ${p.reachReason}`,
   );
-  return [`topology #${d.index}:`, ...(d.refusal ? [`  ${d.refusal}`] : []), ...pairs, JSON.stringify(d.terraform)].join("\n");
+  return [
+    `topology #${d.index}:`,
+    ...(d.refusal ? [`  ${d.refusal}`] : []),
+    ...pairs,
+    JSON.stringify(d.terraform),
+  ].join("\n");
 }

@@ -108,7 +108,9 @@ export async function createStateBucket(r: EmulatorDeploy): Promise<void> {
     new CreateBucketCommand({
       Bucket: s3.bucket,
       // us-east-1 is the one region S3 wants no location constraint for.
-      ...(s3.region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: s3.region as BucketLocationConstraint } }),
+      ...(s3.region === "us-east-1"
+        ? {}
+        : { CreateBucketConfiguration: { LocationConstraint: s3.region as BucketLocationConstraint } }),
     }),
   );
 }
@@ -121,12 +123,24 @@ export async function stateObjects(r: EmulatorDeploy): Promise<string[]> {
 
 /** `npm run deploy -- --auto-approve --output <outdir>`: every stack, without asking. */
 export function deployAll(r: EmulatorDeploy): Promise<RunResult> {
-  return run("npm", ["run", "--silent", "deploy", "--", "--auto-approve", "--output", r.outdir], ROOT, r.env, path.join(r.dir, "deploy.log"));
+  return run(
+    "npm",
+    ["run", "--silent", "deploy", "--", "--auto-approve", "--output", r.outdir],
+    ROOT,
+    r.env,
+    path.join(r.dir, "deploy.log"),
+  );
 }
 
 /** `npm run destroy -- --auto-approve --output <outdir>`. */
 export function destroyAll(r: EmulatorDeploy): Promise<RunResult> {
-  return run("npm", ["run", "--silent", "destroy", "--", "--auto-approve", "--output", r.outdir], ROOT, r.env, path.join(r.dir, "destroy.log"));
+  return run(
+    "npm",
+    ["run", "--silent", "destroy", "--", "--auto-approve", "--output", r.outdir],
+    ROOT,
+    r.env,
+    path.join(r.dir, "destroy.log"),
+  );
 }
 
 /**
@@ -139,9 +153,15 @@ export function destroyAll(r: EmulatorDeploy): Promise<RunResult> {
  */
 export function writeEmulatorOverrides(r: EmulatorDeploy): string {
   const dir = path.join(r.outdir, "stacks", STACK_IDS.instances);
-  const stack = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as { resource: { aws_instance: Record<string, unknown> } };
+  const stack = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as {
+    resource: { aws_instance: Record<string, unknown> };
+  };
   const ignore = { lifecycle: { ignore_changes: ["associate_public_ip_address", "vpc_security_group_ids"] } };
-  const override = { resource: { aws_instance: Object.fromEntries(Object.keys(stack.resource.aws_instance).map((name) => [name, ignore])) } };
+  const override = {
+    resource: {
+      aws_instance: Object.fromEntries(Object.keys(stack.resource.aws_instance).map((name) => [name, ignore])),
+    },
+  };
   const file = path.join(dir, "emulator_override.tf.json");
   fs.writeFileSync(file, `${JSON.stringify(override, null, 2)}\n`);
   return file;
@@ -152,7 +172,12 @@ export async function planAll(r: EmulatorDeploy): Promise<Record<string, RunResu
   const plans = await Promise.all(
     STACKS.map(async (stack) => {
       const dir = path.join(r.outdir, "stacks", stack);
-      const result = await run("terraform", ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock-timeout=60s"], dir, r.env);
+      const result = await run(
+        "terraform",
+        ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock-timeout=60s"],
+        dir,
+        r.env,
+      );
       return [stack, result] as const;
     }),
   );
@@ -195,7 +220,20 @@ async function ping(r: EmulatorDeploy, env: NodeJS.ProcessEnv): Promise<RunResul
   fs.rmSync(reportFile, { force: true });
   const result = await run(
     "npm",
-    ["run", "--silent", "ping", "--", "--synth-dir", r.outdir, "--report", reportFile, "--timeout", "180", "--agent-timeout", "60"],
+    [
+      "run",
+      "--silent",
+      "ping",
+      "--",
+      "--synth-dir",
+      r.outdir,
+      "--report",
+      reportFile,
+      "--timeout",
+      "180",
+      "--agent-timeout",
+      "60",
+    ],
     ROOT,
     env,
   );
@@ -219,8 +257,12 @@ export function pingThrough(r: EmulatorDeploy, ssmEndpoint: string): Promise<Run
  * GetCommandInvocation through to the emulator, which runs nothing and answers Success with empty
  * output.
  */
-export async function pingWithAgents(r: EmulatorDeploy): Promise<RunResult & { readonly report: unknown; readonly answered: readonly string[] }> {
-  const front = await startFront(r.emulator.endpoint, { DescribeInstanceInformation: (input) => onlineAgents(r.clients.ec2, input) });
+export async function pingWithAgents(
+  r: EmulatorDeploy,
+): Promise<RunResult & { readonly report: unknown; readonly answered: readonly string[] }> {
+  const front = await startFront(r.emulator.endpoint, {
+    DescribeInstanceInformation: (input) => onlineAgents(r.clients.ec2, input),
+  });
   try {
     const result = await ping(r, checkEmulatorEnv({ ...r.env, AWS_ENDPOINT_URL_SSM: front.endpoint }));
     return { ...result, answered: [...front.answered] };
@@ -236,7 +278,13 @@ async function onlineAgents(ec2: EC2Client, input: Record<string, unknown>): Pro
   const running = reservations.flatMap((x) => x.Instances ?? []).filter((i) => i.State?.Name === "running");
   const list = running
     .filter((i) => !wanted || wanted.includes(i.InstanceId!))
-    .map((i) => ({ InstanceId: i.InstanceId, PingStatus: "Online", PlatformType: "Linux", ResourceType: "EC2Instance", IPAddress: i.PrivateIpAddress }));
+    .map((i) => ({
+      InstanceId: i.InstanceId,
+      PingStatus: "Online",
+      PlatformType: "Linux",
+      ResourceType: "EC2Instance",
+      IPAddress: i.PrivateIpAddress,
+    }));
   return { InstanceInformationList: list };
 }
 
@@ -261,13 +309,27 @@ export async function holdStateLock(r: EmulatorDeploy, stack: string): Promise<L
   const dir = path.join(r.outdir, "stacks", stack);
   const env = checkEmulatorEnv({ ...r.env, TF_INPUT: "1" });
   const started = Date.now();
-  const first = spawn("terraform", ["apply", "-destroy", "-input=true", "-no-color"], { cwd: dir, env, stdio: ["pipe", "pipe", "pipe"] });
+  const first = spawn("terraform", ["apply", "-destroy", "-input=true", "-no-color"], {
+    cwd: dir,
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let output = "";
   const exited = exitOf(first, (d) => (output += d));
   try {
-    await until(() => output.includes("Enter a value:"), exited, 180_000, () => `terraform apply in ${dir} never asked for approval:\n${output}`);
+    await until(
+      () => output.includes("Enter a value:"),
+      exited,
+      180_000,
+      () => `terraform apply in ${dir} never asked for approval:\n${output}`,
+    );
     const objectsWhileHeld = await stateObjects(r);
-    const second = await run("terraform", ["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], dir, r.env);
+    const second = await run(
+      "terraform",
+      ["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"],
+      dir,
+      r.env,
+    );
     first.stdin!.end("no\n");
     const code = await exited;
     return {
@@ -287,7 +349,13 @@ export async function holdStateLock(r: EmulatorDeploy, stack: string): Promise<L
  * Runs a command to its end, in an environment checkEmulatorEnv accepts (it throws otherwise);
  * its output goes to `logFile` as well when given. Never rejects for a non-zero exit.
  */
-export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, logFile?: string): Promise<RunResult & { readonly stdout: string }> {
+export function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  logFile?: string,
+): Promise<RunResult & { readonly stdout: string }> {
   const started = Date.now();
   const child = spawn(command, [...args], { cwd, env: checkEmulatorEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -328,7 +396,12 @@ function exitOf(child: ChildProcess, onData: (text: string) => void): Promise<nu
   });
 }
 
-async function until(done: () => boolean, exited: Promise<unknown>, timeoutMs: number, message: () => string): Promise<void> {
+async function until(
+  done: () => boolean,
+  exited: Promise<unknown>,
+  timeoutMs: number,
+  message: () => string,
+): Promise<void> {
   let ended = false;
   void exited.then(() => (ended = true));
   const deadline = Date.now() + timeoutMs;

@@ -39,16 +39,23 @@ export interface EmulatorFront {
  * Starts a front for the emulator at `target` (a loopback URL). `handlers` are keyed by operation
  * name ("DescribeInstanceInformation"), matched against the X-Amz-Target header ("AmazonSSM.DescribeInstanceInformation").
  */
-export async function startFront(target: string, handlers: Readonly<Record<string, OperationHandler>>): Promise<EmulatorFront> {
+export async function startFront(
+  target: string,
+  handlers: Readonly<Record<string, OperationHandler>>,
+): Promise<EmulatorFront> {
   const upstream = new URL(target);
-  if (!isLoopbackHost(upstream.hostname)) throw new Error(`the emulator front forwards only to loopback addresses, not ${target}`);
+  if (!isLoopbackHost(upstream.hostname))
+    throw new Error(`the emulator front forwards only to loopback addresses, not ${target}`);
   const answered: string[] = [];
   const front = await startLoopbackServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const operation = String(req.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+      const operation =
+        String(req.headers["x-amz-target"] ?? "")
+          .split(".")
+          .pop() ?? "";
       const handler = Object.prototype.hasOwnProperty.call(handlers, operation) ? handlers[operation] : undefined;
       if (handler) {
         answered.push(operation);
@@ -62,7 +69,9 @@ export async function startFront(target: string, handlers: Readonly<Record<strin
           up.pipe(res);
         },
       );
-      forward.on("error", (e) => res.writeHead(502, { "content-type": "text/plain" }).end(`emulator front: ${e.message}\n`));
+      forward.on("error", (e) =>
+        res.writeHead(502, { "content-type": "text/plain" }).end(`emulator front: ${e.message}\n`),
+      );
       forward.end(body);
     });
   });
@@ -75,14 +84,19 @@ function answer(handler: OperationHandler, body: Buffer, res: http.ServerRespons
   try {
     input = body.length > 0 ? (JSON.parse(body.toString()) as Record<string, unknown>) : {};
   } catch (e) {
-    res.writeHead(400, { "content-type": type }).end(JSON.stringify({ __type: "SerializationException", message: (e as Error).message }));
+    res
+      .writeHead(400, { "content-type": type })
+      .end(JSON.stringify({ __type: "SerializationException", message: (e as Error).message }));
     return;
   }
   handler(input).then(
     (output) => res.writeHead(200, { "content-type": type }).end(JSON.stringify(output)),
     (e: unknown) => {
-      const { status, error } = e instanceof FrontError ? { status: e.status, error: e.type } : { status: 500, error: "InternalServerError" };
-      res.writeHead(status, { "content-type": type }).end(JSON.stringify({ __type: error, message: e instanceof Error ? e.message : String(e) }));
+      const { status, error } =
+        e instanceof FrontError ? { status: e.status, error: e.type } : { status: 500, error: "InternalServerError" };
+      res
+        .writeHead(status, { "content-type": type })
+        .end(JSON.stringify({ __type: error, message: e instanceof Error ? e.message : String(e) }));
     },
   );
 }

@@ -17,7 +17,10 @@ import { findMotoServer, MOTO_SERVER_ENV, MOTO_VERSION, venvCommands } from "./p
 import { startLoopbackServer } from "./loopback-server";
 
 /** The only credentials an emulated process gets; moto accepts any. */
-export const EMULATOR_CREDENTIALS = { accessKeyId: "peering-emulator-fake-key", secretAccessKey: "peering-emulator-fake-secret" } as const;
+export const EMULATOR_CREDENTIALS = {
+  accessKeyId: "peering-emulator-fake-key",
+  secretAccessKey: "peering-emulator-fake-secret",
+} as const;
 
 /** How to get moto's server: `npm run test:all` installs it (as root), or the commands it runs. */
 export const MOTO_INSTALL_HINT = `run npm run test:all as root, which installs moto ${MOTO_VERSION} into .venv/, or run ${venvCommands().join(" && ")}`;
@@ -70,7 +73,8 @@ function loopbackUrlProblem(name: string, value: string): string | undefined {
     return `${name}="${value}" is not a URL: it must be http://127.0.0.1:PORT`;
   }
   if (!["http:", "https:"].includes(url.protocol)) return `${name}="${value}" is not an http(s) URL`;
-  if (!isLoopbackHost(url.hostname)) return `${name}="${value}" is not a loopback address: only 127.0.0.0/8 and ::1 are allowed`;
+  if (!isLoopbackHost(url.hostname))
+    return `${name}="${value}" is not a loopback address: only 127.0.0.0/8 and ::1 are allowed`;
   return undefined;
 }
 
@@ -82,8 +86,13 @@ function loopbackUrlProblem(name: string, value: string): string | undefined {
  */
 export function emulatorEnvProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
-  if (env.AWS_ACCESS_KEY_ID !== EMULATOR_CREDENTIALS.accessKeyId || env.AWS_SECRET_ACCESS_KEY !== EMULATOR_CREDENTIALS.secretAccessKey) {
-    problems.push(`AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be the harness's fake credentials ("${EMULATOR_CREDENTIALS.accessKeyId}")`);
+  if (
+    env.AWS_ACCESS_KEY_ID !== EMULATOR_CREDENTIALS.accessKeyId ||
+    env.AWS_SECRET_ACCESS_KEY !== EMULATOR_CREDENTIALS.secretAccessKey
+  ) {
+    problems.push(
+      `AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be the harness's fake credentials ("${EMULATOR_CREDENTIALS.accessKeyId}")`,
+    );
   }
   for (const name of OTHER_CREDENTIAL_SOURCES) {
     if (env[name] !== undefined) problems.push(`${name} is set: no credential source but the fake keys is allowed`);
@@ -91,8 +100,10 @@ export function emulatorEnvProblems(env: NodeJS.ProcessEnv): string[] {
   for (const name of ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]) {
     if (env[name] !== os.devNull) problems.push(`${name} must be ${os.devNull}, so no profile of this machine is read`);
   }
-  if (env.AWS_EC2_METADATA_DISABLED !== "true") problems.push("AWS_EC2_METADATA_DISABLED must be true, so no instance metadata lookup leaves the process");
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== undefined) problems.push("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set: the SDKs would ignore the emulator's endpoint");
+  if (env.AWS_EC2_METADATA_DISABLED !== "true")
+    problems.push("AWS_EC2_METADATA_DISABLED must be true, so no instance metadata lookup leaves the process");
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== undefined)
+    problems.push("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set: the SDKs would ignore the emulator's endpoint");
   if (!env.AWS_ENDPOINT_URL) problems.push("AWS_ENDPOINT_URL is not set: every AWS call must go to the emulator");
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
@@ -118,7 +129,12 @@ export function checkEmulatorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * and Terraform, AWS_DEFAULT_REGION for boto-style clients), no profile files, no instance
  * metadata, and HTTP(S) proxies pointing at `sinkhole` (loopback requests bypass it).
  */
-export function emulatorEnv(base: NodeJS.ProcessEnv, endpoint: string, region: string, sinkhole: string): NodeJS.ProcessEnv {
+export function emulatorEnv(
+  base: NodeJS.ProcessEnv,
+  endpoint: string,
+  region: string,
+  sinkhole: string,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(base)) {
     if (!name.startsWith("AWS_") && !/^(https?|all|no)_proxy$/i.test(name)) env[name] = value;
@@ -197,7 +213,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const baseEnv = options.baseEnv ?? process.env;
   const moto = findMotoServer(baseEnv, options.venv)?.path;
   if (!moto) {
-    const where = baseEnv[MOTO_SERVER_ENV] ? `${MOTO_SERVER_ENV} (${baseEnv[MOTO_SERVER_ENV]}) names no executable` : "moto_server is not in .venv/bin or on PATH";
+    const where = baseEnv[MOTO_SERVER_ENV]
+      ? `${MOTO_SERVER_ENV} (${baseEnv[MOTO_SERVER_ENV]}) names no executable`
+      : "moto_server is not in .venv/bin or on PATH";
     throw new Error(`${where}, so there is no AWS API emulator to deploy to: ${MOTO_INSTALL_HINT}`);
   }
   const sinkhole = await startSinkhole();
@@ -251,7 +269,8 @@ export class MotoLog {
     this.output = (this.output + text).slice(-this.limit);
     const lines = (this.partial + text).split("\n");
     this.partial = lines.pop()!.slice(-this.limit);
-    for (const line of lines) if (this.found.length < FAILURES_KEPT && FAILURE_LINE.test(line)) this.found.push(line.trim());
+    for (const line of lines)
+      if (this.found.length < FAILURES_KEPT && FAILURE_LINE.test(line)) this.found.push(line.trim());
   }
 
   /** The end of the output. */
@@ -280,9 +299,15 @@ exec 3<&-
 wait "$moto"
 `;
 
-async function startMoto(moto: string, port: number, baseEnv: NodeJS.ProcessEnv, timeoutMs: number): Promise<MotoServer> {
+async function startMoto(
+  moto: string,
+  port: number,
+  baseEnv: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<MotoServer> {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(baseEnv)) if (!name.startsWith("AWS_") && !name.startsWith("MOTO_")) env[name] = value;
+  for (const [name, value] of Object.entries(baseEnv))
+    if (!name.startsWith("AWS_") && !name.startsWith("MOTO_")) env[name] = value;
   const child = spawn("sh", ["-c", WATCHDOG, "moto-watchdog", moto, "-H", "127.0.0.1", "-p", String(port)], {
     env: { ...env, ...MOTO_ENV },
     stdio: ["pipe", "pipe", "pipe"],
@@ -305,10 +330,13 @@ async function startMoto(moto: string, port: number, baseEnv: NodeJS.ProcessEnv,
     if (exitCode !== undefined) {
       child.stdin!.end();
       if (/Address already in use/i.test(output)) throw new PortTakenError(`port ${port} is taken`);
-      throw new Error(`moto_server exited (code ${exitCode}) before answering on ${endpoint}; ${MOTO_INSTALL_HINT}\n${output.trim()}`);
+      throw new Error(
+        `moto_server exited (code ${exitCode}) before answering on ${endpoint}; ${MOTO_INSTALL_HINT}\n${output.trim()}`,
+      );
     }
     // Our moto_server owns the port once it says it runs there; only then is an answer its own.
-    if (output.includes(`Running on ${endpoint}`) && (await answers(`${endpoint}/moto-api/`))) return { process: child, log: () => log.text(), failures: () => log.failures(), exited };
+    if (output.includes(`Running on ${endpoint}`) && (await answers(`${endpoint}/moto-api/`)))
+      return { process: child, log: () => log.text(), failures: () => log.failures(), exited };
     if (Date.now() > deadline) {
       child.stdin!.end();
       await Promise.race([exited, sleep(5_000)]);
@@ -318,7 +346,13 @@ async function startMoto(moto: string, port: number, baseEnv: NodeJS.ProcessEnv,
   }
 }
 
-function emulatorFor(server: MotoServer, port: number, region: string, baseEnv: NodeJS.ProcessEnv, sinkhole: Sinkhole): Emulator {
+function emulatorFor(
+  server: MotoServer,
+  port: number,
+  region: string,
+  baseEnv: NodeJS.ProcessEnv,
+  sinkhole: Sinkhole,
+): Emulator {
   const endpoint = `http://127.0.0.1:${port}`;
   let stopping: Promise<void> | undefined;
   return {
@@ -353,7 +387,9 @@ async function startSinkhole(): Promise<Sinkhole> {
   const requests: string[] = [];
   const sinkhole = await startLoopbackServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    res.writeHead(403, { "content-type": "text/plain" }).end("the emulator deploy tests allow no traffic off this machine\n");
+    res
+      .writeHead(403, { "content-type": "text/plain" })
+      .end("the emulator deploy tests allow no traffic off this machine\n");
   });
   sinkhole.server.on("connect", (req: http.IncomingMessage, socket: net.Socket) => {
     requests.push(`CONNECT ${req.url}`);

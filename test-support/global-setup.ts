@@ -9,6 +9,9 @@ import { setup } from "./temp-dir";
 
 export default function globalSetup(): void {
   setup();
-  const build = spawnSync(process.execPath, [path.join(__dirname, "..", "scripts", "run.cjs"), "--build"], { encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`node scripts/run.cjs --build failed (exit ${build.status}):\n${build.stdout}${build.stderr}`);
+  const build = spawnSync(process.execPath, [path.join(__dirname, "..", "scripts", "run.cjs"), "--build"], {
+    encoding: "utf8",
+  });
+  if (build.status !== 0)
+    throw new Error(`node scripts/run.cjs --build failed (exit ${build.status}):\n${build.stdout}${build.stderr}`);
 }

@@ -5,7 +5,13 @@
  * Run Command for the instances by pinging in their namespaces (ssm-namespaces.ts). The product's
  * `npm run ping`, pointed at the front, then measures real packets through what EC2 reports.
  */
-import { CreateRouteCommand, DeleteRouteCommand, DescribeInstancesCommand, DescribeRouteTablesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  CreateRouteCommand,
+  DeleteRouteCommand,
+  DescribeInstancesCommand,
+  DescribeRouteTablesCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
 import { PeeringConfig, peersOf } from "../lib/config";
 import { DeployedInstance } from "../lib/ping/outputs";
 import { loadLive, livePlan, Model, readDocuments } from "../lib/reach";
@@ -90,18 +96,29 @@ export interface DeletedRoute {
  * Deletes the route of the first VPC's instance's subnet to its first peer (`DeleteRoute`), as a
  * console click or a script behind Terraform's back would.
  */
-export async function deletePeeringRoute(ec2: EC2Client, config: PeeringConfig, instances: readonly DeployedInstance[]): Promise<DeletedRoute> {
+export async function deletePeeringRoute(
+  ec2: EC2Client,
+  config: PeeringConfig,
+  instances: readonly DeployedInstance[],
+): Promise<DeletedRoute> {
   const from = config.vpcs[0].name;
   const peer = peersOf(config, from)[0];
   const id = instances.find((i) => i.name === from)?.id;
-  if (!peer || !id) throw new Error(`the journey needs a peered VPC with an instance; ${from} has ${peer ? "no instance" : "no peer"}`);
-  const [instance] = ((await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations ?? []).flatMap((x) => x.Instances ?? []);
-  const subnet = instance?.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0)?.SubnetId ?? instance?.SubnetId;
+  if (!peer || !id)
+    throw new Error(`the journey needs a peered VPC with an instance; ${from} has ${peer ? "no instance" : "no peer"}`);
+  const [instance] = ((await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations ?? []).flatMap(
+    (x) => x.Instances ?? [],
+  );
+  const subnet =
+    instance?.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0)?.SubnetId ?? instance?.SubnetId;
   if (!subnet) throw new Error(`${id} reports no subnet`);
-  const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [instance.VpcId!] }] }))).RouteTables ?? [];
+  const tables =
+    (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [instance.VpcId!] }] })))
+      .RouteTables ?? [];
   const table = tables.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnet));
   const peering = table?.Routes?.find((x) => x.DestinationCidrBlock === peer.cidr)?.VpcPeeringConnectionId;
-  if (!table?.RouteTableId || !peering) throw new Error(`the route table of ${subnet} has no route to ${peer.cidr} through a peering`);
+  if (!table?.RouteTableId || !peering)
+    throw new Error(`the route table of ${subnet} has no route to ${peer.cidr} through a peering`);
   const routeTable = table.RouteTableId;
   await ec2.send(new DeleteRouteCommand({ RouteTableId: routeTable, DestinationCidrBlock: peer.cidr }));
   return {
@@ -111,7 +128,13 @@ export async function deletePeeringRoute(ec2: EC2Client, config: PeeringConfig, 
     cidr: peer.cidr,
     peering,
     restore: async () => {
-      await ec2.send(new CreateRouteCommand({ RouteTableId: routeTable, DestinationCidrBlock: peer.cidr, VpcPeeringConnectionId: peering }));
+      await ec2.send(
+        new CreateRouteCommand({
+          RouteTableId: routeTable,
+          DestinationCidrBlock: peer.cidr,
+          VpcPeeringConnectionId: peering,
+        }),
+      );
     },
   };
 }

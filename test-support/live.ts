@@ -26,7 +26,13 @@ import {
   IpPermission,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
-import { GetInstanceProfileCommand, IAMClient, ListAttachedRolePoliciesCommand, ListInstanceProfilesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import {
+  GetInstanceProfileCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesCommand,
+  ListRolesCommand,
+} from "@aws-sdk/client-iam";
 import { PeeringConfig, peersOf } from "../lib/config";
 import { DeployedInstance } from "../lib/ping/outputs";
 import { ICMP_ECHO_REQUEST, ROOT_VOLUME } from "../lib/constructs/ping-instance";
@@ -82,7 +88,12 @@ export function expectedDeployment(config: PeeringConfig): DeploymentView {
   const vpcs = Object.fromEntries(
     config.vpcs.map((vpc): [string, VpcView] => {
       const plan = planSubnets(vpc.cidr, vpc.maxAzs)!;
-      const nats = config.natGateways === "none" ? [] : config.natGateways === "single" ? [plan[0].public] : plan.map((s) => s.public);
+      const nats =
+        config.natGateways === "none"
+          ? []
+          : config.natGateways === "single"
+            ? [plan[0].public]
+            : plan.map((s) => s.public);
       const peers = peersOf(config, vpc.name);
       const peeringOf = (peer: string): string => {
         const [a, b] = config.peerings.find((pair) => pair.includes(peer) && pair.includes(vpc.name))!;
@@ -116,7 +127,12 @@ export function expectedDeployment(config: PeeringConfig): DeploymentView {
             publicIp: null,
             httpTokens: "required",
             rootVolume: { encrypted: true, sizeGiB: ROOT_VOLUME.sizeGiB, type: ROOT_VOLUME.type },
-            securityGroups: [{ ingress: peers.map((p) => `icmp ${ICMP_ECHO_REQUEST}/-1 from ${p.cidr}`).sort(), egress: ["all to 0.0.0.0/0"] }],
+            securityGroups: [
+              {
+                ingress: peers.map((p) => `icmp ${ICMP_ECHO_REQUEST}/-1 from ${p.cidr}`).sort(),
+                egress: ["all to 0.0.0.0/0"],
+              },
+            ],
             ssmManaged: true,
           },
         },
@@ -138,12 +154,18 @@ export async function liveDeployment({ ec2, iam }: LiveClients): Promise<Deploym
   const nameOfVpc = new Map(vpcList.map((v) => [v.VpcId!, tag(v.Tags, "Name") ?? v.VpcId!]));
   const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: OURS }))).Subnets ?? [];
   const cidrOfSubnet = new Map(subnets.map((s) => [s.SubnetId!, s.CidrBlock!]));
-  const nats = ((await ec2.send(new DescribeNatGatewaysCommand({ Filter: OURS }))).NatGateways ?? []).filter((n) => n.State === "available");
+  const nats = ((await ec2.send(new DescribeNatGatewaysCommand({ Filter: OURS }))).NatGateways ?? []).filter(
+    (n) => n.State === "available",
+  );
   const subnetOfNat = new Map(nats.map((n) => [n.NatGatewayId!, cidrOfSubnet.get(n.SubnetId!) ?? n.SubnetId!]));
-  const peeringList = (await ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: OURS }))).VpcPeeringConnections ?? [];
+  const peeringList =
+    (await ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: OURS }))).VpcPeeringConnections ?? [];
   const live = peeringList.filter((p) => !["deleted", "rejected", "failed", "expired"].includes(p.Status?.Code ?? ""));
   const keyOfPeering = new Map(
-    live.map((p) => [p.VpcPeeringConnectionId!, `${nameOfVpc.get(p.RequesterVpcInfo?.VpcId ?? "")}_${nameOfVpc.get(p.AccepterVpcInfo?.VpcId ?? "")}`]),
+    live.map((p) => [
+      p.VpcPeeringConnectionId!,
+      `${nameOfVpc.get(p.RequesterVpcInfo?.VpcId ?? "")}_${nameOfVpc.get(p.AccepterVpcInfo?.VpcId ?? "")}`,
+    ]),
   );
   const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: OURS }))).RouteTables ?? [];
   const groups = (await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? [];
@@ -155,14 +177,17 @@ export async function liveDeployment({ ec2, iam }: LiveClients): Promise<Deploym
     (perms ?? [])
       .flatMap((p) =>
         (p.IpRanges ?? []).map((r) =>
-          p.IpProtocol === "-1" ? `all ${direction} ${r.CidrIp}` : `${p.IpProtocol} ${p.FromPort}/${p.ToPort} ${direction} ${r.CidrIp}`,
+          p.IpProtocol === "-1"
+            ? `all ${direction} ${r.CidrIp}`
+            : `${p.IpProtocol} ${p.FromPort}/${p.ToPort} ${direction} ${r.CidrIp}`,
         ),
       )
       .sort();
   const target = (route: { GatewayId?: string; NatGatewayId?: string; VpcPeeringConnectionId?: string }): string => {
     if (route.GatewayId === "local") return "local";
     if (route.NatGatewayId) return `nat ${subnetOfNat.get(route.NatGatewayId) ?? route.NatGatewayId}`;
-    if (route.VpcPeeringConnectionId) return `peering ${keyOfPeering.get(route.VpcPeeringConnectionId) ?? route.VpcPeeringConnectionId}`;
+    if (route.VpcPeeringConnectionId)
+      return `peering ${keyOfPeering.get(route.VpcPeeringConnectionId) ?? route.VpcPeeringConnectionId}`;
     if (route.GatewayId?.startsWith("igw-")) return "igw";
     return JSON.stringify(route);
   };
@@ -171,13 +196,19 @@ export async function liveDeployment({ ec2, iam }: LiveClients): Promise<Deploym
   for (const vpc of vpcList) {
     const id = vpc.VpcId!;
     const mine = subnets.filter((s) => s.VpcId === id);
-    const tier = (t: string) => mine.filter((s) => tag(s.Tags, "Tier") === t).map((s) => s.CidrBlock!).sort();
+    const tier = (t: string) =>
+      mine
+        .filter((s) => tag(s.Tags, "Tier") === t)
+        .map((s) => s.CidrBlock!)
+        .sort();
     const privateRoutes: Record<string, Record<string, string>> = {};
     for (const table of tables.filter((t) => t.VpcId === id)) {
       for (const association of table.Associations ?? []) {
         const cidr = cidrOfSubnet.get(association.SubnetId ?? "");
         if (!cidr || !tier("private").includes(cidr)) continue;
-        privateRoutes[cidr] = Object.fromEntries((table.Routes ?? []).map((r) => [r.DestinationCidrBlock ?? "", target(r)]));
+        privateRoutes[cidr] = Object.fromEntries(
+          (table.Routes ?? []).map((r) => [r.DestinationCidrBlock ?? "", target(r)]),
+        );
       }
     }
     const defaultGroup = groups.find((g) => g.VpcId === id && g.GroupName === "default");
@@ -189,21 +220,38 @@ export async function liveDeployment({ ec2, iam }: LiveClients): Promise<Deploym
       dnsHostnames: await vpcAttribute(ec2, id, "enableDnsHostnames"),
       publicSubnets: tier("public"),
       privateSubnets: tier("private"),
-      natGateways: nats.filter((n) => n.VpcId === id).map((n) => subnetOfNat.get(n.NatGatewayId!)!).sort(),
+      natGateways: nats
+        .filter((n) => n.VpcId === id)
+        .map((n) => subnetOfNat.get(n.NatGatewayId!)!)
+        .sort(),
       privateRoutes,
-      defaultSecurityGroupRules: describeRules(defaultGroup?.IpPermissions, "from").length + describeRules(defaultGroup?.IpPermissionsEgress, "to").length,
+      defaultSecurityGroupRules:
+        describeRules(defaultGroup?.IpPermissions, "from").length +
+        describeRules(defaultGroup?.IpPermissionsEgress, "to").length,
       instance: instance
         ? await instanceView(ec2, iam, instance, cidrOfSubnet, (groupId) => {
             const g = groups.find((x) => x.GroupId === groupId);
-            return { ingress: describeRules(g?.IpPermissions, "from"), egress: describeRules(g?.IpPermissionsEgress, "to") };
+            return {
+              ingress: describeRules(g?.IpPermissions, "from"),
+              egress: describeRules(g?.IpPermissionsEgress, "to"),
+            };
           })
         : null,
     };
   }
-  return { vpcs, peerings: Object.fromEntries(live.map((p) => [keyOfPeering.get(p.VpcPeeringConnectionId!)!, p.Status?.Code ?? "unknown"])) };
+  return {
+    vpcs,
+    peerings: Object.fromEntries(
+      live.map((p) => [keyOfPeering.get(p.VpcPeeringConnectionId!)!, p.Status?.Code ?? "unknown"]),
+    ),
+  };
 }
 
-async function vpcAttribute(ec2: EC2Client, vpcId: string, attribute: "enableDnsSupport" | "enableDnsHostnames"): Promise<boolean> {
+async function vpcAttribute(
+  ec2: EC2Client,
+  vpcId: string,
+  attribute: "enableDnsSupport" | "enableDnsHostnames",
+): Promise<boolean> {
   const out = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: attribute }));
   return Boolean((attribute === "enableDnsSupport" ? out.EnableDnsSupport : out.EnableDnsHostnames)?.Value);
 }
@@ -223,13 +271,18 @@ async function instanceView(
   const mappings = instance.BlockDeviceMappings ?? [];
   const rootId = (mappings.find((b) => b.DeviceName === instance.RootDeviceName) ?? mappings[0])?.Ebs?.VolumeId;
   const [volume] = rootId ? ((await ec2.send(new DescribeVolumesCommand({ VolumeIds: [rootId] }))).Volumes ?? []) : [];
-  const eni = instance.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0) ?? instance.NetworkInterfaces?.[0];
+  const eni =
+    instance.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0) ?? instance.NetworkInterfaces?.[0];
   return {
     state: instance.State?.Name ?? "unknown",
     subnet: cidrOfSubnet.get(instance.SubnetId ?? "") ?? instance.SubnetId ?? "none",
     publicIp: instance.PublicIpAddress ?? eni?.Association?.PublicIp ?? null,
     httpTokens: instance.MetadataOptions?.HttpTokens ?? "unknown",
-    rootVolume: { encrypted: Boolean(volume?.Encrypted), sizeGiB: volume?.Size ?? 0, type: volume?.VolumeType ?? "none" },
+    rootVolume: {
+      encrypted: Boolean(volume?.Encrypted),
+      sizeGiB: volume?.Size ?? 0,
+      type: volume?.VolumeType ?? "none",
+    },
     securityGroups: (eni?.Groups ?? []).map((g) => rulesOf(g.GroupId!)),
     ssmManaged: await hasSsmPolicy(iam, instance.IamInstanceProfile?.Arn),
   };
@@ -254,13 +307,19 @@ export type Inventory = Readonly<Record<string, readonly string[]>>;
  */
 export async function inventory({ ec2, iam }: LiveClients): Promise<Inventory> {
   const ids = <T>(items: readonly T[] | undefined, id: (item: T) => string | undefined): string[] =>
-    (items ?? []).map(id).filter((x): x is string => Boolean(x)).sort();
+    (items ?? [])
+      .map(id)
+      .filter((x): x is string => Boolean(x))
+      .sort();
   const reservations = (await ec2.send(new DescribeInstancesCommand({}))).Reservations ?? [];
   return {
     vpcs: ids((await ec2.send(new DescribeVpcsCommand({}))).Vpcs, (v) => v.VpcId),
     subnets: ids((await ec2.send(new DescribeSubnetsCommand({}))).Subnets, (s) => s.SubnetId),
     routeTables: ids((await ec2.send(new DescribeRouteTablesCommand({}))).RouteTables, (t) => t.RouteTableId),
-    internetGateways: ids((await ec2.send(new DescribeInternetGatewaysCommand({}))).InternetGateways, (g) => g.InternetGatewayId),
+    internetGateways: ids(
+      (await ec2.send(new DescribeInternetGatewaysCommand({}))).InternetGateways,
+      (g) => g.InternetGatewayId,
+    ),
     securityGroups: ids((await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups, (g) => g.GroupId),
     instances: ids(
       reservations.flatMap((r) => r.Instances ?? []),
@@ -268,13 +327,23 @@ export async function inventory({ ec2, iam }: LiveClients): Promise<Inventory> {
     ),
     volumes: ids((await ec2.send(new DescribeVolumesCommand({}))).Volumes, (v) => v.VolumeId),
     elasticIps: ids((await ec2.send(new DescribeAddressesCommand({}))).Addresses, (a) => a.AllocationId),
-    natGateways: ids((await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways, (n) => (n.State === "deleted" ? undefined : n.NatGatewayId)),
+    natGateways: ids((await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways, (n) =>
+      n.State === "deleted" ? undefined : n.NatGatewayId,
+    ),
     peerings: ids((await ec2.send(new DescribeVpcPeeringConnectionsCommand({}))).VpcPeeringConnections, (p) =>
-      ["deleted", "rejected", "failed", "expired"].includes(p.Status?.Code ?? "") ? undefined : p.VpcPeeringConnectionId,
+      ["deleted", "rejected", "failed", "expired"].includes(p.Status?.Code ?? "")
+        ? undefined
+        : p.VpcPeeringConnectionId,
     ),
     roles: ids((await iam.send(new ListRolesCommand({}))).Roles, (r) => r.RoleName),
-    instanceProfiles: ids((await iam.send(new ListInstanceProfilesCommand({}))).InstanceProfiles, (p) => p.InstanceProfileName),
-    networkInterfaces: ids((await ec2.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces, (n) => n.NetworkInterfaceId),
+    instanceProfiles: ids(
+      (await iam.send(new ListInstanceProfilesCommand({}))).InstanceProfiles,
+      (p) => p.InstanceProfileName,
+    ),
+    networkInterfaces: ids(
+      (await ec2.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces,
+      (n) => n.NetworkInterfaceId,
+    ),
   };
 }
 
@@ -313,21 +382,32 @@ export interface Drift {
  * first peer's block from the route table of its instance's subnet, and revokes the rule of its
  * instance's security group that admits that peer. Through the SDK, so Terraform knows nothing of it.
  */
-export async function driftRouteAndRule(ec2: EC2Client, config: PeeringConfig, instances: readonly DeployedInstance[]): Promise<Drift> {
+export async function driftRouteAndRule(
+  ec2: EC2Client,
+  config: PeeringConfig,
+  instances: readonly DeployedInstance[],
+): Promise<Drift> {
   const from = config.vpcs[0].name;
   const peer = peersOf(config, from)[0];
   const id = instances.find((i) => i.name === from)?.id;
-  if (!peer || !id) throw new Error(`drift needs a peered VPC with an instance; ${from} has ${peer ? "no instance" : "no peer"}`);
-  const [instance] = ((await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+  if (!peer || !id)
+    throw new Error(`drift needs a peered VPC with an instance; ${from} has ${peer ? "no instance" : "no peer"}`);
+  const [instance] = ((await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations ?? []).flatMap(
+    (r) => r.Instances ?? [],
+  );
   const eni = instance?.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0);
   const subnet = eni?.SubnetId ?? instance?.SubnetId;
   const group = eni?.Groups?.[0]?.GroupId;
   if (!subnet || !group) throw new Error(`${id} reports no subnet or security group`);
-  const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [instance.VpcId!] }] }))).RouteTables ?? [];
+  const tables =
+    (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [instance.VpcId!] }] })))
+      .RouteTables ?? [];
   const table = tables.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnet))?.RouteTableId;
   if (!table) throw new Error(`no route table is associated with ${subnet}`);
   await ec2.send(new DeleteRouteCommand({ RouteTableId: table, DestinationCidrBlock: peer.cidr }));
-  const rules = (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [group] }] }))).SecurityGroupRules ?? [];
+  const rules =
+    (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [group] }] })))
+      .SecurityGroupRules ?? [];
   const rule = rules.find((x) => !x.IsEgress && x.CidrIpv4 === peer.cidr)?.SecurityGroupRuleId;
   if (!rule) throw new Error(`${group} has no ingress rule from ${peer.cidr}`);
   await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: group, SecurityGroupRuleIds: [rule] }));

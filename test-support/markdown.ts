@@ -94,11 +94,18 @@ export function linkProblems(page: string, files: MarkdownFiles): string[] {
   const problems: string[] = [];
   for (const { target, line } of relativeLinks(files.read(page))) {
     const [file, anchor] = target.split("#", 2) as [string, string | undefined];
-    const resolved = file === "" ? page : path.posix.normalize(path.posix.join(path.posix.dirname(page), decodeURI(file))).replace(/(.)\/$/, "$1");
+    const resolved =
+      file === ""
+        ? page
+        : path.posix.normalize(path.posix.join(path.posix.dirname(page), decodeURI(file))).replace(/(.)\/$/, "$1");
     const where = `${page}:${line}: (${target})`;
     if (resolved.startsWith("../") || !files.exists(resolved)) {
       problems.push(`${where}: ${resolved} does not exist`);
-    } else if (anchor !== undefined && resolved.endsWith(".md") && !headingAnchors(files.read(resolved)).includes(anchor)) {
+    } else if (
+      anchor !== undefined &&
+      resolved.endsWith(".md") &&
+      !headingAnchors(files.read(resolved)).includes(anchor)
+    ) {
       problems.push(`${where}: ${resolved} has no heading with the anchor #${anchor}`);
     }
   }

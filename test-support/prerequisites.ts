@@ -92,7 +92,9 @@ export function surveyPrerequisites(probe: Probe): Prerequisite[] {
     {
       name: "Node.js",
       neededBy: "every test",
-      ...(major >= NODE_MAJOR ? { found: probe.nodeVersion } : { problem: `version ${probe.nodeVersion}, need ${NODE_MAJOR} or later` }),
+      ...(major >= NODE_MAJOR
+        ? { found: probe.nodeVersion }
+        : { problem: `version ${probe.nodeVersion}, need ${NODE_MAJOR} or later` }),
       remedy: { kind: "manual", hint: `install Node.js ${NODE_MAJOR} or later` },
     },
     {
@@ -110,7 +112,7 @@ export function surveyPrerequisites(probe: Probe): Prerequisite[] {
       neededBy: "npm test, npm run test:terraform, npm run test:deploy",
       ...usable(
         mirror.mirror,
-        mirror.refused.length > 0 ? `refused: ${mirror.refused.join("; ")}` : "no filesystem mirror holds it"
+        mirror.refused.length > 0 ? `refused: ${mirror.refused.join("; ")}` : "no filesystem mirror holds it",
       ),
       remedy: {
         kind: "manual",
@@ -136,7 +138,9 @@ export function surveyPrerequisites(probe: Probe): Prerequisite[] {
         ? { problem: `not found (${MOTO_SERVER_ENV}, .venv/bin, PATH)` }
         : moto.version === MOTO_VERSION
           ? { found: `${moto.path} (moto ${moto.version})` }
-          : { problem: `${moto.path} runs moto ${moto.version ?? "of a version it does not tell"}, need ${MOTO_VERSION}` }),
+          : {
+              problem: `${moto.path} runs moto ${moto.version ?? "of a version it does not tell"}, need ${MOTO_VERSION}`,
+            }),
       remedy: { kind: "venv" },
     },
   ];
@@ -165,7 +169,10 @@ export function installPlan(prerequisites: readonly Prerequisite[], isRoot: bool
 export function installCommands(plan: Pick<InstallPlan, "apt" | "venv">, venvDir = ".venv"): string[] {
   const commands: string[] = [];
   if (plan.apt.length > 0) {
-    commands.push("apt-get update", `DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${plan.apt.join(" ")}`);
+    commands.push(
+      "apt-get update",
+      `DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${plan.apt.join(" ")}`,
+    );
   }
   if (plan.venv) commands.push(...venvCommands(venvDir));
   return commands;
@@ -183,7 +190,9 @@ export function venvCommands(venvDir = ".venv"): string[] {
 export function formatSurvey(prerequisites: readonly Prerequisite[]): string {
   return prerequisites
     .map((p) =>
-      p.problem === undefined ? `  ✓ ${p.name}: ${p.found ?? ""}` : `  ✗ ${p.name}: ${p.problem} (needed by ${p.neededBy})`
+      p.problem === undefined
+        ? `  ✓ ${p.name}: ${p.found ?? ""}`
+        : `  ✗ ${p.name}: ${p.problem} (needed by ${p.neededBy})`,
     )
     .join("\n");
 }
@@ -227,7 +236,9 @@ export function motoVersion(motoServer: string, env: NodeJS.ProcessEnv): string 
   let interpreter = shebangPython(motoServer);
   if (interpreter === undefined && path.basename(path.dirname(motoServer)) === "shims") {
     const pyenv = findOnPath("pyenv", env.PATH);
-    const resolved = pyenv ? spawnSync(pyenv, ["which", "moto_server"], { env, encoding: "utf8", timeout: 10_000 }) : undefined;
+    const resolved = pyenv
+      ? spawnSync(pyenv, ["which", "moto_server"], { env, encoding: "utf8", timeout: 10_000 })
+      : undefined;
     if (resolved?.status === 0) interpreter = shebangPython(resolved.stdout.trim());
   }
   if (interpreter === undefined) return undefined;

@@ -5,7 +5,9 @@ import { missingPrerequisites, namespacesOwnedBy } from "../lib/rehearse/host";
 export function requireNamespaces(): void {
   const missing = missingPrerequisites();
   if (missing.length > 0)
-    throw new Error(`rehearse's tests build Linux network namespaces and need: ${missing.join(", ")} (CI installs iputils-ping and nftables)`);
+    throw new Error(
+      `rehearse's tests build Linux network namespaces and need: ${missing.join(", ")} (CI installs iputils-ping and nftables)`,
+    );
 }
 
 /** The namespaces of rehearse runs owned by a process. */

@@ -18,7 +18,11 @@ export interface ScriptRun {
 
 /** `npm run <name> -- <args>`, without npm: `scripts/<name>` through scripts/run.cjs, in the repository root unless `cwd` says otherwise. */
 export function runScript(name: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd = ROOT): ScriptRun {
-  const result = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), `scripts/${name}`, ...args], { cwd, env, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), `scripts/${name}`, ...args], {
+    cwd,
+    env,
+    encoding: "utf8",
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -47,14 +47,26 @@ export interface PingRequest {
  */
 export function parsePingRequest(input: Readonly<Record<string, unknown>>): PingRequest {
   if (input.DocumentName !== "AWS-RunShellScript")
-    throw new FrontError(400, "InvalidDocument", `the front runs only AWS-RunShellScript, not ${JSON.stringify(input.DocumentName)}`);
+    throw new FrontError(
+      400,
+      "InvalidDocument",
+      `the front runs only AWS-RunShellScript, not ${JSON.stringify(input.DocumentName)}`,
+    );
   const parameters = input.Parameters as Readonly<Record<string, unknown>> | undefined;
   const commands = parameters?.commands;
   if (!Array.isArray(commands) || commands.length !== 1 || typeof commands[0] !== "string")
-    throw new FrontError(400, "InvalidParameters", `the front runs exactly one command, not ${JSON.stringify(commands)}`);
+    throw new FrontError(
+      400,
+      "InvalidParameters",
+      `the front runs exactly one command, not ${JSON.stringify(commands)}`,
+    );
   const match = PING.exec(commands[0]);
   if (!match)
-    throw new FrontError(400, "InvalidParameters", `the front runs only "ping -c N <IPv4 address>" (N from 1 to 10), not ${JSON.stringify(commands[0])}`);
+    throw new FrontError(
+      400,
+      "InvalidParameters",
+      `the front runs only "ping -c N <IPv4 address>" (N from 1 to 10), not ${JSON.stringify(commands[0])}`,
+    );
   return { count: Number(match[1]), ip: match[2] };
 }
 
@@ -64,14 +76,19 @@ function executionTimeout(input: Readonly<Record<string, unknown>>): number {
   const text = Array.isArray(value) ? value[0] : undefined;
   if (text === undefined) return EXECUTION_TIMEOUT.default;
   if (typeof text !== "string" || !/^[1-9]\d{0,5}$/.test(text))
-    throw new FrontError(400, "InvalidParameters", `executionTimeout ${JSON.stringify(value)} is not a whole number of seconds`);
+    throw new FrontError(
+      400,
+      "InvalidParameters",
+      `executionTimeout ${JSON.stringify(value)} is not a whole number of seconds`,
+    );
   return Math.min(Number(text), EXECUTION_TIMEOUT.max);
 }
 
 /** The EC2 id of an instance of the live loader's model, whose address is "<Name tag>/<id>" or "<id>". */
 export function liveInstanceId(instance: Instance): string {
   const id = instance.address.split("/").pop() ?? "";
-  if (!/^i-[0-9a-f]+$/.test(id)) throw new Error(`${instance.address} is not an instance of the live loader (no instance id at its end)`);
+  if (!/^i-[0-9a-f]+$/.test(id))
+    throw new Error(`${instance.address} is not an instance of the live loader (no instance id at its end)`);
   return id;
 }
 
@@ -101,7 +118,10 @@ export interface InstanceNetwork {
  * Builds the model's network with rehearse's plan and host (namespaces, links, routes, nft rulesets),
  * and keeps it. Namespaces of dead runs are removed first; on a failure everything built is deleted.
  */
-export async function buildInstanceNetwork(model: Model, idOf: (instance: Instance) => string = liveInstanceId): Promise<InstanceNetwork> {
+export async function buildInstanceNetwork(
+  model: Model,
+  idOf: (instance: Instance) => string = liveInstanceId,
+): Promise<InstanceNetwork> {
   await cleanLeftovers();
   const endpoints = placeInstances(model);
   const run = new NamespaceRun(defaultConcurrency(availableParallelism()));
@@ -208,7 +228,13 @@ export class NamespaceRunCommand {
     const wanted = filters.find((f) => f.Key === "InstanceIds")?.Values;
     const list = [...this.network.instances.values()]
       .filter((i) => !Array.isArray(wanted) || wanted.includes(i.id))
-      .map((i) => ({ InstanceId: i.id, PingStatus: "Online", PlatformType: "Linux", ResourceType: "EC2Instance", IPAddress: i.ipv4 }));
+      .map((i) => ({
+        InstanceId: i.id,
+        PingStatus: "Online",
+        PlatformType: "Linux",
+        ResourceType: "EC2Instance",
+        IPAddress: i.ipv4,
+      }));
     return { InstanceInformationList: list };
   }
 
@@ -217,17 +243,34 @@ export class NamespaceRunCommand {
     const timeout = executionTimeout(input);
     const ids = input.InstanceIds;
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > 50 || !ids.every((id) => typeof id === "string"))
-      throw new FrontError(400, "InvalidParameters", `InstanceIds must list 1 to 50 instance ids, not ${JSON.stringify(ids)}`);
+      throw new FrontError(
+        400,
+        "InvalidParameters",
+        `InstanceIds must list 1 to 50 instance ids, not ${JSON.stringify(ids)}`,
+      );
     const unknown = (ids as string[]).filter((id) => !this.network.instances.has(id));
     if (unknown.length > 0)
       throw new FrontError(400, "InvalidInstanceId", `not instances of the namespace network: ${unknown.join(", ")}`);
     if (![...this.network.instances.values()].some((i) => i.ipv4 === request.ip))
-      throw new FrontError(400, "InvalidParameters", `${request.ip} is held by no instance of the namespace network; the front pings nothing else`);
+      throw new FrontError(
+        400,
+        "InvalidParameters",
+        `${request.ip} is held by no instance of the namespace network; the front pings nothing else`,
+      );
     const commandId = randomUUID();
     const command = `ping -c ${request.count} ${request.ip}`;
     const requested = new Date().toISOString();
     for (const instanceId of ids as string[]) {
-      const invocation: Invocation = { commandId, instanceId, command, requested, status: "InProgress", code: -1, stdout: "", stderr: "" };
+      const invocation: Invocation = {
+        commandId,
+        instanceId,
+        command,
+        requested,
+        status: "InProgress",
+        code: -1,
+        stdout: "",
+        stderr: "",
+      };
       this.invocations.set(`${commandId} ${instanceId}`, invocation);
       const done = this.execute(invocation, this.network.instances.get(instanceId)!, request, timeout);
       this.running.add(done);
@@ -245,7 +288,12 @@ export class NamespaceRunCommand {
     };
   }
 
-  private async execute(invocation: Invocation, instance: NamespacedInstance, request: PingRequest, timeoutSeconds: number): Promise<void> {
+  private async execute(
+    invocation: Invocation,
+    instance: NamespacedInstance,
+    request: PingRequest,
+    timeoutSeconds: number,
+  ): Promise<void> {
     const args = [`--net=${NETNS_DIR}/${instance.namespace}`, "ping", "-c", String(request.count), request.ip];
     try {
       const exit = await this.limiter.run(() => execute("nsenter", args, undefined, timeoutSeconds * 1000));
@@ -253,7 +301,12 @@ export class NamespaceRunCommand {
       invocation.stderr = exit.stderr;
       invocation.code = exit.code ?? -1;
       invocation.status = exit.code === null ? "TimedOut" : exit.code === 0 ? "Success" : "Failed";
-      this.executed.push({ instanceId: instance.id, namespace: instance.namespace, command: invocation.command, code: exit.code });
+      this.executed.push({
+        instanceId: instance.id,
+        namespace: instance.namespace,
+        command: invocation.command,
+        code: exit.code,
+      });
     } catch (e) {
       invocation.stderr = (e as Error).message;
       invocation.status = "Failed";
@@ -262,7 +315,12 @@ export class NamespaceRunCommand {
 
   private invocation(input: Readonly<Record<string, unknown>>): unknown {
     const found = this.invocations.get(`${String(input.CommandId)} ${String(input.InstanceId)}`);
-    if (!found) throw new FrontError(400, "InvocationDoesNotExist", `no invocation of command ${String(input.CommandId)} on ${String(input.InstanceId)}`);
+    if (!found)
+      throw new FrontError(
+        400,
+        "InvocationDoesNotExist",
+        `no invocation of command ${String(input.CommandId)} on ${String(input.InstanceId)}`,
+      );
     const details = found.status === "TimedOut" ? "ExecutionTimedOut" : found.status;
     return {
       CommandId: found.commandId,

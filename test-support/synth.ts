@@ -24,7 +24,11 @@ export function synthToTemp(raw: unknown, hclOutput = false): SynthesizedApp {
 }
 
 /** Reads, changes and writes back one stack's cdk.tf.json. */
-export function editStack(outdir: string, stack: string, edit: (json: { resource: Record<string, Record<string, Record<string, unknown>>> }) => void): void {
+export function editStack(
+  outdir: string,
+  stack: string,
+  edit: (json: { resource: Record<string, Record<string, Record<string, unknown>>> }) => void,
+): void {
   const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
   const json = JSON.parse(fs.readFileSync(file, "utf8"));
   edit(json);

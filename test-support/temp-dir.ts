@@ -37,6 +37,8 @@ export function teardown(): void {
   fs.rmSync(dir, { recursive: true, force: true });
   if (left.length > 0) {
     const shown = left.slice(0, 20).join(", ") + (left.length > 20 ? `, ... and ${left.length - 20} more` : "");
-    throw new Error(`the tests left ${left.length} entr${left.length === 1 ? "y" : "ies"} in the temp directory: ${shown}; remove what a test creates in finally or afterAll`);
+    throw new Error(
+      `the tests left ${left.length} entr${left.length === 1 ? "y" : "ies"} in the temp directory: ${shown}; remove what a test creates in finally or afterAll`,
+    );
   }
 }

@@ -46,8 +46,19 @@ interface CaseSpec {
 }
 
 const SPECS: readonly CaseSpec[] = [
-  { name: "the default config", raw: DEFAULT_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS, core: ["json", "hcl"] },
-  { name: "four fully meshed VPCs in 2 AZs with a single NAT gateway each", raw: FULL_MESH_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
+  {
+    name: "the default config",
+    raw: DEFAULT_CONFIG,
+    formats: ["json", "hcl"],
+    stacks: THREE_STACKS,
+    core: ["json", "hcl"],
+  },
+  {
+    name: "four fully meshed VPCs in 2 AZs with a single NAT gateway each",
+    raw: FULL_MESH_CONFIG,
+    formats: ["json", "hcl"],
+    stacks: THREE_STACKS,
+  },
   {
     name: "that mesh split into four peering stacks, each instance admitting its peers with one rule",
     raw: SHARDED_MESH_CONFIG,
@@ -55,14 +66,39 @@ const SPECS: readonly CaseSpec[] = [
     core: ["json"],
     stacks: ["instances", "network", "peering-00", "peering-01", "peering-02", "peering-03"],
   },
-  { name: "examples/ipv6.json (IPv6 routes, ICMPv6 rules, egress-only gateways)", raw: IPV6_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
-  { name: "examples/secondary-cidrs.json (block associations, their subnets, routes and rules)", raw: SECONDARY_CIDRS_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
-  { name: "examples/no-nat-endpoints.json (SSM interface endpoints)", raw: NO_NAT_ENDPOINTS_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
-  { name: "examples/vpn.json (VPN gateway, customer gateways, propagation)", raw: VPN_CONFIG, formats: ["json", "hcl"], stacks: THREE_STACKS },
+  {
+    name: "examples/ipv6.json (IPv6 routes, ICMPv6 rules, egress-only gateways)",
+    raw: IPV6_CONFIG,
+    formats: ["json", "hcl"],
+    stacks: THREE_STACKS,
+  },
+  {
+    name: "examples/secondary-cidrs.json (block associations, their subnets, routes and rules)",
+    raw: SECONDARY_CIDRS_CONFIG,
+    formats: ["json", "hcl"],
+    stacks: THREE_STACKS,
+  },
+  {
+    name: "examples/no-nat-endpoints.json (SSM interface endpoints)",
+    raw: NO_NAT_ENDPOINTS_CONFIG,
+    formats: ["json", "hcl"],
+    stacks: THREE_STACKS,
+  },
+  {
+    name: "examples/vpn.json (VPN gateway, customer gateways, propagation)",
+    raw: VPN_CONFIG,
+    formats: ["json", "hcl"],
+    stacks: THREE_STACKS,
+  },
   {
     name: "the IPv6 example with a secondary block, split into two peering stacks, each instance admitting its peers with one rule per IP version",
     // web_api needs 11 resources (its IPv6 and secondary-block routes), web_legacy 5, api_legacy 4: 20 in all, over 12.
-    raw: { ...IPV6_CONFIG, vpcs: IPV6_CONFIG.vpcs.map((v, i) => (i === 0 ? { ...v, secondaryCidrs: ["10.140.0.0/24"] } : v)), maxPeeringStackResources: 12, peeringShards: 2 },
+    raw: {
+      ...IPV6_CONFIG,
+      vpcs: IPV6_CONFIG.vpcs.map((v, i) => (i === 0 ? { ...v, secondaryCidrs: ["10.140.0.0/24"] } : v)),
+      maxPeeringStackResources: 12,
+      peeringShards: 2,
+    },
     formats: ["json"],
     stacks: ["instances", "network", "peering-00", "peering-01"],
   },
@@ -84,11 +120,12 @@ const SPECS: readonly CaseSpec[] = [
   },
 ];
 
-const ALL: TerraformCase[] = SPECS.flatMap(({ formats, core, ...c }) => formats.map((format) => ({ ...c, format, label: format.toUpperCase(), core: core?.includes(format) ?? false })));
+const ALL: TerraformCase[] = SPECS.flatMap(({ formats, core, ...c }) =>
+  formats.map((format) => ({ ...c, format, label: format.toUpperCase(), core: core?.includes(format) ?? false })),
+);
 
 /** Every case: core ones first. */
 export const TERRAFORM_CASES: readonly TerraformCase[] = [...ALL.filter((c) => c.core), ...ALL.filter((c) => !c.core)];
-
 
 /** A case is one terraform init and one terraform test; the cases of a file share one process pool. */
 const CASE_TIMEOUT_MS = 15 * 60 * 1000;
@@ -102,7 +139,8 @@ export function describeTerraformProofs(cases: readonly TerraformCase[]): void {
         const proofs = await proveWithTerraform(parseConfig(raw), format);
         expect(proofs.map((p) => p.stack).sort()).toEqual(stacks);
         // A config without peerings (one joined by transit gateways only) has an empty peering stack.
-        const empty = (stack: string) => stack === "peering-00" || (stack === "peering" && parseConfig(raw).peerings.length === 0);
+        const empty = (stack: string) =>
+          stack === "peering-00" || (stack === "peering" && parseConfig(raw).peerings.length === 0);
         for (const p of proofs) expect(p.assertions).toBeGreaterThan(empty(p.stack) ? -1 : 0);
       },
       CASE_TIMEOUT_MS,

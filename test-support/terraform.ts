@@ -154,7 +154,11 @@ export interface ProofOptions {
  * an empty CLI config: how the proof installs the provider, for tests of what init refuses.
  */
 export function initFrom(stackDir: string, pluginDir: string): Promise<{ code: number | null; output: string }> {
-  return terraform(["init", "-backend=false", `-plugin-dir=${pluginDir}`, "-input=false", "-no-color"], stackDir, isolatedTerraformEnv(os.devNull));
+  return terraform(
+    ["init", "-backend=false", `-plugin-dir=${pluginDir}`, "-input=false", "-no-color"],
+    stackDir,
+    isolatedTerraformEnv(os.devNull),
+  );
 }
 
 /**
@@ -164,11 +168,15 @@ export function initFrom(stackDir: string, pluginDir: string): Promise<{ code: n
 function sharedLockFile(outdir: string, stackIds: readonly string[]): string {
   const locks = stackIds.map((stack) => {
     const file = path.join(outdir, "stacks", stack, ".terraform.lock.hcl");
-    if (!fs.existsSync(file)) throw new Error(`stack "${stack}": synth wrote no .terraform.lock.hcl, so init would not check the provider's checksums`);
+    if (!fs.existsSync(file))
+      throw new Error(
+        `stack "${stack}": synth wrote no .terraform.lock.hcl, so init would not check the provider's checksums`,
+      );
     return { stack, text: fs.readFileSync(file, "utf8") };
   });
   const differs = locks.find((l) => l.text !== locks[0].text);
-  if (differs) throw new Error(`stack "${differs.stack}" has another .terraform.lock.hcl than stack "${locks[0].stack}"`);
+  if (differs)
+    throw new Error(`stack "${differs.stack}" has another .terraform.lock.hcl than stack "${locks[0].stack}"`);
   return locks[0].text;
 }
 
@@ -183,7 +191,11 @@ function sharedLockFile(outdir: string, stackIds: readonly string[]): string {
  * Resolves with one StackProof per stack; rejects with Terraform's output. The temp dir is removed,
  * except when terraform failed: then it is kept (its path is in the error) for inspection.
  */
-export async function proveWithTerraform(config: PeeringConfig, format: SynthFormat, options: ProofOptions = {}): Promise<StackProof[]> {
+export async function proveWithTerraform(
+  config: PeeringConfig,
+  format: SynthFormat,
+  options: ProofOptions = {},
+): Promise<StackProof[]> {
   const { mirror } = terraformTools();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `peering-terraform-${format}-`));
   const cliConfig = path.join(root, "terraform.rc");
@@ -200,7 +212,8 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
     for (const stack of ids) {
       const dir = path.join(outdir, "stacks", stack);
       const synthesized = path.join(dir, file);
-      if (!fs.existsSync(synthesized)) throw new Error(`synth wrote no ${file} for stack "${stack}" (found: ${fs.readdirSync(dir).join(", ")})`);
+      if (!fs.existsSync(synthesized))
+        throw new Error(`synth wrote no ${file} for stack "${stack}" (found: ${fs.readdirSync(dir).join(", ")})`);
       if (format === "hcl" && fs.readFileSync(synthesized, "utf8").trimStart().startsWith("{")) {
         throw new Error(
           `stacks/${stack}/cdk.tf holds JSON, not HCL, so Terraform cannot parse it: cdktf's stacks pick their output format ` +
@@ -222,17 +235,30 @@ export async function proveWithTerraform(config: PeeringConfig, format: SynthFor
       runs = test.runs;
       proofs = ids.map((stack) => ({ stack, assertions: test.assertions[stack] }));
     } else {
-      fs.writeFileSync(path.join(proof, "main.tf"), ids.map((stack) => `module ${JSON.stringify(stack)} {\n  source = ${JSON.stringify(sourceOf(stack))}\n}\n`).join("\n"));
+      fs.writeFileSync(
+        path.join(proof, "main.tf"),
+        ids
+          .map((stack) => `module ${JSON.stringify(stack)} {\n  source = ${JSON.stringify(sourceOf(stack))}\n}\n`)
+          .join("\n"),
+      );
       proofs = ids.map((stack) => ({ stack, assertions: 0 }));
     }
-    const step = async (name: string, args: string[], ok: (r: Result) => boolean = (r) => r.code === 0): Promise<Result> => {
+    const step = async (
+      name: string,
+      args: string[],
+      ok: (r: Result) => boolean = (r) => r.code === 0,
+    ): Promise<Result> => {
       const r = await terraform([...args, "-no-color"], proof, env);
-      if (!ok(r)) throw new Error(`terraform ${name} failed (exit ${r.code}) in ${proof}\n${r.output.trim()}\n\n(files kept in ${root})`);
+      if (!ok(r))
+        throw new Error(
+          `terraform ${name} failed (exit ${r.code}) in ${proof}\n${r.output.trim()}\n\n(files kept in ${root})`,
+        );
       return r;
     };
     await step("init", ["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
     // A test file terraform did not pick up would "pass" with 0 runs: insist on every run generated.
-    if (testing) await step("test", ["test"], (r) => r.code === 0 && new RegExp(`\\b${runs} passed, 0 failed\\b`).test(r.output));
+    if (testing)
+      await step("test", ["test"], (r) => r.code === 0 && new RegExp(`\\b${runs} passed, 0 failed\\b`).test(r.output));
     else await step("validate", ["validate"]);
     fs.rmSync(root, { recursive: true, force: true });
     return proofs;
@@ -257,7 +283,10 @@ export interface StackValidation {
  * in every stack, through the shared process pool; `onStack` hears of each as it finishes.
  * Rejects with every failing stack's output. The temp dir is removed either way.
  */
-export async function validateEveryStack(config: PeeringConfig, onStack: (v: StackValidation) => void = () => undefined): Promise<StackValidation[]> {
+export async function validateEveryStack(
+  config: PeeringConfig,
+  onStack: (v: StackValidation) => void = () => undefined,
+): Promise<StackValidation[]> {
   const { mirror } = terraformTools();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "peering-validate-"));
   try {
@@ -272,11 +301,14 @@ export async function validateEveryStack(config: PeeringConfig, onStack: (v: Sta
       allStacks(stacks).map(async (s) => {
         const stack = s.node.id;
         const dir = path.join(outdir, "stacks", stack);
-        const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+        const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as {
+          resource?: Record<string, Record<string, unknown>>;
+        };
         const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
         const step = async (args: string[]) => {
           const r = await terraform([...args, "-no-color"], dir, env);
-          if (r.code !== 0) throw new Error(`stack "${stack}": terraform ${args[0]} failed (exit ${r.code})\n${r.output.trim()}`);
+          if (r.code !== 0)
+            throw new Error(`stack "${stack}": terraform ${args[0]} failed (exit ${r.code})\n${r.output.trim()}`);
           return r.seconds;
         };
         const init = await step(["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
@@ -285,7 +317,9 @@ export async function validateEveryStack(config: PeeringConfig, onStack: (v: Sta
         return validation;
       }),
     );
-    const failures = settled.flatMap((s) => (s.status === "rejected" ? [String((s.reason as Error).message ?? s.reason)] : []));
+    const failures = settled.flatMap((s) =>
+      s.status === "rejected" ? [String((s.reason as Error).message ?? s.reason)] : [],
+    );
     if (failures.length > 0) throw new Error(failures.join("\n\n"));
     return settled.map((s) => (s as PromiseFulfilledResult<StackValidation>).value);
   } finally {

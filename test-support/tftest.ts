@@ -42,7 +42,8 @@ export const FAKE = {
   routeTable: (vpc: string, tier: "public" | "private", az: number) => `rtb-${vpc}-${tier}-${az}`,
   natGateway: (vpc: string, index: number) => `nat-${vpc}-${index}`,
   /** A VPC's Amazon-provided /56: a distinct documentation-range block per VPC (2001:db8::/32, RFC 3849). */
-  ipv6Block: (config: PeeringConfig, vpc: string) => `2001:db8:0:${(config.vpcs.findIndex((v) => v.name === vpc) + 1).toString(16)}00::/56`,
+  ipv6Block: (config: PeeringConfig, vpc: string) =>
+    `2001:db8:0:${(config.vpcs.findIndex((v) => v.name === vpc) + 1).toString(16)}00::/56`,
 };
 
 /** What the mocked data sources return. */
@@ -53,7 +54,8 @@ export const MOCK = {
   /** The credentials' own account, as the mocked caller identity reports it. */
   account: "111111111111",
   /** Zone names of a region: `<region>a`, `<region>b`, ... */
-  availabilityZones: (region: string, count: number) => Array.from({ length: count }, (_, i) => `${region}${String.fromCharCode(97 + i)}`),
+  availabilityZones: (region: string, count: number) =>
+    Array.from({ length: count }, (_, i) => `${region}${String.fromCharCode(97 + i)}`),
 };
 
 /**
@@ -89,7 +91,11 @@ function stamp(config: PeeringConfig, p: Placement): string {
 
 /** The value a mocked provider gives a stamped attribute. */
 function stampValue(attribute: string, mark: string): string {
-  return attribute === "arn" ? `arn:aws:mock:${mark}:mock` : attribute === "network_interface_id" ? `eni-${mark}` : mark;
+  return attribute === "arn"
+    ? `arn:aws:mock:${mark}:mock`
+    : attribute === "network_interface_id"
+      ? `eni-${mark}`
+      : mark;
 }
 
 /** A condition that a resource carries a placement's stamp. */
@@ -113,7 +119,9 @@ export function hcl(value: unknown, indent = ""): string {
   if (value === null || value === undefined) return "null";
   if (Array.isArray(value)) return `[${value.map((v) => hcl(v, indent)).join(", ")}]`;
   const inner = `${indent}  `;
-  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${inner}${JSON.stringify(k)} = ${hcl(v, inner)}\n`);
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) => `${inner}${JSON.stringify(k)} = ${hcl(v, inner)}\n`,
+  );
   return entries.length === 0 ? "{}" : `{\n${entries.join("")}${indent}}`;
 }
 
@@ -132,7 +140,10 @@ function tuple(resources: readonly TerraformResource[]): string {
  * `expected`, as a set and without duplicates.
  */
 function sameStrings(expr: string, expected: readonly string[]): string {
-  return sameValues(expr, expected.map((e) => hcl(e)));
+  return sameValues(
+    expr,
+    expected.map((e) => hcl(e)),
+  );
 }
 
 /** A condition that the values produced by `expr` are exactly those of the HCL expressions `expected`, as a set. */
@@ -150,7 +161,10 @@ class Assertions {
 
   render(): string {
     return this.list
-      .map(({ condition, message }) => `  assert {\n    condition     = ${condition}\n    error_message = ${hcl(message)}\n  }`)
+      .map(
+        ({ condition, message }) =>
+          `  assert {\n    condition     = ${condition}\n    error_message = ${hcl(message)}\n  }`,
+      )
       .join("\n");
   }
 
@@ -196,12 +210,17 @@ function remoteStateOverrides(stack: TerraformStack, config: PeeringConfig, stac
       const producerId = source.startsWith(REMOTE_STATE_PREFIX) ? source.slice(REMOTE_STATE_PREFIX.length) : source;
       const producer = byId.get(producerId);
       const declared = producer ? ((producer.toTerraform() as StackJson).output ?? {}) : {};
-      const pattern = new RegExp(`data\\.terraform_remote_state\\.${source.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.outputs\\.([\\w-]+)`, "g");
+      const pattern = new RegExp(
+        `data\\.terraform_remote_state\\.${source.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.outputs\\.([\\w-]+)`,
+        "g",
+      );
       const used = [...new Set([...text.matchAll(pattern)].map((m) => m[1]))].sort();
       const outputs: Record<string, string> = {};
       for (const name of used) {
         if (!(name in declared)) {
-          throw new Error(`stack "${stack.node.id}" reads output "${name}" of ${producer ? `stack "${producerId}"` : `unknown stack "${producerId}"`}, which does not declare it`);
+          throw new Error(
+            `stack "${stack.node.id}" reads output "${name}" of ${producer ? `stack "${producerId}"` : `unknown stack "${producerId}"`}, which does not declare it`,
+          );
         }
         const value = declared[name].value;
         const ref = typeof value === "string" ? /^\$\{([\w-]+\.[\w-]+\.[\w]+)\}$/.exec(value)?.[1] : undefined;
@@ -248,9 +267,20 @@ function mockedAzCount(config: PeeringConfig): number {
 function mockProviders(config: PeeringConfig, stacks: readonly TerraformStack[]): string {
   const byAlias = new Map<string, AwsProvider>();
   for (const stack of stacks) {
-    for (const c of stack.node.findAll()) if (c instanceof AwsProvider && !byAlias.has(c.alias ?? "")) byAlias.set(c.alias ?? "", c);
+    for (const c of stack.node.findAll())
+      if (c instanceof AwsProvider && !byAlias.has(c.alias ?? "")) byAlias.set(c.alias ?? "", c);
   }
-  const types = [...new Set(stacks.flatMap((stack) => stack.node.findAll().flatMap((c) => (c instanceof TerraformResource && STAMPED[c.terraformResourceType] ? [c.terraformResourceType] : []))))].sort();
+  const types = [
+    ...new Set(
+      stacks.flatMap((stack) =>
+        stack.node
+          .findAll()
+          .flatMap((c) =>
+            c instanceof TerraformResource && STAMPED[c.terraformResourceType] ? [c.terraformResourceType] : [],
+          ),
+      ),
+    ),
+  ].sort();
   return [...byAlias.values()]
     .map((provider) => {
       const alias = provider.alias;
@@ -275,7 +305,11 @@ function mockProviders(config: PeeringConfig, stacks: readonly TerraformStack[])
         '  mock_data "aws_caller_identity" {',
         `    defaults = { account_id = ${hcl(account ?? MOCK.account)} }`,
         "  }",
-        ...types.flatMap((type) => [`  mock_resource ${hcl(type)} {`, `    defaults = { ${STAMPED[type]} = ${hcl(stampValue(STAMPED[type], mark))} }`, "  }"]),
+        ...types.flatMap((type) => [
+          `  mock_resource ${hcl(type)} {`,
+          `    defaults = { ${STAMPED[type]} = ${hcl(stampValue(STAMPED[type], mark))} }`,
+          "  }",
+        ]),
         "}",
       ].join("\n");
     })
@@ -283,7 +317,13 @@ function mockProviders(config: PeeringConfig, stacks: readonly TerraformStack[])
 }
 
 /** One assertion that every stamped resource below `scope` was created by the provider of `placement`. */
-function placedAssertion(config: PeeringConfig, scope: IConstruct, placement: Placement, what: string, a: Assertions): void {
+function placedAssertion(
+  config: PeeringConfig,
+  scope: IConstruct,
+  placement: Placement,
+  what: string,
+  a: Assertions,
+): void {
   const mark = stamp(config, placement);
   const resources = all(scope, TerraformResource).filter((r) => STAMPED[r.terraformResourceType]);
   if (resources.length === 0) return;
@@ -320,26 +360,39 @@ function networkAssertions(config: PeeringConfig, stacks: AppStacks, a: Assertio
       ["public route tables", v.publicRouteTables],
       ["private route tables", v.privateRouteTables],
     ] as const) {
-      if (list.length !== cfg.maxAzs) throw new Error(`VPC "${name}" has ${list.length} ${what}, the config asks for one per AZ (${cfg.maxAzs})`);
+      if (list.length !== cfg.maxAzs)
+        throw new Error(`VPC "${name}" has ${list.length} ${what}, the config asks for one per AZ (${cfg.maxAzs})`);
     }
     const vpc = address(v.vpc);
     a.add(`${vpc}.cidr_block == ${hcl(cfg.cidr)}`, `VPC ${name} should have the block ${cfg.cidr}`);
-    a.add(`${vpc}.enable_dns_support == true && ${vpc}.enable_dns_hostnames == true`, `VPC ${name} should have DNS support and DNS host names on`);
-    a.add(`${address(v.internetGateway)}.vpc_id == ${vpc}.id`, `the internet gateway of ${name} should be attached to VPC ${name}`);
+    a.add(
+      `${vpc}.enable_dns_support == true && ${vpc}.enable_dns_hostnames == true`,
+      `VPC ${name} should have DNS support and DNS host names on`,
+    );
+    a.add(
+      `${address(v.internetGateway)}.vpc_id == ${vpc}.id`,
+      `the internet gateway of ${name} should be attached to VPC ${name}`,
+    );
 
     const sgs = all(v, DefaultSecurityGroup);
     if (sgs.length !== 1) throw new Error(`VPC "${name}" has ${sgs.length} default security groups, expected 1`);
     const sg = address(sgs[0]);
     a.add(`${sg}.vpc_id == ${vpc}.id`, `the default security group of ${name} should belong to VPC ${name}`);
     // The mock leaves unconfigured rule sets empty, so this fails only if the stack configures rules.
-    a.add(`length(${sg}.ingress) == 0 && length(${sg}.egress) == 0`, `the default security group of ${name} should have no ingress and no egress rules`);
+    a.add(
+      `length(${sg}.ingress) == 0 && length(${sg}.egress) == 0`,
+      `the default security group of ${name} should have no ingress and no egress rules`,
+    );
 
     networkShapeAssertions(config, cfg, v, { routes, associations, zones }, a);
 
     const publicIds = v.publicSubnets.map((s) => `${address(s)}.id`);
     const natsInVpc = `[for n in ${nats} : n.id if contains([${publicIds.join(", ")}], n.subnet_id)]`;
     const expectedNats = config.natGateways === "per-az" ? cfg.maxAzs : config.natGateways === "single" ? 1 : 0;
-    a.add(`length(${natsInVpc}) == ${expectedNats}`, `VPC ${name} should have ${expectedNats} NAT gateway(s) (natGateways "${config.natGateways}", ${cfg.maxAzs} AZ(s))`);
+    a.add(
+      `length(${natsInVpc}) == ${expectedNats}`,
+      `VPC ${name} should have ${expectedNats} NAT gateway(s) (natGateways "${config.natGateways}", ${cfg.maxAzs} AZ(s))`,
+    );
 
     for (let az = 0; az < cfg.maxAzs; az++) {
       for (const tier of ["public", "private"] as const) {
@@ -357,19 +410,32 @@ function networkAssertions(config: PeeringConfig, stacks: AppStacks, a: Assertio
         );
         a.add(`${table}.vpc_id == ${vpc}.id`, `the ${tier} route table ${az} of ${name} should belong to VPC ${name}`);
         // A private route table also serves the AZ's subnets of the secondary blocks.
-        const served = [subnet, ...(tier === "private" ? v.secondarySubnets.filter((_, i) => i % cfg.maxAzs === az).map(address) : [])];
+        const served = [
+          subnet,
+          ...(tier === "private" ? v.secondarySubnets.filter((_, i) => i % cfg.maxAzs === az).map(address) : []),
+        ];
         a.add(
-          sameValues(`[for x in ${associations} : x.subnet_id if x.route_table_id == ${table}.id]`, served.map((x) => `${x}.id`)),
+          sameValues(
+            `[for x in ${associations} : x.subnet_id if x.route_table_id == ${table}.id]`,
+            served.map((x) => `${x}.id`),
+          ),
           `the ${tier} route table ${az} of ${name} should be associated with exactly the ${tier} subnet ${az}${served.length > 1 ? " and the secondary blocks' private subnets of that AZ" : ""}`,
         );
-        const defaults = (attr: string) => `[for r in ${routes} : r.${attr} if r.route_table_id == ${table}.id && r.destination_cidr_block == "0.0.0.0/0"]`;
+        const defaults = (attr: string) =>
+          `[for r in ${routes} : r.${attr} if r.route_table_id == ${table}.id && r.destination_cidr_block == "0.0.0.0/0"]`;
         if (tier === "public") {
-          a.add(`${defaults("gateway_id")} == [${address(v.internetGateway)}.id]`, `the public route table ${az} of ${name} should have one default route, to its internet gateway`);
+          a.add(
+            `${defaults("gateway_id")} == [${address(v.internetGateway)}.id]`,
+            `the public route table ${az} of ${name} should have one default route, to its internet gateway`,
+          );
           continue;
         }
         const natAz = config.natGateways === "per-az" ? az : config.natGateways === "single" ? 0 : undefined;
         if (natAz === undefined) {
-          a.add(`length(${defaults("id")}) == 0`, `the private route table ${az} of ${name} should have no default route (natGateways "none")`);
+          a.add(
+            `length(${defaults("id")}) == 0`,
+            `the private route table ${az} of ${name} should have no default route (natGateways "none")`,
+          );
         } else {
           a.add(
             `${defaults("nat_gateway_id")} == [for n in ${nats} : n.id if n.subnet_id == ${publicIds[natAz]}]`,
@@ -397,12 +463,17 @@ function networkShapeAssertions(
   const { name } = cfg;
   const vpc = address(v.vpc);
   const eigws = all(v, EgressOnlyInternetGateway);
-  const defaults6 = (table: string, attr: string) => `[for r in ${shared.routes} : r.${attr} if r.route_table_id == ${table}.id && r.destination_ipv6_cidr_block == "::/0"]`;
+  const defaults6 = (table: string, attr: string) =>
+    `[for r in ${shared.routes} : r.${attr} if r.route_table_id == ${table}.id && r.destination_ipv6_cidr_block == "::/0"]`;
   if (cfg.ipv6) {
-    if (eigws.length !== 1) throw new Error(`VPC "${name}" has ${eigws.length} egress-only internet gateways, expected 1`);
+    if (eigws.length !== 1)
+      throw new Error(`VPC "${name}" has ${eigws.length} egress-only internet gateways, expected 1`);
     const eigw = address(eigws[0]);
     a.add(`${vpc}.assign_generated_ipv6_cidr_block == true`, `VPC ${name} should have an Amazon-provided IPv6 block`);
-    a.add(`${eigw}.vpc_id == ${vpc}.id`, `the egress-only internet gateway of ${name} should be attached to VPC ${name}`);
+    a.add(
+      `${eigw}.vpc_id == ${vpc}.id`,
+      `the egress-only internet gateway of ${name} should be attached to VPC ${name}`,
+    );
     for (let az = 0; az < cfg.maxAzs; az++) {
       for (const tier of ["public", "private"] as const) {
         const subnet = address((tier === "public" ? v.publicSubnets : v.privateSubnets)[az]);
@@ -413,10 +484,19 @@ function networkShapeAssertions(
           `the ${tier} subnet ${az} of ${name} should have /64 number ${netnum} of the VPC's IPv6 block`,
         );
         if (tier === "private") {
-          a.add(`${subnet}.assign_ipv6_address_on_creation == true`, `the private subnet ${az} of ${name} should give instances an IPv6 address at launch`);
-          a.add(`${defaults6(table, "egress_only_gateway_id")} == [${eigw}.id]`, `the private route table ${az} of ${name} should send ::/0 to its egress-only internet gateway`);
+          a.add(
+            `${subnet}.assign_ipv6_address_on_creation == true`,
+            `the private subnet ${az} of ${name} should give instances an IPv6 address at launch`,
+          );
+          a.add(
+            `${defaults6(table, "egress_only_gateway_id")} == [${eigw}.id]`,
+            `the private route table ${az} of ${name} should send ::/0 to its egress-only internet gateway`,
+          );
         } else {
-          a.add(`${defaults6(table, "gateway_id")} == [${address(v.internetGateway)}.id]`, `the public route table ${az} of ${name} should send ::/0 to its internet gateway`);
+          a.add(
+            `${defaults6(table, "gateway_id")} == [${address(v.internetGateway)}.id]`,
+            `the public route table ${az} of ${name} should send ::/0 to its internet gateway`,
+          );
         }
       }
     }
@@ -424,18 +504,30 @@ function networkShapeAssertions(
     if (eigws.length !== 0) throw new Error(`VPC "${name}" has an egress-only internet gateway but no IPv6`);
     a.add(`${vpc}.assign_generated_ipv6_cidr_block != true`, `VPC ${name} should have no IPv6 block (ipv6 is off)`);
     for (const subnet of [...v.publicSubnets, ...v.privateSubnets]) {
-      a.add(`${address(subnet)}.ipv6_cidr_block == null`, `the subnet ${subnet.node.id} of ${name} should have no IPv6 block`);
+      a.add(
+        `${address(subnet)}.ipv6_cidr_block == null`,
+        `the subnet ${subnet.node.id} of ${name} should have no IPv6 block`,
+      );
     }
     for (const table of [...v.publicRouteTables, ...v.privateRouteTables]) {
-      a.add(`length(${defaults6(address(table), "id")}) == 0`, `the route table ${table.node.id} of ${name} should have no ::/0 route (ipv6 is off)`);
+      a.add(
+        `length(${defaults6(address(table), "id")}) == 0`,
+        `the route table ${table.node.id} of ${name} should have no ::/0 route (ipv6 is off)`,
+      );
     }
   }
 
   const secondary = cfg.secondaryCidrs ?? [];
-  if (v.cidrBlockAssociations.length !== secondary.length) throw new Error(`VPC "${name}" has ${v.cidrBlockAssociations.length} block associations, the config lists ${secondary.length}`);
+  if (v.cidrBlockAssociations.length !== secondary.length)
+    throw new Error(
+      `VPC "${name}" has ${v.cidrBlockAssociations.length} block associations, the config lists ${secondary.length}`,
+    );
   secondary.forEach((block, i) => {
     const association = address(v.cidrBlockAssociations[i]);
-    a.add(`${association}.vpc_id == ${vpc}.id && ${association}.cidr_block == ${hcl(block)}`, `VPC ${name} should have the secondary block ${block}`);
+    a.add(
+      `${association}.vpc_id == ${vpc}.id && ${association}.cidr_block == ${hcl(block)}`,
+      `VPC ${name} should have the secondary block ${block}`,
+    );
     planSecondarySubnets(block, cfg.maxAzs)!.forEach((cidr, az) => {
       const subnet = address(v.secondarySubnets[i * cfg.maxAzs + az]);
       a.add(
@@ -454,7 +546,10 @@ function networkShapeAssertions(
     const vgw = address(vpn.vpnGateway);
     a.add(`${vgw}.vpc_id == ${vpc}.id`, `the VPN gateway of ${name} should be attached to VPC ${name}`);
     a.add(
-      sameValues(`[for p in ${tuple(vpn.propagations)} : p.route_table_id if p.vpn_gateway_id == ${vgw}.id]`, v.privateRouteTables.map((t) => `${address(t)}.id`)),
+      sameValues(
+        `[for p in ${tuple(vpn.propagations)} : p.route_table_id if p.vpn_gateway_id == ${vgw}.id]`,
+        v.privateRouteTables.map((t) => `${address(t)}.id`),
+      ),
       `the VPN gateway of ${name} should propagate its routes into exactly the private route tables of ${name}`,
     );
     for (const [connectionName, c] of connections) {
@@ -471,7 +566,10 @@ function networkShapeAssertions(
         `the VPN connection ${connectionName} of ${name} should join its VPN gateway to its customer gateway, ${c.staticRoutes ? "with static routes" : "with BGP"}`,
       );
       a.add(
-        sameStrings(`[for r in ${tuple(vpn.connections.get(connectionName)!.routes)} : r.destination_cidr_block if r.vpn_connection_id == ${connection}.id]`, c.staticRoutes ?? []),
+        sameStrings(
+          `[for r in ${tuple(vpn.connections.get(connectionName)!.routes)} : r.destination_cidr_block if r.vpn_connection_id == ${connection}.id]`,
+          c.staticRoutes ?? [],
+        ),
         `the VPN connection ${connectionName} of ${name} should route exactly ${c.staticRoutes?.join(", ") ?? "nothing (BGP)"}`,
       );
     }
@@ -479,7 +577,8 @@ function networkShapeAssertions(
 
   if (hasSsmEndpoints(config)) {
     const ssm = v.ssmEndpoints;
-    if (!ssm) throw new Error(`VPC "${name}" has no SSM endpoints, though natGateways is "none" and ssmEndpoints is on`);
+    if (!ssm)
+      throw new Error(`VPC "${name}" has no SSM endpoints, though natGateways is "none" and ssmEndpoints is on`);
     const sg = address(ssm.securityGroup);
     for (const [service, endpoint] of ssm.endpoints) {
       const e = address(endpoint);
@@ -487,12 +586,24 @@ function networkShapeAssertions(
         `${e}.vpc_id == ${vpc}.id && ${e}.service_name == ${hcl(endpointServiceName(cfg.region, service))} && ${e}.vpc_endpoint_type == "Interface" && ${e}.private_dns_enabled == true`,
         `VPC ${name} should have an interface endpoint for ${service} with private DNS`,
       );
-      a.add(sameValues(`${e}.subnet_ids`, v.privateSubnets.map((x) => `${address(x)}.id`)), `the ${service} endpoint of ${name} should be in every private subnet of ${name}`);
-      a.add(`${e}.security_group_ids == toset([${sg}.id])`, `the ${service} endpoint of ${name} should have its endpoint security group only`);
+      a.add(
+        sameValues(
+          `${e}.subnet_ids`,
+          v.privateSubnets.map((x) => `${address(x)}.id`),
+        ),
+        `the ${service} endpoint of ${name} should be in every private subnet of ${name}`,
+      );
+      a.add(
+        `${e}.security_group_ids == toset([${sg}.id])`,
+        `the ${service} endpoint of ${name} should have its endpoint security group only`,
+      );
     }
     const rules = tuple(all(ssm, VpcSecurityGroupIngressRule));
     a.add(
-      sameStrings(`[for r in ${rules} : r.cidr_ipv4 if r.security_group_id == ${sg}.id && r.ip_protocol == "tcp" && r.from_port == 443 && r.to_port == 443]`, ipv4Blocks(cfg)),
+      sameStrings(
+        `[for r in ${rules} : r.cidr_ipv4 if r.security_group_id == ${sg}.id && r.ip_protocol == "tcp" && r.from_port == 443 && r.to_port == 443]`,
+        ipv4Blocks(cfg),
+      ),
       `the SSM endpoints' security group of ${name} should admit HTTPS from exactly the VPC's blocks: ${ipv4Blocks(cfg).join(", ")}`,
     );
     a.add(`${sg}.vpc_id == ${vpc}.id`, `the SSM endpoints' security group of ${name} should be in VPC ${name}`);
@@ -517,11 +628,16 @@ function instancesAssertions(config: PeeringConfig, stacks: AppStacks, a: Assert
     const instance = address(handle.instance);
     const role = address(handle.role);
     const profiles = all(handle, IamInstanceProfile);
-    if (profiles.length !== 1) throw new Error(`the instance of "${name}" has ${profiles.length} instance profiles, expected 1`);
+    if (profiles.length !== 1)
+      throw new Error(`the instance of "${name}" has ${profiles.length} instance profiles, expected 1`);
     const profile = address(profiles[0]);
     // Its peers and the VPCs its transit gateway segments reach: the instances stack admits both.
     const peers = withTransitPeers(config, name, peersOf(config, name)).flatMap((p: VpcConfig) => ipv4Blocks(p));
-    const peers6 = cfg.ipv6 ? withTransitPeers(config, name, peersOf(config, name)).filter((p) => p.ipv6).map((p) => FAKE.ipv6Block(config, p.name)) : [];
+    const peers6 = cfg.ipv6
+      ? withTransitPeers(config, name, peersOf(config, name))
+          .filter((p) => p.ipv6)
+          .map((p) => FAKE.ipv6Block(config, p.name))
+      : [];
     // A sharded mesh admits all peers with one aws_security_group_rule per IP version (PingInstanceProps.groupedRules).
     const isGrouped = all(handle, SecurityGroupRule).length > 0;
     const orEmpty = (list: string) => `(${list} == null ? [] : ${list})`;
@@ -529,10 +645,15 @@ function instancesAssertions(config: PeeringConfig, stacks: AppStacks, a: Assert
       isGrouped
         ? `flatten([for r in ${grouped} : ${what} if r.security_group_id == ${sg}.id && r.type == "ingress" && r.${family === "ipv4" ? "cidr_blocks" : "ipv6_cidr_blocks"} != null])`
         : `[for r in ${ingress} : ${what} if r.security_group_id == ${sg}.id && r.cidr_${family} != null]`;
-    const [protocol, cidr, cidr6] = isGrouped ? ["protocol", "r.cidr_blocks", "r.ipv6_cidr_blocks"] : ["ip_protocol", "r.cidr_ipv4", "r.cidr_ipv6"];
+    const [protocol, cidr, cidr6] = isGrouped
+      ? ["protocol", "r.cidr_blocks", "r.ipv6_cidr_blocks"]
+      : ["ip_protocol", "r.cidr_ipv4", "r.cidr_ipv6"];
 
     a.add(`${sg}.vpc_id == ${hcl(FAKE.vpc(name))}`, `the ping security group of ${name} should be in VPC ${name}`);
-    a.add(sameStrings(rules(cidr), peers), `the ping security group of ${name} should admit exactly its peers' blocks: ${peers.join(", ") || "none"}`);
+    a.add(
+      sameStrings(rules(cidr), peers),
+      `the ping security group of ${name} should admit exactly its peers' blocks: ${peers.join(", ") || "none"}`,
+    );
     a.add(
       `alltrue(${rules(`r.${protocol} == "icmp" && r.from_port == 8 && r.to_port == -1`)})`,
       `every IPv4 ingress rule of the ping security group of ${name} should admit ICMP echo requests only (icmp, type 8)`,
@@ -554,20 +675,44 @@ function instancesAssertions(config: PeeringConfig, stacks: AppStacks, a: Assert
       );
     } else {
       a.add(
-        sameStrings(`[for r in ${egress} : "\${r.ip_protocol} \${coalesce(r.cidr_ipv4, r.cidr_ipv6)}" if r.security_group_id == ${sg}.id]`, cfg.ipv6 ? ["-1 0.0.0.0/0", "-1 ::/0"] : ["-1 0.0.0.0/0"]),
+        sameStrings(
+          `[for r in ${egress} : "\${r.ip_protocol} \${coalesce(r.cidr_ipv4, r.cidr_ipv6)}" if r.security_group_id == ${sg}.id]`,
+          cfg.ipv6 ? ["-1 0.0.0.0/0", "-1 ::/0"] : ["-1 0.0.0.0/0"],
+        ),
         `the ping security group of ${name} should have one egress rule per IP version, allowing everything out`,
       );
     }
     if (cfg.ipv6) a.add(`${instance}.ipv6_address_count == 1`, `the instance of ${name} should have one IPv6 address`);
-    a.add(`${instance}.subnet_id == ${hcl(FAKE.subnet(name, "private", 0))}`, `the instance of ${name} should be in the first private subnet of ${name}`);
-    a.add(`${instance}.vpc_security_group_ids == toset([${sg}.id])`, `the instance of ${name} should have its ping security group only`);
+    a.add(
+      `${instance}.subnet_id == ${hcl(FAKE.subnet(name, "private", 0))}`,
+      `the instance of ${name} should be in the first private subnet of ${name}`,
+    );
+    a.add(
+      `${instance}.vpc_security_group_ids == toset([${sg}.id])`,
+      `the instance of ${name} should have its ping security group only`,
+    );
     a.add(`${instance}.associate_public_ip_address == false`, `the instance of ${name} should have no public IP`);
-    a.add(`${instance}.metadata_options[0].http_tokens == "required"`, `the instance of ${name} should require IMDSv2 tokens`);
-    a.add(`${instance}.root_block_device[0].encrypted == true`, `the root volume of the instance of ${name} should be encrypted`);
-    a.add(`${instance}.ami == ${hcl(MOCK.ami(cfg.region))}`, `the instance of ${name} should use the AMI from SSM in ${cfg.region}`);
+    a.add(
+      `${instance}.metadata_options[0].http_tokens == "required"`,
+      `the instance of ${name} should require IMDSv2 tokens`,
+    );
+    a.add(
+      `${instance}.root_block_device[0].encrypted == true`,
+      `the root volume of the instance of ${name} should be encrypted`,
+    );
+    a.add(
+      `${instance}.ami == ${hcl(MOCK.ami(cfg.region))}`,
+      `the instance of ${name} should use the AMI from SSM in ${cfg.region}`,
+    );
     placedAssertion(config, handle, placementOf(cfg), `the instance of ${name}`, a);
-    a.add(`${instance}.instance_type == ${hcl(config.instanceType)}`, `the instance of ${name} should be a ${config.instanceType}`);
-    a.add(`${instance}.iam_instance_profile == ${profile}.name && ${profile}.role == ${role}.name`, `the instance of ${name} should run with its own role`);
+    a.add(
+      `${instance}.instance_type == ${hcl(config.instanceType)}`,
+      `the instance of ${name} should be a ${config.instanceType}`,
+    );
+    a.add(
+      `${instance}.iam_instance_profile == ${profile}.name && ${profile}.role == ${role}.name`,
+      `the instance of ${name} should run with its own role`,
+    );
     a.add(
       `[for x in ${attachments} : x.policy_arn if x.role == ${role}.name] == [${hcl(ssmPolicy)}]`,
       `the role of ${name} should have exactly the AmazonSSMManagedInstanceCore policy of the partition`,
@@ -582,7 +727,8 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
   const routes = tuple(allRoutes);
   const allOptions = all(peering, VpcPeeringConnectionOptions);
   const held = config.peerings.filter(([r, acc]) => peering.peerings.has(`${r}_${acc}`));
-  if (held.length !== peering.peerings.size) throw new Error(`peering stack "${peering.node.id}" holds peerings the config does not have`);
+  if (held.length !== peering.peerings.size)
+    throw new Error(`peering stack "${peering.node.id}" holds peerings the config does not have`);
   /** The active-peering ids (accepter's or connection's) of the peerings with DNS resolution. */
   const dnsActive: string[] = [];
 
@@ -601,16 +747,25 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
     );
     let active = `${connection}.id`;
     if (!crossRegion && !crossAccount) {
-      if (handle.accepterConnection) throw new Error(`peering ${key} within one account and region has an accepter resource`);
-      a.add(`${connection}.auto_accept == true`, `the ${where} should be accepted automatically, within one account and region`);
+      if (handle.accepterConnection)
+        throw new Error(`peering ${key} within one account and region has an accepter resource`);
+      a.add(
+        `${connection}.auto_accept == true`,
+        `the ${where} should be accepted automatically, within one account and region`,
+      );
     } else {
-      if (!handle.accepterConnection) throw new Error(`peering ${key} across regions or accounts has no accepter resource`);
+      if (!handle.accepterConnection)
+        throw new Error(`peering ${key} across regions or accounts has no accepter resource`);
       const accepted = address(handle.accepterConnection);
       active = `${accepted}.id`;
       const owner = crossAccount ? (accountOf(config, to)?.accountId ?? MOCK.account) : undefined;
       // Unset, peer_region and peer_owner_id are computed (the mock makes up values): stacks.test.ts checks they are left out.
       a.add(
-        [`${connection}.auto_accept != true`, ...(crossRegion ? [`${connection}.peer_region == ${hcl(to.region)}`] : []), ...(owner ? [`${connection}.peer_owner_id == ${hcl(owner)}`] : [])].join(" && "),
+        [
+          `${connection}.auto_accept != true`,
+          ...(crossRegion ? [`${connection}.peer_region == ${hcl(to.region)}`] : []),
+          ...(owner ? [`${connection}.peer_owner_id == ${hcl(owner)}`] : []),
+        ].join(" && "),
         `the ${where} should be requested${crossRegion ? ` with peer_region ${to.region}` : ""}${owner ? ` with peer_owner_id ${owner}` : ""}, not auto-accepted`,
       );
       a.add(
@@ -623,7 +778,8 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
       ["accepter", accepter, requester, handle.accepterRoutes, to],
     ] as const) {
       const azs = byName.get(name)!.maxAzs;
-      if (list.length !== azs) throw new Error(`peering ${key} has ${list.length} ${side} routes, expected one per AZ of ${name} (${azs})`);
+      if (list.length !== azs)
+        throw new Error(`peering ${key} has ${list.length} ${side} routes, expected one per AZ of ${name} (${azs})`);
       const destination = byName.get(peer)!.cidr;
       list.forEach((route, az) => {
         const r = address(route);
@@ -637,7 +793,8 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
     // Every other block: the peer's secondary blocks, and its IPv6 block where both have IPv6.
     for (const route of handle.routes) {
       if (handle.requesterRoutes.includes(route.route) || handle.accepterRoutes.includes(route.route)) continue;
-      const [own, other, placement] = route.side === "requester" ? [requester, accepter, from] : [accepter, requester, to];
+      const [own, other, placement] =
+        route.side === "requester" ? [requester, accepter, from] : [accepter, requester, to];
       const r = address(route.route);
       const table = FAKE.routeTable(own, "private", route.az);
       const destination = route.family === "ipv4" ? route.destination : FAKE.ipv6Block(config, other);
@@ -662,7 +819,8 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
         `the ${where} should let both sides resolve each other's DNS names, set once it is active`,
       );
     } else {
-      if (options.length !== 2) throw new Error(`peering ${key} has ${options.length} options resources, expected one per side`);
+      if (options.length !== 2)
+        throw new Error(`peering ${key} has ${options.length} options resources, expected one per side`);
       a.add(
         `${options[0]}.vpc_peering_connection_id == ${active} && ${allow(options[0], "requester")} && length(${options[0]}.accepter) == 0 && ${stamped(handle.options[0], stamp(config, from))}`,
         `the ${where} should let the requester resolve the accepter's DNS names, set with the requester's provider after the accepter accepted`,
@@ -686,15 +844,25 @@ function peeringAssertions(config: PeeringConfig, peering: PeeringStack, a: Asse
   const inStack = { ...config, peerings: held };
   for (const cfg of config.vpcs) {
     const peers = peersOf(inStack, cfg.name).flatMap((p) => ipv4Blocks(p));
-    const peers6 = cfg.ipv6 ? peersOf(inStack, cfg.name).filter((p) => p.ipv6).map((p) => FAKE.ipv6Block(config, p.name)) : [];
+    const peers6 = cfg.ipv6
+      ? peersOf(inStack, cfg.name)
+          .filter((p) => p.ipv6)
+          .map((p) => FAKE.ipv6Block(config, p.name))
+      : [];
     for (let az = 0; az < cfg.maxAzs; az++) {
       const table = FAKE.routeTable(cfg.name, "private", az);
       a.add(
-        sameStrings(`[for r in ${routes} : r.destination_cidr_block if r.route_table_id == ${hcl(table)} && r.destination_cidr_block != null]`, peers),
+        sameStrings(
+          `[for r in ${routes} : r.destination_cidr_block if r.route_table_id == ${hcl(table)} && r.destination_cidr_block != null]`,
+          peers,
+        ),
         `${table} should route exactly its peers' blocks: ${peers.join(", ") || "none"}`,
       );
       a.add(
-        sameStrings(`[for r in ${routes} : r.destination_ipv6_cidr_block if r.route_table_id == ${hcl(table)} && r.destination_ipv6_cidr_block != null]`, peers6),
+        sameStrings(
+          `[for r in ${routes} : r.destination_ipv6_cidr_block if r.route_table_id == ${hcl(table)} && r.destination_ipv6_cidr_block != null]`,
+          peers6,
+        ),
         `${table} should route exactly the IPv6 blocks of its peers that have IPv6 too: ${peers6.join(", ") || "none"}`,
       );
     }
@@ -712,9 +880,15 @@ function tooFewAzsRun(config: PeeringConfig, stacks: AppStacks, name: string, le
   const alias = providerAlias(config, placement);
   const azs = all(stacks.network, DataAwsAvailabilityZones);
   const placements = new Set(config.vpcs.map((v) => placementKey(placementOf(v))));
-  if (azs.length !== placements.size) throw new Error(`network stack has ${azs.length} availability zone data sources, expected one per account and region (${placements.size})`);
+  if (azs.length !== placements.size)
+    throw new Error(
+      `network stack has ${azs.length} availability zone data sources, expected one per account and region (${placements.size})`,
+    );
   const source = azs.find((d) => (d.provider as AwsProvider | undefined)?.alias === alias);
-  if (!source) throw new Error(`network stack has no availability zone data source for ${placement.region}${alias ? ` (provider ${alias})` : ""}`);
+  if (!source)
+    throw new Error(
+      `network stack has no availability zone data source for ${placement.region}${alias ? ` (provider ${alias})` : ""}`,
+    );
   const needed = widest.maxAzs;
   const names = MOCK.availabilityZones(placement.region, needed - 1);
   const target = `data.aws_availability_zones.${source.friendlyUniqueId}`;
@@ -743,7 +917,11 @@ function nested(text: string): string[] {
  * `sourceOf(stack)` with its fake cross-stack outputs, plus the network stack's plan in a region
  * with too few AZs. One process loads the aws provider's schema once for every stack.
  */
-export function tftestForAll(config: PeeringConfig, stacks: AppStacks, sourceOf: (stackId: string) => string): StacksTest {
+export function tftestForAll(
+  config: PeeringConfig,
+  stacks: AppStacks,
+  sourceOf: (stackId: string) => string,
+): StacksTest {
   const every = allStacks(stacks);
   const assertions: Record<string, number> = {};
   const runs = every.flatMap((stack) => {
@@ -754,14 +932,26 @@ export function tftestForAll(config: PeeringConfig, stacks: AppStacks, sourceOf:
     else if (stack instanceof PeeringStack) peeringAssertions(config, stack, a);
     else if (stack instanceof TransitStack) transitAssertions(config, stack, a);
     assertions[id] = a.size;
-    const overrides = [remoteStateOverrides(stack, config, stacks), ...(stack === stacks.network ? [ipv6BlockOverrides(config, stacks)] : [])].filter((o) => o !== "").join("\n\n");
+    const overrides = [
+      remoteStateOverrides(stack, config, stacks),
+      ...(stack === stacks.network ? [ipv6BlockOverrides(config, stacks)] : []),
+    ]
+      .filter((o) => o !== "")
+      .join("\n\n");
     const lead = ["  module {", `    source = ${hcl(sourceOf(id))}`, "  }", ...nested(overrides)];
     return [
       [`run ${hcl(id)} {`, "  command = apply", ...lead, ...(a.size > 0 ? ["", a.render()] : []), "}"].join("\n"),
-      ...(stack === stacks.network ? [tooFewAzsRun(config, stacks, `${id}-fails-the-plan-when-the-region-has-too-few-azs`, lead)] : []),
+      ...(stack === stacks.network
+        ? [tooFewAzsRun(config, stacks, `${id}-fails-the-plan-when-the-region-has-too-few-azs`, lead)]
+        : []),
     ];
   });
-  const text = ["# Generated by test-support/tftest.ts: a mocked apply of every stack.", mockProviders(config, every), ...runs, ""].join("\n\n");
+  const text = [
+    "# Generated by test-support/tftest.ts: a mocked apply of every stack.",
+    mockProviders(config, every),
+    ...runs,
+    "",
+  ].join("\n\n");
   return { text, runs: runs.length, assertions };
 }
 
@@ -774,17 +964,25 @@ function transitAssertions(config: PeeringConfig, stack: TransitStack, a: Assert
   for (const gateway of config.transitGateways ?? []) {
     const made = stack.gateways.get(gateway.name)!;
     const tgw = address(made.gateway);
-    a.add(`${tgw}.default_route_table_association == "disable" && ${tgw}.default_route_table_propagation == "disable"`, `${gateway.name} should have its default route table off`);
+    a.add(
+      `${tgw}.default_route_table_association == "disable" && ${tgw}.default_route_table_propagation == "disable"`,
+      `${gateway.name} should have its default route table off`,
+    );
     for (const { vpc, segment } of gateway.attachments) {
       const attachment = address(made.attachments.get(vpc)!);
       const table = address(made.routeTables.get(segment)!);
-      a.add(`${attachment}.vpc_id == ${hcl(FAKE.vpc(vpc))} && ${attachment}.transit_gateway_id == ${tgw}.id`, `the attachment of ${vpc} should join VPC ${vpc} to ${gateway.name}`);
+      a.add(
+        `${attachment}.vpc_id == ${hcl(FAKE.vpc(vpc))} && ${attachment}.transit_gateway_id == ${tgw}.id`,
+        `the attachment of ${vpc} should join VPC ${vpc} to ${gateway.name}`,
+      );
       const associations = tuple(all(made, Ec2TransitGatewayRouteTableAssociation));
       a.add(
         `[for r in ${associations} : r.transit_gateway_route_table_id if r.transit_gateway_attachment_id == ${attachment}.id] == [${table}.id]`,
         `${vpc} should be associated with the route table of segment ${segment} only`,
       );
-      const reaching = gateway.segments.filter((s) => segmentReaches(gateway.segments, s.name, segment)).map((s) => `${address(made.routeTables.get(s.name)!)}.id`);
+      const reaching = gateway.segments
+        .filter((s) => segmentReaches(gateway.segments, s.name, segment))
+        .map((s) => `${address(made.routeTables.get(s.name)!)}.id`);
       const propagations = tuple(all(made, Ec2TransitGatewayRouteTablePropagation));
       a.add(
         `toset([for r in ${propagations} : r.transit_gateway_route_table_id if r.transit_gateway_attachment_id == ${attachment}.id]) == toset([${reaching.join(", ")}])`,
@@ -793,7 +991,9 @@ function transitAssertions(config: PeeringConfig, stack: TransitStack, a: Assert
     }
     const routes = all(made, Route);
     if (routes.length > 0) {
-      const tables = config.vpcs.flatMap((v) => Array.from({ length: v.maxAzs }, (_, az) => hcl(FAKE.routeTable(v.name, "private", az))));
+      const tables = config.vpcs.flatMap((v) =>
+        Array.from({ length: v.maxAzs }, (_, az) => hcl(FAKE.routeTable(v.name, "private", az))),
+      );
       a.add(
         `alltrue([for r in ${tuple(routes)} : r.transit_gateway_id == ${tgw}.id && contains([${tables.join(", ")}], r.route_table_id)])`,
         `every VPC route of ${gateway.name} should go through it from a private route table`,

@@ -14,7 +14,15 @@ import fc from "fast-check";
 import { PEERING_QUOTA_MAX } from "../lib/core/aws-limits";
 
 /** The IPv4 blocks VPCs draw from; some overlap on purpose. */
-export const BLOCKS = ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/24", "10.0.0.0/20", "10.1.128.0/17", "172.16.0.0/24", "10.3.0.0/24"];
+export const BLOCKS = [
+  "10.0.0.0/16",
+  "10.1.0.0/16",
+  "10.2.0.0/24",
+  "10.0.0.0/20",
+  "10.1.128.0/17",
+  "172.16.0.0/24",
+  "10.3.0.0/24",
+];
 
 /** Secondary blocks (aws_vpc_ipv4_cidr_block_association); they hold no subnet, but change local routes and overlaps. */
 const SECONDARY = ["10.4.0.0/16", "10.2.0.0/16", "172.16.0.0/20", "10.1.0.0/24"];
@@ -53,11 +61,36 @@ export interface PeeringShape {
 /** A change to the sane network; indices are taken modulo what exists. */
 export type Mutation =
   | { readonly kind: "drop-route"; readonly vpc: number; readonly table: number; readonly route: number }
-  | { readonly kind: "retarget"; readonly vpc: number; readonly table: number; readonly route: number; readonly target: number }
-  | { readonly kind: "redestine"; readonly vpc: number; readonly table: number; readonly route: number; readonly destination: number }
-  | { readonly kind: "add-route"; readonly vpc: number; readonly table: number; readonly destination: number; readonly target: number }
+  | {
+      readonly kind: "retarget";
+      readonly vpc: number;
+      readonly table: number;
+      readonly route: number;
+      readonly target: number;
+    }
+  | {
+      readonly kind: "redestine";
+      readonly vpc: number;
+      readonly table: number;
+      readonly route: number;
+      readonly destination: number;
+    }
+  | {
+      readonly kind: "add-route";
+      readonly vpc: number;
+      readonly table: number;
+      readonly destination: number;
+      readonly target: number;
+    }
   | { readonly kind: "drop-sg-rule"; readonly vpc: number; readonly egress: boolean; readonly rule: number }
-  | { readonly kind: "change-sg-rule"; readonly vpc: number; readonly egress: boolean; readonly rule: number; readonly protocol: number; readonly peer: number }
+  | {
+      readonly kind: "change-sg-rule";
+      readonly vpc: number;
+      readonly egress: boolean;
+      readonly rule: number;
+      readonly protocol: number;
+      readonly peer: number;
+    }
   | { readonly kind: "group-rule"; readonly vpc: number; readonly peerVpc: number; readonly egress: boolean }
   | { readonly kind: "default-sg"; readonly vpc: number; readonly instance: number }
   | { readonly kind: "nacl"; readonly vpc: number; readonly subnet: number; readonly rules: readonly NaclShape[] }
@@ -133,7 +166,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("redestine" as const), vpc: n, table: n, route: n, destination: n }),
   fc.record({ kind: fc.constant("add-route" as const), vpc: n, table: n, destination: n, target: n }),
   fc.record({ kind: fc.constant("drop-sg-rule" as const), vpc: n, egress: fc.boolean(), rule: n }),
-  fc.record({ kind: fc.constant("change-sg-rule" as const), vpc: n, egress: fc.boolean(), rule: n, protocol: n, peer: n }),
+  fc.record({
+    kind: fc.constant("change-sg-rule" as const),
+    vpc: n,
+    egress: fc.boolean(),
+    rule: n,
+    protocol: n,
+    peer: n,
+  }),
   fc.record({ kind: fc.constant("group-rule" as const), vpc: n, peerVpc: n, egress: fc.boolean() }),
   fc.record({ kind: fc.constant("default-sg" as const), vpc: n, instance: n }),
   fc.record({ kind: fc.constant("nacl" as const), vpc: n, subnet: n, rules: fc.array(nacl, { maxLength: 4 }) }),
@@ -143,7 +183,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("secondary-block" as const), vpc: n, block: fc.nat(SECONDARY.length - 1) }),
   fc.record({ kind: fc.constant("self-rule" as const), vpc: n, egress: fc.boolean() }),
   fc.record({ kind: fc.constant("standalone-rule" as const), vpc: n, protocol: n, peer: n }),
-  fc.record({ kind: fc.constant("manage-default-sg" as const), vpc: n, self: fc.boolean() })
+  fc.record({ kind: fc.constant("manage-default-sg" as const), vpc: n, self: fc.boolean() }),
 );
 
 const block = fc.nat(BLOCKS.length - 1);
@@ -159,7 +199,7 @@ const scenario: fc.Arbitrary<Scenario | undefined> = fc.oneof(
   fc.record({ kind: fc.constant("cross-region-reference" as const), peering: n, egress: fc.boolean() }),
   fc.record({ kind: fc.constant("same-cidr" as const), routes: fc.constant("subnet" as const), block }),
   fc.record({ kind: fc.constant("same-cidr" as const), routes: fc.constant("instance" as const), block }),
-  fc.record({ kind: fc.constant("same-cidr" as const), routes: fc.constant("longest-prefix" as const), block })
+  fc.record({ kind: fc.constant("same-cidr" as const), routes: fc.constant("longest-prefix" as const), block }),
 );
 
 /** Random topologies: 1–4 VPCs, up to 5 instances, peerings, up to 4 mutations, and about half with a scenario. */
@@ -169,12 +209,14 @@ export const topologies: fc.Arbitrary<Topology> = fc
     fc.record({
       vpcs: fc.constant(vpcs),
       peerings: fc.array(
-        fc.record({ a: fc.nat(vpcs.length - 1), b: fc.nat(vpcs.length - 1), accept: acceptance }).filter((p) => p.a !== p.b || vpcs.length === 1),
-        { maxLength: Math.min(4, (vpcs.length * (vpcs.length - 1)) / 2) }
+        fc
+          .record({ a: fc.nat(vpcs.length - 1), b: fc.nat(vpcs.length - 1), accept: acceptance })
+          .filter((p) => p.a !== p.b || vpcs.length === 1),
+        { maxLength: Math.min(4, (vpcs.length * (vpcs.length - 1)) / 2) },
       ),
       mutations: fc.array(mutation, { maxLength: 4 }),
       scenario,
-    })
+    }),
   )
   .map(({ scenario: s, ...t }) => ({
     ...t,
@@ -211,7 +253,13 @@ interface Built {
   readonly ipv6: boolean;
   readonly autoIpv6: boolean;
   readonly provider: string | undefined;
-  readonly subnets: { name: string; cidr: string; table: number | undefined; nacl: NaclShape[] | undefined; instances: { name: string; ip?: string; ipv6: boolean; defaultSg: boolean }[] }[];
+  readonly subnets: {
+    name: string;
+    cidr: string;
+    table: number | undefined;
+    nacl: NaclShape[] | undefined;
+    instances: { name: string; ip?: string; ipv6: boolean; defaultSg: boolean }[];
+  }[];
   readonly tables: Route[][];
   mainTable: number | undefined;
   readonly igw: boolean;
@@ -254,7 +302,6 @@ const SG_PROTOCOLS: readonly (readonly [string, number, number])[] = [
   ["icmpv6", -1, -1],
   ["58", 128, -1],
 ];
-
 
 /** A VPC with one private subnet holding one fixed-address instance, no gateways, IPv4 only: the base of hand-made topologies. */
 export function bareVpc(block: number, changes: Partial<VpcShape> = {}): VpcShape {
@@ -370,8 +417,13 @@ function finish(vpcs: Built[], peerings: PeeringShape[], s: Scenario): { hub: nu
       s.routes === "subnet"
         ? [to(0)(first.subnets[0].cidr), to(1)(second.subnets[1].cidr)]
         : s.routes === "instance"
-        ? [...addresses(first).map(to(0)), ...addresses(second).filter((a) => !addresses(first).includes(a)).map(to(1))]
-        : [to(0)(spoke), ...addresses(second, second.subnets.slice(1)).map(to(1))];
+          ? [
+              ...addresses(first).map(to(0)),
+              ...addresses(second)
+                .filter((a) => !addresses(first).includes(a))
+                .map(to(1)),
+            ]
+          : [to(0)(spoke), ...addresses(second, second.subnets.slice(1)).map(to(1))];
     for (const table of hub.tables) {
       const kept = table.filter((r) => r.ipv6 || r.destination !== spoke);
       table.splice(0, table.length, ...kept, ...specific.map((r) => ({ ...r })));
@@ -425,9 +477,19 @@ function build(topology: Topology): Built[] {
       const p = topology.peerings[k];
       const other = p.a === v ? p.b : p.a;
       return [
-        { destination: BLOCKS[topology.vpcs[other].block], ipv6: false, target: { kind: "peering" as const, peering: k } },
+        {
+          destination: BLOCKS[topology.vpcs[other].block],
+          ipv6: false,
+          target: { kind: "peering" as const, peering: k },
+        },
         ...(shape.ipv6 && topology.vpcs[other].ipv6
-          ? [{ destination: ref(`aws_vpc.v${other}.ipv6_cidr_block`), ipv6: true, target: { kind: "peering" as const, peering: k } }]
+          ? [
+              {
+                destination: ref(`aws_vpc.v${other}.ipv6_cidr_block`),
+                ipv6: true,
+                target: { kind: "peering" as const, peering: k },
+              },
+            ]
           : []),
       ];
     });
@@ -458,7 +520,9 @@ function build(topology: Topology): Built[] {
         { protocol: "icmp", from: -1, to: -1, cidrs: ["10.0.0.0/8"], cidrs6: [], groups: [] },
         ...(shape.ipv6 ? [{ protocol: "icmpv6", from: -1, to: -1, cidrs: [], cidrs6: ["::/0"], groups: [] }] : []),
       ],
-      egress: [{ protocol: "-1", from: 0, to: 0, cidrs: ["0.0.0.0/0"], cidrs6: shape.ipv6 ? ["::/0"] : [], groups: [] }],
+      egress: [
+        { protocol: "-1", from: 0, to: 0, cidrs: ["0.0.0.0/0"], cidrs6: shape.ipv6 ? ["::/0"] : [], groups: [] },
+      ],
       standalone: [],
       defaultSg: undefined,
     };
@@ -480,7 +544,10 @@ function mutate(vpcs: Built[], peerings: PeeringShape[], m: Mutation): void {
     // Routes to one instance, as AWS documents for a VPC peered with two that share a CIDR.
     ...vpcs.flatMap((o) => o.subnets.flatMap((s) => s.instances.flatMap((i) => (i.ip ? [`${i.ip}/32`] : [])))),
   ];
-  const destinations6 = (): string[] => ["::/0", ...vpcs.filter((o) => o.ipv6).map((o) => ref(`aws_vpc.${o.name}.ipv6_cidr_block`))];
+  const destinations6 = (): string[] => [
+    "::/0",
+    ...vpcs.filter((o) => o.ipv6).map((o) => ref(`aws_vpc.${o.name}.ipv6_cidr_block`)),
+  ];
   const target = (index: number): Route["target"] => {
     const choices: Route["target"][] = [
       ...peerings.map((_, k) => ({ kind: "peering" as const, peering: k })),
@@ -513,7 +580,11 @@ function mutate(vpcs: Built[], peerings: PeeringShape[], m: Mutation): void {
     case "add-route": {
       const table = vpc && pick(vpc.tables, m.table);
       if (vpc && table)
-        table.push({ destination: destinations(vpc)[m.destination % destinations(vpc).length], ipv6: false, target: target(m.target) });
+        table.push({
+          destination: destinations(vpc)[m.destination % destinations(vpc).length],
+          ipv6: false,
+          target: target(m.target),
+        });
       return;
     }
     case "drop-sg-rule": {
@@ -529,7 +600,15 @@ function mutate(vpcs: Built[], peerings: PeeringShape[], m: Mutation): void {
       const peers = [
         { cidrs: ["0.0.0.0/0"], cidrs6: ["::/0"] },
         { cidrs: [pick(vpcs, m.peer)?.block ?? "10.0.0.0/8"], cidrs6: [] },
-        { cidrs: [pick(vpcs.flatMap((o) => o.subnets.map((s) => s.cidr)), m.peer) ?? "10.0.0.0/8"], cidrs6: [] },
+        {
+          cidrs: [
+            pick(
+              vpcs.flatMap((o) => o.subnets.map((s) => s.cidr)),
+              m.peer,
+            ) ?? "10.0.0.0/8",
+          ],
+          cidrs6: [],
+        },
         { cidrs: [], cidrs6: vpcs.filter((o) => o.ipv6).map((o) => ref(`aws_vpc.${o.name}.ipv6_cidr_block`)) },
       ];
       Object.assign(rule, peers[m.peer % peers.length]);
@@ -538,11 +617,23 @@ function mutate(vpcs: Built[], peerings: PeeringShape[], m: Mutation): void {
     case "group-rule": {
       const other = pick(vpcs, m.peerVpc);
       if (vpc && other)
-        (m.egress ? vpc.egress : vpc.ingress).push({ protocol: "-1", from: 0, to: 0, cidrs: [], cidrs6: [], groups: [ref(`aws_security_group.${other.name}.id`)] });
+        (m.egress ? vpc.egress : vpc.ingress).push({
+          protocol: "-1",
+          from: 0,
+          to: 0,
+          cidrs: [],
+          cidrs6: [],
+          groups: [ref(`aws_security_group.${other.name}.id`)],
+        });
       return;
     }
     case "default-sg": {
-      const found = vpc && pick(vpc.subnets.flatMap((s) => s.instances), m.instance);
+      const found =
+        vpc &&
+        pick(
+          vpc.subnets.flatMap((s) => s.instances),
+          m.instance,
+        );
       if (found) found.defaultSg = true;
       return;
     }
@@ -588,7 +679,16 @@ function mutate(vpcs: Built[], peerings: PeeringShape[], m: Mutation): void {
       return;
     }
     case "self-rule": {
-      if (vpc) (m.egress ? vpc.egress : vpc.ingress).push({ protocol: "-1", from: 0, to: 0, cidrs: [], cidrs6: [], groups: [], self: true });
+      if (vpc)
+        (m.egress ? vpc.egress : vpc.ingress).push({
+          protocol: "-1",
+          from: 0,
+          to: 0,
+          cidrs: [],
+          cidrs6: [],
+          groups: [],
+          self: true,
+        });
       return;
     }
   }
@@ -609,7 +709,7 @@ const NACL_PROTOCOLS: readonly (readonly [string, number, number])[] = [
 function emit(
   vpcs: readonly Built[],
   peerings: readonly PeeringShape[],
-  spokes?: { hub: number; count: number }
+  spokes?: { hub: number; count: number },
 ): TerraformJson {
   const resource: TerraformJson["resource"] = {};
   const put = (type: string, name: string, body: Record<string, unknown>): void => {
@@ -647,18 +747,27 @@ function emit(
     t.kind === "peering"
       ? { vpc_peering_connection_id: ref(`aws_vpc_peering_connection.p${t.peering}.id`) }
       : t.kind === "igw"
-      ? { gateway_id: ref(`aws_internet_gateway.v${t.vpc}.id`) }
-      : t.kind === "nat"
-      ? { nat_gateway_id: ref(`aws_nat_gateway.v${t.vpc}.id`) }
-      : { vpc_peering_connection_id: "pcx-0123456789abcdef0" };
+        ? { gateway_id: ref(`aws_internet_gateway.v${t.vpc}.id`) }
+        : t.kind === "nat"
+          ? { nat_gateway_id: ref(`aws_nat_gateway.v${t.vpc}.id`) }
+          : { vpc_peering_connection_id: "pcx-0123456789abcdef0" };
   for (const v of vpcs) {
     const put = (type: string, name: string, body: Record<string, unknown>): void => {
       resource[type] = { ...(resource[type] ?? {}), [name]: { ...body, ...providerOf(v) } };
     };
     put("aws_vpc", v.name, { cidr_block: v.block, ...(v.ipv6 ? { assign_generated_ipv6_cidr_block: true } : {}) });
-    v.secondary.forEach((block, k) => put("aws_vpc_ipv4_cidr_block_association", `${v.name}b${k}`, { vpc_id: ref(`aws_vpc.${v.name}.id`), cidr_block: block }));
+    v.secondary.forEach((block, k) =>
+      put("aws_vpc_ipv4_cidr_block_association", `${v.name}b${k}`, {
+        vpc_id: ref(`aws_vpc.${v.name}.id`),
+        cidr_block: block,
+      }),
+    );
     if (v.igw) put("aws_internet_gateway", v.name, { vpc_id: ref(`aws_vpc.${v.name}.id`) });
-    if (v.nat) put("aws_nat_gateway", v.name, { subnet_id: ref(`aws_subnet.${v.subnets[0].name}.id`), connectivity_type: "private" });
+    if (v.nat)
+      put("aws_nat_gateway", v.name, {
+        subnet_id: ref(`aws_subnet.${v.subnets[0].name}.id`),
+        connectivity_type: "private",
+      });
     v.tables.forEach((routes, t) => {
       const table = `${v.name}t${t}`;
       put("aws_route_table", table, { vpc_id: ref(`aws_vpc.${v.name}.id`) });
@@ -667,11 +776,14 @@ function emit(
           route_table_id: ref(`aws_route_table.${table}.id`),
           [r.ipv6 ? "destination_ipv6_cidr_block" : "destination_cidr_block"]: r.destination,
           ...targetOf(r.target),
-        })
+        }),
       );
     });
     if (v.mainTable !== undefined)
-      put("aws_main_route_table_association", v.name, { vpc_id: ref(`aws_vpc.${v.name}.id`), route_table_id: ref(`aws_route_table.${v.name}t${v.mainTable}.id`) });
+      put("aws_main_route_table_association", v.name, {
+        vpc_id: ref(`aws_vpc.${v.name}.id`),
+        route_table_id: ref(`aws_route_table.${v.name}t${v.mainTable}.id`),
+      });
     const rule = (r: SgRule): Record<string, unknown> => ({
       protocol: r.protocol,
       from_port: r.from,
@@ -706,7 +818,7 @@ function emit(
             from_port: r.from,
             to_port: r.to,
             ...source,
-          })
+          }),
         );
       });
     v.standalone.forEach((r, k) =>
@@ -715,12 +827,14 @@ function emit(
         ip_protocol: r.protocol,
         ...(r.protocol === "-1" ? {} : { from_port: r.from, to_port: r.to }),
         [r.cidr.includes(":") || r.cidr.includes("ipv6") ? "cidr_ipv6" : "cidr_ipv4"]: r.cidr,
-      })
+      }),
     );
     if (v.defaultSg)
       put("aws_default_security_group", v.name, {
         vpc_id: ref(`aws_vpc.${v.name}.id`),
-        ingress: v.defaultSg.self ? [rule({ protocol: "-1", from: 0, to: 0, cidrs: [], cidrs6: [], groups: [], self: true })] : [],
+        ingress: v.defaultSg.self
+          ? [rule({ protocol: "-1", from: 0, to: 0, cidrs: [], cidrs6: [], groups: [], self: true })]
+          : [],
         egress: [rule({ protocol: "-1", from: 0, to: 0, cidrs: ["0.0.0.0/0"], cidrs6: [], groups: [] })],
       });
     v.subnets.forEach((s, k) => {
@@ -728,11 +842,17 @@ function emit(
         vpc_id: ref(`aws_vpc.${v.name}.id`),
         cidr_block: s.cidr,
         ...(v.ipv6
-          ? { ipv6_cidr_block: ref(`cidrsubnet(aws_vpc.${v.name}.ipv6_cidr_block, 8, ${k})`), assign_ipv6_address_on_creation: v.autoIpv6 }
+          ? {
+              ipv6_cidr_block: ref(`cidrsubnet(aws_vpc.${v.name}.ipv6_cidr_block, 8, ${k})`),
+              assign_ipv6_address_on_creation: v.autoIpv6,
+            }
           : {}),
       });
       if (s.table !== undefined)
-        put("aws_route_table_association", s.name, { subnet_id: ref(`aws_subnet.${s.name}.id`), route_table_id: ref(`aws_route_table.${v.name}t${s.table}.id`) });
+        put("aws_route_table_association", s.name, {
+          subnet_id: ref(`aws_subnet.${s.name}.id`),
+          route_table_id: ref(`aws_route_table.${v.name}t${s.table}.id`),
+        });
       if (s.nacl !== undefined) {
         const entries = (egress: boolean): Record<string, unknown>[] =>
           (s.nacl ?? [])
@@ -740,7 +860,9 @@ function emit(
             .map((r) => {
               const [protocol, icmpType, icmpCode] = NACL_PROTOCOLS[r.protocol % NACL_PROTOCOLS.length];
               const six = protocol === "58";
-              const peers = six ? ["::/0", ...vpcs.filter((o) => o.ipv6).map((o) => ref(`aws_vpc.${o.name}.ipv6_cidr_block`))] : ["0.0.0.0/0", "10.0.0.0/8", ...vpcs.map((o) => o.block)];
+              const peers = six
+                ? ["::/0", ...vpcs.filter((o) => o.ipv6).map((o) => ref(`aws_vpc.${o.name}.ipv6_cidr_block`))]
+                : ["0.0.0.0/0", "10.0.0.0/8", ...vpcs.map((o) => o.block)];
               return {
                 rule_no: r.ruleNo,
                 action: r.allow ? "allow" : "deny",

@@ -68,7 +68,10 @@ export function vpc(doc: TgwDoc, name: string, octet: number, options: VpcOption
     cidr_block: `10.${octet}.1.0/24`,
     availability_zone: zone,
     ...(options.ipv6
-      ? { ipv6_cidr_block: ref(`cidrsubnet(aws_vpc.${name}.ipv6_cidr_block, 8, 1)`), assign_ipv6_address_on_creation: true }
+      ? {
+          ipv6_cidr_block: ref(`cidrsubnet(aws_vpc.${name}.ipv6_cidr_block, 8, 1)`),
+          assign_ipv6_address_on_creation: true,
+        }
       : {}),
     ...provider,
   });
@@ -171,7 +174,9 @@ export function tgwTable(doc: TgwDoc, name: string, gateway: string, provider?: 
 
 /** A reference to an attachment: a VPC attachment `<gateway>_<vpc>`, or a peering attachment (or accepter). */
 export function attachmentId(attachment: string): string {
-  return attachment.startsWith("aws_") ? ref(`${attachment}.id`) : ref(`aws_ec2_transit_gateway_vpc_attachment.${attachment}.id`);
+  return attachment.startsWith("aws_")
+    ? ref(`${attachment}.id`)
+    : ref(`aws_ec2_transit_gateway_vpc_attachment.${attachment}.id`);
 }
 
 /** Associates an attachment with a route table (an address like aws_ec2_transit_gateway.hub.association_default_route_table_id, or a table name). */
@@ -199,7 +204,7 @@ export function tgwRoute(
   table: string,
   cidr: string,
   attachment: string | undefined,
-  provider?: string
+  provider?: string,
 ): TgwDoc {
   return put(doc, "aws_ec2_transit_gateway_route", name, {
     destination_cidr_block: cidr,
@@ -296,7 +301,7 @@ export function peeringRoutes(doc: TgwDoc): TgwDoc {
     "aws_ec2_transit_gateway.far.association_default_route_table_id",
     "10.1.0.0/16",
     doc.resource.aws_ec2_transit_gateway_peering_attachment_accepter?.hub_far ? accepter : peering,
-    "aws.west"
+    "aws.west",
   );
 }
 

@@ -7,7 +7,10 @@ import { runScript } from "../../test-support/scripts";
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "reach");
 
-function cost(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+function cost(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; stderr: string } {
   return runScript("cost", args, { ...withoutConfig(process.env), CHECKPOINT_DISABLE: "1", ...env });
 }
 
@@ -25,7 +28,10 @@ describe("npm run cost", () => {
       },
     });
     fs.writeFileSync(path.join(tmp, "constructor.tf.json"), JSON.stringify(instance({ instance_type: "constructor" })));
-    fs.writeFileSync(path.join(tmp, "negative.tf.json"), JSON.stringify(instance({ root_block_device: { volume_size: -8 } })));
+    fs.writeFileSync(
+      path.join(tmp, "negative.tf.json"),
+      JSON.stringify(instance({ root_block_device: { volume_size: -8 } })),
+    );
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -57,8 +63,16 @@ describe("npm run cost", () => {
     ["--compare with a PATH", ["--compare", "cdktf.out"], /--compare synthesizes the config .* leave out PATH/],
     ["a negative --gb", ["--gb", "-1"], /"-1" is not a number of GB/],
     ["a --gb too large to add up", ["--gb", "1e308"], /"1e308" is not a number of GB \(use 0 to 1000000000/],
-    ["an instance type named constructor", ["<tmp>/constructor.tf.json"], /^cost: aws_instance\.i: no price for instance type "constructor" in the eu-west-1 table/],
-    ["a negative volume_size", ["<tmp>/negative.tf.json"], /^cost: aws_instance\.i: root_block_device\.volume_size = -8 is not a literal whole number of at least 1/],
+    [
+      "an instance type named constructor",
+      ["<tmp>/constructor.tf.json"],
+      /^cost: aws_instance\.i: no price for instance type "constructor" in the eu-west-1 table/,
+    ],
+    [
+      "a negative volume_size",
+      ["<tmp>/negative.tf.json"],
+      /^cost: aws_instance\.i: root_block_device\.volume_size = -8 is not a literal whole number of at least 1/,
+    ],
   ])("exits 2 with a clear message, and no stack trace, for %s", (_, args, message) => {
     const run = cost(args.map((a) => a.replace("<tmp>", tmp)));
     expect(run.status).toBe(2);
@@ -67,4 +81,3 @@ describe("npm run cost", () => {
     expect(run.stdout).not.toContain("NaN");
   });
 });
-

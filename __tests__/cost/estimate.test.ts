@@ -1,9 +1,26 @@
-import { CostInputError, estimate, formatEstimate, monthlyTotal, priceTable, pricedRegions, stackTotal, type Estimate } from "../../lib/cost";
+import {
+  CostInputError,
+  estimate,
+  formatEstimate,
+  monthlyTotal,
+  priceTable,
+  pricedRegions,
+  stackTotal,
+  type Estimate,
+} from "../../lib/cost";
 import { buildModel, type StackDocument } from "../../lib/reach";
 
 /** A hand-written stack: one aws provider in `region` (none when undefined) and the given resources. */
-function stack(name: string, region: string | undefined, resource: Record<string, Record<string, Record<string, unknown>>>): StackDocument {
-  return { stack: name, file: `${name}.tf.json`, json: { provider: { aws: [region === undefined ? {} : { region }] }, resource } };
+function stack(
+  name: string,
+  region: string | undefined,
+  resource: Record<string, Record<string, Record<string, unknown>>>,
+): StackDocument {
+  return {
+    stack: name,
+    file: `${name}.tf.json`,
+    json: { provider: { aws: [region === undefined ? {} : { region }] }, resource },
+  };
 }
 
 function run(documents: StackDocument[], gb = 0, defaultRegion?: string): Estimate {
@@ -34,7 +51,10 @@ describe("the monthly estimate of hand-written stacks", () => {
           ...vpc,
           aws_subnet: { pub: { vpc_id: "${aws_vpc.v.id}", cidr_block: "10.0.0.0/25" } },
           aws_eip: { a: { domain: "vpc" }, b: { domain: "vpc" } },
-          aws_nat_gateway: { a: { subnet_id: "${aws_subnet.pub.id}", allocation_id: "${aws_eip.a.id}" }, b: { subnet_id: "${aws_subnet.pub.id}", allocation_id: "${aws_eip.b.id}" } },
+          aws_nat_gateway: {
+            a: { subnet_id: "${aws_subnet.pub.id}", allocation_id: "${aws_eip.a.id}" },
+            b: { subnet_id: "${aws_subnet.pub.id}", allocation_id: "${aws_eip.b.id}" },
+          },
         }),
       ],
       100,
@@ -51,7 +71,14 @@ describe("the monthly estimate of hand-written stacks", () => {
       stack("app", "us-east-1", {
         ...vpc,
         aws_subnet: { s: { vpc_id: "${aws_vpc.v.id}", cidr_block: "10.0.0.0/25", map_public_ip_on_launch: true } },
-        aws_instance: { i: { ami: "ami-1", instance_type: "t4g.nano", subnet_id: "${aws_subnet.s.id}", root_block_device: { volume_type: "gp2", volume_size: 20 } } },
+        aws_instance: {
+          i: {
+            ami: "ami-1",
+            instance_type: "t4g.nano",
+            subnet_id: "${aws_subnet.s.id}",
+            root_block_device: { volume_type: "gp2", volume_size: 20 },
+          },
+        },
       }),
     ]);
     expect(amount(e, "t4g.nano instances")).toBe(3.07); // 730 h × $0.0042 = 3.066
@@ -65,7 +92,14 @@ describe("the monthly estimate of hand-written stacks", () => {
       stack("app", "eu-west-1", {
         ...vpc,
         aws_subnet: { s: { vpc_id: "${aws_vpc.v.id}", cidr_block: "10.0.0.0/25", map_public_ip_on_launch: true } },
-        aws_instance: { i: { ami: "ami-1", instance_type: "t3.nano", subnet_id: "${aws_subnet.s.id}", associate_public_ip_address: false } },
+        aws_instance: {
+          i: {
+            ami: "ami-1",
+            instance_type: "t3.nano",
+            subnet_id: "${aws_subnet.s.id}",
+            associate_public_ip_address: false,
+          },
+        },
       }),
     ]);
     expect(e.lines.map((l) => [l.item, l.quantity, l.amount])).toEqual([
@@ -79,7 +113,12 @@ describe("the monthly estimate of hand-written stacks", () => {
       [
         stack("edge", "eu-west-1", {
           aws_vpc_endpoint: {
-            ssm: { vpc_endpoint_type: "Interface", service_name: "com.amazonaws.eu-west-1.ssm", vpc_id: "vpc-1", subnet_ids: ["subnet-a", "subnet-b", "subnet-c"] },
+            ssm: {
+              vpc_endpoint_type: "Interface",
+              service_name: "com.amazonaws.eu-west-1.ssm",
+              vpc_id: "vpc-1",
+              subnet_ids: ["subnet-a", "subnet-b", "subnet-c"],
+            },
             s3: { vpc_endpoint_type: "Gateway", service_name: "com.amazonaws.eu-west-1.s3", vpc_id: "vpc-1" },
           },
           aws_vpn_connection: { office: { customer_gateway_id: "cgw-1", vpn_gateway_id: "vgw-1", type: "ipsec.1" } },
@@ -103,14 +142,19 @@ describe("the monthly estimate of hand-written stacks", () => {
             far: { vpc_id: "vpc-a", peer_vpc_id: "vpc-c", peer_region: "us-east-1" },
           },
           aws_ec2_network_insights_path: { p: { source: "i-1", destination: "i-2", protocol: "tcp" } },
-          aws_ec2_network_insights_analysis: { a: { network_insights_path_id: "nip-1" }, b: { network_insights_path_id: "nip-2" } },
+          aws_ec2_network_insights_analysis: {
+            a: { network_insights_path_id: "nip-1" },
+            b: { network_insights_path_id: "nip-2" },
+          },
         }),
       ],
       50,
     );
     expect(amount(e, "data over peerings, across AZs (both directions charged)")).toBe(1); // 50 GB × 2 × $0.01
     expect(amount(e, "data over inter-region peerings")).toBe(1); // 50 GB × $0.02
-    expect(e.lines.find((l) => !l.monthly)).toEqual(expect.objectContaining({ item: "Reachability Analyzer analyses", quantity: 2, amount: 0.2 }));
+    expect(e.lines.find((l) => !l.monthly)).toEqual(
+      expect.objectContaining({ item: "Reachability Analyzer analyses", quantity: 2, amount: 0.2 }),
+    );
     expect(monthlyTotal(e)).toBe(2);
   });
 
@@ -127,7 +171,9 @@ describe("the monthly estimate of hand-written stacks", () => {
   it("lists chargeable resources it does not price", () => {
     const e = run([stack("tgw", "eu-west-1", { aws_ec2_transit_gateway: { t: {} } })]);
     expect([...e.unpriced]).toEqual([["tgw/aws_ec2_transit_gateway", 1]]);
-    expect(formatEstimate(e, "x")).toContain("Not priced (they cost money; add them yourself): tgw/aws_ec2_transit_gateway × 1");
+    expect(formatEstimate(e, "x")).toContain(
+      "Not priced (they cost money; add them yourself): tgw/aws_ec2_transit_gateway × 1",
+    );
   });
 
   it("uses --region for resources whose provider sets none", () => {
@@ -136,10 +182,26 @@ describe("the monthly estimate of hand-written stacks", () => {
   });
 
   it.each([
-    ["a region without a price table", stack("a", "ap-south-2", { aws_eip: { x: {} } }), /no price table for region "ap-south-2" \(tables: eu-west-1, us-east-1\): add lib\/cost\/prices\/ap-south-2\.json/],
-    ["a provider without a region", stack("a", undefined, { aws_eip: { x: {} } }), /aws_eip\.x: its aws provider sets no region .*: pass --region REGION/],
-    ["for_each, which cannot be counted offline", stack("a", "eu-west-1", { aws_eip: { x: { count: 1 } }, aws_vpc_endpoint: { v: { for_each: "${var.x}" } } }), /aws_vpc_endpoint\.v: uses for_each/],
-    ["a count that is not a literal", stack("a", "eu-west-1", { aws_eip: { x: { count: "${var.n}" } } }), /aws_eip\.x: count = "\$\{var\.n\}" is not a literal whole number/],
+    [
+      "a region without a price table",
+      stack("a", "ap-south-2", { aws_eip: { x: {} } }),
+      /no price table for region "ap-south-2" \(tables: eu-west-1, us-east-1\): add lib\/cost\/prices\/ap-south-2\.json/,
+    ],
+    [
+      "a provider without a region",
+      stack("a", undefined, { aws_eip: { x: {} } }),
+      /aws_eip\.x: its aws provider sets no region .*: pass --region REGION/,
+    ],
+    [
+      "for_each, which cannot be counted offline",
+      stack("a", "eu-west-1", { aws_eip: { x: { count: 1 } }, aws_vpc_endpoint: { v: { for_each: "${var.x}" } } }),
+      /aws_vpc_endpoint\.v: uses for_each/,
+    ],
+    [
+      "a count that is not a literal",
+      stack("a", "eu-west-1", { aws_eip: { x: { count: "${var.n}" } } }),
+      /aws_eip\.x: count = "\$\{var\.n\}" is not a literal whole number/,
+    ],
   ])("stops with a clear CostInputError for %s", (_, doc, message) => {
     expect(() => run([doc])).toThrow(CostInputError);
     expect(() => run([doc])).toThrow(message);
@@ -151,7 +213,9 @@ describe("the monthly estimate of hand-written stacks", () => {
       aws_subnet: { s: { vpc_id: "${aws_vpc.v.id}", cidr_block: "10.0.0.0/25" } },
       aws_instance: { i: { ami: "ami-1", instance_type: "x9.huge", subnet_id: "${aws_subnet.s.id}" } },
     });
-    expect(() => run([doc])).toThrow(/aws_instance\.i: no price for instance type "x9\.huge" in the eu-west-1 table \(priced: t3\.nano/);
+    expect(() => run([doc])).toThrow(
+      /aws_instance\.i: no price for instance type "x9\.huge" in the eu-west-1 table \(priced: t3\.nano/,
+    );
   });
 });
 
@@ -170,8 +234,12 @@ describe("prices and sizes from hostile or unusual input", () => {
     "has no price for an instance type or volume type named %s, which every object inherits",
     (name) => {
       expect(() => run([instance({ instance_type: name })])).toThrow(CostInputError);
-      expect(() => run([instance({ instance_type: name })])).toThrow(`aws_instance.i: no price for instance type "${name}" in the eu-west-1 table`);
-      expect(() => run([root({ volume_type: name })])).toThrow(`aws_instance.i: no price for root volume type "${name}" in the eu-west-1 table`);
+      expect(() => run([instance({ instance_type: name })])).toThrow(
+        `aws_instance.i: no price for instance type "${name}" in the eu-west-1 table`,
+      );
+      expect(() => run([root({ volume_type: name })])).toThrow(
+        `aws_instance.i: no price for root volume type "${name}" in the eu-west-1 table`,
+      );
     },
   );
 
@@ -191,7 +259,11 @@ describe("prices and sizes from hostile or unusual input", () => {
   });
 
   it.each([
-    ["negative", -8, /volume_size = -8 is not a literal whole number of at least 1: give the size in GiB, from 1 to 65536/],
+    [
+      "negative",
+      -8,
+      /volume_size = -8 is not a literal whole number of at least 1: give the size in GiB, from 1 to 65536/,
+    ],
     ["zero", 0, /volume_size = 0 is not a literal whole number of at least 1/],
     ["a fraction", 8.5, /volume_size = 8\.5 is not a literal whole number/],
     ["1e308", 1e308, /volume_size = 1e\+308 is over 65536: give the size in GiB/],
@@ -209,6 +281,8 @@ describe("prices and sizes from hostile or unusual input", () => {
     ["a fraction", 1.5],
     ["a string that is not a number", "two"],
   ])("refuses a count that is %s", (_, count) => {
-    expect(() => run([stack("a", "eu-west-1", { aws_eip: { x: { count } } })])).toThrow(/aws_eip\.x: count = .* is not a literal whole number of at least 0/);
+    expect(() => run([stack("a", "eu-west-1", { aws_eip: { x: { count } } })])).toThrow(
+      /aws_eip\.x: count = .* is not a literal whole number of at least 0/,
+    );
   });
 });

@@ -1,5 +1,15 @@
 import { DEFAULT_CONFIG, type PeeringConfig } from "../../lib/config";
-import { estimate, formatEstimate, monthlyTotal, priceTable, stacksOf, stackTotal, usd, type CostLine, type Estimate } from "../../lib/cost";
+import {
+  estimate,
+  formatEstimate,
+  monthlyTotal,
+  priceTable,
+  stacksOf,
+  stackTotal,
+  usd,
+  type CostLine,
+  type Estimate,
+} from "../../lib/cost";
 import { buildModel, readDocuments } from "../../lib/reach";
 import { analyzerEndpoints, analyzerPairs } from "../../lib/constructs/reachability-analyzer";
 import { EXAMPLES_BY_NAME } from "../../test-support/configs";
@@ -33,7 +43,8 @@ describe.each(EVERY_CONFIG)("the cost estimate of $name", ({ raw }) => {
     }
   });
   /** The summed quantity of the lines of an item, over stacks and regions. */
-  const quantity = (item: string) => e.lines.filter((l: CostLine) => l.item === item).reduce((n, l) => n + l.quantity, 0);
+  const quantity = (item: string) =>
+    e.lines.filter((l: CostLine) => l.item === item).reduce((n, l) => n + l.quantity, 0);
   const sum = (f: (v: PeeringConfig["vpcs"][number]) => number) => config.vpcs.reduce((n, v) => n + f(v), 0);
 
   it("prices every stack, each with a positive total, and ends with a positive monthly total", () => {
@@ -61,7 +72,9 @@ describe.each(EVERY_CONFIG)("the cost estimate of $name", ({ raw }) => {
   it("charges the SSM interface endpoints in each AZ of each VPC when there is no NAT gateway", () => {
     const withEndpoints = config.natGateways === "none" && config.ssmEndpoints !== false;
     expect(quantity("interface endpoint hours (per AZ)")).toBe(withEndpoints ? SSM_SERVICES * sum((v) => v.maxAzs) : 0);
-    expect(quantity("interface endpoint data processing")).toBe(withEndpoints ? SSM_SERVICES * config.vpcs.length * GB : 0);
+    expect(quantity("interface endpoint data processing")).toBe(
+      withEndpoints ? SSM_SERVICES * config.vpcs.length * GB : 0,
+    );
   });
 
   it("charges each Site-to-Site VPN connection by the hour", () => {
@@ -72,8 +85,11 @@ describe.each(EVERY_CONFIG)("the cost estimate of $name", ({ raw }) => {
     const region = new Map(config.vpcs.map((v) => [v.name, v.region]));
     const interRegion = config.peerings.filter(([a, b]) => region.get(a) !== region.get(b)).length;
     expect(quantity("data over inter-region peerings")).toBe(interRegion * GB);
-    expect(quantity("data over peerings, across AZs (both directions charged)")).toBe((config.peerings.length - interRegion) * GB);
-    for (const line of e.lines.filter((l) => l.item === "data over inter-region peerings")) expect(line.unitPrice).toBeGreaterThan(0);
+    expect(quantity("data over peerings, across AZs (both directions charged)")).toBe(
+      (config.peerings.length - interRegion) * GB,
+    );
+    for (const line of e.lines.filter((l) => l.item === "data over inter-region peerings"))
+      expect(line.unitPrice).toBeGreaterThan(0);
   });
 });
 
@@ -85,7 +101,9 @@ describe.each(EVERY_CONFIG)("the cost estimate of $name with reachabilityAnalyze
       const e = estimate(documents, buildModel(documents), { gb: 0, prices: (region) => priceTable(region) });
       const pairs = analyzerPairs(app.config, analyzerEndpoints(app.config));
       const once = e.lines.filter((l) => !l.monthly);
-      expect(once.every((l) => l.item === "Reachability Analyzer analyses" && l.stack === "reachability" && l.amount > 0)).toBe(true);
+      expect(
+        once.every((l) => l.item === "Reachability Analyzer analyses" && l.stack === "reachability" && l.amount > 0),
+      ).toBe(true);
       expect(once.reduce((n, l) => n + l.quantity, 0)).toBe(pairs.length);
     } finally {
       app.remove();

@@ -31,10 +31,16 @@ describe("the docs' diagram in headless Chromium", () => {
 
   it("renders, and shows every VPC and every peering of examples/three-vpcs.json", async () => {
     if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with "apt-get install -y chromium" (.ci/run does this on CI)`);
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's Chromium with "apt-get install -y chromium" (.ci/run does this on CI)`,
+      );
     }
     profile = fs.mkdtempSync(path.join(os.tmpdir(), "peering-chromium-"));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS] });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...CHROMIUM_FLAGS],
+    });
     const page = await context.newPage();
     const response = await page.goto(pathToFileURL(path.join(ROOT, DOCS_DIAGRAM.svg)).href);
     expect(response?.ok()).toBe(true);
@@ -45,10 +51,19 @@ describe("the docs' diagram in headless Chromium", () => {
       return wanted.map((id) => {
         const element = document.getElementById(id) as unknown as SVGGraphicsElement | null;
         const box = element?.getBBox();
-        return { id, found: element !== null, width: box?.width ?? 0, height: box?.height ?? 0, text: element?.textContent ?? "" };
+        return {
+          id,
+          found: element !== null,
+          width: box?.width ?? 0,
+          height: box?.height ?? 0,
+          text: element?.textContent ?? "",
+        };
       });
     }, ids);
-    const root = await page.evaluate(() => ({ tag: document.documentElement.tagName, errors: document.getElementsByTagName("parsererror").length }));
+    const root = await page.evaluate(() => ({
+      tag: document.documentElement.tagName,
+      errors: document.getElementsByTagName("parsererror").length,
+    }));
     expect(root).toEqual({ tag: "svg", errors: 0 });
 
     for (const item of shown) {

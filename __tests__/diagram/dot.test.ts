@@ -51,17 +51,28 @@ describe("the topology of the three-VPC example", () => {
 
   it("puts each instance in its subnet and keeps reach's verdicts", () => {
     const shared = topology.vpcs.find((v) => v.name === "shared")!;
-    expect(shared.subnets.find((s) => s.label === "shared-private-0")!.instances.map((i) => i.label)).toEqual(["shared-ping"]);
-    const names = new Map(topology.vpcs.flatMap((v) => v.subnets.flatMap((s) => s.instances.map((i) => [i.key, v.name] as const))));
-    const verdict = (from: string, to: string) => topology.verdicts.find((v) => names.get(v.from) === from && names.get(v.to) === to)?.reachable;
-    expect([verdict("app", "shared"), verdict("shared", "data"), verdict("app", "data"), verdict("data", "app")]).toEqual([true, true, false, false]);
+    expect(shared.subnets.find((s) => s.label === "shared-private-0")!.instances.map((i) => i.label)).toEqual([
+      "shared-ping",
+    ]);
+    const names = new Map(
+      topology.vpcs.flatMap((v) => v.subnets.flatMap((s) => s.instances.map((i) => [i.key, v.name] as const))),
+    );
+    const verdict = (from: string, to: string) =>
+      topology.verdicts.find((v) => names.get(v.from) === from && names.get(v.to) === to)?.reachable;
+    expect([
+      verdict("app", "shared"),
+      verdict("shared", "data"),
+      verdict("app", "data"),
+      verdict("data", "app"),
+    ]).toEqual([true, true, false, false]);
   });
 
   it("draws every VPC as a cluster, every peering as an edge between clusters, and the verdicts in their colours", () => {
     const { dot, summary } = toDot(topology);
     expect(summary).toEqual({ compact: false, collapsedVpcs: 0, omittedVerdicts: 0, omittedPeerings: 0 });
     for (const name of ["shared", "app", "data"]) expect(statement(dot, `vpc-${name}`)).toContain('class="vpc"');
-    for (const id of ["peering-shared-app", "peering-shared-data"]) expect(statement(dot, id)).toMatch(/ltail="cluster_vpc_\d" lhead="cluster_vpc_\d"/);
+    for (const id of ["peering-shared-app", "peering-shared-data"])
+      expect(statement(dot, id)).toMatch(/ltail="cluster_vpc_\d" lhead="cluster_vpc_\d"/);
     const verdicts = dot.split("\n").filter((l) => l.includes('class="verdict'));
     expect(verdicts).toHaveLength(3);
     expect(verdicts.filter((l) => l.includes(`color="${COLOURS.reachable}"`))).toHaveLength(2);
@@ -74,7 +85,14 @@ describe("the topology of the three-VPC example", () => {
 
 describe("keeping large networks readable", () => {
   it(`lists the subnets of a VPC with more than ${DIAGRAM_LIMITS.subnetsPerVpc} as a count`, () => {
-    const topology = topologyOf({ maxAzs: 4, vpcs: [{ name: "big", cidr: "10.0.0.0/22" }, { name: "small", cidr: "10.1.0.0/24", maxAzs: 1 }], peerings: [["big", "small"]] });
+    const topology = topologyOf({
+      maxAzs: 4,
+      vpcs: [
+        { name: "big", cidr: "10.0.0.0/22" },
+        { name: "small", cidr: "10.1.0.0/24", maxAzs: 1 },
+      ],
+      peerings: [["big", "small"]],
+    });
     const { dot, summary } = toDot(topology);
     expect(summary.collapsedVpcs).toBe(1);
     expect(statement(dot, "vpc-big")).toContain("8 subnets (4 public, 4 private)");
@@ -96,20 +114,30 @@ describe("keeping large networks readable", () => {
     const n = vpcs.length;
     const topology = topologyOf({ vpcs, peerings: "full-mesh" }, (outdir) =>
       editStack(outdir, "peering", (json) => {
-        for (const name of Object.keys(json.resource.aws_route)) if (name.startsWith("peering-v0_v1_")) delete json.resource.aws_route[name];
+        for (const name of Object.keys(json.resource.aws_route))
+          if (name.startsWith("peering-v0_v1_")) delete json.resource.aws_route[name];
       }),
     );
     const { dot, summary } = toDot(topology);
-    expect(summary).toEqual({ compact: true, collapsedVpcs: n, omittedVerdicts: 0, omittedPeerings: (n * (n - 1)) / 2 - 1 });
+    expect(summary).toEqual({
+      compact: true,
+      collapsedVpcs: n,
+      omittedVerdicts: 0,
+      omittedPeerings: (n * (n - 1)) / 2 - 1,
+    });
     expect(dot.split("\n").filter((l) => l.includes('class="vpc"'))).toHaveLength(n);
     expect(statement(dot, "peering-v0-v1")).toContain(`color="${COLOURS.unreachable}"`);
-    expect(dot).toContain(`Not drawn: ${summary.omittedPeerings} peering(s) whose instances reach each other both ways`);
+    expect(dot).toContain(
+      `Not drawn: ${summary.omittedPeerings} peering(s) whose instances reach each other both ways`,
+    );
   });
 });
 
 describe("VPN connections", () => {
   it(`are counted in a VPC's box once there are more than ${DIAGRAM_LIMITS.detailedVpcs} VPCs`, () => {
-    const vpcs = manyVpcs(DIAGRAM_LIMITS.detailedVpcs + 1).map((v, i) => (i === 0 ? { ...v, vpnConnections: { office: { ip: "203.0.113.9", staticRoutes: ["192.168.0.0/16"] } } } : v));
+    const vpcs = manyVpcs(DIAGRAM_LIMITS.detailedVpcs + 1).map((v, i) =>
+      i === 0 ? { ...v, vpnConnections: { office: { ip: "203.0.113.9", staticRoutes: ["192.168.0.0/16"] } } } : v,
+    );
     const { dot, summary } = toDot(topologyOf({ vpcs, peerings: [["v0", "v1"]] }));
     expect(summary.compact).toBe(true);
     expect(statement(dot, "vpc-v0")).toContain("1 VPN gateway · 1 VPN connection");
@@ -118,9 +146,25 @@ describe("VPN connections", () => {
 });
 
 describe("arrange", () => {
-  const vpc = (key: string): DiagramVpc => ({ key, name: key, blocks: [], region: undefined, account: undefined, subnets: [], gateways: [], vpnConnections: [] });
+  const vpc = (key: string): DiagramVpc => ({
+    key,
+    name: key,
+    blocks: [],
+    region: undefined,
+    account: undefined,
+    subnets: [],
+    gateways: [],
+    vpnConnections: [],
+  });
   it("puts a hub between its spokes", () => {
-    const peerings = ["a", "c"].map((spoke) => ({ key: spoke, label: spoke, requester: "hub", accepter: spoke, crossRegion: false, crossAccount: false }));
+    const peerings = ["a", "c"].map((spoke) => ({
+      key: spoke,
+      label: spoke,
+      requester: "hub",
+      accepter: spoke,
+      crossRegion: false,
+      crossAccount: false,
+    }));
     expect(arrange([vpc("a"), vpc("c"), vpc("hub")], peerings).map((v) => v.key)).toEqual(["a", "hub", "c"]);
   });
 });
@@ -131,7 +175,11 @@ describe("toDot on any topology", () => {
     viz = await instance();
   });
 
-  const name = fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom("a", "b", "-", " ", '"', "<", "&", "\\", "é", "1") });
+  const name = fc.string({
+    minLength: 1,
+    maxLength: 12,
+    unit: fc.constantFrom("a", "b", "-", " ", '"', "<", "&", "\\", "é", "1"),
+  });
   const topologies = fc
     .uniqueArray(name, { minLength: 1, maxLength: 16 })
     .chain((names) =>
@@ -139,7 +187,14 @@ describe("toDot on any topology", () => {
         names: fc.constant(names),
         peerings: fc.uniqueArray(fc.tuple(fc.nat(names.length - 1), fc.nat(names.length - 1)), { maxLength: 20 }),
         instances: fc.array(fc.boolean(), { minLength: names.length, maxLength: names.length }),
-        verdicts: fc.array(fc.tuple(fc.nat(names.length - 1), fc.nat(names.length - 1), fc.constantFrom(true, false, "depends" as const)), { maxLength: 30 }),
+        verdicts: fc.array(
+          fc.tuple(
+            fc.nat(names.length - 1),
+            fc.nat(names.length - 1),
+            fc.constantFrom(true, false, "depends" as const),
+          ),
+          { maxLength: 30 },
+        ),
       }),
     )
     .map(({ names, peerings, instances, verdicts }): Topology => {
@@ -152,15 +207,38 @@ describe("toDot on any topology", () => {
           blocks: [`10.${i}.0.0/24`],
           region: "eu-west-1",
           account: undefined,
-          subnets: [{ key: `aws_subnet.s${i}`, label: `${n}-private`, blocks: [`10.${i}.0.0/25`], tier: "private" as const, instances: instances[i] ? [{ key: inst(i), label: `${n}-ping`, ipv4: undefined }] : [] }],
+          subnets: [
+            {
+              key: `aws_subnet.s${i}`,
+              label: `${n}-private`,
+              blocks: [`10.${i}.0.0/25`],
+              tier: "private" as const,
+              instances: instances[i] ? [{ key: inst(i), label: `${n}-ping`, ipv4: undefined }] : [],
+            },
+          ],
           gateways: [],
           vpnConnections: [],
         })),
-        peerings: peerings.filter(([a, b]) => a !== b).map(([a, b], i) => ({ key: `aws_vpc_peering_connection.p${i}`, label: `p${i}`, requester: key(a), accepter: key(b), crossRegion: false, crossAccount: false })),
+        peerings: peerings
+          .filter(([a, b]) => a !== b)
+          .map(([a, b], i) => ({
+            key: `aws_vpc_peering_connection.p${i}`,
+            label: `p${i}`,
+            requester: key(a),
+            accepter: key(b),
+            crossRegion: false,
+            crossAccount: false,
+          })),
         externalVpcs: [],
         verdicts: verdicts
           .filter(([a, b]) => a !== b && instances[a] && instances[b])
-          .map(([a, b, reachable]) => ({ from: inst(a), to: inst(b), protocol: "ipv4" as const, reachable, reason: "r" })),
+          .map(([a, b, reachable]) => ({
+            from: inst(a),
+            to: inst(b),
+            protocol: "ipv4" as const,
+            reachable,
+            reason: "r",
+          })),
       };
     });
 

@@ -5,7 +5,10 @@ import { EXAMPLES_BY_NAME } from "../../test-support/configs";
 import { synthToTemp } from "../../test-support/synth";
 
 /** The built-in default and every example, as `describe.each` cases. */
-const EVERY_CONFIG = [{ name: "the built-in default", raw: DEFAULT_CONFIG as unknown as Record<string, unknown> }, ...EXAMPLES_BY_NAME];
+const EVERY_CONFIG = [
+  { name: "the built-in default", raw: DEFAULT_CONFIG as unknown as Record<string, unknown> },
+  ...EXAMPLES_BY_NAME,
+];
 
 /** The text of the SVG element with `id` (a VPC cluster, a node or an edge, up to the next one): its <text> elements, one a line. */
 function svgText(svg: string, id: string): string {
@@ -54,7 +57,9 @@ describe.each(EVERY_CONFIG)("the diagram of $name", ({ raw }) => {
 
   it("draws every peering of the config between its two VPCs, marked inter-region and cross-account where it is", () => {
     const names = new Map(diagram.topology.vpcs.map((v) => [v.key, v.name]));
-    expect(diagram.topology.peerings.map((p) => [names.get(p.requester), names.get(p.accepter)]).sort()).toEqual(config.peerings.map(([a, b]) => [a, b]).sort());
+    expect(diagram.topology.peerings.map((p) => [names.get(p.requester), names.get(p.accepter)]).sort()).toEqual(
+      config.peerings.map(([a, b]) => [a, b]).sort(),
+    );
     const byName = new Map(config.vpcs.map((v) => [v.name, v]));
     for (const [a, b] of config.peerings) {
       const interRegion = byName.get(a)!.region !== byName.get(b)!.region;
@@ -78,9 +83,21 @@ describe.each(EVERY_CONFIG)("the diagram of $name", ({ raw }) => {
         ...(vpc.vpnConnections ? ["VPN gateway"] : []),
         ...(withEndpoints ? ["interface endpoints: ec2messages, ssm, ssmmessages"] : []),
       ];
-      const labels = [...new Set(drawn.gateways.map((g) => g.label.replace(/: .*/, (list) => `: ${list.slice(2).split(", ").sort().join(", ")}`)))];
+      const labels = [
+        ...new Set(
+          drawn.gateways.map((g) =>
+            g.label.replace(/: .*/, (list) => `: ${list.slice(2).split(", ").sort().join(", ")}`),
+          ),
+        ),
+      ];
       expect(labels.sort()).toEqual(expected.sort());
-      for (const label of labels) expect(diagram.svg.replace(/&#45;/g, "-")).toContain(`id="gateway-${vpc.name}-${label.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/-$/, "")}"`);
+      for (const label of labels)
+        expect(diagram.svg.replace(/&#45;/g, "-")).toContain(
+          `id="gateway-${vpc.name}-${label
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, "-")
+            .replace(/-$/, "")}"`,
+        );
     }
   });
 
@@ -98,14 +115,18 @@ describe.each(EVERY_CONFIG)("the diagram of $name", ({ raw }) => {
     for (const vpc of config.vpcs) {
       const connections = Object.entries(vpc.vpnConnections ?? {});
       const drawn = vpcNamed(vpc.name).vpnConnections;
-      expect(drawn.map((c) => [c.label, c.ip, [...c.staticRoutes]]).sort()).toEqual(connections.map(([name, c]) => [`${vpc.name}-${name}`, c.ip, [...(c.staticRoutes ?? [])]]).sort());
+      expect(drawn.map((c) => [c.label, c.ip, [...c.staticRoutes]]).sort()).toEqual(
+        connections.map(([name, c]) => [`${vpc.name}-${name}`, c.ip, [...(c.staticRoutes ?? [])]]).sort(),
+      );
       for (const [name, c] of connections) {
         const text = svgText(diagram.svg, `vpn-${vpc.name}-${vpc.name}-${name}`);
         expect(text).toContain(c.ip);
         expect(text).toContain(c.staticRoutes ? c.staticRoutes.join(", ") : "BGP");
       }
     }
-    const edges = toDot(diagram.topology).dot.split("\n").filter((l) => l.includes('class="vpn"') && l.includes("->"));
+    const edges = toDot(diagram.topology)
+      .dot.split("\n")
+      .filter((l) => l.includes('class="vpn"') && l.includes("->"));
     expect(edges).toHaveLength(config.vpcs.reduce((n, v) => n + Object.keys(v.vpnConnections ?? {}).length, 0));
   });
 });

@@ -20,10 +20,16 @@ jest.setTimeout(5_000);
 const ssm = mockClient(SSMClient);
 const fleet = instances(3);
 const everyPair = (value: Expected): Map<string, Expected> =>
-  new Map(fleet.flatMap((f) => fleet.filter((t) => t !== f).map((t): [string, Expected] => [`${f.name} -> ${t.name}`, value])));
+  new Map(
+    fleet.flatMap((f) =>
+      fleet.filter((t) => t !== f).map((t): [string, Expected] => [`${f.name} -> ${t.name}`, value]),
+    ),
+  );
 
 /** A fake SSM where every agent is Online and `answer` decides each pair (all reply by default). */
-function healthySsm(answer = (_s: DeployedInstance, t: DeployedInstance) => invocation("Success", pingOutput(t.privateIp, 3))): void {
+function healthySsm(
+  answer = (_s: DeployedInstance, t: DeployedInstance) => invocation("Success", pingOutput(t.privateIp, 3)),
+): void {
   const fake = fakeCommands(fleet, answer);
   ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: agentInfo(fleet.map((i) => i.id)) });
   ssm.on(SendCommandCommand).callsFake(async (input) => fake.send(input));
@@ -43,7 +49,10 @@ async function cli(argv: string[], overrides: Partial<CliDeps> = {}) {
     stderr: { isTTY: false, write: (text: string) => err.push(text) },
     createClient: (region) => {
       regions.push(region);
-      return new SSMClient({ region: region ?? "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+      return new SSMClient({
+        region: region ?? "eu-west-1",
+        credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      });
     },
     readInstances: (source) => {
       sources.push(source);
@@ -85,7 +94,15 @@ describe("npm run ping", () => {
     );
     expect(stderr).toContain("SSM agents online: 3/3");
     const report = JSON.parse(files.get("ping-report.json") ?? "null") as PingReport;
-    expect(Object.keys(report)).toEqual(["region", "startedAt", "finishedAt", "instances", "pairs", "mismatches", "unanswered"]);
+    expect(Object.keys(report)).toEqual([
+      "region",
+      "startedAt",
+      "finishedAt",
+      "instances",
+      "pairs",
+      "mismatches",
+      "unanswered",
+    ]);
     expect(report.instances[0]).toEqual({ ...fleet[0], agent: "Online" });
     expect(report.pairs).toHaveLength(6);
     expect(report.pairs[0]).toMatchObject({ from: "a", to: "b", status: "reachable", expected: true, matches: true });
@@ -94,7 +111,9 @@ describe("npm run ping", () => {
 
   it("exits 3 and lists the pair when a result differs from reach", async () => {
     healthySsm((s, t) =>
-      s.name === "a" && t.name === "c" ? invocation("Failed", pingOutput(t.privateIp, 0)) : invocation("Success", pingOutput(t.privateIp, 3)),
+      s.name === "a" && t.name === "c"
+        ? invocation("Failed", pingOutput(t.privateIp, 0))
+        : invocation("Success", pingOutput(t.privateIp, 3)),
     );
     const { code, stdout } = await cli([]);
 
@@ -105,7 +124,9 @@ describe("npm run ping", () => {
 
   it("exits 3 when a pair does not answer, even when nothing is compared (--no-expect)", async () => {
     healthySsm((s, t) =>
-      s.name === "b" ? invocation("TimedOut", "", { StatusDetails: "ExecutionTimedOut" }) : invocation("Success", pingOutput(t.privateIp, 3)),
+      s.name === "b"
+        ? invocation("TimedOut", "", { StatusDetails: "ExecutionTimedOut" })
+        : invocation("Success", pingOutput(t.privateIp, 3)),
     );
     const loadExpectations = jest.fn();
     const { code, stdout } = await cli(["--no-expect"], { loadExpectations });
@@ -118,7 +139,9 @@ describe("npm run ping", () => {
   });
 
   it("exits 0 with --no-expect when every pair answers, unreachable ones included", async () => {
-    healthySsm((_s, t) => invocation(t.name === "c" ? "Failed" : "Success", pingOutput(t.privateIp, t.name === "c" ? 0 : 3)));
+    healthySsm((_s, t) =>
+      invocation(t.name === "c" ? "Failed" : "Success", pingOutput(t.privateIp, t.name === "c" ? 0 : 3)),
+    );
     expect((await cli(["--no-expect"])).code).toBe(0);
   });
 
@@ -130,7 +153,9 @@ describe("npm run ping", () => {
     expect(given.sources).toEqual([{ outputsFile: "out.json", stackDir: path.join("build", "stacks", "instances") }]);
     expect(given.synthDirs).toEqual(["build"]);
     expect(given.regions).toEqual(["us-east-2"]);
-    expect(defaults.sources).toEqual([{ outputsFile: undefined, stackDir: path.join("cdktf.out", "stacks", "instances") }]);
+    expect(defaults.sources).toEqual([
+      { outputsFile: undefined, stackDir: path.join("cdktf.out", "stacks", "instances") },
+    ]);
     expect(defaults.regions).toEqual([undefined]);
   });
 
@@ -150,7 +175,11 @@ describe("npm run ping", () => {
 
   it.each([
     ["an unknown option", ["--bogus"], /unknown option '--bogus'/],
-    ["a timeout that is not a number", ["--timeout", "soon"], /"soon" is not a whole number of seconds; use e\.g\. 600/],
+    [
+      "a timeout that is not a number",
+      ["--timeout", "soon"],
+      /"soon" is not a whole number of seconds; use e\.g\. 600/,
+    ],
     ["a zero agent timeout", ["--agent-timeout", "0"], /"0" is not a whole number of seconds/],
     ["a malformed region", ["--region", "Europe"], /"Europe" is not an AWS region name; use e\.g\. eu-west-1/],
     ["a stray argument", ["extra"], /too many arguments/],
@@ -164,17 +193,32 @@ describe("npm run ping", () => {
   it.each<[string, Partial<CliDeps>, RegExp]>([
     [
       "unusable outputs",
-      { readInstances: () => { throw new PingInputError("outputs file out.json: not valid JSON (x); fix: y"); } },
+      {
+        readInstances: () => {
+          throw new PingInputError("outputs file out.json: not valid JSON (x); fix: y");
+        },
+      },
       /^ping: outputs file out\.json: not valid JSON/,
     ],
     [
       "expectations that cannot be loaded",
-      { loadExpectations: async () => { throw new PingInputError("cdktf.out: no synthesized stacks; fix: npm run synth"); } },
+      {
+        loadExpectations: async () => {
+          throw new PingInputError("cdktf.out: no synthesized stacks; fix: npm run synth");
+        },
+      },
       /^ping: cdktf\.out: no synthesized stacks/,
     ],
     [
       "no AWS region anywhere",
-      { createClient: () => new SSMClient({ region: async () => { throw new Error("Region is missing"); } }) },
+      {
+        createClient: () =>
+          new SSMClient({
+            region: async () => {
+              throw new Error("Region is missing");
+            },
+          }),
+      },
       /^ping: AWS region: none found \(Error: Region is missing\); fix: pass --region/,
     ],
     [
@@ -192,27 +236,48 @@ describe("npm run ping", () => {
   it("pings instances in several regions and accounts, each through the client of its region and account, and says where each is", async () => {
     const role = "arn:aws:iam::222222222222:role/peering";
     const [a, b, c, d] = instances(4);
-    const placed = [a, { ...b, region: "us-east-1" }, { ...c, roleArn: role, region: "eu-west-1" }, { ...d, roleArn: role, region: "us-east-1" }];
+    const placed = [
+      a,
+      { ...b, region: "us-east-1" },
+      { ...c, roleArn: role, region: "eu-west-1" },
+      { ...d, roleArn: role, region: "us-east-1" },
+    ];
     const fake = fakeCommands(placed, (_s, t) => invocation("Success", pingOutput(t.privateIp, 3)));
-    ssm.on(DescribeInstanceInformationCommand).callsFake(async (input) => ({ InstanceInformationList: agentInfo(input.Filters?.[0]?.Values ?? []) }));
+    ssm
+      .on(DescribeInstanceInformationCommand)
+      .callsFake(async (input) => ({ InstanceInformationList: agentInfo(input.Filters?.[0]?.Values ?? []) }));
     ssm.on(SendCommandCommand).callsFake(async (input) => fake.send(input));
     ssm.on(GetCommandInvocationCommand).callsFake(async (input) => fake.get(input));
     const made = new Map<SSMClient, string>();
     const createClient = (region: string | undefined, roleArn?: string) => {
-      const client = new SSMClient({ region: region ?? "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+      const client = new SSMClient({
+        region: region ?? "eu-west-1",
+        credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      });
       made.set(client, `${region ?? "default"} ${roleArn ?? "own"}`);
       return client;
     };
     const { code, stdout } = await cli(["--no-expect"], { readInstances: () => placed, createClient });
 
     expect(code).toBe(0);
-    expect([...made.values()].sort()).toEqual(["default own", "eu-west-1 " + role, "us-east-1 " + role, "us-east-1 own"]);
+    expect([...made.values()].sort()).toEqual([
+      "default own",
+      "eu-west-1 " + role,
+      "us-east-1 " + role,
+      "us-east-1 own",
+    ]);
     const placeOf = new Map(placed.map((i) => [i.id, `${i.region ?? "default"} ${i.roleArn ?? "own"}`]));
     const ids = (input: object): string[] =>
-      "InstanceIds" in input ? (input.InstanceIds as string[]) : "InstanceId" in input ? [input.InstanceId as string] : ((input as { Filters: { Values: string[] }[] }).Filters[0].Values);
-    const wrong = ssm
-      .send.getCalls()
-      .flatMap((call) => ids(call.args[0].input).filter((id) => placeOf.get(id) !== made.get(call.thisValue as SSMClient)).map((id) => `${call.args[0].constructor.name} ${id}`));
+      "InstanceIds" in input
+        ? (input.InstanceIds as string[])
+        : "InstanceId" in input
+          ? [input.InstanceId as string]
+          : (input as { Filters: { Values: string[] }[] }).Filters[0].Values;
+    const wrong = ssm.send.getCalls().flatMap((call) =>
+      ids(call.args[0].input)
+        .filter((id) => placeOf.get(id) !== made.get(call.thisValue as SSMClient))
+        .map((id) => `${call.args[0].constructor.name} ${id}`),
+    );
     expect(wrong).toEqual([]);
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(4 * 3);
     expect(stdout).toContain(
@@ -232,7 +297,9 @@ describe("npm run ping", () => {
     const { code, stderr, regions } = await cli(["--region", "eu-central-1"], { synthesizedRegion: () => "eu-west-1" });
     expect(code).toBe(0);
     expect(regions).toEqual(["eu-central-1"]);
-    expect(stderr).toContain("ping: warning: the stacks in cdktf.out deploy to eu-west-1, but ping would look in eu-central-1 (--region)");
+    expect(stderr).toContain(
+      "ping: warning: the stacks in cdktf.out deploy to eu-west-1, but ping would look in eu-central-1 (--region)",
+    );
   });
 
   it("exits 2 when the report cannot be written, after printing the matrix", async () => {
@@ -253,7 +320,11 @@ describe("npm run ping", () => {
 
   it.each([
     ["a directory", (dir: string) => dir, /^ping: --report .* is a directory: name a file inside it/],
-    ["a path under a missing directory", (dir: string) => path.join(dir, "missing", "r.json"), /^ping: --report .*r\.json cannot be written: its directory .*missing does not exist/],
+    [
+      "a path under a missing directory",
+      (dir: string) => path.join(dir, "missing", "r.json"),
+      /^ping: --report .*r\.json cannot be written: its directory .*missing does not exist/,
+    ],
   ])("refuses a --report that is %s in one line, before it pings, and leaves no file", async (_, report, message) => {
     healthySsm();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ping-cli-"));

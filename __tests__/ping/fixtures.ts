@@ -45,7 +45,10 @@ export function instances(n: number): DeployedInstance[] {
 /** iputils output of a ping that got `received` of 3 replies. */
 export function pingOutput(ip: string, received: number, extra = ""): string {
   const loss = received === 3 ? "0" : received === 2 ? "33.3333" : received === 1 ? "66.6667" : "100";
-  const replies = Array.from({ length: received }, (_, i) => `64 bytes from ${ip}: icmp_seq=${i + 1} ttl=127 time=0.4${i} ms`);
+  const replies = Array.from(
+    { length: received },
+    (_, i) => `64 bytes from ${ip}: icmp_seq=${i + 1} ttl=127 time=0.4${i} ms`,
+  );
   return [
     `PING ${ip} (${ip}) 56(84) bytes of data.`,
     ...replies,
@@ -72,7 +75,10 @@ export function awsError(name: string, httpStatusCode = 400, fault: "client" | "
 }
 
 /** Agents as DescribeInstanceInformation lists them. */
-export function agentInfo(ids: readonly string[], status: InstanceInformation["PingStatus"] = "Online"): InstanceInformation[] {
+export function agentInfo(
+  ids: readonly string[],
+  status: InstanceInformation["PingStatus"] = "Online",
+): InstanceInformation[] {
   return ids.map((InstanceId) => ({ InstanceId, PingStatus: status }));
 }
 

@@ -14,7 +14,10 @@ describe("parseOutputsFile (cdktf deploy --outputs-file)", () => {
     ["the output named instances", { instances: { instances: { b, a } } }],
     ["an output whose name ends in instances", { instances: { peeringInstances: { a, b } } }],
     ["an output encoded as a JSON string", { instances: { instances: JSON.stringify({ a, b }) } }],
-    ["camel-cased fields", { instances: { instances: { a: { ...a, private_ip: undefined, privateIp: a.private_ip }, b } } }],
+    [
+      "camel-cased fields",
+      { instances: { instances: { a: { ...a, private_ip: undefined, privateIp: a.private_ip }, b } } },
+    ],
   ])("reads %s, sorted by VPC name", (_, json) => {
     expect(parseOutputsFile(json, "out.json")).toEqual([parsedA, parsedB]);
   });
@@ -29,16 +32,44 @@ describe("parseOutputsFile (cdktf deploy --outputs-file)", () => {
     ["not an object", [], /expected a JSON object keyed by stack name/],
     ["no instances stack", { network: {} }, /no stack "instances" \(stacks: network\)/],
     ["no instances output", { instances: { other: 1 } }, /no output "instances" \(outputs: other\)/],
-    ["two candidate outputs", { instances: { aInstances: {}, bInstances: {} } }, /several outputs could be it: aInstances, bInstances/],
+    [
+      "two candidate outputs",
+      { instances: { aInstances: {}, bInstances: {} } },
+      /several outputs could be it: aInstances, bInstances/,
+    ],
     ["an empty instance list", { instances: { instances: {} } }, /expected an object of instances keyed by VPC name/],
-    ["a bad instance id", { instances: { instances: { a: { ...a, id: "vol-1" } } } }, /VPC "a": id: an EC2 instance id/],
-    ["an IP that is not IPv4", { instances: { instances: { a: { ...a, private_ip: "10.0.0.1; reboot" } } } }, /VPC "a": private_ip/],
+    [
+      "a bad instance id",
+      { instances: { instances: { a: { ...a, id: "vol-1" } } } },
+      /VPC "a": id: an EC2 instance id/,
+    ],
+    [
+      "an IP that is not IPv4",
+      { instances: { instances: { a: { ...a, private_ip: "10.0.0.1; reboot" } } } },
+      /VPC "a": private_ip/,
+    ],
     ["a missing IP", { instances: { instances: { a: { id: a.id, address: a.address } } } }, /private_ip is missing/],
-    ["two VPCs sharing an IP", { instances: { instances: { a, b: { ...b, private_ip: a.private_ip } } } }, /"a" and "b" share privateIp 10.0.0.40/],
-    ["a region that is no region", { instances: { instances: { a: { ...a, region: "Europe" } } } }, /VPC "a": region: an AWS region such as eu-west-1/],
-    ["a role_arn that is no role", { instances: { instances: { a: { ...a, role_arn: "arn:aws:iam::1:user/x" } } } }, /VPC "a": role_arn: an IAM role ARN/],
+    [
+      "two VPCs sharing an IP",
+      { instances: { instances: { a, b: { ...b, private_ip: a.private_ip } } } },
+      /"a" and "b" share privateIp 10.0.0.40/,
+    ],
+    [
+      "a region that is no region",
+      { instances: { instances: { a: { ...a, region: "Europe" } } } },
+      /VPC "a": region: an AWS region such as eu-west-1/,
+    ],
+    [
+      "a role_arn that is no role",
+      { instances: { instances: { a: { ...a, role_arn: "arn:aws:iam::1:user/x" } } } },
+      /VPC "a": role_arn: an IAM role ARN/,
+    ],
     ["a null instance", { instances: { instances: { a: null, b } } }, /VPC "a": value: .* in null/],
-    ["outputs nested 10,000 levels deep", { instances: { instances: JSON.parse(`${"[".repeat(10_000)}${"]".repeat(10_000)}`) } }, /nested too deeply at instances\.instances\[0\]\[0\]/],
+    [
+      "outputs nested 10,000 levels deep",
+      { instances: { instances: JSON.parse(`${"[".repeat(10_000)}${"]".repeat(10_000)}`) } },
+      /nested too deeply at instances\.instances\[0\]\[0\]/,
+    ],
   ])("rejects %s, naming the file and the fix", (_, json, message) => {
     const attempt = (): unknown => parseOutputsFile(json, "out.json");
     expect(attempt).toThrow(PingInputError);
@@ -87,7 +118,11 @@ describe("providerRegion", () => {
   it.each([
     ["a provider list", { provider: { aws: [{ region: "eu-west-1" }] } }, "eu-west-1"],
     ["a single provider object", { provider: { aws: { region: "us-east-2" } } }, "us-east-2"],
-    ["the default provider beside an alias", { provider: { aws: [{ alias: "west", region: "us-west-2" }, { region: "eu-north-1" }] } }, "eu-north-1"],
+    [
+      "the default provider beside an alias",
+      { provider: { aws: [{ alias: "west", region: "us-west-2" }, { region: "eu-north-1" }] } },
+      "eu-north-1",
+    ],
     ["a region from a variable", { provider: { aws: [{ region: "${var.region}" }] } }, undefined],
     ["no provider", {}, undefined],
   ])("reads the region of %s", (_, json, region) => {

@@ -13,7 +13,11 @@ describe("parsePingOutput", () => {
       pingOutput("10.0.1.40", 2),
       { transmitted: 3, received: 2, lossPercent: 33.3333, errors: 0, rtt: { minMs: 0.4, avgMs: 0.41, maxMs: 0.42 } },
     ],
-    ["100% loss, which prints no rtt line", pingOutput("10.0.1.40", 0), { transmitted: 3, received: 0, lossPercent: 100, errors: 0 }],
+    [
+      "100% loss, which prints no rtt line",
+      pingOutput("10.0.1.40", 0),
+      { transmitted: 3, received: 0, lossPercent: 100, errors: 0 },
+    ],
     [
       "ICMP errors (+N errors)",
       "From 10.0.0.1 icmp_seq=1 Destination Host Unreachable\n\n--- 10.0.9.9 ping statistics ---\n" +
@@ -24,7 +28,13 @@ describe("parsePingOutput", () => {
       "duplicates and errors together",
       "3 packets transmitted, 2 received, +1 duplicates, +1 errors, 33.3333% packet loss, time 2003ms\n" +
         "rtt min/avg/max/mdev = 0.321/0.402/0.523/0.081 ms\n",
-      { transmitted: 3, received: 2, lossPercent: 33.3333, errors: 1, rtt: { minMs: 0.321, avgMs: 0.402, maxMs: 0.523 } },
+      {
+        transmitted: 3,
+        received: 2,
+        lossPercent: 33.3333,
+        errors: 1,
+        rtt: { minMs: 0.321, avgMs: 0.402, maxMs: 0.523 },
+      },
     ],
     [
       "busybox wording",
@@ -38,7 +48,10 @@ describe("parsePingOutput", () => {
   it.each([
     ["empty output", ""],
     ["an error without a summary", "ping: connect: Network is unreachable\n"],
-    ["a summary claiming more replies than requests", "3 packets transmitted, 4 received, 0% packet loss, time 2003ms\n"],
+    [
+      "a summary claiming more replies than requests",
+      "3 packets transmitted, 4 received, 0% packet loss, time 2003ms\n",
+    ],
   ])("returns undefined for %s", (_, output) => {
     expect(parsePingOutput(output)).toBeUndefined();
   });

@@ -33,6 +33,11 @@ describe("streamProgress", () => {
     progress.log("done pinging");
     progress.done();
     progress.done();
-    expect(s.written).toEqual(["pings answered: 1/6\n", "pings answered: 3/6\n", "done pinging\n", "pings answered: 6/6\n"]);
+    expect(s.written).toEqual([
+      "pings answered: 1/6\n",
+      "pings answered: 3/6\n",
+      "done pinging\n",
+      "pings answered: 6/6\n",
+    ]);
   });
 });

@@ -1,5 +1,14 @@
 import { LEGEND, renderMatrix, renderSummary } from "../../lib/ping/render";
-import { buildPairs, Expected, exitCodeOf, InvocationOutcome, Observation, observe, pairKey, verdict } from "../../lib/ping/results";
+import {
+  buildPairs,
+  Expected,
+  exitCodeOf,
+  InvocationOutcome,
+  Observation,
+  observe,
+  pairKey,
+  verdict,
+} from "../../lib/ping/results";
 import { instances, pingOutput } from "./fixtures";
 
 const finished = (status: string, stdout = "", statusDetails?: string): InvocationOutcome => ({
@@ -14,14 +23,24 @@ describe("observe", () => {
   it.each<[string, InvocationOutcome, Observation["status"], string]>([
     ["a successful ping", finished("Success", pingOutput("10.0.1.40", 3)), "reachable", "0% packet loss"],
     ["partial loss", finished("Success", pingOutput("10.0.1.40", 1)), "reachable", "66.6667% packet loss"],
-    ["Failed with a 100% loss summary (ping exits 1)", finished("Failed", pingOutput("10.0.1.40", 0)), "unreachable", "100% packet loss"],
+    [
+      "Failed with a 100% loss summary (ping exits 1)",
+      finished("Failed", pingOutput("10.0.1.40", 0)),
+      "unreachable",
+      "100% packet loss",
+    ],
     [
       "Failed with ICMP errors",
       finished("Failed", "3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 2043ms"),
       "unreachable",
       "100% packet loss, 3 ICMP errors",
     ],
-    ["Success without a summary", finished("Success", "hello"), "no-answer", "command Success without a ping summary: hello"],
+    [
+      "Success without a summary",
+      finished("Success", "hello"),
+      "no-answer",
+      "command Success without a ping summary: hello",
+    ],
     [
       "Failed without output (Undeliverable)",
       finished("Failed", "", "Undeliverable"),
@@ -34,9 +53,19 @@ describe("observe", () => {
       "no-answer",
       "command TimedOut (ExecutionTimedOut)",
     ],
-    ["DeliveryTimedOut", finished("TimedOut", "", "DeliveryTimedOut"), "no-answer", "command TimedOut (DeliveryTimedOut)"],
+    [
+      "DeliveryTimedOut",
+      finished("TimedOut", "", "DeliveryTimedOut"),
+      "no-answer",
+      "command TimedOut (DeliveryTimedOut)",
+    ],
     ["Cancelled", finished("Cancelled"), "no-answer", "command Cancelled"],
-    ["no result at all", { kind: "no-result", detail: "no result before the deadline" }, "no-answer", "no result before the deadline"],
+    [
+      "no result at all",
+      { kind: "no-result", detail: "no result before the deadline" },
+      "no-answer",
+      "no result before the deadline",
+    ],
   ])("reads %s as %s", (_, outcome, status, detail) => {
     expect(observe(outcome)).toMatchObject({ status, detail });
   });
@@ -47,7 +76,11 @@ describe("buildPairs and verdict", () => {
   const seen = (status: Observation["status"], received = 3): Observation => {
     if (status === "no-answer") return { status, detail: status };
     const rtt = received > 0 ? { rtt: { minMs: 1, avgMs: 2, maxMs: 3 } } : {};
-    return { status, detail: status, stats: { transmitted: 3, received, lossPercent: received === 3 ? 0 : 100, errors: 0, ...rtt } };
+    return {
+      status,
+      detail: status,
+      stats: { transmitted: 3, received, lossPercent: received === 3 ? 0 : 100, errors: 0, ...rtt },
+    };
   };
   const observations = new Map<string, Observation>([
     [pairKey("a", "b"), seen("reachable")],
@@ -88,7 +121,13 @@ describe("buildPairs and verdict", () => {
       expected: true,
       matches: true,
     });
-    expect(pairs[5]).toMatchObject({ detail: "not measured", transmitted: null, received: null, lossPercent: null, rttAvgMs: null });
+    expect(pairs[5]).toMatchObject({
+      detail: "not measured",
+      transmitted: null,
+      received: null,
+      lossPercent: null,
+      rttAvgMs: null,
+    });
   });
 
   it("fails the run on a mismatch and on a pair without answer, and passes when neither happens", () => {
@@ -130,6 +169,8 @@ describe("buildPairs and verdict", () => {
         "  c -> b: not measured",
       ].join("\n"),
     );
-    expect(renderSummary({ pairs, mismatches: [], unanswered: [] }, false)).toMatch(/not compared with reach \(--no-expect\)$/);
+    expect(renderSummary({ pairs, mismatches: [], unanswered: [] }, false)).toMatch(
+      /not compared with reach \(--no-expect\)$/,
+    );
   });
 });

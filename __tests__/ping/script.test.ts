@@ -13,7 +13,9 @@ describe("npm run ping, in its own process", () => {
     // A `terraform` that prints what is not JSON, first on PATH: `terraform output -json` must not crash ping.
     const bin = path.join(dir, "bin");
     fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, "terraform"), "#!/bin/sh\nprintf 'Warning: \\033[2J not JSON {'\n", { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, "terraform"), "#!/bin/sh\nprintf 'Warning: \\033[2J not JSON {'\n", {
+      mode: 0o755,
+    });
     const stack = path.join(dir, "synth", "stacks", "instances");
     fs.mkdirSync(stack, { recursive: true });
     fs.writeFileSync(path.join(stack, "cdk.tf.json"), "{ not JSON either");
@@ -40,14 +42,24 @@ describe("npm run ping, in its own process", () => {
       ["--outputs-file", "<tmp>/outputs.json"],
       /^ping: outputs file .*outputs\.json: nested too deeply at instances\.instances\[0\]/,
     ],
-    ["an outputs file that is not JSON", "{ \"instances\": \u001b[2J", ["--outputs-file", "<tmp>/outputs.json"], /^ping: outputs file .*outputs\.json: not valid JSON/],
+    [
+      "an outputs file that is not JSON",
+      '{ "instances": \u001b[2J',
+      ["--outputs-file", "<tmp>/outputs.json"],
+      /^ping: outputs file .*outputs\.json: not valid JSON/,
+    ],
     [
       "an instances output holding a string that is not JSON",
-      JSON.stringify({ instances: { instances: "{ \"a\": \u001b]0;x" } }),
+      JSON.stringify({ instances: { instances: '{ "a": \u001b]0;x' } }),
       ["--outputs-file", "<tmp>/outputs.json"],
       /^ping: outputs file .*output "instances": expected an object of instances keyed by VPC name, got "\{ \\"a\\": \\u001b\]0;x"/,
     ],
-    ["terraform output printing what is not JSON", undefined, ["--synth-dir", "<tmp>/synth"], /^ping: terraform output -json in .*: printed something that is not JSON/],
+    [
+      "terraform output printing what is not JSON",
+      undefined,
+      ["--synth-dir", "<tmp>/synth"],
+      /^ping: terraform output -json in .*: printed something that is not JSON/,
+    ],
   ])("exits 2 with one line and no stack trace for %s, before it calls AWS", (_, outputs, args, message) => {
     if (outputs !== undefined) fs.writeFileSync(path.join(dir, "outputs.json"), outputs);
     const result = ping(args);

@@ -26,7 +26,9 @@ describe("ping's expectations for a mesh split into several peering stacks", () 
       const expected = expectationsFrom(analyze(loadTerraform([app.outdir])).pairs, instances);
       const names = parseConfig(SHARDED_MESH_CONFIG).vpcs.map((v) => v.name);
       const pairs = fullMesh(names).flatMap(([a, b]) => [pairKey(a, b), pairKey(b, a)]);
-      expect(Object.fromEntries(pairs.map((k) => [k, expected.get(k)]))).toEqual(Object.fromEntries(pairs.map((k) => [k, true])));
+      expect(Object.fromEntries(pairs.map((k) => [k, expected.get(k)]))).toEqual(
+        Object.fromEntries(pairs.map((k) => [k, true])),
+      );
     } finally {
       app.remove();
     }

@@ -12,7 +12,16 @@ import { PingInputError } from "../../lib/ping/errors";
 import { DeployedInstance } from "../../lib/ping/outputs";
 import { Expected, pairKey, PingReport } from "../../lib/ping/results";
 import { runPing } from "../../lib/ping/run";
-import { agentInfo, awsError, fakeClock, fakeCommands, instances, invocation, pingOutput, recordingProgress } from "./fixtures";
+import {
+  agentInfo,
+  awsError,
+  fakeClock,
+  fakeCommands,
+  instances,
+  invocation,
+  pingOutput,
+  recordingProgress,
+} from "./fixtures";
 
 jest.setTimeout(5_000);
 
@@ -23,7 +32,9 @@ const replies = (_source: DeployedInstance, target: DeployedInstance): GetComman
   invocation("Success", pingOutput(target.privateIp, 3));
 
 /** Agents as the fake SSM lists them: Online unless `status` says otherwise for an id (undefined: not listed at all). */
-function agents(status: (id: string, round: number) => InstanceInformation["PingStatus"] | undefined = () => "Online"): void {
+function agents(
+  status: (id: string, round: number) => InstanceInformation["PingStatus"] | undefined = () => "Online",
+): void {
   const rounds = new Map<string, number>();
   ssm.on(DescribeInstanceInformationCommand).callsFake(async (input: DescribeInstanceInformationCommandInput) => {
     const ids = input.Filters?.[0]?.Values ?? [];
@@ -50,20 +61,30 @@ async function run(fleet: readonly DeployedInstance[], expectations: ReadonlyMap
   const clock = fakeClock();
   const progress = recordingProgress();
   const client = new SSMClient({ region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-  const report = await runPing({ instances: fleet, expectations, region: "eu-west-1" }, { client, clock, random: () => 0.5, progress }, {
-    timeoutMs: TIMEOUT_MS,
-    agentTimeoutMs: AGENT_TIMEOUT_MS,
-  });
+  const report = await runPing(
+    { instances: fleet, expectations, region: "eu-west-1" },
+    { client, clock, random: () => 0.5, progress },
+    {
+      timeoutMs: TIMEOUT_MS,
+      agentTimeoutMs: AGENT_TIMEOUT_MS,
+    },
+  );
   const elapsedMs = clock.now() - Date.parse(report.startedAt);
   return { report, progress, clock, elapsedMs };
 }
 
 const key = (p: { from: string; to: string }): string => pairKey(p.from, p.to);
-const statuses = (report: PingReport): Record<string, string> => Object.fromEntries(report.pairs.map((p) => [key(p), p.status]));
+const statuses = (report: PingReport): Record<string, string> =>
+  Object.fromEntries(report.pairs.map((p) => [key(p), p.status]));
 
 /** The safety property of every run: a pair is reachable only when it is one of those that really got replies. */
 function expectReachableOnly(report: PingReport, replied: readonly string[]): void {
-  expect(report.pairs.filter((p) => p.status === "reachable").map(key).sort()).toEqual([...replied].sort());
+  expect(
+    report.pairs
+      .filter((p) => p.status === "reachable")
+      .map(key)
+      .sort(),
+  ).toEqual([...replied].sort());
   for (const p of report.pairs.filter((x) => x.status === "reachable")) expect(p.received).toBeGreaterThan(0);
 }
 
@@ -99,7 +120,12 @@ describe("runPing against a mocked SSM", () => {
       matches: null,
     });
     expect(report.instances.map((i) => i.agent)).toEqual(["Online", "Online", "Online"]);
-    expect(report).toMatchObject({ region: "eu-west-1", startedAt: "2030-01-01T00:00:00.000Z", mismatches: [], unanswered: [] });
+    expect(report).toMatchObject({
+      region: "eu-west-1",
+      startedAt: "2030-01-01T00:00:00.000Z",
+      mismatches: [],
+      unanswered: [],
+    });
     expect(progress.lines).toEqual(expect.arrayContaining(["SSM agents online: 3/3", "pings answered: 6/6"]));
   });
 
@@ -115,7 +141,8 @@ describe("runPing against a mocked SSM", () => {
       [["ping -c 3 10.0.1.40"], [fleet[0].id, fleet[2].id]],
       [["ping -c 3 10.0.2.40"], [fleet[0].id, fleet[1].id]],
     ]);
-    for (const s of sent) expect(s).toMatchObject({ DocumentName: "AWS-RunShellScript", MaxErrors: "100%", MaxConcurrency: "100%" });
+    for (const s of sent)
+      expect(s).toMatchObject({ DocumentName: "AWS-RunShellScript", MaxErrors: "100%", MaxConcurrency: "100%" });
   });
 
   it("batches 120 instances into SendCommand calls of at most 50 instance ids, covering every pair once", async () => {
@@ -127,7 +154,9 @@ describe("runPing against a mocked SSM", () => {
     const sent = ssm.commandCalls(SendCommandCommand).map((c) => c.args[0].input.InstanceIds ?? []);
     expect(sent).toHaveLength(120 * 3);
     expect(Math.max(...sent.map((ids) => ids.length))).toBe(50);
-    const described = ssm.commandCalls(DescribeInstanceInformationCommand).map((c) => c.args[0].input.Filters?.[0]?.Values ?? []);
+    const described = ssm
+      .commandCalls(DescribeInstanceInformationCommand)
+      .map((c) => c.args[0].input.Filters?.[0]?.Values ?? []);
     expect(Math.max(...described.map((ids) => ids.length))).toBeLessThanOrEqual(50);
     expect(report.pairs).toHaveLength(120 * 119);
     expect(report.pairs.every((p) => p.status === "reachable")).toBe(true);
@@ -217,21 +246,37 @@ describe("runPing when pings fail", () => {
     throw awsError(name);
   };
   it.each<[string, () => GetCommandInvocationCommandOutput, string]>([
-    ["an execution timeout", () => invocation("TimedOut", "", { StatusDetails: "ExecutionTimedOut" }), "command TimedOut (ExecutionTimedOut)"],
-    ["a delivery timeout", () => invocation("TimedOut", "", { StatusDetails: "DeliveryTimedOut" }), "command TimedOut (DeliveryTimedOut)"],
+    [
+      "an execution timeout",
+      () => invocation("TimedOut", "", { StatusDetails: "ExecutionTimedOut" }),
+      "command TimedOut (ExecutionTimedOut)",
+    ],
+    [
+      "a delivery timeout",
+      () => invocation("TimedOut", "", { StatusDetails: "DeliveryTimedOut" }),
+      "command TimedOut (DeliveryTimedOut)",
+    ],
     [
       "an undeliverable command",
       () => invocation("Failed", "", { StatusDetails: "Undeliverable" }),
       "command Failed (Undeliverable) without a ping summary: no output",
     ],
     ["a cancelled command", () => invocation("Cancelled"), "command Cancelled"],
-    ["an invocation still InProgress at the deadline", () => invocation("InProgress"), "no result before the deadline (last: status InProgress)"],
+    [
+      "an invocation still InProgress at the deadline",
+      () => invocation("InProgress"),
+      "no result before the deadline (last: status InProgress)",
+    ],
     [
       "throttling that outlasts the deadline",
       throws("ThrottlingException"),
       "no result before the deadline (last: ThrottlingException: ThrottlingException from the mock)",
     ],
-    ["an access error", throws("AccessDeniedException"), "GetCommandInvocation failed: AccessDeniedException: AccessDeniedException from the mock"],
+    [
+      "an access error",
+      throws("AccessDeniedException"),
+      "GetCommandInvocation failed: AccessDeniedException: AccessDeniedException from the mock",
+    ],
   ])("reports %s from b as no answer, never reachable, within the deadline", async (_, failure, detail) => {
     const fleet = instances(3);
     agents();
@@ -278,7 +323,12 @@ describe("runPing when pings fail", () => {
     const { report, elapsedMs } = await run(fleet);
 
     expect(elapsedMs).toBeLessThanOrEqual(AGENT_TIMEOUT_MS);
-    expect(statuses(report)).toMatchObject({ "a -> c": "unreachable", "b -> c": "unreachable", "c -> a": "no-answer", "c -> b": "no-answer" });
+    expect(statuses(report)).toMatchObject({
+      "a -> c": "unreachable",
+      "b -> c": "unreachable",
+      "c -> a": "no-answer",
+      "c -> b": "no-answer",
+    });
     expectReachableOnly(report, ["a -> b", "b -> a"]);
   });
 
@@ -322,7 +372,9 @@ describe("runPing when pings fail", () => {
     ssm.on(DescribeInstanceInformationCommand).rejects(awsError("AccessDeniedException"));
     const attempt = run(instances(2));
     await expect(attempt).rejects.toThrow(PingInputError);
-    await expect(attempt).rejects.toThrow(/DescribeInstanceInformation failed \(AccessDeniedException.*fix: check the AWS credentials/);
+    await expect(attempt).rejects.toThrow(
+      /DescribeInstanceInformation failed \(AccessDeniedException.*fix: check the AWS credentials/,
+    );
   });
 
   it("compares with expectations and lists the pairs that differ", async () => {

@@ -25,17 +25,29 @@ const HTML_500: Answer = {
   type: "text/html; charset=utf-8",
   body: "<!doctype html>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>",
 };
-const json = (status: number, body: unknown): Answer => ({ status, type: "application/x-amz-json-1.1", body: JSON.stringify(body) });
+const json = (status: number, body: unknown): Answer => ({
+  status,
+  type: "application/x-amz-json-1.1",
+  body: JSON.stringify(body),
+});
 
 const fleet = instances(2);
 const HEALTHY: Record<string, Answer> = {
-  DescribeInstanceInformation: json(200, { InstanceInformationList: fleet.map((i) => ({ InstanceId: i.id, PingStatus: "Online" })) }),
+  DescribeInstanceInformation: json(200, {
+    InstanceInformationList: fleet.map((i) => ({ InstanceId: i.id, PingStatus: "Online" })),
+  }),
   SendCommand: json(200, { Command: { CommandId: "11111111-2222-3333-4444-555555555555" } }),
-  GetCommandInvocation: json(200, { Status: "Success", StandardOutputContent: pingOutput("10.0.0.40", 3), StandardErrorContent: "" }),
+  GetCommandInvocation: json(200, {
+    Status: "Success",
+    StandardOutputContent: pingOutput("10.0.0.40", 3),
+    StandardErrorContent: "",
+  }),
 };
 
 /** A loopback HTTP server answering each SSM operation (from X-Amz-Target) as `answers` says; it counts the calls. */
-async function fakeSsm(answers: Record<string, Answer>): Promise<{ client: SSMClient; calls: Map<string, number>; close: () => Promise<void> }> {
+async function fakeSsm(
+  answers: Record<string, Answer>,
+): Promise<{ client: SSMClient; calls: Map<string, number>; close: () => Promise<void> }> {
   const calls = new Map<string, number>();
   const server = await startLoopbackServer((req, res) => {
     req.resume();
@@ -90,13 +102,19 @@ describe("ping against an endpoint that does not implement an operation", () => 
       const ssm = await fakeSsm({ ...HEALTHY, [operation]: HTML_500 });
       const clock = fakeClock();
       try {
-        const attempt = runPing({ instances: fleet, expectations: null, region: "eu-west-1" }, { client: ssm.client, clock, random: () => 0.5, progress: recordingProgress() }, {
-          timeoutMs: 600_000,
-          agentTimeoutMs: 300_000,
-        });
+        const attempt = runPing(
+          { instances: fleet, expectations: null, region: "eu-west-1" },
+          { client: ssm.client, clock, random: () => 0.5, progress: recordingProgress() },
+          {
+            timeoutMs: 600_000,
+            agentTimeoutMs: 300_000,
+          },
+        );
         await expect(attempt).rejects.toThrow(PingInputError);
         await expect(attempt).rejects.toThrow(
-          new RegExp(`^SSM ${operation}: the endpoint answered HTTP 500, text/html, not an AWS API response, so it does not implement ${operation}`),
+          new RegExp(
+            `^SSM ${operation}: the endpoint answered HTTP 500, text/html, not an AWS API response, so it does not implement ${operation}`,
+          ),
         );
         // Calls already in flight may end too (two pairs poll at once), but none is repeated.
         expect(ssm.calls.get(operation)).toBeLessThanOrEqual(fleet.length * (fleet.length - 1));

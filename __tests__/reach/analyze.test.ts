@@ -139,7 +139,8 @@ const peering: Case[] = [
     says: "drops the echo at a peering that nobody accepts",
     tf: () => patch(twoPeeredVpcs(), "aws_vpc_peering_connection", "ab", { auto_accept: false }),
     reachable: false,
-    reason: /^aws_route_table\.a: 10\.1\.0\.0\/16 → aws_vpc_peering_connection\.ab: the peering is not active: it stays pending acceptance/,
+    reason:
+      /^aws_route_table\.a: 10\.1\.0\.0\/16 → aws_vpc_peering_connection\.ab: the peering is not active: it stays pending acceptance/,
   },
   {
     says: "answers when an accepter resource with auto_accept = true accepts the peering",
@@ -171,9 +172,14 @@ const peering: Case[] = [
   {
     says: "drops the echo across regions when the requester sets auto_accept with peer_region",
     tf: () =>
-      patch(drop(crossRegionPeering(), "aws_vpc_peering_connection_accepter", "ab"), "aws_vpc_peering_connection", "ab", {
-        auto_accept: true,
-      }),
+      patch(
+        drop(crossRegionPeering(), "aws_vpc_peering_connection_accepter", "ab"),
+        "aws_vpc_peering_connection",
+        "ab",
+        {
+          auto_accept: true,
+        },
+      ),
     reachable: false,
     reason: /auto_accept cannot be combined with peer_region/,
   },
@@ -226,7 +232,6 @@ const peering: Case[] = [
     reason: /AWS rejects it: 10\.0\.0\.0\/16 and 10\.0\.0\.0\/16 overlap/,
   },
 ];
-
 
 const securityGroups: Case[] = [
   {

@@ -120,8 +120,8 @@ describe("a loader other than Terraform's builds the same kind of model", () => 
       pair(
         analyze(buildModel([{ stack: "t", file: "t.tf.json", json: twoPeeredVpcs() }])),
         "aws_instance.a",
-        "aws_instance.b"
-      )
+        "aws_instance.b",
+      ),
     ).toMatchObject({
       reachable: true,
     });
@@ -129,7 +129,7 @@ describe("a loader other than Terraform's builds the same kind of model", () => 
 
   it("takes a peering's status from AWS when the loader reports it", () => {
     expect(pair(analyze(livePair("pending-acceptance")), "i-1", "i-2").reason).toBe(
-      "rtb-1: 10.1.0.0/16 → pcx-1: the peering is not active: AWS reports it as pending-acceptance"
+      "rtb-1: 10.1.0.0/16 → pcx-1: the peering is not active: AWS reports it as pending-acceptance",
     );
   });
 });

@@ -1,4 +1,16 @@
-import { type Tf, addRoute, crossAccountPeering, crossAccountPeeringFromPeer, crossRegionPeering, pair, patch, put, reach, ref, twoPeeredVpcs } from "./terraform";
+import {
+  type Tf,
+  addRoute,
+  crossAccountPeering,
+  crossAccountPeeringFromPeer,
+  crossRegionPeering,
+  pair,
+  patch,
+  put,
+  reach,
+  ref,
+  twoPeeredVpcs,
+} from "./terraform";
 
 interface Case {
   readonly says: string;
@@ -6,7 +18,6 @@ interface Case {
   readonly resource: string;
   readonly message: RegExp;
 }
-
 
 /** A hub VPC peered with `spokes` VPCs. */
 function hub(spokes: number): Tf {
@@ -89,13 +100,15 @@ const errors: Case[] = [
     says: "rejects a cross-account peering accepted with the requester's account",
     tf: () => patch(crossAccountPeering(), "aws_vpc_peering_connection_accepter", "ab", { provider: undefined }),
     resource: "aws_vpc_peering_connection_accepter.ab",
-    message: /accepts aws_vpc_peering_connection\.ab from the credentials' own account, but the peer VPC aws_vpc\.b is in 222222222222: use the peer account's provider/,
+    message:
+      /accepts aws_vpc_peering_connection\.ab from the credentials' own account, but the peer VPC aws_vpc\.b is in 222222222222: use the peer account's provider/,
   },
   {
     says: "rejects a cross-account peering without peer_owner_id",
     tf: () => patch(crossAccountPeering(), "aws_vpc_peering_connection", "ab", { peer_owner_id: undefined }),
     resource: "aws_vpc_peering_connection.ab",
-    message: /peer_vpc_id aws_vpc\.b is in 222222222222 but AWS looks for it in the credentials' own account \(the requester's, without peer_owner_id\): set peer_owner_id/,
+    message:
+      /peer_vpc_id aws_vpc\.b is in 222222222222 but AWS looks for it in the credentials' own account \(the requester's, without peer_owner_id\): set peer_owner_id/,
   },
   {
     says: "rejects a peer_owner_id read by the wrong account's provider",
@@ -111,9 +124,14 @@ const errors: Case[] = [
   },
   {
     says: "rejects a peering requested with another account than its VPC's",
-    tf: () => patch(crossAccountPeering(), "aws_vpc_peering_connection", "ab", { provider: "aws.peer", peer_owner_id: undefined }),
+    tf: () =>
+      patch(crossAccountPeering(), "aws_vpc_peering_connection", "ab", {
+        provider: "aws.peer",
+        peer_owner_id: undefined,
+      }),
     resource: "aws_vpc_peering_connection.ab",
-    message: /vpc_id aws_vpc\.a is in the credentials' own account but the peering is requested from 222222222222: use the requester VPC's provider/,
+    message:
+      /vpc_id aws_vpc\.a is in the credentials' own account but the peering is requested from 222222222222: use the requester VPC's provider/,
   },
   {
     says: "rejects a route through a peer's internet gateway",
@@ -149,16 +167,29 @@ describe("reach reports configurations AWS would reject", () => {
     for (const tf of [crossAccountPeering(), crossAccountPeeringFromPeer()]) {
       const result = reach(tf);
       expect(result.errors).toEqual([]);
-      expect([pair(result, "aws_instance.a", "aws_instance.b").reachable, pair(result, "aws_instance.b", "aws_instance.a").reachable]).toEqual([true, true]);
+      expect([
+        pair(result, "aws_instance.a", "aws_instance.b").reachable,
+        pair(result, "aws_instance.b", "aws_instance.a").reachable,
+      ]).toEqual([true, true]);
     }
   });
 
   it.each([
-    ["accepted with the requester's account", (tf: Tf) => patch(tf, "aws_vpc_peering_connection_accepter", "ab", { provider: undefined }), /accepts it from the credentials' own account, but only 222222222222, which owns aws_vpc\.b, can/],
-    ["without peer_owner_id", (tf: Tf) => patch(tf, "aws_vpc_peering_connection", "ab", { peer_owner_id: undefined }), /AWS looks for aws_vpc\.b in the credentials' own account/],
+    [
+      "accepted with the requester's account",
+      (tf: Tf) => patch(tf, "aws_vpc_peering_connection_accepter", "ab", { provider: undefined }),
+      /accepts it from the credentials' own account, but only 222222222222, which owns aws_vpc\.b, can/,
+    ],
+    [
+      "without peer_owner_id",
+      (tf: Tf) => patch(tf, "aws_vpc_peering_connection", "ab", { peer_owner_id: undefined }),
+      /AWS looks for aws_vpc\.b in the credentials' own account/,
+    ],
   ])("never counts a cross-account peering %s as active", (_, breakIt, why) => {
     const result = reach(breakIt(crossAccountPeering()));
-    expect(pair(result, "aws_instance.a", "aws_instance.b")).toEqual(expect.objectContaining({ reachable: false, reason: expect.stringMatching(why) }));
+    expect(pair(result, "aws_instance.a", "aws_instance.b")).toEqual(
+      expect.objectContaining({ reachable: false, reason: expect.stringMatching(why) }),
+    );
   });
 
   it("warns, without an error, above the default quota of 50 active peerings", () => {

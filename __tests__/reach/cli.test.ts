@@ -13,7 +13,10 @@ function spawnReach(...args: string[]): { status: number | null; stdout: string;
   return spawnReachIn({ ...process.env, CHECKPOINT_DISABLE: "1" }, ...args);
 }
 
-function spawnReachIn(env: NodeJS.ProcessEnv, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+function spawnReachIn(
+  env: NodeJS.ProcessEnv,
+  ...args: string[]
+): { status: number | null; stdout: string; stderr: string } {
   return runScript("reach", args, env);
 }
 
@@ -73,21 +76,31 @@ describe("reach --live in its own process, with the AWS SDK's own credential cha
   });
 
   it.each([
-    ["no credentials", {}, /^reach: EC2 DescribeInstances in eu-west-1: no AWS credentials \(CredentialsProviderError: [^\n]*\); fix: set AWS_PROFILE[^\n]*\n$/],
+    [
+      "no credentials",
+      {},
+      /^reach: EC2 DescribeInstances in eu-west-1: no AWS credentials \(CredentialsProviderError: [^\n]*\); fix: set AWS_PROFILE[^\n]*\n$/,
+    ],
     [
       "an endpoint that is down",
       { AWS_ACCESS_KEY_ID: "fake", AWS_SECRET_ACCESS_KEY: "fake" },
       /^reach: EC2 DescribeInstances in eu-west-1: the endpoint did not answer \([^\n]*ECONNREFUSED[^\n]*\); fix: [^\n]*\n$/,
     ],
   ])("exits 2 with one line and no stack trace for %s", (_, extra, message) => {
-    expect(spawnReachIn(isolated(extra), "--live", path.join(FIXTURES, "two-stacks"))).toEqual({ status: 2, stdout: "", stderr: expect.stringMatching(message) });
+    expect(spawnReachIn(isolated(extra), "--live", path.join(FIXTURES, "two-stacks"))).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: expect.stringMatching(message),
+    });
   });
 
   it("exits 2 with the config's problems, before any call, when it has no PATH and PEERING_CONFIG is bad", () => {
     expect(spawnReachIn(isolated({ PEERING_CONFIG: path.join(ROOT, "package.json") }), "--live")).toEqual({
       status: 2,
       stdout: "",
-      stderr: expect.stringMatching(/^reach: Invalid peering config \(.*package\.json\):\n( {2}- .*\n)* {2}- the config has unknown keys/),
+      stderr: expect.stringMatching(
+        /^reach: Invalid peering config \(.*package\.json\):\n( {2}- .*\n)* {2}- the config has unknown keys/,
+      ),
     });
   });
 });
@@ -113,7 +126,7 @@ describe("the reach command", () => {
       "aws_instance.a",
       "--to",
       "aws_instance.b",
-      path.join(FIXTURES, "two-stacks")
+      path.join(FIXTURES, "two-stacks"),
     );
     expect(status).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
@@ -146,14 +159,22 @@ describe("the reach command", () => {
     const { status, stdout } = await reach("--help");
     expect(status).toBe(0);
     expect(stdout).toContain(
-      "Exit codes: 0 no configuration error, 3 configuration errors AWS would reject, 4 (--diff) a pair reachable in BASE is not in HEAD, 2 unusable input, 1 crash."
+      "Exit codes: 0 no configuration error, 3 configuration errors AWS would reject, 4 (--diff) a pair reachable in BASE is not in HEAD, 2 unusable input, 1 crash.",
     );
   });
 
   it.each([
     ["no PATH", () => [], /^reach: give PATH\.\.\. .*, or --live to read what is deployed\n$/],
-    ["--region without --live", () => ["--region", "eu-west-1", path.join(FIXTURES, "two-stacks")], /--region only applies with --live/],
-    ["a --region that is no region name", () => ["--live", "--region", "Ireland"], /"Ireland" is not an AWS region name/],
+    [
+      "--region without --live",
+      () => ["--region", "eu-west-1", path.join(FIXTURES, "two-stacks")],
+      /--region only applies with --live/,
+    ],
+    [
+      "a --region that is no region name",
+      () => ["--live", "--region", "Ireland"],
+      /"Ireland" is not an AWS region name/,
+    ],
     ["a directory of HCL", () => [path.join(FIXTURES, "hcl")], /reach reads Terraform JSON/],
     ["a missing file", () => [path.join(FIXTURES, "nothing.tf.json")], /no such file or directory/],
     ["a character device", () => ["/dev/null"], /\/dev\/null: is a character device/],

@@ -31,7 +31,11 @@ function manageDefaultAcl(json: Json): void {
   const vpc = named(json, "aws_vpc", "vpc-b_vpc");
   const entry = { action: "allow", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0, protocol: "-1", rule_no: 100 };
   json.resource.aws_default_network_acl = {
-    "vpc-b_acl": { default_network_acl_id: `\${aws_vpc.${vpc}.default_network_acl_id}`, ingress: [entry], egress: [entry] },
+    "vpc-b_acl": {
+      default_network_acl_id: `\${aws_vpc.${vpc}.default_network_acl_id}`,
+      ingress: [entry],
+      egress: [entry],
+    },
   };
 }
 
@@ -71,7 +75,11 @@ describe("reach --diff names the lost pair and the hop that changed", () => {
     expect(lostPairs(d)).toEqual(["a → b (ipv4)", "b → a (ipv4)"]);
     for (const pair of d.lost) {
       expect(pair.hops).toContainEqual(
-        expect.objectContaining({ change: "removed", kind: "route", element: expect.stringContaining("10.0.1.0/24 → peering/") })
+        expect.objectContaining({
+          change: "removed",
+          kind: "route",
+          element: expect.stringContaining("10.0.1.0/24 → peering/"),
+        }),
       );
       expect(pair.hops.every((h) => h.kind === "route")).toBe(true);
     }
@@ -80,12 +88,18 @@ describe("reach --diff names the lost pair and the hop that changed", () => {
 
   it("for a removed security-group rule: only the pair it admitted is lost", () => {
     editStack(head.outdir, "instances", (json) => {
-      delete json.resource.aws_vpc_security_group_ingress_rule[named(json, "aws_vpc_security_group_ingress_rule", "instance-b_ping-from-a")];
+      delete json.resource.aws_vpc_security_group_ingress_rule[
+        named(json, "aws_vpc_security_group_ingress_rule", "instance-b_ping-from-a")
+      ];
     });
     const d = diff();
     expect(lostPairs(d)).toEqual(["a → b (ipv4)"]);
     expect(d.lost[0].hops).toEqual([
-      expect.objectContaining({ change: "removed", kind: "security-group rule", element: expect.stringMatching(/ingress icmp 10\.0\.0\.0\/24/) }),
+      expect.objectContaining({
+        change: "removed",
+        kind: "security-group rule",
+        element: expect.stringMatching(/ingress icmp 10\.0\.0\.0\/24/),
+      }),
     ]);
   });
 
@@ -98,7 +112,11 @@ describe("reach --diff names the lost pair and the hop that changed", () => {
     const d = diff();
     expect(lostPairs(d)).toEqual(["a → b (ipv4)", "b → a (ipv4)"]);
     expect(d.lost[0].hops).toContainEqual(
-      expect.objectContaining({ change: "removed", kind: "network ACL entry", element: expect.stringContaining("ingress #100 allow all 0.0.0.0/0") })
+      expect.objectContaining({
+        change: "removed",
+        kind: "network ACL entry",
+        element: expect.stringContaining("ingress #100 allow all 0.0.0.0/0"),
+      }),
     );
   });
 
@@ -117,7 +135,9 @@ describe("reach --diff names the lost pair and the hop that changed", () => {
 
   it("reports a gained pair the other way round", () => {
     editStack(base.outdir, "instances", (json) => {
-      delete json.resource.aws_vpc_security_group_ingress_rule[named(json, "aws_vpc_security_group_ingress_rule", "instance-b_ping-from-a")];
+      delete json.resource.aws_vpc_security_group_ingress_rule[
+        named(json, "aws_vpc_security_group_ingress_rule", "instance-b_ping-from-a")
+      ];
     });
     const d = diff();
     expect(d.lost).toEqual([]);
@@ -147,7 +167,9 @@ describe("reach --diff reports nothing for a change that moves no packet", () =>
     editStack(head.outdir, "network", edit);
     const d = diff();
     expect(d).toEqual({ lost: [], gained: [], changed: [], elementsChanged: 0 });
-    expect(formatDiffText(d, { base: "base", head: "head" })).toBe("Reach diff of head against base: no pair changes (0 elements changed).\n");
+    expect(formatDiffText(d, { base: "base", head: "head" })).toBe(
+      "Reach diff of head against base: no pair changes (0 elements changed).\n",
+    );
   });
 
   it("a renamed security-group rule resource with the same meaning is no change", () => {
@@ -171,7 +193,9 @@ describe("the reach --diff command", () => {
 
   function removeRule(): void {
     editStack(head.outdir, "instances", (json) => {
-      delete json.resource.aws_vpc_security_group_ingress_rule[named(json, "aws_vpc_security_group_ingress_rule", "instance-b_ping-from-a")];
+      delete json.resource.aws_vpc_security_group_ingress_rule[
+        named(json, "aws_vpc_security_group_ingress_rule", "instance-b_ping-from-a")
+      ];
     });
   }
 
@@ -180,14 +204,23 @@ describe("the reach --diff command", () => {
     const run = await reach("--diff", base.outdir, head.outdir);
     expect(run.status).toBe(4);
     expect(run.stderr).toBe("");
-    expect(run.stdout).toMatch(/: 1 pair lost, 0 gained\.\n\nLost:\n {2}instances\/aws_instance\.instance-a_\w+ → instances\/aws_instance\.instance-b_\w+ \(ipv4\): ✓ → ✗\n/);
+    expect(run.stdout).toMatch(
+      /: 1 pair lost, 0 gained\.\n\nLost:\n {2}instances\/aws_instance\.instance-a_\w+ → instances\/aws_instance\.instance-b_\w+ \(ipv4\): ✓ → ✗\n/,
+    );
     expect(run.stdout).toContain("      removed security-group rule: ");
   });
 
   it("exits 0 when nothing is lost, and prints JSON with --json", async () => {
     const run = await reach("--diff", base.outdir, head.outdir, "--json");
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ base: base.outdir, head: head.outdir, lost: [], gained: [], changed: [], elementsChanged: 0 });
+    expect(JSON.parse(run.stdout)).toEqual({
+      base: base.outdir,
+      head: head.outdir,
+      lost: [],
+      gained: [],
+      changed: [],
+      elementsChanged: 0,
+    });
   });
 
   it("prints a Markdown table with --markdown", async () => {
@@ -196,7 +229,9 @@ describe("the reach --diff command", () => {
     expect(run.status).toBe(4);
     expect(run.stdout).toMatch(/^### Reachability: 1 pair lost, 0 gained\n/);
     expect(run.stdout).toContain("| change | from | to | protocol | before | after | why |");
-    expect(run.stdout).toMatch(/\n\| lost \| instances\/aws\\_instance\.instance-a\\_[\w\\]+ \| .* \| ipv4 \| ✓ \| ✗ \| /);
+    expect(run.stdout).toMatch(
+      /\n\| lost \| instances\/aws\\_instance\.instance-a\\_[\w\\]+ \| .* \| ipv4 \| ✓ \| ✗ \| /,
+    );
   });
 
   it.each([

@@ -26,7 +26,7 @@ describe("reach evaluates each local, variable and output once", () => {
   it("evaluates a variable used twice once", () => {
     const resolver = new Resolver(
       [{ stack: "test", file: "test.tf.json", json: { variable: { v: { default: ["a"] } } } }],
-      0n
+      0n,
     );
     expect(resolver.evaluate("test", ref("concat(var.v, var.v)"))).toEqual(["a", "a"]);
     expect(resolver.evaluations).toBe(1);
@@ -59,7 +59,10 @@ function aclDenying(deny: Record<string, unknown>): ReturnType<typeof twoPeeredV
   return put(twoPeeredVpcs(), "aws_network_acl", "b", {
     vpc_id: ref("aws_vpc.b.id"),
     subnet_ids: [ref("aws_subnet.b.id")],
-    ingress: [{ ...everything, action: "deny", ...deny }, { ...everything, rule_no: 200, action: "allow" }],
+    ingress: [
+      { ...everything, action: "deny", ...deny },
+      { ...everything, rule_no: 200, action: "allow" },
+    ],
     egress: [{ ...everything, rule_no: 200, action: "allow" }],
   });
 }

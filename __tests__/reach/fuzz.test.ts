@@ -130,12 +130,12 @@ const replacement: fc.Arbitrary<Replacement> = fc.oneof(
         "2001:db8::/56",
         "::/0",
         "0.0.0.0/0",
-        "10.1.1.010"
+        "10.1.1.010",
       ),
       fc.string({ maxLength: 20 }),
       fc.jsonValue({ maxDepth: 3 }),
       expression,
-      fc.constantFrom("a".repeat(100_000), "0123456789abcdef:".repeat(6_000), `10.0.0.0/${"1".repeat(50_000)}`)
+      fc.constantFrom("a".repeat(100_000), "0123456789abcdef:".repeat(6_000), `10.0.0.0/${"1".repeat(50_000)}`),
     )
     .map((value) => ({ kind: "value" as const, value })),
   fc.record({
@@ -145,7 +145,7 @@ const replacement: fc.Arbitrary<Replacement> = fc.oneof(
   }),
   fc.record({ kind: fc.constant("deep" as const), depth: fc.integer({ min: 90, max: 3_000 }), objects: fc.boolean() }),
   fc.record({ kind: fc.constant("deep expression" as const), depth: fc.integer({ min: 30, max: 3_000 }) }),
-  fc.constant({ kind: "local cycle" as const })
+  fc.constant({ kind: "local cycle" as const }),
 );
 
 interface Mutation {
@@ -192,7 +192,7 @@ function slots(root: unknown): Slot[] {
 function resources(json: unknown): string[] {
   const sections = json as { resource?: Record<string, Record<string, unknown>> };
   return Object.entries(sections.resource ?? {}).flatMap(([type, byName]) =>
-    typeof byName === "object" && byName !== null ? Object.keys(byName).map((name) => `${type}.${name}`) : []
+    typeof byName === "object" && byName !== null ? Object.keys(byName).map((name) => `${type}.${name}`) : [],
   );
 }
 
@@ -254,7 +254,7 @@ const options: fc.Arbitrary<AnalyzeOptions> = fc.record(
     from: fc.constantFrom("aws_instance.a", "aws_instance.zz", ""),
     to: fc.constantFrom("aws_instance.b", "10.1.1.10", "10.0.1.5", "2001:db8::1", "fe80::1%eth0", "10.1.1.010", "::"),
   },
-  { requiredKeys: [] }
+  { requiredKeys: [] },
 );
 
 describe("reach under mutated Terraform JSON", () => {
@@ -267,11 +267,11 @@ describe("reach under mutated Terraform JSON", () => {
         (which, mutations, analyzeOptions) => {
           const result = outcome(mutate(bases[which % bases.length], mutations), analyzeOptions);
           expect(
-            result === "verdict" || result === "input error" ? result : String((result as Error)?.stack ?? result)
+            result === "verdict" || result === "input error" ? result : String((result as Error)?.stack ?? result),
           ).toMatch(/^(verdict|input error)$/);
-        }
+        },
       ),
-      { seed: SEED, numRuns: RUNS }
+      { seed: SEED, numRuns: RUNS },
     );
   });
 
@@ -281,7 +281,7 @@ describe("reach under mutated Terraform JSON", () => {
       fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 2 }), (which, mutations) => {
         seen.add(outcome(mutate(bases[which % bases.length], mutations), {}));
       }),
-      { seed: SEED, numRuns: 60 }
+      { seed: SEED, numRuns: 60 },
     );
     expect([...seen].sort()).toEqual(["input error", "verdict"]);
   });

@@ -56,7 +56,7 @@ describe("reach follows the resources whose id stands for another one", () => {
       cidr_block: "10.0.0.0/16",
     });
     expect(pair(reach(tf), A, B).reason).toMatch(
-      /^aws_default_network_acl\.b \(inbound\): .*rule 50 \(aws_network_acl_rule\.deny_a\)/
+      /^aws_default_network_acl\.b \(inbound\): .*rule 50 \(aws_network_acl_rule\.deny_a\)/,
     );
   });
 
@@ -67,7 +67,7 @@ describe("reach follows the resources whose id stands for another one", () => {
       "b",
       {
         vpc_id: ref("aws_vpc.b.id"),
-      }
+      },
     );
     expect(pair(reach(tf), A, B).reason).toMatch(/^aws_default_security_group\.b \(ingress\): no ingress rule/);
     put(tf, "aws_security_group_rule", "icmp", {
@@ -144,7 +144,7 @@ describe("reach names a cycle instead of following it forever", () => {
           "b",
           {
             cidr_block: ref("aws_vpc.b.cidr_block"),
-          }
+          },
         ),
       /refers to itself through aws_vpc\.b\.cidr_block → aws_subnet\.b\.cidr_block → aws_vpc\.b\.cidr_block/,
     ],
@@ -171,7 +171,7 @@ describe("reach names a cycle instead of following it forever", () => {
 
   it("through cross-stack outputs", () => {
     expect(inputError(() => reach(outputsInACircle()))).toMatch(
-      /^instances\/aws_instance\.a: subnet_id = .* refers to itself through network\/output\.subnet → instances\/output\.echo → network\/output\.subnet; break the cycle$/
+      /^instances\/aws_instance\.a: subnet_id = .* refers to itself through network\/output\.subnet → instances\/output\.echo → network\/output\.subnet; break the cycle$/,
     );
   });
 
@@ -211,7 +211,7 @@ describe("reach refuses numbers AWS would not take where it needs whole ones", (
       "a fractional port",
       () =>
         edited((tf) =>
-          (tf.resource.aws_security_group.b.ingress as { from_port: number }[]).forEach((r) => (r.from_port = 8.5))
+          (tf.resource.aws_security_group.b.ingress as { from_port: number }[]).forEach((r) => (r.from_port = 8.5)),
         ),
       /^aws_security_group\.b: ingress\[0\]\.from_port = 8\.5 is not a whole number from -1 to 65535/,
     ],
@@ -229,8 +229,8 @@ describe("reach refuses numbers AWS would not take where it needs whole ones", (
       () =>
         edited((tf) =>
           (tf.resource.aws_security_group.b.ingress as { protocol: string }[]).forEach(
-            (r) => (r.protocol = "9".repeat(23))
-          )
+            (r) => (r.protocol = "9".repeat(23)),
+          ),
         ),
       /protocol = "9{23}" is not an IP protocol number from -1 \(all\) to 255/,
     ],
@@ -290,7 +290,7 @@ describe("reach refuses malformed CIDRs and addresses, saying what is wrong", ()
 
   it("refuses --to with a zone id, and answers an IPv6 --to from an instance without IPv6 with a verdict", () => {
     expect(inputError(() => reach(twoPeeredVpcs(), { from: A, to: "fe80::1%eth0" }))).toMatch(
-      /^--to "fe80::1%eth0" has an IPv6 zone id/
+      /^--to "fe80::1%eth0" has an IPv6 zone id/,
     );
     expect(reach(twoPeeredVpcs(), { from: A, to: "2001:db8::1" }).pairs).toEqual([
       expect.objectContaining({ reachable: false, reason: "aws_instance.a has no IPv6 address" }),
@@ -317,7 +317,7 @@ describe("reach bounds how deep it follows nesting", () => {
     ["in a section it never looks at", (tf: Tf) => Object.assign(tf, { moved: nestedArrays(200, null) })],
   ])("refuses JSON nested thousands of levels deep %s", (_, change) => {
     expect(inputError(() => reach(change(twoPeeredVpcs())))).toMatch(
-      /^test\.tf\.json: nested too deeply at .* \(more than 100 levels of objects and arrays\)/
+      /^test\.tf\.json: nested too deeply at .* \(more than 100 levels of objects and arrays\)/,
     );
   });
 
@@ -340,7 +340,7 @@ describe("reach bounds how deep it follows nesting", () => {
       patch(tf, "aws_vpc", "b", { cidr_block: ref("local.l0") });
     });
     expect(inputError(() => reach(tf))).toMatch(
-      /the value is nested too deeply: more than 1000 levels .*\(through aws_vpc\.b\.cidr_block → local\.l0 → local\.l1 → …\)/
+      /the value is nested too deeply: more than 1000 levels .*\(through aws_vpc\.b\.cidr_block → local\.l0 → local\.l1 → …\)/,
     );
   });
 });
@@ -364,7 +364,7 @@ describe("reach never takes JavaScript's inherited names for declarations", () =
 
   it("an IP protocol named constructor", () => {
     const tf = edited((tf) =>
-      (tf.resource.aws_security_group.b.ingress as { protocol: string }[]).forEach((r) => (r.protocol = "constructor"))
+      (tf.resource.aws_security_group.b.ingress as { protocol: string }[]).forEach((r) => (r.protocol = "constructor")),
     );
     expect(inputError(() => reach(tf))).toMatch(/protocol = "constructor" is not an IP protocol name/);
   });
@@ -380,9 +380,9 @@ describe("reach answers for large values", () => {
     "answers a document of the wrong shape (%j) with an input error",
     (json) => {
       expect(inputError(() => analyze(buildModel([{ stack: "s", file: "s.tf.json", json }])))).toMatch(
-        /^s\.tf\.json: /
+        /^s\.tf\.json: /,
       );
-    }
+    },
   );
 });
 
@@ -396,11 +396,11 @@ describe("reach reads values as Terraform does", () => {
   it("refuses a null among the CIDR blocks of a rule instead of skipping it", () => {
     const tf = edited((tf) =>
       (tf.resource.aws_security_group.b.ingress as { cidr_blocks: unknown[] }[]).forEach((r) =>
-        r.cidr_blocks.push(null)
-      )
+        r.cidr_blocks.push(null),
+      ),
     );
     expect(inputError(() => reach(tf))).toMatch(
-      /^aws_security_group\.b: ingress\[0\]\.cidr_blocks\[1\] = null is not a CIDR block/
+      /^aws_security_group\.b: ingress\[0\]\.cidr_blocks\[1\] = null is not a CIDR block/,
     );
   });
 });

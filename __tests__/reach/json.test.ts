@@ -46,7 +46,10 @@ function verdict(file: string): unknown {
 describe("reach reads every copy of a repeated JSON key that Terraform reads as several blocks", () => {
   it('sees a deny-all network ACL in the first of two "aws_network_acl" keys inside "resource"', () => {
     const tf = put(twoPeeredVpcs(), "aws_network_acl", "unused", { vpc_id: ref("aws_vpc.a.id") });
-    const file = write("main.tf.json", withFirstResourceKey(tf, `"aws_network_acl":{"deny":${JSON.stringify(denyingAcl)}}`));
+    const file = write(
+      "main.tf.json",
+      withFirstResourceKey(tf, `"aws_network_acl":{"deny":${JSON.stringify(denyingAcl)}}`),
+    );
     expect(verdict(file)).toBe(false);
     expect(Object.keys(analyze(loadTerraform([file])).instances)).toHaveLength(2);
   });
@@ -78,7 +81,7 @@ describe("reach reads every copy of a repeated JSON key that Terraform reads as 
     const json = JSON.stringify({ ...tf, provider: undefined }).replace(
       /}$/,
       ',"locals":{"b":"${local.c}"},"locals":{"c":"10.1.0.0/16"},' +
-        '"provider":{"aws":{"region":"eu-west-1"},"aws":{"alias":"other","region":"eu-west-1"}}}'
+        '"provider":{"aws":{"region":"eu-west-1"},"aws":{"alias":"other","region":"eu-west-1"}}}',
     );
     const model = loadTerraform([write("main.tf.json", json)]);
     expect(model.vpcs.get("aws_vpc.b")?.ipv4[0].cidr.text).toBe("10.1.0.0/16");
@@ -123,7 +126,11 @@ describe("reach refuses a repeated key where Terraform refuses it", () => {
   });
 
   it.each([
-    ["a resource", { resource: { aws_vpc: { a: { cidr_block: "10.0.0.0/16" } } } }, /resource "aws_vpc" "a" is declared twice \(again at b\.tf\.json\)/],
+    [
+      "a resource",
+      { resource: { aws_vpc: { a: { cidr_block: "10.0.0.0/16" } } } },
+      /resource "aws_vpc" "a" is declared twice \(again at b\.tf\.json\)/,
+    ],
     ["a local", { locals: { a: 1 } }, /local value "a" is defined twice \(again at b\.tf\.json\)/],
     ["an output", { output: { o: { value: 1 } } }, /output "o" is declared twice \(again at b\.tf\.json\)/],
   ])("refuses %s declared in two files of one directory", (_, json, message) => {
@@ -136,7 +143,10 @@ describe("reach refuses a repeated key where Terraform refuses it", () => {
 describe("the tools that read Terraform JSON besides reach read it through the same reader", () => {
   it("hands diagram and cost the merged resources (readDocuments is their only reader)", () => {
     const tf = put(twoPeeredVpcs(), "aws_network_acl", "unused", { vpc_id: ref("aws_vpc.a.id") });
-    const file = write("main.tf.json", withFirstResourceKey(tf, `"aws_network_acl":{"deny":${JSON.stringify(denyingAcl)}}`));
+    const file = write(
+      "main.tf.json",
+      withFirstResourceKey(tf, `"aws_network_acl":{"deny":${JSON.stringify(denyingAcl)}}`),
+    );
     const [doc] = readDocuments([file]);
     expect(Object.keys((doc.json as Tf).resource.aws_network_acl)).toEqual(["deny", "unused"]);
   });

@@ -67,11 +67,25 @@ export const ids = (n: string) => ({
 
 /** A security group rule as DescribeSecurityGroupRules reports it. */
 export function sgRule(id: string, group: string, change: Partial<SecurityGroupRule>): SecurityGroupRule {
-  return { SecurityGroupRuleId: id, GroupId: group, GroupOwnerId: OWNER, IsEgress: false, FromPort: -1, ToPort: -1, ...change };
+  return {
+    SecurityGroupRuleId: id,
+    GroupId: group,
+    GroupOwnerId: OWNER,
+    IsEgress: false,
+    FromPort: -1,
+    ToPort: -1,
+    ...change,
+  };
 }
 
 /** One VPC of the app: a private subnet with the instance, its route table, the default ACL and groups. */
-export function appVpc(n: string, cidr: string, subnetCidr: string, ip: string, peer: { readonly cidr: string; readonly peering: string }): Account {
+export function appVpc(
+  n: string,
+  cidr: string,
+  subnetCidr: string,
+  ip: string,
+  peer: { readonly cidr: string; readonly peering: string },
+): Account {
   const id = ids(n);
   return {
     vpcs: [
@@ -80,7 +94,9 @@ export function appVpc(n: string, cidr: string, subnetCidr: string, ip: string, 
         OwnerId: OWNER,
         State: "available",
         CidrBlock: cidr,
-        CidrBlockAssociationSet: [{ AssociationId: `vpc-cidr-assoc-${n}`, CidrBlock: cidr, CidrBlockState: { State: "associated" } }],
+        CidrBlockAssociationSet: [
+          { AssociationId: `vpc-cidr-assoc-${n}`, CidrBlock: cidr, CidrBlockState: { State: "associated" } },
+        ],
         Tags: [...APP_TAGS, { Key: "Name", Value: n }],
       },
     ],
@@ -89,19 +105,37 @@ export function appVpc(n: string, cidr: string, subnetCidr: string, ip: string, 
       {
         RouteTableId: id.mainTable,
         VpcId: id.vpc,
-        Associations: [{ Main: true, RouteTableAssociationId: `rtbassoc-${n}-main`, RouteTableId: id.mainTable, AssociationState: { State: "associated" } }],
+        Associations: [
+          {
+            Main: true,
+            RouteTableAssociationId: `rtbassoc-${n}-main`,
+            RouteTableId: id.mainTable,
+            AssociationState: { State: "associated" },
+          },
+        ],
         Routes: [{ DestinationCidrBlock: cidr, GatewayId: "local", Origin: "CreateRouteTable", State: "active" }],
       },
       {
         RouteTableId: id.table,
         VpcId: id.vpc,
         Associations: [
-          { Main: false, RouteTableAssociationId: `rtbassoc-${n}`, RouteTableId: id.table, SubnetId: id.subnet, AssociationState: { State: "associated" } },
+          {
+            Main: false,
+            RouteTableAssociationId: `rtbassoc-${n}`,
+            RouteTableId: id.table,
+            SubnetId: id.subnet,
+            AssociationState: { State: "associated" },
+          },
         ],
         Routes: [
           { DestinationCidrBlock: cidr, GatewayId: "local", Origin: "CreateRouteTable", State: "active" },
           { DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: id.nat, Origin: "CreateRoute", State: "active" },
-          { DestinationCidrBlock: peer.cidr, VpcPeeringConnectionId: peer.peering, Origin: "CreateRoute", State: "active" },
+          {
+            DestinationCidrBlock: peer.cidr,
+            VpcPeeringConnectionId: peer.peering,
+            Origin: "CreateRoute",
+            State: "active",
+          },
         ],
         Tags: [...APP_TAGS, { Key: "Name", Value: `${n}-private-0` }],
       },
@@ -164,7 +198,13 @@ export function twoPeeredVpcs(status = "active"): Account {
 }
 
 /** A peering connection as DescribeVpcPeeringConnections reports it. */
-export function peering(id: string, requester: string, accepter: string, status: string, regions = [REGION, REGION]): VpcPeeringConnection {
+export function peering(
+  id: string,
+  requester: string,
+  accepter: string,
+  status: string,
+  regions = [REGION, REGION],
+): VpcPeeringConnection {
   return {
     VpcPeeringConnectionId: id,
     RequesterVpcInfo: { VpcId: requester, OwnerId: OWNER, Region: regions[0] },
@@ -175,7 +215,9 @@ export function peering(id: string, requester: string, accepter: string, status:
 
 /** Everything of both accounts. */
 export function merge(a: Account, b: Account): Account {
-  return Object.fromEntries(Object.keys(a).map((key) => [key, [...a[key as keyof Account], ...b[key as keyof Account]]])) as unknown as Account;
+  return Object.fromEntries(
+    Object.keys(a).map((key) => [key, [...a[key as keyof Account], ...b[key as keyof Account]]]),
+  ) as unknown as Account;
 }
 
 /** How the fake was asked: each call's name and input. */
@@ -190,7 +232,10 @@ type Values<T> = (item: T) => readonly (string | undefined)[];
  * Makes `client` (or every EC2Client) answer from `account`: each filter the loader sends must be one
  * the fake knows (as EC2 rejects unknown ones), and answers come in pages of `pageSize` items.
  */
-export function fakeEc2(account: Account, options: { readonly pageSize?: number; readonly client?: EC2Client } = {}): {
+export function fakeEc2(
+  account: Account,
+  options: { readonly pageSize?: number; readonly client?: EC2Client } = {},
+): {
   readonly mock: AwsClientStub<EC2Client>;
   readonly calls: Calls;
 } {
@@ -198,25 +243,28 @@ export function fakeEc2(account: Account, options: { readonly pageSize?: number;
   const mock = options.client ? mockClient(options.client) : mockClient(EC2Client);
   const list: Calls["list"] = [];
   const calls: Calls = { list, count: (command) => list.filter((c) => c.command === command).length };
-  const answer = <T>(
-    command: string,
-    items: () => readonly T[],
-    filters: Readonly<Record<string, Values<T>>>,
-    filterKey: "Filters" | "Filter" = "Filters"
-  ) => (input: Record<string, unknown>) => {
-    list.push({ command, input: { ...input } });
-    const given = (input[filterKey] ?? []) as Filter[];
-    const matching = items().filter((item) =>
-      given.every((f) => {
-        const values = f.Name?.startsWith("tag:") ? tagValues(f.Name.slice(4)) : filters[f.Name ?? ""];
-        if (!values) throw Object.assign(new Error(`The filter '${f.Name}' is invalid`), { name: "InvalidParameterValue" });
-        return (values as Values<T>)(item).some((v) => v !== undefined && (f.Values ?? []).includes(v));
-      })
-    );
-    const start = Number(input.NextToken ?? 0);
-    const page = matching.slice(start, start + pageSize);
-    return { page, NextToken: start + pageSize < matching.length ? String(start + pageSize) : undefined };
-  };
+  const answer =
+    <T>(
+      command: string,
+      items: () => readonly T[],
+      filters: Readonly<Record<string, Values<T>>>,
+      filterKey: "Filters" | "Filter" = "Filters",
+    ) =>
+    (input: Record<string, unknown>) => {
+      list.push({ command, input: { ...input } });
+      const given = (input[filterKey] ?? []) as Filter[];
+      const matching = items().filter((item) =>
+        given.every((f) => {
+          const values = f.Name?.startsWith("tag:") ? tagValues(f.Name.slice(4)) : filters[f.Name ?? ""];
+          if (!values)
+            throw Object.assign(new Error(`The filter '${f.Name}' is invalid`), { name: "InvalidParameterValue" });
+          return (values as Values<T>)(item).some((v) => v !== undefined && (f.Values ?? []).includes(v));
+        }),
+      );
+      const start = Number(input.NextToken ?? 0);
+      const page = matching.slice(start, start + pageSize);
+      return { page, NextToken: start + pageSize < matching.length ? String(start + pageSize) : undefined };
+    };
   const byVpc = { "vpc-id": (x: { VpcId?: string }) => [x.VpcId] };
   const vpcs = answer("DescribeVpcs", () => account.vpcs, byVpc);
   mock.on(DescribeVpcsCommand).callsFake(async (input) => paged(vpcs(input), "Vpcs"));
@@ -228,10 +276,14 @@ export function fakeEc2(account: Account, options: { readonly pageSize?: number;
     "requester-vpc-info.vpc-id": (p) => [p.RequesterVpcInfo?.VpcId],
     "accepter-vpc-info.vpc-id": (p) => [p.AccepterVpcInfo?.VpcId],
   });
-  mock.on(DescribeVpcPeeringConnectionsCommand).callsFake(async (input) => paged(peerings(input), "VpcPeeringConnections"));
+  mock
+    .on(DescribeVpcPeeringConnectionsCommand)
+    .callsFake(async (input) => paged(peerings(input), "VpcPeeringConnections"));
   const groups = answer("DescribeSecurityGroups", () => account.securityGroups, byVpc);
   mock.on(DescribeSecurityGroupsCommand).callsFake(async (input) => paged(groups(input), "SecurityGroups"));
-  const rules = answer("DescribeSecurityGroupRules", () => account.securityGroupRules, { "group-id": (r) => [r.GroupId] });
+  const rules = answer("DescribeSecurityGroupRules", () => account.securityGroupRules, {
+    "group-id": (r) => [r.GroupId],
+  });
   mock.on(DescribeSecurityGroupRulesCommand).callsFake(async (input) => paged(rules(input), "SecurityGroupRules"));
   const acls = answer("DescribeNetworkAcls", () => account.networkAcls, byVpc);
   mock.on(DescribeNetworkAclsCommand).callsFake(async (input) => paged(acls(input), "NetworkAcls"));
@@ -256,13 +308,18 @@ export function fakeEc2(account: Account, options: { readonly pageSize?: number;
   return { mock, calls };
 }
 
-function paged<T, K extends string>(result: { readonly page: readonly T[]; readonly NextToken?: string }, key: K): Record<K, T[]> & { NextToken?: string } {
+function paged<T, K extends string>(
+  result: { readonly page: readonly T[]; readonly NextToken?: string },
+  key: K,
+): Record<K, T[]> & { NextToken?: string } {
   return { [key]: [...result.page], NextToken: result.NextToken } as Record<K, T[]> & { NextToken?: string };
 }
 
 function tagValues(key: string) {
   return (item: unknown): (string | undefined)[] =>
-    ((item as { Tags?: { Key?: string; Value?: string }[] }).Tags ?? []).filter((t) => t.Key === key).map((t) => t.Value);
+    ((item as { Tags?: { Key?: string; Value?: string }[] }).Tags ?? [])
+      .filter((t) => t.Key === key)
+      .map((t) => t.Value);
 }
 
 /** An EC2 client for the fake: a region and fake credentials, so that nothing looks further. */

@@ -49,9 +49,9 @@ const strings = fc.oneof(
     "10.0.1.40",
     "10.0.0.256",
     "fe80::1%eth0",
-    ""
+    "",
   ),
-  fc.string({ maxLength: 12 })
+  fc.string({ maxLength: 12 }),
 );
 const numbers = fc.constantFrom(-2, -1, 0, 1, 8, 100, 32766, 32767, 65536, 0.5, NaN);
 
@@ -63,7 +63,12 @@ interface Mutation {
   readonly number: number;
 }
 
-const mutation: fc.Arbitrary<Mutation> = fc.record({ at: fc.nat(), remove: fc.boolean(), text: strings, number: numbers });
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  at: fc.nat(),
+  remove: fc.boolean(),
+  text: strings,
+  number: numbers,
+});
 
 interface Slot {
   readonly parent: Record<string, unknown> | unknown[];
@@ -127,7 +132,7 @@ describe("the live mapper answers every description EC2 could give with a model 
           expect(error.message).not.toMatch(/undefined|\[object/);
         }
       }),
-      { seed: SEED, numRuns: RUNS }
+      { seed: SEED, numRuns: RUNS },
     );
   });
 });

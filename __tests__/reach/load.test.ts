@@ -63,13 +63,13 @@ describe("reach reads Terraform JSON", () => {
 
   it("falls back to the cross-stack-reference-input-<stack> naming when no backend matches", () => {
     expect(pair(reach(splitStacks(false)), "instances/aws_instance.a", "instances/aws_instance.b").reachable).toBe(
-      true
+      true,
     );
   });
 
   it("says which remote state matches no loaded stack when the producer is missing", () => {
     expect(inputError(() => reach([splitStacks(true)[1]]))).toMatch(
-      /^aws_security_group\.a: vpc_id = .* cannot be resolved: data\.terraform_remote_state\.cross-stack-reference-input-network .*matches no loaded stack/
+      /^aws_security_group\.a: vpc_id = .* cannot be resolved: data\.terraform_remote_state\.cross-stack-reference-input-network .*matches no loaded stack/,
     );
   });
 
@@ -79,7 +79,7 @@ describe("reach reads Terraform JSON", () => {
       ["instances/aws_instance.a", "instances/aws_instance.b"],
     ]);
     expect(inputError(() => analyze(model, { from: "aws_instance.zz" }))).toMatch(
-      /--from aws_instance\.zz is not an aws_instance .*instances\/aws_instance\.a/
+      /--from aws_instance\.zz is not an aws_instance .*instances\/aws_instance\.a/,
     );
   });
 
@@ -113,13 +113,13 @@ describe("reach reads Terraform JSON", () => {
 
   it("refuses count and for_each, which it cannot expand", () => {
     expect(inputError(() => reach(patch(twoPeeredVpcs(), "aws_instance", "b", { count: 2 })))).toMatch(
-      /^aws_instance\.b: uses "count"/
+      /^aws_instance\.b: uses "count"/,
     );
   });
 
   it("needs the VPC a subnet refers to", () => {
     expect(inputError(() => reach(patch(twoPeeredVpcs(), "aws_subnet", "b", { vpc_id: "vpc-0123" })))).toMatch(
-      /^aws_subnet\.b: vpc_id = "vpc-0123" is not a reference to a vpc declared in the loaded configuration/
+      /^aws_subnet\.b: vpc_id = "vpc-0123" is not a reference to a vpc declared in the loaded configuration/,
     );
   });
 
@@ -149,7 +149,7 @@ describe("reach finds the documents behind each path", () => {
 
   it("says that reach reads JSON when a directory holds only HCL", () => {
     expect(inputError(() => readDocuments([path.join(FIXTURES, "hcl")]))).toMatch(
-      /has only HCL \(main\.tf\); reach reads Terraform JSON/
+      /has only HCL \(main\.tf\); reach reads Terraform JSON/,
     );
   });
 
@@ -157,7 +157,7 @@ describe("reach finds the documents behind each path", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reach-"));
     fs.writeFileSync(path.join(dir, "cdk.tf.json"), "{ not json");
     expect(inputError(() => readDocuments([path.join(dir, "missing.tf.json")]))).toMatch(
-      /missing\.tf\.json: no such file or directory/
+      /missing\.tf\.json: no such file or directory/,
     );
     expect(inputError(() => readDocuments([dir]))).toMatch(/cdk\.tf\.json: is not valid JSON/);
     fs.rmSync(dir, { recursive: true, force: true });

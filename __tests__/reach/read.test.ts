@@ -36,7 +36,7 @@ function setStackPath(dir: string, stack: string, synthesizedStackPath: string):
 describe("reach reads only regular files and directories", () => {
   it("refuses a character device such as /dev/null", () => {
     expect(inputError(() => readDocuments(["/dev/null"]))).toBe(
-      "/dev/null: is a character device, not a file or directory; pass a cdk.tf.json, a stack directory or a cdktf.out directory"
+      "/dev/null: is a character device, not a file or directory; pass a cdk.tf.json, a stack directory or a cdktf.out directory",
     );
   });
 
@@ -44,7 +44,7 @@ describe("reach reads only regular files and directories", () => {
     const fifo = path.join(tmp, "cdk.tf.json");
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
     expect(inputError(() => readDocuments([fifo]))).toMatch(
-      /cdk\.tf\.json: is a pipe \(reach reads files, not streams/
+      /cdk\.tf\.json: is a pipe \(reach reads files, not streams/,
     );
     expect(inputError(() => readDocuments([tmp]))).toMatch(/cdk\.tf\.json: is a pipe/);
   });
@@ -77,7 +77,7 @@ describe("reach reads only the stacks inside a cdktf.out directory", () => {
   ])("refuses a manifest whose synthesizedStackPath is %s", (_, synthesizedStackPath) => {
     const dir = cdktfOut((dir) => setStackPath(dir, "network", synthesizedStackPath));
     expect(inputError(() => readDocuments([dir]))).toMatch(
-      /manifest\.json: stacks\.network\.synthesizedStackPath ".*" leads out of .*cdktf\.out; reach reads only the stacks inside/
+      /manifest\.json: stacks\.network\.synthesizedStackPath ".*" leads out of .*cdktf\.out; reach reads only the stacks inside/,
     );
   });
 
@@ -89,7 +89,7 @@ describe("reach reads only the stacks inside a cdktf.out directory", () => {
       fs.symlinkSync(path.join(tmp, "outside.tf.json"), file);
     });
     expect(inputError(() => readDocuments([dir]))).toMatch(
-      /synthesizedStackPath "stacks\/network\/cdk\.tf\.json" leads out of/
+      /synthesizedStackPath "stacks\/network\/cdk\.tf\.json" leads out of/,
     );
   });
 
@@ -104,7 +104,7 @@ describe("reach merges the *.tf.json files of one directory as Terraform does", 
     fs.writeFileSync(path.join(tmp, "a.tf.json"), JSON.stringify(vpc));
     fs.writeFileSync(path.join(tmp, "b.tf.json"), JSON.stringify(vpc));
     expect(inputError(() => readDocuments([tmp]))).toMatch(
-      /reach-read-\w+: resource "aws_vpc" "a" is declared twice \(again at b\.tf\.json\); Terraform refuses a duplicate/
+      /reach-read-\w+: resource "aws_vpc" "a" is declared twice \(again at b\.tf\.json\); Terraform refuses a duplicate/,
     );
   });
 });

@@ -1,4 +1,11 @@
-import { type AnalyzeOptions, type PairResult, ReachInputError, type Result, analyze, buildModel } from "../../lib/reach";
+import {
+  type AnalyzeOptions,
+  type PairResult,
+  ReachInputError,
+  type Result,
+  analyze,
+  buildModel,
+} from "../../lib/reach";
 
 /** A Terraform JSON document being built by a test. */
 export interface Tf {
@@ -39,7 +46,7 @@ export function addVpc(
   tf: Tf,
   name: string,
   octet: number,
-  options: { readonly region?: string; readonly provider?: string } = {}
+  options: { readonly region?: string; readonly provider?: string } = {},
 ): Tf {
   const provider = options.provider ? { provider: options.provider } : {};
   put(tf, "aws_vpc", name, { cidr_block: `10.${octet}.0.0/16`, ...provider });
@@ -103,7 +110,7 @@ export function twoPeeredVpcs(): Tf {
 /** Runs the pure pipeline on one or more documents. */
 export function reach(
   docs: Tf | readonly { readonly stack: string; readonly json: unknown }[],
-  options: AnalyzeOptions = {}
+  options: AnalyzeOptions = {},
 ): Result {
   const documents = Array.isArray(docs)
     ? docs.map((d) => ({ ...d, file: `${d.stack}.tf.json` }))
@@ -116,7 +123,7 @@ export function pair(result: Result, from: string, to: string, protocol: "ipv4" 
   const found = result.pairs.find((p) => p.from === from && p.to === to && p.protocol === protocol);
   if (!found)
     throw new Error(
-      `no ${protocol} pair ${from} → ${to} in ${JSON.stringify(result.pairs.map((p) => [p.from, p.to, p.protocol]))}`
+      `no ${protocol} pair ${from} → ${to} in ${JSON.stringify(result.pairs.map((p) => [p.from, p.to, p.protocol]))}`,
     );
   return found;
 }
@@ -141,7 +148,12 @@ export function crossRegionPeering(): Tf {
  */
 export function crossAccountPeering(): Tf {
   const tf: Tf = {
-    provider: { aws: [{ region: "eu-west-1" }, { alias: "peer", region: "eu-west-1", assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/peering" }] }] },
+    provider: {
+      aws: [
+        { region: "eu-west-1" },
+        { alias: "peer", region: "eu-west-1", assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/peering" }] },
+      ],
+    },
     resource: {},
   };
   addVpc(tf, "a", 0);

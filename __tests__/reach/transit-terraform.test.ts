@@ -16,13 +16,24 @@ it("writes transit gateway fixtures that terraform validate accepts with aws pro
       segmented(),
       twoOnHub({ ipv6: true, attachIpv6: true }),
       peeringRoutes(peeredGateways()),
-      tgwRoute(twoOnHub(), "hole", "aws_ec2_transit_gateway.hub.association_default_route_table_id", "10.2.0.0/16", undefined),
+      tgwRoute(
+        twoOnHub(),
+        "hole",
+        "aws_ec2_transit_gateway.hub.association_default_route_table_id",
+        "10.2.0.0/16",
+        undefined,
+      ),
       ...transitRefusalFixtures().map(([, doc]) => doc),
     ];
     fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(allFixtures(fixtures), null, 2));
     const init = await initFrom(dir, mirror);
     expect(init.output).toContain("Terraform has been successfully initialized");
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: os.devNull };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      CHECKPOINT_DISABLE: "1",
+      TF_CLI_CONFIG_FILE: os.devNull,
+    };
     const validate = spawnSync("terraform", ["validate", "-no-color"], { cwd: dir, env, encoding: "utf8" });
     expect(`${validate.stdout}${validate.stderr}`).toContain("The configuration is valid");
   } finally {

@@ -28,7 +28,7 @@ function reach(doc: TgwDoc): Result {
 /** "true", "false: <reason>" or "depends: <reason>" for one pair. */
 function verdict(result: Result, from: string, to: string, protocol: "ipv4" | "ipv6" = "ipv4"): string {
   const found = result.pairs.find(
-    (p) => p.from === `aws_instance.${from}` && p.to === `aws_instance.${to}` && p.protocol === protocol
+    (p) => p.from === `aws_instance.${from}` && p.to === `aws_instance.${to}` && p.protocol === protocol,
   );
   if (!found) throw new Error(`no ${protocol} pair ${from} → ${to}`);
   return found.reachable === true ? "true" : `${found.reachable}: ${found.reason}`;
@@ -45,9 +45,13 @@ describe("reach routes through a transit gateway as AWS documents", () => {
     expect(path).toEqual(
       expect.arrayContaining([
         "hub-a (aws_ec2_transit_gateway_vpc_attachment.hub_a)",
-        expect.stringMatching(/^hub \(aws_ec2_transit_gateway\.hub\) default route table: 10\.2\.0\.0\/16 → hub-b .*propagated/),
-        expect.stringMatching(/^reply: hub \(aws_ec2_transit_gateway\.hub\) default route table: 10\.1\.0\.0\/16 → hub-a/),
-      ])
+        expect.stringMatching(
+          /^hub \(aws_ec2_transit_gateway\.hub\) default route table: 10\.2\.0\.0\/16 → hub-b .*propagated/,
+        ),
+        expect.stringMatching(
+          /^reply: hub \(aws_ec2_transit_gateway\.hub\) default route table: 10\.1\.0\.0\/16 → hub-a/,
+        ),
+      ]),
     );
   });
 
@@ -58,7 +62,7 @@ describe("reach routes through a transit gateway as AWS documents", () => {
     expect(verdict(result, "dev", "shared")).toBe("true");
     expect(verdict(result, "shared", "prod")).toBe("true");
     expect(verdict(result, "prod", "dev")).toMatch(
-      /^false: .*no route of the transit gateway route table spokes \(aws_ec2_transit_gateway_route_table\.spokes\) matches 10\.2\.1\.\d+/
+      /^false: .*no route of the transit gateway route table spokes \(aws_ec2_transit_gateway_route_table\.spokes\) matches 10\.2\.1\.\d+/,
     );
     expect(verdict(result, "dev", "prod")).toMatch(/^false: .*spokes/);
   });
@@ -138,8 +142,12 @@ describe("reach routes through a transit gateway as AWS documents", () => {
         return put(doc, "aws_network_acl", "b_tgw", {
           vpc_id: "${aws_vpc.b.id}",
           subnet_ids: ["${aws_subnet.b_tgw.id}"],
-          ingress: [{ rule_no: 100, action: "allow", protocol: "-1", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 }],
-          egress: [{ rule_no: 100, action: "deny", protocol: "-1", cidr_block: "10.2.1.0/24", from_port: 0, to_port: 0 }],
+          ingress: [
+            { rule_no: 100, action: "allow", protocol: "-1", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 },
+          ],
+          egress: [
+            { rule_no: 100, action: "deny", protocol: "-1", cidr_block: "10.2.1.0/24", from_port: 0, to_port: 0 },
+          ],
         });
       },
       "false: aws_network_acl\\.b_tgw \\(outbound, transit gateway attachment subnet aws_subnet\\.b_tgw\\): .*rule 100",
@@ -163,7 +171,9 @@ describe("reach routes through a transit gateway as AWS documents", () => {
   it("crosses a transit gateway peering between two regions by static routes only", () => {
     const unrouted = reach(peeredGateways());
     expect(unrouted.errors).toEqual([]);
-    expect(verdict(unrouted, "a", "b")).toMatch(/^false: .*no route of the transit gateway route table hub .* matches 10\.2\.1\./);
+    expect(verdict(unrouted, "a", "b")).toMatch(
+      /^false: .*no route of the transit gateway route table hub .* matches 10\.2\.1\./,
+    );
     const routed = reach(peeringRoutes(peeredGateways()));
     expect(routed.errors).toEqual([]);
     expect(verdict(routed, "a", "b")).toBe("true");
@@ -204,7 +214,9 @@ describe("reach routes through a transit gateway as AWS documents", () => {
 
   it("reads an association with a custom route table that replaces the default one", () => {
     const doc = twoOnHub();
-    put(doc, "aws_ec2_transit_gateway_route_table", "empty", { transit_gateway_id: "${aws_ec2_transit_gateway.hub.id}" });
+    put(doc, "aws_ec2_transit_gateway_route_table", "empty", {
+      transit_gateway_id: "${aws_ec2_transit_gateway.hub.id}",
+    });
     associate(doc, "a_empty", "hub_a", "empty");
     patch(doc, "aws_ec2_transit_gateway_route_table_association", "a_empty", { replace_existing_association: true });
     expect(verdict(reach(doc), "a", "b")).toMatch(/^false: .*aws_ec2_transit_gateway_route_table\.empty matches/);
@@ -246,18 +258,19 @@ describe("reach refuses transit gateway configurations AWS rejects", () => {
     expect(result.warnings.map((w) => `${w.resource}: ${w.message}`)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^aws_ec2_transit_gateway\.hub: has 22 route tables, above the default quota of 20 "Transit gateway route tables per transit gateway"/
+          /^aws_ec2_transit_gateway\.hub: has 22 route tables, above the default quota of 20 "Transit gateway route tables per transit gateway"/,
         ),
-      ])
+      ]),
     );
     const model = buildModel([{ stack: "test", file: "test.tf.json", json: twoOnHub() }]);
     const transit = model.transit as TransitNetwork;
     const hubA = transit.vpcAttachments.get("aws_ec2_transit_gateway_vpc_attachment.hub_a") as TransitVpcAttachment;
     const many = new Map(transit.vpcAttachments);
-    for (let i = 0; i < 5000; i++) many.set(`attachment-${i}`, { ...hubA, address: `attachment-${i}`, vpc: `vpc-${i}` });
+    for (let i = 0; i < 5000; i++)
+      many.set(`attachment-${i}`, { ...hubA, address: `attachment-${i}`, vpc: `vpc-${i}` });
     const errors = findConfigurationProblems({ ...model, transit: { ...transit, vpcAttachments: many } }).errors;
     expect(errors.map((e) => `${e.resource}: ${e.message}`)).toContainEqual(
-      expect.stringMatching(/^aws_ec2_transit_gateway\.hub: has 5002 attachments; AWS allows at most 5000/)
+      expect.stringMatching(/^aws_ec2_transit_gateway\.hub: has 5002 attachments; AWS allows at most 5000/),
     );
   });
 });

@@ -5,7 +5,10 @@ import { reachCommand } from "../../lib/reach/cli";
 const OVERLAP = "__tests__/fixtures/reach/overlap.tf.json";
 const TWO_STACKS = "__tests__/fixtures/reach/two-stacks";
 
-async function run(argv: readonly string[], missing: readonly string[] = []): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  argv: readonly string[],
+  missing: readonly string[] = [],
+): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
   const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), missing: () => missing });
@@ -14,12 +17,29 @@ async function run(argv: readonly string[], missing: readonly string[] = []): Pr
 
 describe("what rehearse needs from the machine", () => {
   it.each([
-    { says: "root", uid: 1000, tools: ["ip", "nsenter", "ping", "nft"], missing: ["root (network namespaces need it: run as root, e.g. in a container or VM)"] },
-    { says: "ping and nft, with their packages", uid: 0, tools: ["ip", "nsenter"], missing: ["ping (Debian package iputils-ping)", "nft (Debian package nftables)"] },
-    { says: "ip, with its package", uid: 0, tools: ["nsenter", "ping", "nft"], missing: ["ip (Debian package iproute2)"] },
+    {
+      says: "root",
+      uid: 1000,
+      tools: ["ip", "nsenter", "ping", "nft"],
+      missing: ["root (network namespaces need it: run as root, e.g. in a container or VM)"],
+    },
+    {
+      says: "ping and nft, with their packages",
+      uid: 0,
+      tools: ["ip", "nsenter"],
+      missing: ["ping (Debian package iputils-ping)", "nft (Debian package nftables)"],
+    },
+    {
+      says: "ip, with its package",
+      uid: 0,
+      tools: ["nsenter", "ping", "nft"],
+      missing: ["ip (Debian package iproute2)"],
+    },
     { says: "nothing when all is there", uid: 0, tools: ["ip", "nsenter", "ping", "nft"], missing: [] },
   ])("names $says", ({ uid, tools, missing }) => {
-    expect(missingPrerequisites(uid, (tool) => (tools.includes(tool) ? `/usr/bin/${tool}` : undefined))).toEqual(missing);
+    expect(missingPrerequisites(uid, (tool) => (tools.includes(tool) ? `/usr/bin/${tool}` : undefined))).toEqual(
+      missing,
+    );
   });
 });
 
@@ -34,14 +54,27 @@ describe("which namespaces count as leftovers", () => {
   });
 
   it("never takes a live run's namespaces, another PID namespace's, nor anybody else's", () => {
-    const names = [`rehearse-${ours}-4242-abc-1-v0`, "rehearse-4026532000-999-zz-1-v0", "blue", "rehearse", "rehearse-999-zz-1-v0", "my-rehearse-1-1-a-1"];
+    const names = [
+      `rehearse-${ours}-4242-abc-1-v0`,
+      "rehearse-4026532000-999-zz-1-v0",
+      "blue",
+      "rehearse",
+      "rehearse-999-zz-1-v0",
+      "my-rehearse-1-1-a-1",
+    ];
     expect(leftovers(names, startOf, ours)).toEqual([]);
   });
 });
 
 describe("the rehearse command", () => {
   it("refuses with exit 2 and names everything that is missing", async () => {
-    const result = await run([TWO_STACKS], ["root (network namespaces need it: run as root, e.g. in a container or VM)", "ping (Debian package iputils-ping)"]);
+    const result = await run(
+      [TWO_STACKS],
+      [
+        "root (network namespaces need it: run as root, e.g. in a container or VM)",
+        "ping (Debian package iputils-ping)",
+      ],
+    );
     expect(result).toEqual({
       code: EXIT.unusable,
       out: "",
@@ -50,7 +83,11 @@ describe("the rehearse command", () => {
   });
 
   it.each([
-    { says: "a path that does not exist", argv: ["no/such/dir"], err: /^rehearse: .*no\/such\/dir: no such file or directory/ },
+    {
+      says: "a path that does not exist",
+      argv: ["no/such/dir"],
+      err: /^rehearse: .*no\/such\/dir: no such file or directory/,
+    },
     { says: "an unknown option", argv: ["--frm", "x"], err: /unknown option '--frm'/ },
     {
       says: "an unknown --from",
@@ -89,7 +126,8 @@ describe("the rehearse command", () => {
       expect(reached.code).toBe(EXIT.differs);
       expect(rehearsed.code).toBe(EXIT.differs);
       expect(rehearsed.err).toBe("");
-      const errorsOf = (text: string) => text.split("Configuration errors (AWS would reject these):\n")[1].split("\n\n")[0];
+      const errorsOf = (text: string) =>
+        text.split("Configuration errors (AWS would reject these):\n")[1].split("\n\n")[0];
       expect(errorsOf(rehearsed.out)).toBe(errorsOf(reached.out));
       expect(rehearsed.out).toMatch(/^Built nothing: AWS would reject this network/);
     });

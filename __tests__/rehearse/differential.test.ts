@@ -35,35 +35,39 @@ describe("one VPC peered with two that share a CIDR, as the generator makes it",
     ["subnet routes (10.0.0.0/26 to v1, 10.0.0.64/26 to v2)", "subnet"],
     ["/32 instance routes (10.0.0.10/32 to v1, 10.0.0.74/32 to v2)", "instance"],
     ["the longest prefix (10.0.0.0/16 to v1, 10.0.0.74/32 to v2)", "longest-prefix"],
-  ])("reach and rehearse give the same verdicts when routed by %s, replies following the hub's route", async (_, routes) => {
-    const terraform = toTerraform({
-      vpcs: [shape(0), shape(0), shape(0)],
-      peerings: [],
-      mutations: [],
-      scenario: { kind: "same-cidr", routes, block: 0 },
-    });
-    const checked = await checkTopology(terraform, concurrency);
-    expect(checked?.refused).toBe(false);
-    const verdicts = Object.fromEntries(
-      (checked?.pairs ?? []).map((p) => [`${p.from} → ${p.to} ${p.address}`, [p.reachable, p.reach, p.differs]])
-    );
-    expect(verdicts).toEqual({
-      "aws_instance.v0s0i0 → aws_instance.v1s0i0 10.0.0.10": [true, true, false],
-      // The route to 10.0.0.10 leads to v1: its twin answers, with its own mark.
-      "aws_instance.v0s0i0 → aws_instance.v2s0i0 10.0.0.10": [false, false, false],
-      "aws_instance.v0s0i0 → aws_instance.v2s1i0 10.0.0.74": [true, true, false],
-      "aws_instance.v1s0i0 → aws_instance.v0s0i0 10.1.0.10": [true, true, false],
-      // The echo arrives; the hub's reply to 10.0.0.10 follows its route into v1.
-      "aws_instance.v2s0i0 → aws_instance.v0s0i0 10.1.0.10": [false, false, false],
-      "aws_instance.v2s1i0 → aws_instance.v0s0i0 10.1.0.10": [true, true, false],
-      "aws_instance.v1s0i0 → aws_instance.v2s0i0 10.0.0.10": [false, false, false],
-      "aws_instance.v1s0i0 → aws_instance.v2s1i0 10.0.0.74": [false, false, false],
-      "aws_instance.v2s0i0 → aws_instance.v1s0i0 10.0.0.10": [false, false, false],
-      "aws_instance.v2s1i0 → aws_instance.v1s0i0 10.0.0.10": [false, false, false],
-      "aws_instance.v2s0i0 → aws_instance.v2s1i0 10.0.0.74": [true, true, false],
-      "aws_instance.v2s1i0 → aws_instance.v2s0i0 10.0.0.10": [true, true, false],
-    });
-  }, 60_000);
+  ])(
+    "reach and rehearse give the same verdicts when routed by %s, replies following the hub's route",
+    async (_, routes) => {
+      const terraform = toTerraform({
+        vpcs: [shape(0), shape(0), shape(0)],
+        peerings: [],
+        mutations: [],
+        scenario: { kind: "same-cidr", routes, block: 0 },
+      });
+      const checked = await checkTopology(terraform, concurrency);
+      expect(checked?.refused).toBe(false);
+      const verdicts = Object.fromEntries(
+        (checked?.pairs ?? []).map((p) => [`${p.from} → ${p.to} ${p.address}`, [p.reachable, p.reach, p.differs]]),
+      );
+      expect(verdicts).toEqual({
+        "aws_instance.v0s0i0 → aws_instance.v1s0i0 10.0.0.10": [true, true, false],
+        // The route to 10.0.0.10 leads to v1: its twin answers, with its own mark.
+        "aws_instance.v0s0i0 → aws_instance.v2s0i0 10.0.0.10": [false, false, false],
+        "aws_instance.v0s0i0 → aws_instance.v2s1i0 10.0.0.74": [true, true, false],
+        "aws_instance.v1s0i0 → aws_instance.v0s0i0 10.1.0.10": [true, true, false],
+        // The echo arrives; the hub's reply to 10.0.0.10 follows its route into v1.
+        "aws_instance.v2s0i0 → aws_instance.v0s0i0 10.1.0.10": [false, false, false],
+        "aws_instance.v2s1i0 → aws_instance.v0s0i0 10.1.0.10": [true, true, false],
+        "aws_instance.v1s0i0 → aws_instance.v2s0i0 10.0.0.10": [false, false, false],
+        "aws_instance.v1s0i0 → aws_instance.v2s1i0 10.0.0.74": [false, false, false],
+        "aws_instance.v2s0i0 → aws_instance.v1s0i0 10.0.0.10": [false, false, false],
+        "aws_instance.v2s1i0 → aws_instance.v1s0i0 10.0.0.10": [false, false, false],
+        "aws_instance.v2s0i0 → aws_instance.v2s1i0 10.0.0.74": [true, true, false],
+        "aws_instance.v2s1i0 → aws_instance.v2s0i0 10.0.0.10": [true, true, false],
+      });
+    },
+    60_000,
+  );
 });
 
 describe("the differential harness", () => {
@@ -74,13 +78,16 @@ describe("the differential harness", () => {
     const terraform = toTerraform({ vpcs: Array.from({ length: 16 }, () => bareVpc(0)), peerings: [], mutations: [] });
     const instances = terraform.resource.aws_instance;
     for (let k = 0; k < 16; k += 1) {
-      const placed = { subnet_id: `\${aws_subnet.v${k}s0.id}`, vpc_security_group_ids: [`\${aws_security_group.v${k}.id}`] };
+      const placed = {
+        subnet_id: `\${aws_subnet.v${k}s0.id}`,
+        vpc_security_group_ids: [`\${aws_security_group.v${k}.id}`],
+      };
       instances[`v${k}s0i0`] = { ...instances.v0s0i0, ...placed, private_ip: "10.0.0.10" };
     }
     const checked = await checkTopology(terraform, concurrency);
     expect(checked?.pairs).toEqual([]);
     expect(checked?.refusal).toMatch(
-      /^reach decides every pair, rehearse cannot build it: cannot rehearse aws_instance\.v0s0i0 → aws_instance\.v15s0i0 \(ipv4\): 16 instances hold 10\.0\.0\.10/
+      /^reach decides every pair, rehearse cannot build it: cannot rehearse aws_instance\.v0s0i0 → aws_instance\.v15s0i0 \(ipv4\): 16 instances hold 10\.0\.0\.10/,
     );
   }, 60_000);
 });
@@ -91,8 +98,31 @@ describe("regression cases the differential test found", () => {
   it("does not count a reply from another instance holding the target's address (overlapping VPCs) as the target's", async () => {
     const terraform: TerraformJson = toTerraform({
       vpcs: [
-        { block: 1, ipv6: false, subnets: [[{ fixed: false, ipv6: false }, { fixed: false, ipv6: false }]], igw: false, nat: false, sharedTable: true, autoIpv6: false, region: 0 },
-        { block: 1, ipv6: false, subnets: [[{ fixed: false, ipv6: false }]], igw: false, nat: false, sharedTable: true, autoIpv6: false, region: 0 },
+        {
+          block: 1,
+          ipv6: false,
+          subnets: [
+            [
+              { fixed: false, ipv6: false },
+              { fixed: false, ipv6: false },
+            ],
+          ],
+          igw: false,
+          nat: false,
+          sharedTable: true,
+          autoIpv6: false,
+          region: 0,
+        },
+        {
+          block: 1,
+          ipv6: false,
+          subnets: [[{ fixed: false, ipv6: false }]],
+          igw: false,
+          nat: false,
+          sharedTable: true,
+          autoIpv6: false,
+          region: 0,
+        },
       ],
       peerings: [],
       mutations: [],
@@ -127,7 +157,9 @@ describe("regression cases the differential test found", () => {
     routes.v0t0r1.destination_cidr_block = "10.0.0.11/32";
     const checked = await checkTopology(terraform, concurrency);
     expect(checked?.refused).toBe(false);
-    const verdicts = Object.fromEntries((checked?.pairs ?? []).map((p) => [`${p.from} → ${p.to}`, [p.reachable, p.reach, p.differs]]));
+    const verdicts = Object.fromEntries(
+      (checked?.pairs ?? []).map((p) => [`${p.from} → ${p.to}`, [p.reachable, p.reach, p.differs]]),
+    );
     expect(verdicts).toEqual(
       expect.objectContaining({
         "aws_instance.v0s0i0 → aws_instance.v1s0i0": [true, true, false],
@@ -137,14 +169,30 @@ describe("regression cases the differential test found", () => {
         // v2s0i1's echo arrives, but v0 sends the reply to 10.0.0.10 through v1's peering.
         "aws_instance.v2s0i1 → aws_instance.v0s0i0": [false, false, false],
         "aws_instance.v2s0i0 → aws_instance.v0s0i0": [true, true, false],
-      })
+      }),
     );
     expect(checked?.refusal).toBeUndefined();
   }, 60_000);
 
   it("builds a VPC whose secondary block contains its primary one", async () => {
     const terraform = toTerraform({
-      vpcs: [{ block: 2, ipv6: false, subnets: [[{ fixed: true, ipv6: false }, { fixed: false, ipv6: false }]], igw: false, nat: false, sharedTable: true, autoIpv6: false, region: 0 }],
+      vpcs: [
+        {
+          block: 2,
+          ipv6: false,
+          subnets: [
+            [
+              { fixed: true, ipv6: false },
+              { fixed: false, ipv6: false },
+            ],
+          ],
+          igw: false,
+          nat: false,
+          sharedTable: true,
+          autoIpv6: false,
+          region: 0,
+        },
+      ],
       peerings: [],
       mutations: [{ kind: "secondary-block", vpc: 0, block: 1 }],
     });

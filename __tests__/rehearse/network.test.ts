@@ -57,34 +57,65 @@ describe("rehearse on the app's synthesized stacks", () => {
     const ipv6 = new Set(config.vpcs.filter((v) => v.ipv6).map((v) => v.name));
     const ordered = names.flatMap((from) => names.filter((to) => to !== from).map((to) => [from, to] as const));
     // Both ends with IPv6: a pair over each IP version.
-    const pairs = ordered.flatMap(([from, to]) => (ipv6.has(from) && ipv6.has(to) ? [[from, to], [from, to]] : [[from, to]]));
-    return { name, config: raw, replied: pairs.filter(([from, to]) => intended(config, from, to)).length, pairs: pairs.length };
+    const pairs = ordered.flatMap(([from, to]) =>
+      ipv6.has(from) && ipv6.has(to)
+        ? [
+            [from, to],
+            [from, to],
+          ]
+        : [[from, to]],
+    );
+    return {
+      name,
+      config: raw,
+      replied: pairs.filter(([from, to]) => intended(config, from, to)).length,
+      pairs: pairs.length,
+    };
   });
 
   it.each([
     ...examples,
-    { name: "a 20-VPC full mesh", config: defaultWith({ vpcs: manyVpcs(20), peerings: "full-mesh" }), replied: 380, pairs: 380 },
-  ])("agrees with reach on every pair of $name, and replies exactly where the config peers", async ({ config, replied, pairs }) => {
-    const app = synthToTemp(config);
-    try {
-      const result = await rehearseApp(app);
-      expect(result.pairs.filter((p) => p.differs)).toEqual([]);
-      expect(result.pairs).toHaveLength(pairs);
-      expect(result.pairs.filter((p) => p.reachable === true)).toHaveLength(replied);
-    } finally {
-      app.remove();
-    }
-  });
+    {
+      name: "a 20-VPC full mesh",
+      config: defaultWith({ vpcs: manyVpcs(20), peerings: "full-mesh" }),
+      replied: 380,
+      pairs: 380,
+    },
+  ])(
+    "agrees with reach on every pair of $name, and replies exactly where the config peers",
+    async ({ config, replied, pairs }) => {
+      const app = synthToTemp(config);
+      try {
+        const result = await rehearseApp(app);
+        expect(result.pairs.filter((p) => p.differs)).toEqual([]);
+        expect(result.pairs).toHaveLength(pairs);
+        expect(result.pairs.filter((p) => p.reachable === true)).toHaveLength(replied);
+      } finally {
+        app.remove();
+      }
+    },
+  );
 
   it("prints reach's document shape with --json, the prediction beside each measurement", async () => {
     const app = synthToTemp(THREE_VPCS_CONFIG);
     try {
-      const result = await cli(["--json", "--from", "instances/aws_instance.instance-app_instance_18EFA871", app.outdir]);
+      const result = await cli([
+        "--json",
+        "--from",
+        "instances/aws_instance.instance-app_instance_18EFA871",
+        app.outdir,
+      ]);
       expect(result.code).toBe(EXIT.ok);
       const doc = JSON.parse(result.out);
       expect(doc.pairs).toHaveLength(2);
       expect(doc.pairs[0]).toEqual(
-        expect.objectContaining({ from: "instances/aws_instance.instance-app_instance_18EFA871", protocol: "ipv4", reachable: false, reach: false, differs: false })
+        expect.objectContaining({
+          from: "instances/aws_instance.instance-app_instance_18EFA871",
+          protocol: "ipv4",
+          reachable: false,
+          reach: false,
+          differs: false,
+        }),
       );
       expect(doc.instances[0]).toEqual(expect.objectContaining({ ipv4: "10.20.0.36", picked: ["ipv4"] }));
     } finally {
@@ -112,7 +143,9 @@ describe("breaking the default config's stacks one piece at a time", () => {
     editStack(outdir, "network", (json) => {
       const subnet = Object.keys(json.resource.aws_subnet).find((k) => k.startsWith("vpc-b_private-0"));
       const vpc = Object.keys(json.resource.aws_vpc).find((k) => k.startsWith("vpc-b_vpc"));
-      json.resource.aws_network_acl = { "b-private": { vpc_id: `\${aws_vpc.${vpc}.id}`, subnet_ids: [`\${aws_subnet.${subnet}.id}`] } };
+      json.resource.aws_network_acl = {
+        "b-private": { vpc_id: `\${aws_vpc.${vpc}.id}`, subnet_ids: [`\${aws_subnet.${subnet}.id}`] },
+      };
       const entry = (egress: boolean) => ({
         network_acl_id: "${aws_network_acl.b-private.id}",
         rule_number: 100,
@@ -125,11 +158,20 @@ describe("breaking the default config's stacks one piece at a time", () => {
     });
 
   it.each([
-    { what: "a's route to b through the peering", edit: dropResource("peering", "aws_route", "peering-a_b_requester-route-0"), back: false },
-    { what: "b's security group rule admitting ICMP from a", edit: dropResource("instances", "aws_vpc_security_group_ingress_rule", "instance-b_ping-from-a"), back: true },
+    {
+      what: "a's route to b through the peering",
+      edit: dropResource("peering", "aws_route", "peering-a_b_requester-route-0"),
+      back: false,
+    },
+    {
+      what: "b's security group rule admitting ICMP from a",
+      edit: dropResource("instances", "aws_vpc_security_group_ingress_rule", "instance-b_ping-from-a"),
+      back: true,
+    },
     {
       what: "the inbound entry of b's network ACL",
-      edit: (outdir: string) => editStack(outdir, "network", (json) => delete json.resource.aws_network_acl_rule["b-private-in"]),
+      edit: (outdir: string) =>
+        editStack(outdir, "network", (json) => delete json.resource.aws_network_acl_rule["b-private-in"]),
       managed: true,
       back: false,
     },
@@ -149,7 +191,9 @@ describe("breaking the default config's stacks one piece at a time", () => {
 describe("cleaning up", () => {
   const script = join(__dirname, "..", "..", "scripts", "rehearse.ts");
   const start = (outdir: string): ChildProcess =>
-    spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script, outdir], { stdio: ["ignore", "pipe", "pipe"] });
+    spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script, outdir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
 
   async function untilNamespaces(pid: number): Promise<void> {
     for (let i = 0; i < 600 && namespacesOf(pid).length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
@@ -164,9 +208,16 @@ describe("cleaning up", () => {
   function traces(): string[] {
     const run = (cmd: string, args: string[]): string => spawnSync(cmd, args, { encoding: "utf8" }).stdout ?? "";
     return [
-      ...run("ip", ["-o", "link"]).split("\n").filter((l) => /: rh[a-z][0-9]/.test(l)),
-      ...[run("ip", ["rule"]), run("ip", ["-6", "rule"])].join("\n").split("\n").filter((l) => / rh[a-z][0-9]/.test(l)),
-      ...run("nft", ["list", "tables"]).split("\n").filter((l) => l.includes("rehearse")),
+      ...run("ip", ["-o", "link"])
+        .split("\n")
+        .filter((l) => /: rh[a-z][0-9]/.test(l)),
+      ...[run("ip", ["rule"]), run("ip", ["-6", "rule"])]
+        .join("\n")
+        .split("\n")
+        .filter((l) => / rh[a-z][0-9]/.test(l)),
+      ...run("nft", ["list", "tables"])
+        .split("\n")
+        .filter((l) => l.includes("rehearse")),
     ];
   }
 

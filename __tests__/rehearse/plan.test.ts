@@ -24,7 +24,11 @@ function plan(tf: Tf): { readonly ns: (id: string) => NamespaceSpec } {
 describe("rehearse's address arithmetic", () => {
   it("covers a range with the fewest CIDR blocks", () => {
     expect(toCidrs("ipv4", [{ first: 167772160n, last: 167772160n + 255n }])).toEqual(["10.0.0.0/24"]);
-    expect(toCidrs("ipv4", [{ first: 167772161n, last: 167772164n }])).toEqual(["10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/32"]);
+    expect(toCidrs("ipv4", [{ first: 167772161n, last: 167772164n }])).toEqual([
+      "10.0.0.1/32",
+      "10.0.0.2/31",
+      "10.0.0.4/32",
+    ]);
   });
 
   it("cuts a more specific block out of a wider one", () => {
@@ -39,8 +43,14 @@ describe("rehearse's address arithmetic", () => {
 describe("placing instances", () => {
   it("keeps fixed addresses and picks the lowest assignable free address for the others", () => {
     const tf = drop(twoPeeredVpcs(), "aws_instance", "b");
-    put(tf, "aws_instance", "b", { subnet_id: ref("aws_subnet.a.id"), vpc_security_group_ids: [ref("aws_security_group.a.id")] });
-    put(tf, "aws_instance", "c", { subnet_id: ref("aws_subnet.a.id"), vpc_security_group_ids: [ref("aws_security_group.a.id")] });
+    put(tf, "aws_instance", "b", {
+      subnet_id: ref("aws_subnet.a.id"),
+      vpc_security_group_ids: [ref("aws_security_group.a.id")],
+    });
+    put(tf, "aws_instance", "c", {
+      subnet_id: ref("aws_subnet.a.id"),
+      vpc_security_group_ids: [ref("aws_security_group.a.id")],
+    });
     const placed = placeInstances(model(tf));
     expect(placed.map((e) => [e.instance.address, e.ipv4, e.picked])).toEqual([
       ["aws_instance.a", 167772426n, []],
@@ -54,11 +64,14 @@ describe("placing instances", () => {
     patch(tf, "aws_subnet", "a", { cidr_block: "10.0.1.0/28" });
     patch(tf, "aws_instance", "a", { private_ip: undefined });
     for (let i = 0; i < 11; i += 1)
-      put(tf, "aws_instance", `x${i}`, { subnet_id: ref("aws_subnet.a.id"), vpc_security_group_ids: [ref("aws_security_group.a.id")] });
+      put(tf, "aws_instance", `x${i}`, {
+        subnet_id: ref("aws_subnet.a.id"),
+        vpc_security_group_ids: [ref("aws_security_group.a.id")],
+      });
     expect(() => placeInstances(model(tf))).toThrow(
       new RehearseInputError(
-        "aws_instance.x10: its subnet aws_subnet.a (10.0.1.0/28) has no free address left to give it; fix private_ip or the subnet's size"
-      )
+        "aws_instance.x10: its subnet aws_subnet.a (10.0.1.0/28) has no free address left to give it; fix private_ip or the subnet's size",
+      ),
     );
   });
 
@@ -75,17 +88,22 @@ describe("placing instances", () => {
     expect(plan(tf).ns(`i${twin}`).nft).toContain(`icmp type echo-reply ip ttl set ${toTwin?.mark}`);
   });
 
-  it.each([255, 250, 240, 239, 224, 16])("reads a reply that arrived with TTL %i as sent with the mark of the nearest spacing above", (ttl) => {
-    const mark = markOf(ttl);
-    expect(mark).toBeGreaterThanOrEqual(ttl);
-    expect(mark - ttl).toBeLessThan(16);
-    expect((255 - mark) % 16).toBe(0);
-  });
+  it.each([255, 250, 240, 239, 224, 16])(
+    "reads a reply that arrived with TTL %i as sent with the mark of the nearest spacing above",
+    (ttl) => {
+      const mark = markOf(ttl);
+      expect(mark).toBeGreaterThanOrEqual(ttl);
+      expect(mark - ttl).toBeLessThan(16);
+      expect((255 - mark) % 16).toBe(0);
+    },
+  );
 
   it("narrows the pairs with --from and --to as reach does, including a bare address", () => {
     const m = model(twoPeeredVpcs());
     const placed = placeInstances(m);
-    expect(listProbes(m, placed, { from: "aws_instance.b" }).map((p) => [p.from, p.to])).toEqual([["aws_instance.b", "aws_instance.a"]]);
+    expect(listProbes(m, placed, { from: "aws_instance.b" }).map((p) => [p.from, p.to])).toEqual([
+      ["aws_instance.b", "aws_instance.a"],
+    ]);
     // aws_instance.a holds 10.0.1.10: it is left out, as --to aws_instance.a leaves it out.
     expect(listProbes(m, placed, { to: "10.0.1.10" }).map((p) => [p.from, p.to, p.target])).toEqual([
       ["aws_instance.b", "10.0.1.10", 0],
@@ -102,7 +120,8 @@ describe("a pair rehearse cannot measure", () => {
   /** twoPeeredVpcs with `count` more instances in b's subnet, all holding b's address 10.1.1.10. */
   function withTwins(count: number): Model {
     const tf = twoPeeredVpcs();
-    for (let k = 0; k < count; k += 1) put(tf, "aws_instance", `t${k}`, { subnet_id: ref("aws_subnet.b.id"), private_ip: "10.1.1.10" });
+    for (let k = 0; k < count; k += 1)
+      put(tf, "aws_instance", `t${k}`, { subnet_id: ref("aws_subnet.b.id"), private_ip: "10.1.1.10" });
     return model(tf);
   }
 
@@ -153,9 +172,13 @@ describe("the plan of a VPC's router", () => {
         "rule add iif rhp0 table 900 pref 100",
         "route add 10.0.1.10/32 dev rhi0 table 900",
         "rule add pref 30000 blackhole",
-      ])
+      ]),
     );
-    expect(router.ip6).toEqual(["rule add iif rhi0 table 1000 pref 100", "rule add iif rhp0 table 900 pref 100", "rule add pref 30000 blackhole"]);
+    expect(router.ip6).toEqual([
+      "rule add iif rhi0 table 1000 pref 100",
+      "rule add iif rhp0 table 900 pref 100",
+      "rule add pref 30000 blackhole",
+    ]);
     expect(router.sysctls).toContainEqual(["net/ipv4/ip_forward", "1"]);
   });
 
@@ -182,13 +205,22 @@ describe("the plan of a VPC's router", () => {
     { status: "active", autoAccept: false, linked: true },
     { status: "pending-acceptance", autoAccept: true, linked: false },
     { status: "provisioning", autoAccept: true, linked: false },
-  ])("links a peering the live loader reports as $status (auto_accept $autoAccept) only when it is active: AWS's status alone decides", ({ status, autoAccept, linked }) => {
-    const m = model(twoPeeredVpcs());
-    const peerings = new Map([...m.peerings].map(([key, p]) => [key, { ...p, autoAccept, accepters: [], status }]));
-    const router = planNetwork({ ...m, peerings }, placeInstances(m), "rehearse_test").namespaces.find((n) => n.id === "v0");
-    expect(router?.ip).toContain(linked ? "route add 10.1.0.0/16 via 169.254.0.2 dev rhp0 onlink table 1000 metric 10" : "route add blackhole 10.1.0.0/16 table 1000 metric 10");
-    expect(router?.ip.some((l) => l.includes("rhp0"))).toBe(linked);
-  });
+  ])(
+    "links a peering the live loader reports as $status (auto_accept $autoAccept) only when it is active: AWS's status alone decides",
+    ({ status, autoAccept, linked }) => {
+      const m = model(twoPeeredVpcs());
+      const peerings = new Map([...m.peerings].map(([key, p]) => [key, { ...p, autoAccept, accepters: [], status }]));
+      const router = planNetwork({ ...m, peerings }, placeInstances(m), "rehearse_test").namespaces.find(
+        (n) => n.id === "v0",
+      );
+      expect(router?.ip).toContain(
+        linked
+          ? "route add 10.1.0.0/16 via 169.254.0.2 dev rhp0 onlink table 1000 metric 10"
+          : "route add blackhole 10.1.0.0/16 table 1000 metric 10",
+      );
+      expect(router?.ip.some((l) => l.includes("rhp0"))).toBe(linked);
+    },
+  );
 
   it("blackholes a route the live loader reports as blackhole, even through an active peering", () => {
     const m = model(twoPeeredVpcs());
@@ -198,7 +230,9 @@ describe("the plan of a VPC's router", () => {
         { ...table, routes: table.routes.map((r) => (r.target.kind === "peering" ? { ...r, blackhole: true } : r)) },
       ]),
     );
-    const router = planNetwork({ ...m, routeTables }, placeInstances(m), "rehearse_test").namespaces.find((n) => n.id === "v0");
+    const router = planNetwork({ ...m, routeTables }, placeInstances(m), "rehearse_test").namespaces.find(
+      (n) => n.id === "v0",
+    );
     expect(router?.ip).toContain("route add blackhole 10.1.0.0/16 table 1000 metric 10");
   });
 
@@ -212,7 +246,7 @@ describe("the plan of a VPC's router", () => {
         "\t\tmeta nfproto ipv6 drop",
         '\t\toifname != { "rhi0" } drop',
         "\t}",
-      ].join("\n")
+      ].join("\n"),
     );
   });
 
@@ -223,13 +257,28 @@ describe("the plan of a VPC's router", () => {
       subnet_ids: [ref("aws_subnet.b.id")],
       ingress: [
         { rule_no: 200, action: "allow", protocol: "-1", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 },
-        { rule_no: 100, action: "deny", protocol: "icmp", cidr_block: "10.0.0.0/16", icmp_type: 8, icmp_code: -1, from_port: 0, to_port: 0 },
+        {
+          rule_no: 100,
+          action: "deny",
+          protocol: "icmp",
+          cidr_block: "10.0.0.0/16",
+          icmp_type: 8,
+          icmp_code: -1,
+          from_port: 0,
+          to_port: 0,
+        },
       ],
       egress: [],
     });
     const { nft } = plan(tf).ns("v1");
     expect(nft).toContain(
-      ["\tchain nacl_in_0 {", "\t\tip saddr { 10.0.0.0/16 } meta l4proto icmp icmp type 8 drop", "\t\tmeta nfproto ipv4 return", "\t\tdrop", "\t}"].join("\n")
+      [
+        "\tchain nacl_in_0 {",
+        "\t\tip saddr { 10.0.0.0/16 } meta l4proto icmp icmp type 8 drop",
+        "\t\tmeta nfproto ipv4 return",
+        "\t\tdrop",
+        "\t}",
+      ].join("\n"),
     );
     expect(nft).toContain(["\tchain nacl_out_0 {", "\t\tdrop", "\t}"].join("\n"));
     expect(nft).toContain('iifname { "rhi1" } oifname != { "rhi1" } jump nacl_out_0');
@@ -240,7 +289,7 @@ describe("the plan of an instance", () => {
   it("holds its address behind its security groups as stateful nft rules", () => {
     const instance = plan(twoPeeredVpcs()).ns("i1");
     expect(instance.ip).toEqual(
-      expect.arrayContaining(["addr add 10.1.1.10/32 dev rhe0", "route add 0.0.0.0/0 via 169.254.0.1 dev rhe0 onlink"])
+      expect.arrayContaining(["addr add 10.1.1.10/32 dev rhe0", "route add 0.0.0.0/0 via 169.254.0.1 dev rhe0 onlink"]),
     );
     expect(instance.nft).toContain("ct state established,related accept");
     expect(instance.nft).toContain("ip saddr { 10.0.0.0/8 } meta l4proto icmp accept");

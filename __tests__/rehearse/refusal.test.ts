@@ -6,7 +6,14 @@
 import { analyze } from "../../lib/reach";
 import { rehearse } from "../../lib/rehearse/rehearse";
 import { modelOf } from "../../test-support/differential";
-import { bareVpc, type Scenario, type TerraformJson, type Topology, type VpcShape, toTerraform } from "../../test-support/topologies";
+import {
+  bareVpc,
+  type Scenario,
+  type TerraformJson,
+  type Topology,
+  type VpcShape,
+  toTerraform,
+} from "../../test-support/topologies";
 
 const vpc = bareVpc;
 const peered = (vpcs: readonly VpcShape[], mutations: Topology["mutations"] = []): TerraformJson =>
@@ -20,12 +27,19 @@ function hubWith(spokes: number): TerraformJson {
     vpcs[`s${k}`] = { cidr_block: `10.${1 + Math.floor(k / 256)}.${k % 256}.0/24` };
     peerings[`p${k}`] = { vpc_id: "${aws_vpc.hub.id}", peer_vpc_id: `\${aws_vpc.s${k}.id}`, auto_accept: true };
   }
-  return { provider: { aws: [{ region: "eu-west-1" }] }, resource: { aws_vpc: vpcs, aws_vpc_peering_connection: peerings } } as unknown as TerraformJson;
+  return {
+    provider: { aws: [{ region: "eu-west-1" }] },
+    resource: { aws_vpc: vpcs, aws_vpc_peering_connection: peerings },
+  } as unknown as TerraformJson;
 }
 
 function withDuplicatePeering(): TerraformJson {
   const terraform = peered([vpc(0), vpc(1)]);
-  terraform.resource.aws_vpc_peering_connection.p1 = { ...terraform.resource.aws_vpc_peering_connection.p0, vpc_id: "${aws_vpc.v1.id}", peer_vpc_id: "${aws_vpc.v0.id}" };
+  terraform.resource.aws_vpc_peering_connection.p1 = {
+    ...terraform.resource.aws_vpc_peering_connection.p0,
+    vpc_id: "${aws_vpc.v1.id}",
+    peer_vpc_id: "${aws_vpc.v0.id}",
+  };
   return terraform;
 }
 
@@ -37,15 +51,45 @@ function withRouteInsideOwnBlock(): TerraformJson {
 
 describe("rehearse and reach on networks AWS would reject", () => {
   it.each<[string, () => TerraformJson, RegExp]>([
-    ["peered VPCs whose primary blocks overlap", () => peered([vpc(0), vpc(3)]), /have overlapping CIDR blocks; AWS rejects peering them/],
-    ["peered VPCs whose blocks overlap, though both have IPv6", () => peered([vpc(0, { ipv6: true }), vpc(3, { ipv6: true })]), /have overlapping CIDR blocks/],
-    ["peered VPCs where a secondary block overlaps the peer", () => peered([vpc(2), vpc(6)], [{ kind: "secondary-block", vpc: 1, block: 1 }]), /have overlapping CIDR blocks/],
-    ["two peering connections between one pair of VPCs", withDuplicatePeering, /are already peered by .*; AWS allows one peering connection between two VPCs/],
-    ["more active peerings on one VPC than the quota allows", () => hubWith(126), /active peering connections; AWS allows at most 125 per VPC/],
-    ["a peering route more specific than the VPC's local route", withRouteInsideOwnBlock, /more specific than .*local route/],
+    [
+      "peered VPCs whose primary blocks overlap",
+      () => peered([vpc(0), vpc(3)]),
+      /have overlapping CIDR blocks; AWS rejects peering them/,
+    ],
+    [
+      "peered VPCs whose blocks overlap, though both have IPv6",
+      () => peered([vpc(0, { ipv6: true }), vpc(3, { ipv6: true })]),
+      /have overlapping CIDR blocks/,
+    ],
+    [
+      "peered VPCs where a secondary block overlaps the peer",
+      () => peered([vpc(2), vpc(6)], [{ kind: "secondary-block", vpc: 1, block: 1 }]),
+      /have overlapping CIDR blocks/,
+    ],
+    [
+      "two peering connections between one pair of VPCs",
+      withDuplicatePeering,
+      /are already peered by .*; AWS allows one peering connection between two VPCs/,
+    ],
+    [
+      "more active peerings on one VPC than the quota allows",
+      () => hubWith(126),
+      /active peering connections; AWS allows at most 125 per VPC/,
+    ],
+    [
+      "a peering route more specific than the VPC's local route",
+      withRouteInsideOwnBlock,
+      /more specific than .*local route/,
+    ],
     [
       "peered VPCs that overlap where only IPv6 is routed across the peering",
-      () => toTerraform({ vpcs: [vpc(0), vpc(1)], peerings: [], mutations: [], scenario: { kind: "ipv6-only-overlap", peering: 0, block: 0 } }),
+      () =>
+        toTerraform({
+          vpcs: [vpc(0), vpc(1)],
+          peerings: [],
+          mutations: [],
+          scenario: { kind: "ipv6-only-overlap", peering: 0, block: 0 },
+        }),
       /have overlapping CIDR blocks; AWS rejects peering them/,
     ],
     [
@@ -66,14 +110,34 @@ describe("rehearse and reach on networks AWS would reject", () => {
   });
 
   it.each<[string, Scenario, RegExp]>([
-    ["overlapping primary blocks", { kind: "overlap", peering: 0, block: 1, secondary: false }, /have overlapping CIDR blocks/],
-    ["a secondary block overlapping the peer", { kind: "overlap", peering: 0, block: 0, secondary: true }, /have overlapping CIDR blocks/],
-    ["an overlap where only IPv6 is routed", { kind: "ipv6-only-overlap", peering: 0, block: 0 }, /have overlapping CIDR blocks/],
+    [
+      "overlapping primary blocks",
+      { kind: "overlap", peering: 0, block: 1, secondary: false },
+      /have overlapping CIDR blocks/,
+    ],
+    [
+      "a secondary block overlapping the peer",
+      { kind: "overlap", peering: 0, block: 0, secondary: true },
+      /have overlapping CIDR blocks/,
+    ],
+    [
+      "an overlap where only IPv6 is routed",
+      { kind: "ipv6-only-overlap", peering: 0, block: 0 },
+      /have overlapping CIDR blocks/,
+    ],
     ["two peerings of one pair", { kind: "duplicate-peering", peering: 0, reverse: true }, /are already peered by/],
-    ["more peerings than the quota", { kind: "over-quota", vpc: 0 }, /has 126 active peering connections; AWS allows at most 125/],
+    [
+      "more peerings than the quota",
+      { kind: "over-quota", vpc: 0 },
+      /has 126 active peering connections; AWS allows at most 125/,
+    ],
     ["a peering route to the VPC's own block", { kind: "local-route", peering: 0, whole: true }, /local route/],
     ["a peering route to the VPC's own subnet", { kind: "local-route", peering: 0, whole: false }, /local route/],
-    ["a group reference across regions", { kind: "cross-region-reference", peering: 0, egress: true }, /only within one region/],
+    [
+      "a group reference across regions",
+      { kind: "cross-region-reference", peering: 0, egress: true },
+      /only within one region/,
+    ],
   ])("the generator's scenario of %s makes a network both refuse alike", async (_, scenario, message) => {
     const model = modelOf(toTerraform({ vpcs: [vpc(0), vpc(1)], peerings: [], mutations: [], scenario }));
     if (!model) throw new Error("reach could not load the network");

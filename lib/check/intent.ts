@@ -119,7 +119,7 @@ export function instanceAddresses(outdir: string, stack = "instances"): Map<stri
       if (typeof address !== "string" || address === "")
         throw new CheckInputError(`${file}: output "instances".${name} = ${preview(entry)} has no address: ${fix}`);
       return [name, `${stack}/${address}`];
-    })
+    }),
   );
 }
 
@@ -137,7 +137,11 @@ export interface LiveInstances {
  * (instanceAddresses). Two deployed instances with the same tags are a CheckInputError: check
  * cannot tell which one is meant.
  */
-export function liveInstances(synthesized: ReadonlyMap<string, string>, synthModel: Model, liveModel: Model): LiveInstances {
+export function liveInstances(
+  synthesized: ReadonlyMap<string, string>,
+  synthModel: Model,
+  liveModel: Model,
+): LiveInstances {
   const addresses = new Map<string, string>();
   const absent = new Map<string, string>();
   const deployed = [...liveModel.instances.values()];
@@ -151,10 +155,14 @@ export function liveInstances(synthesized: ReadonlyMap<string, string>, synthMod
     const matches = deployed.filter((i) => tags.every(([key, value]) => i.tags[key] === value));
     if (matches.length > 1)
       throw new CheckInputError(
-        `the deployed instances ${matches.map((m) => m.address).join(" and ")} all carry the tags of ${address} (${shown}): check cannot tell which is ${vpc}'s; terminate the stray ones`
+        `the deployed instances ${matches.map((m) => m.address).join(" and ")} all carry the tags of ${address} (${shown}): check cannot tell which is ${vpc}'s; terminate the stray ones`,
       );
     if (matches.length === 1) addresses.set(vpc, matches[0].address);
-    else absent.set(vpc, `${vpc}'s instance is not deployed: EC2 lists no instance tagged ${shown} among the app's instances`);
+    else
+      absent.set(
+        vpc,
+        `${vpc}'s instance is not deployed: EC2 lists no instance tagged ${shown} among the app's instances`,
+      );
   }
   return { addresses, absent };
 }
@@ -184,13 +192,19 @@ export function blockProbes(config: PeeringConfig): BlockProbe[] {
       if (!subnet) return [];
       const first = blockOf(subnet).start + 4;
       const address = [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join(".");
-      return config.vpcs.filter((from) => from !== to).map((from) => ({ from: from.name, to: to.name, block, address }));
+      return config.vpcs
+        .filter((from) => from !== to)
+        .map((from) => ({ from: from.name, to: to.name, block, address }));
     }),
   );
 }
 
 /** reach's verdict for each probe from its VPC's instance (`addresses` by VPC name); undefined where that VPC has no instance. */
-export function runProbes(probes: readonly BlockProbe[], addresses: ReadonlyMap<string, string>, model: Model): [BlockProbe, PairResult | undefined][] {
+export function runProbes(
+  probes: readonly BlockProbe[],
+  addresses: ReadonlyMap<string, string>,
+  model: Model,
+): [BlockProbe, PairResult | undefined][] {
   return probes.map((probe) => {
     const from = addresses.get(probe.from);
     return [probe, from === undefined ? undefined : analyze(model, { from, to: probe.address }).pairs[0]];
@@ -216,7 +230,9 @@ export function compareWithIntent(
   let ipv6Pairs = 0;
   let reachable = 0;
   const noVerdict = (from: string, to: string) =>
-    absent.get(from) ?? absent.get(to) ?? `reach has no verdict for ${addresses.get(from) ?? from} → ${addresses.get(to) ?? to}`;
+    absent.get(from) ??
+    absent.get(to) ??
+    `reach has no verdict for ${addresses.get(from) ?? from} → ${addresses.get(to) ?? to}`;
   for (const from of config.vpcs) {
     for (const to of config.vpcs) {
       if (from === to) continue;
@@ -224,7 +240,9 @@ export function compareWithIntent(
       for (const protocol of from.ipv6 && to.ipv6 ? (["ipv4", "ipv6"] as const) : (["ipv4"] as const)) {
         if (protocol === "ipv4") pairs++;
         else ipv6Pairs++;
-        const verdict = result.pairs.find((p) => p.protocol === protocol && p.from === addresses.get(from.name) && p.to === addresses.get(to.name));
+        const verdict = result.pairs.find(
+          (p) => p.protocol === protocol && p.from === addresses.get(from.name) && p.to === addresses.get(to.name),
+        );
         if (verdict?.reachable === want) {
           if (want && protocol === "ipv4") reachable++;
           continue;
@@ -256,13 +274,22 @@ export function compareWithIntent(
     });
   }
   const hub = config.hub;
-  const spokesApart = hub && hub.spokes.length > 1 && !mismatches.some((m) => spokeReason(config, m.from, m.to) !== undefined);
+  const spokesApart =
+    hub && hub.spokes.length > 1 && !mismatches.some((m) => spokeReason(config, m.from, m.to) !== undefined);
   const notes = spokesApart
     ? [
         `spokes ${listed(hub.spokes)} cannot ping each other, as the config means: each is peered with the hub ${hub.name} only, and peering is not transitive (AWS does not route traffic that arrives over one peering into another; spokes that must talk need a peering of their own)`,
       ]
     : [];
-  return { pairs, ipv6Pairs, probes: probed.length, reachable, mismatches, errors: result.errors, ...(notes.length > 0 ? { notes } : {}) };
+  return {
+    pairs,
+    ipv6Pairs,
+    probes: probed.length,
+    reachable,
+    mismatches,
+    errors: result.errors,
+    ...(notes.length > 0 ? { notes } : {}),
+  };
 }
 
 /**
@@ -271,7 +298,11 @@ export function compareWithIntent(
  * instance the config does not describe, a VPC of the config with none, a VPC whose block differs.
  * Empty when the documents are the config's synth.
  */
-export function synthDifferences(config: PeeringConfig, documents: readonly StackDocument[], addresses: ReadonlyMap<string, string>): string[] {
+export function synthDifferences(
+  config: PeeringConfig,
+  documents: readonly StackDocument[],
+  addresses: ReadonlyMap<string, string>,
+): string[] {
   const wanted = new Map(config.vpcs.map((v) => [v.name, v]));
   const differences: string[] = [];
   const vpcs = new Map<string, string>();
@@ -287,14 +318,22 @@ export function synthDifferences(config: PeeringConfig, documents: readonly Stac
     vpcs.set(name, vpc.address);
     const cidr = literal(vpc.body.cidr_block);
     if (cidr !== described.cidr) {
-      differences.push(`VPC ${preview(name)} (${vpc.address}) has the block ${preview(vpc.body.cidr_block)} in the synth, ${described.cidr} in the config`);
+      differences.push(
+        `VPC ${preview(name)} (${vpc.address}) has the block ${preview(vpc.body.cidr_block)} in the synth, ${described.cidr} in the config`,
+      );
     }
   }
-  for (const name of wanted.keys()) if (!vpcs.has(name)) differences.push(`the config's VPC ${preview(name)} has no aws_vpc in the synth`);
+  for (const name of wanted.keys())
+    if (!vpcs.has(name)) differences.push(`the config's VPC ${preview(name)} has no aws_vpc in the synth`);
   for (const [name, address] of addresses) {
-    if (!wanted.has(name)) differences.push(`the synth's instances output lists ${address} for VPC ${preview(name)}, which the config does not describe`);
+    if (!wanted.has(name))
+      differences.push(
+        `the synth's instances output lists ${address} for VPC ${preview(name)}, which the config does not describe`,
+      );
   }
-  for (const name of wanted.keys()) if (!addresses.has(name)) differences.push(`the config's VPC ${preview(name)} has no instance in the synth's instances output`);
+  for (const name of wanted.keys())
+    if (!addresses.has(name))
+      differences.push(`the config's VPC ${preview(name)} has no instance in the synth's instances output`);
   const listed = new Set(addresses.values());
   for (const instance of resources.filter((r) => r.type === "aws_instance" && !listed.has(r.address))) {
     differences.push(`the synth holds instance ${instance.address}, which is no VPC's of the config`);
@@ -310,11 +349,17 @@ function listed(names: readonly string[]): string {
 
 /** A readable account of the comparison, ending in a one-line verdict; every name in it `printable`. */
 export function formatReport(report: CheckReport): string {
-  const word = (r: Mismatch["found"]) => (r === true ? "reachable" : r === false ? "unreachable" : r === "depends" ? "depends on the address" : "unknown");
+  const word = (r: Mismatch["found"]) =>
+    r === true ? "reachable" : r === false ? "unreachable" : r === "depends" ? "depends on the address" : "unknown";
   const what = (m: Mismatch) =>
-    m.probe ? `${m.from} → ${m.to}'s block ${m.probe.block} (${m.probe.address})` : `${m.from} → ${m.to}${m.protocol === "ipv6" ? " (ipv6)" : ""}`;
+    m.probe
+      ? `${m.from} → ${m.to}'s block ${m.probe.block} (${m.probe.address})`
+      : `${m.from} → ${m.to}${m.protocol === "ipv6" ? " (ipv6)" : ""}`;
   const lines = [
-    ...report.mismatches.map((m) => `✗ ${what(m)}: the config means ${word(m.intended)}${m.why ? ` (${m.why})` : ""}, reach finds ${word(m.found)}: ${m.reason}`),
+    ...report.mismatches.map(
+      (m) =>
+        `✗ ${what(m)}: the config means ${word(m.intended)}${m.why ? ` (${m.why})` : ""}, reach finds ${word(m.found)}: ${m.reason}`,
+    ),
     ...report.errors.map((e) => `✗ ${e.resource}: ${e.message}`),
     ...(report.stale ?? []).map((s) => `✗ ${s}`),
     ...(report.notes ?? []).map((n) => `✓ ${n}`),
@@ -330,7 +375,9 @@ export function formatReport(report: CheckReport): string {
     ok
       ? `check passed: reach agrees with the config on all ${report.pairs} ordered pairs (${report.reachable} reachable, ${report.pairs - report.reachable} not)${more.length > 0 ? `, ${more.join(", ")}` : ""}`
       : `check failed: ${report.mismatches.length} of ${compared === report.pairs ? `${report.pairs} ordered pairs` : `${compared} comparisons (${report.pairs} ordered pairs${more.length > 0 ? `, ${more.join(", ")}` : ""})`} differ from the config, ${report.errors.length} configuration error(s)` +
-          (stale > 0 ? `, ${stale} difference(s) between the synth and the config (a stale or foreign synth: synthesize again, or leave out --out)` : ""),
+          (stale > 0
+            ? `, ${stale} difference(s) between the synth and the config (a stale or foreign synth: synthesize again, or leave out --out)`
+            : ""),
   );
   return `${lines.map(printable).join("\n")}\n`;
 }

@@ -99,7 +99,9 @@ export function checkSemantics(raw: unknown, problems: Problems): void {
   checkCustomerGateways(vpcs.usable, problems);
   const placed = checkPlacements(root, (d) => problems.add(d));
   const totals =
-    root.peerings === "full-mesh" ? checkFullMesh(vpcs, placed, problems) : checkPeeringList(root, vpcs, placed, problems);
+    root.peerings === "full-mesh"
+      ? checkFullMesh(vpcs, placed, problems)
+      : checkPeeringList(root, vpcs, placed, problems);
   for (const [name, n] of checkTransit(root, vpcs.named, vpcs.usable, problems)) {
     const sum = totals.peerBlocks.get(name);
     totals.peerBlocks.set(name, { ipv4: (sum?.ipv4 ?? 0) + n.ipv4, ipv6: (sum?.ipv6 ?? 0) + n.ipv6 });
@@ -112,7 +114,9 @@ export function checkSemantics(raw: unknown, problems: Problems): void {
 /** The state goes to S3 or to Terraform Cloud, not both. */
 function checkStateBackends(root: Root, problems: Problems): void {
   if (root.backend !== undefined && root.terraformCloud !== undefined) {
-    problems.add("backend and terraformCloud are both set: keep one, the state goes either to S3 or to Terraform Cloud");
+    problems.add(
+      "backend and terraformCloud are both set: keep one, the state goes either to S3 or to Terraform Cloud",
+    );
   }
 }
 
@@ -143,7 +147,9 @@ function checkVpcEntries(root: Root, problems: Problems): VpcEntries {
     if (typeof name !== "string") return;
     const first = named.get(name);
     if (first !== undefined) {
-      problems.add(() => `vpcs[${index}].name ${preview(name)} is already used by vpcs[${first}]: give every VPC its own name`);
+      problems.add(
+        () => `vpcs[${index}].name ${preview(name)} is already used by vpcs[${first}]: give every VPC its own name`,
+      );
       return;
     }
     named.set(name, index);
@@ -161,17 +167,33 @@ function checkVpcEntries(root: Root, problems: Problems): VpcEntries {
     }
     if (azs !== undefined && subnetPrefix(checked.block.prefix, azs) === undefined) {
       problems.add(
-        () => `${field}.cidr ${preview(vpc.data.cidr)} is too small for a public and a private subnet in each of ${azs} AZ${azs > 1 ? "s" : ""} (AWS's smallest subnet is /28): use a larger block or fewer AZs`,
+        () =>
+          `${field}.cidr ${preview(vpc.data.cidr)} is too small for a public and a private subnet in each of ${azs} AZ${azs > 1 ? "s" : ""} (AWS's smallest subnet is /28): use a larger block or fewer AZs`,
       );
     }
-    const shape = checkVpcShape(vpc.data, { field, primary: checked.block, azs, region: vpc.data.region ?? region, account: vpc.data.account, blocksQuota: blocksQuota.success ? blocksQuota.data : undefined }, problems);
+    const shape = checkVpcShape(
+      vpc.data,
+      {
+        field,
+        primary: checked.block,
+        azs,
+        region: vpc.data.region ?? region,
+        account: vpc.data.account,
+        blocksQuota: blocksQuota.success ? blocksQuota.data : undefined,
+      },
+      problems,
+    );
     if (shape) usable.set(name, { index, name, shape });
   });
   return { named, usable, counted, ipv6Fields };
 }
 
 /** A full mesh: no two blocks may overlap, no static route may cover a block, and one partition for all. */
-function checkFullMesh(vpcs: VpcEntries, placed: ReadonlyMap<string, CheckedPlacement>, problems: Problems): PeerTotals {
+function checkFullMesh(
+  vpcs: VpcEntries,
+  placed: ReadonlyMap<string, CheckedPlacement>,
+  problems: Problems,
+): PeerTotals {
   const { named, usable, counted } = vpcs;
   const peerCount = new Map<string, number>();
   const peerBlocks = new Map<string, { ipv4: number; ipv6: number }>();
@@ -190,7 +212,8 @@ function checkFullMesh(vpcs: VpcEntries, placed: ReadonlyMap<string, CheckedPlac
   const all = [...usable.values()].flatMap((v) => v.shape.blocks.map((b) => ({ ...b, owner: v.name })));
   for (const [a, b] of overlappingPartners(all)) problems.add(() => blocksOverlapProblem(a, b, 'peerings "full-mesh"'));
   const routes = [...usable.values()].flatMap((v) => v.shape.staticRoutes.map((r) => ({ ...r, owner: v.name })));
-  for (const [route, block] of staticRouteOverlaps(routes, all)) problems.add(() => staticRouteOverlapProblem(route, block, 'peerings "full-mesh"'));
+  for (const [route, block] of staticRouteOverlaps(routes, all))
+    problems.add(() => staticRouteOverlapProblem(route, block, 'peerings "full-mesh"'));
   const byPartition = new Map<string, string>();
   for (const [name, p] of placed) if (!byPartition.has(p.partition)) byPartition.set(p.partition, name);
   if (byPartition.size > 1) {
@@ -204,13 +227,23 @@ function checkFullMesh(vpcs: VpcEntries, placed: ReadonlyMap<string, CheckedPlac
  * A list of peerings (or hub and spoke): each names two different VPCs of vpcs, once per pair, in
  * one partition; peered blocks must not overlap, nor two peers' blocks that one VPC routes to.
  */
-function checkPeeringList(root: Root, vpcs: VpcEntries, placed: ReadonlyMap<string, CheckedPlacement>, problems: Problems): PeerTotals {
+function checkPeeringList(
+  root: Root,
+  vpcs: VpcEntries,
+  placed: ReadonlyMap<string, CheckedPlacement>,
+  problems: Problems,
+): PeerTotals {
   const { named, usable, counted } = vpcs;
   const totals: PeerTotals = { peerCount: new Map(), peerBlocks: new Map() };
   const seen = new Map<string, string>();
   /** Per usable VPC: the blocks of its usable peers, which its route tables route to. */
   const routedTo = new Map<string, PeerBlock[]>();
-  for (const { field, requester: a, accepter: b } of peeringEntries(root.peerings, named, () => someNames(named), (d) => problems.add(d))) {
+  for (const { field, requester: a, accepter: b } of peeringEntries(
+    root.peerings,
+    named,
+    () => someNames(named),
+    (d) => problems.add(d),
+  )) {
     const unknown = [...new Set([a, b])].filter((n) => !named.has(n));
     for (const name of unknown) {
       problems.add(() => `${field} names VPC ${preview(name)}, which is not in vpcs: use one of ${someNames(named)}`);
@@ -223,11 +256,17 @@ function checkPeeringList(root: Root, vpcs: VpcEntries, placed: ReadonlyMap<stri
     const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      problems.add(() => `${field} ${preview([a, b])} repeats ${earlier}: AWS allows one peering per pair of VPCs, remove one`);
+      problems.add(
+        () => `${field} ${preview([a, b])} repeats ${earlier}: AWS allows one peering per pair of VPCs, remove one`,
+      );
       continue;
     }
     seen.set(key, field);
-    for (const [name, peer] of [[a, b], [b, a]]) addPeer(totals, counted, name, peer);
+    for (const [name, peer] of [
+      [a, b],
+      [b, a],
+    ])
+      addPeer(totals, counted, name, peer);
     const va = usable.get(a);
     const vb = usable.get(b);
     if (va && vb) checkPeeredBlocks(field, va, vb, routedTo, problems);
@@ -250,21 +289,38 @@ function addPeer(totals: PeerTotals, counted: ReadonlyMap<string, Counted>, name
   const mine = counted.get(name);
   const theirs = counted.get(peer);
   const sum = totals.peerBlocks.get(name) ?? { ipv4: 0, ipv6: 0 };
-  totals.peerBlocks.set(name, { ipv4: sum.ipv4 + (theirs?.ipv4 ?? 1), ipv6: sum.ipv6 + (mine?.ipv6 && theirs?.ipv6 ? 1 : 0) });
+  totals.peerBlocks.set(name, {
+    ipv4: sum.ipv4 + (theirs?.ipv4 ?? 1),
+    ipv6: sum.ipv6 + (mine?.ipv6 && theirs?.ipv6 ? 1 : 0),
+  });
 }
 
 /** Two peered VPCs: their blocks must not overlap, nor a static route of one cover a block of the other. */
-function checkPeeredBlocks(field: string, va: UsableVpc, vb: UsableVpc, routedTo: Map<string, PeerBlock[]>, problems: Problems): void {
-  for (const [from, to] of [[va, vb], [vb, va]]) {
+function checkPeeredBlocks(
+  field: string,
+  va: UsableVpc,
+  vb: UsableVpc,
+  routedTo: Map<string, PeerBlock[]>,
+  problems: Problems,
+): void {
+  for (const [from, to] of [
+    [va, vb],
+    [vb, va],
+  ]) {
     const list = routedTo.get(from.name) ?? [];
     routedTo.set(from.name, list);
     for (const block of to.shape.blocks) list.push({ ...block, peer: to.name, peeredBy: field });
   }
   const overlap = firstOverlap(va.shape, vb.shape);
   if (overlap) problems.add(() => blocksOverlapProblem(overlap[0], overlap[1], field));
-  for (const [from, to] of [[va, vb], [vb, va]]) {
+  for (const [from, to] of [
+    [va, vb],
+    [vb, va],
+  ]) {
     for (const route of from.shape.staticRoutes) {
-      const hit = to.shape.blocks.find((block) => route.block.start <= block.block.end && block.block.start <= route.block.end);
+      const hit = to.shape.blocks.find(
+        (block) => route.block.start <= block.block.end && block.block.start <= route.block.end,
+      );
       if (hit) problems.add(() => staticRouteOverlapProblem(route, hit, field));
     }
   }
@@ -288,7 +344,8 @@ function checkRulesQuota(root: Root, totals: PeerTotals, problems: Problems): vo
   for (const [name, blocks] of totals.peerBlocks) {
     for (const family of ["ipv4", "ipv6"] as const) {
       const n = blocks[family] * (family === "ipv4" ? perBlock : 1);
-      if (n > rulesQuota.data) problems.add(() => rulesProblem(name, n, family, rulesQuota.data, family === "ipv4" ? perBlock : 1));
+      if (n > rulesQuota.data)
+        problems.add(() => rulesProblem(name, n, family, rulesQuota.data, family === "ipv4" ? perBlock : 1));
     }
   }
 }
@@ -300,7 +357,14 @@ function checkRoutesQuota(root: Root, vpcs: VpcEntries, totals: PeerTotals, prob
   const nat = NAT_MODES.find((m) => m === (root.natGateways ?? DEFAULT_NAT_GATEWAYS));
   for (const [name, own] of vpcs.counted) {
     const blocks = totals.peerBlocks.get(name) ?? { ipv4: 0, ipv6: 0 };
-    for (const problem of routesProblems(name, own.azs, privateRoutes(nat, own.ipv6, blocks.ipv4, blocks.ipv6), nat, routesQuota.data)) problems.add(problem);
+    for (const problem of routesProblems(
+      name,
+      own.azs,
+      privateRoutes(nat, own.ipv6, blocks.ipv4, blocks.ipv6),
+      nat,
+      routesQuota.data,
+    ))
+      problems.add(problem);
   }
 }
 
@@ -325,7 +389,10 @@ function peeringQuotaProblem(name: string, n: number, limit: number): string {
 
 function rulesProblem(name: string, n: number, family: "ipv4" | "ipv6", limit: number, perBlock: number): string {
   const q = RULES_PER_SECURITY_GROUP_QUOTA;
-  const each = perBlock === 1 ? "one per block of each peered VPC" : "per block of each peered VPC, one for ICMP and one for the Reachability Analyzer probe";
+  const each =
+    perBlock === 1
+      ? "one per block of each peered VPC"
+      : "per block of each peered VPC, one for ICMP and one for the Reachability Analyzer probe";
   const what = `VPC ${preview(name)}: its ping security group needs ${formatCount(n)} inbound ${family === "ipv4" ? "IPv4" : "IPv6"} rules (${each})`;
   return limit < q.max
     ? `${what}, over the quota of ${formatCount(limit)} inbound rules per security group (AWS's default is ${q.default}): request an increase of "${q.name}" (${q.code}) in Service Quotas, up to ${formatCount(q.max)} divided by the security groups per network interface, and set "rulesPerSecurityGroup" to it`

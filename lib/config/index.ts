@@ -7,7 +7,14 @@
  * only the core and plan layers; everything above imports it from here.
  */
 export { MAX_LISTED_PROBLEMS } from "../core/json-input";
-export { DEFAULT_CONFIG, DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_AZS, DEFAULT_NAT_GATEWAYS, DEFAULT_REGION, MAX_AZS_LIMIT } from "./defaults";
+export {
+  DEFAULT_CONFIG,
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_MAX_AZS,
+  DEFAULT_NAT_GATEWAYS,
+  DEFAULT_REGION,
+  MAX_AZS_LIMIT,
+} from "./defaults";
 export { CONFIG_ENV, configFromBytes, loadConfig, parseConfig, readConfigSource, WARNINGS_SHOWN_ENV } from "./load";
 export { ConfigError } from "./messages";
 export { peersOf, resolvesDns } from "./resolve";

@@ -13,20 +13,31 @@ export const CONFIG_ENV = "PEERING_CONFIG";
 /** Set by the npm scripts once they have printed the config's warnings, so that the app does not print them again. */
 export const WARNINGS_SHOWN_ENV = "PEERING_WARNINGS_SHOWN";
 
-export function readConfigSource(env: NodeJS.ProcessEnv = process.env): { file: string; name: string; bytes: Buffer } | undefined {
+export function readConfigSource(
+  env: NodeJS.ProcessEnv = process.env,
+): { file: string; name: string; bytes: Buffer } | undefined {
   const file = env[CONFIG_ENV];
   if (file === undefined) return undefined;
   if (file === "") {
-    throw new ConfigError(`${CONFIG_ENV}=""`, [`${CONFIG_ENV} is set but empty: name a JSON config file, or unset it for the built-in default`]);
+    throw new ConfigError(`${CONFIG_ENV}=""`, [
+      `${CONFIG_ENV} is set but empty: name a JSON config file, or unset it for the built-in default`,
+    ]);
   }
   let read: { bytes: Buffer; truncated: boolean };
   try {
     read = readBounded(file);
   } catch (e) {
     const { code } = e as NodeJS.ErrnoException;
-    const reasons: Record<string, string> = { ENOENT: "no such file", EISDIR: "it is a directory", EACCES: "permission denied", ENXIO: "it is a socket" };
+    const reasons: Record<string, string> = {
+      ENOENT: "no such file",
+      EISDIR: "it is a directory",
+      EACCES: "permission denied",
+      ENXIO: "it is a socket",
+    };
     const why = (code && reasons[code]) ?? code ?? "read error";
-    throw new ConfigError(sourceName(file), [`${CONFIG_ENV} ${preview(file)} cannot be read (${why}): point it at a JSON config file`]);
+    throw new ConfigError(sourceName(file), [
+      `${CONFIG_ENV} ${preview(file)} cannot be read (${why}): point it at a JSON config file`,
+    ]);
   }
   if (read.truncated) {
     throw new ConfigError(sourceName(file), [
@@ -39,7 +50,9 @@ export function readConfigSource(env: NodeJS.ProcessEnv = process.env): { file: 
 /** The validated config in a config file's bytes; `source` names the file in messages. */
 export function configFromBytes(bytes: Uint8Array, source: string): PeeringConfig {
   if (bytes.length === 0) {
-    throw new ConfigError(source, ['the file is empty: write a JSON config such as {"vpcs": [{"name": "a", "cidr": "10.0.0.0/24"}]}']);
+    throw new ConfigError(source, [
+      'the file is empty: write a JSON config such as {"vpcs": [{"name": "a", "cidr": "10.0.0.0/24"}]}',
+    ]);
   }
   const parsed = parseJsonBytes(bytes);
   if ("problems" in parsed) throw new ConfigError(source, parsed.problems, parsed.total);
@@ -56,7 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PeeringConfig 
 function sourceName(file: string): string {
   return /^[\x20-\x7e]{1,200}$/.test(file) ? file : preview(file);
 }
-
 
 /** Checks raw JSON data and returns the resolved config, or throws one ConfigError with every problem counted. */
 export function parseConfig(raw: unknown, source = "config"): PeeringConfig {

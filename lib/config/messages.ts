@@ -59,7 +59,8 @@ export class Problems {
   /** Counts a problem; `describe` runs only if the problem will be listed. */
   add(describe: string | (() => string)): void {
     this.total++;
-    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push(typeof describe === "string" ? describe : describe());
+    if (this.listed.length < MAX_LISTED_PROBLEMS)
+      this.listed.push(typeof describe === "string" ? describe : describe());
   }
 }
 
@@ -79,11 +80,13 @@ const FIXES: Record<string, string> = {
   terraformCloud: 'write {"organization": "<your organization>"}, optionally with "workspacePrefix" and "hostname"',
   organization: `use your Terraform Cloud organization's name: 1 to ${WORKSPACE_NAME_MAX} letters, digits, '-' and '_'`,
   workspacePrefix: `use at most ${WORKSPACE_NAME_MAX - LONGEST_STACK_ID} letters, digits, '-' and '_' (a workspace name, <workspacePrefix><stack>, has at most ${WORKSPACE_NAME_MAX} characters)`,
-  hostname: 'use a host name such as "app.terraform.io": letters, digits and \'-\' between dots, optionally with ":port"',
+  hostname:
+    'use a host name such as "app.terraform.io": letters, digits and \'-\' between dots, optionally with ":port"',
   reachabilityAnalyzer: "use true or false",
   backend: 'use {"s3": {"bucket": "my-state-bucket"}}',
   s3: 'use {"bucket": "my-state-bucket"} with optional "keyPrefix", "region", "lockfile" and "dynamodbTable"',
-  bucket: "use an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+  bucket:
+    "use an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
   keyPrefix: `use path segments of letters, digits and !_.*'()- separated by single '/', not starting with '/', such as "${DEFAULT_STATE_KEY_PREFIX}"`,
   lockfile: "use true (lock with an S3 lock object) or false",
   dynamodbTable: "use a DynamoDB table name: 3 to 255 letters, digits, '_', '-' and '.'",
@@ -109,7 +112,9 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: P
     problems.add(() => {
       const field = formatPath(path);
       const where = field ? `${field} has` : "the config has";
-      const keys = issue.keys.slice(0, 5).map(preview).join(", ") + (issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : "");
+      const keys =
+        issue.keys.slice(0, 5).map(preview).join(", ") +
+        (issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : "");
       const allowed = allowedKeys(path, raw);
       const them = issue.keys.length > 1 ? "them" : "it";
       const list = allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : "";
@@ -123,14 +128,20 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: P
   }
   const value = valueAt(raw, path);
   if (path.length === 0) {
-    problems.add(() => `the config is ${preview(value)} (${typeName(value)}): write a JSON object such as {"vpcs": [${VPC_EXAMPLE}]}`);
+    problems.add(
+      () =>
+        `the config is ${preview(value)} (${typeName(value)}): write a JSON object such as {"vpcs": [${VPC_EXAMPLE}]}`,
+    );
   } else if (issue.code === "invalid_union" && path.length === 1 && path[0] === "peerings") {
     describePeeringsShape(value, (d) => problems.add(d));
   } else if (issue.code === "invalid_key" && path[0] === "accounts" && path.length === 2) {
     problems.add(() => accountNameProblem(String(path[1])));
   } else {
     problems.add(() => {
-      const shown = value === undefined ? "is missing" : `is ${preview(value)}${issue.code === "invalid_type" ? ` (${typeName(value)})` : ""}`;
+      const shown =
+        value === undefined
+          ? "is missing"
+          : `is ${preview(value)}${issue.code === "invalid_type" ? ` (${typeName(value)})` : ""}`;
       return `${formatPath(path)} ${shown}: ${fixFor(path) ?? issue.message}`;
     });
   }
@@ -153,7 +164,8 @@ export function hasProtoKey(value: unknown): boolean {
 
 function fixFor(path: readonly PropertyKey[]): string | undefined {
   const last = path[path.length - 1];
-  if (typeof last === "number" && path[0] === "vpcs" && path.length === 2) return `write each VPC as an object such as ${VPC_EXAMPLE}`;
+  if (typeof last === "number" && path[0] === "vpcs" && path.length === 2)
+    return `write each VPC as an object such as ${VPC_EXAMPLE}`;
   const key = [...path].reverse().find((p) => typeof p === "string");
   return (typeof key === "string" && FIXES[key]) || FIXES[String(path[0])];
 }

@@ -34,8 +34,16 @@ export const accountsSchema = z
 
 /** What the checks and messages need of the keys placement adds to a VPC entry. */
 export const vpcPlacementKeys = {
-  region: z.string().max(32).regex(REGION_PATTERN).optional().describe("AWS region of this VPC (default: the top-level region)"),
-  account: z.string().optional().describe("Name of the account in accounts that owns this VPC (default: the credentials' own account)"),
+  region: z
+    .string()
+    .max(32)
+    .regex(REGION_PATTERN)
+    .optional()
+    .describe("AWS region of this VPC (default: the top-level region)"),
+  account: z
+    .string()
+    .optional()
+    .describe("Name of the account in accounts that owns this VPC (default: the credentials' own account)"),
 };
 
 /** Fixes for the placement keys, by key name. */
@@ -81,7 +89,11 @@ export interface CheckedPlacement {
 }
 
 /** A well-known region of each partition, for messages. */
-const EXAMPLE_REGION: Readonly<Record<string, string>> = { aws: "eu-west-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1" };
+const EXAMPLE_REGION: Readonly<Record<string, string>> = {
+  aws: "eu-west-1",
+  "aws-cn": "cn-north-1",
+  "aws-us-gov": "us-gov-west-1",
+};
 
 const REGION_FIX = `use an AWS region code such as "eu-west-1" (the list is AWS_REGIONS in lib/core/aws-limits.ts)`;
 
@@ -95,9 +107,17 @@ function regionProblem(field: string, region: string): string | undefined {
  * `accounts` lacks, and a VPC whose region is in another partition than its account's role. Returns
  * the placement of each VPC entry that passes, by name (the first entry of a name).
  */
-export function checkPlacements(root: Readonly<Record<string, unknown>>, add: (describe: () => string) => void): Map<string, CheckedPlacement> {
+export function checkPlacements(
+  root: Readonly<Record<string, unknown>>,
+  add: (describe: () => string) => void,
+): Map<string, CheckedPlacement> {
   const placements = new Map<string, CheckedPlacement>();
-  const topRegion = typeof root.region === "string" && REGION_PATTERN.test(root.region) ? root.region : root.region === undefined ? "eu-west-1" : undefined;
+  const topRegion =
+    typeof root.region === "string" && REGION_PATTERN.test(root.region)
+      ? root.region
+      : root.region === undefined
+        ? "eu-west-1"
+        : undefined;
   if (typeof root.region === "string" && REGION_PATTERN.test(root.region)) {
     const problem = regionProblem("region", root.region);
     if (problem) add(() => problem);
@@ -106,10 +126,12 @@ export function checkPlacements(root: Readonly<Record<string, unknown>>, add: (d
   if (root.accounts !== null && typeof root.accounts === "object" && !Array.isArray(root.accounts)) {
     for (const [name, entry] of Object.entries(root.accounts as Record<string, unknown>)) {
       const arn = entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>).roleArn : undefined;
-      if (typeof arn === "string" && ROLE_ARN_PATTERN.test(arn) && arn.length <= MAX_ROLE_ARN) accounts.set(name, accountOfRoleArn(arn));
+      if (typeof arn === "string" && ROLE_ARN_PATTERN.test(arn) && arn.length <= MAX_ROLE_ARN)
+        accounts.set(name, accountOfRoleArn(arn));
     }
   }
-  const declared = root.accounts !== null && typeof root.accounts === "object" ? Object.keys(root.accounts as object) : [];
+  const declared =
+    root.accounts !== null && typeof root.accounts === "object" ? Object.keys(root.accounts as object) : [];
   const entries: unknown[] = Array.isArray(root.vpcs) ? root.vpcs : [];
   entries.forEach((entry, index) => {
     if (entry === null || typeof entry !== "object") return;
@@ -152,7 +174,13 @@ export function checkPlacements(root: Readonly<Record<string, unknown>>, add: (d
 }
 
 /** The problem with peering two placed VPCs, if any: AWS peers VPCs only within one partition. */
-export function crossPartitionProblem(field: string, a: string, pa: CheckedPlacement, b: string, pb: CheckedPlacement): string | undefined {
+export function crossPartitionProblem(
+  field: string,
+  a: string,
+  pa: CheckedPlacement,
+  b: string,
+  pb: CheckedPlacement,
+): string | undefined {
   if (pa.partition === pb.partition) return undefined;
   return `${field} peers ${preview(a)} (${pa.region}, partition ${pa.partition}) with ${preview(b)} (${pb.region}, partition ${pb.partition}): AWS peers VPCs only within one partition; move one of them`;
 }

@@ -36,13 +36,21 @@ export function resolveConfig(data: ValidatedConfig): PeeringConfig {
           vpnConnections: Object.fromEntries(
             Object.entries(v.vpnConnections).map(([name, c]) => [
               name,
-              { ip: c.ip, asn: c.asn ?? CUSTOMER_GATEWAY_ASN.default, ...(c.staticRoutes ? { staticRoutes: c.staticRoutes } : {}) },
+              {
+                ip: c.ip,
+                asn: c.asn ?? CUSTOMER_GATEWAY_ASN.default,
+                ...(c.staticRoutes ? { staticRoutes: c.staticRoutes } : {}),
+              },
             ]),
           ),
         }
       : {}),
   }));
-  const peerings = resolvePeerings(data.peerings, vpcs.map((v) => v.name), data.dnsResolution);
+  const peerings = resolvePeerings(
+    data.peerings,
+    vpcs.map((v) => v.name),
+    data.dnsResolution,
+  );
   const accounts = data.accounts && Object.keys(data.accounts).length > 0 ? data.accounts : undefined;
   return {
     region: data.region,
@@ -52,13 +60,21 @@ export function resolveConfig(data: ValidatedConfig): PeeringConfig {
     peerings: peerings.pairs,
     ...(peerings.dnsResolution.length > 0 ? { dnsResolution: peerings.dnsResolution } : {}),
     ...(peerings.hub ? { hub: peerings.hub } : {}),
-    ...(accounts ? { accounts: Object.fromEntries(Object.entries(accounts).map(([name, a]) => [name, accountOfRoleArn(a.roleArn)])) } : {}),
+    ...(accounts
+      ? {
+          accounts: Object.fromEntries(
+            Object.entries(accounts).map(([name, a]) => [name, accountOfRoleArn(a.roleArn)]),
+          ),
+        }
+      : {}),
     terraformCloud: data.terraformCloud,
     reachabilityAnalyzer: data.reachabilityAnalyzer,
     ssmEndpoints: data.ssmEndpoints,
     ...(data.backend ? { backend: { s3: { ...data.backend.s3, region: data.backend.s3.region ?? data.region } } } : {}),
     maxPeeringStackResources: data.maxPeeringStackResources,
     peeringShards: data.peeringShards,
-    ...(data.transitGateways?.length ? { transitGateways: resolveTransitGateways(data.transitGateways, data.vpcs, data.region) } : {}),
+    ...(data.transitGateways?.length
+      ? { transitGateways: resolveTransitGateways(data.transitGateways, data.vpcs, data.region) }
+      : {}),
   };
 }

@@ -4,10 +4,28 @@
  */
 import { z } from "zod";
 import { formatCount } from "../core/text";
-import { CUSTOMER_GATEWAY_ASN, IPV4_BLOCKS_PER_VPC_QUOTA, PEERING_QUOTA, PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX, REGION_PATTERN, ROUTES_PER_ROUTE_TABLE_QUOTA, RULES_PER_SECURITY_GROUP_QUOTA } from "../core/aws-limits";
-import { DEFAULT_MAX_PEERING_STACK_RESOURCES, DEFAULT_PEERING_SHARDS, MAX_PEERING_SHARDS } from "../plan/peering-shards";
+import {
+  CUSTOMER_GATEWAY_ASN,
+  IPV4_BLOCKS_PER_VPC_QUOTA,
+  PEERING_QUOTA,
+  PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX,
+  REGION_PATTERN,
+  ROUTES_PER_ROUTE_TABLE_QUOTA,
+  RULES_PER_SECURITY_GROUP_QUOTA,
+} from "../core/aws-limits";
+import {
+  DEFAULT_MAX_PEERING_STACK_RESOURCES,
+  DEFAULT_PEERING_SHARDS,
+  MAX_PEERING_SHARDS,
+} from "../plan/peering-shards";
 import { SMALLEST_VPC_PREFIX } from "../plan/vpc-cidr";
-import { DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_AZS, DEFAULT_NAT_GATEWAYS, DEFAULT_REGION, MAX_AZS_LIMIT } from "./defaults";
+import {
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_MAX_AZS,
+  DEFAULT_NAT_GATEWAYS,
+  DEFAULT_REGION,
+  MAX_AZS_LIMIT,
+} from "./defaults";
 import { accountsSchema, vpcPlacementKeys } from "./placement";
 import { peeringsSchema } from "./topology";
 import { transitAttachmentsSchema, transitGatewaysSchema } from "./transit";
@@ -29,7 +47,11 @@ export const quota = (q: { default: number; max: number }) => z.number().int().m
 
 const vpnConnectionSchema = z
   .object({
-    ip: z.string().describe('Public IPv4 address of the customer gateway device (or of the NAT in front of it), e.g. "203.0.113.12"'),
+    ip: z
+      .string()
+      .describe(
+        'Public IPv4 address of the customer gateway device (or of the NAT in front of it), e.g. "203.0.113.12"',
+      ),
     asn: z
       .number()
       .int()
@@ -42,13 +64,18 @@ const vpnConnectionSchema = z
       .min(1)
       .max(PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX)
       .optional()
-      .describe("IPv4 blocks of your network routed over this connection (static routing); without it the connection uses BGP"),
+      .describe(
+        "IPv4 blocks of your network routed over this connection (static routing); without it the connection uses BGP",
+      ),
   })
   .strict();
 
 export const vpcSchema = z
   .object({
-    name: z.string().regex(NAME_PATTERN).describe("Name of the VPC: lowercase letters, digits and '-'; used in resource ids and tags"),
+    name: z
+      .string()
+      .regex(NAME_PATTERN)
+      .describe("Name of the VPC: lowercase letters, digits and '-'; used in resource ids and tags"),
     cidr: z.string().describe(`IPv4 block of the VPC, /16 to /${SMALLEST_VPC_PREFIX}, e.g. "10.0.0.0/24"`),
     maxAzs: azCount.optional().describe("AZs of this VPC, overriding the top-level maxAzs"),
     ipv6: z.boolean().optional().describe("Give this VPC an Amazon-provided IPv6 /56, overriding the top-level ipv6"),
@@ -60,7 +87,9 @@ export const vpcSchema = z
     vpnConnections: z
       .record(z.string().regex(NAME_PATTERN), vpnConnectionSchema)
       .optional()
-      .describe("Site-to-Site VPN connections by name: a VPN gateway on the VPC and a customer gateway and connection per entry"),
+      .describe(
+        "Site-to-Site VPN connections by name: a VPN gateway on the VPC and a customer gateway and connection per entry",
+      ),
     ...vpcPlacementKeys,
     transitAttachments: transitAttachmentsSchema,
   })
@@ -68,14 +97,23 @@ export const vpcSchema = z
 
 const terraformCloudSchema = z
   .object({
-    organization: z.string().min(1).max(WORKSPACE_NAME_MAX).regex(TFC_NAME).describe("Terraform Cloud organization: letters, digits, '-' and '_'"),
+    organization: z
+      .string()
+      .min(1)
+      .max(WORKSPACE_NAME_MAX)
+      .regex(TFC_NAME)
+      .describe("Terraform Cloud organization: letters, digits, '-' and '_'"),
     workspacePrefix: z
       .string()
       .max(WORKSPACE_NAME_MAX - LONGEST_STACK_ID)
       .regex(TFC_NAME)
       .default("peering-")
       .describe("Workspace names are <workspacePrefix><stack>: letters, digits, '-' and '_'"),
-    hostname: z.string().refine(isHostname).optional().describe("Terraform Enterprise host name (optionally :port), if not app.terraform.io"),
+    hostname: z
+      .string()
+      .refine(isHostname)
+      .optional()
+      .describe("Terraform Enterprise host name (optionally :port), if not app.terraform.io"),
   })
   .strict();
 
@@ -97,8 +135,15 @@ const s3BackendSchema = z
       .default(DEFAULT_STATE_KEY_PREFIX)
       .describe("Each stack's state is the object <keyPrefix><stack>.tfstate"),
     region: z.string().regex(REGION_PATTERN).optional().describe("Region of the bucket (default: the config's region)"),
-    lockfile: z.boolean().default(true).describe("Lock the state with an S3 lock object beside it (Terraform's use_lockfile)"),
-    dynamodbTable: z.string().regex(TABLE_PATTERN).optional().describe("DynamoDB table for state locking, for Terraform before 1.10"),
+    lockfile: z
+      .boolean()
+      .default(true)
+      .describe("Lock the state with an S3 lock object beside it (Terraform's use_lockfile)"),
+    dynamodbTable: z
+      .string()
+      .regex(TABLE_PATTERN)
+      .optional()
+      .describe("DynamoDB table for state locking, for Terraform before 1.10"),
   })
   .strict();
 
@@ -108,9 +153,17 @@ const backendSchema = z.object({ s3: s3BackendSchema.describe("Keep state in an 
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors"),
-    region: z.string().max(32).regex(REGION_PATTERN).default(DEFAULT_REGION).describe("AWS region of every VPC that names none, and of the stacks' default provider"),
+    region: z
+      .string()
+      .max(32)
+      .regex(REGION_PATTERN)
+      .default(DEFAULT_REGION)
+      .describe("AWS region of every VPC that names none, and of the stacks' default provider"),
     maxAzs: azCount.default(DEFAULT_MAX_AZS).describe("How many AZs each VPC spans with a public and a private subnet"),
-    natGateways: z.enum(NAT_MODES).default(DEFAULT_NAT_GATEWAYS).describe("NAT gateways: one per AZ, one per VPC, or none"),
+    natGateways: z
+      .enum(NAT_MODES)
+      .default(DEFAULT_NAT_GATEWAYS)
+      .describe("NAT gateways: one per AZ, one per VPC, or none"),
     instanceType: z
       .string()
       .max(64)
@@ -123,7 +176,9 @@ export const configSchema = z
     dnsResolution: z
       .boolean()
       .default(false)
-      .describe("Every peering lets each side resolve the other's public DNS host names to private addresses (a pair object's dnsResolution overrides it)"),
+      .describe(
+        "Every peering lets each side resolve the other's public DNS host names to private addresses (a pair object's dnsResolution overrides it)",
+      ),
     accounts: accountsSchema,
     terraformCloud: terraformCloudSchema
       .optional()
@@ -138,12 +193,19 @@ export const configSchema = z
     reachabilityAnalyzer: z
       .boolean()
       .default(false)
-      .describe("Add a stack in which AWS Reachability Analyzer checks every same-region pair of instances ($0.10 per analysis, n(n-1) analyses)"),
-    ipv6: z.boolean().default(false).describe("Give every VPC an Amazon-provided IPv6 /56 unless its own ipv6 says otherwise"),
+      .describe(
+        "Add a stack in which AWS Reachability Analyzer checks every same-region pair of instances ($0.10 per analysis, n(n-1) analyses)",
+      ),
+    ipv6: z
+      .boolean()
+      .default(false)
+      .describe("Give every VPC an Amazon-provided IPv6 /56 unless its own ipv6 says otherwise"),
     ssmEndpoints: z
       .boolean()
       .default(true)
-      .describe('With natGateways "none": interface endpoints for ssm, ssmmessages and ec2messages in every VPC, so the instances stay managed'),
+      .describe(
+        'With natGateways "none": interface endpoints for ssm, ssmmessages and ec2messages in every VPC, so the instances stay managed',
+      ),
     routesPerRouteTable: quota(ROUTES_PER_ROUTE_TABLE_QUOTA).describe(
       `Your account's quota "${ROUTES_PER_ROUTE_TABLE_QUOTA.name}" (AWS default ${ROUTES_PER_ROUTE_TABLE_QUOTA.default}, at most ${formatCount(ROUTES_PER_ROUTE_TABLE_QUOTA.max)})`,
     ),

@@ -59,7 +59,9 @@ export interface VpcShape {
 /** The VPC keys these checks read, as zod let them through (shape only, values unchecked). */
 export interface VpcShapeInput {
   readonly secondaryCidrs?: readonly string[];
-  readonly vpnConnections?: Readonly<Record<string, { readonly ip: string; readonly asn?: number; readonly staticRoutes?: readonly string[] }>>;
+  readonly vpnConnections?: Readonly<
+    Record<string, { readonly ip: string; readonly asn?: number; readonly staticRoutes?: readonly string[] }>
+  >;
 }
 
 /** What the per-VPC checks need to know beyond the entry itself. */
@@ -113,16 +115,22 @@ function checkSecondaryBlocks(entry: VpcShapeInput, ctx: VpcContext, add: Add): 
     }
     const own = blocks.find((b) => overlaps(b.block, checked.block));
     if (own) {
-      add(`${field} "${checked.block.cidr}" overlaps ${own.field} "${own.block.cidr}": the blocks of a VPC must not overlap, pick another range`);
+      add(
+        `${field} "${checked.block.cidr}" overlaps ${own.field} "${own.block.cidr}": the blocks of a VPC must not overlap, pick another range`,
+      );
       continue;
     }
     const restricted = restrictionFor(ctx.primary, checked.block);
     if (restricted) {
-      add(`${field} "${checked.block.cidr}" lies in ${restricted}, which AWS does not associate with a VPC whose primary block ${ctx.field}.cidr is "${ctx.primary.cidr}" (IPv4 CIDR block association restrictions): ${fixForRange(ctx.primary)}`);
+      add(
+        `${field} "${checked.block.cidr}" lies in ${restricted}, which AWS does not associate with a VPC whose primary block ${ctx.field}.cidr is "${ctx.primary.cidr}" (IPv4 CIDR block association restrictions): ${fixForRange(ctx.primary)}`,
+      );
       continue;
     }
     if (ctx.azs !== undefined && secondarySubnetPrefix(checked.block.prefix, ctx.azs) === undefined) {
-      add(`${field} "${checked.block.cidr}" is too small for a private subnet in each of ${ctx.azs} AZ${ctx.azs > 1 ? "s" : ""} (AWS's smallest subnet is /28): use a larger block or fewer AZs`);
+      add(
+        `${field} "${checked.block.cidr}" is too small for a private subnet in each of ${ctx.azs} AZ${ctx.azs > 1 ? "s" : ""} (AWS's smallest subnet is /28): use a larger block or fewer AZs`,
+      );
       continue;
     }
     blocks.push({ field, block: checked.block });
@@ -152,20 +160,30 @@ function checkVpnConnections(
     const sameDevice = byIp.get(vpn.ip);
     if ("problem" in ip) add(ip.problem);
     else if (sameDevice) {
-      add(`${field}.ip "${vpn.ip}" is also ${sameDevice}.ip: AWS refuses a second connection from one VPN gateway to the same device address (InvalidCustomerGateway.DuplicateIpAddress): keep one connection per device`);
+      add(
+        `${field}.ip "${vpn.ip}" is also ${sameDevice}.ip: AWS refuses a second connection from one VPN gateway to the same device address (InvalidCustomerGateway.DuplicateIpAddress): keep one connection per device`,
+      );
     } else {
       byIp.set(vpn.ip, field);
       const range = NOT_PUBLIC_IPV4_RANGES.find((r) => contains(blockOf(r.cidr), ip.block));
       if (range) {
-        add(`${field}.ip ${preview(vpn.ip)} is not a public address (${range.cidr}, ${range.what}): give the public IPv4 address of your VPN device, or of the NAT device in front of it`);
+        add(
+          `${field}.ip ${preview(vpn.ip)} is not a public address (${range.cidr}, ${range.what}): give the public IPv4 address of your VPN device, or of the NAT device in front of it`,
+        );
       }
     }
     const asn = vpn.asn ?? CUSTOMER_GATEWAY_ASN.default;
-    const reserved = RESERVED_CUSTOMER_GATEWAY_ASNS.find((r) => r.asn === asn && (r.region === undefined || r.region === ctx.region));
+    const reserved = RESERVED_CUSTOMER_GATEWAY_ASNS.find(
+      (r) => r.asn === asn && (r.region === undefined || r.region === ctx.region),
+    );
     if (reserved) {
-      add(`${field}.asn ${asn} is reserved by AWS ${reserved.region ? `in ${reserved.region}` : "in every region"}: use your network's own ASN, or a private one from 64,512 to 65,534`);
+      add(
+        `${field}.asn ${asn} is reserved by AWS ${reserved.region ? `in ${reserved.region}` : "in every region"}: use your network's own ASN, or a private one from 64,512 to 65,534`,
+      );
     } else if (vpn.staticRoutes === undefined && asn === AMAZON_SIDE_ASN_DEFAULT) {
-      add(`${field}.asn ${asn} is the ASN of the Amazon side of the VPN gateway, and BGP needs two different ones: use another ASN (${CUSTOMER_GATEWAY_ASN.default}, the default, is free), or list staticRoutes for static routing`);
+      add(
+        `${field}.asn ${asn} is the ASN of the Amazon side of the VPN gateway, and BGP needs two different ones: use another ASN (${CUSTOMER_GATEWAY_ASN.default}, the default, is free), or list staticRoutes for static routing`,
+      );
     }
     customerGateways.push({ key: `${ctx.region}|${ctx.account ?? ""}|${vpn.ip}|${asn}`, field });
     const seen = new Map<string, string>();
@@ -184,7 +202,9 @@ function checkVpnConnections(
       seen.set(parsed.block.cidr, routeField);
       const own = blocks.find((b) => overlaps(b.block, parsed.block));
       if (own) {
-        add(`${routeField} "${parsed.block.cidr}" overlaps ${own.field} "${own.block.cidr}", the VPC's own block: the VPC's local route would win, so route only your network's blocks over the VPN`);
+        add(
+          `${routeField} "${parsed.block.cidr}" overlaps ${own.field} "${own.block.cidr}", the VPC's own block: the VPC's local route would win, so route only your network's blocks over the VPN`,
+        );
         continue;
       }
       distinctRoutes.add(parsed.block.cidr);
@@ -201,7 +221,9 @@ function checkVpnConnections(
 
 /** The range a secondary block may not come from given the VPC's primary block, or undefined. */
 function restrictionFor(primary: Block, secondary: Block): string | undefined {
-  const row = SECONDARY_BLOCK_RESTRICTIONS.find((r) => r.primary !== "other" && contains(blockOf(r.primary), primary)) ?? SECONDARY_BLOCK_RESTRICTIONS.find((r) => r.primary === "other")!;
+  const row =
+    SECONDARY_BLOCK_RESTRICTIONS.find((r) => r.primary !== "other" && contains(blockOf(r.primary), primary)) ??
+    SECONDARY_BLOCK_RESTRICTIONS.find((r) => r.primary === "other")!;
   return row.restricted.find((cidr) => contains(blockOf(cidr), secondary));
 }
 
@@ -244,7 +266,10 @@ function familyOf(instanceType: string): string {
  */
 export function ipv6InstanceTypeProblem(instanceType: string, ipv6Fields: readonly string[]): string | undefined {
   if (ipv6Fields.length === 0 || !NO_IPV6_INSTANCE_FAMILIES.includes(familyOf(instanceType))) return undefined;
-  const which = ipv6Fields.length > 3 ? `${ipv6Fields.slice(0, 3).join(", ")} and ${ipv6Fields.length - 3} more` : ipv6Fields.join(", ");
+  const which =
+    ipv6Fields.length > 3
+      ? `${ipv6Fields.slice(0, 3).join(", ")} and ${ipv6Fields.length - 3} more`
+      : ipv6Fields.join(", ");
   return `instanceType ${preview(instanceType)} is a previous generation type without IPv6 (AWS supports IPv6 on current generation types and on C3, R3 and I2 only), but ${which} ${ipv6Fields.length > 1 ? "have" : "has"} ipv6: use a current generation type such as "t3.nano", or turn ipv6 off`;
 }
 
@@ -253,7 +278,9 @@ export function blocksOverlapProblem(a: FieldBlock, b: FieldBlock, peeredBy: str
   const index = (f: FieldBlock) => Number(/^vpcs\[(\d+)\]/.exec(f.field)?.[1] ?? 0);
   const [first, second] = index(a) <= index(b) ? [a, b] : [b, a];
   const secondary = first.field.includes("secondaryCidrs") || second.field.includes("secondaryCidrs");
-  const why = secondary ? "AWS refuses a peering when any block of one VPC overlaps any block of the other" : "peered VPCs need disjoint ranges";
+  const why = secondary
+    ? "AWS refuses a peering when any block of one VPC overlaps any block of the other"
+    : "peered VPCs need disjoint ranges";
   return `${second.field} "${second.block.cidr}" overlaps ${first.field} "${first.block.cidr}" (${peeredBy} peers them; ${why}): change one of the blocks`;
 }
 
@@ -339,18 +366,31 @@ export interface RouteCount {
 }
 
 /** The routes of one private route table from its VPC's defaults and peer counts. */
-export function privateRoutes(natGateways: NatMode | undefined, ipv6: boolean, peerIpv4Blocks: number, peerIpv6Blocks: number): RouteCount {
+export function privateRoutes(
+  natGateways: NatMode | undefined,
+  ipv6: boolean,
+  peerIpv4Blocks: number,
+  peerIpv6Blocks: number,
+): RouteCount {
   return { ipv4: (natGateways === "none" ? 0 : 1) + peerIpv4Blocks, ipv6: ipv6 ? 1 + peerIpv6Blocks : 0 };
 }
 
 /** The problems of a VPC whose private route tables need more routes than the quota: IPv4 and IPv6 apart, as AWS counts them. */
-export function routesProblems(name: string, azs: number, routes: RouteCount, natGateways: NatMode | undefined, limit: number): string[] {
+export function routesProblems(
+  name: string,
+  azs: number,
+  routes: RouteCount,
+  natGateways: NatMode | undefined,
+  limit: number,
+): string[] {
   const q = ROUTES_PER_ROUTE_TABLE_QUOTA;
   return (["ipv4", "ipv6"] as const).flatMap((family) => {
     const n = routes[family];
     if (n <= limit) return [];
     const defaults = family === "ipv4" ? (natGateways === "none" ? 0 : 1) : 1;
-    const tables = Array.from({ length: Math.min(azs, 3) }, (_, az) => `${name}-private-${az}`).join(", ") + (azs > 3 ? ", ..." : "");
+    const tables =
+      Array.from({ length: Math.min(azs, 3) }, (_, az) => `${name}-private-${az}`).join(", ") +
+      (azs > 3 ? ", ..." : "");
     const what = `VPC ${preview(name)}: each private route table (${tables}) needs ${formatCount(n)} ${family === "ipv4" ? "IPv4" : "IPv6"} routes (${defaults > 0 ? `a default route to the ${family === "ipv4" ? "NAT" : "egress-only internet"} gateway and ` : ""}${formatCount(n - defaults)} to its peers' blocks)`;
     return [
       limit < q.max
@@ -387,21 +427,32 @@ export function configWarnings(config: PeeringConfig): string[] {
     byRegion.set(where, [...(byRegion.get(where) ?? []), vpc]);
   }
   for (const [region, vpcs] of byRegion) {
-    if (vpcs.length > VPCS_PER_REGION.default) warnings.push(defaultQuotaWarning(VPCS_PER_REGION, `VPCs in ${region}`, vpcs.length));
+    if (vpcs.length > VPCS_PER_REGION.default)
+      warnings.push(defaultQuotaWarning(VPCS_PER_REGION, `VPCs in ${region}`, vpcs.length));
     const natAzs = vpcs.map((v) => natGatewayCount(config.natGateways, v.maxAzs));
     const eips = natAzs.reduce((sum, n) => sum + n, 0);
-    if (eips > EIPS_PER_REGION.default) warnings.push(defaultQuotaWarning(EIPS_PER_REGION, `Elastic IPs (one per NAT gateway) in ${region}`, eips));
+    if (eips > EIPS_PER_REGION.default)
+      warnings.push(defaultQuotaWarning(EIPS_PER_REGION, `Elastic IPs (one per NAT gateway) in ${region}`, eips));
     const inFirstAz = natAzs.filter((n) => n > 0).length;
     if (inFirstAz > NAT_GATEWAYS_PER_AZ.default) {
       warnings.push(defaultQuotaWarning(NAT_GATEWAYS_PER_AZ, `NAT gateways in the first AZ of ${region}`, inFirstAz));
     }
     const withVpn = vpcs.filter((v) => Object.keys(v.vpnConnections ?? {}).length > 0);
-    if (withVpn.length > VGWS_PER_REGION.default) warnings.push(defaultQuotaWarning(VGWS_PER_REGION, `VPN gateways in ${region}`, withVpn.length));
+    if (withVpn.length > VGWS_PER_REGION.default)
+      warnings.push(defaultQuotaWarning(VGWS_PER_REGION, `VPN gateways in ${region}`, withVpn.length));
     const connections = withVpn.reduce((sum, v) => sum + Object.keys(v.vpnConnections ?? {}).length, 0);
-    if (connections > VPN_CONNECTIONS_PER_REGION.default) warnings.push(defaultQuotaWarning(VPN_CONNECTIONS_PER_REGION, `VPN connections in ${region}`, connections));
+    if (connections > VPN_CONNECTIONS_PER_REGION.default)
+      warnings.push(defaultQuotaWarning(VPN_CONNECTIONS_PER_REGION, `VPN connections in ${region}`, connections));
     for (const vpc of withVpn) {
       const n = Object.keys(vpc.vpnConnections ?? {}).length;
-      if (n > VPN_CONNECTIONS_PER_VGW.default) warnings.push(defaultQuotaWarning(VPN_CONNECTIONS_PER_VGW, `VPN connections on the VPN gateway of VPC ${preview(vpc.name)}`, n));
+      if (n > VPN_CONNECTIONS_PER_VGW.default)
+        warnings.push(
+          defaultQuotaWarning(
+            VPN_CONNECTIONS_PER_VGW,
+            `VPN connections on the VPN gateway of VPC ${preview(vpc.name)}`,
+            n,
+          ),
+        );
     }
   }
   if (config.natGateways === "none" && config.ssmEndpoints === false) {

@@ -18,7 +18,9 @@ const pairObjectSchema = z
     dnsResolution: z
       .boolean()
       .optional()
-      .describe("Each side resolves the other's public DNS host names to private addresses (default: the top-level dnsResolution)"),
+      .describe(
+        "Each side resolves the other's public DNS host names to private addresses (default: the top-level dnsResolution)",
+      ),
   })
   .strict();
 
@@ -34,13 +36,16 @@ const hubSchema = z
 export const peeringsSchema = z
   .union([z.literal("full-mesh"), hubSchema, z.array(z.union([pairSchema, pairObjectSchema]))])
   .default([])
-  .describe('Peered pairs as [requester, accepter] VPC names or {"vpcs": [...], "dnsResolution": true}, "full-mesh", or {"hub": "<vpc>", "spokes"?: [...]}');
+  .describe(
+    'Peered pairs as [requester, accepter] VPC names or {"vpcs": [...], "dnsResolution": true}, "full-mesh", or {"hub": "<vpc>", "spokes"?: [...]}',
+  );
 
 /** `peerings` as zod parsed it. */
 export type PeeringsInput = z.infer<typeof peeringsSchema>;
 
 /** What to write instead, for any malformed `peerings`. */
-export const PEERINGS_FIX = 'use a list of VPC name pairs such as [["a", "b"]] (or {"vpcs": ["a", "b"], "dnsResolution": true} for a pair), "full-mesh", or {"hub": "<vpc>"}';
+export const PEERINGS_FIX =
+  'use a list of VPC name pairs such as [["a", "b"]] (or {"vpcs": ["a", "b"], "dnsResolution": true} for a pair), "full-mesh", or {"hub": "<vpc>"}';
 const PAIR_FIX = 'use a pair of VPC names such as ["a", "b"], or {"vpcs": ["a", "b"], "dnsResolution": true}';
 
 /** Hub and spoke, resolved: the hub and its spokes in config order. */
@@ -90,7 +95,8 @@ export function describePeeringsShape(value: unknown, add: Add): void {
         return;
       }
       unknownKeys(entry, ["vpcs", "dnsResolution"], field, add);
-      if (!isPair(entry.vpcs)) add(() => `${field}.vpcs ${shown(entry.vpcs)}: use a pair of VPC names such as ["a", "b"]`);
+      if (!isPair(entry.vpcs))
+        add(() => `${field}.vpcs ${shown(entry.vpcs)}: use a pair of VPC names such as ["a", "b"]`);
       if (entry.dnsResolution !== undefined && typeof entry.dnsResolution !== "boolean") {
         add(() => `${field}.dnsResolution ${shown(entry.dnsResolution)}: use true or false`);
       }
@@ -99,10 +105,17 @@ export function describePeeringsShape(value: unknown, add: Add): void {
   }
   if (isRecord(value)) {
     unknownKeys(value, ["hub", "spokes"], "peerings", add);
-    if (typeof value.hub !== "string") add(() => `peerings.hub ${shown(value.hub)}: name the hub VPC, as in {"hub": "shared"}`);
+    if (typeof value.hub !== "string")
+      add(() => `peerings.hub ${shown(value.hub)}: name the hub VPC, as in {"hub": "shared"}`);
     const spokes = value.spokes;
-    if (spokes !== undefined && !(Array.isArray(spokes) && spokes.length > 0 && spokes.every((s) => typeof s === "string"))) {
-      add(() => `peerings.spokes ${shown(spokes)}: list the spoke VPCs' names, as in ["a", "b"], or leave spokes out to make every other VPC a spoke`);
+    if (
+      spokes !== undefined &&
+      !(Array.isArray(spokes) && spokes.length > 0 && spokes.every((s) => typeof s === "string"))
+    ) {
+      add(
+        () =>
+          `peerings.spokes ${shown(spokes)}: list the spoke VPCs' names, as in ["a", "b"], or leave spokes out to make every other VPC a spoke`,
+      );
     }
     return;
   }
@@ -116,7 +129,12 @@ export function describePeeringsShape(value: unknown, add: Add): void {
  * hub among its spokes and a spoke listed twice, and leaves those out. `named` holds every VPC name
  * with the index of its entry; `someNames` lists a few of them for a message.
  */
-export function peeringEntries(raw: unknown, named: ReadonlyMap<string, number>, someNames: () => string, add: Add): PeeringEntry[] {
+export function peeringEntries(
+  raw: unknown,
+  named: ReadonlyMap<string, number>,
+  someNames: () => string,
+  add: Add,
+): PeeringEntry[] {
   if (Array.isArray(raw)) {
     return raw.flatMap((entry: unknown, i): PeeringEntry[] => {
       const pair = isPair(entry) ? entry : isRecord(entry) && isPair(entry.vpcs) ? entry.vpcs : undefined;
@@ -130,7 +148,9 @@ export function peeringEntries(raw: unknown, named: ReadonlyMap<string, number>,
     return [];
   }
   if (raw.spokes === undefined) {
-    return [...named.keys()].filter((n) => n !== hub).map((spoke) => ({ field: "peerings.hub", requester: hub, accepter: spoke }));
+    return [...named.keys()]
+      .filter((n) => n !== hub)
+      .map((spoke) => ({ field: "peerings.hub", requester: hub, accepter: spoke }));
   }
   if (!Array.isArray(raw.spokes)) return [];
   const seen = new Map<string, number>();
@@ -171,7 +191,11 @@ export interface ResolvedPeerings {
 }
 
 /** The peerings of a valid config; `dnsResolution` is the top-level default for pairs that do not say. */
-export function resolvePeerings(input: PeeringsInput, names: readonly string[], dnsResolution: boolean): ResolvedPeerings {
+export function resolvePeerings(
+  input: PeeringsInput,
+  names: readonly string[],
+  dnsResolution: boolean,
+): ResolvedPeerings {
   if (input === "full-mesh") {
     const pairs = fullMesh(names);
     return { pairs, dnsResolution: dnsResolution ? pairs : [] };
@@ -181,6 +205,10 @@ export function resolvePeerings(input: PeeringsInput, names: readonly string[], 
     const pairs = spokes.map((spoke): [string, string] => [input.hub, spoke]);
     return { pairs, dnsResolution: dnsResolution ? pairs : [], hub: { name: input.hub, spokes } };
   }
-  const entries = input.map((entry) => (Array.isArray(entry) ? { pair: entry, dns: dnsResolution } : { pair: entry.vpcs, dns: entry.dnsResolution ?? dnsResolution }));
+  const entries = input.map((entry) =>
+    Array.isArray(entry)
+      ? { pair: entry, dns: dnsResolution }
+      : { pair: entry.vpcs, dns: entry.dnsResolution ?? dnsResolution },
+  );
   return { pairs: entries.map((e) => e.pair), dnsResolution: entries.filter((e) => e.dns).map((e) => e.pair) };
 }

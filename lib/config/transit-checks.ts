@@ -3,6 +3,7 @@
  * AWS accepts silently and routes wrong: names, mutual reaches, the attachments, the quotas, and
  * overlapping blocks in one route table. Each problem names the field, the value and the fix.
  */
+import type { z } from "zod";
 import {
   ATTACHMENTS_PER_TRANSIT_GATEWAY,
   REGION_PATTERN,
@@ -59,6 +60,9 @@ interface Gateway {
 
 const gatewaySchema = transitGatewaysSchema.unwrap().element;
 
+/** One gateway entry as the schema outputs it. */
+type GatewayInput = z.output<typeof gatewaySchema>;
+
 /**
  * Checks `transitGateways` and every VPC's `transitAttachments` against each other and AWS's rules.
  * `named` holds every VPC name with the index of its entry, `usable` the VPCs whose entries passed
@@ -74,7 +78,9 @@ export function checkTransit(
   const routed = new Map<string, { ipv4: number; ipv6: number }>();
   const entries: unknown[] = Array.isArray(root.vpcs) ? root.vpcs : [];
   const rawGateways: unknown[] = Array.isArray(root.transitGateways) ? root.transitGateways : [];
-  const anyAttached = entries.some((e) => e !== null && typeof e === "object" && (e as RawVpc).transitAttachments !== undefined);
+  const anyAttached = entries.some(
+    (e) => e !== null && typeof e === "object" && (e as RawVpc).transitAttachments !== undefined,
+  );
   if (rawGateways.length === 0 && !anyAttached) return routed;
   const { gateways, broken } = checkGatewayEntries(root, rawGateways, problems);
   const ipv6 = checkAttachments(root, entries, { named, usable, gateways, broken }, problems);
@@ -111,14 +117,23 @@ function checkGatewayEntries(
     if (!gateway && typeof name === "string") broken.add(name);
     if (!gateway) return;
     const earlier = gateways.get(gateway.name);
-    if (earlier) problems.add(() => `${gateway.field}.name ${preview(gateway.name)} is already used by ${earlier.field}: give every transit gateway its own name`);
+    if (earlier)
+      problems.add(
+        () =>
+          `${gateway.field}.name ${preview(gateway.name)} is already used by ${earlier.field}: give every transit gateway its own name`,
+      );
     else gateways.set(gateway.name, gateway);
   });
   return { gateways, broken };
 }
 
 /** Every VPC's transitAttachments: known gateways and segments, within the per-VPC limit; returns the attached VPCs with IPv6. */
-function checkAttachments(root: Readonly<Record<string, unknown>>, entries: readonly unknown[], scope: TransitScope, problems: ProblemSink): Set<string> {
+function checkAttachments(
+  root: Readonly<Record<string, unknown>>,
+  entries: readonly unknown[],
+  scope: TransitScope,
+  problems: ProblemSink,
+): Set<string> {
   const { named, usable, gateways, broken } = scope;
   /** The attached VPCs with IPv6. */
   const ipv6 = new Set<string>();
@@ -128,7 +143,9 @@ function checkAttachments(root: Readonly<Record<string, unknown>>, entries: read
     // zod's records pass over a "__proto__" key without a word.
     const raw = vpc.transitAttachments;
     if (raw !== null && typeof raw === "object" && Object.prototype.hasOwnProperty.call(raw, "__proto__")) {
-      problems.add(`vpcs[${index}].transitAttachments has the key "__proto__": name the transit gateways of transitGateways`);
+      problems.add(
+        `vpcs[${index}].transitAttachments has the key "__proto__": name the transit gateways of transitGateways`,
+      );
     }
     const parsed = transitAttachmentsSchema.safeParse(vpc.transitAttachments);
     if (!parsed.success || !parsed.data || typeof vpc.name !== "string" || named.get(vpc.name) !== index) return;
@@ -136,20 +153,33 @@ function checkAttachments(root: Readonly<Record<string, unknown>>, entries: read
     const attachments = Object.entries(parsed.data);
     const perVpc = TRANSIT_GATEWAY_ATTACHMENTS_PER_VPC;
     if (attachments.length > perVpc.default) {
-      problems.add(() => `${field} attaches VPC ${preview(vpc.name)} to ${attachments.length} transit gateways, over AWS's limit of ${perVpc.default} (${quotaText(perVpc)}): attach it to at most ${perVpc.default}`);
+      problems.add(
+        () =>
+          `${field} attaches VPC ${preview(vpc.name)} to ${attachments.length} transit gateways, over AWS's limit of ${perVpc.default} (${quotaText(perVpc)}): attach it to at most ${perVpc.default}`,
+      );
     }
     for (const [name, segment] of attachments) {
       const gateway = gateways.get(name);
       if (!gateway && broken.has(name)) continue;
       if (!gateway) {
-        problems.add(() => `${field}.${name} names the transit gateway ${preview(name)}, which is not in transitGateways: use one of ${listed([...gateways.keys()], "(none: add it to transitGateways)")}`);
+        problems.add(
+          () =>
+            `${field}.${name} names the transit gateway ${preview(name)}, which is not in transitGateways: use one of ${listed([...gateways.keys()], "(none: add it to transitGateways)")}`,
+        );
         continue;
       }
       if (!gateway.segments.some((s) => s.name === segment)) {
-        problems.add(() => `${field}.${name} is ${preview(segment)}, which is not a segment of ${gateway.field} (${preview(name)}): use one of ${listed(gateway.segments.map((s) => s.name), "")}`);
+        problems.add(
+          () =>
+            `${field}.${name} is ${preview(segment)}, which is not a segment of ${gateway.field} (${preview(name)}): use one of ${listed(
+              gateway.segments.map((s) => s.name),
+              "",
+            )}`,
+        );
         continue;
       }
-      if (attachmentProblems(vpc, `${field}.${name}`, gateway, root, usable.has(vpc.name), problems)) gateway.attached.push({ vpc: vpc.name, segment });
+      if (attachmentProblems(vpc, `${field}.${name}`, gateway, root, usable.has(vpc.name), problems))
+        gateway.attached.push({ vpc: vpc.name, segment });
       if (typeof vpc.ipv6 === "boolean" ? vpc.ipv6 : root.ipv6 === true) ipv6.add(vpc.name);
     }
   });
@@ -163,7 +193,11 @@ function checkAttachments(root: Readonly<Record<string, unknown>>, entries: read
 function routeThroughGateways(
   root: Readonly<Record<string, unknown>>,
   scope: TransitScope,
-  counts: { readonly ipv6: ReadonlySet<string>; readonly routed: Map<string, { ipv4: number; ipv6: number }>; readonly reported: Set<string> },
+  counts: {
+    readonly ipv6: ReadonlySet<string>;
+    readonly routed: Map<string, { ipv4: number; ipv6: number }>;
+    readonly reported: Set<string>;
+  },
   problems: ProblemSink,
 ): Reached {
   const { named, usable, gateways } = scope;
@@ -173,7 +207,8 @@ function routeThroughGateways(
   /** Per VPC attached to more than one gateway, or isolated in its segment: what it reaches, for the checks across tables. */
   const reached: Reached = new Map();
   const gatewaysOf = new Map<string, number>();
-  for (const gateway of gateways.values()) for (const a of gateway.attached) gatewaysOf.set(a.vpc, (gatewaysOf.get(a.vpc) ?? 0) + 1);
+  for (const gateway of gateways.values())
+    for (const a of gateway.attached) gatewaysOf.set(a.vpc, (gatewaysOf.get(a.vpc) ?? 0) + 1);
   /** The gateway through which each ordered pair of VPCs on several gateways reaches, by "from\0to". */
   const reachedThrough = new Map<string, Gateway>();
   for (const gateway of gateways.values()) {
@@ -181,7 +216,13 @@ function routeThroughGateways(
     const tableBlocks = new Map(
       gateway.segments.map((s) => {
         const members = gateway.attached.filter((a) => segmentReaches(gateway.segments, s.name, a.segment));
-        return [s.name, { ipv4: members.reduce((n, a) => n + blocksOf(a.vpc), 0), ipv6: members.filter((a) => ipv6.has(a.vpc)).length }];
+        return [
+          s.name,
+          {
+            ipv4: members.reduce((n, a) => n + blocksOf(a.vpc), 0),
+            ipv6: members.filter((a) => ipv6.has(a.vpc)).length,
+          },
+        ];
       }),
     );
     const segmentOf = new Map(gateway.attached.map((a) => [a.vpc, a.segment]));
@@ -196,7 +237,8 @@ function routeThroughGateways(
         return p !== from.vpc && segment !== undefined && segmentReaches(gateway.segments, from.segment, segment);
       });
       routed.set(from.vpc, {
-        ipv4: before.ipv4 + table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)) - peers.reduce((n, p) => n + blocksOf(p), 0),
+        ipv4:
+          before.ipv4 + table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)) - peers.reduce((n, p) => n + blocksOf(p), 0),
         ipv6: before.ipv6 + (own6 ? table.ipv6 - (isolated ? 0 : 1) - peers.filter((p) => ipv6.has(p)).length : 0),
       });
       if (!isolated && gatewaysOf.get(from.vpc) === 1) continue;
@@ -212,7 +254,8 @@ function routeThroughGateways(
           reported.add(pair);
           continue;
         }
-        for (const block of usable.get(to.vpc)?.shape.blocks ?? []) list.push({ block, gateway: gateway.field, owner: to.vpc });
+        for (const block of usable.get(to.vpc)?.shape.blocks ?? [])
+          list.push({ block, gateway: gateway.field, owner: to.vpc });
       }
     }
   }
@@ -220,14 +263,21 @@ function routeThroughGateways(
 }
 
 /** The VPC's own blocks against an isolated segment's table, and blocks reached through different gateways. */
-function checkReachedOverlaps(reached: Reached, usable: ReadonlyMap<string, TransitVpc>, reported: Set<string>, problems: ProblemSink): void {
+function checkReachedOverlaps(
+  reached: Reached,
+  usable: ReadonlyMap<string, TransitVpc>,
+  reported: Set<string>,
+  problems: ProblemSink,
+): void {
   // Overlaps within one route table are found per table; these are the VPC's own blocks against an
   // isolated segment's table, and blocks reached through different gateways.
   for (const [name, list] of reached) {
     const own = usable.get(name);
     if (!own) continue;
     const items = [...own.shape.blocks.map((block) => ({ block, gateway: "", owner: name })), ...list];
-    for (const [a, b] of overlappingPartners(items.map((item) => ({ ...item, block: item.block.block, field: item.block })))) {
+    for (const [a, b] of overlappingPartners(
+      items.map((item) => ({ ...item, block: item.block.block, field: item.block })),
+    )) {
       const key = pairKey(a.field.field, b.field.field);
       if (reported.has(key)) continue;
       reported.add(key);
@@ -237,30 +287,54 @@ function checkReachedOverlaps(reached: Reached, usable: ReadonlyMap<string, Tran
 }
 
 /** The gateway's own entry: name, region, ASN, segments, their reaches and routes. */
-function checkGateway(raw: unknown, field: string, defaultRegion: string | undefined, problems: ProblemSink): Gateway | undefined {
+function checkGateway(
+  raw: unknown,
+  field: string,
+  defaultRegion: string | undefined,
+  problems: ProblemSink,
+): Gateway | undefined {
   const parsed = gatewaySchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const tgw = parsed.data;
   let region: string | undefined = tgw.region ?? defaultRegion ?? "eu-west-1";
   if (tgw.region !== undefined && !REGION_PATTERN.test(tgw.region)) {
     region = undefined;
-    problems.add(() => `${field}.region ${preview(tgw.region)} is not an AWS region: use a region code such as "eu-west-1", or leave it out for the config's region`);
+    problems.add(
+      () =>
+        `${field}.region ${preview(tgw.region)} is not an AWS region: use a region code such as "eu-west-1", or leave it out for the config's region`,
+    );
   }
   const asn = tgw.amazonSideAsn;
   if (asn !== undefined && !AMAZON_SIDE_ASN_RANGES.some(([lo, hi]) => asn >= lo && asn <= hi)) {
-    problems.add(() => `${field}.amazonSideAsn ${asn} is outside AWS's private ASN ranges: use 64512 to 65534 or 4200000000 to 4294967294, or leave it out for 64512`);
+    problems.add(
+      () =>
+        `${field}.amazonSideAsn ${asn} is outside AWS's private ASN ranges: use 64512 to 65534 or 4200000000 to 4294967294, or leave it out for 64512`,
+    );
   }
   const tables = ROUTE_TABLES_PER_TRANSIT_GATEWAY;
   if (tgw.segments.length > tables.default) {
-    problems.add(() => `${field}.segments has ${tgw.segments.length} segments, each a route table, over the quota of ${tables.default} route tables per transit gateway (${quotaText(tables)}): merge segments, or split the VPCs across more transit gateways`);
+    problems.add(
+      () =>
+        `${field}.segments has ${tgw.segments.length} segments, each a route table, over the quota of ${tables.default} route tables per transit gateway (${quotaText(tables)}): merge segments, or split the VPCs across more transit gateways`,
+    );
   }
+  const segments = checkSegments(tgw.segments, field, problems);
+  checkReaches(segments, field, problems);
+  return { field, name: tgw.name, region, segments, attached: [] };
+}
+
+/** A gateway's segments: unique names, and routes with a valid destination, one target and one route per destination. */
+function checkSegments(raw: GatewayInput["segments"], field: string, problems: ProblemSink): Segment[] {
   const byName = new Map<string, string>();
   const segments: Segment[] = [];
-  tgw.segments.forEach((s, j) => {
+  raw.forEach((s, j) => {
     const at = `${field}.segments[${j}]`;
     const earlier = byName.get(s.name);
     if (earlier !== undefined) {
-      problems.add(() => `${at}.name ${preview(s.name)} is already used by ${earlier}: give every segment of a transit gateway its own name`);
+      problems.add(
+        () =>
+          `${at}.name ${preview(s.name)} is already used by ${earlier}: give every segment of a transit gateway its own name`,
+      );
       return;
     }
     byName.set(s.name, at);
@@ -273,27 +347,47 @@ function checkGateway(raw: unknown, field: string, defaultRegion: string | undef
         return;
       }
       if ((r.vpc === undefined) === (r.blackhole !== true)) {
-        problems.add(() => `${routeField} ${r.vpc === undefined ? "names no vpc and is no blackhole" : `names the vpc ${preview(r.vpc)} and is a blackhole`}: give it either "vpc" (send to that VPC's attachment) or "blackhole": true (drop)`);
+        problems.add(
+          () =>
+            `${routeField} ${r.vpc === undefined ? "names no vpc and is no blackhole" : `names the vpc ${preview(r.vpc)} and is a blackhole`}: give it either "vpc" (send to that VPC's attachment) or "blackhole": true (drop)`,
+        );
         return;
       }
       const same = routes.find((o) => o.block.cidr === block.block.cidr);
       if (same) {
-        problems.add(() => `${routeField}.destination "${block.block.cidr}" repeats ${same.field}.destination: a route table holds one route per destination, so keep one`);
+        problems.add(
+          () =>
+            `${routeField}.destination "${block.block.cidr}" repeats ${same.field}.destination: a route table holds one route per destination, so keep one`,
+        );
         return;
       }
       routes.push({ field: routeField, block: block.block, ...(r.vpc !== undefined ? { vpc: r.vpc } : {}) });
     });
     segments.push({ field: at, name: s.name, reaches: s.reaches, isolated: s.isolated, routes });
   });
+  return segments;
+}
+
+/** Each segment's reaches: another segment of the gateway, listed once, that reaches it back. */
+function checkReaches(segments: readonly Segment[], field: string, problems: ProblemSink): void {
   for (const segment of segments) {
     const seen = new Set<string>();
     segment.reaches.forEach((target, k) => {
       const at = `${segment.field}.reaches[${k}]`;
       const other = segments.find((s) => s.name === target);
       if (target === segment.name) {
-        problems.add(() => `${at} is ${preview(target)}, the segment itself: members of a segment reach each other unless it is isolated, so remove it (set "isolated": true to keep them apart)`);
+        problems.add(
+          () =>
+            `${at} is ${preview(target)}, the segment itself: members of a segment reach each other unless it is isolated, so remove it (set "isolated": true to keep them apart)`,
+        );
       } else if (!other) {
-        problems.add(() => `${at} is ${preview(target)}, which is not a segment of ${field}: use one of ${listed(segments.filter((s) => s !== segment).map((s) => s.name), "(none: add the segment)")}`);
+        problems.add(
+          () =>
+            `${at} is ${preview(target)}, which is not a segment of ${field}: use one of ${listed(
+              segments.filter((s) => s !== segment).map((s) => s.name),
+              "(none: add the segment)",
+            )}`,
+        );
       } else if (seen.has(target)) {
         problems.add(() => `${at} repeats ${preview(target)}: list each segment once`);
       } else if (!other.reaches.includes(segment.name)) {
@@ -305,7 +399,6 @@ function checkGateway(raw: unknown, field: string, defaultRegion: string | undef
       seen.add(target);
     });
   }
-  return { field, name: tgw.name, region, segments, attached: [] };
 }
 
 /**
@@ -320,23 +413,33 @@ function attachmentProblems(
   usable: boolean,
   problems: ProblemSink,
 ): boolean {
-  const region = typeof vpc.region === "string" ? vpc.region : typeof root.region === "string" ? root.region : "eu-west-1";
+  const region =
+    typeof vpc.region === "string" ? vpc.region : typeof root.region === "string" ? root.region : "eu-west-1";
   let ok = true;
   const add = (text: () => string) => {
     ok = false;
     problems.add(text);
   };
   if (gateway.region !== undefined && region !== gateway.region) {
-    add(() => `${field}: VPC ${preview(vpc.name)} is in ${region}, but the transit gateway ${preview(gateway.name)} is in ${gateway.region}: a transit gateway attaches VPCs of its own region only, so attach the VPC to a transit gateway in ${region} (inter-region transit gateway peering is not supported yet)`);
+    add(
+      () =>
+        `${field}: VPC ${preview(vpc.name)} is in ${region}, but the transit gateway ${preview(gateway.name)} is in ${gateway.region}: a transit gateway attaches VPCs of its own region only, so attach the VPC to a transit gateway in ${region} (inter-region transit gateway peering is not supported yet)`,
+    );
   }
   if (vpc.account !== undefined) {
-    add(() => `${field}: VPC ${preview(vpc.name)} is in the account ${preview(vpc.account)}, but transit gateways are made in the credentials' own account and sharing them with other accounts (AWS RAM) is not supported yet: attach VPCs of the own account only`);
+    add(
+      () =>
+        `${field}: VPC ${preview(vpc.name)} is in the account ${preview(vpc.account)}, but transit gateways are made in the credentials' own account and sharing them with other accounts (AWS RAM) is not supported yet: attach VPCs of the own account only`,
+    );
   }
   const azs = typeof vpc.maxAzs === "number" ? vpc.maxAzs : typeof root.maxAzs === "number" ? root.maxAzs : 1;
   // A usable VPC has a checked block with room for its own subnets in its AZs.
   if (usable && typeof vpc.cidr === "string" && Number.isInteger(azs) && planSubnets(vpc.cidr, azs)) {
     if (!planTransitSubnets(vpc.cidr, azs)) {
-      add(() => `${field}: VPC ${preview(vpc.name)}'s block ${preview(vpc.cidr)} has no room left for a /28 attachment subnet in each of its ${azs} AZ${azs > 1 ? "s" : ""} after its public and private subnets: use a larger block or fewer AZs`);
+      add(
+        () =>
+          `${field}: VPC ${preview(vpc.name)}'s block ${preview(vpc.cidr)} has no room left for a /28 attachment subnet in each of its ${azs} AZ${azs > 1 ? "s" : ""} after its public and private subnets: use a larger block or fewer AZs`,
+      );
     }
   }
   return ok;
@@ -352,13 +455,18 @@ function checkGatewayQuotasAndTables(
 ): void {
   const attachments = ATTACHMENTS_PER_TRANSIT_GATEWAY;
   if (gateway.attached.length > attachments.default) {
-    problems.add(() => `${gateway.field} (${preview(gateway.name)}) has ${COUNT.format(gateway.attached.length)} VPC attachments, over AWS's limit of ${COUNT.format(attachments.default)} attachments per transit gateway (${quotaText(attachments)}): attach the other VPCs to a second transit gateway`);
+    problems.add(
+      () =>
+        `${gateway.field} (${preview(gateway.name)}) has ${COUNT.format(gateway.attached.length)} VPC attachments, over AWS's limit of ${COUNT.format(attachments.default)} attachments per transit gateway (${quotaText(attachments)}): attach the other VPCs to a second transit gateway`,
+    );
   }
   const attachedVpcs = new Set(gateway.attached.map((a) => a.vpc));
   let routes = 0;
   for (const segment of gateway.segments) {
     const members = gateway.attached.filter((a) => segmentReaches(gateway.segments, segment.name, a.segment));
-    const blocks = members.flatMap((a) => usable.get(a.vpc)?.shape.blocks.map((block) => ({ ...block, owner: a.vpc })) ?? []);
+    const blocks = members.flatMap(
+      (a) => usable.get(a.vpc)?.shape.blocks.map((block) => ({ ...block, owner: a.vpc })) ?? [],
+    );
     routes += members.reduce((n, a) => n + (usable.get(a.vpc)?.shape.blocks.length ?? 1), 0) + segment.routes.length;
     for (const [a, b] of overlappingPartners(blocks)) {
       const key = pairKey(a.field, b.field);
@@ -372,7 +480,10 @@ function checkGatewayQuotasAndTables(
     for (const route of segment.routes) {
       if (route.vpc !== undefined && !attachedVpcs.has(route.vpc)) {
         const known = named.has(route.vpc);
-        problems.add(() => `${route.field}.vpc ${preview(route.vpc)} ${known ? `is not attached to ${preview(gateway.name)}` : "is not in vpcs"}: name a VPC whose transitAttachments include ${preview(gateway.name)}`);
+        problems.add(
+          () =>
+            `${route.field}.vpc ${preview(route.vpc)} ${known ? `is not attached to ${preview(gateway.name)}` : "is not in vpcs"}: name a VPC whose transitAttachments include ${preview(gateway.name)}`,
+        );
       }
       const hidden = blocks.find((p) => overlaps(p.block, route.block) && route.block.prefix >= p.block.prefix);
       if (hidden) {
@@ -385,7 +496,10 @@ function checkGatewayQuotasAndTables(
   }
   const total = ROUTES_PER_TRANSIT_GATEWAY;
   if (routes > total.default) {
-    problems.add(() => `${gateway.field} (${preview(gateway.name)}) needs ${COUNT.format(routes)} routes across its route tables (each VPC block propagated into each segment that reaches it, and the static routes), over the quota of ${COUNT.format(total.default)} routes per transit gateway (${quotaText(total)}): use fewer segments that reach each other, or split the VPCs across more transit gateways`);
+    problems.add(
+      () =>
+        `${gateway.field} (${preview(gateway.name)}) needs ${COUNT.format(routes)} routes across its route tables (each VPC block propagated into each segment that reaches it, and the static routes), over the quota of ${COUNT.format(total.default)} routes per transit gateway (${quotaText(total)}): use fewer segments that reach each other, or split the VPCs across more transit gateways`,
+    );
   }
 }
 
@@ -395,7 +509,8 @@ function routedOverlapProblem(
   a: { field: FieldBlock; gateway: string; owner: string },
   b: { field: FieldBlock; gateway: string; owner: string },
 ): string {
-  const through = (x: { gateway: string; owner: string }) => (x.owner === name ? "its own block" : `${preview(x.owner)} through ${x.gateway}`);
+  const through = (x: { gateway: string; owner: string }) =>
+    x.owner === name ? "its own block" : `${preview(x.owner)} through ${x.gateway}`;
   return `vpcs[${index}] (${preview(name)}) routes ${a.field.field} "${a.field.block.cidr}" (${through(a)}) and ${b.field.field} "${b.field.block.cidr}" (${through(b)}), which overlap: its route tables cannot send both where they belong, so give the VPCs disjoint blocks`;
 }
 
@@ -403,8 +518,16 @@ function routedOverlapProblem(
 function peeringsOf(raw: unknown, named: ReadonlyMap<string, number>): { all: boolean; of: Map<string, Set<string>> } {
   const of = new Map<string, Set<string>>();
   if (raw === "full-mesh") return { all: true, of };
-  for (const { requester, accepter } of peeringEntries(raw, named, () => "", () => undefined)) {
-    for (const [a, b] of [[requester, accepter], [accepter, requester]]) {
+  for (const { requester, accepter } of peeringEntries(
+    raw,
+    named,
+    () => "",
+    () => undefined,
+  )) {
+    for (const [a, b] of [
+      [requester, accepter],
+      [accepter, requester],
+    ]) {
       const set = of.get(a) ?? new Set<string>();
       of.set(a, set.add(b));
     }
@@ -422,7 +545,9 @@ function pairKey(a: string, b: string): string {
 }
 
 function quotaText(q: TransitGatewayQuota): string {
-  return q.adjustable ? `"${q.name}", AWS's default, which this app checks; raising it in Service Quotas is not read from the config yet` : `"${q.name}", which AWS does not raise`;
+  return q.adjustable
+    ? `"${q.name}", AWS's default, which this app checks; raising it in Service Quotas is not read from the config yet`
+    : `"${q.name}", which AWS does not raise`;
 }
 
 function listed(names: readonly string[], none: string): string {

@@ -27,32 +27,52 @@ export const AMAZON_SIDE_ASN_RANGES = [
 const routeSchema = z
   .object({
     destination: z.string().describe('IPv4 block the route matches, e.g. "192.168.0.0/16"'),
-    vpc: z.string().regex(NAME).optional().describe("Send what matches to this VPC's attachment (a VPC attached to this transit gateway)"),
+    vpc: z
+      .string()
+      .regex(NAME)
+      .optional()
+      .describe("Send what matches to this VPC's attachment (a VPC attached to this transit gateway)"),
     blackhole: z.boolean().optional().describe("Drop what matches (set true instead of vpc)"),
   })
   .strict();
 
 const segmentSchema = z
   .object({
-    name: z.string().regex(NAME).describe("Name of the segment (one transit gateway route table): lowercase letters, digits and '-'"),
+    name: z
+      .string()
+      .regex(NAME)
+      .describe("Name of the segment (one transit gateway route table): lowercase letters, digits and '-'"),
     reaches: z
       .array(z.string())
       .default([])
-      .describe("Other segments of this transit gateway whose VPCs this segment's VPCs reach; each must list this one back"),
+      .describe(
+        "Other segments of this transit gateway whose VPCs this segment's VPCs reach; each must list this one back",
+      ),
     isolated: z.boolean().default(false).describe("Members of this segment do not reach each other"),
-    routes: z.array(routeSchema).default([]).describe("Static routes of the segment's route table: to a VPC attachment, or a blackhole"),
+    routes: z
+      .array(routeSchema)
+      .default([])
+      .describe("Static routes of the segment's route table: to a VPC attachment, or a blackhole"),
   })
   .strict();
 
 const transitGatewaySchema = z
   .object({
-    name: z.string().regex(NAME).describe("Name of the transit gateway: lowercase letters, digits and '-'; used in resource ids and tags"),
-    region: z.string().optional().describe("AWS region of the transit gateway (default: the config's region); its VPCs must be in it"),
+    name: z
+      .string()
+      .regex(NAME)
+      .describe("Name of the transit gateway: lowercase letters, digits and '-'; used in resource ids and tags"),
+    region: z
+      .string()
+      .optional()
+      .describe("AWS region of the transit gateway (default: the config's region); its VPCs must be in it"),
     amazonSideAsn: z
       .number()
       .int()
       .optional()
-      .describe(`BGP ASN of the Amazon side: 64512 to 65534 or 4200000000 to 4294967294 (default ${DEFAULT_AMAZON_SIDE_ASN})`),
+      .describe(
+        `BGP ASN of the Amazon side: 64512 to 65534 or 4200000000 to 4294967294 (default ${DEFAULT_AMAZON_SIDE_ASN})`,
+      ),
     segments: z.array(segmentSchema).min(1).describe("The segments, each a route table of the transit gateway"),
   })
   .strict();
@@ -72,12 +92,15 @@ export const transitAttachmentsSchema = z
 /** The fixes of the transit keys, by key, for the config's messages. */
 export const TRANSIT_FIXES: Readonly<Record<string, string>> = {
   transitGateways: 'list transit gateways such as [{"name": "hub", "segments": [{"name": "prod"}]}]',
-  transitAttachments: 'write the transit gateways the VPC is attached to with its segment on each, such as {"hub": "prod"}',
-  amazonSideAsn: "use a private ASN from 64512 to 65534 or 4200000000 to 4294967294, or leave amazonSideAsn out for 64512",
+  transitAttachments:
+    'write the transit gateways the VPC is attached to with its segment on each, such as {"hub": "prod"}',
+  amazonSideAsn:
+    "use a private ASN from 64512 to 65534 or 4200000000 to 4294967294, or leave amazonSideAsn out for 64512",
   segments: 'list at least one segment such as {"name": "prod", "reaches": ["shared"]}',
   reaches: 'list names of other segments of the same transit gateway, such as ["shared"]',
   isolated: "use true (members do not reach each other) or false",
-  routes: 'list static routes such as {"destination": "192.168.0.0/16", "vpc": "shared"} or {"destination": "10.99.0.0/16", "blackhole": true}',
+  routes:
+    'list static routes such as {"destination": "192.168.0.0/16", "vpc": "shared"} or {"destination": "10.99.0.0/16", "blackhole": true}',
   destination: 'use an IPv4 network in CIDR notation such as "192.168.0.0/16"',
   vpc: "name a VPC of vpcs that is attached to this transit gateway",
   blackhole: "use true (drop what matches) or leave it out and name a vpc",
@@ -104,7 +127,11 @@ export function resolveTransitGateways(
       name: s.name,
       reaches: s.reaches,
       isolated: s.isolated,
-      routes: s.routes.map((r) => ({ destination: r.destination, ...(r.vpc ? { vpc: r.vpc } : {}), blackhole: r.blackhole === true })),
+      routes: s.routes.map((r) => ({
+        destination: r.destination,
+        ...(r.vpc ? { vpc: r.vpc } : {}),
+        blackhole: r.blackhole === true,
+      })),
     })),
     attachments: vpcs.flatMap((v) => {
       const segment = v.transitAttachments?.[tgw.name];
@@ -114,7 +141,11 @@ export function resolveTransitGateways(
 }
 
 /** Whether a VPC in segment `from` reaches a VPC in segment `to` of the same transit gateway. */
-export function segmentReaches(segments: readonly Pick<TransitSegmentConfig, "name" | "reaches" | "isolated">[], from: string, to: string): boolean {
+export function segmentReaches(
+  segments: readonly Pick<TransitSegmentConfig, "name" | "reaches" | "isolated">[],
+  from: string,
+  to: string,
+): boolean {
   const segment = segments.find((s) => s.name === from);
   if (!segment) return false;
   return from === to ? !segment.isolated : segment.reaches.includes(to);
@@ -126,7 +157,10 @@ export function segmentReaches(segments: readonly Pick<TransitSegmentConfig, "na
  */
 export function propagatedInto(tgw: TransitGatewayConfig): Map<string, string[]> {
   return new Map(
-    tgw.segments.map((s) => [s.name, tgw.attachments.filter((a) => segmentReaches(tgw.segments, s.name, a.segment)).map((a) => a.vpc)]),
+    tgw.segments.map((s) => [
+      s.name,
+      tgw.attachments.filter((a) => segmentReaches(tgw.segments, s.name, a.segment)).map((a) => a.vpc),
+    ]),
   );
 }
 
@@ -151,7 +185,8 @@ function reachableFrom(config: PeeringConfig, name: string): { vpc: VpcConfig; g
     const mine = tgw.attachments.find((a) => a.vpc === name);
     if (!mine) continue;
     for (const other of tgw.attachments) {
-      if (other.vpc !== name && !found.has(other.vpc) && segmentReaches(tgw.segments, mine.segment, other.segment)) found.set(other.vpc, tgw.name);
+      if (other.vpc !== name && !found.has(other.vpc) && segmentReaches(tgw.segments, mine.segment, other.segment))
+        found.set(other.vpc, tgw.name);
     }
   }
   return config.vpcs.filter((v) => found.has(v.name)).map((vpc) => ({ vpc, gateway: found.get(vpc.name)! }));
@@ -161,5 +196,10 @@ function reachableFrom(config: PeeringConfig, name: string): { vpc: VpcConfig; g
 export function withTransitPeers(config: PeeringConfig, name: string, peers: readonly VpcConfig[]): VpcConfig[] {
   if (!config.transitGateways) return [...peers];
   const peered = new Set(peers.map((p) => p.name));
-  return [...peers, ...transitReachable(config, name).filter((r) => !peered.has(r.vpc.name)).map((r) => r.vpc)];
+  return [
+    ...peers,
+    ...transitReachable(config, name)
+      .filter((r) => !peered.has(r.vpc.name))
+      .map((r) => r.vpc),
+  ];
 }

@@ -133,7 +133,6 @@ export interface S3BackendConfig {
   readonly dynamodbTable?: string;
 }
 
-
 /** Where the stacks keep their state in Terraform Cloud: one workspace per stack. */
 export interface TerraformCloudConfig {
   /** The organization that owns the workspaces. */

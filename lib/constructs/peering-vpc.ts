@@ -121,7 +121,9 @@ export class PeeringVpc extends Construct {
     const secondaryPlans = this.secondaryCidrBlocks.map((cidr) => {
       const plan = planSecondarySubnets(cidr, props.availabilityZones.length);
       if (!plan) {
-        throw new Error(`PeeringVpc ${id}: secondary block "${cidr}" cannot hold a private subnet in each of ${props.availabilityZones.length} AZs: use a larger block or fewer AZs`);
+        throw new Error(
+          `PeeringVpc ${id}: secondary block "${cidr}" cannot hold a private subnet in each of ${props.availabilityZones.length} AZs: use a larger block or fewer AZs`,
+        );
       }
       return { cidr, plan };
     });
@@ -136,10 +138,15 @@ export class PeeringVpc extends Construct {
     });
     if (props.ipv6) {
       this.ipv6CidrBlock = this.vpc.ipv6CidrBlock;
-      this.egressOnlyInternetGateway = new EgressOnlyInternetGateway(this, "eigw", { vpcId: this.vpc.id, tags: { Name: props.name } });
+      this.egressOnlyInternetGateway = new EgressOnlyInternetGateway(this, "eigw", {
+        vpcId: this.vpc.id,
+        tags: { Name: props.name },
+      });
     }
     const ipv6Of = (tier: "public" | "private", az: number) =>
-      this.ipv6CidrBlock ? { ipv6CidrBlock: Fn.cidrsubnet(this.ipv6CidrBlock, IPV6_SUBNET_BITS, ipv6SubnetNetnum(tier, az)) } : {};
+      this.ipv6CidrBlock
+        ? { ipv6CidrBlock: Fn.cidrsubnet(this.ipv6CidrBlock, IPV6_SUBNET_BITS, ipv6SubnetNetnum(tier, az)) }
+        : {};
     new DefaultSecurityGroup(this, "default-sg", {
       vpcId: this.vpc.id,
       tags: { Name: `${props.name}-default (no rules)` },
@@ -220,7 +227,10 @@ export class PeeringVpc extends Construct {
 
     for (const { cidr, plan } of secondaryPlans) {
       const block = cidrId(cidr);
-      const association = new VpcIpv4CidrBlockAssociation(this, `cidr-${block}`, { vpcId: this.vpc.id, cidrBlock: cidr });
+      const association = new VpcIpv4CidrBlockAssociation(this, `cidr-${block}`, {
+        vpcId: this.vpc.id,
+        cidrBlock: cidr,
+      });
       this.cidrBlockAssociations.push(association);
       plan.forEach((subnetCidr, az) => {
         // The association's vpc_id orders the subnet after the block exists.
@@ -230,7 +240,10 @@ export class PeeringVpc extends Construct {
           availabilityZone: props.availabilityZones[az],
           tags: { Name: `${props.name}-private-${az}-${block}`, Tier: "private" },
         });
-        new RouteTableAssociation(this, `cidr-${block}-private-${az}-rta`, { subnetId: subnet.id, routeTableId: this.privateRouteTables[az].id });
+        new RouteTableAssociation(this, `cidr-${block}-private-${az}-rta`, {
+          subnetId: subnet.id,
+          routeTableId: this.privateRouteTables[az].id,
+        });
         this.secondarySubnets.push(subnet);
       });
     }
@@ -256,7 +269,13 @@ export class PeeringVpc extends Construct {
     if (props.transitSubnets) {
       const { name, cidrBlock, availabilityZones } = props;
       const ipv6 = this.ipv6CidrBlock ? { ipv6CidrBlock: this.ipv6CidrBlock } : {};
-      this.transitSubnets = new TransitSubnets(this, "tgw", { name, vpcId: this.vpc.id, cidrBlock, availabilityZones, ...ipv6 });
+      this.transitSubnets = new TransitSubnets(this, "tgw", {
+        name,
+        vpcId: this.vpc.id,
+        cidrBlock,
+        availabilityZones,
+        ...ipv6,
+      });
     }
   }
 

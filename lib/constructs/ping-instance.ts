@@ -187,7 +187,10 @@ export class PingInstance extends Construct {
       tags: { Name: `${props.name}-ping` },
     });
     new IamRolePolicyAttachment(this, "ssm-core", { role: this.role.name, policyArn: props.ssmPolicyArn });
-    const profile = new IamInstanceProfile(this, "profile", { namePrefix: `${props.name}-ping-`, role: this.role.name });
+    const profile = new IamInstanceProfile(this, "profile", {
+      namePrefix: `${props.name}-ping-`,
+      role: this.role.name,
+    });
 
     this.instance = new Instance(this, "instance", {
       ami: props.ami,

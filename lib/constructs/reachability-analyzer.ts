@@ -41,11 +41,20 @@ export function analyzerPairs(config: PeeringConfig, endpoints: readonly Analyze
   return endpoints.flatMap((from) =>
     endpoints
       .filter((to) => to !== from && to.region === from.region && to.account === from.account)
-      .map((to) => ({ from: from.name, to: to.name, region: from.region, pathFound: peersOf(config, from.name).some((p) => p.name === to.name) })),
+      .map((to) => ({
+        from: from.name,
+        to: to.name,
+        region: from.region,
+        pathFound: peersOf(config, from.name).some((p) => p.name === to.name),
+      })),
   );
 }
 
 /** The endpoints of a config: one instance per VPC, where its VPC is. */
 export function analyzerEndpoints(config: PeeringConfig): AnalyzerEndpoint[] {
-  return config.vpcs.map((vpc) => ({ name: vpc.name, region: vpc.region, ...(vpc.account !== undefined ? { account: vpc.account } : {}) }));
+  return config.vpcs.map((vpc) => ({
+    name: vpc.name,
+    region: vpc.region,
+    ...(vpc.account !== undefined ? { account: vpc.account } : {}),
+  }));
 }

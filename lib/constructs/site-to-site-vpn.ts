@@ -50,7 +50,8 @@ export class SiteToSiteVpn extends Construct {
     super(scope, id);
     this.vpnGateway = new VpnGateway(this, "vgw", { vpcId: props.vpcId, tags: { Name: props.name } });
     this.propagations = props.routeTableIds.map(
-      (routeTableId, az) => new VpnGatewayRoutePropagation(this, `propagation-${az}`, { vpnGatewayId: this.vpnGateway.id, routeTableId }),
+      (routeTableId, az) =>
+        new VpnGatewayRoutePropagation(this, `propagation-${az}`, { vpnGatewayId: this.vpnGateway.id, routeTableId }),
     );
     for (const [name, config] of Object.entries(props.connections)) {
       const customerGateway = new CustomerGateway(this, `${name}-cgw`, {
@@ -67,7 +68,11 @@ export class SiteToSiteVpn extends Construct {
         tags: { Name: `${props.name}-${name}` },
       });
       const routes = (config.staticRoutes ?? []).map(
-        (cidr) => new VpnConnectionRoute(this, `${name}-route-${cidrId(cidr)}`, { vpnConnectionId: connection.id, destinationCidrBlock: cidr }),
+        (cidr) =>
+          new VpnConnectionRoute(this, `${name}-route-${cidrId(cidr)}`, {
+            vpnConnectionId: connection.id,
+            destinationCidrBlock: cidr,
+          }),
       );
       this.connections.set(name, { customerGateway, connection, routes });
     }

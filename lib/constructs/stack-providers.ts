@@ -65,7 +65,8 @@ class UseProvider implements IAspect {
   constructor(private readonly provider: TerraformProvider) {}
 
   visit(node: IConstruct): void {
-    if ((node instanceof TerraformResource || node instanceof TerraformDataSource) && node.provider === undefined) node.provider = this.provider;
+    if ((node instanceof TerraformResource || node instanceof TerraformDataSource) && node.provider === undefined)
+      node.provider = this.provider;
   }
 }
 

@@ -33,7 +33,10 @@ export interface TransitGatewayNetworkProps {
    * For each attached VPC, the blocks its route tables send to this gateway: those of the VPCs it
    * reaches and is not peered with, IPv4 (literal) and IPv6 (tokens of the network stack) by a short id each.
    */
-  readonly routed: ReadonlyMap<string, readonly { readonly id: string; readonly ipv4?: string; readonly ipv6?: string }[]>;
+  readonly routed: ReadonlyMap<
+    string,
+    readonly { readonly id: string; readonly ipv4?: string; readonly ipv6?: string }[]
+  >;
 }
 
 /**
@@ -64,7 +67,10 @@ export class TransitGatewayNetwork extends Construct {
     for (const segment of config.segments) {
       this.routeTables.set(
         segment.name,
-        new Ec2TransitGatewayRouteTable(this, `rt-${segment.name}`, { transitGatewayId: this.gateway.id, tags: { Name: `${config.name}-${segment.name}` } }),
+        new Ec2TransitGatewayRouteTable(this, `rt-${segment.name}`, {
+          transitGatewayId: this.gateway.id,
+          tags: { Name: `${config.name}-${segment.name}` },
+        }),
       );
     }
     for (const { vpc, segment } of config.attachments) {
@@ -93,7 +99,9 @@ export class TransitGatewayNetwork extends Construct {
         net.routeTableIds.forEach((routeTableId, az) => {
           new Route(this, `${vpc}-${az}-to-${block.id}`, {
             routeTableId,
-            ...(block.ipv4 !== undefined ? { destinationCidrBlock: block.ipv4 } : { destinationIpv6CidrBlock: block.ipv6 }),
+            ...(block.ipv4 !== undefined
+              ? { destinationCidrBlock: block.ipv4 }
+              : { destinationIpv6CidrBlock: block.ipv6 }),
             transitGatewayId: this.gateway.id,
             // AWS refuses a route to a transit gateway the VPC is not attached to yet.
             dependsOn: [attachment],
@@ -106,7 +114,9 @@ export class TransitGatewayNetwork extends Construct {
         new Ec2TransitGatewayRoute(this, `route-${segment.name}-${cidrId(route.destination)}`, {
           transitGatewayRouteTableId: this.routeTables.get(segment.name)!.id,
           destinationCidrBlock: route.destination,
-          ...(route.vpc !== undefined ? { transitGatewayAttachmentId: this.attachments.get(route.vpc)!.id } : { blackhole: true }),
+          ...(route.vpc !== undefined
+            ? { transitGatewayAttachmentId: this.attachments.get(route.vpc)!.id }
+            : { blackhole: true }),
         });
       }
     }

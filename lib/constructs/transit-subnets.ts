@@ -34,7 +34,10 @@ export class TransitSubnets extends Construct {
   constructor(scope: Construct, id: string, props: TransitSubnetsProps) {
     super(scope, id);
     const plan = planTransitSubnets(props.cidrBlock, props.availabilityZones.length);
-    if (!plan) throw new Error(`TransitSubnets ${id}: "${props.cidrBlock}" has no room for a /28 attachment subnet per AZ after its other subnets`);
+    if (!plan)
+      throw new Error(
+        `TransitSubnets ${id}: "${props.cidrBlock}" has no room for a /28 attachment subnet per AZ after its other subnets`,
+      );
     this.routeTable = new RouteTable(this, "rt", { vpcId: props.vpcId, tags: { Name: `${props.name}-tgw` } });
     this.subnets = plan.map((cidrBlock, az) => {
       const subnet = new Subnet(this, `subnet-${az}`, {

@@ -122,11 +122,30 @@ export class VpcPeering extends Construct {
     if (props.dnsResolution) {
       const allow = { allowRemoteVpcDnsResolution: true };
       if (!crossing) {
-        this.options.push(new VpcPeeringConnectionOptions(this, "dns", { ...this.providerOf(requester), vpcPeeringConnectionId: active, requester: allow, accepter: allow }));
+        this.options.push(
+          new VpcPeeringConnectionOptions(this, "dns", {
+            ...this.providerOf(requester),
+            vpcPeeringConnectionId: active,
+            requester: allow,
+            accepter: allow,
+          }),
+        );
       } else {
         // Across accounts or regions each side sets its own option, with its own provider.
-        this.options.push(new VpcPeeringConnectionOptions(this, "requester-dns", { ...this.providerOf(requester), vpcPeeringConnectionId: active, requester: allow }));
-        this.options.push(new VpcPeeringConnectionOptions(this, "accepter-dns", { ...this.providerOf(accepter), vpcPeeringConnectionId: active, accepter: allow }));
+        this.options.push(
+          new VpcPeeringConnectionOptions(this, "requester-dns", {
+            ...this.providerOf(requester),
+            vpcPeeringConnectionId: active,
+            requester: allow,
+          }),
+        );
+        this.options.push(
+          new VpcPeeringConnectionOptions(this, "accepter-dns", {
+            ...this.providerOf(accepter),
+            vpcPeeringConnectionId: active,
+            accepter: allow,
+          }),
+        );
       }
     }
   }
@@ -145,7 +164,11 @@ export class VpcPeering extends Construct {
     const bothIpv6 = from.ipv6CidrBlock !== undefined && to.ipv6CidrBlock !== undefined;
     const destinations = [
       { suffix: "", destination: to.cidrBlock, family: "ipv4" as const },
-      ...(to.secondaryCidrBlocks ?? []).map((cidr) => ({ suffix: `-${cidrId(cidr)}`, destination: cidr, family: "ipv4" as const })),
+      ...(to.secondaryCidrBlocks ?? []).map((cidr) => ({
+        suffix: `-${cidrId(cidr)}`,
+        destination: cidr,
+        family: "ipv4" as const,
+      })),
     ];
     const primary: Route[] = [];
     from.routeTableIds.forEach((routeTableId, az) => {

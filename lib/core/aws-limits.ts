@@ -17,20 +17,40 @@ export interface AwsQuota {
 }
 
 /** Active VPC peering connections per VPC. */
-export const PEERING_QUOTA: AwsQuota = { name: "Active VPC peering connections per VPC", code: "L-7E9ECCDB", default: 50, max: 125 };
+export const PEERING_QUOTA: AwsQuota = {
+  name: "Active VPC peering connections per VPC",
+  code: "L-7E9ECCDB",
+  default: 50,
+  max: 125,
+};
 /**
  * Inbound or outbound rules per security group: counted per direction, and apart for IPv4 and
  * IPv6; this quota times "Security groups per network interface" may not pass 1,000.
  */
-export const RULES_PER_SECURITY_GROUP_QUOTA: AwsQuota = { name: "Inbound or outbound rules per security group", code: "L-0EA8095F", default: 60, max: 1000 };
+export const RULES_PER_SECURITY_GROUP_QUOTA: AwsQuota = {
+  name: "Inbound or outbound rules per security group",
+  code: "L-0EA8095F",
+  default: 60,
+  max: 1000,
+};
 
 /**
  * Routes per route table (non-propagated routes): counted apart for IPv4 and IPv6, local routes
  * not included; AWS grants up to 1,000.
  */
-export const ROUTES_PER_ROUTE_TABLE_QUOTA: AwsQuota = { name: "Routes per route table", code: "L-93826ACB", default: 50, max: 1000 };
+export const ROUTES_PER_ROUTE_TABLE_QUOTA: AwsQuota = {
+  name: "Routes per route table",
+  code: "L-93826ACB",
+  default: 50,
+  max: 1000,
+};
 /** IPv4 CIDR blocks per VPC: the primary block and every secondary block. */
-export const IPV4_BLOCKS_PER_VPC_QUOTA: AwsQuota = { name: "IPv4 CIDR blocks per VPC", code: "L-83CA0A9D", default: 5, max: 50 };
+export const IPV4_BLOCKS_PER_VPC_QUOTA: AwsQuota = {
+  name: "IPv4 CIDR blocks per VPC",
+  code: "L-83CA0A9D",
+  default: 5,
+  max: 50,
+};
 /**
  * BGP advertised routes per route table (propagated routes): a hard limit. A VPN's static routes
  * reach the route tables by propagation, so they count here, not against ROUTES_PER_ROUTE_TABLE_QUOTA.
@@ -52,18 +72,48 @@ export interface AwsDefaultQuota {
 const VPC_SERVICE = "Amazon Virtual Private Cloud (Amazon VPC)";
 const EC2_SERVICE = "Amazon Elastic Compute Cloud (Amazon EC2)";
 /** VPCs per Region (internet gateways per Region follow it). */
-export const VPCS_PER_REGION: AwsDefaultQuota = { name: "VPCs per Region", service: VPC_SERVICE, code: "L-F678F1CE", default: 5 };
+export const VPCS_PER_REGION: AwsDefaultQuota = {
+  name: "VPCs per Region",
+  service: VPC_SERVICE,
+  code: "L-F678F1CE",
+  default: 5,
+};
 /** Elastic IP addresses per Region: each NAT gateway holds one. */
-export const EIPS_PER_REGION: AwsDefaultQuota = { name: "EC2-VPC Elastic IPs", service: EC2_SERVICE, code: "L-0263D0A3", default: 5 };
+export const EIPS_PER_REGION: AwsDefaultQuota = {
+  name: "EC2-VPC Elastic IPs",
+  service: EC2_SERVICE,
+  code: "L-0263D0A3",
+  default: 5,
+};
 /** NAT gateways per Availability Zone. */
-export const NAT_GATEWAYS_PER_AZ: AwsDefaultQuota = { name: "NAT gateways per Availability Zone", service: VPC_SERVICE, code: "L-FE5A380F", default: 5 };
+export const NAT_GATEWAYS_PER_AZ: AwsDefaultQuota = {
+  name: "NAT gateways per Availability Zone",
+  service: VPC_SERVICE,
+  code: "L-FE5A380F",
+  default: 5,
+};
 
 /** Virtual private gateways per Region: one per VPC with VPN connections. */
-export const VGWS_PER_REGION: AwsDefaultQuota = { name: "Virtual private gateways per region", service: EC2_SERVICE, code: "L-7029FAB6", default: 5 };
+export const VGWS_PER_REGION: AwsDefaultQuota = {
+  name: "Virtual private gateways per region",
+  service: EC2_SERVICE,
+  code: "L-7029FAB6",
+  default: 5,
+};
 /** Site-to-Site VPN connections per virtual private gateway. */
-export const VPN_CONNECTIONS_PER_VGW: AwsDefaultQuota = { name: "VPN connections per VGW", service: EC2_SERVICE, code: "L-B91E5754", default: 10 };
+export const VPN_CONNECTIONS_PER_VGW: AwsDefaultQuota = {
+  name: "VPN connections per VGW",
+  service: EC2_SERVICE,
+  code: "L-B91E5754",
+  default: 10,
+};
 /** Site-to-Site VPN connections per Region. */
-export const VPN_CONNECTIONS_PER_REGION: AwsDefaultQuota = { name: "VPN connections per region", service: EC2_SERVICE, code: "L-3E6EC3A3", default: 50 };
+export const VPN_CONNECTIONS_PER_REGION: AwsDefaultQuota = {
+  name: "VPN connections per region",
+  service: EC2_SERVICE,
+  code: "L-3E6EC3A3",
+  default: 50,
+};
 
 /** AWS's default quota of active VPC peering connections per VPC. */
 export const PEERING_QUOTA_DEFAULT = PEERING_QUOTA.default;
@@ -132,7 +182,8 @@ export function partitionOf(region: string): string | undefined {
  * An IAM role ARN: partition, 12-digit account id, and the role's path and name (IAM allows
  * letters, digits and +=,.@_- in both; a name has at most 64 characters).
  */
-export const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
+export const ROLE_ARN_PATTERN =
+  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
 
 /**
  * IPv4 ranges AWS does not allow as VPC blocks: the special-purpose ranges of RFC 6890 that the
@@ -157,7 +208,19 @@ export function countRules(cidrs: readonly string[]): { readonly ipv4: number; r
  * instance types and the C3, R3, and I2 previous generation instance types" (Amazon EC2 User
  * Guide), so the other previous generation families are refused.
  */
-export const NO_IPV6_INSTANCE_FAMILIES: readonly string[] = ["c1", "cc2", "cg1", "cr1", "g2", "hi1", "hs1", "m1", "m2", "m3", "t1"];
+export const NO_IPV6_INSTANCE_FAMILIES: readonly string[] = [
+  "c1",
+  "cc2",
+  "cg1",
+  "cr1",
+  "g2",
+  "hi1",
+  "hs1",
+  "m1",
+  "m2",
+  "m3",
+  "t1",
+];
 
 /** The prefix length of an Amazon-provided VPC IPv6 block. */
 export const VPC_IPV6_PREFIX = 56;
@@ -170,7 +233,10 @@ export const SUBNET_IPV6_PREFIX = 64;
  * block may not come from. RFC 1918 ranges do not mix, 198.19.0.0/16 mixes with none of them, and
  * a VPC whose primary block is public (or in 100.64.0.0/10: "other") takes no private range at all.
  */
-export const SECONDARY_BLOCK_RESTRICTIONS: readonly { readonly primary: string; readonly restricted: readonly string[] }[] = [
+export const SECONDARY_BLOCK_RESTRICTIONS: readonly {
+  readonly primary: string;
+  readonly restricted: readonly string[];
+}[] = [
   { primary: "10.0.0.0/8", restricted: ["172.16.0.0/12", "192.168.0.0/16", "198.19.0.0/16"] },
   { primary: "172.16.0.0/12", restricted: ["10.0.0.0/8", "192.168.0.0/16", "172.31.0.0/16", "198.19.0.0/16"] },
   { primary: "192.168.0.0/16", restricted: ["10.0.0.0/8", "172.16.0.0/12", "198.19.0.0/16"] },
@@ -223,12 +289,32 @@ export interface TransitGatewayQuota {
 }
 
 /** Attachments (VPC and peering) per transit gateway. */
-export const ATTACHMENTS_PER_TRANSIT_GATEWAY: TransitGatewayQuota = { name: "Attachments per transit gateway", default: 5000, adjustable: false };
+export const ATTACHMENTS_PER_TRANSIT_GATEWAY: TransitGatewayQuota = {
+  name: "Attachments per transit gateway",
+  default: 5000,
+  adjustable: false,
+};
 /** Transit gateway attachments per VPC: how many transit gateways one VPC can be attached to. */
-export const TRANSIT_GATEWAY_ATTACHMENTS_PER_VPC: TransitGatewayQuota = { name: "Transit gateway attachments per VPC", default: 5, adjustable: false };
+export const TRANSIT_GATEWAY_ATTACHMENTS_PER_VPC: TransitGatewayQuota = {
+  name: "Transit gateway attachments per VPC",
+  default: 5,
+  adjustable: false,
+};
 /** Route tables per transit gateway, its default route table included. */
-export const ROUTE_TABLES_PER_TRANSIT_GATEWAY: TransitGatewayQuota = { name: "Transit gateway route tables per transit gateway", default: 20, adjustable: true };
+export const ROUTE_TABLES_PER_TRANSIT_GATEWAY: TransitGatewayQuota = {
+  name: "Transit gateway route tables per transit gateway",
+  default: 20,
+  adjustable: true,
+};
 /** Routes, static and propagated, across all route tables of one transit gateway. */
-export const ROUTES_PER_TRANSIT_GATEWAY: TransitGatewayQuota = { name: "Total combined routes (dynamic and static) across all route tables for a single transit gateway", default: 10000, adjustable: true };
+export const ROUTES_PER_TRANSIT_GATEWAY: TransitGatewayQuota = {
+  name: "Total combined routes (dynamic and static) across all route tables for a single transit gateway",
+  default: 10000,
+  adjustable: true,
+};
 /** Peering attachments per transit gateway. */
-export const PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY: TransitGatewayQuota = { name: "Peering attachments per transit gateway", default: 50, adjustable: true };
+export const PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY: TransitGatewayQuota = {
+  name: "Peering attachments per transit gateway",
+  default: 50,
+  adjustable: true,
+};

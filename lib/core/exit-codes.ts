@@ -30,7 +30,7 @@ export type InputErrorClass = abstract new (...args: never[]) => Error;
 export async function runCommand(
   name: string,
   main: () => number | Promise<number>,
-  inputErrors: readonly InputErrorClass[]
+  inputErrors: readonly InputErrorClass[],
 ): Promise<void> {
   try {
     process.exitCode = await main();
@@ -40,7 +40,7 @@ export async function runCommand(
       process.exitCode = EXIT.unusable;
     } else {
       process.stderr.write(
-        `${name} crashed: ${printableLines(error instanceof Error ? error.stack ?? error.message : String(error))}\n`
+        `${name} crashed: ${printableLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
       );
       process.exitCode = EXIT.crash;
     }

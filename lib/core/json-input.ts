@@ -53,7 +53,11 @@ export interface JsonReadOptions {
 
 /** Every value of a key an object has more than once, in order, and where each copy's key is ("line 3, column 5"). */
 export class RepeatedKey {
-  constructor(readonly key: string, readonly values: unknown[], readonly places: string[]) {}
+  constructor(
+    readonly key: string,
+    readonly values: unknown[],
+    readonly places: string[],
+  ) {}
 }
 
 /** The JSON value of a config file's bytes, or the problems that keep it from being one. */
@@ -72,7 +76,9 @@ export function parseJsonBytes(
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
-    return one(`the file is not UTF-8 text (byte 0x${bytes[at].toString(16).padStart(2, "0")} at offset ${at} is not valid UTF-8): save it as UTF-8`);
+    return one(
+      `the file is not UTF-8 text (byte 0x${bytes[at].toString(16).padStart(2, "0")} at offset ${at} is not valid UTF-8): save it as UTF-8`,
+    );
   }
   return parseJsonText(text, options);
 }
@@ -83,7 +89,7 @@ function one(problem: string): { problems: string[]; total: number } {
 
 /** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i];
     if (b < 0x80) {
       i++;
@@ -135,7 +141,8 @@ function decodeString(raw: string): string {
 
 /** The next token at or after `pos`, scanned by hand: no regular expression sees a whole string or number. */
 function nextToken(text: string, pos: number): Token {
-  while (pos < text.length && (text[pos] === " " || text[pos] === "\t" || text[pos] === "\n" || text[pos] === "\r")) pos++;
+  while (pos < text.length && (text[pos] === " " || text[pos] === "\t" || text[pos] === "\n" || text[pos] === "\r"))
+    pos++;
   const start = pos;
   if (pos >= text.length) return { kind: "end", start, end: pos };
   const c = text[pos];
@@ -147,7 +154,13 @@ function nextToken(text: string, pos: number): Token {
       const m = special.exec(text);
       if (!m) return { kind: "error", what: "a string is not closed", start, end: text.length };
       if (m[0] === '"') return { kind: "string", raw: text.slice(start, m.index + 1), start, end: m.index + 1 };
-      if (m[0] !== "\\") return { kind: "error", what: `a string holds the raw control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} (write it escaped)`, start: m.index, end: m.index };
+      if (m[0] !== "\\")
+        return {
+          kind: "error",
+          what: `a string holds the raw control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} (write it escaped)`,
+          start: m.index,
+          end: m.index,
+        };
       const e = text[m.index + 1];
       if (e === "u" ? !/^[0-9a-fA-F]{4}$/.test(text.slice(m.index + 2, m.index + 6)) : !e || !'"\\/bfnrt'.includes(e)) {
         return { kind: "error", what: "a string holds an invalid escape sequence", start: m.index, end: m.index };
@@ -160,7 +173,11 @@ function nextToken(text: string, pos: number): Token {
     if (end === undefined) return { kind: "error", what: "a malformed number", start, end: pos };
     return { kind: "scalar", value: Number(text.slice(pos, end)), start, end };
   }
-  for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
+  for (const [word, value] of [
+    ["true", true],
+    ["false", false],
+    ["null", null],
+  ] as const) {
     if (text.startsWith(word, pos)) return { kind: "scalar", value, start, end: pos + word.length };
   }
   const found = describeChar(text.slice(pos, pos + 2));
@@ -210,7 +227,8 @@ export function parseJsonText(
   let root: unknown;
   let done = false;
   let pos = 0;
-  const syntax = (what: string, at: number) => one(`the file is not valid JSON: ${what} at ${lineColumn(at)}: fix the syntax`);
+  const syntax = (what: string, at: number) =>
+    one(`the file is not valid JSON: ${what} at ${lineColumn(at)}: fix the syntax`);
 
   const place = (placed: unknown): void => {
     let value = placed;
@@ -238,7 +256,8 @@ export function parseJsonText(
           return;
         }
       }
-      if (key === "__proto__") Object.defineProperty(top.value, key, { value, enumerable: true, writable: true, configurable: true });
+      if (key === "__proto__")
+        Object.defineProperty(top.value, key, { value, enumerable: true, writable: true, configurable: true });
       else (top.value as Record<string, unknown>)[key] = value;
       top.state = "separator";
     }
@@ -261,7 +280,11 @@ export function parseJsonText(
     const start = token.start;
     const top = stack[stack.length - 1];
     const keyExpected = top !== undefined && top.kind === "object" && (top.state === "first" || top.state === "key");
-    if (token.kind === "error") return syntax(keyExpected && token.found ? `expected a key in double quotes, found ${token.found}` : token.what, start);
+    if (token.kind === "error")
+      return syntax(
+        keyExpected && token.found ? `expected a key in double quotes, found ${token.found}` : token.what,
+        start,
+      );
     const punct = token.kind === "punct" ? token.text : undefined;
     const expectValue = !top || top.state === "value" || (top.state === "first" && top.kind === "array");
 
@@ -276,12 +299,19 @@ export function parseJsonText(
       const value = punct === "{" ? {} : [];
       place(value);
       done = false;
-      stack.push({ kind: punct === "{" ? "object" : "array", value, path, keys: punct === "{" ? new Map() : undefined, state: "first" });
+      stack.push({
+        kind: punct === "{" ? "object" : "array",
+        value,
+        path,
+        keys: punct === "{" ? new Map() : undefined,
+        state: "first",
+      });
       continue;
     }
     if (punct === "}" || punct === "]") {
       const kind = punct === "}" ? "object" : "array";
-      if (!top || top.kind !== kind || !(top.state === "first" || top.state === "separator")) return syntax(`unexpected "${punct}"`, start);
+      if (!top || top.kind !== kind || !(top.state === "first" || top.state === "separator"))
+        return syntax(`unexpected "${punct}"`, start);
       stack.pop();
       if (stack.length === 0) done = true;
       continue;
@@ -297,11 +327,14 @@ export function parseJsonText(
       continue;
     }
     if (keyExpected) {
-      if (token.kind !== "string") return syntax(`expected a key in double quotes, found ${describeChar(text.slice(start, start + 2))}`, start);
+      if (token.kind !== "string")
+        return syntax(`expected a key in double quotes, found ${describeChar(text.slice(start, start + 2))}`, start);
       const key = decodeString(token.raw);
       if (top.keys!.has(key) && options.keepRepeated) top.repeatedAt = start;
       else if (top.keys!.has(key) && ++duplicateCount <= MAX_LISTED_PROBLEMS) {
-        duplicates.push(`${top.path || "the config"} has the key ${preview(key)} more than once (again at ${lineColumn(start)}): JSON keys must be unique, remove all but one`);
+        duplicates.push(
+          `${top.path || "the config"} has the key ${preview(key)} more than once (again at ${lineColumn(start)}): JSON keys must be unique, remove all but one`,
+        );
       }
       if (!top.keys!.has(key)) top.keys!.set(key, start);
       top.key = key;
@@ -338,7 +371,9 @@ function lineCounter(text: string): (at: number) => string {
 
 function describeChar(rest: string): string {
   const c = String.fromCodePoint(rest.codePointAt(0)!);
-  return /^[\x21-\x7e]$/.test(c) ? `"${c}"` : `character U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  return /^[\x21-\x7e]$/.test(c)
+    ? `"${c}"`
+    : `character U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 /**

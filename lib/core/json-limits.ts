@@ -80,7 +80,8 @@ export function clip(text: string, max = 60): string {
 const RENDER_DEPTH = 4;
 
 function render(value: unknown, depth: number, budget: number): string {
-  if (typeof value === "string") return printable(JSON.stringify(value.length > budget ? value.slice(0, budget) : value));
+  if (typeof value === "string")
+    return printable(JSON.stringify(value.length > budget ? value.slice(0, budget) : value));
   if (typeof value === "number") return Number.isFinite(value) ? JSON.stringify(value) : String(value);
   if (typeof value === "boolean" || value === null) return String(value);
   if (value === undefined) return "undefined";

@@ -28,7 +28,8 @@ const PROVIDER_DIR = path.join(AWS_PROVIDER.host, AWS_PROVIDER.namespace, AWS_PR
 /** Terraform's name for this machine's platform, e.g. "linux_amd64". */
 export function terraformPlatform(): string {
   const os = process.platform === "win32" ? "windows" : process.platform;
-  const arch = ({ x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm" } as Record<string, string>)[process.arch] ?? process.arch;
+  const arch =
+    ({ x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm" } as Record<string, string>)[process.arch] ?? process.arch;
   return `${os}_${arch}`;
 }
 
@@ -41,7 +42,10 @@ function impliedMirrorDirs(env: NodeJS.ProcessEnv): string[] {
   const home = env.HOME ?? os.homedir();
   const dataHome = env.XDG_DATA_HOME || path.join(home, ".local", "share");
   const dataDirs = (env.XDG_DATA_DIRS || "/usr/local/share:/usr/share").split(":").filter(Boolean);
-  return [path.join(home, ".terraform.d", "plugins"), ...[dataHome, ...dataDirs].map((d) => path.join(d, "terraform", "plugins"))];
+  return [
+    path.join(home, ".terraform.d", "plugins"),
+    ...[dataHome, ...dataDirs].map((d) => path.join(d, "terraform", "plugins")),
+  ];
 }
 
 /**

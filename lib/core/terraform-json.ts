@@ -58,7 +58,10 @@ export function nameTag(body: Readonly<Record<string, unknown>>): string | undef
 }
 
 /** The `provider "aws"` block a resource uses (its `provider` meta-argument or the default one), if declared. */
-export function awsProviderOf(document: StackDocument | undefined, body: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | undefined {
+export function awsProviderOf(
+  document: StackDocument | undefined,
+  body: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> | undefined {
   const json = document?.json;
   const declared = isObject(json) && isObject(json.provider) ? json.provider.aws : undefined;
   const blocks = (Array.isArray(declared) ? declared : [declared]).filter(isObject);
@@ -71,7 +74,10 @@ export function awsProviderOf(document: StackDocument | undefined, body: Readonl
  * The region a resource is created in: its provider's `region`, as a literal or through a
  * variable's default; undefined when the provider leaves it to the environment.
  */
-export function regionOf(document: StackDocument | undefined, body: Readonly<Record<string, unknown>>): string | undefined {
+export function regionOf(
+  document: StackDocument | undefined,
+  body: Readonly<Record<string, unknown>>,
+): string | undefined {
   const region = awsProviderOf(document, body)?.region;
   const direct = literal(region);
   if (direct !== undefined) return direct;
@@ -85,7 +91,10 @@ export function regionOf(document: StackDocument | undefined, body: Readonly<Rec
  * The AWS account a resource is created in, when the provider pins it: a single
  * `allowed_account_ids` entry, or the account of a literal `assume_role` role ARN.
  */
-export function accountOf(document: StackDocument | undefined, body: Readonly<Record<string, unknown>>): string | undefined {
+export function accountOf(
+  document: StackDocument | undefined,
+  body: Readonly<Record<string, unknown>>,
+): string | undefined {
   const provider = awsProviderOf(document, body);
   if (!provider) return undefined;
   const allowed = provider.allowed_account_ids;

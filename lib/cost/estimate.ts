@@ -7,7 +7,7 @@
 import type { Model, StackDocument } from "../reach";
 import { isObject, jsonResources, literal, regionOf, type JsonResource } from "../core/terraform-json";
 import { preview } from "../core/json-limits";
-import { ctyNumber } from "../reach/terraform/resolve";
+import { ctyNumber } from "../reach/terraform/cty";
 import { CostInputError, type PriceTable } from "./prices";
 
 /** AWS's billing month: 730 hours. */
@@ -128,22 +128,49 @@ export function estimate(documents: readonly StackDocument[], model: Model, opti
     const at = { stack: res.stack, region, monthly: true };
     switch (res.type) {
       case "aws_nat_gateway":
-        lines.add({ ...at, item: "NAT gateway hours", quantity: count, basis: hours, unitPrice: table.hourly.natGateway }, HOURS_PER_MONTH);
-        lines.add({ ...at, item: "NAT gateway data processing", quantity: count * gb, basis: "GB", unitPrice: table.perGb.natGatewayProcessing }, 1);
+        lines.add(
+          { ...at, item: "NAT gateway hours", quantity: count, basis: hours, unitPrice: table.hourly.natGateway },
+          HOURS_PER_MONTH,
+        );
+        lines.add(
+          {
+            ...at,
+            item: "NAT gateway data processing",
+            quantity: count * gb,
+            basis: "GB",
+            unitPrice: table.perGb.natGatewayProcessing,
+          },
+          1,
+        );
         break;
       case "aws_eip":
-        lines.add({ ...at, item: "public IPv4 addresses (Elastic IPs)", quantity: count, basis: hours, unitPrice: table.hourly.publicIpv4Address }, HOURS_PER_MONTH);
+        lines.add(
+          {
+            ...at,
+            item: "public IPv4 addresses (Elastic IPs)",
+            quantity: count,
+            basis: hours,
+            unitPrice: table.hourly.publicIpv4Address,
+          },
+          HOURS_PER_MONTH,
+        );
         break;
       case "aws_instance": {
         const type = literal(res.body.instance_type);
-        if (type === undefined) throw new CostInputError(`${res.address}: instance_type ${JSON.stringify(res.body.instance_type)} is not a literal; the estimate needs the type written out`);
+        if (type === undefined)
+          throw new CostInputError(
+            `${res.address}: instance_type ${JSON.stringify(res.body.instance_type)} is not a literal; the estimate needs the type written out`,
+          );
         const price = ownPrice(table.instanceHourly, type);
         if (price === undefined) {
           throw new CostInputError(
             `${res.address}: no price for instance type ${preview(type)} in the ${region} table (priced: ${Object.keys(table.instanceHourly).join(", ")}): add it to lib/cost/prices/${region}.json`,
           );
         }
-        lines.add({ ...at, item: `${type} instances`, quantity: count, basis: hours, unitPrice: price }, HOURS_PER_MONTH);
+        lines.add(
+          { ...at, item: `${type} instances`, quantity: count, basis: hours, unitPrice: price },
+          HOURS_PER_MONTH,
+        );
         const volume = rootVolume(res);
         const perGbMonth = ownPrice(table.ebsPerGbMonth, volume.type);
         if (perGbMonth === undefined) {
@@ -151,9 +178,27 @@ export function estimate(documents: readonly StackDocument[], model: Model, opti
             `${res.address}: no price for root volume type ${preview(volume.type)} in the ${region} table (priced: ${Object.keys(table.ebsPerGbMonth).join(", ")}): add it to lib/cost/prices/${region}.json`,
           );
         }
-        lines.add({ ...at, item: `EBS ${volume.type} root volumes`, quantity: count * volume.gb, basis: "GB-month", unitPrice: perGbMonth }, 1);
+        lines.add(
+          {
+            ...at,
+            item: `EBS ${volume.type} root volumes`,
+            quantity: count * volume.gb,
+            basis: "GB-month",
+            unitPrice: perGbMonth,
+          },
+          1,
+        );
         if (hasPublicIp(ctx, res)) {
-          lines.add({ ...at, item: "public IPv4 addresses (instances)", quantity: count, basis: hours, unitPrice: table.hourly.publicIpv4Address }, HOURS_PER_MONTH);
+          lines.add(
+            {
+              ...at,
+              item: "public IPv4 addresses (instances)",
+              quantity: count,
+              basis: hours,
+              unitPrice: table.hourly.publicIpv4Address,
+            },
+            HOURS_PER_MONTH,
+          );
         }
         break;
       }
@@ -161,28 +206,86 @@ export function estimate(documents: readonly StackDocument[], model: Model, opti
         const kind = literal(res.body.vpc_endpoint_type) ?? "Gateway";
         if (kind === "Gateway") break;
         if (kind !== "Interface") {
-          unpriced.set(`${res.stack}/${res.type} (${kind})`, (unpriced.get(`${res.stack}/${res.type} (${kind})`) ?? 0) + count);
+          unpriced.set(
+            `${res.stack}/${res.type} (${kind})`,
+            (unpriced.get(`${res.stack}/${res.type} (${kind})`) ?? 0) + count,
+          );
           break;
         }
         const azs = Array.isArray(res.body.subnet_ids) ? Math.max(1, res.body.subnet_ids.length) : 1;
-        lines.add({ ...at, item: "interface endpoint hours (per AZ)", quantity: count * azs, basis: hours, unitPrice: table.hourly.interfaceEndpointPerAz }, HOURS_PER_MONTH);
-        lines.add({ ...at, item: "interface endpoint data processing", quantity: count * gb, basis: "GB", unitPrice: table.perGb.interfaceEndpointProcessing }, 1);
+        lines.add(
+          {
+            ...at,
+            item: "interface endpoint hours (per AZ)",
+            quantity: count * azs,
+            basis: hours,
+            unitPrice: table.hourly.interfaceEndpointPerAz,
+          },
+          HOURS_PER_MONTH,
+        );
+        lines.add(
+          {
+            ...at,
+            item: "interface endpoint data processing",
+            quantity: count * gb,
+            basis: "GB",
+            unitPrice: table.perGb.interfaceEndpointProcessing,
+          },
+          1,
+        );
         break;
       }
       case "aws_vpn_connection":
-        lines.add({ ...at, item: "Site-to-Site VPN connection hours", quantity: count, basis: hours, unitPrice: table.hourly.vpnConnection }, HOURS_PER_MONTH);
+        lines.add(
+          {
+            ...at,
+            item: "Site-to-Site VPN connection hours",
+            quantity: count,
+            basis: hours,
+            unitPrice: table.hourly.vpnConnection,
+          },
+          HOURS_PER_MONTH,
+        );
         break;
       case "aws_vpc_peering_connection": {
         const peerRegion = literal(res.body.peer_region);
         if (peerRegion !== undefined && peerRegion !== region) {
-          lines.add({ ...at, item: "data over inter-region peerings", quantity: count * gb, basis: "GB", unitPrice: table.perGb.interRegionOut }, 1);
+          lines.add(
+            {
+              ...at,
+              item: "data over inter-region peerings",
+              quantity: count * gb,
+              basis: "GB",
+              unitPrice: table.perGb.interRegionOut,
+            },
+            1,
+          );
         } else {
-          lines.add({ ...at, item: "data over peerings, across AZs (both directions charged)", quantity: count * gb, basis: "GB", unitPrice: 2 * table.perGb.interAzEachDirection }, 1);
+          lines.add(
+            {
+              ...at,
+              item: "data over peerings, across AZs (both directions charged)",
+              quantity: count * gb,
+              basis: "GB",
+              unitPrice: 2 * table.perGb.interAzEachDirection,
+            },
+            1,
+          );
         }
         break;
       }
       case "aws_ec2_network_insights_analysis":
-        lines.add({ ...at, monthly: false, item: "Reachability Analyzer analyses", quantity: count, basis: "analyses", unitPrice: table.perAnalysis.reachabilityAnalyzer }, 1);
+        lines.add(
+          {
+            ...at,
+            monthly: false,
+            item: "Reachability Analyzer analyses",
+            quantity: count,
+            basis: "analyses",
+            unitPrice: table.perAnalysis.reachabilityAnalyzer,
+          },
+          1,
+        );
         break;
     }
   }
@@ -208,7 +311,9 @@ const CHARGED = new Set([
 function countOf(res: JsonResource): number {
   const { count } = res.body;
   if (res.body.for_each !== undefined) {
-    throw new CostInputError(`${res.address}: uses for_each; the estimate counts resources one by one: synthesize without for_each or with a literal count`);
+    throw new CostInputError(
+      `${res.address}: uses for_each; the estimate counts resources one by one: synthesize without for_each or with a literal count`,
+    );
   }
   if (count === undefined || count === null) return 1;
   return wholeNumber(res, "count", count, 0, "the estimate needs it written out, e.g. 2");
@@ -224,17 +329,29 @@ function ownPrice(prices: Readonly<Record<string, number>>, type: string): numbe
  * that must be a number: 8 and "8" are 8, "1e3" is 1000; anything else is a CostInputError naming
  * the field and its value.
  */
-function wholeNumber(res: JsonResource, field: string, raw: unknown, min: number, fix: string, max = Number.MAX_SAFE_INTEGER): number {
+function wholeNumber(
+  res: JsonResource,
+  field: string,
+  raw: unknown,
+  min: number,
+  fix: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const n = typeof raw === "number" || typeof raw === "string" ? ctyNumber(raw) : undefined;
   if (n !== undefined && Number.isInteger(n) && n >= min && n <= max) return n;
-  const what = n !== undefined && Number.isInteger(n) && n > max ? `is over ${max}` : `is not a literal whole number of at least ${min}`;
+  const what =
+    n !== undefined && Number.isInteger(n) && n > max
+      ? `is over ${max}`
+      : `is not a literal whole number of at least ${min}`;
   throw new CostInputError(`${res.address}: ${field} = ${preview(raw)} ${what}: ${fix}`);
 }
 
 function regionFor(ctx: Context, res: JsonResource): string {
   const region = regionOf(ctx.documents.get(res.stack), res.body) ?? ctx.options.defaultRegion;
   if (region === undefined) {
-    throw new CostInputError(`${res.address}: its aws provider sets no region (nor a variable default for it): pass --region REGION`);
+    throw new CostInputError(
+      `${res.address}: its aws provider sets no region (nor a variable default for it): pass --region REGION`,
+    );
   }
   return region;
 }
@@ -245,7 +362,10 @@ function rootVolume(res: JsonResource): { type: string; gb: number } {
   const fix = `give the size in GiB, from 1 to ${MAX_VOLUME_GB} (AWS's largest volume), e.g. 8`;
   return {
     type: literal(block?.volume_type) ?? DEFAULT_ROOT_VOLUME.type,
-    gb: size === undefined || size === null ? DEFAULT_ROOT_VOLUME.gb : wholeNumber(res, "root_block_device.volume_size", size, 1, fix, MAX_VOLUME_GB),
+    gb:
+      size === undefined || size === null
+        ? DEFAULT_ROOT_VOLUME.gb
+        : wholeNumber(res, "root_block_device.volume_size", size, 1, fix, MAX_VOLUME_GB),
   };
 }
 

@@ -59,24 +59,39 @@ export function formatEstimate(estimate: Estimate, source: string): string {
     const lines = estimate.lines.filter((l) => l.stack === stack && l.monthly);
     if (lines.length === 0) continue;
     const regions = [...new Set(lines.map((l) => l.region))].join(", ");
-    out.push(`${stack} (${regions})`, ...lines.map(row), `  ${`${stack} total`.padEnd(97)} ${usd(stackTotal(estimate, stack)).padStart(12)}`, "");
+    out.push(
+      `${stack} (${regions})`,
+      ...lines.map(row),
+      `  ${`${stack} total`.padEnd(97)} ${usd(stackTotal(estimate, stack)).padStart(12)}`,
+      "",
+    );
   }
   const once = estimate.lines.filter((l) => !l.monthly);
   if (once.length > 0) {
     out.push("Charged once per deploy that runs them (not in the monthly total):", ...once.map(row), "");
   }
   if (estimate.unpriced.size > 0) {
-    out.push(`Not priced (they cost money; add them yourself): ${[...estimate.unpriced].map(([what, n]) => `${what} × ${n}`).join(", ")}`, "");
+    out.push(
+      `Not priced (they cost money; add them yourself): ${[...estimate.unpriced].map(([what, n]) => `${what} × ${n}`).join(", ")}`,
+      "",
+    );
   }
   out.push(...priceNote(estimate), ...assumptions(estimate), "", `Monthly total: ${usd(monthlyTotal(estimate))}`);
   return `${out.map(printable).join("\n")}\n`;
 }
 
 /** The `--compare` table: one column per natGateways setting, a row per stack, the totals last. */
-export function formatComparison(source: string, current: string, estimates: readonly (readonly [string, Estimate])[]): string {
+export function formatComparison(
+  source: string,
+  current: string,
+  estimates: readonly (readonly [string, Estimate])[],
+): string {
   const stacks = [...new Set(estimates.flatMap(([, e]) => stacksOf(e)))];
   const width = Math.max(12, ...stacks.map((s) => printable(s).length + 2));
-  const header = ["natGateways".padEnd(width), ...estimates.map(([mode]) => `${mode}${mode === current ? "*" : ""}`.padStart(14))].join("");
+  const header = [
+    "natGateways".padEnd(width),
+    ...estimates.map(([mode]) => `${mode}${mode === current ? "*" : ""}`.padStart(14)),
+  ].join("");
   const line = (label: string, amount: (e: Estimate) => number) =>
     [printable(label).padEnd(width), ...estimates.map(([, e]) => usd(amount(e)).padStart(14))].join("");
   const first = estimates[0]?.[1];
@@ -90,5 +105,7 @@ export function formatComparison(source: string, current: string, estimates: rea
     `"none" leaves the private subnets without a default route: the instances then reach SSM through the interface endpoints the app builds instead (ssmEndpoints), priced in its column.`,
     "",
     line("Monthly total", monthlyTotal),
-  ].map(printable).join("\n")}\n`;
+  ]
+    .map(printable)
+    .join("\n")}\n`;
 }

@@ -16,8 +16,17 @@ export const priceTableSchema = z
     currency: z.literal("USD"),
     taken: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     source: z.string().min(1),
-    hourly: z.object({ natGateway: rate, publicIpv4Address: rate, interfaceEndpointPerAz: rate, vpnConnection: rate }).strict(),
-    perGb: z.object({ natGatewayProcessing: rate, interfaceEndpointProcessing: rate, interAzEachDirection: rate, interRegionOut: rate }).strict(),
+    hourly: z
+      .object({ natGateway: rate, publicIpv4Address: rate, interfaceEndpointPerAz: rate, vpnConnection: rate })
+      .strict(),
+    perGb: z
+      .object({
+        natGatewayProcessing: rate,
+        interfaceEndpointProcessing: rate,
+        interAzEachDirection: rate,
+        interRegionOut: rate,
+      })
+      .strict(),
     ebsPerGbMonth: z.record(z.string(), rate),
     instanceHourly: z.record(z.string(), rate),
     perAnalysis: z.object({ reachabilityAnalyzer: rate }).strict(),
@@ -54,8 +63,12 @@ export function priceTable(region: string, dir = PRICES_DIR): PriceTable {
     );
   }
   const parsed = priceTableSchema.safeParse(JSON.parse(fs.readFileSync(key, "utf8")));
-  if (!parsed.success) throw new CostInputError(`${key} is not a valid price table: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  if (parsed.data.region !== region) throw new CostInputError(`${key} holds the prices of ${parsed.data.region}, not ${region}`);
+  if (!parsed.success)
+    throw new CostInputError(
+      `${key} is not a valid price table: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  if (parsed.data.region !== region)
+    throw new CostInputError(`${key} holds the prices of ${parsed.data.region}, not ${region}`);
   cache.set(key, parsed.data);
   return parsed.data;
 }

@@ -163,13 +163,21 @@ function vpcTitle(vpc: DiagramVpc): string[] {
 }
 
 function instanceLabel(instance: DiagramInstance): HtmlLabel {
-  return label(`${html(instance.label)}${instance.ipv4 ? `<br/><font point-size="8">${html(instance.ipv4)}</font>` : ""}`);
+  return label(
+    `${html(instance.label)}${instance.ipv4 ? `<br/><font point-size="8">${html(instance.ipv4)}</font>` : ""}`,
+  );
 }
 
 function subnetSummary(vpc: DiagramVpc): string {
   const count = (tier: string) => vpc.subnets.filter((s) => s.tier === tier).length;
-  const parts = [["public", count("public")], ["private", count("private, NAT") + count("private")]] as const;
-  return `${vpc.subnets.length} subnets (${parts.filter(([, n]) => n > 0).map(([t, n]) => `${n} ${t}`).join(", ")})`;
+  const parts = [
+    ["public", count("public")],
+    ["private", count("private, NAT") + count("private")],
+  ] as const;
+  return `${vpc.subnets.length} subnets (${parts
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => `${n} ${t}`)
+    .join(", ")})`;
 }
 
 function gatewaySummary(vpc: DiagramVpc): string {
@@ -191,7 +199,9 @@ interface VerdictEdge {
  * Folds the verdicts of both directions of a pair into one two-headed edge when they agree, so
  * each pair of endpoints gets one edge (or two when the directions differ).
  */
-function foldDirections(verdicts: readonly { from: string; to: string; protocol: string; reachable: Reachable; reason: string }[]): VerdictEdge[] {
+function foldDirections(
+  verdicts: readonly { from: string; to: string; protocol: string; reachable: Reachable; reason: string }[],
+): VerdictEdge[] {
   const byKey = new Map(verdicts.map((v) => [`${v.from}\u0000${v.to}\u0000${v.protocol}`, v]));
   const done = new Set<string>();
   const edges: VerdictEdge[] = [];
@@ -213,25 +223,32 @@ function foldDirections(verdicts: readonly { from: string; to: string; protocol:
 }
 
 function legend(summary: DiagramSummary, ipv6: boolean): HtmlLabel {
-  const line = (colour: string, text: string, style = "━━━") => `<td align="left"><font color="${colour}">${style}</font> ${html(text)}</td>`;
+  const line = (colour: string, text: string, style = "━━━") =>
+    `<td align="left"><font color="${colour}">${style}</font> ${html(text)}</td>`;
   const notes = [
     "Edges between instances (or VPCs): reach's verdict on ICMP echo; a line without arrows holds both ways, an arrow one way only.",
     ipv6 ? "Edges labelled IPv6 are the IPv6 verdicts; the others are IPv4." : undefined,
     summary.compact
       ? `More than ${DIAGRAM_LIMITS.detailedVpcs} VPCs: one box per VPC; an edge sums up the verdicts between the two VPCs' instances, thick for a peering, thin for a pair that is not peered.`
       : undefined,
-    summary.collapsedVpcs > 0 ? `VPCs with more than ${DIAGRAM_LIMITS.subnetsPerVpc} subnets list them as a count.` : undefined,
-    summary.omittedVerdicts > 0 ? `Not drawn: ${summary.omittedVerdicts} unreachable pair(s) of VPCs that are not peered.` : undefined,
+    summary.collapsedVpcs > 0
+      ? `VPCs with more than ${DIAGRAM_LIMITS.subnetsPerVpc} subnets list them as a count.`
+      : undefined,
+    summary.omittedVerdicts > 0
+      ? `Not drawn: ${summary.omittedVerdicts} unreachable pair(s) of VPCs that are not peered.`
+      : undefined,
     summary.omittedPeerings > 0
       ? `Not drawn: ${summary.omittedPeerings} peering(s) whose instances reach each other both ways; only the exceptions are drawn.`
       : undefined,
   ].filter((n): n is string => n !== undefined);
-  return label([
-    `<table border="0" cellspacing="2" cellpadding="1">`,
-    `<tr>${line(COLOURS.peering, "peering connection", "═══")}${line(COLOURS.reachable, "reachable")}${line(COLOURS.unreachable, "not reachable", "╍╍╍")}${line(COLOURS.depends, "depends on the address AWS assigns", "┅┅┅")}</tr>`,
-    ...notes.map((n) => `<tr><td align="left" colspan="4"><font point-size="9">${html(n)}</font></td></tr>`),
-    `</table>`,
-  ].join(""));
+  return label(
+    [
+      `<table border="0" cellspacing="2" cellpadding="1">`,
+      `<tr>${line(COLOURS.peering, "peering connection", "═══")}${line(COLOURS.reachable, "reachable")}${line(COLOURS.unreachable, "not reachable", "╍╍╍")}${line(COLOURS.depends, "depends on the address AWS assigns", "┅┅┅")}</tr>`,
+      ...notes.map((n) => `<tr><td align="left" colspan="4"><font point-size="9">${html(n)}</font></td></tr>`),
+      `</table>`,
+    ].join(""),
+  );
 }
 
 function detailedGraph(topology: Topology): DotGraph {
@@ -251,19 +268,39 @@ function detailedGraph(topology: Topology): DotGraph {
       `    graph ${attrs({ id: ids.take("vpc", vpc.name), class: "vpc", label: label(title.join("<br/>")), labelloc: "t", style: "rounded,filled", fillcolor: COLOURS.vpcFill, color: COLOURS.vpcLine, penwidth: 1.5, margin: 12 })}`,
     );
     const inVpc: string[] = [];
-    const node = (key: string, prefix: string, name: string, attributes: Record<string, AttributeValue>, indent: string) => {
+    const node = (
+      key: string,
+      prefix: string,
+      name: string,
+      attributes: Record<string, AttributeValue>,
+      indent: string,
+    ) => {
       const id = ids.take(prefix, name);
       nodeIds.set(key, id);
       inVpc.push(id);
       lines.push(`${indent}${quote(id)} ${attrs({ id, ...attributes })}`);
     };
     const instance = (i: DiagramInstance, indent: string) =>
-      node(i.key, "instance", i.label, { class: "instance", label: instanceLabel(i), fillcolor: COLOURS.instanceFill, color: "#b08f26", tooltip: i.key }, indent);
+      node(
+        i.key,
+        "instance",
+        i.label,
+        {
+          class: "instance",
+          label: instanceLabel(i),
+          fillcolor: COLOURS.instanceFill,
+          color: "#b08f26",
+          tooltip: i.key,
+        },
+        indent,
+      );
     const handles = (tier: (t: string) => boolean): string[] => {
       const row: string[] = [];
       const subnets = vpc.subnets.filter((s) => tier(s.tier)).sort((a, b) => a.label.localeCompare(b.label));
       for (const subnet of subnets) {
-        const text = label(`${html(subnet.label)}<br/><font point-size="8">${html([...subnet.blocks, subnet.tier].join(" · "))}</font>`);
+        const text = label(
+          `${html(subnet.label)}<br/><font point-size="8">${html([...subnet.blocks, subnet.tier].join(" · "))}</font>`,
+        );
         if (collapsed) {
           subnet.instances.forEach((i) => instance(i, "    "));
           row.push(...subnet.instances.map((i) => nodeIds.get(i.key) as string));
@@ -283,20 +320,49 @@ function detailedGraph(topology: Topology): DotGraph {
       return row;
     };
     const gatewayRow = vpc.gateways.map((g) => {
-      node(g.key, "gateway", `${vpc.name}-${g.label}`, { class: "gateway", label: g.label, style: "filled", fillcolor: "#eceff1", color: "#b0bec5", fontsize: 9, tooltip: g.key }, "    ");
+      node(
+        g.key,
+        "gateway",
+        `${vpc.name}-${g.label}`,
+        {
+          class: "gateway",
+          label: g.label,
+          style: "filled",
+          fillcolor: "#eceff1",
+          color: "#b0bec5",
+          fontsize: 9,
+          tooltip: g.key,
+        },
+        "    ",
+      );
       return nodeIds.get(g.key) as string;
     });
-    const rows = [gatewayRow, handles((t) => t === "public"), handles((t) => t !== "public")].filter((r) => r.length > 0);
+    const rows = [gatewayRow, handles((t) => t === "public"), handles((t) => t !== "public")].filter(
+      (r) => r.length > 0,
+    );
     for (const row of rows) if (row.length > 1) lines.push(`    { rank=same; ${row.map(quote).join("; ")} }`);
-    rows.slice(1).forEach((row, i) => row.forEach((next) => lines.push(`    ${quote(rows[i][0])} -> ${quote(next)} [style=invis]`)));
-    if (inVpc.length === 0) node(`${vpc.key}#empty`, "empty", vpc.name, { label: "no subnets", style: "dashed", fontsize: 9 }, "    ");
+    rows
+      .slice(1)
+      .forEach((row, i) =>
+        row.forEach((next) => lines.push(`    ${quote(rows[i][0])} -> ${quote(next)} [style=invis]`)),
+      );
+    if (inVpc.length === 0)
+      node(`${vpc.key}#empty`, "empty", vpc.name, { label: "no subnets", style: "dashed", fontsize: 9 }, "    ");
     lines.push("  }");
     for (const vpn of vpc.vpnConnections) {
       const id = ids.take("vpn", vpc.name, vpn.label);
-      const detail = [vpn.ip ?? "customer gateway", vpn.staticRoutes.length > 0 ? vpn.staticRoutes.join(", ") : "BGP"].join(" · ");
-      lines.push(`  ${quote(id)} ${attrs({ id, class: "vpn", label: label(`${html(vpn.label)}<br/><font point-size="8">${html(detail)}</font>`), style: "rounded,dashed", color: COLOURS.vpcLine, tooltip: vpn.key })}`);
+      const detail = [
+        vpn.ip ?? "customer gateway",
+        vpn.staticRoutes.length > 0 ? vpn.staticRoutes.join(", ") : "BGP",
+      ].join(" · ");
+      lines.push(
+        `  ${quote(id)} ${attrs({ id, class: "vpn", label: label(`${html(vpn.label)}<br/><font point-size="8">${html(detail)}</font>`), style: "rounded,dashed", color: COLOURS.vpcLine, tooltip: vpn.key })}`,
+      );
       const gateway = nodeIds.get(vpn.gateway);
-      if (gateway) lines.push(`  ${quote(gateway)} -> ${quote(id)} ${attrs({ class: "vpn", dir: "none", style: "dashed", color: COLOURS.vpcLine, label: "Site-to-Site VPN", fontcolor: COLOURS.vpcLine })}`);
+      if (gateway)
+        lines.push(
+          `  ${quote(gateway)} -> ${quote(id)} ${attrs({ class: "vpn", dir: "none", style: "dashed", color: COLOURS.vpcLine, label: "Site-to-Site VPN", fontcolor: COLOURS.vpcLine })}`,
+        );
     }
     anchor.set(vpc.key, { node: rows[0]?.[0] ?? inVpc[0], cluster });
   });
@@ -304,18 +370,25 @@ function detailedGraph(topology: Topology): DotGraph {
     const id = ids.take("vpc", external);
     vpcNames.set(external, external);
     anchor.set(external, { node: id, cluster: "" });
-    lines.push(`  ${quote(id)} ${attrs({ id, class: "vpc external", label: label(`${html(external)}<br/><font point-size="8">not in this configuration</font>`), style: "rounded,dashed", color: COLOURS.vpcLine })}`);
+    lines.push(
+      `  ${quote(id)} ${attrs({ id, class: "vpc external", label: label(`${html(external)}<br/><font point-size="8">not in this configuration</font>`), style: "rounded,dashed", color: COLOURS.vpcLine })}`,
+    );
   }
   lines.push(`  { rank=same; ${[...anchor.values()].map((a) => quote(a.node)).join("; ")} }`);
   for (const p of topology.peerings) lines.push(peeringEdge(p, ids, anchor, vpcNames));
 
   const instanceVpc = new Map<string, string>();
-  for (const vpc of topology.vpcs) for (const s of vpc.subnets) for (const i of s.instances) instanceVpc.set(i.key, vpc.key);
+  for (const vpc of topology.vpcs)
+    for (const s of vpc.subnets) for (const i of s.instances) instanceVpc.set(i.key, vpc.key);
   const peered = peeredPairs(topology.peerings);
   const everything = instanceVpc.size <= DIAGRAM_LIMITS.allVerdictInstances;
-  const shown = topology.verdicts.filter((v) => everything || v.reachable !== false || peered.has(pairKey(instanceVpc.get(v.from), instanceVpc.get(v.to))));
+  const shown = topology.verdicts.filter(
+    (v) => everything || v.reachable !== false || peered.has(pairKey(instanceVpc.get(v.from), instanceVpc.get(v.to))),
+  );
   const omitted = new Set(
-    topology.verdicts.filter((v) => !shown.includes(v)).map((v) => pairKey(instanceVpc.get(v.from), instanceVpc.get(v.to))),
+    topology.verdicts
+      .filter((v) => !shown.includes(v))
+      .map((v) => pairKey(instanceVpc.get(v.from), instanceVpc.get(v.to))),
   ).size;
   const ipv6 = shown.some((v) => v.protocol === "ipv6");
   for (const edge of foldDirections(shown)) {
@@ -350,7 +423,9 @@ function detailedGraph(topology: Topology): DotGraph {
  */
 export function arrange(vpcs: readonly DiagramVpc[], peerings: readonly DiagramPeering[]): DiagramVpc[] {
   const degree = (key: string) => peerings.filter((p) => p.requester === key || p.accepter === key).length;
-  const byDegree = vpcs.map((vpc, index) => ({ vpc, index, degree: degree(vpc.key) })).sort((a, b) => b.degree - a.degree || a.index - b.index);
+  const byDegree = vpcs
+    .map((vpc, index) => ({ vpc, index, degree: degree(vpc.key) }))
+    .sort((a, b) => b.degree - a.degree || a.index - b.index);
   const order: DiagramVpc[] = [];
   byDegree.forEach(({ vpc }, i) => (i % 2 === 1 ? order.unshift(vpc) : order.push(vpc)));
   return order;
@@ -383,7 +458,9 @@ function peeringEdge(
     dir: "none",
     color: `${COLOURS.peering}:white:${COLOURS.peering}`,
     penwidth: 1.6,
-    xlabel: label(`${html(p.label)}${p.crossRegion ? "<br/>inter-region" : ""}${p.crossAccount ? "<br/>cross-account" : ""}`),
+    xlabel: label(
+      `${html(p.label)}${p.crossRegion ? "<br/>inter-region" : ""}${p.crossAccount ? "<br/>cross-account" : ""}`,
+    ),
     fontcolor: COLOURS.peering,
     tooltip: `${p.key}: ${requester} (requester) ↔ ${accepter} (accepter)`,
   })}`;
@@ -403,7 +480,8 @@ function compactGraph(topology: Topology): DotGraph {
   const lines = header("compact");
   const nodeOf = new Map<string, string>();
   const names = new Map<string, string>();
-  const peeringCount = (key: string) => topology.peerings.filter((p) => p.requester === key || p.accepter === key).length;
+  const peeringCount = (key: string) =>
+    topology.peerings.filter((p) => p.requester === key || p.accepter === key).length;
   topology.vpcs.forEach((vpc, index) => {
     const id = ids.take("vpc", vpc.name);
     nodeOf.set(vpc.key, id);
@@ -411,7 +489,13 @@ function compactGraph(topology: Topology): DotGraph {
     const instances = vpc.subnets.reduce((n, s) => n + s.instances.length, 0);
     const peerings = peeringCount(vpc.key);
     const vpns = vpc.vpnConnections.length;
-    const detail = [subnetSummary(vpc), gatewaySummary(vpc), vpns > 0 ? `${vpns} VPN connection${vpns === 1 ? "" : "s"}` : "", `${instances} instance${instances === 1 ? "" : "s"}`, `${peerings} peering${peerings === 1 ? "" : "s"}`].filter((t) => t !== "");
+    const detail = [
+      subnetSummary(vpc),
+      gatewaySummary(vpc),
+      vpns > 0 ? `${vpns} VPN connection${vpns === 1 ? "" : "s"}` : "",
+      `${instances} instance${instances === 1 ? "" : "s"}`,
+      `${peerings} peering${peerings === 1 ? "" : "s"}`,
+    ].filter((t) => t !== "");
     lines.push(
       `  ${quote(id)} ${attrs({ id, class: "vpc", label: label([...vpcTitle(vpc), `<font point-size="8">${html(detail.join(" · "))}</font>`].join("<br/>")), fillcolor: COLOURS.vpcFill, color: COLOURS.vpcLine, tooltip: vpc.key, sortv: index })}`,
     );
@@ -420,10 +504,13 @@ function compactGraph(topology: Topology): DotGraph {
     const id = ids.take("vpc", external);
     nodeOf.set(external, id);
     names.set(external, external);
-    lines.push(`  ${quote(id)} ${attrs({ id, class: "vpc external", label: label(`${html(external)}<br/><font point-size="8">not in this configuration</font>`), style: "rounded,dashed" })}`);
+    lines.push(
+      `  ${quote(id)} ${attrs({ id, class: "vpc external", label: label(`${html(external)}<br/><font point-size="8">not in this configuration</font>`), style: "rounded,dashed" })}`,
+    );
   }
   const instanceVpc = new Map<string, string>();
-  for (const vpc of topology.vpcs) for (const s of vpc.subnets) for (const i of s.instances) instanceVpc.set(i.key, vpc.key);
+  for (const vpc of topology.vpcs)
+    for (const s of vpc.subnets) for (const i of s.instances) instanceVpc.set(i.key, vpc.key);
   const byDirection = new Map<string, Reachable[]>();
   for (const v of topology.verdicts) {
     const from = instanceVpc.get(v.from);
@@ -433,7 +520,13 @@ function compactGraph(topology: Topology): DotGraph {
     byDirection.set(key, [...(byDirection.get(key) ?? []), v.reachable]);
   }
   const overall = (list: readonly Reachable[] | undefined): Reachable | undefined =>
-    list === undefined ? undefined : list.every((r) => r === true) ? true : list.every((r) => r === false) ? false : "depends";
+    list === undefined
+      ? undefined
+      : list.every((r) => r === true)
+        ? true
+        : list.every((r) => r === false)
+          ? false
+          : "depends";
   const peered = new Map(topology.peerings.map((p) => [pairKey(p.requester, p.accepter), p]));
   const vpcKeys = [...topology.vpcs.map((v) => v.key), ...topology.externalVpcs];
   let omitted = 0;
@@ -457,7 +550,9 @@ function compactGraph(topology: Topology): DotGraph {
     const common = {
       class: e.peering ? "peering" : "verdict",
       penwidth: e.peering ? 2.4 : 1.2,
-      tooltip: e.peering ? `${e.peering.key}: ${name(e.from)} ↔ ${name(e.to)}` : `${name(e.from)} ↔ ${name(e.to)} (not peered)`,
+      tooltip: e.peering
+        ? `${e.peering.key}: ${name(e.from)} ↔ ${name(e.to)}`
+        : `${name(e.from)} ↔ ${name(e.to)} (not peered)`,
     };
     const idParts = [e.peering ? "peering" : "verdict", name(e.from), name(e.to)];
     const colour = (r: Reachable | undefined) => (r === undefined ? COLOURS.peering : verdictColour(r));
@@ -465,13 +560,25 @@ function compactGraph(topology: Topology): DotGraph {
     const from = quote(nodeOf.get(e.from) ?? "");
     const to = quote(nodeOf.get(e.to) ?? "");
     if (e.there === e.back) {
-      lines.push(`  ${from} -> ${to} ${attrs({ id: ids.take(...idParts), ...common, color: colour(e.there), style: style(e.there), dir: "none" })}`);
+      lines.push(
+        `  ${from} -> ${to} ${attrs({ id: ids.take(...idParts), ...common, color: colour(e.there), style: style(e.there), dir: "none" })}`,
+      );
       continue;
     }
-    lines.push(`  ${from} -> ${to} ${attrs({ id: ids.take(...idParts), ...common, color: colour(e.there), style: style(e.there), dir: e.there === undefined ? "none" : "forward" })}`);
-    if (e.back !== undefined) lines.push(`  ${to} -> ${from} ${attrs({ id: ids.take(...idParts, "back"), ...common, class: "verdict", color: colour(e.back), style: style(e.back), dir: "forward" })}`);
+    lines.push(
+      `  ${from} -> ${to} ${attrs({ id: ids.take(...idParts), ...common, color: colour(e.there), style: style(e.there), dir: e.there === undefined ? "none" : "forward" })}`,
+    );
+    if (e.back !== undefined)
+      lines.push(
+        `  ${to} -> ${from} ${attrs({ id: ids.take(...idParts, "back"), ...common, class: "verdict", color: colour(e.back), style: style(e.back), dir: "forward" })}`,
+      );
   }
-  const summary = { compact: true, collapsedVpcs: topology.vpcs.length, omittedVerdicts: omitted, omittedPeerings: edges.length - drawn.length };
+  const summary = {
+    compact: true,
+    collapsedVpcs: topology.vpcs.length,
+    omittedVerdicts: omitted,
+    omittedPeerings: edges.length - drawn.length,
+  };
   lines.push(`  graph ${attrs({ label: legend({ ...summary, collapsedVpcs: 0 }, false) })}`, "}");
   return { dot: `${lines.join("\n")}\n`, summary };
 }

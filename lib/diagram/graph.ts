@@ -103,7 +103,12 @@ const GATEWAY_LABEL: Readonly<Partial<Record<GatewayKind, string>>> = {
 };
 
 /** The address of the resource a `${type.name.id}` reference names, as reach addresses it (stack-prefixed when several documents are loaded). */
-function referenced(documents: readonly StackDocument[], res: JsonResource, attribute: string, type: string): string | undefined {
+function referenced(
+  documents: readonly StackDocument[],
+  res: JsonResource,
+  attribute: string,
+  type: string,
+): string | undefined {
   const value = res.body[attribute];
   const match = typeof value === "string" ? new RegExp(`^\\$\\{(${type}\\.[\\w-]+)\\.id\\}$`).exec(value) : null;
   if (!match) return undefined;
@@ -126,10 +131,18 @@ export function buildTopology(documents: readonly StackDocument[], model: Model,
   };
   const ofType = (type: string) => [...raw.values()].filter((r) => r.type === type);
   const endpointsOf = (vpc: string): DiagramGateway[] => {
-    const interfaces = ofType("aws_vpc_endpoint").filter((r) => referenced(documents, r, "vpc_id", "aws_vpc") === vpc && literal(r.body.vpc_endpoint_type) === "Interface");
+    const interfaces = ofType("aws_vpc_endpoint").filter(
+      (r) => referenced(documents, r, "vpc_id", "aws_vpc") === vpc && literal(r.body.vpc_endpoint_type) === "Interface",
+    );
     if (interfaces.length === 0) return [];
     const services = interfaces.map((r) => serviceOf(r.body.service_name));
-    return [{ key: interfaces[0].address, kind: "VPC endpoint", label: `interface endpoint${services.length > 1 ? "s" : ""}: ${services.join(", ")}` }];
+    return [
+      {
+        key: interfaces[0].address,
+        kind: "VPC endpoint",
+        label: `interface endpoint${services.length > 1 ? "s" : ""}: ${services.join(", ")}`,
+      },
+    ];
   };
   const vpnConnectionsOf = (vpc: string): DiagramVpnConnection[] =>
     ofType("aws_vpn_connection").flatMap((r) => {
@@ -139,7 +152,15 @@ export function buildTopology(documents: readonly StackDocument[], model: Model,
       const staticRoutes = ofType("aws_vpn_connection_route")
         .filter((route) => referenced(documents, route, "vpn_connection_id", "aws_vpn_connection") === r.address)
         .flatMap((route) => literal(route.body.destination_cidr_block) ?? []);
-      return [{ key: r.address, label: label(r.address), ip: customer ? literal(customer.body.ip_address) : undefined, gateway, staticRoutes }];
+      return [
+        {
+          key: r.address,
+          label: label(r.address),
+          ip: customer ? literal(customer.body.ip_address) : undefined,
+          gateway,
+          staticRoutes,
+        },
+      ];
     });
   const instancesBySubnet = new Map<string, DiagramInstance[]>();
   for (const instance of result.instances) {
@@ -150,7 +171,8 @@ export function buildTopology(documents: readonly StackDocument[], model: Model,
   const vpcs = [...model.vpcs.values()].map((vpc): DiagramVpc => {
     const res = raw.get(vpc.address);
     const generated = (first: bigint) => model.generated.some((g) => g.first === first);
-    const inGenerated = (block: { first: bigint; last: bigint }) => model.generated.some((g) => g.first <= block.first && block.last <= g.last);
+    const inGenerated = (block: { first: bigint; last: bigint }) =>
+      model.generated.some((g) => g.first <= block.first && block.last <= g.last);
     return {
       key: vpc.address,
       name: label(vpc.address),
@@ -165,7 +187,10 @@ export function buildTopology(documents: readonly StackDocument[], model: Model,
         .map((s) => ({
           key: s.address,
           label: label(s.address),
-          blocks: [s.ipv4?.text, s.ipv6 && (inGenerated(s.ipv6) ? `IPv6 /${s.ipv6.prefix} from the VPC's` : s.ipv6.text)].filter((b): b is string => typeof b === "string"),
+          blocks: [
+            s.ipv4?.text,
+            s.ipv6 && (inGenerated(s.ipv6) ? `IPv6 /${s.ipv6.prefix} from the VPC's` : s.ipv6.text),
+          ].filter((b): b is string => typeof b === "string"),
           tier: tierOf(model, s.address, s.vpc),
           instances: instancesBySubnet.get(s.address) ?? [],
         })),
@@ -175,7 +200,11 @@ export function buildTopology(documents: readonly StackDocument[], model: Model,
           .map((g) => ({ key: g.address, kind: g.kind, label: GATEWAY_LABEL[g.kind] as string })),
         ...ofType("aws_egress_only_internet_gateway")
           .filter((r) => referenced(documents, r, "vpc_id", "aws_vpc") === vpc.address)
-          .map((r) => ({ key: r.address, kind: "egress-only internet gateway" as const, label: "egress-only internet gateway" })),
+          .map((r) => ({
+            key: r.address,
+            kind: "egress-only internet gateway" as const,
+            label: "egress-only internet gateway",
+          })),
         ...endpointsOf(vpc.address),
       ],
       vpnConnections: vpnConnectionsOf(vpc.address),
@@ -188,10 +217,21 @@ export function buildTopology(documents: readonly StackDocument[], model: Model,
     requester: p.requesterVpc,
     accepter: p.accepterVpc,
     crossRegion: p.peerRegion !== undefined && p.region !== undefined && p.peerRegion !== p.region,
-    crossAccount: accounts.has(p.requesterVpc) && accounts.has(p.accepterVpc) && accounts.get(p.requesterVpc) !== accounts.get(p.accepterVpc),
+    crossAccount:
+      accounts.has(p.requesterVpc) &&
+      accounts.has(p.accepterVpc) &&
+      accounts.get(p.requesterVpc) !== accounts.get(p.accepterVpc),
   }));
-  const externalVpcs = [...new Set(peerings.flatMap((p) => [p.requester, p.accepter]).filter((v) => !model.vpcs.has(v)))];
-  const verdicts = result.pairs.map(({ from, to, protocol, reachable, reason }) => ({ from, to, protocol, reachable, reason }));
+  const externalVpcs = [
+    ...new Set(peerings.flatMap((p) => [p.requester, p.accepter]).filter((v) => !model.vpcs.has(v))),
+  ];
+  const verdicts = result.pairs.map(({ from, to, protocol, reachable, reason }) => ({
+    from,
+    to,
+    protocol,
+    reachable,
+    reason,
+  }));
   return { vpcs, peerings, externalVpcs, verdicts };
 }
 

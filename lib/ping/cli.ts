@@ -40,9 +40,15 @@ export interface CliDeps {
    */
   readonly createClient: (region: string | undefined, roleArn?: string) => SSMClient;
   /** The deployed instances: from the outputs file when given, else from `terraform output -json` in stackDir. */
-  readonly readInstances: (source: { readonly outputsFile?: string; readonly stackDir: string }) => readonly DeployedInstance[];
+  readonly readInstances: (source: {
+    readonly outputsFile?: string;
+    readonly stackDir: string;
+  }) => readonly DeployedInstance[];
   /** reach's predictions for the synthesized stacks in synthDir, keyed by pairKey(from, to). */
-  readonly loadExpectations: (synthDir: string, instances: readonly DeployedInstance[]) => Promise<ReadonlyMap<string, Expected>>;
+  readonly loadExpectations: (
+    synthDir: string,
+    instances: readonly DeployedInstance[],
+  ) => Promise<ReadonlyMap<string, Expected>>;
   /** The region the synthesized instances stack in stackDir deploys to, when known. */
   readonly synthesizedRegion: (stackDir: string) => string | undefined;
   readonly writeFile: (file: string, text: string) => void;
@@ -50,9 +56,12 @@ export interface CliDeps {
   readonly random: () => number;
 }
 
-
 /** Parses the command line; throws CommanderError for --help and for bad options. */
-export function parseOptions(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): PingOptions {
+export function parseOptions(
+  argv: readonly string[],
+  out: (text: string) => void,
+  err: (text: string) => void,
+): PingOptions {
   const program = new Command("npm run ping --")
     .description(
       "After `npm run deploy`: ping every deployed instance from every other one through SSM, print the matrix, " +
@@ -66,7 +75,12 @@ export function parseOptions(argv: readonly string[], out: (text: string) => voi
     .option("--region <region>", "AWS region (default: the AWS SDK's chain, e.g. AWS_REGION or the profile)", region)
     .option("--report <file>", "write the results as JSON to this file")
     .option("--timeout <seconds>", "overall deadline", seconds, 600)
-    .option("--agent-timeout <seconds>", "how long to wait for SSM agents to come Online (within --timeout)", seconds, 300)
+    .option(
+      "--agent-timeout <seconds>",
+      "how long to wait for SSM agents to come Online (within --timeout)",
+      seconds,
+      300,
+    )
     .option("--no-expect", "do not compare with reach; fail only on pairs without answer")
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: (text) => err(printableLines(text)) });
@@ -111,7 +125,11 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   }
 }
 
-async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) => void): Promise<PingReport | undefined> {
+async function pingAll(
+  options: PingOptions,
+  deps: CliDeps,
+  err: (text: string) => void,
+): Promise<PingReport | undefined> {
   if (options.report !== undefined) refuseUnwritable(options.report);
   const stackDir = path.join(options.synthDir, "stacks", INSTANCES_STACK);
   const instances = deps.readInstances({ outputsFile: options.outputsFile, stackDir });
@@ -129,7 +147,8 @@ async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) 
   const deployed = deps.synthesizedRegion(stackDir);
   if (deployed !== undefined && deployed !== region) {
     const text = `the stacks in ${options.synthDir} deploy to ${deployed}, but ping would look in ${region}`;
-    if (!options.region) throw new PingInputError(`${text} (the AWS SDK's default region); fix: pass --region ${deployed}`);
+    if (!options.region)
+      throw new PingInputError(`${text} (the AWS SDK's default region); fix: pass --region ${deployed}`);
     err(`ping: warning: ${printable(text)} (--region)`);
   }
   // One client per region and account that holds instances, each assuming its account's role.
@@ -145,18 +164,28 @@ async function pingAll(options: PingOptions, deps: CliDeps, err: (text: string) 
     return made;
   };
   const progress = streamProgress(deps.stderr, () => deps.clock.now());
-  const report = await runPing({ instances, expectations, region }, { client, clientOf, clock: deps.clock, random: deps.random, progress }, {
-    timeoutMs: options.timeoutSeconds * 1000,
-    agentTimeoutMs: options.agentTimeoutSeconds * 1000,
-  });
-  const places = instances.some((i) => i.region !== undefined || i.roleArn !== undefined) ? `${renderPlaces(instances, region)}\n` : "";
-  deps.stdout(`${places}${renderMatrix(instances, report.pairs)}\n\n${LEGEND}\n${renderSummary(report, expectations !== null)}\n`);
+  const report = await runPing(
+    { instances, expectations, region },
+    { client, clientOf, clock: deps.clock, random: deps.random, progress },
+    {
+      timeoutMs: options.timeoutSeconds * 1000,
+      agentTimeoutMs: options.agentTimeoutSeconds * 1000,
+    },
+  );
+  const places = instances.some((i) => i.region !== undefined || i.roleArn !== undefined)
+    ? `${renderPlaces(instances, region)}\n`
+    : "";
+  deps.stdout(
+    `${places}${renderMatrix(instances, report.pairs)}\n\n${LEGEND}\n${renderSummary(report, expectations !== null)}\n`,
+  );
   if (options.report) {
     try {
       deps.writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
     } catch (e) {
       if (e instanceof WriteError) throw new PingInputError(e.message);
-      throw new PingInputError(`--report ${options.report}: cannot write (${describeError(e)}); fix: choose a writable path`);
+      throw new PingInputError(
+        `--report ${options.report}: cannot write (${describeError(e)}); fix: choose a writable path`,
+      );
     }
   }
   return report;
@@ -184,11 +213,13 @@ async function resolveRegion(client: SSMClient): Promise<string> {
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number of seconds; use e.g. 600`);
+  if (!/^\d+$/.test(value) || n < 1)
+    throw new InvalidArgumentError(`"${value}" is not a whole number of seconds; use e.g. 600`);
   return n;
 }
 
 function region(value: string): string {
-  if (!REGION_PATTERN.test(value)) throw new InvalidArgumentError(`"${value}" is not an AWS region name; use e.g. eu-west-1`);
+  if (!REGION_PATTERN.test(value))
+    throw new InvalidArgumentError(`"${value}" is not an AWS region name; use e.g. eu-west-1`);
   return value;
 }

@@ -19,7 +19,9 @@ export function expectationsFrom(
   instances: readonly DeployedInstance[],
   stack = INSTANCES_STACK,
 ): Map<string, Expected> {
-  const nameOf = new Map(instances.flatMap((i) => [[`${stack}/${i.address}`, i.name] as const, [i.address, i.name] as const]));
+  const nameOf = new Map(
+    instances.flatMap((i) => [[`${stack}/${i.address}`, i.name] as const, [i.address, i.name] as const]),
+  );
   const expectations = new Map<string, Expected>();
   for (const p of pairs) {
     const from = nameOf.get(p.from);

@@ -40,18 +40,24 @@ const instanceSchema = z
     privateIp: z.ipv4().optional(),
     address: z.string().min(1),
     region: z.string().regex(REGION_PATTERN, "an AWS region such as eu-west-1").optional(),
-    role_arn: z.string().regex(ROLE_ARN_PATTERN, "an IAM role ARN such as arn:aws:iam::222222222222:role/peering").optional(),
+    role_arn: z
+      .string()
+      .regex(ROLE_ARN_PATTERN, "an IAM role ARN such as arn:aws:iam::222222222222:role/peering")
+      .optional(),
   })
   .refine((i) => i.private_ip !== undefined || i.privateIp !== undefined, "private_ip is missing");
 
 const SHAPE_FIX = `the instances stack's "${INSTANCES_OUTPUT}" output must map each VPC name to { id, private_ip, address, region?, role_arn? }: synth and deploy again`;
-const FIX = "deploy first (npm run deploy), or pass --outputs-file FILE as written by `npm run deploy -- --outputs-file FILE`";
+const FIX =
+  "deploy first (npm run deploy), or pass --outputs-file FILE as written by `npm run deploy -- --outputs-file FILE`";
 
 /** Reads the instances from the JSON that `cdktf deploy '*' --outputs-file FILE` writes: `{ stack: { output: value } }`. */
 export function parseOutputsFile(json: unknown, source: string): readonly DeployedInstance[] {
   refuseDeep(json, `outputs file ${source}`);
   if (!isObject(json)) {
-    throw new PingInputError(`outputs file ${source}: expected a JSON object keyed by stack name, got ${describe(json)}; fix: ${FIX}`);
+    throw new PingInputError(
+      `outputs file ${source}: expected a JSON object keyed by stack name, got ${describe(json)}; fix: ${FIX}`,
+    );
   }
   const stack = json[INSTANCES_STACK];
   if (!isObject(stack)) {
@@ -66,11 +72,16 @@ export function parseOutputsFile(json: unknown, source: string): readonly Deploy
 /** Reads the instances from what `terraform output -json` prints in the instances stack: `{ output: { value, type, sensitive } }`. */
 export function parseTerraformOutput(json: unknown, source: string): readonly DeployedInstance[] {
   refuseDeep(json, source);
-  if (!isObject(json)) throw new PingInputError(`${source}: expected a JSON object keyed by output name, got ${describe(json)}; fix: ${FIX}`);
+  if (!isObject(json))
+    throw new PingInputError(
+      `${source}: expected a JSON object keyed by output name, got ${describe(json)}; fix: ${FIX}`,
+    );
   const key = findOutputKey(json, source);
   const output = json[key];
   if (!isObject(output) || !("value" in output)) {
-    throw new PingInputError(`${source}, output "${key}": expected { value, type, sensitive }, got ${describe(output)}; fix: ${FIX}`);
+    throw new PingInputError(
+      `${source}, output "${key}": expected { value, type, sensitive }, got ${describe(output)}; fix: ${FIX}`,
+    );
   }
   return parseInstances(output.value, `${source}, output "${key}"`);
 }
@@ -126,14 +137,17 @@ function findOutputKey(outputs: Readonly<Record<string, unknown>>, where: string
   if (INSTANCES_OUTPUT in outputs) return INSTANCES_OUTPUT;
   const candidates = Object.keys(outputs).filter((k) => k.toLowerCase().endsWith(INSTANCES_OUTPUT));
   if (candidates.length === 1) return candidates[0];
-  const found = candidates.length === 0 ? `no output "${INSTANCES_OUTPUT}"` : `several outputs could be it: ${list(candidates)}`;
+  const found =
+    candidates.length === 0 ? `no output "${INSTANCES_OUTPUT}"` : `several outputs could be it: ${list(candidates)}`;
   throw new PingInputError(`${where}: ${found} (outputs: ${list(Object.keys(outputs))}); fix: ${FIX}`);
 }
 
 function parseInstances(value: unknown, where: string): readonly DeployedInstance[] {
   const decoded = typeof value === "string" ? decodeJson(value) : value;
   if (!isObject(decoded) || Object.keys(decoded).length === 0) {
-    throw new PingInputError(`${where}: expected an object of instances keyed by VPC name, got ${describe(decoded)}; fix: ${SHAPE_FIX}`);
+    throw new PingInputError(
+      `${where}: expected an object of instances keyed by VPC name, got ${describe(decoded)}; fix: ${SHAPE_FIX}`,
+    );
   }
   const instances = Object.entries(decoded).map(([name, raw]): DeployedInstance => {
     const parsed = instanceSchema.safeParse(raw);
@@ -156,7 +170,9 @@ function parseInstances(value: unknown, where: string): readonly DeployedInstanc
     for (const i of instances) {
       const other = seen.get(i[field]);
       if (other !== undefined) {
-        throw new PingInputError(`${where}: VPCs "${other}" and "${i.name}" share ${field} ${i[field]}; fix: ${SHAPE_FIX}`);
+        throw new PingInputError(
+          `${where}: VPCs "${other}" and "${i.name}" share ${field} ${i[field]}; fix: ${SHAPE_FIX}`,
+        );
       }
       seen.set(i[field], i.name);
     }
@@ -205,7 +221,9 @@ function messageOf(e: unknown): string {
 /** The region of the default aws provider in a synthesized cdk.tf.json, when it is a literal. */
 export function providerRegion(json: unknown): string | undefined {
   const provider = (json as { provider?: { aws?: unknown } } | null)?.provider?.aws;
-  const blocks = (Array.isArray(provider) ? provider : [provider]) as ({ alias?: unknown; region?: unknown } | undefined)[];
+  const blocks = (Array.isArray(provider) ? provider : [provider]) as (
+    { alias?: unknown; region?: unknown } | undefined
+  )[];
   const region = blocks.find((b) => b && b.alias === undefined)?.region;
   return typeof region === "string" && !region.includes("${") ? region : undefined;
 }

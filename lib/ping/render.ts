@@ -31,14 +31,26 @@ export function renderMatrix(instances: readonly DeployedInstance[], pairs: read
     ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join(GAP).trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join(GAP)
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** Counts, then every mismatch with reach and every pair without an answer, one per line. */
-export function renderSummary(report: Pick<PingReport, "pairs" | "mismatches" | "unanswered">, expectationsChecked: boolean): string {
+export function renderSummary(
+  report: Pick<PingReport, "pairs" | "mismatches" | "unanswered">,
+  expectationsChecked: boolean,
+): string {
   const count = (status: PairResult["status"]): number => report.pairs.filter((p) => p.status === status).length;
   const differ = report.mismatches.length;
-  const compared = expectationsChecked ? `${differ} ${differ === 1 ? "differs" : "differ"} from reach` : "not compared with reach (--no-expect)";
+  const compared = expectationsChecked
+    ? `${differ} ${differ === 1 ? "differs" : "differ"} from reach`
+    : "not compared with reach (--no-expect)";
   const lines = [
     `${report.pairs.length} pairs: ${count("reachable")} reachable, ${count("unreachable")} unreachable, ` +
       `${count("no-answer")} no answer; ${compared}`,
@@ -71,7 +83,18 @@ export function renderPlaces(instances: readonly DeployedInstance[], defaultRegi
     ].map(printable),
   );
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return ["Instances:", ...rows.map((r) => `  ${r.map((cell, c) => cell.padEnd(widths[c])).join(GAP).trimEnd()}`)].join("\n") + "\n";
+  return (
+    [
+      "Instances:",
+      ...rows.map(
+        (r) =>
+          `  ${r
+            .map((cell, c) => cell.padEnd(widths[c]))
+            .join(GAP)
+            .trimEnd()}`,
+      ),
+    ].join("\n") + "\n"
+  );
 }
 
 /** One line explaining the cells. */

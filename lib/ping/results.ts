@@ -129,7 +129,10 @@ export function buildPairs(
 }
 
 /** Pairs that differ from reach and pairs without an answer; the run passes only when both are empty. */
-export function verdict(pairs: readonly PairResult[]): { readonly mismatches: PairResult[]; readonly unanswered: PairResult[] } {
+export function verdict(pairs: readonly PairResult[]): {
+  readonly mismatches: PairResult[];
+  readonly unanswered: PairResult[];
+} {
   return {
     mismatches: pairs.filter((p) => p.matches === false),
     unanswered: pairs.filter((p) => p.status === "no-answer"),
@@ -137,7 +140,9 @@ export function verdict(pairs: readonly PairResult[]): { readonly mismatches: Pa
 }
 
 /** Exit code of a finished run: EXIT.ok when every pair answered and agreed with reach, else EXIT.differs. */
-export function exitCodeOf(report: Pick<PingReport, "mismatches" | "unanswered">): typeof EXIT.ok | typeof EXIT.differs {
+export function exitCodeOf(
+  report: Pick<PingReport, "mismatches" | "unanswered">,
+): typeof EXIT.ok | typeof EXIT.differs {
   return report.mismatches.length === 0 && report.unanswered.length === 0 ? EXIT.ok : EXIT.differs;
 }
 

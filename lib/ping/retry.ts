@@ -41,7 +41,8 @@ export function classifyError(error: unknown): ErrorKind {
   if (name === "InvalidInstanceId") return "invalid-instance";
   const status = httpStatusOf(error);
   if (status === 501) return "unsupported";
-  if (notAnApiResponse(error) && !(status !== undefined && TRANSIENT_GATEWAY_STATUSES.has(status))) return "unsupported";
+  if (notAnApiResponse(error) && !(status !== undefined && TRANSIENT_GATEWAY_STATUSES.has(status)))
+    return "unsupported";
   if (RETRY_NAMES.has(name)) return "retry";
   if (typeof error.code === "string" && RETRY_CODES.has(error.code)) return "retry";
   if (error.$fault === "server" || isRecord(error.$retryable)) return "retry";
@@ -55,7 +56,8 @@ export function classifyError(error: unknown): ErrorKind {
 export function unsupportedOperation(operation: string, error: unknown): PingInputError {
   const status = isRecord(error) ? httpStatusOf(error) : undefined;
   const type = isRecord(error) ? contentTypeOf(error) : undefined;
-  const answer = [status !== undefined ? `HTTP ${status}` : undefined, type].filter(Boolean).join(", ") || describeError(error);
+  const answer =
+    [status !== undefined ? `HTTP ${status}` : undefined, type].filter(Boolean).join(", ") || describeError(error);
   return new PingInputError(
     `SSM ${operation}: the endpoint answered ${answer}, not an AWS API response, so it does not implement ${operation} ` +
       `(${describeError(error).split("\n")[0]}); fix: point ping at a real SSM endpoint (check AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_SSM)`,
@@ -95,4 +97,3 @@ export function backoffMs(attempt: number, baseMs: number, capMs: number, random
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(ceiling * (0.5 + random() / 2));
 }
-

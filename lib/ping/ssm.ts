@@ -78,7 +78,11 @@ export interface Measurement {
 }
 
 /** Waits for the agents, pings every instance from every other Online one and collects each invocation's outcome. */
-export async function measure(instances: readonly DeployedInstance[], deps: SsmDeps, timing: SsmTiming): Promise<Measurement> {
+export async function measure(
+  instances: readonly DeployedInstance[],
+  deps: SsmDeps,
+  timing: SsmTiming,
+): Promise<Measurement> {
   const agents = await waitForAgents(instances, deps, timing);
   const online = instances.filter((i) => agents.get(i.id) === "Online");
   const outcomes = new Map<string, InvocationOutcome>();
@@ -154,7 +158,9 @@ async function waitForAgents(
     const online = instances.filter((i) => agents.get(i.id) === "Online").length;
     const shown = waiting.slice(0, 5).map((i) => `${i.name}: ${agents.get(i.id)}`);
     if (waiting.length > shown.length) shown.push(`${waiting.length - shown.length} more`);
-    progress.update(`SSM agents online: ${online}/${instances.length}${shown.length > 0 ? ` (waiting for ${shown.join(", ")})` : ""}`);
+    progress.update(
+      `SSM agents online: ${online}/${instances.length}${shown.length > 0 ? ` (waiting for ${shown.join(", ")})` : ""}`,
+    );
     if (waiting.length === 0 || clock.now() + timing.agentPollMs > deadline) break;
     await clock.sleep(timing.agentPollMs);
   }
@@ -193,7 +199,8 @@ async function describeAgents(
         deadline,
       );
       for (const info of page.InstanceInformationList ?? []) {
-        if (info.InstanceId && ids.includes(info.InstanceId)) found.set(info.InstanceId, info.PingStatus ?? "NotRegistered");
+        if (info.InstanceId && ids.includes(info.InstanceId))
+          found.set(info.InstanceId, info.PingStatus ?? "NotRegistered");
       }
       nextToken = page.NextToken;
     } while (nextToken);
@@ -216,9 +223,12 @@ type Sent =
 /** Sends one planned command, retrying throttling; an InvalidInstanceId in a batch is retried one source at a time. */
 async function sendPlan(plan: PingCommandPlan, deps: SsmDeps, timing: SsmTiming): Promise<Sent[]> {
   const { target, sources } = plan;
-  const failAll = (detail: string): Sent[] => sources.map((source) => ({ source, target, outcome: { kind: "no-result", detail } }));
+  const failAll = (detail: string): Sent[] =>
+    sources.map((source) => ({ source, target, outcome: { kind: "no-result", detail } }));
   if (sources.length > MAX_INSTANCES_PER_COMMAND) {
-    throw new RangeError(`${sources.length} instances in one SendCommand: at most ${MAX_INSTANCES_PER_COMMAND}; split with planPingCommands`);
+    throw new RangeError(
+      `${sources.length} instances in one SendCommand: at most ${MAX_INSTANCES_PER_COMMAND}; split with planPingCommands`,
+    );
   }
   const remainingSeconds = Math.ceil((timing.deadline - deps.clock.now()) / 1000);
   if (remainingSeconds <= 0) return failAll("deadline passed before the ping was sent");
@@ -229,7 +239,10 @@ async function sendPlan(plan: PingCommandPlan, deps: SsmDeps, timing: SsmTiming)
           new SendCommandCommand({
             DocumentName: "AWS-RunShellScript",
             InstanceIds: sources.map((s) => s.id),
-            Parameters: { commands: [pingCommand(target.privateIp)], executionTimeout: [String(EXECUTION_TIMEOUT_SECONDS)] },
+            Parameters: {
+              commands: [pingCommand(target.privateIp)],
+              executionTimeout: [String(EXECUTION_TIMEOUT_SECONDS)],
+            },
             // SSM's delivery timeout (30 s at least): a command not started by then ends as DeliveryTimedOut.
             TimeoutSeconds: Math.min(MAX_DELIVERY_TIMEOUT_SECONDS, Math.max(30, remainingSeconds)),
             // Run on every source at once, and never stop after failures: ping exits 1 when nothing answers,
@@ -260,10 +273,23 @@ async function sendPlan(plan: PingCommandPlan, deps: SsmDeps, timing: SsmTiming)
 }
 
 const FINAL_STATUSES = new Set(["Success", "Failed", "TimedOut", "Cancelled"]);
-const FINAL_DETAILS = new Set(["Success", "Failed", "Cancelled", "DeliveryTimedOut", "ExecutionTimedOut", "Undeliverable", "Terminated"]);
+const FINAL_DETAILS = new Set([
+  "Success",
+  "Failed",
+  "Cancelled",
+  "DeliveryTimedOut",
+  "ExecutionTimedOut",
+  "Undeliverable",
+  "Terminated",
+]);
 
 /** Polls GetCommandInvocation until the invocation ends; errors are retried with backoff, and the deadline ends the wait. */
-async function pollInvocation(commandId: string, source: DeployedInstance, deps: SsmDeps, timing: SsmTiming): Promise<InvocationOutcome> {
+async function pollInvocation(
+  commandId: string,
+  source: DeployedInstance,
+  deps: SsmDeps,
+  timing: SsmTiming,
+): Promise<InvocationOutcome> {
   const { clock } = deps;
   const client = clientOf(source, deps);
   let failures = 0;
@@ -292,7 +318,8 @@ async function pollInvocation(commandId: string, source: DeployedInstance, deps:
       last = describeError(e);
       pause = backoffMs(failures++, timing.backoffBaseMs, timing.backoffCapMs, deps.random);
     }
-    if (clock.now() + pause > timing.deadline) return { kind: "no-result", detail: `no result before the deadline (last: ${last})` };
+    if (clock.now() + pause > timing.deadline)
+      return { kind: "no-result", detail: `no result before the deadline (last: ${last})` };
     await clock.sleep(pause);
   }
 }
@@ -329,7 +356,8 @@ async function withRetry<T>(call: () => Promise<T>, deps: SsmDeps, timing: SsmTi
     } catch (e) {
       if (classifyError(e) !== "retry") throw e;
       const pause = backoffMs(attempt, timing.backoffBaseMs, timing.backoffCapMs, deps.random);
-      if (deps.clock.now() + pause > deadline) throw new DeadlineError(`still failing at the deadline: ${describeError(e)}`);
+      if (deps.clock.now() + pause > deadline)
+        throw new DeadlineError(`still failing at the deadline: ${describeError(e)}`);
       await deps.clock.sleep(pause);
     }
   }

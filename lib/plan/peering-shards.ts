@@ -78,7 +78,12 @@ export function shardStackId(shard: number): string {
  * route table to each block of the other side (`requesterBlocks`: how many blocks the accepter
  * routes to on the requester's side, its IPv4 blocks and its IPv6 block where both have one).
  */
-export function resourcesOfPeering(requesterAzs: number, accepterAzs: number, requesterBlocks = 1, accepterBlocks = 1): number {
+export function resourcesOfPeering(
+  requesterAzs: number,
+  accepterAzs: number,
+  requesterBlocks = 1,
+  accepterBlocks = 1,
+): number {
   return 1 + requesterAzs * accepterBlocks + accepterAzs * requesterBlocks;
 }
 
@@ -96,8 +101,13 @@ export function planPeeringStacks(input: ShardingInput): PeeringStackPlan[] {
     return resourcesOfPeering(va?.maxAzs ?? 1, vb?.maxAzs ?? 1, blocks(va), blocks(vb));
   };
   const total = input.peerings.reduce((sum, pair) => sum + cost(pair), 0);
-  if (total <= input.maxPeeringStackResources) return [{ id: PEERING_STACK, peerings: input.peerings, resources: total }];
-  const shards = Array.from({ length: input.peeringShards }, (_, shard) => ({ id: shardStackId(shard), peerings: [] as (readonly [string, string])[], resources: 0 }));
+  if (total <= input.maxPeeringStackResources)
+    return [{ id: PEERING_STACK, peerings: input.peerings, resources: total }];
+  const shards = Array.from({ length: input.peeringShards }, (_, shard) => ({
+    id: shardStackId(shard),
+    peerings: [] as (readonly [string, string])[],
+    resources: 0,
+  }));
   for (const pair of input.peerings) {
     const shard = shards[shardOf(pair[0], pair[1], input.peeringShards)];
     shard.peerings.push(pair);
@@ -116,10 +126,15 @@ export function checkPeeringStacks(input: ShardingInput): string[] {
   if (over.length === 0) return [];
   const fullest = Math.max(...over.map((s) => s.resources));
   const list = over.map((s) => `${s.id} (${s.resources})`).join(", ");
-  const more = Math.min(MAX_PEERING_SHARDS, Math.ceil((input.peeringShards * fullest) / input.maxPeeringStackResources) + 1);
+  const more = Math.min(
+    MAX_PEERING_SHARDS,
+    Math.ceil((input.peeringShards * fullest) / input.maxPeeringStackResources) + 1,
+  );
   const ways = [`set "maxPeeringStackResources" to at least ${fullest} (moves nothing; larger stacks plan slower)`];
   if (input.peeringShards < MAX_PEERING_SHARDS) {
-    ways.push(`"peeringShards" to ${more} or more, up to ${MAX_PEERING_SHARDS} (smaller stacks, but moves peerings between stacks: do that before the first deploy)`);
+    ways.push(
+      `"peeringShards" to ${more} or more, up to ${MAX_PEERING_SHARDS} (smaller stacks, but moves peerings between stacks: do that before the first deploy)`,
+    );
   }
   return [
     `peering stack${over.length > 1 ? "s" : ""} ${list} would hold more than maxPeeringStackResources (${input.maxPeeringStackResources}) resources: ${ways.join(", or ")}`,

@@ -15,7 +15,9 @@ export function planTransitSubnets(vpcCidr: string, azs: number): string[] | und
   const planned = planSubnets(vpcCidr, azs);
   if (!planned) return undefined;
   const vpc = IPv4CidrRange.fromCidr(vpcCidr);
-  const last = IPv4CidrRange.fromCidr(planned[planned.length - 1].private).getLast().getValue();
+  const last = IPv4CidrRange.fromCidr(planned[planned.length - 1].private)
+    .getLast()
+    .getValue();
   const size = 1n << BigInt(32 - TRANSIT_SUBNET_PREFIX);
   const end = vpc.getLast().getValue() + 1n;
   const starts = Array.from({ length: azs }, (_, az) => end - BigInt(az + 1) * size);

@@ -36,19 +36,25 @@ export function parseIpv4Cidr(cidr: string, field: string): { block: Block } | {
   const prefixText = m[5];
   const canonicalText = `${parts.map(Number).join(".")}/${Number(prefixText)}`;
   const badByte = parts.find((p) => Number(p) > 255);
-  if (badByte !== undefined) return { problem: `${field} ${shown} has the address byte ${Number(badByte)}, outside 0-255: ${EXAMPLE}` };
-  if (Number(prefixText) > 32) return { problem: `${field} ${shown} has the prefix /${Number(prefixText)}, outside /0-/32: ${EXAMPLE}` };
+  if (badByte !== undefined)
+    return { problem: `${field} ${shown} has the address byte ${Number(badByte)}, outside 0-255: ${EXAMPLE}` };
+  if (Number(prefixText) > 32)
+    return { problem: `${field} ${shown} has the prefix /${Number(prefixText)}, outside /0-/32: ${EXAMPLE}` };
   const zeroed = [...parts, prefixText].some((p) => p.length > 1 && p.startsWith("0"));
   if (zeroed) {
-    const where = prefixText.length > 1 && prefixText.startsWith("0") ? `the prefix length ("/${prefixText}")` : "an address byte";
-    return { problem: `${field} ${shown} has a leading zero in ${where}, which tools read differently (some as octal): write "${canonicalText}"` };
+    const where =
+      prefixText.length > 1 && prefixText.startsWith("0") ? `the prefix length ("/${prefixText}")` : "an address byte";
+    return {
+      problem: `${field} ${shown} has a leading zero in ${where}, which tools read differently (some as octal): write "${canonicalText}"`,
+    };
   }
   const prefix = Number(prefixText);
   const address = parts.reduce((acc, p) => acc * 256 + Number(p), 0);
   const size = 2 ** (32 - prefix);
   const start = address - (address % size);
   const network = `${toDotted(start)}/${prefix}`;
-  if (start !== address) return { problem: `${field} ${shown} is not a network address (host bits are set): use "${network}"` };
+  if (start !== address)
+    return { problem: `${field} ${shown} is not a network address (host bits are set): use "${network}"` };
   return { block: { cidr: network, start, end: start + size - 1, prefix } };
 }
 
@@ -58,7 +64,9 @@ export function parseIpv4Address(text: string, field: string): { block: Block } 
   const parts = text.length <= 20 ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text)?.slice(1) : undefined;
   if (!parts) return { problem: `${field} ${shown} is not an IPv4 address: use dotted decimal such as "203.0.113.12"` };
   if (parts.some((p) => Number(p) > 255 || (p.length > 1 && p.startsWith("0")))) {
-    return { problem: `${field} ${shown} is not an IPv4 address (each byte 0-255, without leading zeros): use dotted decimal such as "203.0.113.12"` };
+    return {
+      problem: `${field} ${shown} is not an IPv4 address (each byte 0-255, without leading zeros): use dotted decimal such as "203.0.113.12"`,
+    };
   }
   const start = parts.reduce((acc, p) => acc * 256 + Number(p), 0);
   return { block: { cidr: `${text}/32`, start, end: start, prefix: 32 } };
@@ -81,10 +89,15 @@ export function checkVpcCidr(
   const { prefix } = block;
   const shown = preview(cidr);
   if (prefix < VPC_PREFIX_MIN) {
-    return { problem: `${field} ${shown} has prefix /${prefix}: AWS accepts VPC blocks from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, use /${VPC_PREFIX_MIN} or longer` };
+    return {
+      problem: `${field} ${shown} has prefix /${prefix}: AWS accepts VPC blocks from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, use /${VPC_PREFIX_MIN} or longer`,
+    };
   }
   if (prefix > longestPrefix) {
-    const aws = prefix <= VPC_PREFIX_MAX ? `AWS accepts a /${prefix} VPC, but` : `AWS accepts VPC blocks from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, and`;
+    const aws =
+      prefix <= VPC_PREFIX_MAX
+        ? `AWS accepts a /${prefix} VPC, but`
+        : `AWS accepts VPC blocks from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, and`;
     return { problem: `${field} ${shown} has prefix /${prefix}: ${aws} ${why}: use /${longestPrefix} or shorter` };
   }
   const reserved = RESERVED.find((r) => overlaps(r.block, block));

@@ -1,11 +1,5 @@
 import { preview } from "../core/json-limits";
-import {
-  addressProblem,
-  type Family,
-  formatAddress,
-  parseAddress,
-  setOf,
-} from "./cidr";
+import { addressProblem, type Family, formatAddress, parseAddress, setOf } from "./cidr";
 import { findConfigurationProblems } from "./validity";
 import {
   type AnalyzeOptions,
@@ -19,7 +13,6 @@ import {
   type Vpc,
 } from "./model";
 import { type Endpoint, PairAnalysis, usable } from "./pair";
-
 
 /** Decides for each ordered pair of instances (or the pair in options) whether an ICMP echo gets its reply. */
 export function analyze(model: Model, options: AnalyzeOptions = {}): Result {
@@ -69,7 +62,7 @@ function fixedAddresses(model: Model, options: AnalyzeOptions): Fixed {
       const parsed = parseAddress(text);
       if (!parsed || parsed.family !== family) {
         throw new ReachInputError(
-          `addresses.${name}.${family} = ${preview(text)} is not an ${family === "ipv4" ? "IPv4" : "IPv6"} address`
+          `addresses.${name}.${family} = ${preview(text)} is not an ${family === "ipv4" ? "IPv4" : "IPv6"} address`,
         );
       }
       const subnet = model.subnets.get(instance.subnet);
@@ -78,7 +71,7 @@ function fixedAddresses(model: Model, options: AnalyzeOptions): Fixed {
         throw new ReachInputError(
           `addresses.${name}.${family} = ${text} is not in ${instance.subnet}${
             block ? ` (${block.text})` : ` (it has no ${family === "ipv4" ? "IPv4" : "IPv6"} block)`
-          }, where ${instance.address} is: the address and the configuration do not match`
+          }, where ${instance.address} is: the address and the configuration do not match`,
         );
       }
       entry[family] = parsed.value;
@@ -98,7 +91,7 @@ export function findInstance(model: Model, name: string, option: string): Instan
   throw new ReachInputError(
     matches.length > 1
       ? `${option} ${name} is ambiguous (${matches.map((m) => m.address).join(", ")}); prefix it with the stack name`
-      : `${option} ${name} is not an aws_instance of the loaded configuration (instances: ${known})`
+      : `${option} ${name} is not an aws_instance of the loaded configuration (instances: ${known})`,
   );
 }
 
@@ -118,7 +111,7 @@ function toAddress(
   source: Instance,
   text: string,
   family: Family,
-  value: bigint
+  value: bigint,
 ): PairResult {
   const from = endpoint(model, fixed, source, family);
   if (!from) {
@@ -169,4 +162,3 @@ function summary(model: Model, fixed: Fixed, instance: Instance): InstanceSummar
     ipv6: pinned?.ipv6 === undefined ? undefined : formatAddress("ipv6", pinned.ipv6),
   };
 }
-

@@ -281,7 +281,7 @@ export function newVpcDefaults(vpc: Vpc): {
           cidr: any(f),
           icmpType: -1,
           icmpCode: -1,
-        }))
+        })),
       ),
     },
   };
@@ -447,7 +447,7 @@ function append<T>(map: Map<string, T[]>, key: string, items: readonly T[]): voi
 function merge<T, U>(
   base: ReadonlyMap<string, T>,
   extra: ReadonlyMap<string, readonly U[]>,
-  combine: (item: T, extra: readonly U[]) => T
+  combine: (item: T, extra: readonly U[]) => T,
 ): Map<string, T> {
   const out = new Map<string, T>();
   for (const [key, item] of base) {

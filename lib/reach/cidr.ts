@@ -70,7 +70,7 @@ export function parseCidr(text: string): Cidr | string {
     return `${shown} is not a network address (host bits are set): use ${formatCidr(
       address.family,
       address.value - hostBits,
-      prefix
+      prefix,
     )}`;
   return cidrAt(address.family, address.value, prefix);
 }
@@ -160,7 +160,7 @@ export function cidrOverlaps(a: Range, b: Range): boolean {
 export function setOf(family: Family, ...ranges: readonly Range[]): AddressSet {
   return ranges.reduce(
     (acc, r) => union(acc, { family, ranges: [{ first: r.first, last: r.last }] }),
-    emptySet(family)
+    emptySet(family),
   );
 }
 
@@ -257,7 +257,7 @@ export function rangeToCidrs(family: Family, range: Range): readonly Cidr[] {
 /** Shows a CIDR, naming AWS-assigned IPv6 blocks by the Terraform expression that denotes them. */
 export function describeCidr(
   cidr: Range & { readonly prefix: number; readonly family: Family },
-  generated: readonly GeneratedBlock[]
+  generated: readonly GeneratedBlock[],
 ): string {
   const block = cidr.family === "ipv6" ? generated.find((g) => cidrInside(cidr, g)) : undefined;
   if (!block) return formatCidr(cidr.family, cidr.first, cidr.prefix);
@@ -277,7 +277,7 @@ export function describeSet(set: AddressSet, generated: readonly GeneratedBlock[
     .map((c) =>
       c.prefix === bits && !generated.some((g) => cidrInside(c, g))
         ? formatAddress(set.family, c.first)
-        : describeCidr(c, generated)
+        : describeCidr(c, generated),
     )
     .join(", ");
 }

@@ -40,25 +40,36 @@ export interface ReachLiveDeps extends LiveOptions {
 export async function reachCommand(argv: readonly string[], io: ReachIo, deps: ReachLiveDeps = {}): Promise<number> {
   const program = new Command("reach")
     .description(
-      "Decide which instance pairs can ping each other (IPv4, and IPv6 when both ends have it): offline from Terraform JSON, or with --live from what is deployed."
+      "Decide which instance pairs can ping each other (IPv4, and IPv6 when both ends have it): offline from Terraform JSON, or with --live from what is deployed.",
     )
     .argument(
       "[PATH...]",
-      "cdk.tf.json files, stack directories or cdktf.out directories (with --live: the synthesized stacks whose providers name the regions and roles to read; default: PEERING_CONFIG synthesized)"
+      "cdk.tf.json files, stack directories or cdktf.out directories (with --live: the synthesized stacks whose providers name the regions and roles to read; default: PEERING_CONFIG synthesized)",
     )
     .option("--live", "read the deployed network through the EC2 API instead of Terraform JSON (drift included)")
-    .option("--region <REGION>", "with --live: read only this region (repeatable; default: every region of the stacks)", collectRegion, [])
-    .option("--from <ADDR>", "only pairs from this instance (e.g. aws_instance.a or instances/aws_instance.a; with --live an instance id)")
+    .option(
+      "--region <REGION>",
+      "with --live: read only this region (repeatable; default: every region of the stacks)",
+      collectRegion,
+      [],
+    )
+    .option(
+      "--from <ADDR>",
+      "only pairs from this instance (e.g. aws_instance.a or instances/aws_instance.a; with --live an instance id)",
+    )
     .option("--to <ADDR|IP>", "only pairs to this instance or IP address")
-    .option("--json", "print JSON: {pairs, errors, warnings, instances}; with --diff: {base, head, lost, gained, changed}")
+    .option(
+      "--json",
+      "print JSON: {pairs, errors, warnings, instances}; with --diff: {base, head, lost, gained, changed}",
+    )
     .option(
       "--diff [BASE]",
-      "compare with BASE: a cdktf.out or stack directory, a git revision (REV or REV:config.json; REV alone reads PEERING_CONFIG's file there), or with --live the deployed network; PATH... is HEAD"
+      "compare with BASE: a cdktf.out or stack directory, a git revision (REV or REV:config.json; REV alone reads PEERING_CONFIG's file there), or with --live the deployed network; PATH... is HEAD",
     )
     .option("--markdown", "with --diff: print Markdown for a pull-request comment")
     .addHelpText(
       "after",
-      "\nExit codes: 0 no configuration error, 3 configuration errors AWS would reject, 4 (--diff) a pair reachable in BASE is not in HEAD, 2 unusable input, 1 crash."
+      "\nExit codes: 0 no configuration error, 3 configuration errors AWS would reject, 4 (--diff) a pair reachable in BASE is not in HEAD, 2 unusable input, 1 crash.",
     )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -80,7 +91,9 @@ export async function reachCommand(argv: readonly string[], io: ReachIo, deps: R
     }
   }
   if (!options.live && program.args.length === 0)
-    return fail("give PATH... (cdk.tf.json files, stack directories or cdktf.out directories), or --live to read what is deployed");
+    return fail(
+      "give PATH... (cdk.tf.json files, stack directories or cdktf.out directories), or --live to read what is deployed",
+    );
   if (!options.live && options.region.length > 0) return fail("--region only applies with --live");
   try {
     const model = options.live ? await liveModelOf(program.args, options.region, deps) : loadTerraform(program.args);
@@ -108,10 +121,17 @@ interface ReachOptions {
  * pair with the elements that changed on its path. With --live, BASE is the deployed network and any
  * value commander took for --diff is HEAD's first path.
  */
-async function diffCommand(options: ReachOptions, args: readonly string[], io: ReachIo, deps: ReachLiveDeps): Promise<number> {
+async function diffCommand(
+  options: ReachOptions,
+  args: readonly string[],
+  io: ReachIo,
+  deps: ReachLiveDeps,
+): Promise<number> {
   const given = typeof options.diff === "string" ? options.diff : undefined;
   if (!options.live && given === undefined)
-    throw new ReachInputError("--diff needs BASE: a cdktf.out directory, a git revision, or --live for the deployed network");
+    throw new ReachInputError(
+      "--diff needs BASE: a cdktf.out directory, a git revision, or --live for the deployed network",
+    );
   if (!options.live && options.region.length > 0) throw new ReachInputError("--region only applies with --live");
   if (options.live && (options.from !== undefined || options.to !== undefined))
     throw new ReachInputError("--from and --to do not apply to --live --diff, which compares every pair");
@@ -133,13 +153,13 @@ async function diffCommand(options: ReachOptions, args: readonly string[], io: R
   const diff = diffReach(
     { model: base.model, result: analyze(base.model, analysis) },
     { model: headModel, result: headResult },
-    live ? { instances: instancesByTags(base.model, headModel), comparableElements: false } : {}
+    live ? { instances: instancesByTags(base.model, headModel), comparableElements: false } : {},
   );
   const sources = { base: base.source, head: head.source };
   io.stdout(
     options.json
       ? jsonText(diffToJson(diff, sources))
-      : printableLines(options.markdown ? formatDiffMarkdown(diff, sources) : formatDiffText(diff, sources))
+      : printableLines(options.markdown ? formatDiffMarkdown(diff, sources) : formatDiffText(diff, sources)),
   );
   if (headResult.errors.length > 0) {
     io.stderr(`reach: HEAD has configuration errors AWS would reject; run reach on it alone to see them\n`);
@@ -162,7 +182,11 @@ export async function baseModel(base: string, app?: AppStacksSource): Promise<{ 
 /** The live model for the regions and roles of the stacks at `paths` (or of the synthesized config). */
 async function liveModelOf(paths: readonly string[], regions: readonly string[], deps: ReachLiveDeps): Promise<Model> {
   const documents =
-    paths.length > 0 ? readDocuments(paths) : deps.synthesize ? deps.synthesize() : (await appStacks(deps).synthesized()).documents;
+    paths.length > 0
+      ? readDocuments(paths)
+      : deps.synthesize
+        ? deps.synthesize()
+        : (await appStacks(deps).synthesized()).documents;
   return loadLive(livePlan(documents, regions), deps);
 }
 
@@ -174,6 +198,7 @@ function appStacks(deps: ReachLiveDeps): AppStacksSource {
 
 /** Commander's parser of a repeatable --region: checks each name and adds it to the list. */
 export function collectRegion(value: string, previous: string[]): string[] {
-  if (!REGION_PATTERN.test(value)) throw new InvalidArgumentError(`"${value}" is not an AWS region name; use e.g. eu-west-1`);
+  if (!REGION_PATTERN.test(value))
+    throw new InvalidArgumentError(`"${value}" is not an AWS region name; use e.g. eu-west-1`);
   return [...previous, value];
 }

@@ -40,7 +40,7 @@ export function formatDiffMarkdown(diff: ReachDiff, sources: DiffSources): strin
       lines.push(
         `| ${title.toLowerCase()} | ${cell(pair.from)} | ${cell(pair.to)} | ${pair.protocol} | ${VERDICT[String(pair.before)]} | ${
           VERDICT[String(pair.after)]
-        } | ${cell(pair.reason)} |`
+        } | ${cell(pair.reason)} |`,
       );
     }
     for (const { title, pair } of all) {

@@ -144,7 +144,10 @@ function elementsOf(model: Model): Map<string, Element> {
   const out = new Map<string, Element>();
   const add = (key: string, element: Element): void => {
     const seen = out.get(key);
-    out.set(key, seen ? { ...element, value: `${seen.value}\n${element.value}`, text: `${seen.text}; ${element.text}` } : element);
+    out.set(
+      key,
+      seen ? { ...element, value: `${seen.value}\n${element.value}`, text: `${seen.text}; ${element.text}` } : element,
+    );
   };
   for (const vpc of model.vpcs.values()) {
     for (const block of [...vpc.ipv4, ...vpc.ipv6]) {
@@ -176,7 +179,15 @@ function elementsOf(model: Model): Map<string, Element> {
   }
   for (const group of model.securityGroups.values()) {
     for (const rule of group.rules) {
-      const value = JSON.stringify([rule.egress, rule.protocol, rule.fromPort, rule.toPort, cidrs(rule.cidrs), [...rule.groups].sort(), rule.self]);
+      const value = JSON.stringify([
+        rule.egress,
+        rule.protocol,
+        rule.fromPort,
+        rule.toPort,
+        cidrs(rule.cidrs),
+        [...rule.groups].sort(),
+        rule.self,
+      ]);
       add(`sg-rule\u0000${group.address}\u0000${value}`, {
         kind: "security-group rule",
         value,
@@ -193,7 +204,7 @@ function elementsOf(model: Model): Map<string, Element> {
         kind: "network ACL entry",
         value: JSON.stringify([rule.allow, rule.protocol, rule.cidr.text, rule.icmpType, rule.icmpCode]),
         text: `${acl.label} ${rule.egress ? "egress" : "ingress"} #${rule.ruleNo} ${rule.allow ? "allow" : "deny"} ${protocolText(
-          rule.protocol
+          rule.protocol,
         )} ${rule.cidr.text} (${rule.source})`,
         mentions: [acl.address, acl.label],
       });
@@ -219,7 +230,13 @@ function elementsOf(model: Model): Map<string, Element> {
   for (const instance of model.instances.values()) {
     add(`instance\u0000${instance.address}`, {
       kind: "instance",
-      value: JSON.stringify([instance.subnet, [...instance.securityGroups].sort(), String(instance.ipv4), String(instance.ipv6), instance.wantsIpv6]),
+      value: JSON.stringify([
+        instance.subnet,
+        [...instance.securityGroups].sort(),
+        String(instance.ipv4),
+        String(instance.ipv6),
+        instance.wantsIpv6,
+      ]),
       text: `${instance.address} in ${instance.subnet}, security groups ${instance.securityGroups.join(", ")}`,
       mentions: [instance.address, instance.subnet, ...instance.securityGroups],
     });
@@ -260,7 +277,17 @@ function cidrs(list: readonly Cidr[]): string[] {
 }
 
 function protocolText(protocol: number): string {
-  return protocol === -1 ? "all" : protocol === 1 ? "icmp" : protocol === 58 ? "icmpv6" : protocol === 6 ? "tcp" : protocol === 17 ? "udp" : `protocol ${protocol}`;
+  return protocol === -1
+    ? "all"
+    : protocol === 1
+      ? "icmp"
+      : protocol === 58
+        ? "icmpv6"
+        : protocol === 6
+          ? "tcp"
+          : protocol === 17
+            ? "udp"
+            : `protocol ${protocol}`;
 }
 
 /** The elements that differ, each with the names of both its versions. */
@@ -270,7 +297,13 @@ function changedElements(base: ReadonlyMap<string, Element>, head: ReadonlyMap<s
     const now = head.get(key);
     if (!now) out.push({ change: "removed", kind: was.kind, element: was.text, mentions: was.mentions });
     else if (now.value !== was.value)
-      out.push({ change: "changed", kind: now.kind, element: now.text, before: was.text, mentions: [...was.mentions, ...now.mentions] });
+      out.push({
+        change: "changed",
+        kind: now.kind,
+        element: now.text,
+        before: was.text,
+        mentions: [...was.mentions, ...now.mentions],
+      });
   }
   for (const [key, now] of head) {
     if (!base.has(key)) out.push({ change: "added", kind: now.kind, element: now.text, mentions: now.mentions });

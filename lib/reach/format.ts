@@ -44,7 +44,7 @@ export function formatText(result: Result): string {
       `Who can ping whom (✓ yes, ✗ no, ? depends on the address AWS assigns${
         dual ? "; IPv4 then IPv6, · where one end has no IPv6" : ""
       }):`,
-      ""
+      "",
     );
     const index = new Map(names.map((n, i) => [n, i + 1]));
     const width = Math.max(...rows.map((r) => printable(r).length));

@@ -87,17 +87,26 @@ export function peeringState(model: Model, peering: Peering): { readonly active:
     return { active: false, why: "auto_accept cannot be combined with peer_region, so it is never created" };
   }
   if (differ(peering.peerAccount, b?.account)) {
-    return { active: false, why: `AWS looks for ${peering.accepterVpc} in ${peering.peerAccount}, but it is in ${b?.account}, so the request fails` };
+    return {
+      active: false,
+      why: `AWS looks for ${peering.accepterVpc} in ${peering.peerAccount}, but it is in ${b?.account}, so the request fails`,
+    };
   }
   if (peering.autoAccept && differ(peering.account, b?.account)) {
-    return { active: false, why: `auto_accept works within one account only, and ${peering.accepterVpc} is in ${b?.account}, not in ${peering.account}` };
+    return {
+      active: false,
+      why: `auto_accept works within one account only, and ${peering.accepterVpc} is in ${b?.account}, not in ${peering.account}`,
+    };
   }
   if (peering.autoAccept) return { active: true, why: "auto_accept = true" };
   const accepter = peering.accepters.find((x) => x.autoAccept && !differ(x.account, b?.account));
   if (accepter) return { active: true, why: `accepted by ${accepter.address}` };
   const elsewhere = peering.accepters.find((x) => x.autoAccept);
   if (elsewhere) {
-    return { active: false, why: `it stays pending acceptance: ${elsewhere.address} accepts it from ${elsewhere.account}, but only ${b?.account}, which owns ${peering.accepterVpc}, can` };
+    return {
+      active: false,
+      why: `it stays pending acceptance: ${elsewhere.address} accepts it from ${elsewhere.account}, but only ${b?.account}, which owns ${peering.accepterVpc}, can`,
+    };
   }
   return {
     active: false,

@@ -51,7 +51,10 @@ export function usable(block: Cidr): AddressSet {
  * failure, so it is no Error: capturing a stack trace for each unreachable pair cost seconds.
  */
 class Dropped {
-  constructor(readonly hop: string, readonly reason: string) {}
+  constructor(
+    readonly hop: string,
+    readonly reason: string,
+  ) {}
 }
 
 interface Routed {
@@ -87,7 +90,7 @@ export class PairAnalysis {
     private readonly source: Endpoint,
     private target: Endpoint,
     private readonly to: string,
-    private readonly unknownHolder = false
+    private readonly unknownHolder = false,
   ) {
     this.sourceSet = source.candidates;
     this.targetSet = target.candidates;
@@ -105,7 +108,7 @@ export class PairAnalysis {
     if (this.unknownHolder) {
       return this.result(
         "depends",
-        `the network carries the echo and its reply; whether ${this.to} answers depends on the security groups of whatever holds it in ${this.target.subnet.address}`
+        `the network carries the echo and its reply; whether ${this.to} answers depends on the security groups of whatever holds it in ${this.target.subnet.address}`,
       );
     }
     if (this.notes.length > 0) {
@@ -135,13 +138,13 @@ export class PairAnalysis {
     const sameSubnet = source.subnet.address === this.target.subnet.address;
     if (!sameSubnet)
       this.narrowTarget(
-        this.acl(networkAclOf(this.model, source.subnet), true, this.targetSet, icmp.request, "outbound")
+        this.acl(networkAclOf(this.model, source.subnet), true, this.targetSet, icmp.request, "outbound"),
       );
     this.narrowTarget(routed.step, routed.hops.slice(1));
     this.transitAcls(routed, "request", this.target.subnet);
     if (!sameSubnet && !deliveredInto(routed, this.target.subnet))
       this.narrowSource(
-        this.acl(networkAclOf(this.model, this.target.subnet), false, this.sourceSet, icmp.request, "inbound")
+        this.acl(networkAclOf(this.model, this.target.subnet), false, this.sourceSet, icmp.request, "inbound"),
       );
     if (this.target.instance) {
       this.narrowSource(this.securityGroups(this.target.instance, false, this.sourceSet, source.instance));
@@ -154,14 +157,14 @@ export class PairAnalysis {
     const sameSubnet = source.subnet.address === target.subnet.address;
     if (!sameSubnet)
       this.narrowSource(
-        this.acl(networkAclOf(this.model, target.subnet), true, this.sourceSet, icmp.reply, "outbound reply")
+        this.acl(networkAclOf(this.model, target.subnet), true, this.sourceSet, icmp.reply, "outbound reply"),
       );
     const routed = this.route(routeTableOf(this.model, target.subnet), target.vpc, this.sourceSet, "reply");
     this.narrowSource(routed.step, routed.hops.slice(1));
     this.transitAcls(routed, "reply", source.subnet);
     if (!sameSubnet && !deliveredInto(routed, source.subnet))
       this.narrowTarget(
-        this.acl(networkAclOf(this.model, source.subnet), false, this.targetSet, icmp.reply, "inbound reply")
+        this.acl(networkAclOf(this.model, source.subnet), false, this.targetSet, icmp.reply, "inbound reply"),
       );
     this.path.push(source.label);
   }
@@ -279,7 +282,7 @@ export class PairAnalysis {
       .filter(
         (r) =>
           r.protocol === -1 ||
-          (r.protocol === icmp.protocol && [-1, icmpType].includes(r.icmpType) && [-1, 0].includes(r.icmpCode))
+          (r.protocol === icmp.protocol && [-1, icmpType].includes(r.icmpType) && [-1, 0].includes(r.icmpCode)),
       )
       .sort((a, b) => a.ruleNo - b.ruleNo);
     let remaining = peers;
@@ -339,7 +342,7 @@ export class PairAnalysis {
         ? [this.source.label, this.source.vpc]
         : [this.target.label, this.target.instance ? this.target.vpc : undefined];
     const good = outcomes.filter(
-      (o) => o.drop === undefined && (expected === undefined || o.arrival?.address === expected.address)
+      (o) => o.drop === undefined && (expected === undefined || o.arrival?.address === expected.address),
     );
     const blocked = outcomes.filter((o) => !good.includes(o));
     const why = (): string =>
@@ -347,7 +350,7 @@ export class PairAnalysis {
         .map(
           (o) =>
             o.drop?.() ??
-            `${this.describe(o.set)} arrives in ${o.arrival?.address}, but ${owner} is in ${expected?.address}`
+            `${this.describe(o.set)} arrives in ${o.arrival?.address}, but ${owner} is in ${expected?.address}`,
         )
         .join("; ");
     const shown = good[0] ?? blocked[0];
@@ -374,7 +377,7 @@ export class PairAnalysis {
     route: Route,
     set: AddressSet,
     prefix: string,
-    leg: "request" | "reply"
+    leg: "request" | "reply",
   ): Forwarded[] {
     const target = route.target;
     const net = this.model.transit;
@@ -418,7 +421,8 @@ export class PairAnalysis {
         set,
         hops: [routeHop],
         arrival: undefined,
-        drop: () => `the route is a blackhole: its target ${gone} no longer exists (AWS reports the route's state as blackhole)`,
+        drop: () =>
+          `the route is a blackhole: its target ${gone} no longer exists (AWS reports the route's state as blackhole)`,
       };
     }
     if (target.kind === "gateway") {
@@ -453,7 +457,7 @@ export class PairAnalysis {
     if (!peer) return { set, hops, arrival: undefined, drop: () => `${peerKey} is outside the loaded configuration` };
     const inside = vpcBlocks(peer, this.family).reduce(
       (acc, c) => union(acc, setOf(this.family, c)),
-      emptySet(this.family)
+      emptySet(this.family),
     );
     const delivered = intersect(set, inside);
     if (isEmpty(delivered)) {
@@ -477,7 +481,9 @@ export class PairAnalysis {
 
 /** Whether a transit gateway delivers into the receiver's own subnet only: then its inbound rules do not apply. */
 function deliveredInto(routed: Routed, receiver: Subnet): boolean {
-  return routed.exits !== undefined && routed.exits.length > 0 && routed.exits.every((s) => s.address === receiver.address);
+  return (
+    routed.exits !== undefined && routed.exits.length > 0 && routed.exits.every((s) => s.address === receiver.address)
+  );
 }
 
 interface Step {

@@ -8,13 +8,7 @@ import {
   type TransitGatewayQuota,
 } from "../core/aws-limits";
 import type { Finding, Model } from "./model";
-import {
-  type TransitLink,
-  type TransitNetwork,
-  effectiveAssociations,
-  gatewaysOf,
-  transitRoutes,
-} from "./transit";
+import { type TransitLink, type TransitNetwork, effectiveAssociations, gatewaysOf, transitRoutes } from "./transit";
 
 /** Transit gateway configurations AWS rejects, and quotas they pass. */
 export function checkTransit(model: Model, errors: Finding[], warnings: Finding[]): void {
@@ -140,7 +134,10 @@ function checkPeeringAttachments(net: TransitNetwork, errors: Finding[]): void {
   const byPair = new Map<string, string>();
   for (const att of net.peeringAttachments.values()) {
     if (att.gateway === att.peerGateway)
-      errors.push({ resource: att.address, message: "peers a transit gateway with itself: set peer_transit_gateway_id to another transit gateway" });
+      errors.push({
+        resource: att.address,
+        message: "peers a transit gateway with itself: set peer_transit_gateway_id to another transit gateway",
+      });
     const pair = [att.gateway, att.peerGateway].sort().join(" and ");
     const earlier = byPair.get(pair);
     if (earlier)

@@ -13,16 +13,7 @@
  * - Without appliance mode the transit gateway keeps a flow in the Availability Zone it came from
  *   and crosses zones only when the receiving attachment has no subnet there.
  */
-import {
-  type AddressSet,
-  type Family,
-  emptySet,
-  intersect,
-  isEmpty,
-  setOf,
-  subtract,
-  union,
-} from "./cidr";
+import { type AddressSet, type Family, emptySet, intersect, isEmpty, setOf, subtract, union } from "./cidr";
 import type { Model, Subnet, Vpc } from "./model";
 import type {
   TransitGateway,
@@ -76,7 +67,10 @@ export function effectiveAssociations(net: TransitNetwork): TransitLink[] {
   const out: TransitLink[] = [...net.associations];
   const replaced = (attachment: string, gateway: string): boolean =>
     net.associations.some(
-      (a) => a.attachment === attachment && a.replaceExisting === true && net.routeTables.get(a.routeTable)?.gateway === gateway
+      (a) =>
+        a.attachment === attachment &&
+        a.replaceExisting === true &&
+        net.routeTables.get(a.routeTable)?.gateway === gateway,
     );
   const add = (attachment: string, gateway: string, source: string): void => {
     const tgw = net.gateways.get(gateway);
@@ -168,7 +162,9 @@ const MAX_TRANSIT_HOPS = 8;
 export function transitForward(model: Model, net: TransitNetwork, leg: TransitLeg): TransitOutcome[] {
   const gateway = net.gateways.get(leg.gateway) as TransitGateway;
   const base = { arrival: undefined, acls: [], exits: [] };
-  const attachment = [...net.vpcAttachments.values()].find((a) => a.gateway === gateway.address && a.vpc === leg.vpc.address);
+  const attachment = [...net.vpcAttachments.values()].find(
+    (a) => a.gateway === gateway.address && a.vpc === leg.vpc.address,
+  );
   if (!attachment)
     return [
       {
@@ -186,12 +182,15 @@ export function transitForward(model: Model, net: TransitNetwork, leg: TransitLe
         ...base,
         set: leg.set,
         hops: [enter],
-        drop: () => `${attachment.label} has ipv6_support disabled: IPv6 traffic does not enter the transit gateway through it`,
+        drop: () =>
+          `${attachment.label} has ipv6_support disabled: IPv6 traffic does not enter the transit gateway through it`,
       },
     ];
   const subnets = attachment.subnets.map((s) => model.subnets.get(s)).filter((s): s is Subnet => s !== undefined);
   const zone = net.subnetZones.get(leg.subnet.address);
-  const entry = subnets.find((s) => s.address === leg.subnet.address) ?? subnets.find((s) => zone !== undefined && net.subnetZones.get(s.address) === zone);
+  const entry =
+    subnets.find((s) => s.address === leg.subnet.address) ??
+    subnets.find((s) => zone !== undefined && net.subnetZones.get(s.address) === zone);
   if (!entry) {
     const zones = subnets.map((s) => `${s.address} in ${zoneText(net.subnetZones.get(s.address))}`).join(", ");
     return [
@@ -223,7 +222,7 @@ class Walk {
     private readonly model: Model,
     private readonly net: TransitNetwork,
     private readonly leg: TransitLeg,
-    private readonly zone: string | undefined
+    private readonly zone: string | undefined,
   ) {
     this.routes = transitRoutes(model, net).filter((r) => r.destination.family === leg.family);
   }
@@ -235,7 +234,7 @@ class Walk {
     set: AddressSet,
     hops: readonly string[],
     acls: readonly TransitAclCheck[],
-    depth: number
+    depth: number,
   ): TransitOutcome[] {
     const { net, leg } = this;
     const tgw = net.gateways.get(gateway);
@@ -244,14 +243,19 @@ class Walk {
     ];
     if (!tgw) return dropped([], () => `the transit gateway ${gateway} is outside the loaded configuration`);
     if (depth >= MAX_TRANSIT_HOPS)
-      return dropped([], () => `the transit gateways pass the packet on more than ${MAX_TRANSIT_HOPS} times: a routing loop`);
+      return dropped(
+        [],
+        () => `the transit gateways pass the packet on more than ${MAX_TRANSIT_HOPS} times: a routing loop`,
+      );
     const association = effectiveAssociations(net).find(
-      (a) => a.attachment === attachment && net.routeTables.get(a.routeTable)?.gateway === gateway
+      (a) => a.attachment === attachment && net.routeTables.get(a.routeTable)?.gateway === gateway,
     );
     const name = this.attachmentLabel(attachment);
     if (!association)
-      return dropped([`${leg.prefix}${tgw.label}`], () =>
-        `${name} is associated with no route table of ${tgw.label}: the transit gateway routes what enters through an attachment by the route table associated with it`
+      return dropped(
+        [`${leg.prefix}${tgw.label}`],
+        () =>
+          `${name} is associated with no route table of ${tgw.label}: the transit gateway routes what enters through an attachment by the route table associated with it`,
       );
     const table = net.routeTables.get(association.routeTable) as TransitRouteTable;
     const candidates = this.routes.filter((r) => r.routeTable === table.address);
@@ -290,14 +294,16 @@ class Walk {
     set: AddressSet,
     hops: readonly string[],
     acls: readonly TransitAclCheck[],
-    depth: number
+    depth: number,
   ): TransitOutcome[] {
     const { net, model, leg } = this;
     const kind = route.propagated ? "propagated" : "static";
     const target = route.blackhole ? "blackhole" : this.attachmentLabel(route.attachment ?? "");
     const hop = `${leg.prefix}${table.label}: ${route.destination.text} → ${target} (${kind}, ${route.source})`;
     const path = [...hops, hop];
-    const dropped = (why: () => string): TransitOutcome[] => [{ set, hops: path, arrival: undefined, drop: why, acls, exits: [] }];
+    const dropped = (why: () => string): TransitOutcome[] => [
+      { set, hops: path, arrival: undefined, drop: why, acls, exits: [] },
+    ];
     if (route.blackhole)
       return dropped(() => `${route.source} is a blackhole route: the transit gateway drops what it matches`);
     const attachment = route.attachment ?? "";
@@ -308,10 +314,13 @@ class Walk {
       const vpc = model.vpcs.get(vpcAttachment.vpc);
       if (!vpc) return dropped(() => `${vpcAttachment.vpc} is outside the loaded configuration`);
       if (leg.family === "ipv6" && !vpcAttachment.ipv6)
-        return dropped(() => `${vpcAttachment.label} has ipv6_support disabled: IPv6 traffic does not leave the transit gateway through it`);
+        return dropped(
+          () =>
+            `${vpcAttachment.label} has ipv6_support disabled: IPv6 traffic does not leave the transit gateway through it`,
+        );
       const inside = (leg.family === "ipv4" ? vpc.ipv4 : vpc.ipv6).reduce(
         (acc, b) => union(acc, setOf(leg.family, b.cidr)),
-        emptySet(leg.family)
+        emptySet(leg.family),
       );
       const delivered = intersect(set, inside);
       const into = `${leg.prefix}${vpcAttachment.label}`;
@@ -345,14 +354,15 @@ class Walk {
     }
     const peering = net.peeringAttachments.get(attachment);
     if (!peering) return dropped(() => `${attachment} is not a transit gateway attachment of the loaded configuration`);
-    const other = peering.gateway === gateway ? peering.peerGateway : peering.peerGateway === gateway ? peering.gateway : undefined;
+    const other =
+      peering.gateway === gateway ? peering.peerGateway : peering.peerGateway === gateway ? peering.gateway : undefined;
     if (other === undefined)
       return dropped(() => `${peering.label} does not connect ${net.gateways.get(gateway)?.label ?? gateway}`);
     if (!peeringCarries(peering))
       return dropped(() =>
         peering.state !== undefined
           ? `${peering.label} is ${peering.state}, not available`
-          : `${peering.label} is not accepted: add an aws_ec2_transit_gateway_peering_attachment_accepter in the peer's account and region`
+          : `${peering.label} is not accepted: add an aws_ec2_transit_gateway_peering_attachment_accepter in the peer's account and region`,
       );
     return this.port(other, peering.address, set, [...path, `${leg.prefix}${peering.label}`], acls, depth + 1);
   }

@@ -4,7 +4,6 @@ import { differ, overlappingBlocks, peerOf, peeringState, referenceAllowed, vpcB
 import type { Finding, Model, Peering } from "./model";
 import { checkTransit } from "./transit-validity";
 
-
 /** Configuration errors AWS (or the aws provider) would reject, and warnings about limits. */
 export function findConfigurationProblems(model: Model): { readonly errors: Finding[]; readonly warnings: Finding[] } {
   const errors: Finding[] = [];
@@ -52,7 +51,11 @@ function checkPeerings(model: Model, errors: Finding[], warnings: Finding[]): vo
         resource,
         message: `auto_accept = true works within one account only, and peer_vpc_id ${accepter?.address} is in ${accepter?.account}, not in ${peering.account}: accept it with an aws_vpc_peering_connection_accepter in the peer account`,
       });
-    } else if (peering.autoAccept && peering.peerOwnerId !== undefined && !(peering.account !== undefined && peering.account === accepter?.account)) {
+    } else if (
+      peering.autoAccept &&
+      peering.peerOwnerId !== undefined &&
+      !(peering.account !== undefined && peering.account === accepter?.account)
+    ) {
       warnings.push({
         resource,
         message: `auto_accept only works within one account: with peer_owner_id = ${peering.peerOwnerId} it fails unless that is the requester's own account`,
@@ -62,7 +65,7 @@ function checkPeerings(model: Model, errors: Finding[], warnings: Finding[]): vo
       errors.push({
         resource,
         message: `vpc_id ${requester.address} is in ${region(
-          requester.region
+          requester.region,
         )} but the peering is requested in ${region(peering.region)}: use the requester VPC's provider`,
       });
     }
@@ -76,7 +79,9 @@ function checkPeerings(model: Model, errors: Finding[], warnings: Finding[]): vo
       errors.push({
         resource,
         message: `peer_vpc_id ${accepter.address} is in ${accepter.account} but AWS looks for it in ${peering.peerAccount}${
-          peering.peerOwnerId === undefined && peering.peerAccount === peering.account ? " (the requester's, without peer_owner_id)" : ""
+          peering.peerOwnerId === undefined && peering.peerAccount === peering.account
+            ? " (the requester's, without peer_owner_id)"
+            : ""
         }: set peer_owner_id to the id of ${accepter.account}`,
       });
     }
@@ -84,7 +89,7 @@ function checkPeerings(model: Model, errors: Finding[], warnings: Finding[]): vo
       errors.push({
         resource,
         message: `peer_vpc_id ${accepter.address} is in ${region(accepter.region)} but the peer region is ${region(
-          peering.peerRegion
+          peering.peerRegion,
         )}: set peer_region = "${accepter.region ?? ""}"`,
       });
     }
@@ -99,7 +104,7 @@ function checkPeerings(model: Model, errors: Finding[], warnings: Finding[]): vo
         errors.push({
           resource: x.address,
           message: `accepts ${resource} in ${region(x.region)}, but the peer VPC is in ${region(
-            peering.peerRegion
+            peering.peerRegion,
           )}: use the peer region's provider`,
         });
       }
@@ -189,7 +194,7 @@ function checkSecurityGroups(model: Model, errors: Finding[]): void {
         const message =
           referenced.region !== group.region
             ? `references ${referenced.label} in ${region(referenced.region)} from ${group.label} in ${region(
-                group.region
+                group.region,
               )}; AWS allows security group references across a peering only within one region: allow the peer's CIDR instead`
             : `references ${referenced.label} of ${referenced.vpc}, which has no active peering with ${group.vpc}; AWS rejects it: peer the VPCs or allow the CIDR instead`;
         errors.push({ resource: rule.source, message });

@@ -35,12 +35,15 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   const program = new Command("npm run rehearse --")
     .description(
       "Build the network of Terraform JSON (as reach reads it) in Linux network namespaces, ping every ordered pair " +
-        "of instances for real, print the matrix and exit 3 when a pair differs from reach's verdict. Needs root."
+        "of instances for real, print the matrix and exit 3 when a pair differs from reach's verdict. Needs root.",
     )
     .argument("[PATH...]", "cdk.tf.json files, stack directories or cdktf.out directories", ["cdktf.out"])
     .option("--from <ADDR>", "only pairs from this instance (e.g. aws_instance.a or instances/aws_instance.a)")
     .option("--to <ADDR|IP>", "only pairs to this instance or IP address (the instance holding the IP is left out)")
-    .option("--json", "print JSON: {pairs: [{from, to, protocol, address, reachable, reach, ...}], errors, warnings, instances}")
+    .option(
+      "--json",
+      "print JSON: {pairs: [{from, to, protocol, address, reachable, reach, ...}], errors, warnings, instances}",
+    )
     .option("--no-compare", "only measure; exit 0 when the pings ran")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: (text) => io.stderr(printableLines(text)) });
@@ -64,7 +67,12 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       io.stderr(`rehearse: cannot build namespaces on this machine; missing: ${missing.join(", ")}\n`);
       return EXIT.unusable;
     }
-    const result = await rehearse(model, { from: options.from, to: options.to, compare: options.compare, cleanLeftovers: true });
+    const result = await rehearse(model, {
+      from: options.from,
+      to: options.to,
+      compare: options.compare,
+      cleanLeftovers: true,
+    });
     const removed = result.removedLeftovers;
     if (removed.length > 0) {
       const names = printable(removed.join(", "));

@@ -79,7 +79,7 @@ export function placeInstances(model: Model): Endpoint[] {
         return a;
       }
       throw new RehearseInputError(
-        `${instance.address}: its subnet ${subnet.address} (${block.text}) has no free address left to give it; fix private_ip or the subnet's size`
+        `${instance.address}: its subnet ${subnet.address} (${block.text}) has no free address left to give it; fix private_ip or the subnet's size`,
       );
     };
     return { instance, vpc: subnet.vpc, subnet: subnet.address, ipv4: place("ipv4"), ipv6: place("ipv6"), picked };
@@ -116,7 +116,7 @@ export function parseIp(text: string): { readonly family: Family; readonly value
 export function listProbes(
   model: Model,
   endpoints: readonly Endpoint[],
-  options: { readonly from?: string; readonly to?: string } = {}
+  options: { readonly from?: string; readonly to?: string } = {},
 ): Probe[] {
   const index = (name: string, option: string): number => {
     let instance: Instance;
@@ -142,17 +142,24 @@ export function listProbes(
       if (holders.includes(s)) {
         throw new RehearseInputError(
           `cannot rehearse ${pair}: ${to} is ${source.instance.address}'s own address, so the echo would never leave it; ` +
-            `give --from another instance, or leave --from out`
+            `give --from another instance, or leave --from out`,
         );
       }
       if (holders.length > 1) {
         const names = holders.map((k) => endpoints[k].instance.address).join(", ");
         throw new RehearseInputError(
           `cannot rehearse ${pair}: ${holders.length} instances hold ${to} (${names}), so a reply would not tell which ` +
-            `of them answered; give --to one of them by its instance address`
+            `of them answered; give --to one of them by its instance address`,
         );
       }
-      probes.push({ from: source.instance.address, to, protocol: ip.family, source: s, target: holders[0], address: ip.value });
+      probes.push({
+        from: source.instance.address,
+        to,
+        protocol: ip.family,
+        source: s,
+        target: holders[0],
+        address: ip.value,
+      });
     }
     return probes;
   }
@@ -173,10 +180,18 @@ export function listProbes(
           throw new RehearseInputError(
             `cannot rehearse ${from} → ${to} (${family}): ${holders} instances hold ${showAddress(family, b)}, more ` +
               `than the ${REPLY_MARKS} whose replies rehearse can tell apart; give at most ${REPLY_MARKS} of them ` +
-              `that private_ip, or narrow the pairs with --to an instance that holds another address`
+              `that private_ip, or narrow the pairs with --to an instance that holds another address`,
           );
         }
-        probes.push({ from, to, protocol: family, source: s, target: t, address: b, ...(mark === undefined ? {} : { mark }) });
+        probes.push({
+          from,
+          to,
+          protocol: family,
+          source: s,
+          target: t,
+          address: b,
+          ...(mark === undefined ? {} : { mark }),
+        });
       }
     }
   }

@@ -31,7 +31,7 @@ export const TOOLS = [
 /** What this machine lacks for rehearse (root, tools), as readable items; empty when it can run. */
 export function missingPrerequisites(
   uid: number | undefined = process.getuid?.(),
-  find: (tool: string) => string | undefined = onPath
+  find: (tool: string) => string | undefined = onPath,
 ): string[] {
   const missing: string[] = [];
   if (process.platform !== "linux") missing.push(`Linux (this is ${process.platform})`);
@@ -146,7 +146,7 @@ export function pidNamespace(): string {
 export function leftovers(
   names: readonly string[] = listNamespaces(),
   startOf: (pid: number) => string | undefined = startTimeOf,
-  ownPidNamespace: string = pidNamespace()
+  ownPidNamespace: string = pidNamespace(),
 ): string[] {
   return names.filter((name) => {
     const match = LEFTOVER.exec(name);
@@ -168,7 +168,10 @@ export async function deleteNamespaces(names: readonly string[]): Promise<void> 
 
 function deleteNamespacesSync(names: readonly string[]): void {
   if (names.length === 0) return;
-  spawnSync(tool("ip"), ["-force", "-batch", "-"], { input: names.map((n) => `netns del ${n}\n`).join(""), stdio: ["pipe", "ignore", "ignore"] });
+  spawnSync(tool("ip"), ["-force", "-batch", "-"], {
+    input: names.map((n) => `netns del ${n}\n`).join(""),
+    stdio: ["pipe", "ignore", "ignore"],
+  });
 }
 
 /** Removes the leftovers of crashed or killed runs; returns their names. */
@@ -235,16 +238,20 @@ export class NamespaceRun {
       ...plan.links.map(
         (l) =>
           `link add name ${l.a.name} netns ${this.name(l.a.ns)} address ${l.a.mac} type veth peer name ${l.b.name} netns ${this.name(
-            l.b.ns
-          )} address ${l.b.mac}`
+            l.b.ns,
+          )} address ${l.b.mac}`,
       ),
     ];
     const made = await execute("ip", ["-batch", "-"], batch.join("\n") + "\n");
-    if (made.code !== 0) throw new RehearseFailure(`ip -batch (namespaces and links) failed: ${explain(made.stderr, batch)}`);
+    if (made.code !== 0)
+      throw new RehearseFailure(`ip -batch (namespaces and links) failed: ${explain(made.stderr, batch)}`);
     const chunks = Math.max(1, Math.min(this.concurrency.setup.size, Math.ceil(plan.namespaces.length / 8)));
     const scripts = Array.from({ length: chunks }, (_, k) => plan.namespaces.filter((_, i) => i % chunks === k));
     await Promise.all(scripts.map((part) => this.concurrency.setup.run(() => this.configure(part))));
-    await this.untilLinksUp(plan.namespaces.filter((ns) => ns.role !== "outside"), chunks);
+    await this.untilLinksUp(
+      plan.namespaces.filter((ns) => ns.role !== "outside"),
+      chunks,
+    );
   }
 
   /**
@@ -256,7 +263,9 @@ export class NamespaceRun {
     let waiting = [...namespaces];
     const deadline = Date.now() + LINKS_UP_SECONDS * 1000;
     for (;;) {
-      const parts = Array.from({ length: chunks }, (_, k) => waiting.filter((_, i) => i % chunks === k)).filter((p) => p.length > 0);
+      const parts = Array.from({ length: chunks }, (_, k) => waiting.filter((_, i) => i % chunks === k)).filter(
+        (p) => p.length > 0,
+      );
       const down: string[] = [];
       await Promise.all(
         parts.map(async (part) => {
@@ -268,13 +277,16 @@ export class NamespaceRun {
             const marker = /^@@ (\S+)$/.exec(line);
             if (marker) id = marker[1];
             const [name, state] = line.split(/\s+/);
-            if (!marker && name?.startsWith("rh") && state !== "UP") down.push(`${id} ${name.replace(/@.*$/, "")} ${state}`);
+            if (!marker && name?.startsWith("rh") && state !== "UP")
+              down.push(`${id} ${name.replace(/@.*$/, "")} ${state}`);
           }
-        })
+        }),
       );
       if (down.length === 0) return;
       if (Date.now() > deadline)
-        throw new RehearseFailure(`links still not up after ${LINKS_UP_SECONDS} s: ${down.map((d) => `${this.prefix}-${d}`).join(", ")}`);
+        throw new RehearseFailure(
+          `links still not up after ${LINKS_UP_SECONDS} s: ${down.map((d) => `${this.prefix}-${d}`).join(", ")}`,
+        );
       const ids = new Set(down.map((d) => d.split(" ")[0]));
       waiting = waiting.filter((ns) => ids.has(ns.id));
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -293,9 +305,15 @@ export class NamespaceRun {
       };
       step("ip", ns.ip, `ip -n ${name} -batch -`);
       if (ns.ip6.length > 0) step("ip -6", ns.ip6, `ip -6 -n ${name} -batch -`);
-      const sysctls = ns.sysctls.map(([path, value]) => `for f in /proc/sys/${path}; do echo ${value} > "$f"; done; `).join("");
+      const sysctls = ns.sysctls
+        .map(([path, value]) => `for f in /proc/sys/${path}; do echo ${value} > "$f"; done; `)
+        .join("");
       const enter = `nsenter --net=${NETNS_DIR}/${name}`;
-      step("nft", ns.nft.split("\n"), sysctls === "" ? `${enter} nft -f -` : `${enter} sh -c '${sysctls}exec nft -f -'`);
+      step(
+        "nft",
+        ns.nft.split("\n"),
+        sysctls === "" ? `${enter} nft -f -` : `${enter} sh -c '${sysctls}exec nft -f -'`,
+      );
     });
     const done = await execute("sh", ["-s"], script.join("\n") + "\n");
     if (done.code === 0) return;
@@ -304,7 +322,7 @@ export class NamespaceRun {
     if (!last || !step) throw new RehearseFailure(`setting up namespaces failed: ${done.stderr.trim()}`);
     const output = done.stderr.slice((last.index ?? 0) + last[0].length).trim();
     throw new RehearseFailure(
-      `setting up namespace ${this.name(step.ns.id)} (${step.ns.role} for ${step.ns.stands}) failed in ${last[2]}: ${explain(output, step.lines)}`
+      `setting up namespace ${this.name(step.ns.id)} (${step.ns.role} for ${step.ns.stands}) failed in ${last[2]}: ${explain(output, step.lines)}`,
     );
   }
 
@@ -319,23 +337,37 @@ export class NamespaceRun {
       const script = [
         ...part.map(
           (a, k) =>
-            `(out=$(ping -c 1 -W 1 -n ${a} 2>&1); code=$?; ttl=$(printf '%s\\n' "$out" | sed -n 's/.* ttl=\\([0-9]*\\).*/\\1/p' | head -n 1); echo "${k} $code \${ttl:-0}") &`
+            `(out=$(ping -c 1 -W 1 -n ${a} 2>&1); code=$?; ttl=$(printf '%s\\n' "$out" | sed -n 's/.* ttl=\\([0-9]*\\).*/\\1/p' | head -n 1); echo "${k} $code \${ttl:-0}") &`,
         ),
         "wait",
       ].join("\n");
       const done = await this.concurrency.ping.run(() =>
-        execute("nsenter", [`--net=${NETNS_DIR}/${this.name(id)}`, "sh", "-s"], script + "\n", 30_000)
+        execute("nsenter", [`--net=${NETNS_DIR}/${this.name(id)}`, "sh", "-s"], script + "\n", 30_000),
       );
-      const results = new Map([...done.stdout.matchAll(/^([0-9]+) ([0-9]+) ([0-9]+)$/gm)].map((m) => [Number(m[1]), [Number(m[2]), Number(m[3])]]));
+      const results = new Map(
+        [...done.stdout.matchAll(/^([0-9]+) ([0-9]+) ([0-9]+)$/gm)].map((m) => [
+          Number(m[1]),
+          [Number(m[2]), Number(m[3])],
+        ]),
+      );
       for (let k = 0; k < part.length; k += 1) {
         const [code, ttl] = results.get(k) ?? [];
         if (code === 0 || code === 1) {
           replies.push(code === 0 ? ttl : undefined);
           continue;
         }
-        const again = await execute("nsenter", [`--net=${NETNS_DIR}/${this.name(id)}`, "ping", "-c", "1", "-W", "1", "-n", part[k]]);
+        const again = await execute("nsenter", [
+          `--net=${NETNS_DIR}/${this.name(id)}`,
+          "ping",
+          "-c",
+          "1",
+          "-W",
+          "1",
+          "-n",
+          part[k],
+        ]);
         throw new RehearseFailure(
-          `ping ${part[k]} in namespace ${this.name(id)} failed (exit ${code ?? done.code}): ${(again.stderr || again.stdout || done.stderr).trim()}`
+          `ping ${part[k]} in namespace ${this.name(id)} failed (exit ${code ?? done.code}): ${(again.stderr || again.stdout || done.stderr).trim()}`,
         );
       }
     }

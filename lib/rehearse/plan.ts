@@ -1,7 +1,18 @@
 import type { Model, NaclRule, NetworkAcl, Peering, RouteTable, SecurityGroup, SgRule, Vpc } from "../reach";
 import { type Endpoint, replyMark } from "./endpoints";
 import { RehearseInputError } from "./errors";
-import { type Family, type Span, bitsOf, coversAll, holds, merge, overlap, showAddress, toCidrs, without } from "./ranges";
+import {
+  type Family,
+  type Span,
+  bitsOf,
+  coversAll,
+  holds,
+  merge,
+  overlap,
+  showAddress,
+  toCidrs,
+  without,
+} from "./ranges";
 
 /**
  * From reach's model to a plan of Linux network namespaces: pure data (ip batch lines, nft rulesets, sysctls),
@@ -133,7 +144,7 @@ class Planner {
   constructor(
     private readonly model: Model,
     private readonly endpoints: readonly Endpoint[],
-    private readonly table: string
+    private readonly table: string,
   ) {
     this.vpcs = [...model.vpcs.values()];
     this.vpcIndex = new Map(this.vpcs.map((v, i) => [v.address, i]));
@@ -142,13 +153,19 @@ class Planner {
   plan(): NetworkPlan {
     const router = (vpc: string): string => `v${this.vpcIndex.get(vpc)}`;
     this.endpoints.forEach((e, i) => {
-      if (!this.vpcIndex.has(e.vpc)) throw new RehearseInputError(`${e.instance.address}: its VPC ${e.vpc} is not in the model`);
+      if (!this.vpcIndex.has(e.vpc))
+        throw new RehearseInputError(`${e.instance.address}: its VPC ${e.vpc} is not in the model`);
       this.instanceLinks.push(this.link(router(e.vpc), `rhi${i}`, `i${i}`, "rhe0"));
     });
     [...this.model.peerings.values()].forEach((peering, i) => {
       if (!peeringActive(this.model, peering)) return;
       const self = peering.requesterVpc === peering.accepterVpc;
-      const link = this.link(router(peering.requesterVpc), `rhp${i}`, router(peering.accepterVpc), self ? `rhq${i}` : `rhp${i}`);
+      const link = this.link(
+        router(peering.requesterVpc),
+        `rhp${i}`,
+        router(peering.accepterVpc),
+        self ? `rhq${i}` : `rhp${i}`,
+      );
       this.peeringLinks.set(peering.address, { peering, link });
     });
     const gateways = [...this.model.gateways.values()];
@@ -189,7 +206,8 @@ class Planner {
   private router(vpc: Vpc, id: string): NamespaceSpec {
     const ip: string[] = ["link set dev lo up"];
     const ip6: string[] = [];
-    for (const end of this.endsIn(id)) ip.push(`link set dev ${end.name} addrgenmode none`, `link set dev ${end.name} up`);
+    for (const end of this.endsIn(id))
+      ip.push(`link set dev ${end.name} addrgenmode none`, `link set dev ${end.name} up`);
     const members = this.endpoints.map((e, i) => ({ e, i })).filter(({ e }) => e.vpc === vpc.address);
     for (const { e, i } of members) {
       const link = this.instanceLinks[i];
@@ -206,13 +224,15 @@ class Planner {
     }
     for (const link of this.gatewayLinks.values()) if (link.a.ns === id) farEnds.push({ near: link.a, far: link.b });
     for (const { near, far } of farEnds) {
-      for (const family of FAMILIES) ip.push(`neigh add ${FAR[family]} lladdr ${far.mac} dev ${near.name} nud permanent`);
+      for (const family of FAMILIES)
+        ip.push(`neigh add ${FAR[family]} lladdr ${far.mac} dev ${near.name} nud permanent`);
     }
     const tables = new Map<string, number>();
     for (const { e, i } of members) {
       const key = this.routeTableOf(e).address;
       if (!tables.has(key)) tables.set(key, FIRST_TABLE + tables.size);
-      for (const lines of [ip, ip6]) lines.push(`rule add iif ${this.instanceLinks[i].a.name} table ${tables.get(key)} pref 100`);
+      for (const lines of [ip, ip6])
+        lines.push(`rule add iif ${this.instanceLinks[i].a.name} table ${tables.get(key)} pref 100`);
     }
     for (const [key, number] of tables) {
       ip.push(...this.routes(vpc, id, this.model.routeTables.get(key) as RouteTable, number));
@@ -226,7 +246,8 @@ class Planner {
     }
     for (const { link } of this.peeringLinks.values()) {
       for (const end of [link.a, link.b]) {
-        if (end.ns === id) for (const lines of [ip, ip6]) lines.push(`rule add iif ${end.name} table ${ARRIVALS} pref 100`);
+        if (end.ns === id)
+          for (const lines of [ip, ip6]) lines.push(`rule add iif ${end.name} table ${ARRIVALS} pref 100`);
       }
     }
     for (const lines of [ip, ip6]) lines.push("rule add pref 30000 blackhole");
@@ -241,7 +262,11 @@ class Planner {
       ],
       ip,
       ip6,
-      nft: this.routerRules(vpc, id, members.map(({ e, i }) => ({ e, i }))),
+      nft: this.routerRules(
+        vpc,
+        id,
+        members.map(({ e, i }) => ({ e, i })),
+      ),
     };
   }
 
@@ -271,29 +296,49 @@ class Planner {
       const declared = table.routes.filter((r) => r.destination.family === family && r.target.kind !== "local");
       declared.forEach((route, k) => {
         const destination = cidr(family, route.destination.first, route.destination.last);
-        lines.push(`route add ${route.blackhole ? `blackhole ${destination}` : this.nextHop(vpc, id, route.target, family, destination)} table ${number} metric ${10 + k}`);
+        lines.push(
+          `route add ${route.blackhole ? `blackhole ${destination}` : this.nextHop(vpc, id, route.target, family, destination)} table ${number} metric ${10 + k}`,
+        );
       });
       for (const block of blocksOf(vpc, family)) {
         const prefix = prefixOf(family, block);
         lines.push(`route add blackhole ${cidr(family, block.first, block.last)} table ${number} metric 0`);
         const decided = without(
           [block],
-          declared.filter((r) => r.destination.prefix > prefix).map((r) => ({ first: r.destination.first, last: r.destination.last }))
+          declared
+            .filter((r) => r.destination.prefix > prefix)
+            .map((r) => ({ first: r.destination.first, last: r.destination.last })),
         );
         this.endpoints.forEach((e, i) => {
           const address = e[family];
-          if (e.vpc !== vpc.address || address === undefined || !holds(decided, address) || routed.has(`${family} ${address}`)) return;
+          if (
+            e.vpc !== vpc.address ||
+            address === undefined ||
+            !holds(decided, address) ||
+            routed.has(`${family} ${address}`)
+          )
+            return;
           routed.add(`${family} ${address}`);
-          lines.push(`route add ${cidr(family, address, address)} dev ${this.instanceLinks[i].a.name} table ${number} metric 0`);
+          lines.push(
+            `route add ${cidr(family, address, address)} dev ${this.instanceLinks[i].a.name} table ${number} metric 0`,
+          );
         });
       }
     }
     return lines;
   }
 
-  private nextHop(vpc: Vpc, id: string, target: RouteTable["routes"][number]["target"], family: Family, destination: string): string {
+  private nextHop(
+    vpc: Vpc,
+    id: string,
+    target: RouteTable["routes"][number]["target"],
+    family: Family,
+    destination: string,
+  ): string {
     const via = (end: LinkEnd): string =>
-      family === "ipv4" ? `${destination} via ${FAR.ipv4} dev ${end.name} onlink` : `${destination} via ${FAR.ipv6} dev ${end.name}`;
+      family === "ipv4"
+        ? `${destination} via ${FAR.ipv4} dev ${end.name} onlink`
+        : `${destination} via ${FAR.ipv6} dev ${end.name}`;
     if (target.kind === "peering") {
       const found = this.peeringLinks.get(target.peering);
       if (found) {
@@ -325,16 +370,20 @@ class Planner {
             ...blockGuards(other, vpc),
             own.length > 0 ? `oifname != ${nameSet(own)} drop` : "drop",
           ]),
-          chain(`to_${end.name}`, blockGuards(vpc, other))
+          chain(`to_${end.name}`, blockGuards(vpc, other)),
         );
       }
     }
     const subnets = new Map<string, string[]>();
-    for (const { e, i } of members) subnets.set(e.subnet, [...(subnets.get(e.subnet) ?? []), this.instanceLinks[i].a.name]);
+    for (const { e, i } of members)
+      subnets.set(e.subnet, [...(subnets.get(e.subnet) ?? []), this.instanceLinks[i].a.name]);
     [...subnets].forEach(([subnet, names], k) => {
       const acl = this.networkAclOf(subnet, vpc.address);
       const set = nameSet(names);
-      forward.push(`iifname ${set} oifname != ${set} jump nacl_out_${k}`, `oifname ${set} iifname != ${set} jump nacl_in_${k}`);
+      forward.push(
+        `iifname ${set} oifname != ${set} jump nacl_out_${k}`,
+        `oifname ${set} iifname != ${set} jump nacl_in_${k}`,
+      );
       chains.push(chain(`nacl_out_${k}`, aclRules(acl, true)), chain(`nacl_in_${k}`, aclRules(acl, false)));
     });
     return ruleset(this.table, [
@@ -354,12 +403,16 @@ class Planner {
       ip.push(
         `addr add ${cidr(family, address, address)} dev rhe0${family === "ipv6" ? " nodad" : ""}`,
         `neigh add ${ROUTER[family]} lladdr ${link.a.mac} dev rhe0 nud permanent`,
-        family === "ipv4" ? `route add 0.0.0.0/0 via ${ROUTER.ipv4} dev rhe0 onlink` : `route add ::/0 via ${ROUTER.ipv6} dev rhe0`
+        family === "ipv4"
+          ? `route add 0.0.0.0/0 via ${ROUTER.ipv4} dev rhe0 onlink`
+          : `route add ::/0 via ${ROUTER.ipv6} dev rhe0`,
       );
     }
     const groups = e.instance.securityGroups.map((key) => this.model.securityGroups.get(key));
     const rules = (egress: boolean): string[] =>
-      groups.flatMap((group) => (group ? group.rules.filter((r) => r.egress === egress).flatMap((r) => this.sgRule(group, r)) : []));
+      groups.flatMap((group) =>
+        group ? group.rules.filter((r) => r.egress === egress).flatMap((r) => this.sgRule(group, r)) : [],
+      );
     return {
       id: `i${i}`,
       role: "instance",
@@ -391,13 +444,16 @@ class Planner {
     for (const family of FAMILIES) {
       const protocol = sgProtocol(rule, family);
       if (protocol === undefined) continue;
-      const peers: Span[] = rule.cidrs.filter((c) => c.family === family).map((c) => ({ first: c.first, last: c.last }));
+      const peers: Span[] = rule.cidrs
+        .filter((c) => c.family === family)
+        .map((c) => ({ first: c.first, last: c.last }));
       for (const key of rule.groups) {
         const referenced = this.model.securityGroups.get(key);
         if (!referenced || !this.referenceAllowed(group, referenced)) continue;
         for (const e of this.endpoints) {
           const address = e[family];
-          if (address !== undefined && e.instance.securityGroups.includes(key)) peers.push({ first: address, last: address });
+          if (address !== undefined && e.instance.securityGroups.includes(key))
+            peers.push({ first: address, last: address });
         }
       }
       if (peers.length === 0) continue;
@@ -414,7 +470,7 @@ class Planner {
     return [...this.model.peerings.values()].some(
       (p) =>
         ((p.requesterVpc === a && p.accepterVpc === b) || (p.requesterVpc === b && p.accepterVpc === a)) &&
-        peeringActive(this.model, p)
+        peeringActive(this.model, p),
     );
   }
 
@@ -425,12 +481,18 @@ class Planner {
       role: "outside",
       stands: [...this.gatewayLinks.keys()].join(", "),
       sysctls: [],
-      ip: [...this.gatewayLinks.values()].flatMap((l) => [`link set dev ${l.b.name} addrgenmode none`, `link set dev ${l.b.name} up`]),
+      ip: [...this.gatewayLinks.values()].flatMap((l) => [
+        `link set dev ${l.b.name} addrgenmode none`,
+        `link set dev ${l.b.name} up`,
+      ]),
       ip6: [],
-      nft: ruleset(this.table, [base("input", "input", []), base("forward", "forward", []), base("output", "output", [])]),
+      nft: ruleset(this.table, [
+        base("input", "input", []),
+        base("forward", "forward", []),
+        base("output", "output", []),
+      ]),
     };
   }
-
 }
 
 function ruleset(table: string, chains: readonly string[]): string {
@@ -509,11 +571,13 @@ function aclRule(rule: NaclRule): string[] {
     rule.protocol === -1
       ? []
       : rule.protocol === 1 || rule.protocol === 58
-      ? icmpMatch(rule.protocol, family, rule.icmpType, rule.icmpCode)
-      : byte(rule.protocol)
-      ? [`meta l4proto ${rule.protocol}`]
-      : undefined;
+        ? icmpMatch(rule.protocol, family, rule.icmpType, rule.icmpCode)
+        : byte(rule.protocol)
+          ? [`meta l4proto ${rule.protocol}`]
+          : undefined;
   if (protocol === undefined) return [];
-  const match = addressMatch(family, rule.egress ? "daddr" : "saddr", [{ first: rule.cidr.first, last: rule.cidr.last }]);
+  const match = addressMatch(family, rule.egress ? "daddr" : "saddr", [
+    { first: rule.cidr.first, last: rule.cidr.last },
+  ]);
   return [[match, ...protocol, rule.allow ? "return" : "drop"].join(" ")];
 }

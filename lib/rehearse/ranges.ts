@@ -72,7 +72,11 @@ export function toCidrs(family: Family, spans: readonly Span[]): string[] {
     let first = span.first;
     while (first <= span.last) {
       let host = 0;
-      while (host < bits && first % (1n << BigInt(host + 1)) === 0n && first + (1n << BigInt(host + 1)) - 1n <= span.last)
+      while (
+        host < bits &&
+        first % (1n << BigInt(host + 1)) === 0n &&
+        first + (1n << BigInt(host + 1)) - 1n <= span.last
+      )
         host += 1;
       out.push(`${showAddress(family, first)}/${bits - host}`);
       first += 1n << BigInt(host);

@@ -1,5 +1,13 @@
 import { availableParallelism } from "node:os";
-import { type Finding, type InstanceSummary, type Model, ReachInputError, type Reachable, analyze, findConfigurationProblems } from "../reach";
+import {
+  type Finding,
+  type InstanceSummary,
+  type Model,
+  ReachInputError,
+  type Reachable,
+  analyze,
+  findConfigurationProblems,
+} from "../reach";
 import { type Endpoint, addressesOf, listProbes, markOf, placeInstances } from "./endpoints";
 import { RehearseInputError } from "./errors";
 import { type Concurrency, NamespaceRun, cleanLeftovers, defaultConcurrency } from "./host";
@@ -97,11 +105,15 @@ export async function rehearse(model: Model, options: RehearseOptions = {}): Pro
             const mark = probes[k].mark;
             measured[k] = ttl !== undefined && (mark === undefined || markOf(ttl) === mark);
           });
-        })
+        }),
       );
     };
     await send(probes.map((_, k) => k));
-    await send(probes.flatMap((p, k) => (measured[k] === false && predicted?.pairs.get(key(p.from, p.to, p.protocol))?.reachable === true ? [k] : [])));
+    await send(
+      probes.flatMap((p, k) =>
+        measured[k] === false && predicted?.pairs.get(key(p.from, p.to, p.protocol))?.reachable === true ? [k] : [],
+      ),
+    );
     echoes = measured;
     clock.push(Date.now());
   } finally {
@@ -119,7 +131,8 @@ export async function rehearse(model: Model, options: RehearseOptions = {}): Pro
       reachable,
       reach: verdict?.reachable,
       reachReason: verdict?.reason,
-      differs: compare && (verdict === undefined || (verdict.reachable !== "depends" && verdict.reachable !== reachable)),
+      differs:
+        compare && (verdict === undefined || (verdict.reachable !== "depends" && verdict.reachable !== reachable)),
     };
   });
   return {
@@ -132,7 +145,11 @@ export async function rehearse(model: Model, options: RehearseOptions = {}): Pro
     refused: false,
     errors: predicted?.errors ?? [],
     warnings: predicted?.warnings ?? model.warnings,
-    seconds: { build: (clock[1] - clock[0]) / 1000, ping: (clock[2] - clock[1]) / 1000, teardown: (clock[3] - clock[2]) / 1000 },
+    seconds: {
+      build: (clock[1] - clock[0]) / 1000,
+      ping: (clock[2] - clock[1]) / 1000,
+      teardown: (clock[3] - clock[2]) / 1000,
+    },
   };
 }
 

@@ -7,17 +7,21 @@ const SYMBOL = { replied: "✓", silent: "✗", none: "·" } as const;
 /** The readable report: what was built, picked addresses, the matrix, the differences, the counts; names `printable`. */
 export function formatRehearsal(r: Rehearsal): string {
   if (r.refused) {
-    return [
-      "Built nothing: AWS would reject this network, so there is nothing to ping (reach refuses it too, exit 3).",
-      ...formatFindings("Configuration errors (AWS would reject these)", r.errors),
-      ...formatFindings("Warnings", r.warnings),
-    ].map(printable).join("\n") + "\n";
+    return (
+      [
+        "Built nothing: AWS would reject this network, so there is nothing to ping (reach refuses it too, exit 3).",
+        ...formatFindings("Configuration errors (AWS would reject these)", r.errors),
+        ...formatFindings("Warnings", r.warnings),
+      ]
+        .map(printable)
+        .join("\n") + "\n"
+    );
   }
   const lines: string[] = [];
   const { routers, instances, peerings, gateways } = r.counts;
   lines.push(
     `Rehearsed in Linux network namespaces ${r.prefix}-*: ${plural(routers, "VPC router")}, ${plural(instances, "instance")}, ` +
-      `${plural(peerings, "active peering")}, ${plural(gateways, "gateway endpoint")}; one ping -c 1 -W 1 per pair.`
+      `${plural(peerings, "active peering")}, ${plural(gateways, "gateway endpoint")}; one ping -c 1 -W 1 per pair.`,
   );
   const picked = r.instances.filter((i) => i.picked.length > 0);
   if (picked.length > 0) {
@@ -39,14 +43,20 @@ export function formatRehearsal(r: Rehearsal): string {
     lines.push("", "Differs from reach:");
     for (const p of differing) {
       const measured = p.reachable ? "got a reply" : "got no reply";
-      const predicted = p.reach === undefined ? "reach has no verdict for this pair" : `reach predicts ${verdict(p.reach)}: ${p.reachReason}`;
+      const predicted =
+        p.reach === undefined
+          ? "reach has no verdict for this pair"
+          : `reach predicts ${verdict(p.reach)}: ${p.reachReason}`;
       lines.push(`  ${p.from} → ${p.to} (${p.protocol}, ping ${p.address}): ${measured}; ${predicted}`);
     }
   }
   const open = r.pairs.filter((p) => r.compared && p.reach === "depends");
   if (open.length > 0) {
     lines.push("", "reach leaves open (depends), so not compared:");
-    for (const p of open) lines.push(`  ${p.from} → ${p.to} (${p.protocol}): ${p.reachable ? "got a reply" : "got no reply"}; ${p.reachReason}`);
+    for (const p of open)
+      lines.push(
+        `  ${p.from} → ${p.to} (${p.protocol}): ${p.reachable ? "got a reply" : "got no reply"}; ${p.reachReason}`,
+      );
   }
   lines.push(...formatFindings("Configuration errors (AWS would reject these)", r.errors));
   lines.push(...formatFindings("Warnings", r.warnings));
@@ -62,8 +72,8 @@ export function summaryLine(r: Rehearsal): string {
   const comparison = !r.compared
     ? "not compared with reach (--no-compare)"
     : differing === 0
-    ? "every pair agrees with reach"
-    : `${differing} of ${r.pairs.length} differ from reach`;
+      ? "every pair agrees with reach"
+      : `${differing} of ${r.pairs.length} differ from reach`;
   return `${plural(r.pairs.length, "pair")}: ${replied} replied, ${silent} without reply; ${comparison}.`;
 }
 
@@ -76,7 +86,7 @@ export function rehearsalJson(r: Rehearsal): unknown {
       protocol: p.protocol,
       address: p.address,
       reachable: p.reachable,
-      reach: r.compared ? p.reach ?? null : null,
+      reach: r.compared ? (p.reach ?? null) : null,
       reason: p.reachable ? `ping ${p.address} got a reply` : `ping ${p.address} got no reply within 1 s`,
       reachReason: p.reachReason ?? null,
       differs: p.differs,
@@ -93,7 +103,7 @@ export function rehearsalJson(r: Rehearsal): unknown {
 
 function matrix(r: Rehearsal): string[] {
   const names = unique([...r.instances.map((i) => i.address), ...r.pairs.flatMap((p) => [p.from, p.to])]).filter((n) =>
-    r.pairs.some((p) => p.from === n || p.to === n)
+    r.pairs.some((p) => p.from === n || p.to === n),
   );
   const rows = names.filter((n) => r.pairs.some((p) => p.from === n));
   const cols = names.filter((n) => r.pairs.some((p) => p.to === n));
@@ -117,9 +127,17 @@ function matrix(r: Rehearsal): string[] {
   return out;
 }
 
-function cell(pairs: readonly MeasuredPair[], from: string, to: string, protocols: readonly string[], marks: boolean): string {
+function cell(
+  pairs: readonly MeasuredPair[],
+  from: string,
+  to: string,
+  protocols: readonly string[],
+  marks: boolean,
+): string {
   if (from === to) return "-".repeat(protocols.length) + (marks ? " " : "");
-  const found = protocols.map((protocol) => pairs.find((p) => p.from === from && p.to === to && p.protocol === protocol));
+  const found = protocols.map((protocol) =>
+    pairs.find((p) => p.from === from && p.to === to && p.protocol === protocol),
+  );
   const symbols = found
     .map((p) => (p === undefined ? SYMBOL.none : p.reachable ? SYMBOL.replied : SYMBOL.silent))
     .join("");

@@ -3,13 +3,7 @@ import { ReachInputError } from "../model";
 /** A live read that could not happen (credentials, permissions, endpoint): the CLI exits 2 with its message. */
 export class LiveReadError extends ReachInputError {}
 
-const DENIED = new Set([
-  "AccessDenied",
-  "AccessDeniedException",
-  "UnauthorizedOperation",
-  "OptInRequired",
-  "Blocked",
-]);
+const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "OptInRequired", "Blocked"]);
 const REJECTED = new Set([
   "AuthFailure",
   "InvalidClientTokenId",
@@ -54,7 +48,7 @@ export function liveReadError(
   call: string,
   where: string,
   error: unknown,
-  grant = `allow ${LIVE_PERMISSIONS.join(", ")} for this identity`
+  grant = `allow ${LIVE_PERMISSIONS.join(", ")} for this identity`,
 ): LiveReadError {
   if (error instanceof LiveReadError) return error;
   const name = field(error, "name") ?? "Error";
@@ -66,28 +60,26 @@ export function liveReadError(
   const head = `${call} in ${where}`;
   if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
     return new LiveReadError(
-      `${head}: no AWS credentials (${said}); fix: set AWS_PROFILE (after aws sso login) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`
+      `${head}: no AWS credentials (${said}); fix: set AWS_PROFILE (after aws sso login) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
     );
   }
   if (type === "text/html" || name === "SyntaxError" || /Deserialization error/i.test(message)) {
     const answer = [status !== undefined ? `HTTP ${status}` : undefined, type].filter(Boolean).join(", ");
     return new LiveReadError(
-      `${head}: the endpoint answered ${answer || "something"} that is not an AWS API response (${said}); fix: check AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_EC2, or unset them to use AWS`
+      `${head}: the endpoint answered ${answer || "something"} that is not an AWS API response (${said}); fix: check AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_EC2, or unset them to use AWS`,
     );
   }
   if (DENIED.has(name) || status === 403) {
-    return new LiveReadError(
-      `${head}: access denied (${said}); fix: ${grant}`
-    );
+    return new LiveReadError(`${head}: access denied (${said}); fix: ${grant}`);
   }
   if (REJECTED.has(name)) {
     return new LiveReadError(
-      `${head}: the credentials were rejected (${said}); fix: refresh them (aws sso login, or new access keys) or check AWS_PROFILE`
+      `${head}: the credentials were rejected (${said}); fix: refresh them (aws sso login, or new access keys) or check AWS_PROFILE`,
     );
   }
   if ((code !== undefined && UNREACHABLE_CODES.has(code)) || name === "TimeoutError" || name === "RequestTimeout") {
     return new LiveReadError(
-      `${head}: the endpoint did not answer (${said}); fix: check the network, the region name and AWS_ENDPOINT_URL`
+      `${head}: the endpoint did not answer (${said}); fix: check the network, the region name and AWS_ENDPOINT_URL`,
     );
   }
   return new LiveReadError(`${head} failed (${said}${status !== undefined ? `, HTTP ${status}` : ""})`);

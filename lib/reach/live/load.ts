@@ -33,7 +33,7 @@ export async function loadLive(plan: LivePlan, options: LiveOptions = {}): Promi
       } finally {
         if (!options.clientFor) client.destroy();
       }
-    })
+    }),
   );
   const model = liveModel(snapshots, plan.tags);
   const wanted = Object.entries(plan.tags)
@@ -76,7 +76,7 @@ function refuseHtml(client: EC2Client): void {
       }
       return result;
     },
-    { step: "deserialize", priority: "high", name: REFUSE_HTML }
+    { step: "deserialize", priority: "high", name: REFUSE_HTML },
   );
 }
 
@@ -114,7 +114,12 @@ function assumedRole(roleArn: string, region: string | undefined): () => Promise
         const c = out.Credentials;
         if (!c?.AccessKeyId || !c.SecretAccessKey)
           throw new LiveReadError(`STS AssumeRole ${roleArn}: the answer holds no credentials`);
-        return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+        return {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          sessionToken: c.SessionToken,
+          expiration: c.Expiration,
+        };
       } finally {
         sts.destroy();
       }
@@ -127,7 +132,7 @@ async function regionOf(client: EC2Client, target: LiveTarget): Promise<string> 
     return await client.config.region();
   } catch {
     throw new LiveReadError(
-      "no region to read: the stacks' AWS provider sets none and the AWS SDK finds none; fix: pass --region or set AWS_REGION"
+      "no region to read: the stacks' AWS provider sets none and the AWS SDK finds none; fix: pass --region or set AWS_REGION",
     );
   }
 }

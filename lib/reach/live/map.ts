@@ -53,7 +53,10 @@ class LiveMapper {
   /** The default network ACL of each VPC. */
   private readonly defaultAcls = new Map<string, string>();
 
-  constructor(private readonly snapshots: readonly Snapshot[], private readonly tags: Readonly<Record<string, string>>) {}
+  constructor(
+    private readonly snapshots: readonly Snapshot[],
+    private readonly tags: Readonly<Record<string, string>>,
+  ) {}
 
   map(): Model {
     for (const s of this.snapshots) this.vpcs(s);
@@ -90,7 +93,10 @@ class LiveMapper {
       if (ipv4.length === 0 && vpc.CidrBlock) ipv4.push({ cidr: cidrOf(id, vpc.CidrBlock, "ipv4"), source: id });
       const ipv6: VpcBlock[] = (vpc.Ipv6CidrBlockAssociationSet ?? [])
         .filter((a) => associated(a.Ipv6CidrBlockState?.State) && a.Ipv6CidrBlock)
-        .map((a) => ({ cidr: cidrOf(id, a.Ipv6CidrBlock as string, "ipv6"), source: `${id} ${a.AssociationId ?? a.Ipv6CidrBlock}` }));
+        .map((a) => ({
+          cidr: cidrOf(id, a.Ipv6CidrBlock as string, "ipv6"),
+          source: `${id} ${a.AssociationId ?? a.Ipv6CidrBlock}`,
+        }));
       this.builder.addVpc({ address: id, stack: s.label, region: s.region, ipv4, ipv6 });
     }
   }
@@ -100,7 +106,7 @@ class LiveMapper {
       const id = subnet.SubnetId;
       if (!subnet.VpcId || !this.builder.vpc(subnet.VpcId) || !this.first("subnet", id)) continue;
       const ipv6 = (subnet.Ipv6CidrBlockAssociationSet ?? []).find(
-        (a) => associated(a.Ipv6CidrBlockState?.State) && a.Ipv6CidrBlock
+        (a) => associated(a.Ipv6CidrBlockState?.State) && a.Ipv6CidrBlock,
       )?.Ipv6CidrBlock;
       this.builder.addSubnet({
         address: id,
@@ -114,10 +120,15 @@ class LiveMapper {
 
   private gateways(s: Snapshot): void {
     const attachedVpc = (attachments: readonly { VpcId?: string; State?: string }[] | undefined): string | undefined =>
-      attachments?.find((a) => a.VpcId && ["attached", "available", "attaching"].includes(a.State ?? "attached"))?.VpcId;
+      attachments?.find((a) => a.VpcId && ["attached", "available", "attaching"].includes(a.State ?? "attached"))
+        ?.VpcId;
     for (const igw of s.internetGateways) {
       if (this.first("gateway", igw.InternetGatewayId))
-        this.builder.addGateway({ address: igw.InternetGatewayId, kind: "internet gateway", vpc: attachedVpc(igw.Attachments) });
+        this.builder.addGateway({
+          address: igw.InternetGatewayId,
+          kind: "internet gateway",
+          vpc: attachedVpc(igw.Attachments),
+        });
     }
     for (const nat of s.natGateways) {
       if (nat.State === "deleted" || nat.State === "deleting") continue;
@@ -126,7 +137,11 @@ class LiveMapper {
     }
     for (const vgw of s.vpnGateways) {
       if (this.first("gateway", vgw.VpnGatewayId))
-        this.builder.addGateway({ address: vgw.VpnGatewayId, kind: "VPN gateway", vpc: attachedVpc(vgw.VpcAttachments) });
+        this.builder.addGateway({
+          address: vgw.VpnGatewayId,
+          kind: "VPN gateway",
+          vpc: attachedVpc(vgw.VpcAttachments),
+        });
     }
   }
 
@@ -162,7 +177,10 @@ class LiveMapper {
     const destination = cidrOf(source, text, route.DestinationCidrBlock ? "ipv4" : "ipv6");
     const target = routeTarget(route);
     if (!target) {
-      this.builder.warn({ resource: source, message: "EC2 reports no target for this route; it is taken to leave the VPC" });
+      this.builder.warn({
+        resource: source,
+        message: "EC2 reports no target for this route; it is taken to leave the VPC",
+      });
     }
     return [
       {
@@ -230,11 +248,17 @@ class LiveMapper {
     const source = rule.SecurityGroupRuleId ? `${rule.SecurityGroupRuleId} of ${group}` : `a rule of ${group}`;
     const protocol = protocolOf(rule.IpProtocol);
     if (protocol === undefined) {
-      this.builder.warn({ resource: source, message: `protocol ${JSON.stringify(rule.IpProtocol)} is not one reach knows; the rule is ignored` });
+      this.builder.warn({
+        resource: source,
+        message: `protocol ${JSON.stringify(rule.IpProtocol)} is not one reach knows; the rule is ignored`,
+      });
       return [];
     }
     if (rule.PrefixListId) {
-      this.builder.warn({ resource: source, message: `prefix lists are not modeled; ${rule.PrefixListId} matches no instance` });
+      this.builder.warn({
+        resource: source,
+        message: `prefix lists are not modeled; ${rule.PrefixListId} matches no instance`,
+      });
     }
     const referenced = rule.ReferencedGroupInfo?.GroupId;
     return [
@@ -267,8 +291,16 @@ class LiveMapper {
       const source = `${id} ${entry.Egress ? "egress" : "ingress"} rule ${number ?? "without a number"}`;
       const text = entry.CidrBlock ?? entry.Ipv6CidrBlock;
       const protocol = protocolOf(entry.Protocol);
-      if (number === undefined || !text || protocol === undefined || !["allow", "deny"].includes(entry.RuleAction ?? "")) {
-        this.builder.warn({ resource: source, message: "EC2 reports the entry without its number, block, protocol or action; it is ignored" });
+      if (
+        number === undefined ||
+        !text ||
+        protocol === undefined ||
+        !["allow", "deny"].includes(entry.RuleAction ?? "")
+      ) {
+        this.builder.warn({
+          resource: source,
+          message: "EC2 reports the entry without its number, block, protocol or action; it is ignored",
+        });
         continue;
       }
       rules.push({
@@ -284,7 +316,11 @@ class LiveMapper {
     }
     this.builder.addNetworkAcl({ address: id, label: label ? `${id} (${label})` : id, vpc: acl.VpcId, rules });
     for (const association of acl.Associations ?? []) {
-      if (association.SubnetId && this.builder.subnet(association.SubnetId) && this.first("ACL association", association.SubnetId))
+      if (
+        association.SubnetId &&
+        this.builder.subnet(association.SubnetId) &&
+        this.first("ACL association", association.SubnetId)
+      )
         this.builder.addNetworkAclAssociation({
           source: association.NetworkAclAssociationId ?? `${id}'s association`,
           from: association.SubnetId,
@@ -327,7 +363,7 @@ class LiveMapper {
         });
         continue;
       }
-      const groups = primary ? primary.Groups ?? [] : instance.SecurityGroups ?? [];
+      const groups = primary ? (primary.Groups ?? []) : (instance.SecurityGroups ?? []);
       const ipv4 = primary?.PrivateIpAddress ?? instance.PrivateIpAddress;
       const ipv6 = instance.Ipv6Address ?? primary?.Ipv6Addresses?.find((a) => a.Ipv6Address)?.Ipv6Address;
       this.builder.addInstance({
@@ -352,10 +388,10 @@ function routeTarget(route: Ec2Route): RouteTarget | undefined {
     const kind: GatewayKind = id.startsWith("igw-")
       ? "internet gateway"
       : id.startsWith("vgw-")
-      ? "VPN gateway"
-      : id.startsWith("vpce-")
-      ? "VPC endpoint"
-      : "gateway";
+        ? "VPN gateway"
+        : id.startsWith("vpce-")
+          ? "VPC endpoint"
+          : "gateway";
     return { kind: "gateway", gateway: id, gatewayKind: kind };
   }
   for (const [field, kind] of ROUTE_TARGET_FIELDS) {
@@ -378,7 +414,7 @@ function cidrOf(source: string, text: string, family: Family): Cidr {
   const cidr = parseCidr(text);
   if (typeof cidr === "string" || cidr.family !== family)
     throw new ReachInputError(
-      `${source}: EC2 reports ${JSON.stringify(text)}, which is not an ${family === "ipv4" ? "IPv4" : "IPv6"} CIDR block`
+      `${source}: EC2 reports ${JSON.stringify(text)}, which is not an ${family === "ipv4" ? "IPv4" : "IPv6"} CIDR block`,
     );
   return cidr;
 }
@@ -387,7 +423,7 @@ function addressOf(source: string, text: string, family: Family): bigint {
   const parsed = parseAddress(text);
   if (!parsed || parsed.family !== family)
     throw new ReachInputError(
-      `${source}: EC2 reports ${JSON.stringify(text)} as its address, which is not an ${family === "ipv4" ? "IPv4" : "IPv6"} address`
+      `${source}: EC2 reports ${JSON.stringify(text)} as its address, which is not an ${family === "ipv4" ? "IPv4" : "IPv6"} address`,
     );
   return parsed.value;
 }

@@ -60,10 +60,14 @@ export async function readSnapshot(
   client: EC2Client,
   label: string,
   region: string,
-  tags: Readonly<Record<string, string>>
+  tags: Readonly<Record<string, string>>,
 ): Promise<Snapshot> {
   const pages = { client, stopOnSameToken: true };
-  const collect = async <P, T>(call: string, iterate: () => AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> => {
+  const collect = async <P, T>(
+    call: string,
+    iterate: () => AsyncIterable<P>,
+    items: (page: P) => T[] | undefined,
+  ): Promise<T[]> => {
     const out: T[] = [];
     try {
       for await (const page of iterate()) out.push(...(items(page) ?? []));
@@ -78,12 +82,12 @@ export async function readSnapshot(
     filter: string,
     ids: readonly string[],
     iterate: (filters: Filter[]) => AsyncIterable<P>,
-    items: (page: P) => T[] | undefined
+    items: (page: P) => T[] | undefined,
   ): Promise<T[]> => {
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += FILTER_VALUES) chunks.push(ids.slice(i, i + FILTER_VALUES));
     const lists = await Promise.all(
-      chunks.map((values) => collect(call, () => iterate([{ Name: filter, Values: values }]), items))
+      chunks.map((values) => collect(call, () => iterate([{ Name: filter, Values: values }]), items)),
     );
     return lists.flat();
   };
@@ -96,59 +100,112 @@ export async function readSnapshot(
         paginateDescribeInstances(pages, {
           Filters: [...tagFilters, { Name: "instance-state-name", Values: PRESENT_STATES }],
         }),
-      (page) => page.Reservations
+      (page) => page.Reservations,
     )
   ).flatMap((reservation) => reservation.Instances ?? []);
   const vpcIds = [...new Set(instances.flatMap((i) => vpcsOf(i)))].sort();
   const empty = { label, region, instances, vpcs: [], subnets: [], routeTables: [], peerings: [], securityGroups: [] };
   if (vpcIds.length === 0) {
-    return { ...empty, securityGroupRules: [], networkAcls: [], internetGateways: [], natGateways: [], vpnGateways: [] };
+    return {
+      ...empty,
+      securityGroupRules: [],
+      networkAcls: [],
+      internetGateways: [],
+      natGateways: [],
+      vpnGateways: [],
+    };
   }
 
-  const [vpcs, subnets, routeTables, requested, accepted, securityGroups, networkAcls, internetGateways, natGateways, vpnGateways] =
-    await Promise.all([
-      byIds("DescribeVpcs", "vpc-id", vpcIds, (Filters) => paginateDescribeVpcs(pages, { Filters }), (p) => p.Vpcs),
-      byIds("DescribeSubnets", "vpc-id", vpcIds, (Filters) => paginateDescribeSubnets(pages, { Filters }), (p) => p.Subnets),
-      byIds("DescribeRouteTables", "vpc-id", vpcIds, (Filters) => paginateDescribeRouteTables(pages, { Filters }), (p) => p.RouteTables),
-      byIds(
-        "DescribeVpcPeeringConnections",
-        "requester-vpc-info.vpc-id",
-        vpcIds,
-        (Filters) => paginateDescribeVpcPeeringConnections(pages, { Filters }),
-        (p) => p.VpcPeeringConnections
-      ),
-      byIds(
-        "DescribeVpcPeeringConnections",
-        "accepter-vpc-info.vpc-id",
-        vpcIds,
-        (Filters) => paginateDescribeVpcPeeringConnections(pages, { Filters }),
-        (p) => p.VpcPeeringConnections
-      ),
-      byIds("DescribeSecurityGroups", "vpc-id", vpcIds, (Filters) => paginateDescribeSecurityGroups(pages, { Filters }), (p) => p.SecurityGroups),
-      byIds("DescribeNetworkAcls", "vpc-id", vpcIds, (Filters) => paginateDescribeNetworkAcls(pages, { Filters }), (p) => p.NetworkAcls),
-      byIds(
-        "DescribeInternetGateways",
-        "attachment.vpc-id",
-        vpcIds,
-        (Filters) => paginateDescribeInternetGateways(pages, { Filters }),
-        (p) => p.InternetGateways
-      ),
-      byIds("DescribeNatGateways", "vpc-id", vpcIds, (Filter) => paginateDescribeNatGateways(pages, { Filter }), (p) => p.NatGateways),
-      byIds(
-        "DescribeVpnGateways",
-        "attachment.vpc-id",
-        vpcIds,
-        (Filters) => once(() => client.send(new DescribeVpnGatewaysCommand({ Filters }))),
-        (p) => p.VpnGateways
-      ),
-    ]);
+  const [
+    vpcs,
+    subnets,
+    routeTables,
+    requested,
+    accepted,
+    securityGroups,
+    networkAcls,
+    internetGateways,
+    natGateways,
+    vpnGateways,
+  ] = await Promise.all([
+    byIds(
+      "DescribeVpcs",
+      "vpc-id",
+      vpcIds,
+      (Filters) => paginateDescribeVpcs(pages, { Filters }),
+      (p) => p.Vpcs,
+    ),
+    byIds(
+      "DescribeSubnets",
+      "vpc-id",
+      vpcIds,
+      (Filters) => paginateDescribeSubnets(pages, { Filters }),
+      (p) => p.Subnets,
+    ),
+    byIds(
+      "DescribeRouteTables",
+      "vpc-id",
+      vpcIds,
+      (Filters) => paginateDescribeRouteTables(pages, { Filters }),
+      (p) => p.RouteTables,
+    ),
+    byIds(
+      "DescribeVpcPeeringConnections",
+      "requester-vpc-info.vpc-id",
+      vpcIds,
+      (Filters) => paginateDescribeVpcPeeringConnections(pages, { Filters }),
+      (p) => p.VpcPeeringConnections,
+    ),
+    byIds(
+      "DescribeVpcPeeringConnections",
+      "accepter-vpc-info.vpc-id",
+      vpcIds,
+      (Filters) => paginateDescribeVpcPeeringConnections(pages, { Filters }),
+      (p) => p.VpcPeeringConnections,
+    ),
+    byIds(
+      "DescribeSecurityGroups",
+      "vpc-id",
+      vpcIds,
+      (Filters) => paginateDescribeSecurityGroups(pages, { Filters }),
+      (p) => p.SecurityGroups,
+    ),
+    byIds(
+      "DescribeNetworkAcls",
+      "vpc-id",
+      vpcIds,
+      (Filters) => paginateDescribeNetworkAcls(pages, { Filters }),
+      (p) => p.NetworkAcls,
+    ),
+    byIds(
+      "DescribeInternetGateways",
+      "attachment.vpc-id",
+      vpcIds,
+      (Filters) => paginateDescribeInternetGateways(pages, { Filters }),
+      (p) => p.InternetGateways,
+    ),
+    byIds(
+      "DescribeNatGateways",
+      "vpc-id",
+      vpcIds,
+      (Filter) => paginateDescribeNatGateways(pages, { Filter }),
+      (p) => p.NatGateways,
+    ),
+    byIds(
+      "DescribeVpnGateways",
+      "attachment.vpc-id",
+      vpcIds,
+      (Filters) => once(() => client.send(new DescribeVpnGatewaysCommand({ Filters }))),
+      (p) => p.VpnGateways,
+    ),
+  ]);
   const groupIds = [...new Set(securityGroups.flatMap((g) => (g.GroupId ? [g.GroupId] : [])))].sort();
   const securityGroupRules = await byIds(
     "DescribeSecurityGroupRules",
     "group-id",
     groupIds,
     (Filters) => paginateDescribeSecurityGroupRules(pages, { Filters }),
-    (p) => p.SecurityGroupRules
+    (p) => p.SecurityGroupRules,
   );
   const peerings = new Map<string, VpcPeeringConnection>();
   for (const p of [...requested, ...accepted]) peerings.set(p.VpcPeeringConnectionId ?? "", p);
@@ -170,7 +227,7 @@ export async function readSnapshot(
 /** The VPC of an instance and of each of its network interfaces. */
 function vpcsOf(instance: Instance): string[] {
   return [instance.VpcId, ...(instance.NetworkInterfaces ?? []).map((n) => n.VpcId)].filter(
-    (id): id is string => typeof id === "string" && id !== ""
+    (id): id is string => typeof id === "string" && id !== "",
   );
 }
 

@@ -39,7 +39,10 @@ export function livePlan(documents: readonly StackDocument[], regions: readonly 
           const here = declared.filter((t) => t.region === region);
           return here.length > 0 ? here : [{ region, roleArn: undefined }];
         });
-  return { targets: unique(targets.length > 0 ? targets : [{}]), tags: sharedTags(blocks.map(({ block }) => defaultTags(block))) };
+  return {
+    targets: unique(targets.length > 0 ? targets : [{}]),
+    tags: sharedTags(blocks.map(({ block }) => defaultTags(block))),
+  };
 }
 
 /** How a target is named in messages and as the "stack" of what it holds: its region, and the role when there is one. */

@@ -23,13 +23,7 @@ import { IP_PROTOCOLS, protocolNumber } from "../protocols";
 
 /** What a reference may name; an attribute that needs one kind refuses a reference to another. */
 export type Kind =
-  | "vpc"
-  | "subnet"
-  | "route table"
-  | "security group"
-  | "network ACL"
-  | "peering connection"
-  | "instance";
+  "vpc" | "subnet" | "route table" | "security group" | "network ACL" | "peering connection" | "instance";
 
 const KIND_OF_TYPE: ReadonlyMap<string, Kind> = new Map([
   ["aws_vpc", "vpc"],
@@ -135,7 +129,7 @@ export class Attributes {
           new ReachInputError(
             `${res.address}: ${block.where}: for_each = ${preview(block.forEach)} ${problem}; reach expands ` +
               "dynamic blocks only over a list, set or map known before apply (literal, or locals and variables " +
-              "holding one): write the blocks out or make for_each literal"
+              "holding one): write the blocks out or make for_each literal",
           );
         let forEach: Value;
         try {
@@ -148,8 +142,8 @@ export class Attributes {
         const elements: readonly (readonly [Value, Value])[] = Array.isArray(forEach)
           ? (forEach as readonly Value[]).map((value, i) => [isSet(forEach) ? value : i, value] as const)
           : isPlainMap(forEach)
-          ? Object.entries(forEach)
-          : [];
+            ? Object.entries(forEach)
+            : [];
         if (!Array.isArray(forEach) && !isPlainMap(forEach))
           throw fail(forEach === null ? "is null, which Terraform refuses" : "is not a list, set or map");
         return elements.map(([key, value]): Slot => ({
@@ -165,7 +159,7 @@ export class Attributes {
   value(slot: Slot): Value {
     if (!present(slot.raw)) return null;
     return this.guarded(slot, () =>
-      this.resolver.evaluateAttribute(slot.res.stack, `${slot.res.address}.${slot.label}`, slot.raw, slot.scope)
+      this.resolver.evaluateAttribute(slot.res.stack, `${slot.res.address}.${slot.label}`, slot.raw, slot.scope),
     );
   }
 
@@ -212,7 +206,6 @@ export class Attributes {
     if (/^-?[0-9]+$/.test(text)) throw this.wrongType(slot, "an IP protocol number from -1 (all) to 255");
     throw this.wrongType(slot, `an IP protocol name (${[...IP_PROTOCOLS.keys()].join(", ")}) or number`);
   }
-
 
   cidr(slot: Slot, family: Family): Cidr | undefined {
     const value = this.value(slot);
@@ -280,8 +273,8 @@ export class Attributes {
     const notDeclared = (): ReachInputError =>
       new ReachInputError(
         `${slot.res.address}: ${slot.label} = ${preview(
-          slot.raw
-        )} is not a reference to a ${kind} declared in the loaded configuration; reach needs the ${kind} itself (declare it, or load the stack that declares it)`
+          slot.raw,
+        )} is not a reference to a ${kind} declared in the loaded configuration; reach needs the ${kind} itself (declare it, or load the stack that declares it)`,
       );
     if (typeof value === "string" && value !== "" && allowExternal) return value;
     if (!(value instanceof ResourceRef)) throw notDeclared();
@@ -294,7 +287,7 @@ export class Attributes {
       throw new ReachInputError(
         `${slot.res.address}: ${slot.label} = ${preview(slot.raw)} refers to a ${
           entity.kind ?? value.type
-        }, expected a ${kind}`
+        }, expected a ${kind}`,
       );
     }
     return entity.key;
@@ -323,8 +316,8 @@ export class Attributes {
       if (trail.has(node)) {
         throw new ReachInputError(
           `${slot.res.address}: ${slot.label} = ${preview(slot.raw)} refers to itself through ${[...shown, node].join(
-            " → "
-          )}; break the cycle`
+            " → ",
+          )}; break the cycle`,
         );
       }
       trail.add(node);
@@ -341,7 +334,7 @@ export class Attributes {
       const current = ref;
       const label = `${slot.label} → ${node}`;
       const value = this.guarded({ ...slot, label }, () =>
-        this.resolver.resourceAttribute(current.stack, current.type, current.name, rule.attribute)
+        this.resolver.resourceAttribute(current.stack, current.type, current.name, rule.attribute),
       );
       pending.push({ address, type: ref.type, rule });
       if (
@@ -358,7 +351,7 @@ export class Attributes {
       }
       if (!(value instanceof ResourceRef)) {
         throw new ReachInputError(
-          `${slot.res.address}: ${label}: ${address}.${rule.attribute} is not a reference to a ${rule.kind}; fix ${address}`
+          `${slot.res.address}: ${label}: ${address}.${rule.attribute} is not a reference to a ${rule.kind}; fix ${address}`,
         );
       }
       ref = value;
@@ -368,7 +361,7 @@ export class Attributes {
         throw new ReachInputError(
           `${slot.res.address}: ${slot.label} → ${address}.${rule.attribute} refers to a ${
             found.kind ?? "resource reach does not model"
-          }, expected a ${rule.kind}`
+          }, expected a ${rule.kind}`,
         );
       }
       found = {
@@ -382,7 +375,7 @@ export class Attributes {
 
   private wrongType(slot: Slot, expected: string): ReachInputError {
     return new ReachInputError(
-      `${slot.res.address}: ${slot.label} = ${preview(slot.raw)} is not ${expected}; fix the value`
+      `${slot.res.address}: ${slot.label} = ${preview(slot.raw)} is not ${expected}; fix the value`,
     );
   }
 }

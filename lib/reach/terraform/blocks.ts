@@ -156,7 +156,7 @@ export function trimSchema(schema: unknown, types: readonly string[]): SchemaBlo
           .map((name) => {
             const type = nested[name];
             return [name, blockOf(isRecord(type) ? type.block : undefined)];
-          })
+          }),
       ),
     };
   };
@@ -175,6 +175,6 @@ export function trimSchema(schema: unknown, types: readonly string[]): SchemaBlo
         })
         .sort();
       return [type, { ...blockOf(resource.block), object_attributes: objectAttributes }];
-    })
+    }),
   );
 }

@@ -52,12 +52,15 @@ const NUMBER = /-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 class Parser {
   private depth = 0;
 
-  constructor(private readonly text: string, private pos: number) {}
+  constructor(
+    private readonly text: string,
+    private pos: number,
+  ) {}
 
   expression(): Expr {
     if (this.depth >= MAX_EXPRESSION_DEPTH) {
       throw new ExprSyntaxError(
-        `the expression is nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels of lists, calls and parentheses)`
+        `the expression is nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels of lists, calls and parentheses)`,
       );
     }
     this.depth += 1;
@@ -179,7 +182,7 @@ class Parser {
     }
     throw new ExprSyntaxError(
       `invalid escape sequence "${this.text.slice(at, at + 2 + digits)}" in a quoted string ` +
-        `(HCL knows \\n, \\r, \\t, \\", \\\\, \\uNNNN and \\UNNNNNNNN)`
+        `(HCL knows \\n, \\r, \\t, \\", \\\\, \\uNNNN and \\UNNNNNNNN)`,
     );
   }
 
@@ -199,7 +202,7 @@ class Parser {
   private unsupported(): ExprSyntaxError {
     const near = this.text.slice(this.pos, this.pos + 20);
     return new ExprSyntaxError(
-      `unsupported expression syntax at "${near}" (reach evaluates references, literals, lists and the functions cidrsubnet, cidrhost, tolist, toset, element, concat)`
+      `unsupported expression syntax at "${near}" (reach evaluates references, literals, lists and the functions cidrsubnet, cidrhost, tolist, toset, element, concat)`,
     );
   }
 }

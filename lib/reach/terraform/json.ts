@@ -18,7 +18,9 @@ export function parseTerraformJson(file: string, bytes: Uint8Array): unknown {
   if ("problems" in parsed) throw new ReachInputError(`${file}: is not valid JSON (${parsed.problems[0]})`);
   const where = tooDeep(parsed.value);
   if (where !== undefined)
-    throw new ReachInputError(`${tooDeepMessage(file, where)}; no Terraform configuration nests like this: fix the file`);
+    throw new ReachInputError(
+      `${tooDeepMessage(file, where)}; no Terraform configuration nests like this: fix the file`,
+    );
   return new Merger(file).configuration(parsed.value);
 }
 
@@ -66,13 +68,19 @@ class Merger {
       } else if (section === "resource" || section === "data") {
         out[section] = this.resources(section, copies);
       } else if (section === "locals") {
-        out[section] = this.names(section, copies, (name) => `local value "${name}" is defined twice`, (v, name) =>
-          this.value(v, `locals.${name}`)
+        out[section] = this.names(
+          section,
+          copies,
+          (name) => `local value "${name}" is defined twice`,
+          (v, name) => this.value(v, `locals.${name}`),
         );
       } else if (NAMED_SECTIONS.has(section)) {
         const what = NAMED_SECTIONS.get(section);
-        out[section] = this.names(section, copies, (name) => `${what} "${name}" is declared twice`, (v, name) =>
-          this.body(undefined, v, `${section}.${name}`)
+        out[section] = this.names(
+          section,
+          copies,
+          (name) => `${what} "${name}" is declared twice`,
+          (v, name) => this.body(undefined, v, `${section}.${name}`),
         );
       } else if (section === "provider") {
         out[section] = this.providers(copies);
@@ -99,7 +107,8 @@ class Merger {
         const names = copiesOf(rawNames);
         for (const [j, named] of names.values.entries()) {
           if (!isRecord(named)) {
-            if (names.values.length > 1 || copies.values.length > 1) return this.notObject(`${section}.${type}`, names, j);
+            if (names.values.length > 1 || copies.values.length > 1)
+              return this.notObject(`${section}.${type}`, names, j);
             byType[type] = named;
             continue;
           }
@@ -112,7 +121,7 @@ class Merger {
               throw new ReachInputError(
                 `${this.file}: ${section} "${clip(type)}" "${clip(name)}" is declared twice${
                   again ? ` (again at ${again})` : ""
-                }; Terraform refuses a duplicate ${section === "data" ? "data source" : "resource"}: remove one`
+                }; Terraform refuses a duplicate ${section === "data" ? "data source" : "resource"}: remove one`,
               );
             }
             declared.add(address);
@@ -129,7 +138,7 @@ class Merger {
     section: string,
     copies: Copies,
     twice: (name: string) => string,
-    read: (value: unknown, name: string) => unknown
+    read: (value: unknown, name: string) => unknown,
   ): unknown {
     const out: Record<string, unknown> = {};
     for (const [i, copy] of copies.values.entries()) {
@@ -139,7 +148,7 @@ class Merger {
         if (values.values.length > 1 || Object.hasOwn(out, name)) {
           const at = values.places[1] ?? copies.places[i];
           throw new ReachInputError(
-            `${this.file}: ${twice(clip(name))}${at ? ` (again at ${at})` : ""}; Terraform refuses this: remove one`
+            `${this.file}: ${twice(clip(name))}${at ? ` (again at ${at})` : ""}; Terraform refuses this: remove one`,
           );
         }
         out[name] = read(values.values[0], name);
@@ -158,7 +167,9 @@ class Merger {
         (out[name] ??= []).push(...blocks.map((b) => this.body(undefined, b, `provider.${name}`)));
       }
     }
-    return Object.fromEntries(Object.entries(out).map(([name, blocks]) => [name, blocks.length === 1 ? blocks[0] : blocks]));
+    return Object.fromEntries(
+      Object.entries(out).map(([name, blocks]) => [name, blocks.length === 1 ? blocks[0] : blocks]),
+    );
   }
 
   /** `terraform`: several blocks are allowed; the same setting in two of them is ambiguous. */
@@ -193,7 +204,8 @@ class Merger {
       } else if (key === "dynamic") {
         out[key] = this.dynamic(copies, inner);
       } else if (copies.values.length === 1) {
-        out[key] = type !== undefined && !blockType(type, key) ? this.value(value, inner) : this.body(type, value, inner);
+        out[key] =
+          type !== undefined && !blockType(type, key) ? this.value(value, inner) : this.body(type, value, inner);
       } else if (type !== undefined ? blockType(type, key)?.nesting === "block" : copies.values.every(isBlocks)) {
         out[key] = copies.values.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => this.body(type, v, inner));
       } else {
@@ -213,7 +225,9 @@ class Merger {
         (out[label] ??= []).push(...blocks.map((b) => this.body(undefined, b, `${path}.${label}`)));
       }
     }
-    return Object.fromEntries(Object.entries(out).map(([label, blocks]) => [label, blocks.length === 1 ? blocks[0] : blocks]));
+    return Object.fromEntries(
+      Object.entries(out).map(([label, blocks]) => [label, blocks.length === 1 ? blocks[0] : blocks]),
+    );
   }
 
   /** An argument's value: an object in it that repeats a key is the error Terraform reports. */
@@ -222,7 +236,11 @@ class Merger {
     while (pending.length > 0) {
       const value = pending.pop();
       if (value instanceof RepeatedKey)
-        throw this.refuse(`${path} (key "${clip(value.key)}")`, copiesOf(value), "has the same key twice; Terraform refuses it");
+        throw this.refuse(
+          `${path} (key "${clip(value.key)}")`,
+          copiesOf(value),
+          "has the same key twice; Terraform refuses it",
+        );
       if (Array.isArray(value)) pending.push(...value);
       else if (isRecord(value)) pending.push(...Object.values(value));
     }

@@ -25,7 +25,7 @@ export function terraformModel(documents: readonly StackDocument[]): Model {
     const where = tooDeep(doc.json);
     if (where !== undefined)
       throw new ReachInputError(
-        `${tooDeepMessage(doc.file, where)}; no Terraform configuration nests like this: fix the file`
+        `${tooDeepMessage(doc.file, where)}; no Terraform configuration nests like this: fix the file`,
       );
   }
   return new TerraformLoader(documents).load();
@@ -103,7 +103,7 @@ class TerraformLoader {
       for (const meta of ["count", "for_each"]) {
         if (present(own(res.body, meta))) {
           throw new ReachInputError(
-            `${res.address}: uses "${meta}"; reach reads resources one by one: synthesize without ${meta} (e.g. a loop in the cdktf app)`
+            `${res.address}: uses "${meta}"; reach reads resources one by one: synthesize without ${meta} (e.g. a loop in the cdktf app)`,
           );
         }
       }
@@ -163,7 +163,7 @@ class TerraformLoader {
     const cidr = this.read.cidr(this.read.slot(res, "cidr_block"), "ipv4");
     if (!cidr) {
       throw new ReachInputError(
-        `${res.address}: has no cidr_block; reach needs a literal or computable IPv4 block (IPAM-allocated blocks are not modeled)`
+        `${res.address}: has no cidr_block; reach needs a literal or computable IPv4 block (IPAM-allocated blocks are not modeled)`,
       );
     }
     const ipv6 = this.read.cidr(this.read.slot(res, "ipv6_cidr_block"), "ipv6") ?? this.generatedIpv6(res);
@@ -185,7 +185,7 @@ class TerraformLoader {
   private generatedIpv6(res: RawResource): Cidr | undefined {
     if (!this.read.bool(this.read.slot(res, "assign_generated_ipv6_cidr_block"))) return undefined;
     const value = this.read.guarded(this.read.slot(res, "ipv6_cidr_block"), () =>
-      this.resolver.resourceAttribute(res.stack, res.type, res.name, "ipv6_cidr_block")
+      this.resolver.resourceAttribute(res.stack, res.type, res.name, "ipv6_cidr_block"),
     );
     return value instanceof CidrValue ? value.cidr : undefined;
   }
@@ -234,7 +234,7 @@ class TerraformLoader {
     const table = this.builder.routeTable(key);
     if (!table || key !== defaultRouteTableKey(table.vpc))
       throw new ReachInputError(
-        `${res.address}: default_route_table_id must refer to an aws_vpc's default_route_table_id`
+        `${res.address}: default_route_table_id must refer to an aws_vpc's default_route_table_id`,
       );
     // Terraform removes every route of the adopted table that the resource does not declare.
     const routes = this.read
@@ -249,7 +249,7 @@ class TerraformLoader {
     const routes = this.routeOf(
       { res, label: "", raw: res.body },
       "destination_cidr_block",
-      "destination_ipv6_cidr_block"
+      "destination_ipv6_cidr_block",
     );
     if (routes.length > 0) this.builder.addRoutes(key, routes);
   }
@@ -288,13 +288,11 @@ class TerraformLoader {
         if (seen) seen.sources.push(route.address);
         else byDestination.set(destination.text, { destination, sources: [route.address] });
       }
-      const routes = [...byDestination.values()].map(
-        ({ destination, sources }): Route => ({
-          source: `${sources.join(", ")} (propagated by ${res.address})`,
-          destination,
-          target: { kind: "gateway", gateway, gatewayKind: "VPN gateway" },
-        })
-      );
+      const routes = [...byDestination.values()].map(({ destination, sources }): Route => ({
+        source: `${sources.join(", ")} (propagated by ${res.address})`,
+        destination,
+        target: { kind: "gateway", gateway, gatewayKind: "VPN gateway" },
+      }));
       if (routes.length > 0) this.builder.addRoutes(table, routes);
     });
   }
@@ -336,8 +334,8 @@ class TerraformLoader {
       const literalKind: GatewayKind = text.startsWith("igw-")
         ? "internet gateway"
         : text.startsWith("vgw-")
-        ? "VPN gateway"
-        : kind;
+          ? "VPN gateway"
+          : kind;
       return { kind: "gateway", gateway: text, gatewayKind: literalKind };
     }
     throw new ReachInputError(`${block.res.address}${block.label ? " " + block.label : ""}: has no route target`);
@@ -374,7 +372,14 @@ class TerraformLoader {
       peerRegionSet: peerRegion !== undefined,
       peerOwnerId: typeof owner === "string" ? owner : undefined,
       account,
-      peerAccount: owner === null ? account : typeof owner === "string" ? owner : owner instanceof AccountRef ? this.resolver.callerAccount(owner) : undefined,
+      peerAccount:
+        owner === null
+          ? account
+          : typeof owner === "string"
+            ? owner
+            : owner instanceof AccountRef
+              ? this.resolver.callerAccount(owner)
+              : undefined,
       autoAccept: this.read.bool(this.read.slot(res, "auto_accept")),
       accepters: [],
     });
@@ -402,7 +407,7 @@ class TerraformLoader {
     const acl = this.builder.networkAcl(key);
     if (!acl || key !== defaultNetworkAclKey(acl.vpc))
       throw new ReachInputError(
-        `${res.address}: default_network_acl_id must refer to an aws_vpc's default_network_acl_id`
+        `${res.address}: default_network_acl_id must refer to an aws_vpc's default_network_acl_id`,
       );
     // Terraform removes every entry of the adopted ACL that the resource does not declare.
     this.builder.replaceNetworkAcl({ ...acl, label: res.address, rules: this.inlineNaclRules(res) });
@@ -418,7 +423,9 @@ class TerraformLoader {
 
   private inlineNaclRules(res: RawResource): NaclRule[] {
     return (["ingress", "egress"] as const).flatMap((direction) =>
-      this.read.blocks(res, direction).map((block) => this.naclRule(block, direction === "egress", "rule_no", "action"))
+      this.read
+        .blocks(res, direction)
+        .map((block) => this.naclRule(block, direction === "egress", "rule_no", "action")),
     );
   }
 
@@ -430,7 +437,7 @@ class TerraformLoader {
       { res, label: "", raw: res.body },
       this.read.bool(this.read.slot(res, "egress")),
       "rule_number",
-      "rule_action"
+      "rule_action",
     );
     this.builder.addNaclRules(acl.address, [rule]);
   }
@@ -444,7 +451,7 @@ class TerraformLoader {
     const action = this.read.string(this.read.field(block, actionField))?.toLowerCase();
     if (!cidr || ruleNo === undefined || (action !== "allow" && action !== "deny")) {
       throw new ReachInputError(
-        `${source}: a network ACL rule needs ${numberField}, ${actionField} (allow or deny) and cidr_block or ipv6_cidr_block`
+        `${source}: a network ACL rule needs ${numberField}, ${actionField} (allow or deny) and cidr_block or ipv6_cidr_block`,
       );
     }
     return {
@@ -472,7 +479,7 @@ class TerraformLoader {
   private instance(res: RawResource): void {
     if (!present(own(res.body, "subnet_id"))) {
       throw new ReachInputError(
-        `${res.address}: has no subnet_id; reach places instances by subnet_id (default-VPC placement and separate network interfaces are not modeled)`
+        `${res.address}: has no subnet_id; reach places instances by subnet_id (default-VPC placement and separate network interfaces are not modeled)`,
       );
     }
     const subnetKey = this.read.requiredEntity(res, "subnet_id", "subnet");
@@ -510,8 +517,8 @@ class TerraformLoader {
         typeof evaluated === "string" || typeof evaluated === "number" || typeof evaluated === "boolean"
           ? String(evaluated)
           : typeof value === "string"
-          ? value
-          : preview(value);
+            ? value
+            : preview(value);
       tags[key] = text.length > TAG_VALUE_LENGTH ? `${text.slice(0, TAG_VALUE_LENGTH - 1)}…` : text;
     }
     return tags;
@@ -520,7 +527,7 @@ class TerraformLoader {
 
 const POOL_CANDIDATES = Array.from(
   { length: 16 },
-  (_, i) => parseCidr(`3fff:${(0xff00 - i * 0x100).toString(16)}::/32`) as Cidr
+  (_, i) => parseCidr(`3fff:${(0xff00 - i * 0x100).toString(16)}::/32`) as Cidr,
 );
 
 /** Runs of hex digits and colons, with a prefix length after them; linear in the text. */
@@ -548,7 +555,7 @@ function generatedPool(documents: readonly StackDocument[]): bigint {
   const pool = POOL_CANDIDATES.find((candidate) => !literals.some((literal) => cidrInside(literal, candidate)));
   if (!pool) {
     throw new ReachInputError(
-      "the configuration uses IPv6 blocks all over 3fff:f000::/20; reach needs a free /32 there to stand in for AWS-assigned IPv6 blocks"
+      "the configuration uses IPv6 blocks all over 3fff:f000::/20; reach needs a free /32 there to stand in for AWS-assigned IPv6 blocks",
     );
   }
   return pool.first;

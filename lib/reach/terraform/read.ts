@@ -22,7 +22,7 @@ function readPath(path: string, seen: Set<string>): StackDocument[] {
     if (isOverrideFile(basename(path)))
       throw new ReachInputError(
         `${path}: is an override file, which Terraform applies to the other files of its directory: ` +
-          "pass the directory or the stack file it overrides"
+          "pass the directory or the stack file it overrides",
       );
     return [withOverrides(dirname(path), readJsonFile(path, undefined, stats))];
   }
@@ -31,7 +31,7 @@ function readPath(path: string, seen: Set<string>): StackDocument[] {
   const real = realpath(path);
   if (seen.has(real))
     throw new ReachInputError(
-      `${path}: leads back to ${real}, which is read already (a symlink loop?); fix or remove the link`
+      `${path}: leads back to ${real}, which is read already (a symlink loop?); fix or remove the link`,
     );
   seen.add(real);
   const manifest = join(path, "manifest.json");
@@ -51,15 +51,15 @@ function readPath(path: string, seen: Set<string>): StackDocument[] {
     throw new ReachInputError(
       hcl.length > 0
         ? `${path}: has only HCL (${hcl.join(
-            ", "
+            ", ",
           )}); reach reads Terraform JSON: synthesize with cdktf (cdk.tf.json) or convert the files to .tf.json`
-        : `${path}: has no cdk.tf.json, *.tf.json or manifest.json; ${WHAT_TO_PASS}`
+        : `${path}: has no cdk.tf.json, *.tf.json or manifest.json; ${WHAT_TO_PASS}`,
     );
   }
   if (jsonFiles.every(isOverrideFile)) {
     throw new ReachInputError(
       `${path}: has only override files (${jsonFiles.join(", ")}); Terraform applies them to the other files ` +
-        "of a directory: add the configuration they override, or pass the directory that holds it"
+        "of a directory: add the configuration they override, or pass the directory that holds it",
     );
   }
   return [readDirectory(path, files, undefined)];
@@ -74,7 +74,7 @@ function readDirectory(dir: string, files: readonly string[], stack: string | un
   if (hcl.length > 0) {
     throw new ReachInputError(
       `${dir}: holds HCL (${hcl.join(", ")}) beside its Terraform JSON; Terraform reads both, reach reads ` +
-        "Terraform JSON only: convert the HCL to .tf.json or move it out of the directory"
+        "Terraform JSON only: convert the HCL to .tf.json or move it out of the directory",
     );
   }
   const docs = files
@@ -96,14 +96,14 @@ function readManifest(outdir: string, manifest: string, stats: Stats): StackDocu
       const declared = isRecord(stack) ? stack.synthesizedStackPath : undefined;
       if (declared !== undefined && typeof declared !== "string")
         throw new ReachInputError(
-          `${manifest}: stacks.${name}.synthesizedStackPath = ${preview(declared)} is not a path`
+          `${manifest}: stacks.${name}.synthesizedStackPath = ${preview(declared)} is not a path`,
         );
       const file = resolvePath(outdir, declared ?? join("stacks", name, "cdk.tf.json"));
       if (!inside(outdir, file) || !inside(root, realpath(file))) {
         throw new ReachInputError(
           `${manifest}: stacks.${name}.synthesizedStackPath ${preview(
-            declared
-          )} leads out of ${outdir}; reach reads only the stacks inside a cdktf.out directory: fix the manifest`
+            declared,
+          )} leads out of ${outdir}; reach reads only the stacks inside a cdktf.out directory: fix the manifest`,
         );
       }
       // Terraform, run in the stack's directory, reads every file there (cdktf writes only cdk.tf.json).
@@ -122,7 +122,7 @@ function withOverrides(dir: string, doc: StackDocument, files: readonly string[]
   if (hcl.length > 0) {
     throw new ReachInputError(
       `${join(dir, hcl[0])}: is an HCL override file, which Terraform applies to ${basename(doc.file)}; reach reads ` +
-        "Terraform JSON only: write it as .tf.json or remove it"
+        "Terraform JSON only: write it as .tf.json or remove it",
     );
   }
   const overrides = files.filter((f) => f.endsWith(".tf.json") && isOverrideFile(f));
@@ -137,7 +137,7 @@ function withOverrides(dir: string, doc: StackDocument, files: readonly string[]
 function readJsonFile(file: string, stack: string | undefined, known?: Stats): StackDocument {
   if (file.endsWith(".tf")) {
     throw new ReachInputError(
-      `${file}: is HCL; reach reads Terraform JSON: synthesize with cdktf (cdk.tf.json) or convert it to .tf.json`
+      `${file}: is HCL; reach reads Terraform JSON: synthesize with cdktf (cdk.tf.json) or convert it to .tf.json`,
     );
   }
   const json = parseJson(file, known ?? inspect(file), (_, bytes) => parseTerraformJson(file, bytes));
@@ -148,8 +148,8 @@ function readJsonFile(file: string, stack: string | undefined, known?: Stats): S
     (typeof meta.stackName === "string"
       ? meta.stackName
       : basename(file) === "cdk.tf.json"
-      ? basename(dirname(file))
-      : basename(file).replace(/(\.tf)?\.json$/, ""));
+        ? basename(dirname(file))
+        : basename(file).replace(/(\.tf)?\.json$/, ""));
   return { stack: name, file, json };
 }
 
@@ -246,6 +246,6 @@ function mergeDocuments(dir: string, docs: readonly StackDocument[]): unknown {
     if (!isRecord(doc.json)) throw new ReachInputError(`${doc.file}: not a Terraform JSON object; fix the file`);
   return mergeFiles(
     dir,
-    docs.map((doc) => ({ file: basename(doc.file), json: doc.json as Record<string, unknown> }))
+    docs.map((doc) => ({ file: basename(doc.file), json: doc.json as Record<string, unknown> })),
   );
 }

@@ -4,12 +4,20 @@ import { clip, preview } from "../../core/json-limits";
 import { OWN_ACCOUNT, ReachInputError, type StackDocument } from "../model";
 import { isRecord } from "../../core/records";
 import { type Stack, own, readStack, sameJson } from "./stack";
+import { ctyBool, ctyNumber } from "./cty";
+
+export { ctyBool, ctyNumber };
 
 export { isRecord, own };
 
 /** The identity of a resource (its id or an id-like attribute such as a VPC's default_route_table_id). */
 export class ResourceRef {
-  constructor(readonly stack: string, readonly type: string, readonly name: string, readonly attr: string) {}
+  constructor(
+    readonly stack: string,
+    readonly type: string,
+    readonly name: string,
+    readonly attr: string,
+  ) {}
 }
 
 /** A CIDR block or single address (/32, /128) computed by reach, possibly inside an AWS-assigned block. */
@@ -102,13 +110,16 @@ export class Resolver {
   private readonly named = new Map<string, { readonly value: Value } | { readonly error: unknown }>();
   private namedEvaluations = 0;
 
-  constructor(documents: readonly StackDocument[], private readonly generatedPool: bigint) {
+  constructor(
+    documents: readonly StackDocument[],
+    private readonly generatedPool: bigint,
+  ) {
     for (const doc of documents) {
       if (this.stacks.has(doc.stack)) {
         throw new ReachInputError(
           `two configurations are both named "${doc.stack}" (${this.stacks.get(doc.stack)?.file} and ${
             doc.file
-          }); load each stack once`
+          }); load each stack once`,
         );
       }
       this.stacks.set(doc.stack, readStack(doc));
@@ -155,7 +166,10 @@ export class Resolver {
 
   /** The account whose id data.aws_caller_identity reads, through that data source's provider. */
   callerAccount(ref: AccountRef): string | undefined {
-    const [stack, name] = [ref.provider.slice(0, ref.provider.lastIndexOf("/")), ref.provider.slice(ref.provider.lastIndexOf("/") + 1)];
+    const [stack, name] = [
+      ref.provider.slice(0, ref.provider.lastIndexOf("/")),
+      ref.provider.slice(ref.provider.lastIndexOf("/") + 1),
+    ];
     const identities = own(this.stack(stack).data, "aws_caller_identity");
     const body = isRecord(identities) ? own(identities, name) : undefined;
     return this.providerAccount(stack, isRecord(body) ? own(body, "provider") : undefined);
@@ -167,7 +181,8 @@ export class Resolver {
     const provider = this.stack(stackName).providers.get(alias);
     if (!provider) return OWN_ACCOUNT;
     const allowed = own(provider, "allowed_account_ids");
-    if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) return allowed[0];
+    if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0]))
+      return allowed[0];
     const roles = [own(provider, "assume_role")].flat().filter(isRecord);
     const arn = roles.length === 1 ? own(roles[0], "role_arn") : undefined;
     if (roles.length === 0) return OWN_ACCOUNT;
@@ -179,7 +194,7 @@ export class Resolver {
     const raw = own(resource.body, "provider");
     if (raw !== undefined && raw !== null && typeof raw !== "string") {
       throw new ReachInputError(
-        `${resource.address}: provider = ${preview(raw)} must name a provider configuration, e.g. "aws.west"`
+        `${resource.address}: provider = ${preview(raw)} must name a provider configuration, e.g. "aws.west"`,
       );
     }
     const ref = raw === undefined || raw === null ? "aws" : raw.replace(/^\$\{(.*)\}$/, "$1");
@@ -191,7 +206,7 @@ export class Resolver {
       throw new ReachInputError(
         `${resource.address}: provider ${preview(ref)} is not configured in ${
           stack.file
-        }; add a provider "aws" block with alias ${preview(alias)}`
+        }; add a provider "aws" block with alias ${preview(alias)}`,
       );
     }
     const key = `${resource.stack}\u0000${alias}`;
@@ -207,7 +222,7 @@ export class Resolver {
       throw new ReachInputError(
         `${resource.address}: region of provider "${ref}" = ${preview(rawRegion)} in ${
           stack.file
-        } is not a string; fix the provider block`
+        } is not a string; fix the provider block`,
       );
     }
     this.regions.set(key, region ?? undefined);
@@ -225,8 +240,7 @@ export class Resolver {
       if (Array.isArray(raw)) return raw.map((item) => this.evaluate(stack, item, scope));
       if (isRecord(raw)) {
         const out: Record<string, Value> = {};
-        for (const [key, value] of Object.entries(raw))
-          if (key !== "//") out[key] = this.evaluate(stack, value, scope);
+        for (const [key, value] of Object.entries(raw)) if (key !== "//") out[key] = this.evaluate(stack, value, scope);
         return out;
       }
       throw new Unresolvable(`unexpected JSON value ${preview(raw)}`);
@@ -243,7 +257,7 @@ export class Resolver {
     const body = this.stack(stack).resources.get(type)?.get(name);
     if (!body)
       throw new Unresolvable(
-        `${clip(this.address(stack, type, name), 120)} is not declared in ${this.stack(stack).file}`
+        `${clip(this.address(stack, type, name), 120)} is not declared in ${this.stack(stack).file}`,
       );
     const raw = own(body, attr);
     // An id is the resource itself; an id-like argument (default_route_table_id of an
@@ -256,7 +270,7 @@ export class Resolver {
       const generated = this.evaluateAttribute(
         stack,
         `${this.address(stack, type, name)}.assign_generated_ipv6_cidr_block`,
-        own(body, "assign_generated_ipv6_cidr_block")
+        own(body, "assign_generated_ipv6_cidr_block"),
       );
       if (ctyBool(generated) === true) return new CidrValue(this.generatedBlock(stack, name));
     }
@@ -305,7 +319,7 @@ export class Resolver {
     if (this.depth >= MAX_EVALUATION_DEPTH) {
       const chain = this.evaluating.length > 0 ? ` (through ${this.evaluating.slice(0, 3).join(" → ")} → …)` : "";
       throw new TooDeep(
-        `the value is nested too deeply: more than ${MAX_EVALUATION_DEPTH} levels of values, expressions and references${chain}`
+        `the value is nested too deeply: more than ${MAX_EVALUATION_DEPTH} levels of values, expressions and references${chain}`,
       );
     }
     this.depth += 1;
@@ -350,7 +364,7 @@ export class Resolver {
       case "call":
         return this.call(
           expr.name,
-          expr.args.map((arg) => this.expression(stack, arg, scope))
+          expr.args.map((arg) => this.expression(stack, arg, scope)),
         );
       case "traversal":
         return this.traversal(stack, expr.root, expr.steps, scope);
@@ -378,7 +392,10 @@ export class Resolver {
       const local = own(this.stack(stack).locals, String(first));
       if (local === undefined) throw new Unresolvable(`local "${clip(String(first))}" is not declared`);
       const node = `${prefix}local.${String(first)}`;
-      return index(this.evaluateNamed(node, () => this.evaluateAttribute(stack, node, local)), steps.slice(1));
+      return index(
+        this.evaluateNamed(node, () => this.evaluateAttribute(stack, node, local)),
+        steps.slice(1),
+      );
     }
     if (root === "data") {
       if (first === "terraform_remote_state" && third === "outputs" && typeof fourth === "string") {
@@ -395,7 +412,7 @@ export class Resolver {
         return new AccountRef(`${stack}/${String(second)}`);
       }
       throw new Unresolvable(
-        `data.${clip(String(first))}.${clip(String(second))} is read by Terraform from AWS at plan time`
+        `data.${clip(String(first))}.${clip(String(second))} is read by Terraform from AWS at plan time`,
       );
     }
     if (["module", "count", "each", "self", "path", "terraform"].includes(root)) {
@@ -403,7 +420,7 @@ export class Resolver {
     }
     if (typeof first !== "string" || typeof second !== "string") {
       throw new Unresolvable(
-        `a reference to a whole resource (${clip(root)}.${clip(String(first))}) has no single value`
+        `a reference to a whole resource (${clip(root)}.${clip(String(first))}) has no single value`,
       );
     }
     return index(this.resourceAttribute(stack, root, first, second), steps.slice(2));
@@ -415,7 +432,7 @@ export class Resolver {
     if (!isRecord(remote)) throw new Unresolvable(`data.terraform_remote_state.${remoteState} is not declared`);
     const backend = typeof remote.backend === "string" ? remote.backend : "local";
     const matches = [...this.stacks.values()].filter(
-      (s) => s.name !== stack && s.backend?.type === backend && sameJson(s.backend.config, remote.config ?? {})
+      (s) => s.name !== stack && s.backend?.type === backend && sameJson(s.backend.config, remote.config ?? {}),
     );
     if (matches.length === 1) return matches[0].name;
     const byName = remoteState.replace(/^cross-stack-reference-input-/, "");
@@ -424,7 +441,7 @@ export class Resolver {
       `data.terraform_remote_state.${remoteState} (backend "${backend}", config ${preview(remote.config)}) ` +
         (matches.length
           ? `matches several loaded stacks`
-          : `matches no loaded stack; load the stack that writes this state too (e.g. the whole cdktf.out)`)
+          : `matches no loaded stack; load the stack that writes this state too (e.g. the whole cdktf.out)`),
     );
   }
 
@@ -476,8 +493,8 @@ export class Resolver {
       default:
         throw new Unresolvable(
           `function ${clip(
-            name
-          )}() is not supported (reach evaluates cidrsubnet, cidrhost, tolist, toset, element, concat)`
+            name,
+          )}() is not supported (reach evaluates cidrsubnet, cidrhost, tolist, toset, element, concat)`,
         );
     }
     throw new Unresolvable(`${clip(name)}(${args.map(showValue).join(", ")}): reach cannot use these arguments`);
@@ -526,27 +543,6 @@ function toNumber(value: Value | undefined): number | undefined {
   return value === undefined ? undefined : ctyNumber(value);
 }
 
-/** A decimal number as cty reads one from a string: a sign, digits with or without a point, an exponent. */
-const CTY_NUMBER = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
-
-/**
- * A value as the number Terraform converts it to where the schema wants a number: a number, or a
- * string cty reads as one ("12", "-1e0", "+1", ".5"); undefined for anything else and for what no
- * finite double holds.
- */
-export function ctyNumber(value: Value): number | undefined {
-  const number =
-    typeof value === "number" ? value : typeof value === "string" && CTY_NUMBER.test(value) ? Number(value) : NaN;
-  return Number.isFinite(number) ? number : undefined;
-}
-
-/** A value as the bool Terraform converts it to where the schema wants one: true, "true", "1"; false, "false", "0". */
-export function ctyBool(value: Value): boolean | undefined {
-  if (value === true || value === "true" || value === "1") return true;
-  if (value === false || value === "false" || value === "0") return false;
-  return undefined;
-}
-
 /** An evaluated value as an error message shows it. */
 function showValue(value: Value): string {
   if (value instanceof CidrValue) return value.cidr.text;
@@ -580,7 +576,7 @@ export function describeFailure(address: string, attribute: string, raw: unknown
   if (error instanceof Unresolvable || error instanceof ExprSyntaxError) {
     return new ReachInputError(
       `${address}: ${attribute} = ${preview(raw)} cannot be resolved: ${error.message}. ` +
-        `reach needs this attribute; use a literal or a reference to a resource in the loaded configuration`
+        `reach needs this attribute; use a literal or a reference to a resource in the loaded configuration`,
     );
   }
   throw error;

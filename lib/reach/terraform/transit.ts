@@ -64,10 +64,10 @@ class TransitReader {
     for (const res of resources("aws_ec2_transit_gateway_peering_attachment")) this.peeringAttachment(res);
     for (const res of resources("aws_ec2_transit_gateway_peering_attachment_accepter")) this.accepter(res);
     const associations = resources("aws_ec2_transit_gateway_route_table_association").map((res) =>
-      this.link(res, true)
+      this.link(res, true),
     );
     const propagations = resources("aws_ec2_transit_gateway_route_table_propagation").map((res) =>
-      this.link(res, false)
+      this.link(res, false),
     );
     const routes = resources("aws_ec2_transit_gateway_route").map((res) => this.route(res));
     return {
@@ -152,7 +152,7 @@ class TransitReader {
     const peering = this.peeringAttachments.get(attachment);
     if (!peering)
       throw new ReachInputError(
-        `${res.address}: transit_gateway_attachment_id must refer to an aws_ec2_transit_gateway_peering_attachment of the loaded configuration`
+        `${res.address}: transit_gateway_attachment_id must refer to an aws_ec2_transit_gateway_peering_attachment of the loaded configuration`,
       );
     this.accepterOf.set(res.address, attachment);
     this.peeringAttachments.set(attachment, { ...peering, accepters: [...peering.accepters, res.address] });
@@ -221,7 +221,7 @@ class TransitReader {
     )
       return address;
     throw new ReachInputError(
-      `${res.address}: transit_gateway_attachment_id refers to ${address}, expected a transit gateway VPC or peering attachment`
+      `${res.address}: transit_gateway_attachment_id refers to ${address}, expected a transit gateway VPC or peering attachment`,
     );
   }
 
@@ -236,7 +236,7 @@ class TransitReader {
     )
       return defaultTransitRouteTableKey(address);
     throw new ReachInputError(
-      `${res.address}: transit_gateway_route_table_id refers to ${address}.${value.attr}, expected an aws_ec2_transit_gateway_route_table or a transit gateway's association_default_route_table_id`
+      `${res.address}: transit_gateway_route_table_id refers to ${address}.${value.attr}, expected an aws_ec2_transit_gateway_route_table or a transit gateway's association_default_route_table_id`,
     );
   }
 
