@@ -34,6 +34,12 @@ function main(argv: readonly string[]): number {
       gigabytes,
       0,
     )
+    .option(
+      "--tgw-gb <N>",
+      "GB a month each VPC sends into each transit gateway it is attached to (data processing)",
+      gigabytes,
+      0,
+    )
     .option("--region <REGION>", "region of resources whose provider sets none")
     .option(
       "--compare",
@@ -43,10 +49,11 @@ function main(argv: readonly string[]): number {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const exit = parseArguments(program, argv);
   if (exit !== undefined) return exit;
-  const options = program.opts<{ gb: number; region?: string; compare?: boolean }>();
+  const options = program.opts<{ gb: number; tgwGb: number; region?: string; compare?: boolean }>();
   const run = (documents: readonly StackDocument[]) =>
     estimate(documents, buildModel(documents), {
       gb: options.gb,
+      tgwGb: options.tgwGb,
       prices: (region) => priceTable(region),
       defaultRegion: options.region,
     });

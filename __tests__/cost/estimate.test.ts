@@ -1,4 +1,5 @@
 import {
+  cents,
   CostInputError,
   estimate,
   formatEstimate,
@@ -169,11 +170,9 @@ describe("the monthly estimate of hand-written stacks", () => {
   });
 
   it("lists chargeable resources it does not price", () => {
-    const e = run([stack("tgw", "eu-west-1", { aws_ec2_transit_gateway: { t: {} } })]);
-    expect([...e.unpriced]).toEqual([["tgw/aws_ec2_transit_gateway", 1]]);
-    expect(formatEstimate(e, "x")).toContain(
-      "Not priced (they cost money; add them yourself): tgw/aws_ec2_transit_gateway × 1",
-    );
+    const e = run([stack("lb", "eu-west-1", { aws_lb: { l: {} } })]);
+    expect([...e.unpriced]).toEqual([["lb/aws_lb", 1]]);
+    expect(formatEstimate(e, "x")).toContain("Not priced (they cost money; add them yourself): lb/aws_lb × 1");
   });
 
   it("uses --region for resources whose provider sets none", () => {
@@ -216,6 +215,76 @@ describe("the monthly estimate of hand-written stacks", () => {
     expect(() => run([doc])).toThrow(
       /aws_instance\.i: no price for instance type "x9\.huge" in the eu-west-1 table \(priced: t3\.nano/,
     );
+  });
+});
+
+describe("the monthly estimate of transit gateways", () => {
+  const tgw = (region: string, peered = true) =>
+    stack(`tgw-${region}`, region, {
+      ...vpc,
+      aws_subnet: { s: { vpc_id: "${aws_vpc.v.id}", cidr_block: "10.0.0.0/28" } },
+      aws_ec2_transit_gateway: { t: {}, u: {} },
+      aws_ec2_transit_gateway_vpc_attachment: Object.fromEntries(
+        ["a", "b", "c"].map((n) => [
+          n,
+          {
+            transit_gateway_id: "${aws_ec2_transit_gateway.t.id}",
+            vpc_id: "${aws_vpc.v.id}",
+            subnet_ids: ["${aws_subnet.s.id}"],
+          },
+        ]),
+      ),
+      ...(peered
+        ? {
+            aws_ec2_transit_gateway_peering_attachment: {
+              p: {
+                transit_gateway_id: "${aws_ec2_transit_gateway.t.id}",
+                peer_transit_gateway_id: "${aws_ec2_transit_gateway.u.id}",
+              },
+            },
+            aws_ec2_transit_gateway_peering_attachment_accepter: {
+              p: { transit_gateway_attachment_id: "${aws_ec2_transit_gateway_peering_attachment.p.id}" },
+            },
+          }
+        : {}),
+    });
+
+  it.each(["eu-west-1", "us-east-1"])(
+    "charges in %s each VPC attachment and each side of a peering attachment by the hour, the gateway nothing, and what VPC attachments send in by the GB",
+    (region) => {
+      const { attachmentHourly, dataProcessingPerGb } = priceTable(region).transitGateway;
+      const e = estimate([tgw(region)], buildModel([tgw(region)]), {
+        gb: 0,
+        tgwGb: 250,
+        prices: (r) => priceTable(r),
+      });
+      const line = (item: string) => e.lines.find((l) => l.item === item);
+      expect(line("transit gateway VPC attachment hours")).toEqual(
+        expect.objectContaining({ region, quantity: 3, amount: cents(3 * 730 * attachmentHourly) }),
+      );
+      expect(line("transit gateway data processing (sent by VPC attachments)")).toEqual(
+        expect.objectContaining({ quantity: 750, amount: cents(750 * dataProcessingPerGb) }),
+      );
+      expect(line("transit gateway peering attachment hours (requester side)")?.amount).toBe(
+        cents(730 * attachmentHourly),
+      );
+      expect(line("transit gateway peering attachment hours (accepter side)")?.amount).toBe(
+        cents(730 * attachmentHourly),
+      );
+      expect(e.lines.filter((l) => l.item.startsWith("transit gateway"))).toHaveLength(4);
+      expect(run([tgw(region, false)]).lines.filter((l) => l.item.includes("peering attachment"))).toEqual([]);
+      expect([...e.unpriced]).toEqual([]);
+      expect(formatEstimate(e, "x")).toContain(
+        `Transit Gateway prices taken ${priceTable(region).transitGateway.taken}`,
+      );
+      expect(formatEstimate(e, "x")).toContain("250 GB a month sent by each VPC attachment into its transit gateway");
+    },
+  );
+
+  it("stops with no price for a transit gateway in a region without a price table", () => {
+    const doc = stack("t", "ap-south-2", { aws_ec2_transit_gateway: { t: {} } });
+    expect(() => run([doc])).toThrow(CostInputError);
+    expect(() => run([doc])).toThrow(/no price table for region "ap-south-2"/);
   });
 });
 

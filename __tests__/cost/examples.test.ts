@@ -11,18 +11,22 @@ import {
   type Estimate,
 } from "../../lib/cost";
 import { buildModel, readDocuments } from "../../lib/reach";
+import { jsonResources } from "../../lib/core/terraform-json";
 import { analyzerEndpoints, analyzerPairs } from "../../lib/constructs/reachability-analyzer";
 import { EXAMPLES_BY_NAME } from "../../test-support/configs";
 import { synthToTemp } from "../../test-support/synth";
 
-/** The built-in default and every example, as `describe.each` cases; not yet those with transit gateways, which cost does not price. */
+/** The built-in default and every example, as `describe.each` cases. */
 const EVERY_CONFIG = [
   { name: "the built-in default", raw: DEFAULT_CONFIG as unknown as Record<string, unknown> },
-  ...EXAMPLES_BY_NAME.filter((e) => !("transitGateways" in e.raw)),
+  ...EXAMPLES_BY_NAME,
 ];
 
 /** GB a month over each peering, NAT gateway and interface endpoint, so that data lines are not zero. */
 const GB = 10;
+
+/** GB a month each VPC attachment sends into its transit gateway. */
+const TGW_GB = 7;
 
 /** The SSM agent's interface endpoints in each AZ of a VPC without NAT gateways. */
 const SSM_SERVICES = 3;
@@ -36,8 +40,13 @@ describe.each(EVERY_CONFIG)("the cost estimate of $name", ({ raw }) => {
     try {
       config = app.config;
       const documents = readDocuments([app.outdir]);
-      stacks = documents.map((d) => d.stack);
-      e = estimate(documents, buildModel(documents), { gb: GB, prices: (region) => priceTable(region) });
+      // A stack that declares no resource (the peering stack of a config without peerings) costs nothing.
+      stacks = [...new Set(jsonResources(documents).map((r) => r.stack))];
+      e = estimate(documents, buildModel(documents), {
+        gb: GB,
+        tgwGb: TGW_GB,
+        prices: (region) => priceTable(region),
+      });
     } finally {
       app.remove();
     }
@@ -79,6 +88,18 @@ describe.each(EVERY_CONFIG)("the cost estimate of $name", ({ raw }) => {
 
   it("charges each Site-to-Site VPN connection by the hour", () => {
     expect(quantity("Site-to-Site VPN connection hours")).toBe(sum((v) => Object.keys(v.vpnConnections ?? {}).length));
+  });
+
+  it("charges each transit gateway VPC attachment by the hour and what it sends in by the GB, at its gateway's region's rates", () => {
+    const attachments = (config.transitGateways ?? []).flatMap((g) => g.attachments.map(() => g.region));
+    expect(quantity("transit gateway VPC attachment hours")).toBe(attachments.length);
+    expect(quantity("transit gateway data processing (sent by VPC attachments)")).toBe(attachments.length * TGW_GB);
+    for (const line of e.lines.filter((l) => l.item === "transit gateway VPC attachment hours")) {
+      expect(line.amount).toBe(
+        Math.round(line.quantity * 730 * priceTable(line.region).transitGateway.attachmentHourly * 100) / 100,
+      );
+      expect(attachments).toContain(line.region);
+    }
   });
 
   it("charges data over each peering, at the inter-region rate where the two VPCs are in different regions", () => {

@@ -1,8 +1,9 @@
 /**
  * A monthly cost estimate of Terraform JSON: what is charged by the hour (NAT gateways, public
  * IPv4 addresses, instances, interface endpoints, VPN connections), by the GB-month (root volumes),
- * by the GB moved (stated assumptions, `gb` per peering, NAT gateway and endpoint), and once per
- * analysis (Reachability Analyzer). Pure: documents and price tables in, lines out.
+ * by the GB moved (stated assumptions, `gb` per peering, NAT gateway and endpoint, `tgwGb` per
+ * transit gateway VPC attachment), and once per analysis (Reachability Analyzer). Transit gateway
+ * attachments (VPC and peering, each side of a peering) are charged by the hour; the gateway itself is free. Pure: documents and price tables in, lines out.
  */
 import type { Model, StackDocument } from "../reach";
 import { isObject, jsonResources, literal, regionOf, type JsonResource } from "../core/terraform-json";
@@ -21,8 +22,6 @@ export const MAX_VOLUME_GB = 65_536;
 
 /** Resource types that cost money but that this estimate does not price; listed so the reader knows. */
 export const UNPRICED_TYPES = [
-  "aws_ec2_transit_gateway",
-  "aws_ec2_transit_gateway_vpc_attachment",
   "aws_lb",
   "aws_alb",
   "aws_db_instance",
@@ -38,6 +37,11 @@ export const UNPRICED_TYPES = [
 export interface TrafficAssumption {
   /** GB a month over each peering, through each NAT gateway and through each interface endpoint. */
   readonly gb: number;
+  /**
+   * GB a month each VPC attachment sends into its transit gateway (charged for data processing).
+   * @default 0
+   */
+  readonly tgwGb?: number;
 }
 
 /** One priced line: quantity × unit price, in one stack and region. */
@@ -111,6 +115,7 @@ export function estimate(documents: readonly StackDocument[], model: Model, opti
   const tables = new Map<string, PriceTable>();
   const unpriced = new Map<string, number>();
   const { gb } = options;
+  const tgwGb = options.tgwGb ?? 0;
   const hours = `× ${HOURS_PER_MONTH} h`;
 
   for (const res of ctx.raw.values()) {
@@ -274,6 +279,43 @@ export function estimate(documents: readonly StackDocument[], model: Model, opti
         }
         break;
       }
+      case "aws_ec2_transit_gateway":
+        break;
+      case "aws_ec2_transit_gateway_vpc_attachment":
+        lines.add(
+          {
+            ...at,
+            item: "transit gateway VPC attachment hours",
+            quantity: count,
+            basis: hours,
+            unitPrice: table.transitGateway.attachmentHourly,
+          },
+          HOURS_PER_MONTH,
+        );
+        lines.add(
+          {
+            ...at,
+            item: "transit gateway data processing (sent by VPC attachments)",
+            quantity: count * tgwGb,
+            basis: "GB",
+            unitPrice: table.transitGateway.dataProcessingPerGb,
+          },
+          1,
+        );
+        break;
+      case "aws_ec2_transit_gateway_peering_attachment":
+      case "aws_ec2_transit_gateway_peering_attachment_accepter":
+        lines.add(
+          {
+            ...at,
+            item: `transit gateway peering attachment hours (${res.type.endsWith("_accepter") ? "accepter" : "requester"} side)`,
+            quantity: count,
+            basis: hours,
+            unitPrice: table.transitGateway.attachmentHourly,
+          },
+          HOURS_PER_MONTH,
+        );
+        break;
       case "aws_ec2_network_insights_analysis":
         lines.add(
           {
@@ -289,7 +331,7 @@ export function estimate(documents: readonly StackDocument[], model: Model, opti
         break;
     }
   }
-  return { lines: lines.all, tables: [...tables.values()], unpriced, assumption: { gb } };
+  return { lines: lines.all, tables: [...tables.values()], unpriced, assumption: { gb, tgwGb } };
 }
 
 /** An amount rounded to the cent. */
@@ -305,6 +347,10 @@ const CHARGED = new Set([
   "aws_vpn_connection",
   "aws_vpc_peering_connection",
   "aws_ec2_network_insights_analysis",
+  "aws_ec2_transit_gateway",
+  "aws_ec2_transit_gateway_vpc_attachment",
+  "aws_ec2_transit_gateway_peering_attachment",
+  "aws_ec2_transit_gateway_peering_attachment_accepter",
 ]);
 
 /** How many resources a block declares: 1, or its literal `count`; `for_each` cannot be counted offline. */

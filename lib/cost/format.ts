@@ -28,9 +28,13 @@ export function stacksOf(estimate: Estimate): string[] {
 
 /** Where the prices come from, one sentence per table. */
 export function priceNote(estimate: Estimate): string[] {
+  const transit = estimate.lines.some((l) => l.item.startsWith("transit gateway"));
   return estimate.tables.flatMap((t) => [
     `Prices: ${t.region} (${t.location}), on-demand, USD, taken ${t.taken} (lib/cost/prices/${t.region}.json).`,
     `  Source: ${t.source}.`,
+    ...(transit
+      ? [`  Transit Gateway prices taken ${t.transitGateway.taken}; source: ${t.transitGateway.source}.`]
+      : []),
   ]);
 }
 
@@ -40,6 +44,11 @@ export function assumptions(estimate: Estimate): string[] {
   return [
     `A month is ${HOURS_PER_MONTH} hours; every resource runs all month; no free tier, savings plan or tax.`,
     `Data transfer: ${gb} GB a month over each peering, through each NAT gateway and through each interface endpoint (--gb N). Peering traffic in one region is assumed to cross AZs (worst case: $0.01/GB out and in; within one AZ it is free); over an inter-region peering it is charged at the requester region's rate. Internet egress behind the NAT gateways is not included.`,
+    ...(estimate.lines.some((l) => l.item.startsWith("transit gateway"))
+      ? [
+          `Transit gateways: ${estimate.assumption.tgwGb ?? 0} GB a month sent by each VPC attachment into its transit gateway (--tgw-gb N), charged for data processing once, where it enters; each side of a peering attachment is charged by the hour; the gateway itself is free; inter-region data transfer over peering attachments, and EC2 data transfer across AZs, are not included.`,
+        ]
+      : []),
     `Instances without a root_block_device get ${DEFAULT_ROOT_VOLUME.gb} GB of ${DEFAULT_ROOT_VOLUME.type} (Amazon Linux 2023's default).`,
   ];
 }

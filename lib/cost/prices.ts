@@ -30,6 +30,17 @@ export const priceTableSchema = z
     ebsPerGbMonth: z.record(z.string(), rate),
     instanceHourly: z.record(z.string(), rate),
     perAnalysis: z.object({ reachabilityAnalyzer: rate }).strict(),
+    /** AWS Transit Gateway: taken apart from the rest, so with its own date and page. */
+    transitGateway: z
+      .object({
+        taken: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        source: z.string().min(1),
+        /** Per attachment (VPC or peering) per hour; the gateway itself is not charged. */
+        attachmentHourly: rate,
+        /** Per GB a VPC attachment sends into the gateway; what a peering attachment sends in is not charged. */
+        dataProcessingPerGb: rate,
+      })
+      .strict(),
   })
   .strict();
 
