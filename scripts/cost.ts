@@ -5,6 +5,7 @@ import { buildModel, ReachInputError, readDocuments, type StackDocument } from "
 import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
 import { printable } from "../lib/core/text";
 import { configSource, readSynthesized, withSynthesizedApp } from "../app/synth-input";
+import { compareTransit } from "./cost-transit";
 
 /** The most GB a month --gb takes: an exabyte, beyond any peering's traffic and within what a total can add up. */
 const MAX_GB = 1e9;
@@ -43,13 +44,23 @@ function main(argv: readonly string[]): number {
     .option("--region <REGION>", "region of resources whose provider sets none")
     .option(
       "--compare",
-      "synthesize PEERING_CONFIG under natGateways per-az, single and none and compare the totals (takes no PATH)",
+      "synthesize PEERING_CONFIG under natGateways per-az, single and none and compare the totals; for a config with transitGateways, its VPCs as a peering mesh beside one transit gateway (takes no PATH)",
+    )
+    .option(
+      "--compare-transit",
+      "compare the config's VPCs as a full mesh of peerings and as one transit gateway, for any config (takes no PATH)",
     )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const exit = parseArguments(program, argv);
   if (exit !== undefined) return exit;
-  const options = program.opts<{ gb: number; tgwGb: number; region?: string; compare?: boolean }>();
+  const options = program.opts<{
+    gb: number;
+    tgwGb: number;
+    region?: string;
+    compare?: boolean;
+    compareTransit?: boolean;
+  }>();
   const run = (documents: readonly StackDocument[]) =>
     estimate(documents, buildModel(documents), {
       gb: options.gb,
@@ -57,16 +68,21 @@ function main(argv: readonly string[]): number {
       prices: (region) => priceTable(region),
       defaultRegion: options.region,
     });
-  if (options.compare) {
+  if (options.compare || options.compareTransit) {
+    const flag = options.compareTransit ? "--compare-transit" : "--compare";
     if (program.args.length > 0) {
       const given = printable(program.args.join(" "));
       process.stderr.write(
-        `cost: --compare synthesizes the config named by PEERING_CONFIG (or the built-in default) itself: ` +
+        `cost: ${flag} synthesizes the config named by PEERING_CONFIG (or the built-in default) itself: ` +
           `leave out PATH (${given})\n`,
       );
       return EXIT.unusable;
     }
     const config = loadConfig();
+    if (options.compareTransit || config.transitGateways) {
+      process.stdout.write(compareTransit(options.gb, options.region));
+      return EXIT.ok;
+    }
     const estimates = NAT_MODES.map(
       (mode) =>
         [mode, withSynthesizedApp({ ...config, natGateways: mode }, (outdir) => run(readDocuments([outdir])))] as const,

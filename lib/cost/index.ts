@@ -2,3 +2,4 @@
 export * from "./estimate";
 export * from "./format";
 export * from "./prices";
+export * from "./transit-compare";
