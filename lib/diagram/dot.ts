@@ -7,6 +7,8 @@
 import { clipText, shown } from "../core/text";
 import type { Reachable } from "../reach";
 import type { DiagramInstance, DiagramPeering, DiagramVpc, Topology } from "./graph";
+import { transitLines, type DotWriter, type VpcAnchor } from "./transit";
+import { foldDirections } from "./verdicts";
 
 /** When the diagram collapses detail, so that a large mesh stays readable. */
 export const DIAGRAM_LIMITS = {
@@ -186,48 +188,20 @@ function gatewaySummary(vpc: DiagramVpc): string {
   return [...counts].map(([label, n]) => `${n} ${label}${n > 1 ? "s" : ""}`).join(" · ");
 }
 
-interface VerdictEdge {
-  readonly from: string;
-  readonly to: string;
-  readonly protocol: string;
-  readonly reachable: Reachable;
-  readonly both: boolean;
-  readonly reason: string;
+/** The helpers transitLines draws with, handing out ids from `ids`. */
+function writer(ids: Ids): DotWriter {
+  return { take: (...parts) => ids.take(...parts), attrs, quote, html };
 }
 
-/**
- * Folds the verdicts of both directions of a pair into one two-headed edge when they agree, so
- * each pair of endpoints gets one edge (or two when the directions differ).
- */
-function foldDirections(
-  verdicts: readonly { from: string; to: string; protocol: string; reachable: Reachable; reason: string }[],
-): VerdictEdge[] {
-  const byKey = new Map(verdicts.map((v) => [`${v.from}\u0000${v.to}\u0000${v.protocol}`, v]));
-  const done = new Set<string>();
-  const edges: VerdictEdge[] = [];
-  for (const v of verdicts) {
-    const key = `${v.from}\u0000${v.to}\u0000${v.protocol}`;
-    if (done.has(key)) continue;
-    done.add(key);
-    const backKey = `${v.to}\u0000${v.from}\u0000${v.protocol}`;
-    const back = byKey.get(backKey);
-    if (back && back.reachable === v.reachable && !done.has(backKey)) {
-      done.add(backKey);
-      const reason = v.reason === back.reason ? v.reason : `${v.reason}; back: ${back.reason}`;
-      edges.push({ ...v, both: true, reason });
-    } else {
-      edges.push({ ...v, both: false });
-    }
-  }
-  return edges;
-}
-
-function legend(summary: DiagramSummary, ipv6: boolean): HtmlLabel {
+function legend(summary: DiagramSummary, ipv6: boolean, transit = false): HtmlLabel {
   const line = (colour: string, text: string, style = "━━━") =>
     `<td align="left"><font color="${colour}">${style}</font> ${html(text)}</td>`;
   const notes = [
     "Edges between instances (or VPCs): reach's verdict on ICMP echo; a line without arrows holds both ways, an arrow one way only.",
     ipv6 ? "Edges labelled IPv6 are the IPv6 verdicts; the others are IPv4." : undefined,
+    transit
+      ? "A transit gateway is a hub holding its segments (route tables); each attached VPC is joined to its segment in the segment's colour, and a double purple line is a peering attachment between two gateways."
+      : undefined,
     summary.compact
       ? `More than ${DIAGRAM_LIMITS.detailedVpcs} VPCs: one box per VPC; an edge sums up the verdicts between the two VPCs' instances, thick for a peering, thin for a pair that is not peered.`
       : undefined,
@@ -254,7 +228,7 @@ function legend(summary: DiagramSummary, ipv6: boolean): HtmlLabel {
 function detailedGraph(topology: Topology): DotGraph {
   const ids = new Ids();
   const lines = header("detailed");
-  const anchor = new Map<string, { node: string; cluster: string }>();
+  const anchor = new Map<string, VpcAnchor>();
   const nodeIds = new Map<string, string>();
   const vpcNames = new Map(topology.vpcs.map((v) => [v.key, v.name]));
   let collapsedVpcs = 0;
@@ -364,7 +338,7 @@ function detailedGraph(topology: Topology): DotGraph {
           `  ${quote(gateway)} -> ${quote(id)} ${attrs({ class: "vpn", dir: "none", style: "dashed", color: COLOURS.vpcLine, label: "Site-to-Site VPN", fontcolor: COLOURS.vpcLine })}`,
         );
     }
-    anchor.set(vpc.key, { node: rows[0]?.[0] ?? inVpc[0], cluster });
+    anchor.set(vpc.key, { node: rows[0]?.[0] ?? inVpc[0], cluster, bottom: rows[rows.length - 1]?.[0] ?? inVpc[0] });
   });
   for (const external of topology.externalVpcs) {
     const id = ids.take("vpc", external);
@@ -376,6 +350,7 @@ function detailedGraph(topology: Topology): DotGraph {
   }
   lines.push(`  { rank=same; ${[...anchor.values()].map((a) => quote(a.node)).join("; ")} }`);
   for (const p of topology.peerings) lines.push(peeringEdge(p, ids, anchor, vpcNames));
+  lines.push(...transitLines(topology.transit, anchor, vpcNames, writer(ids)));
 
   const instanceVpc = new Map<string, string>();
   for (const vpc of topology.vpcs)
@@ -413,7 +388,7 @@ function detailedGraph(topology: Topology): DotGraph {
     );
   }
   const summary = { compact: false, collapsedVpcs, omittedVerdicts: omitted, omittedPeerings: 0 };
-  lines.push(`  graph ${attrs({ label: legend(summary, ipv6) })}`, "}");
+  lines.push(`  graph ${attrs({ label: legend(summary, ipv6, (topology.transit?.gateways.length ?? 0) > 0) })}`, "}");
   return { dot: `${lines.join("\n")}\n`, summary };
 }
 
@@ -508,6 +483,14 @@ function compactGraph(topology: Topology): DotGraph {
       `  ${quote(id)} ${attrs({ id, class: "vpc external", label: label(`${html(external)}<br/><font point-size="8">not in this configuration</font>`), style: "rounded,dashed" })}`,
     );
   }
+  lines.push(
+    ...transitLines(
+      topology.transit,
+      new Map([...nodeOf].map(([key, node]) => [key, { node, cluster: "" }])),
+      names,
+      writer(ids),
+    ),
+  );
   const instanceVpc = new Map<string, string>();
   for (const vpc of topology.vpcs)
     for (const s of vpc.subnets) for (const i of s.instances) instanceVpc.set(i.key, vpc.key);
@@ -579,6 +562,9 @@ function compactGraph(topology: Topology): DotGraph {
     omittedVerdicts: omitted,
     omittedPeerings: edges.length - drawn.length,
   };
-  lines.push(`  graph ${attrs({ label: legend({ ...summary, collapsedVpcs: 0 }, false) })}`, "}");
+  lines.push(
+    `  graph ${attrs({ label: legend({ ...summary, collapsedVpcs: 0 }, false, (topology.transit?.gateways.length ?? 0) > 0) })}`,
+    "}",
+  );
   return { dot: `${lines.join("\n")}\n`, summary };
 }

@@ -5,6 +5,7 @@
  */
 import type { GatewayKind, Model, Reachable, Result, StackDocument } from "../reach";
 import { accountOf, jsonResources, literal, nameTag, type JsonResource } from "../core/terraform-json";
+import { transitTopology, type DiagramTransit } from "./transit";
 
 /** An aws_instance: a source or target of reach's verdicts. */
 export interface DiagramInstance {
@@ -93,6 +94,8 @@ export interface Topology {
   /** Peer VPC ids that the loaded Terraform does not declare. */
   readonly externalVpcs: readonly string[];
   readonly verdicts: readonly DiagramVerdict[];
+  /** Transit gateways with their segments, and the peering attachments between them. */
+  readonly transit?: DiagramTransit;
 }
 
 const GATEWAY_LABEL: Readonly<Partial<Record<GatewayKind, string>>> = {
@@ -232,7 +235,7 @@ export function buildTopology(documents: readonly StackDocument[], model: Model,
     reachable,
     reason,
   }));
-  return { vpcs, peerings, externalVpcs, verdicts };
+  return { vpcs, peerings, externalVpcs, verdicts, transit: transitTopology(model, label) };
 }
 
 function tierOf(model: Model, subnet: string, vpc: string): SubnetTier {

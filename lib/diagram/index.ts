@@ -12,3 +12,4 @@ export {
   type Png,
 } from "./render";
 export * from "./graph";
+export * from "./transit";
