@@ -18,6 +18,7 @@ import { synthThreads, threadOptions } from "../app/synth";
 import { fullMeshConfig } from "../test-support/configs";
 import { planTestFor } from "../test-support/tftest";
 import { writeFileAtomic } from "../lib/core/files";
+import { TRANSIT_SIZES, transitNetworkConfig, transitRoutes } from "./bench-transit";
 
 /** The full meshes measured (their configs: fullMeshConfig; the 2-VPC one is the built-in default). */
 const MESHES = [2, 10, 50, 125] as const;
@@ -34,7 +35,15 @@ const GOAL = {
   app125MiB: 1024,
   plan125Seconds: 15,
   npmTestSeconds: 180,
+  /** Issue #22: the 1,000-VPC transit gateway network. */
+  transitAppSeconds: 10,
+  transitAppMiB: 1024,
+  transitPlanSeconds: 15,
+  transitCheckSeconds: 30,
 } as const;
+
+/** How long one run of a transit gateway network may take before the bench gives up on it. */
+const TRANSIT_TIMEOUT_SECONDS = 180;
 
 interface Sample {
   /** Wall clock. */
@@ -43,6 +52,8 @@ interface Sample {
   readonly cpu: number;
   /** Peak RSS of the largest process. */
   readonly mib: number;
+  /** Whether it was stopped for taking longer than its timeout. */
+  readonly timedOut?: boolean;
 }
 
 interface Options {
@@ -51,6 +62,7 @@ interface Options {
   readonly seed?: string;
   readonly terraform: boolean;
   readonly withTests: boolean;
+  readonly transitSizes: number[];
 }
 
 const positive = (v: string) => {
@@ -67,12 +79,31 @@ function parseOptions(argv: string[]): Options {
     .option("--seed <dir>", "an installed copy of the seed's AWS CDK app, to run side by side (see its README)")
     .option("--no-terraform", "skip terraform validate and the mocked plan")
     .option("--with-tests", "also time npm test once")
+    .option(
+      "--transit-sizes <list>",
+      `transit gateway networks (3 segments, 2 AZs), from ${TRANSIT_SIZES.join(", ")}; "" for none`,
+      TRANSIT_SIZES.join(","),
+    )
     .parse(argv, { from: "user" });
-  const o = program.opts<{ runs: number; sizes: string; seed?: string; terraform: boolean; withTests?: boolean }>();
-  const sizes = o.sizes.split(",").map(Number);
+  const o = program.opts<{
+    runs: number;
+    sizes: string;
+    seed?: string;
+    terraform: boolean;
+    withTests?: boolean;
+    transitSizes: string;
+  }>();
+  const list = (text: string) => (text.trim() === "" ? [] : text.split(",").map(Number));
+  const sizes = list(o.sizes);
   const unknown = sizes.filter((n) => !(MESHES as readonly number[]).includes(n));
   if (unknown.length > 0)
     program.error(`--sizes: no mesh of ${unknown.join(", ")} VPCs; use some of ${MESHES.join(", ")}`);
+  const transitSizes = list(o.transitSizes);
+  const unknownTransit = transitSizes.filter((n) => !(TRANSIT_SIZES as readonly number[]).includes(n));
+  if (unknownTransit.length > 0)
+    program.error(
+      `--transit-sizes: no transit gateway network of ${unknownTransit.join(", ")} VPCs; use some of ${TRANSIT_SIZES.join(", ")}`,
+    );
   if (o.seed && !fs.existsSync(path.join(o.seed, "node_modules", ".bin", "cdk"))) {
     program.error(
       `--seed ${o.seed}: no node_modules/.bin/cdk there; copy the seed app out and run npm ci in the copy (see its README)`,
@@ -84,22 +115,30 @@ function parseOptions(argv: string[]): Options {
     seed: o.seed && path.resolve(o.seed),
     terraform: o.terraform,
     withTests: o.withTests === true,
+    transitSizes,
   };
 }
 
 const GNU_TIME = ["/usr/bin/time", "/bin/time"].find((t) => fs.existsSync(t));
 
-/** Runs a command to completion, timing its wall clock and (with GNU time) its CPU time and peak RSS; throws on failure. */
+/**
+ * Runs a command to completion, timing its wall clock and (with GNU time) its CPU time and peak RSS;
+ * throws on failure. With `timeoutSeconds`, coreutils' timeout stops its process group then, and the
+ * sample says it timed out.
+ */
 function measure(
   command: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv },
   what: string,
+  timeoutSeconds?: number,
 ): Sample {
   const rssFile = path.join(os.tmpdir(), `peering-bench-rss-${process.pid}`);
-  const [program, ...rest] = GNU_TIME
-    ? [GNU_TIME, "-o", rssFile, "-f", "%M %U %S", command, ...args]
-    : [command, ...args];
+  const limited: string[] =
+    timeoutSeconds === undefined
+      ? [command, ...args]
+      : ["timeout", "-k", "5", String(timeoutSeconds), command, ...args];
+  const [program, ...rest] = GNU_TIME ? [GNU_TIME, "-o", rssFile, "-f", "%M %U %S", ...limited] : limited;
   const started = process.hrtime.bigint();
   const run = spawnSync(program, rest, { ...options, encoding: "utf8", maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -108,6 +147,8 @@ function measure(
     [kib, user, system] = fs.readFileSync(rssFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
     fs.rmSync(rssFile, { force: true });
   }
+  if (timeoutSeconds !== undefined && (run.status === 124 || run.status === 137))
+    return { seconds, cpu: user + system, mib: kib / 1024, timedOut: true };
   if (run.status !== 0)
     throw new Error(`${what} failed (exit ${run.status}):\n${`${run.stdout ?? ""}${run.stderr ?? ""}`.slice(-3000)}`);
   return { seconds, cpu: user + system, mib: kib / 1024 };
@@ -152,7 +193,7 @@ function ourEnv(config: string | undefined, extra: NodeJS.ProcessEnv = {}): Node
 }
 
 /** The app process alone, as cdktf runs it (cdktf.json's "app"). */
-function ourApp(config: string | undefined): Sample {
+function ourApp(config: string | undefined, timeoutSeconds?: number): Sample {
   const outdir = path.join(work, "app-out");
   fs.rmSync(outdir, { recursive: true, force: true });
   const [node, ...args] = (
@@ -164,6 +205,7 @@ function ourApp(config: string | undefined): Sample {
     args,
     { cwd: PROJECT_ROOT, env: ourEnv(config, { CDKTF_OUTDIR: outdir }) },
     "the app",
+    timeoutSeconds,
   );
 }
 
@@ -392,6 +434,8 @@ function main(): void {
     }
   }
 
+  if (options.transitSizes.length > 0) transitBench(options);
+
   if (options.withTests) {
     const test = measure(
       "npm",
@@ -404,6 +448,50 @@ function main(): void {
     console.log(`\nnpm test: not timed here (pass --with-tests) (goal ≤ ${GOAL.npmTestSeconds} s)`);
   }
   console.log(`\nload average ${load()} at the end`);
+}
+
+/** The transit gateway networks: the app alone, the largest stack's mocked plan and npm run check, once each. */
+function transitBench(options: Options): void {
+  console.log(
+    `\nTransit gateway networks (one gateway, 3 segments, 2 AZs; each figure once, stopped after ${TRANSIT_TIMEOUT_SECONDS} s)`,
+  );
+  for (const n of options.transitSizes) {
+    const file = path.join(work, `transit-${n}.json`);
+    writeFileAtomic(file, JSON.stringify(transitNetworkConfig(n)));
+    const expected = transitRoutes(n);
+    const big = n === 1000;
+    console.log(
+      `  ${n} VPCs: ${expected.routes.toLocaleString("en-US")} VPC routes to the gateway, ${expected.rules.toLocaleString("en-US")} ping rules, at most ${expected.perTable} routes in one route table`,
+    );
+    const app = ourApp(file, TRANSIT_TIMEOUT_SECONDS);
+    const appGoal = big
+      ? ` ${goal(app.timedOut ? Infinity : app.seconds, GOAL.transitAppSeconds, " s")}, ${mib(app.mib)} ${goal(app.mib, GOAL.transitAppMiB, " MiB")}`
+      : `, ${mib(app.mib)}`;
+    if (app.timedOut) {
+      console.log(`    app alone: did not finish within ${TRANSIT_TIMEOUT_SECONDS} s${appGoal}${cpu(app)}`);
+      continue;
+    }
+    console.log(`    resources per stack: ${describeStacks(resourcesPerStack(path.join(work, "app-out")))}`);
+    console.log(`    app alone: ${secs(app.seconds)}${appGoal}${cpu(app)}`);
+    if (options.terraform) {
+      const tf = terraformOfLargest(meshOf(file));
+      const planGoal = big ? ` ${goal(tf.plan.seconds, GOAL.transitPlanSeconds, " s")}` : "";
+      console.log(
+        `    terraform, ${tf.stack} (${tf.resources} resources): validate ${secs(tf.validate.seconds)}; mocked plan ${secs(tf.plan.seconds)}${planGoal}, ${mib(tf.plan.mib)}${cpu(tf.plan)}`,
+      );
+    }
+    const check = measure(
+      process.execPath,
+      [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/check"],
+      { cwd: PROJECT_ROOT, env: ourEnv(file) },
+      `npm run check (${n} VPCs)`,
+      TRANSIT_TIMEOUT_SECONDS,
+    );
+    const checkGoal = big ? ` ${goal(check.timedOut ? Infinity : check.seconds, GOAL.transitCheckSeconds, " s")}` : "";
+    console.log(
+      `    npm run check: ${check.timedOut ? `did not finish within ${TRANSIT_TIMEOUT_SECONDS} s` : secs(check.seconds)}${checkGoal}, ${mib(check.mib)}${cpu(check)}`,
+    );
+  }
 }
 
 function mapValues(s: { app: Sample[]; cli: Sample[] }): { app: Sample; cli: Sample } {
