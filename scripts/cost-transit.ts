@@ -43,13 +43,35 @@ export function variants(raw: Record<string, unknown>): {
   };
 }
 
-/** The comparison's text for PEERING_CONFIG (or the built-in default); throws ConfigError or CostInputError. */
-export function compareTransit(gb: number, defaultRegion: string | undefined, env = process.env): string {
+/** A config read once (PEERING_CONFIG may be a pipe): resolved, and as raw JSON for its variants. */
+export interface ReadConfig {
+  readonly config: PeeringConfig;
+  readonly raw: Record<string, unknown>;
+  /** The file's name for messages, or "built-in default". */
+  readonly name: string;
+}
+
+/** PEERING_CONFIG (or the built-in default), read once; throws ConfigError. */
+export function readConfig(env = process.env): ReadConfig {
   const source = readConfigSource(env);
-  const config = source ? configFromBytes(source.bytes, source.name) : parseConfig(DEFAULT_CONFIG, "built-in default");
-  const raw = source
-    ? (rawOf(source.bytes) as Record<string, unknown>)
-    : (DEFAULT_CONFIG as unknown as Record<string, unknown>);
+  if (!source)
+    return {
+      config: parseConfig(DEFAULT_CONFIG, "built-in default"),
+      raw: DEFAULT_CONFIG as unknown as Record<string, unknown>,
+      name: "built-in default",
+    };
+  const config = configFromBytes(source.bytes, source.name);
+  const parsed = parseJsonBytes(source.bytes);
+  return { config, raw: ("problems" in parsed ? {} : parsed.value) as Record<string, unknown>, name: source.name };
+}
+
+/** The comparison's text for a config; throws ConfigError or CostInputError. */
+export function compareTransit(
+  { config, raw, name }: ReadConfig,
+  gb: number,
+  defaultRegion: string | undefined,
+  env = process.env,
+): string {
   const regions = [...new Set(config.vpcs.map((v) => v.region))];
   if (regions.length > 1) {
     throw new CostInputError(
@@ -59,7 +81,7 @@ export function compareTransit(gb: number, defaultRegion: string | undefined, en
   const n = config.vpcs.length;
   const { mesh, transit } = variants(raw);
   const run = (variant: Record<string, unknown>, tgwGb: number): ComparedNetwork => {
-    const resolved: PeeringConfig = parseConfig(variant, source?.name ?? "built-in default");
+    const resolved: PeeringConfig = parseConfig(variant, name);
     return withSynthesizedApp(resolved, (outdir) => {
       const documents = readDocuments([outdir]);
       const model = buildModel(documents);
@@ -80,9 +102,4 @@ export function compareTransit(gb: number, defaultRegion: string | undefined, en
       : run(mesh, 0);
   const transitSide = run(transit, perAttachmentGb(n, gb));
   return formatTransitComparison(configSource(env), n, gb, priceTable(regions[0]), meshSide, transitSide);
-}
-
-function rawOf(bytes: Uint8Array): unknown {
-  const parsed = parseJsonBytes(bytes);
-  return "problems" in parsed ? undefined : parsed.value;
 }

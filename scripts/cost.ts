@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError } from "commander";
-import { ConfigError, loadConfig, type NatMode } from "../lib/config";
+import { ConfigError, type NatMode } from "../lib/config";
 import { CostInputError, estimate, formatComparison, formatEstimate, priceTable } from "../lib/cost";
 import { buildModel, ReachInputError, readDocuments, type StackDocument } from "../lib/reach";
 import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
 import { printable } from "../lib/core/text";
 import { configSource, readSynthesized, withSynthesizedApp } from "../app/synth-input";
-import { compareTransit } from "./cost-transit";
+import { compareTransit, readConfig } from "./cost-transit";
 
 /** The most GB a month --gb takes: an exabyte, beyond any peering's traffic and within what a total can add up. */
 const MAX_GB = 1e9;
@@ -78,9 +78,10 @@ function main(argv: readonly string[]): number {
       );
       return EXIT.unusable;
     }
-    const config = loadConfig();
+    const read = readConfig();
+    const { config } = read;
     if (options.compareTransit || config.transitGateways) {
-      process.stdout.write(compareTransit(options.gb, options.region));
+      process.stdout.write(compareTransit(read, options.gb, options.region));
       return EXIT.ok;
     }
     const estimates = NAT_MODES.map(

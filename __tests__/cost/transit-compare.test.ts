@@ -134,6 +134,12 @@ describe("npm run cost -- --compare with transit gateways", () => {
       /^cost: --compare against a transit gateway takes VPCs of one region .*: compare one region's VPCs at a time\n$/,
     ],
     [
+      "a negative --tgw-gb",
+      ["--tgw-gb", "-5"],
+      "examples/transit-gateway.json",
+      /"-5" is not a number of GB \(use 0 to 1000000000, e\.g\. 100\)/,
+    ],
+    [
       "a PATH",
       ["--compare-transit", "cdktf.out"],
       "examples/transit-gateway.json",
