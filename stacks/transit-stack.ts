@@ -12,7 +12,7 @@ import { NetworkConsumerProps } from "./network-stack";
 /**
  * The config's transit gateways: each with its segments' route tables, its VPC attachments in the
  * network stack's attachment subnets, and the routes of the attached VPCs' private route tables to
- * the VPCs they reach through it (a peered pair keeps its peering's routes).
+ * the VPCs they reach through it (a peered pair keeps its peering's routes), or to its summary routes.
  */
 export class TransitStack extends PeeringStackBase {
   /** The gateways by config name. */
@@ -38,7 +38,9 @@ export class TransitStack extends PeeringStackBase {
         );
         const own = network.vpcs.get(vpc)!;
         routed.set(vpc, [
-          ...reached.flatMap((r) => ipv4Blocks(r.vpc).map((ipv4) => ({ id: cidrId(ipv4), ipv4 }))),
+          ...(gateway.summaryRoutes
+            ? gateway.summaryRoutes.map((ipv4) => ({ id: `summary-${cidrId(ipv4)}`, ipv4 }))
+            : reached.flatMap((r) => ipv4Blocks(r.vpc).map((ipv4) => ({ id: cidrId(ipv4), ipv4 })))),
           // IPv6 where both ends have it, as the instances admit it.
           ...reached.flatMap((r) =>
             own.ipv6CidrBlock && r.vpc.ipv6

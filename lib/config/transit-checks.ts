@@ -18,6 +18,7 @@ import { planSubnets } from "../plan/subnets";
 import { peeringEntries } from "./topology";
 import type { FieldBlock, ProblemSink, VpcShape } from "./shape-checks";
 import { Block, overlappingPartners, overlaps, parseIpv4Cidr } from "../plan/vpc-cidr";
+import { checkSummaryRoutes } from "./transit-summary";
 import { AMAZON_SIDE_ASN_RANGES, segmentReaches, transitAttachmentsSchema, transitGatewaysSchema } from "./transit";
 
 const COUNT = new Intl.NumberFormat("en-US");
@@ -87,6 +88,8 @@ export function checkTransit(
   const reported = new Set<string>();
   const reached = routeThroughGateways(root, { named, usable, gateways, broken }, { ipv6, routed, reported }, problems);
   checkReachedOverlaps(reached, usable, reported, problems);
+  const blocks = [...usable].flatMap(([vpc, v]) => v.shape.blocks.map((block) => ({ vpc, block })));
+  checkSummaryRoutes(rawGateways, blocks, problems);
   return routed;
 }
 

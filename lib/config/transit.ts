@@ -9,6 +9,7 @@
  * S = T and S is not isolated; the checks make `reaches` mutual, so that every reply has a route.
  */
 import { z } from "zod";
+import { SUMMARY_ROUTES_FIX, summaryRoutesSchema } from "./transit-summary";
 import type { PeeringConfig, TransitGatewayConfig, TransitSegmentConfig, VpcConfig } from "./types";
 
 export type { TransitGatewayConfig, TransitRouteConfig, TransitSegmentConfig } from "./types";
@@ -74,6 +75,7 @@ const transitGatewaySchema = z
         `BGP ASN of the Amazon side: 64512 to 65534 or 4200000000 to 4294967294 (default ${DEFAULT_AMAZON_SIDE_ASN})`,
       ),
     segments: z.array(segmentSchema).min(1).describe("The segments, each a route table of the transit gateway"),
+    summaryRoutes: summaryRoutesSchema,
   })
   .strict();
 
@@ -104,6 +106,7 @@ export const TRANSIT_FIXES: Readonly<Record<string, string>> = {
   destination: 'use an IPv4 network in CIDR notation such as "192.168.0.0/16"',
   vpc: "name a VPC of vpcs that is attached to this transit gateway",
   blackhole: "use true (drop what matches) or leave it out and name a vpc",
+  summaryRoutes: SUMMARY_ROUTES_FIX,
 };
 
 type TransitInput = z.output<typeof transitGatewaysSchema>;
@@ -133,6 +136,7 @@ export function resolveTransitGateways(
         blackhole: r.blackhole === true,
       })),
     })),
+    ...(tgw.summaryRoutes?.length ? { summaryRoutes: tgw.summaryRoutes } : {}),
     attachments: vpcs.flatMap((v) => {
       const segment = v.transitAttachments?.[tgw.name];
       return segment === undefined ? [] : [{ vpc: v.name, segment }];

@@ -176,6 +176,11 @@ export interface TransitGatewayConfig {
   readonly region: string;
   readonly amazonSideAsn: number;
   readonly segments: readonly TransitSegmentConfig[];
+  /**
+   * IPv4 blocks the attached VPCs' private route tables send to the gateway instead of a route per reached block (lib/config/transit-summary.ts).
+   * @default - a route per reached block
+   */
+  readonly summaryRoutes?: readonly string[];
   /** The attached VPCs in config order, each with its segment. */
   readonly attachments: readonly { readonly vpc: string; readonly segment: string }[];
 }
