@@ -81,7 +81,7 @@ function main(argv: readonly string[]): number {
   });
   process.stdout.write(printableLines(migrationText(stages, proof, options.out)));
   if (!provesSafe(proof)) return EXIT.differs;
-  const files = migrationFiles(stages, proof, source, options.segments !== undefined);
+  const files = migrationFiles(stages, proof, { source, out: options.out, narrowed: options.segments !== undefined });
   fs.mkdirSync(options.out, { recursive: true });
   for (const [name, text] of files) writeFileAtomic(path.join(options.out, name), text);
   return EXIT.ok;

@@ -4,6 +4,7 @@
  * security-group references), and the security-group rules path MTU discovery needs. Pure: stages
  * and proofs in, file names and contents out.
  */
+import * as path from "path";
 import { ipv4Blocks } from "../config/shape-checks";
 import { transitReachable } from "../config/transit";
 import { type PeeringConfig } from "../config";
@@ -24,19 +25,19 @@ const LISTED = 40;
 export function migrationFiles(
   stages: readonly Stage[],
   proof: MigrationProof,
-  source: string,
-  narrowed: boolean,
+  where: { readonly source: string; readonly out: string; readonly narrowed: boolean },
 ): Map<string, string> {
+  const { source, out, narrowed } = where;
   const files = new Map<string, string>();
   const last = stages.at(-1)!;
   const warnings = migrationWarnings(proof.first, stages[0].config);
   const rules = pmtudRules(last.config, proof.last);
   stages.forEach((stage, i) => {
     files.set(`${stage.id}.json`, `${JSON.stringify(stage.raw, null, 2)}\n`);
-    files.set(`${stage.id}.md`, stageMarkdown(stage, proof.stages[i], i === 0 ? source : stages[i - 1].id));
+    files.set(`${stage.id}.md`, stageMarkdown(stage, proof.stages[i], i === 0 ? source : stages[i - 1].id, out));
   });
   if (rules) files.set(PMTUD_FILE, `${JSON.stringify(rules, null, 2)}\n`);
-  files.set("README.md", overview(stages, proof, source, warnings, narrowed));
+  files.set("README.md", overview(stages, proof, { source, out, narrowed }, warnings));
   files.set(
     "migration.json",
     `${JSON.stringify(
@@ -122,7 +123,7 @@ function pairText(pair: PairChange): string {
   return `${pair.from} → ${pair.to} (${pair.protocol})`;
 }
 
-function stageMarkdown(stage: Stage, proof: StageProof, against: string): string {
+function stageMarkdown(stage: Stage, proof: StageProof, against: string, out: string): string {
   const list = (sign: string, items: readonly string[]) => [
     ...items.slice(0, LISTED).map((a) => `    ${sign} ${a}`),
     ...(items.length > LISTED ? [`    … and ${items.length - LISTED} more (migration.json lists all)`] : []),
@@ -131,7 +132,7 @@ function stageMarkdown(stage: Stage, proof: StageProof, against: string): string
   return `${[
     `# ${stage.id}: ${stage.title}`,
     "",
-    `Config: \`${stage.id}.json\` (deploy with \`PEERING_CONFIG=${stage.id}.json npm run deploy\`).`,
+    `Config: \`${stage.id}.json\` (deploy with \`PEERING_CONFIG=${path.join(out, `${stage.id}.json`)} npm run deploy\`).`,
     "",
     ...(removes.length > 0 ? [`Peerings removed (both directions of each): ${removes.join(", ")}.`, ""] : []),
     `Resources: ${proof.added.length} added, ${proof.removed.length} removed (addresses of the synthesized stacks).`,
@@ -150,10 +151,10 @@ function stageMarkdown(stage: Stage, proof: StageProof, against: string): string
 function overview(
   stages: readonly Stage[],
   proof: MigrationProof,
-  source: string,
+  where: { readonly source: string; readonly out: string; readonly narrowed: boolean },
   warnings: readonly string[],
-  narrowed: boolean,
 ): string {
+  const { source, out, narrowed } = where;
   const rows = stages.map((s, i) => {
     const p = proof.stages[i];
     return `| ${s.id} | ${s.title} | ${p.added.length} | ${p.removed.length} | ${p.diff.lost.length} | ${p.reachable} |`;
@@ -161,7 +162,7 @@ function overview(
   return `${[
     `# Migration of ${source} to a transit gateway`,
     "",
-    "Apply the stages in order, each with `PEERING_CONFIG=<stage>.json npm run deploy`, and `npm run check` after each.",
+    `Apply the stages in order, each with \`PEERING_CONFIG=${path.join(out, "<stage>.json")} npm run deploy\`, and \`npm run check\` with the same PEERING_CONFIG after each.`,
     "",
     "| stage | what it does | resources added | removed | pairs lost | pairs reachable |",
     "|---|---|---|---|---|---|",

@@ -127,7 +127,9 @@ function stageConfig(
         : [a, b],
   );
   const gateway = Object.fromEntries(Object.entries(parts.gateway).filter(([, v]) => v !== undefined));
-  const out: Record<string, unknown> = { ...raw, vpcs: parts.vpcs, peerings, transitGateways: [gateway] };
+  // "$schema" is a path relative to the input file, which the stage files are not beside.
+  const { $schema: _schema, ...rest } = raw;
+  const out: Record<string, unknown> = { ...rest, vpcs: parts.vpcs, peerings, transitGateways: [gateway] };
   if (parts.sharded) {
     // Keep the peerings in their shards: a peering that moved to another stack would be destroyed and made anew.
     const plan = planPeeringStacks({ ...config, peerings: parts.peerings });
