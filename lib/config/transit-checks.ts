@@ -57,6 +57,8 @@ interface Gateway {
   readonly segments: readonly Segment[];
   /** Attached VPCs (named in vpcs) with their segment, in config order. */
   readonly attached: { readonly vpc: string; readonly segment: string }[];
+  /** How many summary routes each attached VPC's private route tables get instead of a route per reached block. */
+  readonly summaryRoutes?: number;
 }
 
 const gatewaySchema = transitGatewaysSchema.unwrap().element;
@@ -241,7 +243,9 @@ function routeThroughGateways(
       });
       routed.set(from.vpc, {
         ipv4:
-          before.ipv4 + table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)) - peers.reduce((n, p) => n + blocksOf(p), 0),
+          before.ipv4 +
+          (gateway.summaryRoutes ??
+            table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)) - peers.reduce((n, p) => n + blocksOf(p), 0)),
         ipv6: before.ipv6 + (own6 ? table.ipv6 - (isolated ? 0 : 1) - peers.filter((p) => ipv6.has(p)).length : 0),
       });
       if (!isolated && gatewaysOf.get(from.vpc) === 1) continue;
@@ -323,7 +327,7 @@ function checkGateway(
   }
   const segments = checkSegments(tgw.segments, field, problems);
   checkReaches(segments, field, problems);
-  return { field, name: tgw.name, region, segments, attached: [] };
+  return { field, name: tgw.name, region, segments, attached: [], summaryRoutes: tgw.summaryRoutes?.length };
 }
 
 /** A gateway's segments: unique names, and routes with a valid destination, one target and one route per destination. */
