@@ -189,3 +189,31 @@ describe("segments derived from the peerings", () => {
     );
   });
 });
+
+describe("a mesh whose peerings are split across shard stacks", () => {
+  const raw = {
+    maxAzs: 1,
+    vpcs: ["a", "b", "c", "d"].map((name, i) => ({ name, cidr: `10.0.${i}.0/24` })),
+    peerings: "full-mesh",
+    maxPeeringStackResources: 12,
+    peeringShards: 2,
+  };
+  let stages: Stage[];
+  let proof: ReturnType<typeof proveStages>;
+  beforeAll(() => {
+    const config = parseConfig(raw);
+    stages = planStages(raw, config, segmentsOfPeerings(config), { batches: 2, keepSummary: false });
+    proof = proveStages(config, stages, { synthesize });
+  });
+
+  it("keeps the peerings left in their shards while some are left, so none is destroyed and made anew", () => {
+    expect(stages[1].raw.maxPeeringStackResources).toBeLessThan(12);
+    expect(proof.stages[1].added).toEqual([]);
+    expect(proof.stages[1].stacksLeft).toEqual([]);
+  });
+
+  it("names the shard stacks the last removal leaves out of the synth, which deploy would leave standing", () => {
+    expect(proof.stages[2].stacksLeft.map((s) => s.stack).sort()).toEqual(["peering-00", "peering-01"]);
+    expect(provesSafe(proof)).toBe(true);
+  });
+});

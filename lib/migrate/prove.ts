@@ -48,6 +48,8 @@ export interface StageProof {
   readonly unexpected: readonly PairChange[];
   /** Reachable ordered pairs after the stage. */
   readonly reachable: number;
+  /** Stacks the stage before synthesized with resources and this one does not, with their resource counts. */
+  readonly stacksLeft: readonly { readonly stack: string; readonly resources: number }[];
 }
 
 /** The proof of a migration. */
@@ -97,6 +99,7 @@ export function proveStages(start: PeeringConfig, stages: readonly ProvenStage[]
       diff,
       unexpected: diff.lost.filter((p) => !meant.has(pairKey(vpcOf(p.from), vpcOf(p.to)))),
       reachable: after.result.pairs.filter((p) => p.reachable === true).length,
+      stacksLeft: stacksLeft(before.documents, after.documents),
     });
     before = after;
   }
@@ -117,6 +120,17 @@ export function proveStages(start: PeeringConfig, stages: readonly ProvenStage[]
     first: first.model,
     last: before.model,
   };
+}
+
+/**
+ * The stacks of `before` with resources that `after` does not synthesize: npm run deploy deploys the
+ * stacks of the synth, so it would leave theirs standing.
+ */
+function stacksLeft(before: readonly StackDocument[], after: readonly StackDocument[]) {
+  const kept = new Set(after.map((d) => d.stack));
+  const counts = new Map<string, number>();
+  for (const r of jsonResources(before)) if (!kept.has(r.stack)) counts.set(r.stack, (counts.get(r.stack) ?? 0) + 1);
+  return [...counts].map(([stack, resources]) => ({ stack, resources }));
 }
 
 /** Every resource address of the documents, "stack/type.name". */

@@ -30,11 +30,21 @@ export function migrationFiles(
   const { source, out, narrowed } = where;
   const files = new Map<string, string>();
   const last = stages.at(-1)!;
-  const warnings = migrationWarnings(proof.first, stages[0].config);
+  const warnings = [
+    ...migrationWarnings(proof.first, stages[0].config),
+    ...proof.stages.flatMap((p, i) =>
+      stageCautions(p, i === 0 ? "the peering config" : path.join(out, `${stages[i - 1].id}.json`)),
+    ),
+  ];
   const rules = pmtudRules(last.config, proof.last);
   stages.forEach((stage, i) => {
     files.set(`${stage.id}.json`, `${JSON.stringify(stage.raw, null, 2)}\n`);
-    files.set(`${stage.id}.md`, stageMarkdown(stage, proof.stages[i], i === 0 ? source : stages[i - 1].id, out));
+    const previous = i === 0 ? source : stages[i - 1].id;
+    const cautions = stageCautions(proof.stages[i], i === 0 ? source : path.join(out, `${previous}.json`));
+    files.set(
+      `${stage.id}.md`,
+      stageMarkdown(stage, proof.stages[i], previous, out) + cautions.map((c) => `\nCaution: ${c}\n`).join(""),
+    );
   });
   if (rules) files.set(PMTUD_FILE, `${JSON.stringify(rules, null, 2)}\n`);
   files.set("README.md", overview(stages, proof, { source, out, narrowed }, warnings));
@@ -73,6 +83,28 @@ export function provesSafe(proof: MigrationProof): boolean {
   return proof.sameReach && proof.stages.every((s) => s.unexpected.length === 0 && s.diff.gained.length === 0);
 }
 
+/**
+ * What a stage's apply needs beyond `npm run deploy`: stacks that leave the synth (deploy would leave
+ * them standing) and instance rules replaced by others of the same meaning (Terraform may remove the
+ * old before it makes the new).
+ */
+export function stageCautions(stage: StageProof, previous: string): string[] {
+  const out: string[] = [];
+  if (stage.stacksLeft.length > 0) {
+    const names = stage.stacksLeft.map((s) => s.stack);
+    const total = stage.stacksLeft.reduce((n, s) => n + s.resources, 0);
+    out.push(
+      `${stage.id}: the stacks ${names.join(", ")} (${total} resources) are not in this stage's synth, and npm run deploy does not destroy a stack it no longer synthesizes: first run PEERING_CONFIG=${previous} npm run cdktf -- destroy ${names.join(" ")} (their pairs already have the summary routes), then deploy this stage`,
+    );
+  }
+  const rules = stage.removed.filter((a) => a.startsWith("instances/"));
+  if (rules.length > 0 && stage.diff.lost.length === 0)
+    out.push(
+      `${stage.id}: replaces ${rules.length} resources of the instances stack with others of the same meaning (the ping rules change form once the peerings leave their shard stacks); Terraform may destroy the old before it creates the new, so pings may pause during that apply`,
+    );
+  return out;
+}
+
 /** The lines the command prints: a line per stage, the verdict and the warnings. */
 export function migrationText(stages: readonly Stage[], proof: MigrationProof, out: string): string {
   const lines = stages.map(
@@ -82,7 +114,12 @@ export function migrationText(stages: readonly Stage[], proof: MigrationProof, o
   const verdict = provesSafe(proof)
     ? `proved: no stage loses a pair it was not meant to cut, and the last reaches exactly ${proof.stages.at(-1)!.reachable} ordered pairs as intended`
     : `NOT SAFE: ${unsafeText(proof)}; nothing was written`;
-  const warnings = migrationWarnings(proof.first, stages[0].config);
+  const warnings = [
+    ...migrationWarnings(proof.first, stages[0].config),
+    ...proof.stages.flatMap((p, i) =>
+      stageCautions(p, i === 0 ? "the peering config" : path.join(out, `${stages[i - 1].id}.json`)),
+    ),
+  ];
   return `${[
     `migrate: ${stages.length} stages${provesSafe(proof) ? ` in ${out}` : ""}`,
     ...lines,

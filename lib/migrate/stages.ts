@@ -132,7 +132,7 @@ function stageConfig(
   const out: Record<string, unknown> = { ...rest, vpcs: parts.vpcs, peerings, transitGateways: [gateway] };
   if (parts.sharded) {
     // Keep the peerings in their shards: a peering that moved to another stack would be destroyed and made anew.
-    const plan = planPeeringStacks({ ...config, peerings: parts.peerings });
+    const plan = planPeeringStacks({ ...config, peerings: parts.peerings, maxPeeringStackResources: 0 });
     const total = plan.reduce((n, s) => n + s.resources, 0);
     const fullest = Math.max(0, ...plan.map((s) => s.resources));
     if (total <= config.maxPeeringStackResources && fullest < total)
