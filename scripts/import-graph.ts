@@ -16,7 +16,19 @@ export interface Layer {
   readonly may: readonly string[];
 }
 
-const LIB = ["core", "plan", "config", "constructs", "reach", "check", "migrate", "rehearse", "ping", "cost", "diagram"];
+const LIB = [
+  "core",
+  "plan",
+  "config",
+  "constructs",
+  "reach",
+  "check",
+  "migrate",
+  "rehearse",
+  "ping",
+  "cost",
+  "diagram",
+];
 const TESTS = ["__tests__", "test-support", "terraform-tests", "deploy-tests"];
 
 /** The project's layers, lowest first; docs/architecture.md explains each. */
