@@ -1,10 +1,6 @@
 /** The HCL the generated `terraform test` files are written in: values, addresses, and the assertion builder. */
 import { TerraformResource } from "cdktf";
 import { IConstruct } from "constructs";
-import { PeeringConfig } from "../../lib/config";
-import { Placement } from "../../lib/config/placement";
-
-import { STAMPED, stamp, stamped } from "./mocked-world";
 
 export const REMOTE_STATE_PREFIX = "cross-stack-reference-input-";
 
@@ -72,23 +68,6 @@ export class Assertions {
   get size(): number {
     return this.list.length;
   }
-}
-
-/** One assertion that every stamped resource below `scope` was created by the provider of `placement`. */
-export function placedAssertion(
-  config: PeeringConfig,
-  scope: IConstruct,
-  placement: Placement,
-  what: string,
-  a: Assertions,
-): void {
-  const mark = stamp(config, placement);
-  const resources = all(scope, TerraformResource).filter((r) => STAMPED[r.terraformResourceType]);
-  if (resources.length === 0) return;
-  a.add(
-    `alltrue([${resources.map((r) => stamped(r, mark)).join(", ")}])`,
-    `every resource of ${what} should be created in ${placement.region} by ${placement.account === undefined ? "the credentials' own account" : `account ${placement.account}`} (${mark})`,
-  );
 }
 
 /** Indents every non-empty line of an HCL text by two spaces, to nest it in a run block. */

@@ -8,7 +8,8 @@ import { PeeringConfig } from "../../lib/config";
 import { accountOf, Placement, placementOf } from "../../lib/config/placement";
 
 import { allStacks, AppStacks } from "../../stacks";
-import { REMOTE_STATE_PREFIX, address, hcl } from "./hcl";
+import { Assertions, REMOTE_STATE_PREFIX, address, all, hcl } from "./hcl";
+import { IConstruct } from "constructs";
 
 /** The fake ids the network stack's resources get when another stack reads them from its state. */
 export const FAKE = {
@@ -222,4 +223,21 @@ export function mockProviders(config: PeeringConfig, stacks: readonly TerraformS
       ].join("\n");
     })
     .join("\n\n");
+}
+
+/** One assertion that every stamped resource below `scope` was created by the provider of `placement`. */
+export function placedAssertion(
+  config: PeeringConfig,
+  scope: IConstruct,
+  placement: Placement,
+  what: string,
+  a: Assertions,
+): void {
+  const mark = stamp(config, placement);
+  const resources = all(scope, TerraformResource).filter((r) => STAMPED[r.terraformResourceType]);
+  if (resources.length === 0) return;
+  a.add(
+    `alltrue([${resources.map((r) => stamped(r, mark)).join(", ")}])`,
+    `every resource of ${what} should be created in ${placement.region} by ${placement.account === undefined ? "the credentials' own account" : `account ${placement.account}`} (${mark})`,
+  );
 }

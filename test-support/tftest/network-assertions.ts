@@ -15,8 +15,8 @@ import { endpointServiceName } from "../../lib/constructs/ssm-endpoints";
 import { ipv6SubnetNetnum, planSecondarySubnets, planSubnets } from "../../lib/plan/subnets";
 
 import { AppStacks } from "../../stacks";
-import { Assertions, address, all, hcl, placedAssertion, sameStrings, sameValues, tuple } from "./hcl";
-import { MOCK, mockedAzCount } from "./mocked-world";
+import { Assertions, address, all, hcl, sameStrings, sameValues, tuple } from "./hcl";
+import { MOCK, mockedAzCount, placedAssertion } from "./mocked-world";
 
 export function networkAssertions(config: PeeringConfig, stacks: AppStacks, a: Assertions): void {
   const { network } = stacks;

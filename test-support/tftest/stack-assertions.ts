@@ -14,8 +14,8 @@ import { accountOf, placementOf, sameAccount } from "../../lib/config/placement"
 import { ipv4Blocks } from "../../lib/config/shape-checks";
 
 import { PeeringStack, AppStacks, TransitStack } from "../../stacks";
-import { Assertions, address, all, hcl, placedAssertion, sameStrings, tuple } from "./hcl";
-import { FAKE, MOCK, stamp, stamped } from "./mocked-world";
+import { Assertions, address, all, hcl, sameStrings, tuple } from "./hcl";
+import { FAKE, MOCK, stamp, stamped, placedAssertion } from "./mocked-world";
 
 export function instancesAssertions(config: PeeringConfig, stacks: AppStacks, a: Assertions): void {
   const { instances } = stacks;
