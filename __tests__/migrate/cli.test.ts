@@ -21,7 +21,7 @@ function migrate(args: readonly string[], config = "examples/three-vpcs.json") {
 }
 
 describe("npm run migrate", () => {
-  it("writes each stage's config and summary, the plan, and the path MTU discovery rules, and says it proved them", () => {
+  it("writes each stage's config and summary, the plan, and the path MTU discovery rules; the first and last stages pass check", () => {
     const out = path.join(work, "stages");
     const run = migrate(["--to", "transit-gateway", "--out", out]);
     expect(run.stderr).toBe("");
@@ -45,6 +45,13 @@ describe("npm run migrate", () => {
     const plan = JSON.parse(fs.readFileSync(path.join(out, "migration.json"), "utf8"));
     expect(plan.sameReach).toBe(true);
     expect(plan.stages.map((s: { lost: unknown[] }) => s.lost)).toEqual([[], [], [], []]);
+    for (const stage of ["01-attach", "04-cleanup"]) {
+      const check = runScript("check", [], { ...process.env, PEERING_CONFIG: path.join(out, `${stage}.json`) });
+      expect({ stage, status: check.status }).toEqual({ stage, status: 0 });
+      expect(check.stdout).toContain(
+        "check passed: reach agrees with the config on all 6 ordered pairs (4 reachable, 2 not)",
+      );
+    }
     const rules = JSON.parse(fs.readFileSync(path.join(out, "pmtud-rules.tf.json"), "utf8"));
     expect(Object.values(rules.resource.aws_vpc_security_group_ingress_rule)).toContainEqual(
       expect.objectContaining({ ip_protocol: "icmp", from_port: 3, to_port: 4, cidr_ipv4: "10.20.0.0/24" }),
