@@ -105,8 +105,7 @@ function rawConfig(): { raw: Record<string, unknown>; source: string } {
   if (!read) return { raw: DEFAULT_CONFIG as unknown as Record<string, unknown>, source: configSource() };
   const parsed = parseJsonBytes(read.bytes);
   if ("problems" in parsed) throw new ConfigError(read.name, parsed.problems, parsed.total);
-  if (parsed.value === null || typeof parsed.value !== "object" || Array.isArray(parsed.value))
-    parseConfig(parsed.value, read.name);
+  // main validates it with parseConfig before anything reads it as an object.
   return { raw: parsed.value as Record<string, unknown>, source: configSource() };
 }
 
