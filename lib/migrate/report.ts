@@ -237,7 +237,7 @@ export function migrationWarnings(first: Model, attach: PeeringConfig): string[]
   );
   if (ipv6.length > 0)
     out.push(
-      `IPv6: ${ipv6.length} peered pairs have IPv6 on both ends; Amazon assigns the /56s at apply time, so there is no IPv6 summary route: the stage that removes such a peering also replaces its IPv6 routes with routes to the transit gateway for the same destination, which AWS takes only after the old one is gone, so IPv6 between the pair pauses during that apply.`,
+      `IPv6: ${ipv6.length} peered pairs have IPv6 on both ends; Amazon assigns the /56s at apply time, so there is no IPv6 summary route: the stage that removes such a peering also replaces its IPv6 routes with routes to the transit gateway for the same destinations, and AWS refuses a route whose destination another route of the table holds, so apply the peering stacks of that stage (which remove the old routes) before its transit stack; IPv6 between the pair pauses in between`,
     );
   return out;
 }
