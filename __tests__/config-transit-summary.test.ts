@@ -47,6 +47,19 @@ describe("a transit gateway's summaryRoutes", () => {
     ]);
   });
 
+  it("counts against the routes-per-table quota in place of the routes per reached block", () => {
+    const many = (summaryRoutes?: string[]) => ({
+      vpcs: Array.from({ length: 51 }, (_, i) => ({
+        name: `v${i}`,
+        cidr: `10.0.${i}.0/24`,
+        transitAttachments: { hub: "all" },
+      })),
+      transitGateways: [{ name: "hub", segments: [{ name: "all" }], ...(summaryRoutes ? { summaryRoutes } : {}) }],
+    });
+    expect(problems(many())[0]).toContain("needs 51 IPv4 routes");
+    expect(problems(many(["10.0.0.0/8"]))).toEqual([]);
+  });
+
   it("sends the summary to the gateway in place of a route per block, and a peering's more specific route wins", () => {
     const peered = synthToTemp(config(["10.0.0.0/8"]));
     const unpeered = synthToTemp(config(["10.0.0.0/8"], []));
