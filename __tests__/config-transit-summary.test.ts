@@ -60,6 +60,21 @@ describe("a transit gateway's summaryRoutes", () => {
     expect(problems(many(["10.0.0.0/8"]))).toEqual([]);
   });
 
+  it("leaves the security-group rules counted per reached block, as the instances admit each", () => {
+    const vpcs = Array.from({ length: 62 }, (_, i) => ({
+      name: `v${i}`,
+      cidr: `10.0.${i}.0/24`,
+      transitAttachments: { hub: "all" },
+    }));
+    const found = problems({
+      vpcs,
+      transitGateways: [{ name: "hub", segments: [{ name: "all" }], summaryRoutes: ["10.0.0.0/8"] }],
+    });
+    const listed = found.filter((p) => !p.includes("... and"));
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((p) => p.includes("needs 61 inbound IPv4 rules"))).toBe(true);
+  });
+
   it("sends the summary to the gateway in place of a route per block, and a peering's more specific route wins", () => {
     const peered = synthToTemp(config(["10.0.0.0/8"]));
     const unpeered = synthToTemp(config(["10.0.0.0/8"], []));

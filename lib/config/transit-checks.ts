@@ -23,6 +23,14 @@ import { AMAZON_SIDE_ASN_RANGES, segmentReaches, transitAttachmentsSchema, trans
 
 const COUNT = new Intl.NumberFormat("en-US");
 
+/** Per VPC: the blocks its private route tables route to the transit gateways, and how many routes summary routes add or save. */
+export interface TransitCounts {
+  readonly ipv4: number;
+  readonly ipv6: number;
+  /** Summary routes less the specific routes they replace (in the route tables only). */
+  readonly summaryDelta?: number;
+}
+
 /** What the checks need of each VPC entry whose own checks passed. */
 export interface TransitVpc {
   readonly index: number;
@@ -77,8 +85,8 @@ export function checkTransit(
   named: ReadonlyMap<string, number>,
   usable: ReadonlyMap<string, TransitVpc>,
   problems: ProblemSink,
-): Map<string, { ipv4: number; ipv6: number }> {
-  const routed = new Map<string, { ipv4: number; ipv6: number }>();
+): Map<string, TransitCounts> {
+  const routed = new Map<string, TransitCounts>();
   const entries: unknown[] = Array.isArray(root.vpcs) ? root.vpcs : [];
   const rawGateways: unknown[] = Array.isArray(root.transitGateways) ? root.transitGateways : [];
   const anyAttached = entries.some(
@@ -200,7 +208,7 @@ function routeThroughGateways(
   scope: TransitScope,
   counts: {
     readonly ipv6: ReadonlySet<string>;
-    readonly routed: Map<string, { ipv4: number; ipv6: number }>;
+    readonly routed: Map<string, TransitCounts>;
     readonly reported: Set<string>;
   },
   problems: ProblemSink,
@@ -241,12 +249,12 @@ function routeThroughGateways(
         const segment = segmentOf.get(p);
         return p !== from.vpc && segment !== undefined && segmentReaches(gateway.segments, from.segment, segment);
       });
+      const specific = table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)) - peers.reduce((n, p) => n + blocksOf(p), 0);
       routed.set(from.vpc, {
-        ipv4:
-          before.ipv4 +
-          (gateway.summaryRoutes ??
-            table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)) - peers.reduce((n, p) => n + blocksOf(p), 0)),
+        ipv4: before.ipv4 + specific,
         ipv6: before.ipv6 + (own6 ? table.ipv6 - (isolated ? 0 : 1) - peers.filter((p) => ipv6.has(p)).length : 0),
+        // Summary routes take the place of the specific ones in the route tables, not in the security groups.
+        summaryDelta: (before.summaryDelta ?? 0) + (gateway.summaryRoutes ?? specific) - specific,
       });
       if (!isolated && gatewaysOf.get(from.vpc) === 1) continue;
       const list = reached.get(from.vpc) ?? [];
