@@ -8,9 +8,11 @@ import {
   provesSafe,
   segmentsFromFile,
   segmentsOfPeerings,
+  migrationWarnings,
   type Stage,
 } from "../../lib/migrate";
-import { readDocuments } from "../../lib/reach";
+import { loadTerraform, readDocuments } from "../../lib/reach";
+import { editStack, synthToTemp } from "../../test-support/synth";
 import { withSynthesizedApp } from "../../app/synth-input";
 
 const synthesize = (config: PeeringConfig) => withSynthesizedApp(config, (outdir) => readDocuments([outdir]));
@@ -215,5 +217,35 @@ describe("a mesh whose peerings are split across shard stacks", () => {
   it("names the shard stacks the last removal leaves out of the synth, which deploy would leave standing", () => {
     expect(proof.stages[2].stacksLeft.map((s) => s.stack).sort()).toEqual(["peering-00", "peering-01"]);
     expect(provesSafe(proof)).toBe(true);
+  });
+});
+
+describe("the warnings", () => {
+  it("name a rule that references a peer VPC's security group, which a transit gateway does not carry", () => {
+    const app = synthToTemp(example("three-vpcs"));
+    try {
+      editStack(app.outdir, "instances", (json) => {
+        const groups = Object.keys(json.resource.aws_security_group);
+        const [shared, app_] = ["instance-shared_sg", "instance-app_sg"].map((p) =>
+          groups.find((g) => g.startsWith(p))!,
+        );
+        json.resource.aws_vpc_security_group_ingress_rule["from-app-group"] = {
+          security_group_id: `\${aws_security_group.${shared}.id}`,
+          ip_protocol: "tcp",
+          from_port: 443,
+          to_port: 443,
+          referenced_security_group_id: `\${aws_security_group.${app_}.id}`,
+        };
+      });
+      const warnings = migrationWarnings(loadTerraform([app.outdir]), app.config);
+      expect(warnings).toContainEqual(
+        expect.stringMatching(
+          /^security-group references: instances\/aws_vpc_security_group_ingress_rule\.from-app-group \(in .*instance-shared_sg.*\) name a peer VPC's security group/,
+        ),
+      );
+      expect(warnings[0]).toMatch(/^MTU: .* 9001 bytes .* 8500 bytes /);
+    } finally {
+      app.remove();
+    }
   });
 });
