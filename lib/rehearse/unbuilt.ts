@@ -22,6 +22,7 @@ const BUILT: ReadonlySet<string> = new Set([
   "networkAclAssociations",
   "generated",
   "warnings",
+  "transit",
 ]);
 
 /** Whether a field holds anything: a non-empty map or list, or any other set value. */
