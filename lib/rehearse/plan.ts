@@ -70,8 +70,10 @@ export interface NetworkPlan {
     readonly instances: number;
     readonly peerings: number;
     readonly gateways: number;
-    /** Transit gateways built (each once per Availability Zone plane). @default 0 */
+    /** Transit gateways built. @default 0 */
     readonly transitGateways?: number;
+    /** Their router namespaces: each gateway once per Availability Zone of sending subnets. @default 0 */
+    readonly transitRouters?: number;
   };
 }
 
@@ -187,7 +189,7 @@ class Planner {
         instances: this.endpoints.length,
         peerings: this.peeringLinks.size,
         gateways: this.gatewayLinks.size,
-        ...(transit.built > 0 ? { transitGateways: transit.built } : {}),
+        ...(transit.routers > 0 ? { transitGateways: transit.gatewayCount, transitRouters: transit.routers } : {}),
       },
     };
   }

@@ -123,9 +123,14 @@ export class TransitPlan {
     });
   }
 
-  /** How many transit gateways are built (once per plane). */
-  get built(): number {
+  /** How many transit gateways are built. */
+  get gatewayCount(): number {
     return this.planes.length === 0 ? 0 : this.gateways.length;
+  }
+
+  /** How many router namespaces they take: each gateway once per plane. */
+  get routers(): number {
+    return this.planes.length * this.gateways.length;
   }
 
   /** The attachment subnet a packet from `subnet` enters through: the subnet itself, else the one of its zone. */
