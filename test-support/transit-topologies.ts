@@ -225,6 +225,18 @@ export function toTransitTerraform(t: TransitTopology): TerraformJson {
   const routed = new Set<string>();
   if (peering.length === 2 && t.peeringRoutes)
     gateways.forEach((g, k) => {
+      // What arrives over the peering is routed by its table (the default one, else the first): propagate into it.
+      const into = g.tables[0];
+      for (const a of attachments.filter((x) => x.gateway === k)) {
+        const body = doc.resource.aws_ec2_transit_gateway_vpc_attachment[a.address];
+        const already = g.defaults ? body.transit_gateway_default_route_table_propagation === true : false;
+        const explicit = doc.resource.aws_ec2_transit_gateway_route_table_propagation?.[`${a.address}_0`];
+        if (into === undefined || already || explicit) continue;
+        put(doc, "aws_ec2_transit_gateway_route_table_propagation", `${a.address}_0`, {
+          transit_gateway_attachment_id: attachmentId(a.address),
+          transit_gateway_route_table_id: ref(into),
+        });
+      }
       const far = new Set(attachments.filter((a) => a.gateway !== k).map((a) => a.vpc));
       for (const vpc of attachments.filter((a) => a.gateway === k).map((a) => a.vpc)) far.delete(vpc);
       for (const table of g.tables)
@@ -244,7 +256,15 @@ export function toTransitTerraform(t: TransitTopology): TerraformJson {
     const destination = destinations[s.destination % destinations.length];
     if (routed.has(`${table} ${destination}`)) return;
     routed.add(`${table} ${destination}`);
-    const targets = [undefined, peering[gateways.indexOf(gateway)], ...attachments.map((a) => a.address)];
+    // Mostly an attachment of the table's own gateway; now and then one of the other gateway, which AWS refuses.
+    const own = attachments.filter((a) => a.gateway === gateways.indexOf(gateway)).map((a) => a.address);
+    const targets = [
+      undefined,
+      peering[gateways.indexOf(gateway)],
+      ...own,
+      ...own,
+      ...attachments.map((a) => a.address),
+    ];
     const target = targets[s.target % targets.length];
     put(doc, "aws_ec2_transit_gateway_route", `r${k}`, {
       destination_cidr_block: destination,

@@ -2,7 +2,8 @@
  * rehearse never builds a network without a part of the model and reports the difference as reach's: a model
  * field it does not build is refused by name (exit 2) before anything is built, so these run without root.
  */
-import { type Model, loadTerraform } from "../../lib/reach";
+import { type Model, buildModel, loadTerraform } from "../../lib/reach";
+import { segmented } from "../../test-support/transit";
 import { RehearseInputError } from "../../lib/rehearse/errors";
 import { checkPairs, rehearse } from "../../lib/rehearse/rehearse";
 import { unbuiltParts } from "../../lib/rehearse/unbuilt";
@@ -36,5 +37,13 @@ describe("what rehearse does not build", () => {
     await expect(rehearse(odd)).rejects.toThrow(
       /^cannot rehearse this network: it has prefixLists, which rehearse does not build/,
     );
+  });
+});
+
+describe("transit gateways", () => {
+  it("are built, so a network with them is not refused for them", () => {
+    const model = buildModel([{ stack: "test", file: "test.tf.json", json: segmented() }]);
+    expect(model.transit?.gateways.size).toBe(1);
+    expect(unbuiltParts(model)).toEqual([]);
   });
 });

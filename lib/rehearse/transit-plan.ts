@@ -3,7 +3,7 @@ import { effectiveAssociations, peeringCarries, transitRoutes } from "../reach/t
 import type { TransitNetwork, TransitVpcAttachment } from "../reach/transit-model";
 import type { Endpoint } from "./endpoints";
 import { aclRules, base, chain, nameSet, ruleset } from "./nft";
-import type { LinkEnd, LinkSpec, NamespaceSpec } from "./plan";
+import type { LinkEnd, LinkSpec, NamespaceSpec } from "./network";
 import { type Family, toCidrs } from "./ranges";
 
 /**
