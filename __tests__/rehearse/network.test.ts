@@ -50,6 +50,21 @@ describe("rehearse on the app's synthesized stacks", () => {
     }
   });
 
+  it("builds the transit gateway example's gateway in a namespace and agrees with reach on every pair (exit 0)", async () => {
+    const app = synthToTemp(EXAMPLES_BY_NAME.find((e) => e.name === "examples/transit-gateway.json")?.raw);
+    try {
+      const result = await cli([app.outdir]);
+      expect(result.err).toBe("");
+      expect(result.code).toBe(EXIT.ok);
+      expect(result.out).toMatch(
+        /, 1 transit gateway \(1 router namespace, one per gateway and Availability Zone of senders\);/,
+      );
+      expect(result.out).toMatch(/30 pairs: 20 replied, 10 without reply; every pair agrees with reach\.\n$/);
+    } finally {
+      app.remove();
+    }
+  });
+
   /** Every example, transit gateways included, with the ordered pairs it has and those the config means to reply. */
   const examples = EXAMPLES_BY_NAME.map(({ name, raw }) => {
     const config = parseConfig(raw);

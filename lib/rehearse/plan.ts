@@ -24,6 +24,7 @@ import { type Family, type Span, bitsOf, holds, overlap, showAddress, toCidrs, w
  * - An instance namespace holds the instance's addresses and its security groups as a stateful nft ruleset.
  * - The gateways (internet, NAT, VPN) are links from their VPC's router into one "outside" namespace that
  *   forwards nothing and answers nothing: what a route sends to a gateway is received there and dropped.
+ * - Transit gateways are router namespaces of their own whose table is chosen by the arrival link (transit-plan.ts).
  */
 
 export type { LinkEnd, LinkSpec, NamespaceSpec, Role } from "./network";
