@@ -15,7 +15,21 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   DescribeVpnGatewaysCommand,
+  DescribeTransitGatewayPeeringAttachmentsCommand,
+  DescribeTransitGatewayRouteTablesCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
+  DescribeTransitGatewaysCommand,
   EC2Client,
+  GetTransitGatewayRouteTableAssociationsCommand,
+  GetTransitGatewayRouteTablePropagationsCommand,
+  SearchTransitGatewayRoutesCommand,
+  type TransitGateway,
+  type TransitGatewayPeeringAttachment,
+  type TransitGatewayRoute,
+  type TransitGatewayRouteTable,
+  type TransitGatewayRouteTableAssociation,
+  type TransitGatewayRouteTablePropagation,
+  type TransitGatewayVpcAttachment,
   type Filter,
   type Instance,
   type InternetGateway,
@@ -31,6 +45,7 @@ import {
   type VpcPeeringConnectionStateReasonCode,
 } from "@aws-sdk/client-ec2";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { parseCidr } from "../../lib/reach/cidr";
 
 /** What one region of an account holds. */
 export interface Account {
@@ -45,7 +60,27 @@ export interface Account {
   natGateways: NatGateway[];
   vpnGateways: VpnGateway[];
   instances: Instance[];
+  transitGateways: TransitGateway[];
+  transitVpcAttachments: TransitGatewayVpcAttachment[];
+  transitPeeringAttachments: TransitGatewayPeeringAttachment[];
+  transitRouteTables: TransitGatewayRouteTable[];
+  /** Each with the route table it is listed for. */
+  transitAssociations: (TransitGatewayRouteTableAssociation & { TransitGatewayRouteTableId: string })[];
+  transitPropagations: (TransitGatewayRouteTablePropagation & { TransitGatewayRouteTableId: string })[];
+  /** Static and propagated routes, as SearchTransitGatewayRoutes reports them. */
+  transitRoutes: (TransitGatewayRoute & { TransitGatewayRouteTableId: string })[];
 }
+
+/** An account without transit gateways. */
+export const NO_TRANSIT_GATEWAYS = {
+  transitGateways: [],
+  transitVpcAttachments: [],
+  transitPeeringAttachments: [],
+  transitRouteTables: [],
+  transitAssociations: [],
+  transitPropagations: [],
+  transitRoutes: [],
+} as const satisfies Partial<Account>;
 
 export const REGION = "eu-west-1";
 export const OWNER = "111122223333";
@@ -185,6 +220,7 @@ export function appVpc(
         Tags: [...APP_TAGS, { Key: "Name", Value: `${n}-ping` }],
       },
     ],
+    ...structuredClone(NO_TRANSIT_GATEWAYS),
   };
 }
 
@@ -234,7 +270,12 @@ type Values<T> = (item: T) => readonly (string | undefined)[];
  */
 export function fakeEc2(
   account: Account,
-  options: { readonly pageSize?: number; readonly client?: EC2Client } = {},
+  options: {
+    readonly pageSize?: number;
+    readonly client?: EC2Client;
+    /** The most routes one SearchTransitGatewayRoutes answer holds before it says more are available (AWS: 1,000). */
+    readonly routeLimit?: number;
+  } = {},
 ): {
   readonly mock: AwsClientStub<EC2Client>;
   readonly calls: Calls;
@@ -243,7 +284,7 @@ export function fakeEc2(
   const mock = options.client ? mockClient(options.client) : mockClient(EC2Client);
   const list: Calls["list"] = [];
   const calls: Calls = { list, count: (command) => list.filter((c) => c.command === command).length };
-  const answer =
+  const answer: Answer =
     <T>(
       command: string,
       items: () => readonly T[],
@@ -305,7 +346,94 @@ export function fakeEc2(
     const { page, NextToken } = instances(input);
     return { Reservations: page.map((i) => ({ Instances: [i] })), NextToken };
   });
+  fakeTransit(account, answer, mock, list, options.routeLimit ?? 1000);
   return { mock, calls };
+}
+
+type Answer = <T>(
+  command: string,
+  items: () => readonly T[],
+  filters: Readonly<Record<string, Values<T>>>,
+  filterKey?: "Filters" | "Filter",
+) => (input: Record<string, unknown>) => { readonly page: readonly T[]; readonly NextToken?: string };
+
+/** The transit gateway calls of the fake. */
+function fakeTransit(
+  account: Account,
+  answer: Answer,
+  mock: AwsClientStub<EC2Client>,
+  list: Calls["list"],
+  routeLimit: number,
+): void {
+  const byGateway = { "transit-gateway-id": (x: { TransitGatewayId?: string }) => [x.TransitGatewayId] };
+  const gateways = answer("DescribeTransitGateways", () => account.transitGateways, byGateway);
+  mock.on(DescribeTransitGatewaysCommand).callsFake(async (input) => paged(gateways(input), "TransitGateways"));
+  const vpcAttachments = answer("DescribeTransitGatewayVpcAttachments", () => account.transitVpcAttachments, {
+    ...byGateway,
+    "vpc-id": (a) => [a.VpcId],
+  });
+  mock
+    .on(DescribeTransitGatewayVpcAttachmentsCommand)
+    .callsFake(async (input) => paged(vpcAttachments(input), "TransitGatewayVpcAttachments"));
+  const peerings = answer("DescribeTransitGatewayPeeringAttachments", () => account.transitPeeringAttachments, {
+    "transit-gateway-id": (a) => [a.RequesterTgwInfo?.TransitGatewayId, a.AccepterTgwInfo?.TransitGatewayId],
+  });
+  mock
+    .on(DescribeTransitGatewayPeeringAttachmentsCommand)
+    .callsFake(async (input) => paged(peerings(input), "TransitGatewayPeeringAttachments"));
+  const tables = answer("DescribeTransitGatewayRouteTables", () => account.transitRouteTables, byGateway);
+  mock
+    .on(DescribeTransitGatewayRouteTablesCommand)
+    .callsFake(async (input) => paged(tables(input), "TransitGatewayRouteTables"));
+  const ofTable = <T extends { TransitGatewayRouteTableId: string }>(items: () => readonly T[]) => {
+    return (input: Record<string, unknown>) => () =>
+      items()
+        .filter((x) => x.TransitGatewayRouteTableId === input.TransitGatewayRouteTableId)
+        .map(({ TransitGatewayRouteTableId: _table, ...rest }) => rest);
+  };
+  const associations = ofTable(() => account.transitAssociations);
+  mock
+    .on(GetTransitGatewayRouteTableAssociationsCommand)
+    .callsFake(async (input) =>
+      paged(answer("GetTransitGatewayRouteTableAssociations", associations(input), {})(input), "Associations"),
+    );
+  const propagations = ofTable(() => account.transitPropagations);
+  mock
+    .on(GetTransitGatewayRouteTablePropagationsCommand)
+    .callsFake(async (input) =>
+      paged(
+        answer("GetTransitGatewayRouteTablePropagations", propagations(input), {})(input),
+        "TransitGatewayRouteTablePropagations",
+      ),
+    );
+  const routes = ofTable(() => account.transitRoutes);
+  mock.on(SearchTransitGatewayRoutesCommand).callsFake(async (input) => {
+    list.push({ command: "SearchTransitGatewayRoutes", input: { ...input } });
+    const filters = (input.Filters ?? []) as Filter[];
+    if (filters.length === 0)
+      throw Object.assign(new Error("The request must contain the parameter Filters"), { name: "MissingParameter" });
+    const matching = routes(input)().filter((route) =>
+      filters.every((f) => {
+        const values = f.Values ?? [];
+        const destination = route.DestinationCidrBlock ?? "";
+        if (f.Name === "state") return values.includes(route.State ?? "");
+        if (f.Name === "type") return values.includes(route.Type ?? "");
+        if (f.Name === "route-search.exact-match") return values.includes(destination);
+        if (f.Name === "route-search.subnet-of-match") return values.some((v) => inside(destination, v));
+        throw Object.assign(new Error(`The filter '${f.Name}' is invalid`), { name: "InvalidParameterValue" });
+      }),
+    );
+    return { Routes: matching.slice(0, routeLimit), AdditionalRoutesAvailable: matching.length > routeLimit };
+  });
+}
+
+/** Whether block `inner` lies inside block `outer`. */
+function inside(inner: string, outer: string): boolean {
+  const a = parseCidr(inner);
+  const b = parseCidr(outer);
+  return (
+    typeof a !== "string" && typeof b !== "string" && a.family === b.family && a.first >= b.first && a.last <= b.last
+  );
 }
 
 function paged<T, K extends string>(

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { ReachInputError, analyze, formatText, liveModel, toJson } from "../../lib/reach";
 import type { Snapshot } from "../../lib/reach/live/read";
+import { NO_TRANSIT } from "../../lib/reach/live/transit-read";
 import { type Account, REGION, merge, twoPeeredVpcs } from "./live-account";
 
 /** Fixed, so that `npm test` explores the same inputs every run; change it to explore others. */
@@ -112,7 +113,7 @@ function mutate(account: Account, mutations: readonly Mutation[]): void {
 }
 
 function snapshot(account: Account): Snapshot {
-  return { label: REGION, region: REGION, ...account };
+  return { label: REGION, region: REGION, ...account, transit: NO_TRANSIT };
 }
 
 describe("the live mapper answers every description EC2 could give with a model or an input error", () => {
