@@ -46,6 +46,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { parseCidr } from "../../lib/reach/cidr";
+import type { TransitSnapshot } from "../../lib/reach/live/transit-read";
 
 /** What one region of an account holds. */
 export interface Account {
@@ -453,4 +454,75 @@ function tagValues(key: string) {
 /** An EC2 client for the fake: a region and fake credentials, so that nothing looks further. */
 export function fakeClient(region = REGION): EC2Client {
   return new EC2Client({ region, credentials: { accessKeyId: "fake", secretAccessKey: "fake" }, maxAttempts: 1 });
+}
+
+/**
+ * The two VPCs of twoPeeredVpcs joined by the transit gateway tgw-ab instead of the peering: each
+ * attached through its subnet, both associated with and propagating into tgw-rtb-ab, which holds
+ * their propagated routes as SearchTransitGatewayRoutes reports them.
+ */
+export function twoVpcsOnATransitGateway(): Account {
+  const account = twoPeeredVpcs();
+  account.peerings = [];
+  for (const table of account.routeTables)
+    table.Routes = table.Routes?.map(({ VpcPeeringConnectionId, ...route }) =>
+      VpcPeeringConnectionId ? { ...route, TransitGatewayId: "tgw-ab" } : route,
+    );
+  account.transitGateways.push({ TransitGatewayId: "tgw-ab", State: "available", OwnerId: OWNER });
+  account.transitRouteTables.push({
+    TransitGatewayRouteTableId: "tgw-rtb-ab",
+    TransitGatewayId: "tgw-ab",
+    State: "available",
+  });
+  for (const [n, cidr] of [
+    ["a", "10.0.0.0/24"],
+    ["b", "10.0.1.0/24"],
+  ] as const) {
+    const attachment = `tgw-attach-${n}`;
+    account.transitVpcAttachments.push({
+      TransitGatewayAttachmentId: attachment,
+      TransitGatewayId: "tgw-ab",
+      VpcId: `vpc-${n}`,
+      State: "available",
+      SubnetIds: [`subnet-${n}`],
+      Options: { Ipv6Support: "disable", ApplianceModeSupport: "disable" },
+    });
+    const link = {
+      TransitGatewayRouteTableId: "tgw-rtb-ab",
+      TransitGatewayAttachmentId: attachment,
+      ResourceType: "vpc" as const,
+    };
+    account.transitAssociations.push({ ...link, State: "associated" });
+    account.transitPropagations.push({ ...link, State: "enabled" });
+    account.transitRoutes.push({
+      TransitGatewayRouteTableId: "tgw-rtb-ab",
+      DestinationCidrBlock: cidr,
+      Type: "propagated",
+      State: "active",
+      TransitGatewayAttachments: [
+        { TransitGatewayAttachmentId: attachment, ResourceId: `vpc-${n}`, ResourceType: "vpc" },
+      ],
+    });
+  }
+  return account;
+}
+
+/** The transit part of a snapshot of `account`, as readTransitSnapshot returns it. */
+export function transitOf(account: Account): TransitSnapshot {
+  const of = <T extends { TransitGatewayRouteTableId: string }>(items: readonly T[], table: string) =>
+    items.filter((x) => x.TransitGatewayRouteTableId === table);
+  return {
+    gateways: account.transitGateways,
+    vpcAttachments: account.transitVpcAttachments,
+    peeringAttachments: account.transitPeeringAttachments,
+    routeTables: account.transitRouteTables.map((table) => {
+      const id = table.TransitGatewayRouteTableId ?? "";
+      return {
+        table,
+        associations: of(account.transitAssociations, id),
+        propagations: of(account.transitPropagations, id),
+        routes: of(account.transitRoutes, id),
+      };
+    }),
+  };
 }

@@ -14,7 +14,7 @@ import {
 } from "../../lib/reach";
 import { example } from "../../test-support/configs";
 import { type SynthesizedApp, synthToTemp } from "../../test-support/synth";
-import { type Account, REGION, fakeClient, fakeEc2 } from "./live-account";
+import { type Account, REGION, fakeClient, fakeEc2, twoVpcsOnATransitGateway } from "./live-account";
 import { type DeployedAccount, deployedAccount } from "./live-transit-account";
 
 let app: SynthesizedApp;
@@ -83,6 +83,20 @@ describe("reach --live reads transit gateways through the EC2 API", () => {
         "prod-web → dev-web ipv4": false,
         "dev-web → dev-api ipv4": false,
       }),
+    );
+  });
+
+  it("explains a path through the gateway hop by hop, naming the attachment and the route table by id", async () => {
+    const client = fakeClient();
+    mocks.push(fakeEc2(twoVpcsOnATransitGateway(), { client }).mock);
+    const model = await loadLive(
+      { targets: [{ region: REGION }], tags: { Project: "peering" } },
+      { clientFor: () => client },
+    );
+    const pair = analyze(model).pairs.find((p) => p.from === "a-ping/i-a" && p.to === "b-ping/i-b")!;
+    expect(pair.reachable).toBe(true);
+    expect(pair.path.join("\n")).toMatch(
+      /tgw-attach-a[\s\S]*tgw-rtb-ab: 10\.0\.1\.0\/24 → tgw-attach-b \(propagated, tgw-rtb-ab: route to 10\.0\.1\.0\/24\)/,
     );
   });
 
