@@ -1,7 +1,7 @@
 /**
- * A front for the emulator's EC2 Query API that mends three transit gateway faults of moto 5.2.1, so
+ * A front for the emulator's EC2 Query API that mends four transit gateway faults of moto 5.2.1, so
  * that Terraform can apply and destroy the transit stack as it does on AWS. Every request goes to
- * moto unchanged; around three actions the front makes extra calls to moto or mends its answer:
+ * moto unchanged; around four actions the front makes extra calls to moto or mends its answer:
  *
  * - CreateTransitGatewayVpcAttachment: moto associates every new VPC attachment with its gateway's
  *   default route table even when the gateway has `DefaultRouteTableAssociation = disable` (AWS
@@ -9,6 +9,9 @@
  *   retries until it times out. After moto created the attachment, the front associates it with
  *   that table through moto's own AssociateTransitGatewayRouteTable (which records it where the
  *   disassociation looks) and disassociates it, leaving the attachment as AWS leaves it.
+ *   moto also drops the attachment's tags (it reads them from the request's tag specification for
+ *   route tables), so the next plan would add them again: the front puts the request's
+ *   `transit-gateway-attachment` tags on the attachment with CreateTags.
  * - DisableTransitGatewayRouteTablePropagation: moto keeps one propagation per attachment, so
  *   disabling the second of an attachment's propagations fails (HTTP 500, a KeyError). The front
  *   enables the same propagation first, which moto records again, then forwards the request.
@@ -23,10 +26,12 @@
 import * as http from "http";
 import {
   AssociateTransitGatewayRouteTableCommand,
+  CreateTagsCommand,
   DescribeTransitGatewaysCommand,
   DisassociateTransitGatewayRouteTableCommand,
   EC2Client,
   EnableTransitGatewayRouteTablePropagationCommand,
+  type Tag,
 } from "@aws-sdk/client-ec2";
 import { isLoopbackHost } from "./emulator";
 import { startLoopbackServer } from "./loopback-server";
@@ -102,6 +107,11 @@ export async function startEc2Front(target: string, moto: EC2Client): Promise<Ec
   const after = async (params: URLSearchParams, status: number, body: string): Promise<void> => {
     if (params.get("Action") !== "CreateTransitGatewayVpcAttachment" || status !== 200) return;
     const attachment = /<transitGatewayAttachmentId>([^<]+)</.exec(body)?.[1];
+    const tags = requestedTags(params, "transit-gateway-attachment");
+    if (attachment && tags.length > 0) {
+      await moto.send(new CreateTagsCommand({ Resources: [attachment], Tags: tags }));
+      mended.push(`CreateTransitGatewayVpcAttachment tags ${attachment}`);
+    }
     const gatewayId = params.get("TransitGatewayId") ?? undefined;
     const gateway = (
       await moto.send(new DescribeTransitGatewaysCommand({ TransitGatewayIds: gatewayId ? [gatewayId] : [] }))
@@ -137,4 +147,18 @@ export async function startEc2Front(target: string, moto: EC2Client): Promise<Ec
     });
   });
   return { endpoint: front.url, mended, close: front.close };
+}
+
+/** The tags a request's TagSpecifications.N (the parameter of CreateTransitGatewayVpcAttachment) gives resources of `type`. */
+function requestedTags(params: URLSearchParams, type: string): Tag[] {
+  const tags: Tag[] = [];
+  for (let n = 1; params.has(`TagSpecifications.${n}.ResourceType`); n++) {
+    if (params.get(`TagSpecifications.${n}.ResourceType`) !== type) continue;
+    for (let m = 1; params.has(`TagSpecifications.${n}.Tag.${m}.Key`); m++)
+      tags.push({
+        Key: params.get(`TagSpecifications.${n}.Tag.${m}.Key`) ?? "",
+        Value: params.get(`TagSpecifications.${n}.Tag.${m}.Value`) ?? "",
+      });
+  }
+  return tags;
 }
