@@ -15,6 +15,7 @@ import { preview } from "../core/json-input";
 import { planTransitSubnets } from "../plan/transit-subnets";
 import { planSubnets } from "../plan/subnets";
 import { peeringEntries } from "./topology";
+import { MAX_AZS_LIMIT } from "./defaults";
 import type { FieldBlock, ProblemSink } from "./shape-checks";
 import { overlappingPartners, overlaps, parseIpv4Cidr } from "../plan/vpc-cidr";
 import { AMAZON_SIDE_ASN_RANGES, segmentReaches, transitAttachmentsSchema, transitGatewaysSchema } from "./transit";
@@ -405,7 +406,9 @@ function attachmentProblems(
   }
   const azs = typeof vpc.maxAzs === "number" ? vpc.maxAzs : typeof root.maxAzs === "number" ? root.maxAzs : 1;
   // A usable VPC has a checked block with room for its own subnets in its AZs.
-  if (usable && typeof vpc.cidr === "string" && Number.isInteger(azs) && planSubnets(vpc.cidr, azs)) {
+  // A count zod refused (at the VPC or the top level) is reported there; the plan takes 1 to MAX_AZS_LIMIT.
+  const countable = Number.isInteger(azs) && azs >= 1 && azs <= MAX_AZS_LIMIT;
+  if (usable && typeof vpc.cidr === "string" && countable && planSubnets(vpc.cidr, azs)) {
     if (!planTransitSubnets(vpc.cidr, azs)) {
       add(
         () =>
