@@ -14,6 +14,7 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
+import { Ec2TransitGatewayRoute } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route";
 import { Ec2TransitGatewayRouteTableAssociation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-association";
 import { Ec2TransitGatewayRouteTablePropagation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
@@ -82,6 +83,9 @@ const STAMPED: Readonly<Record<string, "arn" | "origin" | "accept_status" | "id"
   aws_vpc_peering_connection: "accept_status",
   aws_vpc_peering_connection_accepter: "accept_status",
   aws_vpc_peering_connection_options: "id",
+  // RAM validates the ARNs of a share and of the gateway it shares.
+  aws_ec2_transit_gateway: "arn",
+  aws_ram_resource_share: "arn",
 };
 
 /** The stamp of a placement: `<region>:<account id>`, the mocked own account when it names none. */
@@ -999,6 +1003,20 @@ function transitAssertions(config: PeeringConfig, stack: TransitStack, a: Assert
         `every VPC route of ${gateway.name} should go through it from a private route table`,
       );
     }
+  }
+  for (const [key, peering] of stack.peerings) {
+    const accepted = `${address(peering.accepter)}.transit_gateway_attachment_id`;
+    const associations = tuple(all(peering, Ec2TransitGatewayRouteTableAssociation));
+    a.add(
+      `length(${associations}) == 2 && alltrue([for r in ${associations} : r.transit_gateway_attachment_id == ${accepted}])`,
+      `the peering ${key} should be associated with a route table on each side once accepted`,
+    );
+    const statics = all(peering, Ec2TransitGatewayRoute);
+    if (statics.length > 0)
+      a.add(
+        `alltrue([for r in ${tuple(statics)} : r.transit_gateway_attachment_id == ${accepted}])`,
+        `every static route of the peering ${key} should go through it`,
+      );
   }
 }
 
