@@ -158,10 +158,11 @@ describe("examples/transit-cross-account.json: the hub in the network account, s
     expect(bodies(transit, "aws_ram_resource_association").map(([, a]) => String(a.resource_arn))).toEqual([
       expect.stringMatching(/^\$\{aws_ec2_transit_gateway\.tgw-hub_tgw_\w+\.arn\}$/),
     ]);
-    expect(bodies(transit, "aws_ram_principal_association").map(([, p]) => p.principal).sort()).toEqual([
-      "${data.aws_caller_identity.caller.account_id}",
-      "222222222222",
-    ]);
+    expect(
+      bodies(transit, "aws_ram_principal_association")
+        .map(([, p]) => p.principal)
+        .sort(),
+    ).toEqual(["${data.aws_caller_identity.caller.account_id}", "222222222222"]);
     expect(bodies(transit, "aws_ram_resource_share_accepter")).toEqual([]);
     expect(
       (json.data as Record<string, Record<string, { provider?: string }>>).aws_caller_identity.caller.provider,
@@ -225,10 +226,11 @@ describe("examples/transit-cross-account.json: the hub in the network account, s
     try {
       const resources = stackJson(other.outdir, "transit").resource;
       expect(bodies(resources, "aws_ram_resource_share").map(([, s]) => s.allow_external_principals)).toEqual([true]);
-      expect(bodies(resources, "aws_ram_resource_share_accepter").map(([, a]) => a.provider).sort()).toEqual([
-        "aws",
-        "aws.workloads_eu-west-1",
-      ]);
+      expect(
+        bodies(resources, "aws_ram_resource_share_accepter")
+          .map(([, a]) => a.provider)
+          .sort(),
+      ).toEqual(["aws", "aws.workloads_eu-west-1"]);
       const web = bodies(resources, "aws_ec2_transit_gateway_vpc_attachment").find(([n]) => n.includes("prod-web"))!;
       expect(web[1].depends_on).toEqual(
         expect.arrayContaining([
