@@ -141,6 +141,38 @@ describe("examples/transit-inter-region.json: eu (eu-west-1) and us (us-east-1) 
   });
 });
 
+describe("examples/transit-inter-region.json with IPv6 in every VPC", () => {
+  let app: SynthesizedApp;
+  beforeAll(() => (app = synthToTemp({ ...example("transit-inter-region.json"), ipv6: true })));
+  afterAll(() => app.remove());
+
+  it("routes each reached VPC's /56 across the peering too, and reach agrees over both IP versions", () => {
+    const transit = stackJson(app.outdir, "transit").resource;
+    const ipv6 = bodies(transit, "aws_ec2_transit_gateway_route")
+      .filter(([name]) => name.startsWith("tgw-peering-eu_us_requester-prod-"))
+      .map(([name, r]) => [name.replace(/^tgw-peering-eu_us_requester-prod-to-|_\w+$/g, ""), r.destination_cidr_block])
+      .filter(([name]) => String(name).endsWith("-ipv6"));
+    expect(ipv6).toEqual([
+      [
+        "us-shared-ipv6",
+        expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-network\./),
+      ],
+      [
+        "us-prod-ipv6",
+        expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-network\./),
+      ],
+    ]);
+    const report = judged(app);
+    expect([report.errors, report.mismatches, report.pairs, report.ipv6Pairs, report.reachable]).toEqual([
+      [],
+      [],
+      20,
+      20,
+      14,
+    ]);
+  });
+});
+
 describe("examples/transit-cross-account.json: the hub in the network account, shared with workloads and the credentials' own account", () => {
   let app: SynthesizedApp;
   let transit: Resources;

@@ -16,7 +16,7 @@ import {
   defaultTransitRouteTableKey,
 } from "../transit";
 import { type Attributes, present } from "./attributes";
-import { type RawResource, type Resolver, ResourceRef, isRecord, own } from "./resolve";
+import { CidrValue, type RawResource, type Resolver, ResourceRef, isRecord, own } from "./resolve";
 
 /** The transit gateway resource types reach reads. */
 export const TRANSIT_TYPES: readonly string[] = [
@@ -190,9 +190,12 @@ class TransitReader {
 
   private route(res: RawResource): TransitStaticRoute {
     const { read } = this.source;
-    const destination =
-      read.cidr(read.slot(res, "destination_cidr_block"), "ipv4") ??
-      read.cidr(read.slot(res, "destination_cidr_block"), "ipv6");
+    // IPv4 or IPv6: the family of the block itself (a literal, or one computed from a VPC's).
+    const slot = read.slot(res, "destination_cidr_block");
+    const value = read.value(slot);
+    const ipv6 =
+      value instanceof CidrValue ? value.cidr.family === "ipv6" : typeof value === "string" && value.includes(":");
+    const destination = read.cidr(slot, ipv6 ? "ipv6" : "ipv4");
     if (!destination)
       throw new ReachInputError(`${res.address}: needs destination_cidr_block (a literal or computable CIDR)`);
     const blackhole = read.bool(read.slot(res, "blackhole"));
