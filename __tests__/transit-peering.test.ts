@@ -154,11 +154,11 @@ describe("examples/transit-inter-region.json with IPv6 in every VPC", () => {
       .filter(([name]) => String(name).endsWith("-ipv6"));
     expect(ipv6).toEqual([
       [
-        "us-shared-ipv6",
+        "us-prod-ipv6",
         expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-network\./),
       ],
       [
-        "us-prod-ipv6",
+        "us-shared-ipv6",
         expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-network\./),
       ],
     ]);
