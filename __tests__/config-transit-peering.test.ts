@@ -3,6 +3,7 @@
  * its peerings and what they mean (who reaches whom across them); every bad one is refused with a
  * problem naming the field, the value and the fix.
  */
+import fc from "fast-check";
 import { ConfigError, parseConfig } from "../lib/config";
 import { transitReachable } from "../lib/config/transit";
 
@@ -177,6 +178,60 @@ describe("a bad transit gateway peering", () => {
       expect.stringMatching(
         /^VPCs "eu-shared" and "us-prod" reach each other through both transitGateways\[0\] \("eu"\) and transitPeerings\[0\]/,
       ),
+    );
+  });
+});
+
+describe("what any peering of two gateways means", () => {
+  /** Segments s0..s2 of one gateway: which pairs reach each other (mutual, as the checks demand) and which are isolated. */
+  const segmentsArb = fc
+    .record({
+      pairs: fc.subarray([[0, 1] as const, [0, 2] as const, [1, 2] as const]),
+      isolated: fc.subarray([0, 1, 2]),
+    })
+    .map(({ pairs, isolated }) =>
+      [0, 1, 2].map((i) => ({
+        name: `s${i}`,
+        reaches: pairs.flatMap(([a, b]) => (a === i ? [`s${b}`] : b === i ? [`s${a}`] : [])),
+        isolated: isolated.includes(i),
+      })),
+    );
+  const configArb = fc
+    .record({
+      eu: segmentsArb,
+      us: segmentsArb,
+      members: fc.array(fc.record({ us: fc.boolean(), segment: fc.nat(2) }), { minLength: 2, maxLength: 8 }),
+      sides: fc.tuple(fc.nat(2), fc.nat(2)),
+    })
+    .map(({ eu, us, members, sides }) => ({
+      region: "eu-west-1",
+      transitGateways: [
+        { name: "eu", segments: eu },
+        { name: "us", region: "us-east-1", segments: us },
+      ],
+      transitPeerings: [
+        { requester: { gateway: "eu", segment: `s${sides[0]}` }, accepter: { gateway: "us", segment: `s${sides[1]}` } },
+      ],
+      vpcs: members.map((m, i) => ({
+        name: `v${i}`,
+        cidr: `10.${i}.0.0/24`,
+        ...(m.us ? { region: "us-east-1" } : {}),
+        transitAttachments: { [m.us ? "us" : "eu"]: `s${m.segment}` },
+      })),
+      peerings: [],
+    }));
+
+  it("is accepted, and every VPC reaches exactly the VPCs that reach it back", () => {
+    fc.assert(
+      fc.property(configArb, (raw) => {
+        const config = parseConfig(raw);
+        const reaches = (a: string, b: string) => transitReachable(config, a).some((r) => r.vpc.name === b);
+        for (const a of config.vpcs)
+          for (const b of config.vpcs)
+            if (a !== b)
+              expect([a.name, b.name, reaches(a.name, b.name)]).toEqual([a.name, b.name, reaches(b.name, a.name)]);
+      }),
+      { numRuns: 200 },
     );
   });
 });
