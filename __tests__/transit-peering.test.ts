@@ -173,6 +173,43 @@ describe("examples/transit-inter-region.json with IPv6 in every VPC", () => {
   });
 });
 
+describe("gateways of two accounts peered", () => {
+  const raw = (() => {
+    const base = example("transit-inter-region.json") as unknown as {
+      transitGateways: Record<string, unknown>[];
+      vpcs: Record<string, unknown>[];
+    };
+    return {
+      ...base,
+      accounts: { other: { roleArn: "arn:aws:iam::222222222222:role/peering" } },
+      transitGateways: base.transitGateways.map((g) => (g.name === "us" ? { ...g, account: "other" } : g)),
+      vpcs: base.vpcs.map((v) => (v.region === "us-east-1" ? { ...v, account: "other" } : v)),
+    };
+  })();
+  let app: SynthesizedApp;
+  beforeAll(() => (app = synthToTemp(raw)));
+  afterAll(() => app.remove());
+
+  it("names the accepter's account in the request and accepts it with that account's provider", () => {
+    const transit = stackJson(app.outdir, "transit").resource;
+    const [[, attachment]] = bodies(transit, "aws_ec2_transit_gateway_peering_attachment");
+    expect([attachment.provider, attachment.peer_account_id, attachment.peer_region]).toEqual([
+      "aws",
+      "222222222222",
+      "us-east-1",
+    ]);
+    const [[, accepter]] = bodies(transit, "aws_ec2_transit_gateway_peering_attachment_accepter");
+    expect(accepter.provider).toBe("aws.other_us-east-1");
+    // Each gateway attaches VPCs of its own account: nothing is shared.
+    expect(bodies(transit, "aws_ram_resource_share")).toEqual([]);
+  });
+
+  it("is judged by reach as the config means", () => {
+    const report = judged(app);
+    expect([report.errors, report.mismatches, report.reachable]).toEqual([[], [], 14]);
+  });
+});
+
 describe("examples/transit-cross-account.json: the hub in the network account, shared with workloads and the credentials' own account", () => {
   let app: SynthesizedApp;
   let transit: Resources;
