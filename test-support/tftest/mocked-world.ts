@@ -59,6 +59,9 @@ export const STAMPED: Readonly<Record<string, "arn" | "origin" | "accept_status"
   aws_vpc_peering_connection: "accept_status",
   aws_vpc_peering_connection_accepter: "accept_status",
   aws_vpc_peering_connection_options: "id",
+  // RAM validates the ARNs of a share and of the gateway it shares.
+  aws_ec2_transit_gateway: "arn",
+  aws_ram_resource_share: "arn",
 };
 
 /** The stamp of a placement: `<region>:<account id>`, the mocked own account when it names none. */

@@ -2,6 +2,7 @@
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Route } from "@cdktf/provider-aws/lib/route";
+import { Ec2TransitGatewayRoute } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route";
 import { Ec2TransitGatewayRouteTableAssociation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-association";
 import { Ec2TransitGatewayRouteTablePropagation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
@@ -318,5 +319,19 @@ export function transitAssertions(config: PeeringConfig, stack: TransitStack, a:
         `every VPC route of ${gateway.name} should go through it from a private route table`,
       );
     }
+  }
+  for (const [key, peering] of stack.peerings) {
+    const accepted = `${address(peering.accepter)}.transit_gateway_attachment_id`;
+    const associations = tuple(all(peering, Ec2TransitGatewayRouteTableAssociation));
+    a.add(
+      `length(${associations}) == 2 && alltrue([for r in ${associations} : r.transit_gateway_attachment_id == ${accepted}])`,
+      `the peering ${key} should be associated with a route table on each side once accepted`,
+    );
+    const statics = all(peering, Ec2TransitGatewayRoute);
+    if (statics.length > 0)
+      a.add(
+        `alltrue([for r in ${tuple(statics)} : r.transit_gateway_attachment_id == ${accepted}])`,
+        `every static route of the peering ${key} should go through it`,
+      );
   }
 }
