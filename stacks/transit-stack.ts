@@ -76,7 +76,10 @@ export class TransitStack extends PeeringStackBase {
         routed.set(
           vpc,
           gateway.summaryRoutes
-            ? [...gateway.summaryRoutes.map((ipv4) => ({ id: `summary-${cidrId(ipv4)}`, ipv4 })), ...blocks.filter((b) => "ipv6" in b)]
+            ? [
+                ...gateway.summaryRoutes.map((ipv4) => ({ id: `summary-${cidrId(ipv4)}`, ipv4 })),
+                ...blocks.filter((b) => "ipv6" in b),
+              ]
             : blocks,
         );
       }

@@ -311,7 +311,15 @@ function checkGateway(
   }
   const segments = checkSegments(tgw.segments, field, problems);
   checkReaches(segments, field, problems);
-  return { field, name: tgw.name, region, account: tgw.account, segments, attached: [], summaryRoutes: tgw.summaryRoutes?.length };
+  return {
+    field,
+    name: tgw.name,
+    region,
+    account: tgw.account,
+    segments,
+    attached: [],
+    summaryRoutes: tgw.summaryRoutes?.length,
+  };
 }
 
 /** A gateway's segments: unique names, and routes with a valid destination, one target and one route per destination. */
