@@ -23,7 +23,12 @@ const NEEDS_MORE = {
     "__tests__/diagram/full-disk.test.ts",
   ],
   chromium: ["__tests__/diagram/browser.test.ts"],
-  "compiled commands": ["__tests__/synth-cli.test.ts", "__tests__/build.test.ts", "__tests__/check.test.ts"],
+  "compiled commands": [
+    "__tests__/synth-cli.test.ts",
+    "__tests__/build.test.ts",
+    "__tests__/check.test.ts",
+    "__tests__/migrate/cli.test.ts",
+  ],
 };
 
 module.exports = {

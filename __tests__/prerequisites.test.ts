@@ -103,7 +103,7 @@ describe("the prerequisite survey", () => {
   });
 });
 
-describe("which moto_server the rehearsal uses", () => {
+describe("which moto_server the emulator deploy tests use", () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-moto-"));

@@ -109,6 +109,9 @@ describe("PeeringApp.synthInParts", () => {
 });
 
 describe("synthesize", () => {
+  // Worker threads load cdktf and the provider bindings each: seconds of CPU on a busy 2-core machine.
+  jest.setTimeout(60_000);
+
   it.each([
     ["JSON", false],
     ["HCL", true],

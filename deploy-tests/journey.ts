@@ -65,8 +65,8 @@ function pingsRunning(): string[] {
 }
 
 /**
- * Declares the journey's steps in the rehearsal of one config (call it inside the describe block,
- * after the deploy); `afterDeploy` gives the rehearsal once the deploy succeeded. The namespaces are
+ * Declares the journey's steps in the emulator deploy test of one config (call it inside the describe block,
+ * after the deploy); `afterDeploy` gives the deployed network once the deploy succeeded. The namespaces are
  * deleted in every outcome: by the last step, else by afterAll (and a killed run's by the next run).
  */
 export function packetJourney(afterDeploy: () => EmulatorDeploy): void {

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../lib/core/paths";
 import { analyze, buildModel, formatText } from "../lib/reach";
+import { diffReach } from "../lib/reach/diff";
 import { writeFileAtomic } from "../lib/core/files";
 
 /**
@@ -69,6 +70,55 @@ function network(vpcs: number, instances: number, longValue = 0): Json {
   return { provider: { aws: [{ region: "eu-west-1" }] }, resource };
 }
 
+/**
+ * `vpcs` VPCs in a full mesh of peerings, one instance each; `cut` removes the peering of the first two
+ * and their routes to each other, so that reach --diff has one lost pair each way to find and explain.
+ */
+function mesh(vpcs: number, cut: boolean): Json {
+  const block = (i: number) => `10.${Math.floor(i / 256) % 256}.${i % 256}.0/24`;
+  const peered = (i: number, j: number) => i !== j && !(cut && Math.min(i, j) === 0 && Math.max(i, j) === 1);
+  const resource: Record<string, Record<string, Json>> = {
+    aws_vpc: {},
+    aws_subnet: {},
+    aws_route_table: {},
+    aws_route_table_association: {},
+    aws_security_group: {},
+    aws_vpc_peering_connection: {},
+    aws_instance: {},
+  };
+  for (let i = 0; i < vpcs; i++) {
+    resource.aws_vpc[`v${i}`] = { cidr_block: block(i) };
+    resource.aws_subnet[`s${i}`] = { vpc_id: `\${aws_vpc.v${i}.id}`, cidr_block: block(i) };
+    const routes = [];
+    for (let j = 0; j < vpcs; j++) {
+      if (!peered(i, j)) continue;
+      const [a, b] = [Math.min(i, j), Math.max(i, j)];
+      routes.push({ cidr_block: block(j), vpc_peering_connection_id: `\${aws_vpc_peering_connection.p${a}_${b}.id}` });
+      if (i < j)
+        resource.aws_vpc_peering_connection[`p${a}_${b}`] = {
+          vpc_id: `\${aws_vpc.v${a}.id}`,
+          peer_vpc_id: `\${aws_vpc.v${b}.id}`,
+          auto_accept: true,
+        };
+    }
+    resource.aws_route_table[`r${i}`] = { vpc_id: `\${aws_vpc.v${i}.id}`, route: routes };
+    resource.aws_route_table_association[`a${i}`] = {
+      subnet_id: `\${aws_subnet.s${i}.id}`,
+      route_table_id: `\${aws_route_table.r${i}.id}`,
+    };
+    resource.aws_security_group[`g${i}`] = {
+      vpc_id: `\${aws_vpc.v${i}.id}`,
+      ingress: [{ protocol: "icmp", from_port: -1, to_port: -1, cidr_blocks: ["10.0.0.0/8"] }],
+      egress: [{ protocol: "-1", from_port: 0, to_port: 0, cidr_blocks: ["0.0.0.0/0"] }],
+    };
+    resource.aws_instance[`i${i}`] = {
+      subnet_id: `\${aws_subnet.s${i}.id}`,
+      vpc_security_group_ids: [`\${aws_security_group.g${i}.id}`],
+    };
+  }
+  return { provider: { aws: [{ region: "eu-west-1" }] }, resource };
+}
+
 function median(xs: readonly number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
@@ -118,6 +168,25 @@ for (const [name, json] of cases) {
     pairs = result.pairs.length;
   }
   console.log(`${name.padEnd(56)} ${show(load)}  ${show(analysis)}  ${show(text)} ${String(pairs).padStart(6)}`);
+}
+
+{
+  const document = (json: Json) => [{ stack: "bench", file: "bench.tf.json", json }];
+  const [baseJson, headJson] = [mesh(125, false), mesh(125, true)];
+  const times: Time[] = [];
+  let lost = 0;
+  for (let run = 0; run < RUNS; run++) {
+    times.push(
+      timed(() => {
+        const [base, head] = [buildModel(document(baseJson)), buildModel(document(headJson))];
+        const d = diffReach({ model: base, result: analyze(base) }, { model: head, result: analyze(head) });
+        lost = d.lost.length;
+      }),
+    );
+  }
+  console.log(
+    `\nreach --diff of a 125-VPC full mesh against itself less one peering (load, analyze both, diff; wall ms / CPU ms):${show(times)}, ${lost} pairs lost`,
+  );
 }
 
 const gnuTime = ["/usr/bin/time", "/bin/time"].find((t) => fs.existsSync(t));

@@ -16,7 +16,19 @@ export interface Layer {
   readonly may: readonly string[];
 }
 
-const LIB = ["core", "plan", "config", "constructs", "reach", "check", "rehearse", "ping", "cost", "diagram"];
+const LIB = [
+  "core",
+  "plan",
+  "config",
+  "constructs",
+  "reach",
+  "check",
+  "migrate",
+  "rehearse",
+  "ping",
+  "cost",
+  "diagram",
+];
 const TESTS = ["__tests__", "test-support", "terraform-tests", "deploy-tests"];
 
 /** The project's layers, lowest first; docs/architecture.md explains each. */
@@ -28,6 +40,7 @@ export const LAYERS: readonly Layer[] = [
   { name: "stacks", paths: ["stacks/"], may: ["core", "plan", "config", "constructs"] },
   { name: "reach", paths: ["lib/reach/"], may: ["core"] },
   { name: "check", paths: ["lib/check/"], may: ["core", "plan", "config", "reach"] },
+  { name: "migrate", paths: ["lib/migrate/"], may: ["core", "plan", "config", "reach"] },
   { name: "rehearse", paths: ["lib/rehearse/"], may: ["core", "reach"] },
   { name: "ping", paths: ["lib/ping/"], may: ["core", "reach"] },
   { name: "cost", paths: ["lib/cost/"], may: ["core", "reach"] },

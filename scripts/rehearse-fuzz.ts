@@ -5,6 +5,7 @@ import { missingPrerequisites } from "../lib/rehearse/host";
 import { abortAllSync } from "../lib/rehearse/host";
 import { CLASSES, type DifferentialReport, describeDisagreement, runDifferential } from "../test-support/differential";
 import { writeFileAtomic, WriteError } from "../lib/core/files";
+import { TRANSIT_CLASSES } from "../test-support/transit-topologies";
 
 /** The differential test at any size: random topologies through reach and rehearse, with figures. */
 function count(text: string): number {
@@ -27,27 +28,46 @@ async function main(argv: readonly string[]): Promise<number> {
     .option("--parallel <n>", "topologies built at once", count, 24)
     .option("--setups <n>", "setup shells at once", count, 4)
     .option("--save <dir>", "write each disagreeing topology's Terraform JSON to this directory")
+    .option(
+      "--transit",
+      "generate transit gateway networks (segments, static and blackhole routes, peering attachments)",
+    )
     .exitOverride();
   try {
     program.parse([...argv], { from: "user" });
   } catch (error) {
     return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ runs: number; seed?: number; parallel: number; setups: number; save?: string }>();
+  const o = program.opts<{
+    runs: number;
+    seed?: number;
+    parallel: number;
+    setups: number;
+    save?: string;
+    transit?: boolean;
+  }>();
   const missing = missingPrerequisites();
   if (missing.length > 0) {
     process.stderr.write(`rehearse:fuzz: cannot build namespaces on this machine; missing: ${missing.join(", ")}\n`);
     return 2;
   }
   const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const report = await runDifferential({ seed, runs: o.runs, parallel: o.parallel, setups: o.setups });
+  const report = await runDifferential({
+    seed,
+    runs: o.runs,
+    parallel: o.parallel,
+    setups: o.setups,
+    transit: o.transit === true,
+  });
   process.stdout.write(
     `seed ${report.seed}: ${report.runs} topologies (${report.skipped} not loadable, ${report.refused} refused by both as AWS would), ${report.namespaces} namespaces, ` +
       `${report.pairs} pairs (${report.ipv6} IPv6; ${report.replied} replied, ${report.silent} silent) in ${report.seconds.toFixed(1)} s ` +
       `(${(report.runs / report.seconds).toFixed(1)} topologies/s; per topology ${phase(report, "build")} build, ` +
       `${phase(report, "ping")} ping, ${phase(report, "teardown")} teardown); ${report.disagreements.length} disagreement(s)\n`,
   );
-  process.stdout.write(`topologies of each class:\n${CLASSES.map((c) => `  ${report.classes[c]} ${c}`).join("\n")}\n`);
+  process.stdout.write(
+    `topologies of each class:\n${(o.transit ? TRANSIT_CLASSES : CLASSES).map((c) => `  ${report.classes[c]} ${c}`).join("\n")}\n`,
+  );
   const own = process.cpuUsage();
   process.stdout.write(
     `CPU of this process: ${(own.user / 1e6).toFixed(1)} s user, ${(own.system / 1e6).toFixed(1)} s system\n`,

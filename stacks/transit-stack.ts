@@ -1,55 +1,128 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
-import { peersOf } from "../lib/config";
-import { transitReachable } from "../lib/config/transit";
+import { TerraformOutput, TerraformProvider } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { PeeringConfig, peersOf } from "../lib/config";
+import { accountOf, Placement, placementOf, sameAccount } from "../lib/config/placement";
+import { acrossPeerings, transitReachable, TransitGatewayConfig } from "../lib/config/transit";
 import { TransitGatewayNetwork, TransitVpc } from "../lib/constructs/transit-gateway";
+import { TransitGatewayPeering } from "../lib/constructs/transit-peering";
 import { useProvider } from "../lib/constructs/stack-providers";
 import { ipv4Blocks } from "../lib/config/shape-checks";
 import { cidrId } from "../lib/plan/vpc-cidr";
 import { PeeringStackBase } from "./base";
 import { NetworkConsumerProps } from "./network-stack";
 
+/** A block routed to a transit gateway: IPv4 literal or IPv6 token, with a short id. */
+type RoutedBlock = { id: string; ipv4?: string; ipv6?: string };
+
 /**
  * The config's transit gateways: each with its segments' route tables, its VPC attachments in the
- * network stack's attachment subnets, and the routes of the attached VPCs' private route tables to
- * the VPCs they reach through it (a peered pair keeps its peering's routes).
+ * network stack's attachment subnets (made in the VPC's account and accepted in the gateway's, the
+ * gateway shared through RAM, where the two differ), the routes of the attached VPCs' private route
+ * tables to the VPCs they reach through it (a peered pair keeps its peering's routes), or to its
+ * summary routes, and the peerings of gateways with their static routes.
  */
 export class TransitStack extends PeeringStackBase {
   /** The gateways by config name. */
   readonly gateways = new Map<string, TransitGatewayNetwork>();
+  /** The peerings of gateways by "requester_accepter". */
+  readonly peerings = new Map<string, TransitGatewayPeering>();
+  private caller?: DataAwsCallerIdentity;
+  private readonly placed: PeeringConfig;
 
   constructor(scope: Construct, id: string, props: NetworkConsumerProps) {
     super(scope, id, props);
+    this.placed = props.config;
     const { config, network } = props;
+    const vpcsByName = new Map(config.vpcs.map((v) => [v.name, v]));
+    const blocksOf = (names: readonly string[], withIpv6: boolean): RoutedBlock[] => {
+      const reached = names.map((n) => vpcsByName.get(n)!);
+      return [
+        ...reached.flatMap((v) => ipv4Blocks(v).map((ipv4) => ({ id: cidrId(ipv4), ipv4 }))),
+        // IPv6 where both ends have it, as the instances admit it.
+        ...reached.flatMap((v) =>
+          withIpv6 && v.ipv6 ? [{ id: `${v.name}-ipv6`, ipv6: network.vpcs.get(v.name)!.ipv6CidrBlock! }] : [],
+        ),
+      ];
+    };
     for (const gateway of config.transitGateways ?? []) {
+      const where = gatewayPlacement(gateway);
       const vpcs = new Map<string, TransitVpc>();
-      const routed = new Map<string, { id: string; ipv4?: string; ipv6?: string }[]>();
+      const routed = new Map<string, RoutedBlock[]>();
       for (const { vpc } of gateway.attachments) {
         const net = network.vpcs.get(vpc)!;
+        const placement = placementOf(vpcsByName.get(vpc)!);
         vpcs.set(vpc, {
           vpcId: net.vpc.id,
           subnetIds: net.transitSubnets!.subnets.map((s) => s.id),
           routeTableIds: net.privateRouteTables.map((t) => t.id),
           ipv6: net.ipv6CidrBlock !== undefined,
+          ...(sameAccount(config, placement, where)
+            ? {}
+            : {
+                otherAccount: {
+                  id: this.accountId(placement),
+                  key: placement.account ?? "_caller",
+                  provider: this.providerOf(placement),
+                },
+              }),
         });
         const peered = new Set(peersOf(config, vpc).map((p) => p.name));
-        const reached = transitReachable(config, vpc).filter(
-          (r) => r.gateway === gateway.name && !peered.has(r.vpc.name),
+        const reached = transitReachable(config, vpc)
+          .filter((r) => r.gateway === gateway.name && !peered.has(r.vpc.name))
+          .map((r) => r.vpc.name);
+        const blocks = blocksOf(reached, net.ipv6CidrBlock !== undefined);
+        routed.set(
+          vpc,
+          gateway.summaryRoutes
+            ? [
+                ...gateway.summaryRoutes.map((ipv4) => ({ id: `summary-${cidrId(ipv4)}`, ipv4 })),
+                ...blocks.filter((b) => "ipv6" in b),
+              ]
+            : blocks,
         );
-        const own = network.vpcs.get(vpc)!;
-        routed.set(vpc, [
-          ...reached.flatMap((r) => ipv4Blocks(r.vpc).map((ipv4) => ({ id: cidrId(ipv4), ipv4 }))),
-          // IPv6 where both ends have it, as the instances admit it.
-          ...reached.flatMap((r) =>
-            own.ipv6CidrBlock && r.vpc.ipv6
-              ? [{ id: `${r.vpc.name}-ipv6`, ipv6: network.vpcs.get(r.vpc.name)!.ipv6CidrBlock! }]
-              : [],
-          ),
-        ]);
       }
       const made = new TransitGatewayNetwork(this, `tgw-${gateway.name}`, { gateway, vpcs, routed });
-      useProvider(made, this.providers.of({ region: gateway.region }));
+      useProvider(made, this.providers.of(where));
       this.gateways.set(gateway.name, made);
+    }
+    const gatewayByName = new Map((config.transitGateways ?? []).map((g) => [g.name, g]));
+    for (const peering of config.transitPeerings ?? []) {
+      const [requester, accepter] = [peering.requester, peering.accepter].map((side) => {
+        const gateway = gatewayByName.get(side.gateway)!;
+        const routes = new Map(
+          gateway.segments.map((s) => [
+            s.name,
+            blocksOf(
+              acrossPeerings(config, gateway, s.name)
+                .filter((r) => r.view.peering === peering)
+                .map((r) => r.vpc),
+              true,
+            ),
+          ]),
+        );
+        return {
+          name: gateway.name,
+          network: this.gateways.get(gateway.name)!,
+          provider: this.providerOf(gatewayPlacement(gateway)),
+          segment: side.segment,
+          routes: new Map([...routes].filter(([, blocks]) => blocks.length > 0)),
+          placement: gatewayPlacement(gateway),
+        };
+      });
+      const key = `${requester.name}_${accepter.name}`;
+      this.peerings.set(
+        key,
+        new TransitGatewayPeering(this, `tgw-peering-${key}`, {
+          requester,
+          accepter,
+          peerRegion: accepter.placement.region,
+          ...(sameAccount(config, requester.placement, accepter.placement)
+            ? {}
+            : { peerAccountId: this.accountId(accepter.placement) }),
+        }),
+      );
     }
     const byName = <T>(pick: (g: TransitGatewayNetwork) => T) =>
       Object.fromEntries([...this.gateways].map(([n, g]) => [n, pick(g)]));
@@ -61,5 +134,29 @@ export class TransitStack extends PeeringStackBase {
       value: byName((g) => Object.fromEntries([...g.routeTables].map(([s, t]) => [s, t.id]))),
       description: "Transit gateway route table id by gateway and segment name",
     });
+    if (this.peerings.size > 0)
+      new TerraformOutput(this, "transit_gateway_peering_attachment_ids", {
+        value: Object.fromEntries([...this.peerings].map(([k, p]) => [k, p.attachment.id])),
+        description: 'Transit gateway peering attachment id by "requester_accepter" gateway names',
+      });
   }
+
+  /** The provider of a placement as an object: the stack's default provider too. */
+  private providerOf(placement: Placement): TerraformProvider {
+    return this.providers.of(placement) ?? (this.node.findChild("aws") as AwsProvider);
+  }
+
+  /** The account id of a placement: a named account's from its role, else the credentials' own (data.aws_caller_identity). */
+  private accountId(placement: Placement): string {
+    const named = accountOf(this.placed, placement)?.accountId;
+    if (named !== undefined) return named;
+    this.caller ??= new DataAwsCallerIdentity(this, "caller", { provider: this.node.findChild("aws") as AwsProvider });
+    return this.caller.accountId;
+  }
+}
+
+function gatewayPlacement(gateway: TransitGatewayConfig): Placement {
+  return gateway.account === undefined
+    ? { region: gateway.region }
+    : { region: gateway.region, account: gateway.account };
 }

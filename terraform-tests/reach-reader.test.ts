@@ -4,13 +4,12 @@
  * aws provider with assertions that Terraform's network ACL entries and security group rules are
  * the ones reach read. Offline: terraform and the provider mirror only.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadTerraform } from "../lib/reach";
 import type { Model } from "../lib/reach/model";
-import { initFrom, terraformTools } from "../test-support/terraform";
+import { initFrom, runTerraformSync, terraformTools } from "../test-support/terraform";
 
 jest.setTimeout(300_000);
 
@@ -143,14 +142,7 @@ it("reads the dynamic blocks, override files and repeated keys of a directory as
     fs.writeFileSync(path.join(dir, "tests", "reader.tftest.hcl"), run);
     const init = await initFrom(dir, mirror);
     expect(init.output).toContain("Terraform has been successfully initialized");
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      CHECKPOINT_DISABLE: "1",
-      TF_CLI_CONFIG_FILE: os.devNull,
-    };
-    const test = spawnSync("terraform", ["test", "-no-color"], { cwd: dir, env, encoding: "utf8" });
-    expect(`${test.stdout}${test.stderr}`).toContain("1 passed, 0 failed");
+    expect(runTerraformSync(["test"], dir).output).toContain("1 passed, 0 failed");
     expect(run.match(/assert \{/g)).toHaveLength(7);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

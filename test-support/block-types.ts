@@ -5,7 +5,7 @@
  * `scripts/reach-block-types.ts` writes them as a fixture; `terraform-tests/reach-block-types.test.ts`
  * compares the fixture with them.
  */
-import { spawnSync } from "child_process";
+import { runTerraformSync } from "./terraform";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -27,17 +27,10 @@ export function providerBlockTypes(): string {
     const required = { aws: { source: "hashicorp/aws", version: AWS_PROVIDER.version } };
     fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: required } }));
     fs.writeFileSync(path.join(dir, "cli.tfrc"), cliConfigFor(mirror));
-    const env = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      CHECKPOINT_DISABLE: "1",
-      TF_CLI_CONFIG_FILE: path.join(dir, "cli.tfrc"),
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-    };
+    const cliConfig = path.join(dir, "cli.tfrc");
     const run = (args: string[]): string => {
-      const result = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-      if (result.status !== 0) throw new Error(`terraform ${args.join(" ")} failed: ${result.stderr || result.error}`);
+      const result = runTerraformSync(args, dir, cliConfig);
+      if (result.status !== 0) throw new Error(`terraform ${args.join(" ")} failed: ${result.output}`);
       return result.stdout;
     };
     run(["init", "-input=false", "-backend=false"]);

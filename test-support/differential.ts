@@ -11,11 +11,18 @@ import { type Concurrency, Limiter, cleanLeftovers } from "../lib/rehearse/host"
 import { RehearseInputError } from "../lib/rehearse/errors";
 import { type MeasuredPair, type Rehearsal, rehearse } from "../lib/rehearse/rehearse";
 import { type TerraformJson, type Topology, toTerraform, topologies } from "./topologies";
+import {
+  TRANSIT_CLASSES,
+  type TransitTopology,
+  classifyTransit,
+  toTransitTerraform,
+  transitTopologies,
+} from "./transit-topologies";
 
 /** One topology on which reach and rehearse disagree. */
 export interface Disagreement {
   readonly index: number;
-  readonly topology: Topology;
+  readonly topology: Topology | TransitTopology;
   readonly terraform: TerraformJson;
   readonly pairs: readonly MeasuredPair[];
   /**
@@ -132,8 +139,8 @@ export interface DifferentialReport {
   readonly seconds: number;
   /** Wall time of each phase, summed over the topologies (they overlap in time). */
   readonly phases: { build: number; ping: number; teardown: number };
-  /** How many topologies of each class the run saw. */
-  readonly classes: Readonly<Record<TopologyClass, number>>;
+  /** How many topologies of each class the run saw (CLASSES, or TRANSIT_CLASSES for a transit run). */
+  readonly classes: Readonly<Record<string, number>>;
 }
 
 /** Options of a differential run. */
@@ -146,6 +153,8 @@ export interface DifferentialOptions {
   readonly pings?: number;
   /** Namespace setup scripts at once. @default 4 */
   readonly setups?: number;
+  /** Generate transit gateway networks (transit-topologies.ts) instead of peered VPCs. @default false */
+  readonly transit?: boolean;
 }
 
 /** The terraform document a topology becomes, loaded by reach's public loader; undefined when reach refuses it. */
@@ -171,6 +180,7 @@ export async function checkTopology(
       /** What differs between reach's and rehearse's refusal, when they do not refuse alike. */
       readonly refusal?: string;
       readonly classes: ReadonlySet<TopologyClass>;
+      readonly model: Model;
     }
   | undefined
 > {
@@ -187,7 +197,8 @@ export async function checkTopology(
       `reach ${reachErrors.length > 0 ? `refuses with [${reachErrors.join("; ")}]` : "decides every pair"}, ` +
       `rehearse cannot build it: ${error.message}`;
     const seconds = { build: 0, ping: 0, teardown: 0 };
-    return { pairs: [], namespaces: 0, seconds, refused: false, refusal, classes: classify(model, reached.errors, []) };
+    const classes = classify(model, reached.errors, []);
+    return { pairs: [], namespaces: 0, seconds, refused: false, refusal, classes, model };
   }
   const rehearseErrors = result.refused ? result.errors.map((e) => `${e.resource}: ${e.message}`) : [];
   const refusal =
@@ -201,6 +212,7 @@ export async function checkTopology(
     refused: result.refused,
     refusal,
     classes: classify(model, reached.errors, result.pairs),
+    model,
   };
 }
 
@@ -208,7 +220,10 @@ export async function checkTopology(
 export async function runDifferential(options: DifferentialOptions): Promise<DifferentialReport> {
   const started = Date.now();
   await cleanLeftovers();
-  const samples = fc.sample(topologies, { seed: options.seed, numRuns: options.runs });
+  const samples: (Topology | TransitTopology)[] = options.transit
+    ? fc.sample(transitTopologies, { seed: options.seed, numRuns: options.runs })
+    : fc.sample(topologies, { seed: options.seed, numRuns: options.runs });
+  const names: readonly string[] = options.transit ? TRANSIT_CLASSES : CLASSES;
   const concurrency: Concurrency = { setup: new Limiter(options.setups ?? 4), ping: new Limiter(options.pings ?? 96) };
   const slots = new Limiter(options.parallel ?? 24);
   const disagreements: Disagreement[] = [];
@@ -217,18 +232,21 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
   let namespaces = 0;
   const pairs: MeasuredPair[] = [];
   const phases = { build: 0, ping: 0, teardown: 0 };
-  const classes = Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<TopologyClass, number>;
+  const classes: Record<string, number> = Object.fromEntries(names.map((c) => [c, 0]));
   await Promise.all(
     samples.map((topology, index) =>
       slots.run(async () => {
-        const terraform = toTerraform(topology);
+        const terraform = "gateways" in topology ? toTransitTerraform(topology) : toTerraform(topology as Topology);
         const checked = await checkTopology(terraform, concurrency);
         if (!checked) {
           skipped += 1;
           return;
         }
         if (checked.refused) refused += 1;
-        for (const c of checked.classes) classes[c] += 1;
+        const found = options.transit
+          ? classifyTransit(checked.model, checked.refused, checked.pairs)
+          : checked.classes;
+        for (const c of found) classes[c] += 1;
         namespaces += checked.namespaces;
         for (const phase of ["build", "ping", "teardown"] as const) phases[phase] += checked.seconds[phase];
         pairs.push(...checked.pairs);

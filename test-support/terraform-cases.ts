@@ -118,6 +118,14 @@ const SPECS: readonly CaseSpec[] = [
     formats: ["json", "hcl"],
     stacks: [...THREE_STACKS, "transit"],
   },
+  // Gateways peered across regions, a gateway shared through RAM with the accepters in its account,
+  // and a VPC attached and peered at once.
+  ...["transit-inter-region", "transit-cross-account", "transit-attached-and-peered"].map((shape): CaseSpec => ({
+    name: `examples/${shape}.json`,
+    raw: EXAMPLES_BY_NAME.find((e) => e.name === `examples/${shape}.json`)!.raw,
+    formats: ["json"],
+    stacks: [...THREE_STACKS, "transit"],
+  })),
 ];
 
 const ALL: TerraformCase[] = SPECS.flatMap(({ formats, core, ...c }) =>

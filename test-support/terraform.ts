@@ -55,6 +55,30 @@ function isolatedTerraformEnv(cliConfig: string): NodeJS.ProcessEnv {
   return { ...env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 }
 
+/** A finished terraform command: its exit status, its stdout, and stdout and stderr together. */
+export interface TerraformRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly output: string;
+}
+
+/**
+ * The tests' one way to run a terraform command and wait for it: in `cwd`, with `-no-color`, the
+ * isolated environment (no TF_* of the caller, no checkpoint, no prompts, no instance metadata) and
+ * the CLI config `cliConfig` (none by default). The proofs below share a process pool instead.
+ */
+export function runTerraformSync(args: readonly string[], cwd: string, cliConfig = os.devNull): TerraformRun {
+  const env = { ...isolatedTerraformEnv(cliConfig), AWS_EC2_METADATA_DISABLED: "true" };
+  const run = spawnSync("terraform", [...args, "-no-color"], {
+    cwd,
+    env,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (run.error) throw run.error;
+  return { status: run.status, stdout: run.stdout, output: `${run.stdout}${run.stderr}` };
+}
+
 let tools: TerraformTools | undefined;
 
 /**

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import {
   clipText,
+  hasUnprintable,
   jsonText,
   MAX_SHOWN_CHARS,
   printable,
@@ -80,7 +81,17 @@ describe("clipText and shown", () => {
     expect(clipText("short")).toBe("short");
   });
 
-  it("shown is clipped, then printable", () => {
-    expect(shown("\u001b".repeat(1000), 3)).toBe("\\u{1b}\\u{1b}…");
+  it("shown is printable and at most max characters, escapes counted and never cut in two", () => {
+    expect(shown("\u001b".repeat(1000), 16)).toBe("\\u{1b}\\u{1b}…");
+    expect(shown("ab\u001b", 16)).toBe("ab\\u{1b}");
+    expect(shown("a".repeat(20), 16)).toBe(`${"a".repeat(15)}…`);
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 400 }), fc.integer({ min: 1, max: 300 }), (text, max) => {
+        const out = shown(text, max);
+        expect([...out].length).toBeLessThanOrEqual(max);
+        expect(hasUnprintable(out)).toBe(false);
+        expect(out).not.toMatch(/\\u(\{[0-9a-f]*)?…$/);
+      }),
+    );
   });
 });

@@ -15,7 +15,21 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   DescribeVpnGatewaysCommand,
+  DescribeTransitGatewayPeeringAttachmentsCommand,
+  DescribeTransitGatewayRouteTablesCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
+  DescribeTransitGatewaysCommand,
   EC2Client,
+  GetTransitGatewayRouteTableAssociationsCommand,
+  GetTransitGatewayRouteTablePropagationsCommand,
+  SearchTransitGatewayRoutesCommand,
+  type TransitGateway,
+  type TransitGatewayPeeringAttachment,
+  type TransitGatewayRoute,
+  type TransitGatewayRouteTable,
+  type TransitGatewayRouteTableAssociation,
+  type TransitGatewayRouteTablePropagation,
+  type TransitGatewayVpcAttachment,
   type Filter,
   type Instance,
   type InternetGateway,
@@ -31,6 +45,8 @@ import {
   type VpcPeeringConnectionStateReasonCode,
 } from "@aws-sdk/client-ec2";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { parseCidr } from "../../lib/reach/cidr";
+import type { TransitSnapshot } from "../../lib/reach/live/transit-read";
 
 /** What one region of an account holds. */
 export interface Account {
@@ -45,7 +61,27 @@ export interface Account {
   natGateways: NatGateway[];
   vpnGateways: VpnGateway[];
   instances: Instance[];
+  transitGateways: TransitGateway[];
+  transitVpcAttachments: TransitGatewayVpcAttachment[];
+  transitPeeringAttachments: TransitGatewayPeeringAttachment[];
+  transitRouteTables: TransitGatewayRouteTable[];
+  /** Each with the route table it is listed for. */
+  transitAssociations: (TransitGatewayRouteTableAssociation & { TransitGatewayRouteTableId: string })[];
+  transitPropagations: (TransitGatewayRouteTablePropagation & { TransitGatewayRouteTableId: string })[];
+  /** Static and propagated routes, as SearchTransitGatewayRoutes reports them. */
+  transitRoutes: (TransitGatewayRoute & { TransitGatewayRouteTableId: string })[];
 }
+
+/** An account without transit gateways. */
+export const NO_TRANSIT_GATEWAYS = {
+  transitGateways: [],
+  transitVpcAttachments: [],
+  transitPeeringAttachments: [],
+  transitRouteTables: [],
+  transitAssociations: [],
+  transitPropagations: [],
+  transitRoutes: [],
+} as const satisfies Partial<Account>;
 
 export const REGION = "eu-west-1";
 export const OWNER = "111122223333";
@@ -185,6 +221,7 @@ export function appVpc(
         Tags: [...APP_TAGS, { Key: "Name", Value: `${n}-ping` }],
       },
     ],
+    ...structuredClone(NO_TRANSIT_GATEWAYS),
   };
 }
 
@@ -234,7 +271,12 @@ type Values<T> = (item: T) => readonly (string | undefined)[];
  */
 export function fakeEc2(
   account: Account,
-  options: { readonly pageSize?: number; readonly client?: EC2Client } = {},
+  options: {
+    readonly pageSize?: number;
+    readonly client?: EC2Client;
+    /** The most routes one SearchTransitGatewayRoutes answer holds before it says more are available (AWS: 1,000). */
+    readonly routeLimit?: number;
+  } = {},
 ): {
   readonly mock: AwsClientStub<EC2Client>;
   readonly calls: Calls;
@@ -243,7 +285,7 @@ export function fakeEc2(
   const mock = options.client ? mockClient(options.client) : mockClient(EC2Client);
   const list: Calls["list"] = [];
   const calls: Calls = { list, count: (command) => list.filter((c) => c.command === command).length };
-  const answer =
+  const answer: Answer =
     <T>(
       command: string,
       items: () => readonly T[],
@@ -305,7 +347,94 @@ export function fakeEc2(
     const { page, NextToken } = instances(input);
     return { Reservations: page.map((i) => ({ Instances: [i] })), NextToken };
   });
+  fakeTransit(account, answer, mock, list, options.routeLimit ?? 1000);
   return { mock, calls };
+}
+
+type Answer = <T>(
+  command: string,
+  items: () => readonly T[],
+  filters: Readonly<Record<string, Values<T>>>,
+  filterKey?: "Filters" | "Filter",
+) => (input: Record<string, unknown>) => { readonly page: readonly T[]; readonly NextToken?: string };
+
+/** The transit gateway calls of the fake. */
+function fakeTransit(
+  account: Account,
+  answer: Answer,
+  mock: AwsClientStub<EC2Client>,
+  list: Calls["list"],
+  routeLimit: number,
+): void {
+  const byGateway = { "transit-gateway-id": (x: { TransitGatewayId?: string }) => [x.TransitGatewayId] };
+  const gateways = answer("DescribeTransitGateways", () => account.transitGateways, byGateway);
+  mock.on(DescribeTransitGatewaysCommand).callsFake(async (input) => paged(gateways(input), "TransitGateways"));
+  const vpcAttachments = answer("DescribeTransitGatewayVpcAttachments", () => account.transitVpcAttachments, {
+    ...byGateway,
+    "vpc-id": (a) => [a.VpcId],
+  });
+  mock
+    .on(DescribeTransitGatewayVpcAttachmentsCommand)
+    .callsFake(async (input) => paged(vpcAttachments(input), "TransitGatewayVpcAttachments"));
+  const peerings = answer("DescribeTransitGatewayPeeringAttachments", () => account.transitPeeringAttachments, {
+    "transit-gateway-id": (a) => [a.RequesterTgwInfo?.TransitGatewayId, a.AccepterTgwInfo?.TransitGatewayId],
+  });
+  mock
+    .on(DescribeTransitGatewayPeeringAttachmentsCommand)
+    .callsFake(async (input) => paged(peerings(input), "TransitGatewayPeeringAttachments"));
+  const tables = answer("DescribeTransitGatewayRouteTables", () => account.transitRouteTables, byGateway);
+  mock
+    .on(DescribeTransitGatewayRouteTablesCommand)
+    .callsFake(async (input) => paged(tables(input), "TransitGatewayRouteTables"));
+  const ofTable = <T extends { TransitGatewayRouteTableId: string }>(items: () => readonly T[]) => {
+    return (input: Record<string, unknown>) => () =>
+      items()
+        .filter((x) => x.TransitGatewayRouteTableId === input.TransitGatewayRouteTableId)
+        .map(({ TransitGatewayRouteTableId: _table, ...rest }) => rest);
+  };
+  const associations = ofTable(() => account.transitAssociations);
+  mock
+    .on(GetTransitGatewayRouteTableAssociationsCommand)
+    .callsFake(async (input) =>
+      paged(answer("GetTransitGatewayRouteTableAssociations", associations(input), {})(input), "Associations"),
+    );
+  const propagations = ofTable(() => account.transitPropagations);
+  mock
+    .on(GetTransitGatewayRouteTablePropagationsCommand)
+    .callsFake(async (input) =>
+      paged(
+        answer("GetTransitGatewayRouteTablePropagations", propagations(input), {})(input),
+        "TransitGatewayRouteTablePropagations",
+      ),
+    );
+  const routes = ofTable(() => account.transitRoutes);
+  mock.on(SearchTransitGatewayRoutesCommand).callsFake(async (input) => {
+    list.push({ command: "SearchTransitGatewayRoutes", input: { ...input } });
+    const filters = (input.Filters ?? []) as Filter[];
+    if (filters.length === 0)
+      throw Object.assign(new Error("The request must contain the parameter Filters"), { name: "MissingParameter" });
+    const matching = routes(input)().filter((route) =>
+      filters.every((f) => {
+        const values = f.Values ?? [];
+        const destination = route.DestinationCidrBlock ?? "";
+        if (f.Name === "state") return values.includes(route.State ?? "");
+        if (f.Name === "type") return values.includes(route.Type ?? "");
+        if (f.Name === "route-search.exact-match") return values.includes(destination);
+        if (f.Name === "route-search.subnet-of-match") return values.some((v) => inside(destination, v));
+        throw Object.assign(new Error(`The filter '${f.Name}' is invalid`), { name: "InvalidParameterValue" });
+      }),
+    );
+    return { Routes: matching.slice(0, routeLimit), AdditionalRoutesAvailable: matching.length > routeLimit };
+  });
+}
+
+/** Whether block `inner` lies inside block `outer`. */
+function inside(inner: string, outer: string): boolean {
+  const a = parseCidr(inner);
+  const b = parseCidr(outer);
+  return (
+    typeof a !== "string" && typeof b !== "string" && a.family === b.family && a.first >= b.first && a.last <= b.last
+  );
 }
 
 function paged<T, K extends string>(
@@ -325,4 +454,75 @@ function tagValues(key: string) {
 /** An EC2 client for the fake: a region and fake credentials, so that nothing looks further. */
 export function fakeClient(region = REGION): EC2Client {
   return new EC2Client({ region, credentials: { accessKeyId: "fake", secretAccessKey: "fake" }, maxAttempts: 1 });
+}
+
+/**
+ * The two VPCs of twoPeeredVpcs joined by the transit gateway tgw-ab instead of the peering: each
+ * attached through its subnet, both associated with and propagating into tgw-rtb-ab, which holds
+ * their propagated routes as SearchTransitGatewayRoutes reports them.
+ */
+export function twoVpcsOnATransitGateway(): Account {
+  const account = twoPeeredVpcs();
+  account.peerings = [];
+  for (const table of account.routeTables)
+    table.Routes = table.Routes?.map(({ VpcPeeringConnectionId, ...route }) =>
+      VpcPeeringConnectionId ? { ...route, TransitGatewayId: "tgw-ab" } : route,
+    );
+  account.transitGateways.push({ TransitGatewayId: "tgw-ab", State: "available", OwnerId: OWNER });
+  account.transitRouteTables.push({
+    TransitGatewayRouteTableId: "tgw-rtb-ab",
+    TransitGatewayId: "tgw-ab",
+    State: "available",
+  });
+  for (const [n, cidr] of [
+    ["a", "10.0.0.0/24"],
+    ["b", "10.0.1.0/24"],
+  ] as const) {
+    const attachment = `tgw-attach-${n}`;
+    account.transitVpcAttachments.push({
+      TransitGatewayAttachmentId: attachment,
+      TransitGatewayId: "tgw-ab",
+      VpcId: `vpc-${n}`,
+      State: "available",
+      SubnetIds: [`subnet-${n}`],
+      Options: { Ipv6Support: "disable", ApplianceModeSupport: "disable" },
+    });
+    const link = {
+      TransitGatewayRouteTableId: "tgw-rtb-ab",
+      TransitGatewayAttachmentId: attachment,
+      ResourceType: "vpc" as const,
+    };
+    account.transitAssociations.push({ ...link, State: "associated" });
+    account.transitPropagations.push({ ...link, State: "enabled" });
+    account.transitRoutes.push({
+      TransitGatewayRouteTableId: "tgw-rtb-ab",
+      DestinationCidrBlock: cidr,
+      Type: "propagated",
+      State: "active",
+      TransitGatewayAttachments: [
+        { TransitGatewayAttachmentId: attachment, ResourceId: `vpc-${n}`, ResourceType: "vpc" },
+      ],
+    });
+  }
+  return account;
+}
+
+/** The transit part of a snapshot of `account`, as readTransitSnapshot returns it. */
+export function transitOf(account: Account): TransitSnapshot {
+  const of = <T extends { TransitGatewayRouteTableId: string }>(items: readonly T[], table: string) =>
+    items.filter((x) => x.TransitGatewayRouteTableId === table);
+  return {
+    gateways: account.transitGateways,
+    vpcAttachments: account.transitVpcAttachments,
+    peeringAttachments: account.transitPeeringAttachments,
+    routeTables: account.transitRouteTables.map((table) => {
+      const id = table.TransitGatewayRouteTableId ?? "";
+      return {
+        table,
+        associations: of(account.transitAssociations, id),
+        propagations: of(account.transitPropagations, id),
+        routes: of(account.transitRoutes, id),
+      };
+    }),
+  };
 }

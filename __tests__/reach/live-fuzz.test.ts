@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { ReachInputError, analyze, formatText, liveModel, toJson } from "../../lib/reach";
 import type { Snapshot } from "../../lib/reach/live/read";
-import { type Account, REGION, merge, twoPeeredVpcs } from "./live-account";
+import { type Account, REGION, merge, transitOf, twoPeeredVpcs, twoVpcsOnATransitGateway } from "./live-account";
 
 /** Fixed, so that `npm test` explores the same inputs every run; change it to explore others. */
 const SEED = 11_2026;
@@ -96,6 +96,24 @@ function slots(root: Account): Slot[] {
   return out;
 }
 
+/** What EC2 could send in a transit gateway's string fields, besides the strings above. */
+const transitStrings = fc.oneof(
+  strings,
+  fc.constantFrom(
+    "tgw-ab",
+    "tgw-attach-a",
+    "tgw-attach-b",
+    "tgw-rtb-ab",
+    "available",
+    "pendingAcceptance",
+    "associated",
+    "enabled",
+    "static",
+    "propagated",
+    "enable",
+  ),
+);
+
 function mutate(account: Account, mutations: readonly Mutation[]): void {
   for (const m of mutations) {
     const all = slots(account);
@@ -112,7 +130,7 @@ function mutate(account: Account, mutations: readonly Mutation[]): void {
 }
 
 function snapshot(account: Account): Snapshot {
-  return { label: REGION, region: REGION, ...account };
+  return { label: REGION, region: REGION, ...account, transit: transitOf(account) };
 }
 
 describe("the live mapper answers every description EC2 could give with a model or an input error", () => {
@@ -123,6 +141,28 @@ describe("the live mapper answers every description EC2 could give with a model 
         mutate(account, mutations);
         // The same resources seen from a second target must not be built twice.
         const snapshots = twice ? [snapshot(account), snapshot(merge(account, twoPeeredVpcs()))] : [snapshot(account)];
+        try {
+          const result = analyze(liveModel(snapshots, { Project: "peering" }));
+          formatText(result);
+          JSON.stringify(toJson(result));
+        } catch (error) {
+          if (!(error instanceof ReachInputError)) throw error;
+          expect(error.message).not.toMatch(/undefined|\[object/);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it("never crashes on transit gateway descriptions with fields left out or values changed", () => {
+    const transitMutation = fc.record({ at: fc.nat(), remove: fc.boolean(), text: transitStrings, number: numbers });
+    fc.assert(
+      fc.property(fc.array(transitMutation, { minLength: 1, maxLength: 6 }), fc.boolean(), (mutations, twice) => {
+        const account = twoVpcsOnATransitGateway();
+        mutate(account, mutations);
+        const snapshots = twice
+          ? [snapshot(account), snapshot(merge(account, twoVpcsOnATransitGateway()))]
+          : [snapshot(account)];
         try {
           const result = analyze(liveModel(snapshots, { Project: "peering" }));
           formatText(result);

@@ -1,8 +1,7 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { initFrom, terraformTools } from "../../test-support/terraform";
+import { initFrom, runTerraformSync, terraformTools } from "../../test-support/terraform";
 import { allFixtures, peeredGateways, peeringRoutes, segmented, tgwRoute, twoOnHub } from "../../test-support/transit";
 import { transitRefusalFixtures } from "../../test-support/transit-refusals";
 
@@ -28,14 +27,7 @@ it("writes transit gateway fixtures that terraform validate accepts with aws pro
     fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(allFixtures(fixtures), null, 2));
     const init = await initFrom(dir, mirror);
     expect(init.output).toContain("Terraform has been successfully initialized");
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      CHECKPOINT_DISABLE: "1",
-      TF_CLI_CONFIG_FILE: os.devNull,
-    };
-    const validate = spawnSync("terraform", ["validate", "-no-color"], { cwd: dir, env, encoding: "utf8" });
-    expect(`${validate.stdout}${validate.stderr}`).toContain("The configuration is valid");
+    expect(runTerraformSync(["validate"], dir).output).toContain("The configuration is valid");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -3,6 +3,16 @@ import { defaultConcurrency } from "../../lib/rehearse/host";
 import { CLASSES, checkTopology, describeDisagreement, runDifferential } from "../../test-support/differential";
 import { requireNamespaces } from "../../test-support/rehearse";
 import { bareVpc, type TerraformJson, type VpcShape, toTerraform } from "../../test-support/topologies";
+import {
+  type TgwDoc,
+  attach,
+  peeredGateways,
+  peeringRoutes,
+  segmented,
+  subnet,
+  twoOnHub,
+} from "../../test-support/transit";
+import { TRANSIT_CLASSES } from "../../test-support/transit-topologies";
 
 /** Fixed, so that `npm test` checks the same 300 topologies every time; `npm run rehearse:fuzz` explores further. */
 const SEED = 20250917;
@@ -23,6 +33,101 @@ describe("reach and rehearse, on generated topologies", () => {
     expect(report.silent).toBeGreaterThan(300);
     expect(report.ipv6).toBeGreaterThan(50);
   }, 300_000);
+});
+
+describe("reach and rehearse, on generated transit gateway networks", () => {
+  it("refuse the same networks and agree on every pair of the others, over 120 networks of every class", async () => {
+    const report = await runDifferential({ seed: SEED, runs: 120, transit: true });
+    const counts = TRANSIT_CLASSES.map((c) => `  ${report.classes[c]} ${c}`);
+    console.info(`transit networks of each class among ${report.runs}:\n${counts.join("\n")}`);
+    expect(report.disagreements.map(describeDisagreement)).toEqual([]);
+    expect(TRANSIT_CLASSES.filter((c) => report.classes[c] === 0)).toEqual([]);
+    expect(report.skipped).toBe(0);
+    expect(report.replied).toBeGreaterThan(300);
+    expect(report.silent).toBeGreaterThan(300);
+    expect(report.ipv6).toBeGreaterThan(100);
+  }, 300_000);
+});
+
+describe("transit gateway networks built by hand", () => {
+  const concurrency = defaultConcurrency(availableParallelism());
+  const verdicts = async (doc: TgwDoc): Promise<Record<string, [boolean, boolean | "depends" | undefined]>> => {
+    const checked = await checkTopology(doc as unknown as TerraformJson, concurrency);
+    expect(checked?.refusal).toBeUndefined();
+    expect(checked?.pairs.filter((p) => p.differs)).toEqual([]);
+    return Object.fromEntries(
+      (checked?.pairs ?? []).map((p) => [`${p.from} → ${p.to} ${p.protocol}`, [p.reachable, p.reach]]),
+    );
+  };
+  const a = "aws_instance.a";
+  const b = "aws_instance.b";
+
+  it.each<[string, () => TgwDoc, Record<string, [boolean, boolean]>]>([
+    [
+      "two VPCs on one gateway's default route table reach each other",
+      () => twoOnHub(),
+      { [`${a} → ${b} ipv4`]: [true, true], [`${b} → ${a} ipv4`]: [true, true] },
+    ],
+    [
+      "IPv6 does not cross attachments without ipv6_support, IPv4 does",
+      () => twoOnHub({ ipv6: true }),
+      {
+        [`${a} → ${b} ipv4`]: [true, true],
+        [`${b} → ${a} ipv4`]: [true, true],
+        [`${a} → ${b} ipv6`]: [false, false],
+        [`${b} → ${a} ipv6`]: [false, false],
+      },
+    ],
+    [
+      "IPv6 crosses attachments with ipv6_support",
+      () => twoOnHub({ ipv6: true, attachIpv6: true }),
+      {
+        [`${a} → ${b} ipv4`]: [true, true],
+        [`${b} → ${a} ipv4`]: [true, true],
+        [`${a} → ${b} ipv6`]: [true, true],
+        [`${b} → ${a} ipv6`]: [true, true],
+      },
+    ],
+    [
+      "a VPC attached only through a subnet of another Availability Zone cannot enter the gateway",
+      () => {
+        const doc = twoOnHub();
+        subnet(doc, "a_other", "a", "10.1.2.0/24", "eu-west-1b");
+        return attach(doc, "hub", "a", { subnets: ["a_other"] });
+      },
+      { [`${a} → ${b} ipv4`]: [false, false], [`${b} → ${a} ipv4`]: [false, false] },
+    ],
+    [
+      "peered gateways carry traffic over their static routes",
+      () => peeringRoutes(peeredGateways()),
+      { [`${a} → ${b} ipv4`]: [true, true], [`${b} → ${a} ipv4`]: [true, true] },
+    ],
+    [
+      "peered gateways carry nothing without static routes (propagation does not cross a peering)",
+      () => peeredGateways(),
+      { [`${a} → ${b} ipv4`]: [false, false], [`${b} → ${a} ipv4`]: [false, false] },
+    ],
+    [
+      "a peering attachment nobody accepted carries nothing",
+      () => peeringRoutes(peeredGateways(false)),
+      { [`${a} → ${b} ipv4`]: [false, false], [`${b} → ${a} ipv4`]: [false, false] },
+    ],
+  ])(
+    "%s, by ping as by reach",
+    async (_, doc, expected) => {
+      expect(await verdicts(doc())).toEqual(expected);
+    },
+    60_000,
+  );
+
+  it("segments: prod and dev reach shared services and not each other, by ping as by reach", async () => {
+    const got = await verdicts(segmented());
+    const replied = Object.entries(got)
+      .filter(([, [ping]]) => ping)
+      .map(([pair]) => pair.replace(/aws_instance\./g, "").replace(" ipv4", ""))
+      .sort();
+    expect(replied).toEqual(["dev → shared", "prod → shared", "shared → dev", "shared → prod"]);
+  }, 60_000);
 });
 
 describe("one VPC peered with two that share a CIDR, as the generator makes it", () => {

@@ -4,6 +4,7 @@ import { listProbes, markOf, placeInstances } from "../../lib/rehearse/endpoints
 import { type NamespaceSpec, planNetwork } from "../../lib/rehearse/plan";
 import { toCidrs, without } from "../../lib/rehearse/ranges";
 import { type Tf, drop, patch, put, ref, twoPeeredVpcs } from "../reach/terraform";
+import { segmented, tgwRoute } from "../../test-support/transit";
 
 function model(tf: Tf): Model {
   return buildModel([{ stack: "test", file: "test.tf.json", json: tf }]);
@@ -304,5 +305,50 @@ describe("the plan of an instance", () => {
     expect(plan(tf).ns("i1").nft).toContain("ip saddr { 10.0.1.10/32 } accept");
     patch(tf, "aws_vpc_peering_connection", "ab", { auto_accept: false });
     expect(plan(tf).ns("i1").nft).not.toContain("10.0.1.10");
+  });
+});
+
+describe("a transit gateway as a namespace", () => {
+  /** segmented(): prod and dev associated with "spokes", shared with "shared"; a blackhole for 10.3.5.0/24 in spokes. */
+  function hub(): { readonly gateway: NamespaceSpec; readonly prod: NamespaceSpec } {
+    const doc = segmented();
+    tgwRoute(doc, "hole", "spokes", "10.3.5.0/24", undefined);
+    const m = buildModel([{ stack: "test", file: "test.tf.json", json: doc }]);
+    const network = planNetwork(m, placeInstances(m), "rehearse_test");
+    const find = (id: string): NamespaceSpec => network.namespaces.find((n) => n.id === id) as NamespaceSpec;
+    return { gateway: find("t0p0"), prod: find("v0") };
+  }
+  const tableOf = (ns: NamespaceSpec, link: string): string | undefined =>
+    ns.ip.find((l) => l.startsWith(`rule add iif ${link} `))?.split(" ")[5];
+
+  it("routes what arrives from an attachment by the table associated with it", () => {
+    const { gateway } = hub();
+    expect(gateway.role).toBe("transit");
+    expect(gateway.stands).toBe("aws_ec2_transit_gateway.hub");
+    const [prod, dev, shared] = ["rht0", "rht1", "rht2"].map((link) => tableOf(gateway, link));
+    expect(prod).toBeDefined();
+    expect(dev).toBe(prod);
+    expect(shared).not.toBe(prod);
+    expect(gateway.ip).toContain("rule add pref 30000 blackhole");
+  });
+
+  it("holds the propagated routes behind static ones and a blackhole as a kernel blackhole route", () => {
+    const { gateway } = hub();
+    const spokes = tableOf(gateway, "rht0");
+    const lines = gateway.ip.filter((l) => l.startsWith("route add") && l.includes(` table ${spokes} `));
+    expect(lines).toEqual([
+      expect.stringMatching(/^route add 10\.3\.0\.0\/16 via 169\.254\.0\.2 dev rhx2 onlink table \d+ metric 1\d{3}$/),
+      expect.stringMatching(/^route add blackhole 10\.3\.5\.0\/24 table \d+ metric \d{2}$/),
+    ]);
+  });
+
+  it("sends the VPC's route to the gateway into its attachment link, behind the entry subnet's inbound ACL", () => {
+    const { prod } = hub();
+    expect(prod.ip).toContainEqual(
+      expect.stringMatching(/^route add 10\.0\.0\.0\/8 via 169\.254\.0\.2 dev rht0 onlink /),
+    );
+    expect(prod.ip).toContain("rule add iif rhx0 table 900 pref 100");
+    expect(prod.nft).toContain('oifname "rht0" jump tgw_to_rht0');
+    expect(prod.nft).toContain('iifname "rhx0" jump tgw_from_rhx0');
   });
 });

@@ -71,7 +71,10 @@ export interface CheckReport {
   readonly stale?: readonly string[];
 }
 
-/** Whether `from` should ping `to`: exactly when the config peers them, or their transit gateway segments reach each other. */
+/**
+ * Whether `from` should ping `to`: exactly when the config peers them, or their transit gateway
+ * segments reach each other, on one gateway or across a transit gateway peering (lib/config/transit.ts).
+ */
 export function intended(config: PeeringConfig, from: string, to: string): boolean {
   return withTransitPeers(config, from, peersOf(config, from)).some((peer) => peer.name === to);
 }

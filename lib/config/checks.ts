@@ -74,6 +74,11 @@ interface VpcEntries {
 interface PeerTotals {
   readonly peerCount: Map<string, number>;
   readonly peerBlocks: Map<string, { ipv4: number; ipv6: number }>;
+  /**
+   * Routes a transit gateway's summary routes add (or save) beyond the peers' blocks.
+   * @default - none
+   */
+  readonly summaryDelta?: Map<string, number>;
 }
 
 /** "a", "b", "c", "d", "e" (or another of the 17 VPCs) */
@@ -102,13 +107,15 @@ export function checkSemantics(raw: unknown, problems: Problems): void {
     root.peerings === "full-mesh"
       ? checkFullMesh(vpcs, placed, problems)
       : checkPeeringList(root, vpcs, placed, problems);
+  const summaryDelta = new Map<string, number>();
   for (const [name, n] of checkTransit(root, vpcs.named, vpcs.usable, problems)) {
     const sum = totals.peerBlocks.get(name);
     totals.peerBlocks.set(name, { ipv4: (sum?.ipv4 ?? 0) + n.ipv4, ipv6: (sum?.ipv6 ?? 0) + n.ipv6 });
+    if (n.summaryDelta) summaryDelta.set(name, n.summaryDelta);
   }
   checkPeeringQuota(root, totals, problems);
   checkRulesQuota(root, totals, problems);
-  checkRoutesQuota(root, vpcs, totals, problems);
+  checkRoutesQuota(root, vpcs, { ...totals, summaryDelta }, problems);
 }
 
 /** The state goes to S3 or to Terraform Cloud, not both. */
@@ -360,7 +367,7 @@ function checkRoutesQuota(root: Root, vpcs: VpcEntries, totals: PeerTotals, prob
     for (const problem of routesProblems(
       name,
       own.azs,
-      privateRoutes(nat, own.ipv6, blocks.ipv4, blocks.ipv6),
+      privateRoutes(nat, own.ipv6, blocks.ipv4 + (totals.summaryDelta?.get(name) ?? 0), blocks.ipv6),
       nat,
       routesQuota.data,
     ))

@@ -20,6 +20,7 @@ import { PLACEMENT_FIXES } from "./placement";
 import { configSchema, DEFAULT_STATE_KEY_PREFIX, LONGEST_STACK_ID, WORKSPACE_NAME_MAX } from "./schema";
 import { describePeeringsShape, PEERINGS_FIX } from "./topology";
 import { TRANSIT_FIXES } from "./transit";
+import { TRANSIT_PEERING_FIXES } from "./transit-peering";
 import { NAT_MODES } from "./types";
 
 /**
@@ -104,6 +105,7 @@ const FIXES: Record<string, string> = {
   maxPeeringStackResources: "use a whole number of resources, at least 1",
   peeringShards: `use a whole number of stacks from 2 to ${MAX_PEERING_SHARDS}`,
   ...TRANSIT_FIXES,
+  ...TRANSIT_PEERING_FIXES,
 };
 
 export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, problems: Problems): void {

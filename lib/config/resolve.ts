@@ -5,6 +5,7 @@ import { accountOfRoleArn } from "./placement";
 import type { configSchema } from "./schema";
 import { resolvePeerings } from "./topology";
 import { resolveTransitGateways } from "./transit";
+import { resolveTransitPeerings } from "./transit-peering";
 import type { PeeringConfig, VpcConfig } from "./types";
 
 /** The VPCs peered with `name`, in config order of the peerings. */
@@ -76,5 +77,6 @@ export function resolveConfig(data: ValidatedConfig): PeeringConfig {
     ...(data.transitGateways?.length
       ? { transitGateways: resolveTransitGateways(data.transitGateways, data.vpcs, data.region) }
       : {}),
+    ...(data.transitPeerings?.length ? { transitPeerings: resolveTransitPeerings(data.transitPeerings) } : {}),
   };
 }

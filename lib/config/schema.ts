@@ -29,6 +29,7 @@ import {
 import { accountsSchema, vpcPlacementKeys } from "./placement";
 import { peeringsSchema } from "./topology";
 import { transitAttachmentsSchema, transitGatewaysSchema } from "./transit";
+import { transitPeeringsSchema } from "./transit-peering";
 import { NAT_MODES } from "./types";
 
 /** Longest Terraform Cloud workspace name (Terraform Cloud's limit). */
@@ -173,6 +174,7 @@ export const configSchema = z
     vpcs: z.array(vpcSchema).min(1).describe("The VPCs, one ping instance each"),
     peerings: peeringsSchema,
     transitGateways: transitGatewaysSchema,
+    transitPeerings: transitPeeringsSchema,
     dnsResolution: z
       .boolean()
       .default(false)

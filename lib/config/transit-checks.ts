@@ -10,22 +10,37 @@ import {
   ROUTE_TABLES_PER_TRANSIT_GATEWAY,
   ROUTES_PER_TRANSIT_GATEWAY,
   TRANSIT_GATEWAY_ATTACHMENTS_PER_VPC,
-  TransitGatewayQuota,
 } from "../core/aws-limits";
 import { preview } from "../core/json-input";
 import { planTransitSubnets } from "../plan/transit-subnets";
 import { planSubnets } from "../plan/subnets";
 import { peeringEntries } from "./topology";
-import type { FieldBlock, ProblemSink, VpcShape } from "./shape-checks";
-import { Block, overlappingPartners, overlaps, parseIpv4Cidr } from "../plan/vpc-cidr";
+import { MAX_AZS_LIMIT } from "./defaults";
+import type { FieldBlock, ProblemSink } from "./shape-checks";
+import { overlappingPartners, overlaps, parseIpv4Cidr } from "../plan/vpc-cidr";
+import { checkSummaryRoutes } from "./transit-summary";
 import { AMAZON_SIDE_ASN_RANGES, segmentReaches, transitAttachmentsSchema, transitGatewaysSchema } from "./transit";
+import { checkTransitPeerings } from "./transit-peering-checks";
+import {
+  type Gateway,
+  listed,
+  pairKey,
+  quotaText,
+  type Segment,
+  type TransitScope,
+  type TransitVpc,
+} from "./transit-check-shared";
+
+export type { TransitVpc } from "./transit-check-shared";
 
 const COUNT = new Intl.NumberFormat("en-US");
 
-/** What the checks need of each VPC entry whose own checks passed. */
-export interface TransitVpc {
-  readonly index: number;
-  readonly shape: VpcShape;
+/** Per VPC: the blocks its private route tables route to the transit gateways, and how many routes summary routes add or save. */
+export interface TransitCounts {
+  readonly ipv4: number;
+  readonly ipv6: number;
+  /** Summary routes less the specific routes they replace (in the route tables only). */
+  readonly summaryDelta?: number;
 }
 
 /** A VPC as the raw config gives it: what the attachment checks read. */
@@ -36,26 +51,6 @@ interface RawVpc {
   readonly account?: unknown;
   readonly ipv6?: unknown;
   readonly transitAttachments?: unknown;
-}
-
-/** A segment as the checks see it. */
-interface Segment {
-  readonly field: string;
-  readonly name: string;
-  readonly reaches: readonly string[];
-  readonly isolated: boolean;
-  readonly routes: readonly { readonly field: string; readonly block: Block; readonly vpc?: string }[];
-}
-
-/** A transit gateway whose own entry parsed, as the checks see it. */
-interface Gateway {
-  readonly field: string;
-  readonly name: string;
-  /** Undefined when the entry's region is not one (reported), so that no VPC is held against it. */
-  readonly region: string | undefined;
-  readonly segments: readonly Segment[];
-  /** Attached VPCs (named in vpcs) with their segment, in config order. */
-  readonly attached: { readonly vpc: string; readonly segment: string }[];
 }
 
 const gatewaySchema = transitGatewaysSchema.unwrap().element;
@@ -74,29 +69,23 @@ export function checkTransit(
   named: ReadonlyMap<string, number>,
   usable: ReadonlyMap<string, TransitVpc>,
   problems: ProblemSink,
-): Map<string, { ipv4: number; ipv6: number }> {
-  const routed = new Map<string, { ipv4: number; ipv6: number }>();
+): Map<string, TransitCounts> {
+  const routed = new Map<string, TransitCounts>();
   const entries: unknown[] = Array.isArray(root.vpcs) ? root.vpcs : [];
   const rawGateways: unknown[] = Array.isArray(root.transitGateways) ? root.transitGateways : [];
   const anyAttached = entries.some(
     (e) => e !== null && typeof e === "object" && (e as RawVpc).transitAttachments !== undefined,
   );
-  if (rawGateways.length === 0 && !anyAttached) return routed;
+  if (rawGateways.length === 0 && !anyAttached && root.transitPeerings === undefined) return routed;
   const { gateways, broken } = checkGatewayEntries(root, rawGateways, problems);
   const ipv6 = checkAttachments(root, entries, { named, usable, gateways, broken }, problems);
   const reported = new Set<string>();
   const reached = routeThroughGateways(root, { named, usable, gateways, broken }, { ipv6, routed, reported }, problems);
   checkReachedOverlaps(reached, usable, reported, problems);
+  const blocks = [...usable].flatMap(([vpc, v]) => v.shape.blocks.map((block) => ({ vpc, block })));
+  checkSummaryRoutes(rawGateways, blocks, problems);
+  checkTransitPeerings(root, { named, usable, gateways, broken }, { ipv6, routed, reported }, problems);
   return routed;
-}
-
-/** What the checks across gateways and VPCs share. */
-interface TransitScope {
-  readonly named: ReadonlyMap<string, number>;
-  readonly usable: ReadonlyMap<string, TransitVpc>;
-  readonly gateways: ReadonlyMap<string, Gateway>;
-  /** Names of gateway entries that zod refused: their attachments are left unchecked, not reported again. */
-  readonly broken: ReadonlySet<string>;
 }
 
 /** What a VPC reaches through a gateway, for the checks of overlaps across route tables. */
@@ -195,7 +184,7 @@ function routeThroughGateways(
   scope: TransitScope,
   counts: {
     readonly ipv6: ReadonlySet<string>;
-    readonly routed: Map<string, { ipv4: number; ipv6: number }>;
+    readonly routed: Map<string, TransitCounts>;
     readonly reported: Set<string>;
   },
   problems: ProblemSink,
@@ -236,10 +225,12 @@ function routeThroughGateways(
         const segment = segmentOf.get(p);
         return p !== from.vpc && segment !== undefined && segmentReaches(gateway.segments, from.segment, segment);
       });
+      const specific = table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)) - peers.reduce((n, p) => n + blocksOf(p), 0);
       routed.set(from.vpc, {
-        ipv4:
-          before.ipv4 + table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)) - peers.reduce((n, p) => n + blocksOf(p), 0),
+        ipv4: before.ipv4 + specific,
         ipv6: before.ipv6 + (own6 ? table.ipv6 - (isolated ? 0 : 1) - peers.filter((p) => ipv6.has(p)).length : 0),
+        // Summary routes take the place of the specific ones in the route tables, not in the security groups.
+        summaryDelta: (before.summaryDelta ?? 0) + (gateway.summaryRoutes ?? specific) - specific,
       });
       if (!isolated && gatewaysOf.get(from.vpc) === 1) continue;
       const list = reached.get(from.vpc) ?? [];
@@ -320,7 +311,15 @@ function checkGateway(
   }
   const segments = checkSegments(tgw.segments, field, problems);
   checkReaches(segments, field, problems);
-  return { field, name: tgw.name, region, segments, attached: [] };
+  return {
+    field,
+    name: tgw.name,
+    region,
+    account: tgw.account,
+    segments,
+    attached: [],
+    summaryRoutes: tgw.summaryRoutes?.length,
+  };
 }
 
 /** A gateway's segments: unique names, and routes with a valid destination, one target and one route per destination. */
@@ -423,18 +422,14 @@ function attachmentProblems(
   if (gateway.region !== undefined && region !== gateway.region) {
     add(
       () =>
-        `${field}: VPC ${preview(vpc.name)} is in ${region}, but the transit gateway ${preview(gateway.name)} is in ${gateway.region}: a transit gateway attaches VPCs of its own region only, so attach the VPC to a transit gateway in ${region} (inter-region transit gateway peering is not supported yet)`,
-    );
-  }
-  if (vpc.account !== undefined) {
-    add(
-      () =>
-        `${field}: VPC ${preview(vpc.name)} is in the account ${preview(vpc.account)}, but transit gateways are made in the credentials' own account and sharing them with other accounts (AWS RAM) is not supported yet: attach VPCs of the own account only`,
+        `${field}: VPC ${preview(vpc.name)} is in ${region}, but the transit gateway ${preview(gateway.name)} is in ${gateway.region}: a transit gateway attaches VPCs of its own region only, so attach the VPC to a transit gateway in ${region}, peered with this one through transitPeerings`,
     );
   }
   const azs = typeof vpc.maxAzs === "number" ? vpc.maxAzs : typeof root.maxAzs === "number" ? root.maxAzs : 1;
   // A usable VPC has a checked block with room for its own subnets in its AZs.
-  if (usable && typeof vpc.cidr === "string" && Number.isInteger(azs) && planSubnets(vpc.cidr, azs)) {
+  // A count zod refused (at the VPC or the top level) is reported there; the plan takes 1 to MAX_AZS_LIMIT.
+  const countable = Number.isInteger(azs) && azs >= 1 && azs <= MAX_AZS_LIMIT;
+  if (usable && typeof vpc.cidr === "string" && countable && planSubnets(vpc.cidr, azs)) {
     if (!planTransitSubnets(vpc.cidr, azs)) {
       add(
         () =>
@@ -538,20 +533,4 @@ function peeringsOf(raw: unknown, named: ReadonlyMap<string, number>): { all: bo
 function twoGatewaysProblem(from: string, to: string, first: Gateway, second: Gateway): string {
   const gateways = `${first.field} (${preview(first.name)}) and ${second.field} (${preview(second.name)})`;
   return `VPCs ${preview(from)} and ${preview(to)} reach each other through both ${gateways}: a VPC route table sends a block to one target only, so keep them in segments that reach each other on one transit gateway`;
-}
-
-function pairKey(a: string, b: string): string {
-  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
-}
-
-function quotaText(q: TransitGatewayQuota): string {
-  return q.adjustable
-    ? `"${q.name}", AWS's default, which this app checks; raising it in Service Quotas is not read from the config yet`
-    : `"${q.name}", which AWS does not raise`;
-}
-
-function listed(names: readonly string[], none: string): string {
-  if (names.length === 0) return none;
-  const shown = names.slice(0, 5).map((n) => preview(n));
-  return names.length > 5 ? `${shown.join(", ")} (or another of the ${names.length})` : shown.join(", ");
 }

@@ -9,7 +9,16 @@
  * S = T and S is not isolated; the checks make `reaches` mutual, so that every reply has a route.
  */
 import { z } from "zod";
-import type { PeeringConfig, TransitGatewayConfig, TransitSegmentConfig, VpcConfig } from "./types";
+import { SUMMARY_ROUTES_FIX, summaryRoutesSchema } from "./transit-summary";
+import type {
+  PeeringConfig,
+  TransitGatewayConfig,
+  TransitPeeringConfig,
+  TransitPeeringSide,
+  TransitSegmentConfig,
+  VpcConfig,
+} from "./types";
+import { transitAccountKeys } from "./transit-peering";
 
 export type { TransitGatewayConfig, TransitRouteConfig, TransitSegmentConfig } from "./types";
 
@@ -73,7 +82,9 @@ const transitGatewaySchema = z
       .describe(
         `BGP ASN of the Amazon side: 64512 to 65534 or 4200000000 to 4294967294 (default ${DEFAULT_AMAZON_SIDE_ASN})`,
       ),
+    ...transitAccountKeys,
     segments: z.array(segmentSchema).min(1).describe("The segments, each a route table of the transit gateway"),
+    summaryRoutes: summaryRoutesSchema,
   })
   .strict();
 
@@ -104,6 +115,7 @@ export const TRANSIT_FIXES: Readonly<Record<string, string>> = {
   destination: 'use an IPv4 network in CIDR notation such as "192.168.0.0/16"',
   vpc: "name a VPC of vpcs that is attached to this transit gateway",
   blackhole: "use true (drop what matches) or leave it out and name a vpc",
+  summaryRoutes: SUMMARY_ROUTES_FIX,
 };
 
 type TransitInput = z.output<typeof transitGatewaysSchema>;
@@ -123,6 +135,8 @@ export function resolveTransitGateways(
     name: tgw.name,
     region: tgw.region ?? region,
     amazonSideAsn: tgw.amazonSideAsn ?? DEFAULT_AMAZON_SIDE_ASN,
+    ...(tgw.account !== undefined ? { account: tgw.account } : {}),
+    ...(tgw.shareOutsideOrganization ? { shareOutsideOrganization: true } : {}),
     segments: tgw.segments.map((s) => ({
       name: s.name,
       reaches: s.reaches,
@@ -133,6 +147,7 @@ export function resolveTransitGateways(
         blackhole: r.blackhole === true,
       })),
     })),
+    ...(tgw.summaryRoutes?.length ? { summaryRoutes: tgw.summaryRoutes } : {}),
     attachments: vpcs.flatMap((v) => {
       const segment = v.transitAttachments?.[tgw.name];
       return segment === undefined ? [] : [{ vpc: v.name, segment }];
@@ -188,6 +203,8 @@ function reachableFrom(config: PeeringConfig, name: string): { vpc: VpcConfig; g
       if (other.vpc !== name && !found.has(other.vpc) && segmentReaches(tgw.segments, mine.segment, other.segment))
         found.set(other.vpc, tgw.name);
     }
+    for (const { vpc } of acrossPeerings(config, tgw, mine.segment))
+      if (vpc !== name && !found.has(vpc)) found.set(vpc, tgw.name);
   }
   return config.vpcs.filter((v) => found.has(v.name)).map((vpc) => ({ vpc, gateway: found.get(vpc.name)! }));
 }
@@ -202,4 +219,46 @@ export function withTransitPeers(config: PeeringConfig, name: string, peers: rea
       .filter((r) => !peered.has(r.vpc.name))
       .map((r) => r.vpc),
   ];
+}
+
+/** One peering as one of its gateways sees it: its own side, the far side, and whether it requested it. */
+export interface PeeringView {
+  readonly peering: TransitPeeringConfig;
+  readonly here: TransitPeeringSide;
+  readonly there: TransitPeeringSide;
+  readonly requester: boolean;
+  /** The far side's gateway. */
+  readonly peer: TransitGatewayConfig;
+}
+
+/** The peerings of the gateway, in config order, as it sees them. */
+export function peeringsOfGateway(config: PeeringConfig, gateway: string): PeeringView[] {
+  const byName = new Map((config.transitGateways ?? []).map((g) => [g.name, g]));
+  return (config.transitPeerings ?? []).flatMap((peering): PeeringView[] => {
+    const { requester, accepter } = peering;
+    if (requester.gateway === gateway)
+      return [{ peering, here: requester, there: accepter, requester: true, peer: byName.get(accepter.gateway)! }];
+    if (accepter.gateway === gateway)
+      return [{ peering, here: accepter, there: requester, requester: false, peer: byName.get(requester.gateway)! }];
+    return [];
+  });
+}
+
+/**
+ * The VPCs that members of `segment` of `gateway` reach across its peerings, with the peering that
+ * carries each: a peering is a member of its segment on each side, so `segment` must reach the
+ * peering's segment here, and the peering's segment there must reach the VPC's segment.
+ */
+export function acrossPeerings(
+  config: PeeringConfig,
+  gateway: TransitGatewayConfig,
+  segment: string,
+): { vpc: string; view: PeeringView }[] {
+  return peeringsOfGateway(config, gateway.name).flatMap((view) =>
+    segmentReaches(gateway.segments, segment, view.here.segment)
+      ? view.peer.attachments
+          .filter((a) => segmentReaches(view.peer.segments, view.there.segment, a.segment))
+          .map((a) => ({ vpc: a.vpc, view }))
+      : [],
+  );
 }

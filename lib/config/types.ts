@@ -108,6 +108,11 @@ export interface PeeringConfig {
    * @default - none
    */
   readonly transitGateways?: readonly TransitGatewayConfig[];
+  /**
+   * Peerings of transit gateways, each side with the segment its attachment joins (lib/config/transit-peering.ts).
+   * @default - none
+   */
+  readonly transitPeerings?: readonly TransitPeeringConfig[];
 }
 
 /** A Terraform backend other than Terraform Cloud. */
@@ -175,7 +180,34 @@ export interface TransitGatewayConfig {
   readonly name: string;
   readonly region: string;
   readonly amazonSideAsn: number;
+  /**
+   * Name of the account (in the config's `accounts`) that owns the gateway.
+   * @default - the credentials' own account
+   */
+  readonly account?: string;
+  /**
+   * Whether its RAM share admits accounts outside the AWS Organization, each accepting the invitation.
+   * @default false
+   */
+  readonly shareOutsideOrganization?: boolean;
   readonly segments: readonly TransitSegmentConfig[];
+  /**
+   * IPv4 blocks the attached VPCs' private route tables send to the gateway instead of a route per reached block (lib/config/transit-summary.ts).
+   * @default - a route per reached block
+   */
+  readonly summaryRoutes?: readonly string[];
   /** The attached VPCs in config order, each with its segment. */
   readonly attachments: readonly { readonly vpc: string; readonly segment: string }[];
+}
+
+/** One side of a transit gateway peering: the gateway and the segment its peering attachment joins. */
+export interface TransitPeeringSide {
+  readonly gateway: string;
+  readonly segment: string;
+}
+
+/** A peering of two transit gateways of a validated config. */
+export interface TransitPeeringConfig {
+  readonly requester: TransitPeeringSide;
+  readonly accepter: TransitPeeringSide;
 }

@@ -1,13 +1,16 @@
 import { Construct } from "constructs";
+import { TerraformProvider, TerraformResource } from "cdktf";
 import { Ec2TransitGateway } from "@cdktf/provider-aws/lib/ec2-transit-gateway";
 import { Ec2TransitGatewayRoute } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route";
 import { Ec2TransitGatewayRouteTable } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table";
 import { Ec2TransitGatewayRouteTableAssociation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-association";
 import { Ec2TransitGatewayRouteTablePropagation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation";
 import { Ec2TransitGatewayVpcAttachment } from "@cdktf/provider-aws/lib/ec2-transit-gateway-vpc-attachment";
+import { Ec2TransitGatewayVpcAttachmentAccepter } from "@cdktf/provider-aws/lib/ec2-transit-gateway-vpc-attachment-accepter";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { segmentReaches, TransitGatewayConfig } from "../config/transit";
 import { cidrId } from "../plan/vpc-cidr";
+import { TransitShare } from "./transit-share";
 
 /** What the transit gateway needs of an attached VPC, read from the network stack. */
 export interface TransitVpc {
@@ -21,6 +24,13 @@ export interface TransitVpc {
    * @default false
    */
   readonly ipv6?: boolean;
+  /**
+   * When the VPC is in another account than the gateway: that account's id (the RAM share's
+   * principal), a key naming it in construct ids, and the provider of the VPC's account, which
+   * makes the attachment and the VPC's routes; the gateway's account accepts the attachment.
+   * @default - the gateway's own account
+   */
+  readonly otherAccount?: { readonly id: string; readonly key: string; readonly provider: TerraformProvider };
 }
 
 /** Properties of a TransitGatewayNetwork. */
@@ -53,6 +63,10 @@ export class TransitGatewayNetwork extends Construct {
   readonly routeTables = new Map<string, Ec2TransitGatewayRouteTable>();
   /** VPC attachments by VPC name. */
   readonly attachments = new Map<string, Ec2TransitGatewayVpcAttachment>();
+  /** By VPC name, the attachment id the gateway's own resources name: the accepter's for a VPC of another account. */
+  readonly attachmentIds = new Map<string, string>();
+  /** The RAM share of the gateway with the accounts of attached VPCs, when it has any. */
+  readonly share?: TransitShare;
 
   constructor(scope: Construct, id: string, props: TransitGatewayNetworkProps) {
     super(scope, id);
@@ -73,25 +87,47 @@ export class TransitGatewayNetwork extends Construct {
         }),
       );
     }
+    const others = [...props.vpcs.values()].flatMap((v) => (v.otherAccount ? [v.otherAccount] : []));
+    if (others.length > 0)
+      this.share = new TransitShare(this, "share", {
+        name: config.name,
+        gatewayArn: this.gateway.arn,
+        accounts: others,
+        outsideOrganization: config.shareOutsideOrganization === true,
+      });
     for (const { vpc, segment } of config.attachments) {
       const net = props.vpcs.get(vpc)!;
+      const other = net.otherAccount;
       const attachment = new Ec2TransitGatewayVpcAttachment(this, `att-${vpc}`, {
         transitGatewayId: this.gateway.id,
         vpcId: net.vpcId,
         subnetIds: [...net.subnetIds],
-        transitGatewayDefaultRouteTableAssociation: false,
-        transitGatewayDefaultRouteTablePropagation: false,
+        // A VPC owner cannot set these on a shared gateway: its accepter does.
+        ...(other
+          ? { provider: other.provider, dependsOn: this.share!.dependencies(other.key) }
+          : { transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false }),
         ...(net.ipv6 ? { ipv6Support: "enable" } : {}),
         tags: { Name: `${config.name}-${vpc}` },
       });
       this.attachments.set(vpc, attachment);
+      const accepter =
+        other &&
+        new Ec2TransitGatewayVpcAttachmentAccepter(this, `accept-${vpc}`, {
+          transitGatewayAttachmentId: attachment.id,
+          transitGatewayDefaultRouteTableAssociation: false,
+          transitGatewayDefaultRouteTablePropagation: false,
+          tags: { Name: `${config.name}-${vpc}` },
+        });
+      const attachmentId = accepter ? accepter.transitGatewayAttachmentId : attachment.id;
+      const ready: TerraformResource = accepter ?? attachment;
+      this.attachmentIds.set(vpc, attachmentId);
       new Ec2TransitGatewayRouteTableAssociation(this, `assoc-${vpc}`, {
-        transitGatewayAttachmentId: attachment.id,
+        transitGatewayAttachmentId: attachmentId,
         transitGatewayRouteTableId: this.routeTables.get(segment)!.id,
       });
       for (const table of config.segments.filter((s) => segmentReaches(config.segments, s.name, segment))) {
         new Ec2TransitGatewayRouteTablePropagation(this, `prop-${vpc}-${table.name}`, {
-          transitGatewayAttachmentId: attachment.id,
+          transitGatewayAttachmentId: attachmentId,
           transitGatewayRouteTableId: this.routeTables.get(table.name)!.id,
         });
       }
@@ -104,7 +140,8 @@ export class TransitGatewayNetwork extends Construct {
               : { destinationIpv6CidrBlock: block.ipv6 }),
             transitGatewayId: this.gateway.id,
             // AWS refuses a route to a transit gateway the VPC is not attached to yet.
-            dependsOn: [attachment],
+            dependsOn: [ready],
+            ...(other ? { provider: other.provider } : {}),
           });
         }),
       );
@@ -115,7 +152,7 @@ export class TransitGatewayNetwork extends Construct {
           transitGatewayRouteTableId: this.routeTables.get(segment.name)!.id,
           destinationCidrBlock: route.destination,
           ...(route.vpc !== undefined
-            ? { transitGatewayAttachmentId: this.attachments.get(route.vpc)!.id }
+            ? { transitGatewayAttachmentId: this.attachmentIds.get(route.vpc)! }
             : { blackhole: true }),
         });
       }

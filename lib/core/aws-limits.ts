@@ -318,3 +318,9 @@ export const PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY: TransitGatewayQuota = {
   default: 50,
   adjustable: true,
 };
+/** Peering attachments between one pair of transit gateways. */
+export const PEERING_ATTACHMENTS_BETWEEN_TWO_TRANSIT_GATEWAYS: TransitGatewayQuota = {
+  name: "Peering attachments between two transit gateways",
+  default: 1,
+  adjustable: false,
+};

@@ -58,9 +58,22 @@ export function clipText(text: string, max = MAX_SHOWN_CHARS): string {
   return points.length <= max ? text : `${points.slice(0, max - 1).join("")}…`;
 }
 
-/** A name as a table or a picture shows it: printable and at most MAX_SHOWN_CHARS long. */
+/**
+ * A name as a table or a picture shows it: printable and at most `max` characters (code points) long,
+ * escapes counted, so that no input can make a label wider than `max`; an escape is never cut in two.
+ */
 export function shown(text: string, max = MAX_SHOWN_CHARS): string {
-  return printable(clipText(text, max));
+  const escaped = printable(clipText(text, max));
+  if ([...escaped].length <= max) return escaped;
+  let kept = "";
+  let length = 0;
+  for (const [token] of escaped.matchAll(/\\u\{[0-9a-f]+\}|[\s\S]/gu)) {
+    const size = [...token].length;
+    if (length + size > max - 1) break;
+    kept += token;
+    length += size;
+  }
+  return `${kept}…`;
 }
 
 /**

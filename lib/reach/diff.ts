@@ -1,11 +1,13 @@
 import type { Cidr } from "./cidr";
+import { type DiffElement, transitElements } from "./diff-elements";
 import type { Model, PairResult, Reachable, Result, RouteTarget } from "./model";
 
 /**
  * What a change does to who can ping whom: the verdicts of two analyses (BASE and HEAD) compared pair
  * by pair, and for each pair whose verdict changed, the elements of the network that changed on its
  * path. An element is one thing AWS routes or filters by: a route, a security-group rule, a network
- * ACL entry, a peering, an association, an instance, a VPC block. Pure: it takes two models and their
+ * ACL entry, a peering, an association, an instance, a VPC block, and of transit gateways the
+ * gateway, its attachments, route tables, associations, propagations and static routes. Pure: it takes two models and their
  * analyses and returns data.
  */
 
@@ -124,16 +126,7 @@ function pairsByKey(pairs: readonly PairResult[]): Map<string, PairResult> {
   return new Map(pairs.map((p) => [`${p.from}\u0000${p.to}\u0000${p.protocol}`, p]));
 }
 
-/** One element as the comparison sees it: what it is, what it says, and the names a path hop would show. */
-interface Element {
-  readonly kind: string;
-  /** What decides its effect on packets; two elements with the same key and value are the same. */
-  readonly value: string;
-  /** The element in words. */
-  readonly text: string;
-  /** Resource addresses and labels that a path naming this element would contain. */
-  readonly mentions: readonly string[];
-}
+type Element = DiffElement;
 
 interface Changed extends ElementChange {
   readonly mentions: readonly string[];
@@ -256,6 +249,7 @@ function elementsOf(model: Model): Map<string, Element> {
       });
     }
   }
+  for (const [key, element] of transitElements(model)) add(key, element);
   return out;
 }
 

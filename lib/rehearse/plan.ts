@@ -1,18 +1,10 @@
-import type { Model, NaclRule, NetworkAcl, Peering, RouteTable, SecurityGroup, SgRule, Vpc } from "../reach";
+import type { Model, NetworkAcl, Peering, RouteTable, SecurityGroup, SgRule, Vpc } from "../reach";
 import { type Endpoint, replyMark } from "./endpoints";
+import type { LinkEnd, LinkSpec, NamespaceSpec } from "./network";
+import { TransitPlan } from "./transit-plan";
+import { addressMatch, aclRules, base, blockGuards, blocksOf, chain, nameSet, ruleset, sgProtocol } from "./nft";
 import { RehearseInputError } from "./errors";
-import {
-  type Family,
-  type Span,
-  bitsOf,
-  coversAll,
-  holds,
-  merge,
-  overlap,
-  showAddress,
-  toCidrs,
-  without,
-} from "./ranges";
+import { type Family, type Span, bitsOf, holds, overlap, showAddress, toCidrs, without } from "./ranges";
 
 /**
  * From reach's model to a plan of Linux network namespaces: pure data (ip batch lines, nft rulesets, sysctls),
@@ -32,40 +24,10 @@ import {
  * - An instance namespace holds the instance's addresses and its security groups as a stateful nft ruleset.
  * - The gateways (internet, NAT, VPN) are links from their VPC's router into one "outside" namespace that
  *   forwards nothing and answers nothing: what a route sends to a gateway is received there and dropped.
+ * - Transit gateways are router namespaces of their own whose table is chosen by the arrival link (transit-plan.ts).
  */
 
-/** Role of a namespace. */
-export type Role = "router" | "instance" | "outside";
-
-/** One namespace and everything run inside it once its links exist. */
-export interface NamespaceSpec {
-  /** Short id, unique within a run ("v0", "i3", "g1"); the namespace is named `<run prefix>-<id>`. */
-  readonly id: string;
-  readonly role: Role;
-  /** The Terraform address it stands for. */
-  readonly stands: string;
-  /** Sysctls to set, as paths below /proc/sys and values; a path may end in a glob. */
-  readonly sysctls: readonly (readonly [string, string])[];
-  /** `ip -batch` lines. */
-  readonly ip: readonly string[];
-  /** `ip -6 -batch` lines (IPv6 policy rules, which ip's batch cannot mark otherwise). */
-  readonly ip6: readonly string[];
-  /** The nft ruleset. */
-  readonly nft: string;
-}
-
-/** One end of a veth pair. */
-export interface LinkEnd {
-  readonly ns: string;
-  readonly name: string;
-  readonly mac: string;
-}
-
-/** A veth pair between two namespaces (or within one, for a VPC peered with itself). */
-export interface LinkSpec {
-  readonly a: LinkEnd;
-  readonly b: LinkEnd;
-}
+export type { LinkEnd, LinkSpec, NamespaceSpec, Role } from "./network";
 
 /** The network of one rehearsal. */
 export interface NetworkPlan {
@@ -79,6 +41,10 @@ export interface NetworkPlan {
     readonly instances: number;
     readonly peerings: number;
     readonly gateways: number;
+    /** Transit gateways built. @default 0 */
+    readonly transitGateways?: number;
+    /** Their router namespaces: each gateway once per Availability Zone of sending subnets. @default 0 */
+    readonly transitRouters?: number;
   };
 }
 
@@ -104,10 +70,6 @@ export function peeringActive(model: Model, peering: Peering): boolean {
   }
   if (peering.autoAccept) return !peering.peerRegionSet;
   return peering.accepters.some((x) => x.autoAccept);
-}
-
-function blocksOf(vpc: Vpc, family: Family): Span[] {
-  return (family === "ipv4" ? vpc.ipv4 : vpc.ipv6).map((b) => ({ first: b.cidr.first, last: b.cidr.last }));
 }
 
 function prefixOf(family: Family, span: Span): number {
@@ -140,6 +102,7 @@ class Planner {
   private readonly instanceLinks: LinkSpec[] = [];
   private readonly peeringLinks = new Map<string, PeeringLink>();
   private readonly gatewayLinks = new Map<string, LinkSpec>();
+  private transit: TransitPlan | undefined;
 
   constructor(
     private readonly model: Model,
@@ -173,8 +136,17 @@ class Planner {
       if (gateway.vpc === undefined || !this.vpcIndex.has(gateway.vpc)) return;
       this.gatewayLinks.set(gateway.address, this.link(router(gateway.vpc), `rhg${i}`, OUTSIDE, `rhg${i}`));
     });
+    const transit = new TransitPlan({
+      model: this.model,
+      endpoints: this.endpoints,
+      router: (vpc) => (this.vpcIndex.has(vpc) ? router(vpc) : undefined),
+      link: (nsA, nameA, nsB, nameB) => this.link(nsA, nameA, nsB, nameB),
+      networkAclOf: (subnet, vpc) => this.networkAclOf(subnet, vpc),
+    });
+    this.transit = transit;
     const namespaces: NamespaceSpec[] = [
       ...this.vpcs.map((vpc, i) => this.router(vpc, `v${i}`)),
+      ...transit.namespaces(this.table),
       ...this.endpoints.map((e, i) => this.instance(e, i)),
       ...(this.gatewayLinks.size > 0 ? [this.outside()] : []),
     ];
@@ -188,6 +160,7 @@ class Planner {
         instances: this.endpoints.length,
         peerings: this.peeringLinks.size,
         gateways: this.gatewayLinks.size,
+        ...(transit.routers > 0 ? { transitGateways: transit.gatewayCount, transitRouters: transit.routers } : {}),
       },
     };
   }
@@ -223,20 +196,21 @@ class Planner {
       if (link.b.ns === id) farEnds.push({ near: link.b, far: link.a });
     }
     for (const link of this.gatewayLinks.values()) if (link.a.ns === id) farEnds.push({ near: link.a, far: link.b });
+    farEnds.push(...this.transitPlan.ends(id));
     for (const { near, far } of farEnds) {
       for (const family of FAMILIES)
         ip.push(`neigh add ${FAR[family]} lladdr ${far.mac} dev ${near.name} nud permanent`);
     }
-    const tables = new Map<string, number>();
+    // A table that routes to a transit gateway is one Linux table per subnet: where it enters the gateway depends on the subnet.
+    const tables = new Map<string, { table: RouteTable; subnet: string; number: number }>();
     for (const { e, i } of members) {
-      const key = this.routeTableOf(e).address;
-      if (!tables.has(key)) tables.set(key, FIRST_TABLE + tables.size);
+      const table = this.routeTableOf(e);
+      const key = this.transitPlan.routesToTransit(table) ? `${table.address}\n${e.subnet}` : table.address;
+      if (!tables.has(key)) tables.set(key, { table, subnet: e.subnet, number: FIRST_TABLE + tables.size });
       for (const lines of [ip, ip6])
-        lines.push(`rule add iif ${this.instanceLinks[i].a.name} table ${tables.get(key)} pref 100`);
+        lines.push(`rule add iif ${this.instanceLinks[i].a.name} table ${tables.get(key)?.number} pref 100`);
     }
-    for (const [key, number] of tables) {
-      ip.push(...this.routes(vpc, id, this.model.routeTables.get(key) as RouteTable, number));
-    }
+    for (const { table, subnet, number } of tables.values()) ip.push(...this.routes(vpc, id, table, number, subnet));
     for (const { e, i } of members) {
       for (const family of FAMILIES) {
         const address = e[family];
@@ -244,12 +218,9 @@ class Planner {
           ip.push(`route add ${cidr(family, address, address)} dev ${this.instanceLinks[i].a.name} table ${ARRIVALS}`);
       }
     }
-    for (const { link } of this.peeringLinks.values()) {
-      for (const end of [link.a, link.b]) {
-        if (end.ns === id)
-          for (const lines of [ip, ip6]) lines.push(`rule add iif ${end.name} table ${ARRIVALS} pref 100`);
-      }
-    }
+    const arrivals = [...this.peeringLinks.values()].flatMap(({ link }) => [link.a, link.b]).filter((e) => e.ns === id);
+    for (const end of [...arrivals, ...this.transitPlan.arrivals(id)])
+      for (const lines of [ip, ip6]) lines.push(`rule add iif ${end.name} table ${ARRIVALS} pref 100`);
     for (const lines of [ip, ip6]) lines.push("rule add pref 30000 blackhole");
     return {
       id,
@@ -289,7 +260,12 @@ class Planner {
     return acl;
   }
 
-  private routes(vpc: Vpc, id: string, table: RouteTable, number: number): string[] {
+  private get transitPlan(): TransitPlan {
+    if (!this.transit) throw new Error("the transit plan is made before the routers");
+    return this.transit;
+  }
+
+  private routes(vpc: Vpc, id: string, table: RouteTable, number: number, subnet: string): string[] {
     const lines: string[] = [];
     const routed = new Set<string>();
     for (const family of FAMILIES) {
@@ -297,7 +273,7 @@ class Planner {
       declared.forEach((route, k) => {
         const destination = cidr(family, route.destination.first, route.destination.last);
         lines.push(
-          `route add ${route.blackhole ? `blackhole ${destination}` : this.nextHop(vpc, id, route.target, family, destination)} table ${number} metric ${10 + k}`,
+          `route add ${route.blackhole ? `blackhole ${destination}` : this.nextHop(vpc, id, route.target, family, destination, subnet)} table ${number} metric ${10 + k}`,
         );
       });
       for (const block of blocksOf(vpc, family)) {
@@ -334,6 +310,7 @@ class Planner {
     target: RouteTable["routes"][number]["target"],
     family: Family,
     destination: string,
+    subnet: string,
   ): string {
     const via = (end: LinkEnd): string =>
       family === "ipv4"
@@ -347,6 +324,8 @@ class Planner {
         if (peering.accepterVpc === vpc.address && link.b.ns === id) return via(link.b);
       }
     } else if (target.kind === "gateway") {
+      const transit = this.transitPlan.nextHop(vpc, subnet, target.gateway, family);
+      if (transit !== undefined) return transit === "blackhole" ? `blackhole ${destination}` : via(transit);
       const link = this.gatewayLinks.get(target.gateway);
       if (link && link.a.ns === id) return via(link.a);
     }
@@ -377,6 +356,9 @@ class Planner {
     const subnets = new Map<string, string[]>();
     for (const { e, i } of members)
       subnets.set(e.subnet, [...(subnets.get(e.subnet) ?? []), this.instanceLinks[i].a.name]);
+    const transit = this.transitPlan.routerRules(id, subnets);
+    forward.push(...transit.forward);
+    chains.push(...transit.chains);
     [...subnets].forEach(([subnet, names], k) => {
       const acl = this.networkAclOf(subnet, vpc.address);
       const set = nameSet(names);
@@ -493,91 +475,4 @@ class Planner {
       ]),
     };
   }
-}
-
-function ruleset(table: string, chains: readonly string[]): string {
-  return `table inet ${table} {\n${chains.join("\n")}\n}\n`;
-}
-
-function base(name: string, hook: string, rules: readonly string[]): string {
-  return chain(name, rules, `type filter hook ${hook} priority 0; policy drop;`);
-}
-
-function chain(name: string, rules: readonly string[], head?: string): string {
-  return [`\tchain ${name} {`, ...(head ? [`\t\t${head}`] : []), ...rules.map((r) => `\t\t${r}`), "\t}"].join("\n");
-}
-
-function nameSet(names: readonly string[]): string {
-  return `{ ${names.map((n) => `"${n}"`).join(", ")} }`;
-}
-
-/** `ip saddr { ... }`, or the family alone when the spans hold every address. */
-function addressMatch(family: Family, field: "saddr" | "daddr", spans: readonly Span[]): string {
-  if (coversAll(family, spans)) return `meta nfproto ${family}`;
-  return `${family === "ipv4" ? "ip" : "ip6"} ${field} { ${toCidrs(family, merge(spans)).join(", ")} }`;
-}
-
-/** Drops what is not from `from`'s blocks to `to`'s blocks, per IP version. */
-function blockGuards(from: Vpc, to: Vpc): string[] {
-  return FAMILIES.flatMap((family) => {
-    const source = blocksOf(from, family);
-    const target = blocksOf(to, family);
-    const keyword = family === "ipv4" ? "ip" : "ip6";
-    if (source.length === 0 || target.length === 0) return [`meta nfproto ${family} drop`];
-    return [
-      `${keyword} saddr != { ${toCidrs(family, source).join(", ")} } drop`,
-      `${keyword} daddr != { ${toCidrs(family, target).join(", ")} } drop`,
-    ];
-  });
-}
-
-/** The nft protocol match of a security group rule for one IP version, undefined when it cannot match. */
-function sgProtocol(rule: SgRule, family: Family): string[] | undefined {
-  if (rule.protocol === -1) return [];
-  if (rule.protocol === 1 || rule.protocol === 58) return icmpMatch(rule.protocol, family, rule.fromPort, rule.toPort);
-  if (!byte(rule.protocol)) return undefined;
-  const ported = rule.protocol === 6 || rule.protocol === 17;
-  if (ported && rule.fromPort >= 0 && rule.toPort >= rule.fromPort && rule.toPort <= 65535) {
-    return [`meta l4proto ${rule.protocol}`, `th dport ${rule.fromPort}-${rule.toPort}`];
-  }
-  return [`meta l4proto ${rule.protocol}`];
-}
-
-/** ICMP (1) only matches IPv4 packets and ICMPv6 (58) only IPv6 ones; -1 is any type or code. */
-function icmpMatch(protocol: 1 | 58, family: Family, type: number, code: number): string[] | undefined {
-  if ((protocol === 1) !== (family === "ipv4")) return undefined;
-  if ((type !== -1 && !byte(type)) || (code !== -1 && !byte(code))) return undefined;
-  const word = protocol === 1 ? "icmp" : "icmpv6";
-  return [
-    `meta l4proto ${protocol === 1 ? "icmp" : "ipv6-icmp"}`,
-    ...(type === -1 ? [] : [`${word} type ${type}`]),
-    ...(code === -1 ? [] : [`${word} code ${code}`]),
-  ];
-}
-
-function byte(n: number): boolean {
-  return Number.isInteger(n) && n >= 0 && n <= 255;
-}
-
-/** A network ACL's rules of one direction as an nft chain body: first match by rule number, allow returns, final drop. */
-function aclRules(acl: NetworkAcl, egress: boolean): string[] {
-  const rules = acl.rules.filter((r) => r.egress === egress).sort((a, b) => a.ruleNo - b.ruleNo);
-  return [...rules.flatMap((r) => aclRule(r)), "drop"];
-}
-
-function aclRule(rule: NaclRule): string[] {
-  const family = rule.cidr.family;
-  const protocol =
-    rule.protocol === -1
-      ? []
-      : rule.protocol === 1 || rule.protocol === 58
-        ? icmpMatch(rule.protocol, family, rule.icmpType, rule.icmpCode)
-        : byte(rule.protocol)
-          ? [`meta l4proto ${rule.protocol}`]
-          : undefined;
-  if (protocol === undefined) return [];
-  const match = addressMatch(family, rule.egress ? "daddr" : "saddr", [
-    { first: rule.cidr.first, last: rule.cidr.last },
-  ]);
-  return [[match, ...protocol, rule.allow ? "return" : "drop"].join(" ")];
 }

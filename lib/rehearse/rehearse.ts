@@ -13,6 +13,7 @@ import { RehearseInputError } from "./errors";
 import { type Concurrency, NamespaceRun, cleanLeftovers, defaultConcurrency } from "./host";
 import { type NetworkPlan, planNetwork } from "./plan";
 import { type Family, showAddress } from "./ranges";
+import { unbuiltParts } from "./unbuilt";
 
 /** Choices for one rehearsal. */
 export interface RehearseOptions {
@@ -80,6 +81,7 @@ export async function rehearse(model: Model, options: RehearseOptions = {}): Pro
   const compare = options.compare ?? true;
   const refused = refusal(model, options);
   if (refused) return refused;
+  refuseUnbuilt(model);
   const endpoints = placeInstances(model);
   const probes = listProbes(model, endpoints, options);
   const predicted = compare ? predict(model, endpoints, options) : undefined;
@@ -188,7 +190,17 @@ export function refusal(model: Model, options: RehearseOptions = {}): Rehearsal 
  * a --from or --to that names nothing, a subnet without a free address, a pair it cannot measure (see listProbes).
  */
 export function checkPairs(model: Model, options: RehearseOptions = {}): void {
+  refuseUnbuilt(model);
   listProbes(model, placeInstances(model), options);
+}
+
+/** Refuses a model with parts rehearse does not build: a network without them would give false answers. */
+function refuseUnbuilt(model: Model): void {
+  const parts = unbuiltParts(model);
+  if (parts.length > 0)
+    throw new RehearseInputError(
+      `cannot rehearse this network: it has ${parts.join(" and ")}, which rehearse does not build, so its pings would not be the network's; use reach for it`,
+    );
 }
 
 function key(from: string, to: string, protocol: string): string {

@@ -18,10 +18,14 @@ export function formatRehearsal(r: Rehearsal): string {
     );
   }
   const lines: string[] = [];
-  const { routers, instances, peerings, gateways } = r.counts;
+  const { routers, instances, peerings, gateways, transitGateways, transitRouters } = r.counts;
+  const transit =
+    transitGateways === undefined || transitGateways === 0
+      ? ""
+      : `, ${plural(transitGateways, "transit gateway")} (${plural(transitRouters ?? 0, "router namespace")}, one per gateway and Availability Zone of senders)`;
   lines.push(
     `Rehearsed in Linux network namespaces ${r.prefix}-*: ${plural(routers, "VPC router")}, ${plural(instances, "instance")}, ` +
-      `${plural(peerings, "active peering")}, ${plural(gateways, "gateway endpoint")}; one ping -c 1 -W 1 per pair.`,
+      `${plural(peerings, "active peering")}, ${plural(gateways, "gateway endpoint")}${transit}; one ping -c 1 -W 1 per pair.`,
   );
   const picked = r.instances.filter((i) => i.picked.length > 0);
   if (picked.length > 0) {

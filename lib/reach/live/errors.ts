@@ -37,6 +37,13 @@ export const LIVE_PERMISSIONS = [
   "ec2:DescribeInternetGateways",
   "ec2:DescribeNatGateways",
   "ec2:DescribeVpnGateways",
+  "ec2:DescribeTransitGateways",
+  "ec2:DescribeTransitGatewayVpcAttachments",
+  "ec2:DescribeTransitGatewayPeeringAttachments",
+  "ec2:DescribeTransitGatewayRouteTables",
+  "ec2:GetTransitGatewayRouteTableAssociations",
+  "ec2:GetTransitGatewayRouteTablePropagations",
+  "ec2:SearchTransitGatewayRoutes",
 ] as const;
 
 /**

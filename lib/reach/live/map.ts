@@ -19,6 +19,7 @@ import {
   type VpcBlock,
 } from "../model";
 import type { Snapshot } from "./read";
+import { liveTransit } from "./transit-map";
 import { protocolNumber } from "../protocols";
 
 /** Peering states in which the connection no longer exists; the others (active, pending-acceptance, ...) are kept with their status. */
@@ -68,7 +69,9 @@ class LiveMapper {
     for (const s of this.snapshots) for (const acl of s.networkAcls) this.networkAcl(acl);
     this.defaultAclAssociations();
     for (const s of this.snapshots) this.instances(s);
-    return this.builder.build();
+    const transit = liveTransit(this.snapshots, (finding) => this.builder.warn(finding));
+    const model = this.builder.build();
+    return transit ? { ...model, transit } : model;
   }
 
   /** Whether an id is new (not yet added from this or another target); remembers it. */

@@ -25,6 +25,7 @@ import {
   paginateDescribeVpcs,
 } from "@aws-sdk/client-ec2";
 import { liveReadError } from "./errors";
+import { NO_TRANSIT, type TransitSnapshot, readTransitSnapshot } from "./transit-read";
 
 /** What EC2 reports in one target for the VPCs that hold the app's instances, as the API returns it. */
 export interface Snapshot {
@@ -42,6 +43,8 @@ export interface Snapshot {
   readonly internetGateways: readonly InternetGateway[];
   readonly natGateways: readonly NatGateway[];
   readonly vpnGateways: readonly VpnGateway[];
+  /** The transit gateways the VPCs are attached to, with their attachments, route tables and routes. */
+  readonly transit: TransitSnapshot;
 }
 
 /** Instance states that still hold a network interface; shutting-down and terminated ones are gone. */
@@ -53,7 +56,7 @@ const FILTER_VALUES = 200;
 /**
  * Reads one target: the instances carrying every tag in `tags` (not terminated), then, for the VPCs
  * they are in, the VPCs, subnets, route tables, peering connections (either side), security groups
- * and their rules, network ACLs and gateways. Follows every page; a failed call becomes a
+ * and their rules, network ACLs, gateways, and the transit gateways they are attached to. Follows every page; a failed call becomes a
  * LiveReadError naming the call and the target.
  */
 export async function readSnapshot(
@@ -113,6 +116,7 @@ export async function readSnapshot(
       internetGateways: [],
       natGateways: [],
       vpnGateways: [],
+      transit: NO_TRANSIT,
     };
   }
 
@@ -127,6 +131,7 @@ export async function readSnapshot(
     internetGateways,
     natGateways,
     vpnGateways,
+    transit,
   ] = await Promise.all([
     byIds(
       "DescribeVpcs",
@@ -198,6 +203,7 @@ export async function readSnapshot(
       (Filters) => once(() => client.send(new DescribeVpnGatewaysCommand({ Filters }))),
       (p) => p.VpnGateways,
     ),
+    readTransitSnapshot({ client, collect, byIds }, vpcIds),
   ]);
   const groupIds = [...new Set(securityGroups.flatMap((g) => (g.GroupId ? [g.GroupId] : [])))].sort();
   const securityGroupRules = await byIds(
@@ -221,6 +227,7 @@ export async function readSnapshot(
     internetGateways,
     natGateways,
     vpnGateways,
+    transit,
   };
 }
 

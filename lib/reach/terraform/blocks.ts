@@ -93,6 +93,7 @@ export const BLOCK_TYPES: Readonly<Record<string, Readonly<Record<string, BlockT
   aws_vpn_gateway_route_propagation: { timeouts },
   aws_ec2_transit_gateway: { timeouts },
   aws_ec2_transit_gateway_vpc_attachment: {},
+  aws_ec2_transit_gateway_vpc_attachment_accepter: {},
   aws_ec2_transit_gateway_route_table: {},
   aws_ec2_transit_gateway_route_table_association: {},
   aws_ec2_transit_gateway_route_table_propagation: {},

@@ -16,12 +16,13 @@ import {
   defaultTransitRouteTableKey,
 } from "../transit";
 import { type Attributes, present } from "./attributes";
-import { type RawResource, type Resolver, ResourceRef, isRecord, own } from "./resolve";
+import { CidrValue, type RawResource, type Resolver, ResourceRef, isRecord, own } from "./resolve";
 
 /** The transit gateway resource types reach reads. */
 export const TRANSIT_TYPES: readonly string[] = [
   "aws_ec2_transit_gateway",
   "aws_ec2_transit_gateway_vpc_attachment",
+  "aws_ec2_transit_gateway_vpc_attachment_accepter",
   "aws_ec2_transit_gateway_route_table",
   "aws_ec2_transit_gateway_route_table_association",
   "aws_ec2_transit_gateway_route_table_propagation",
@@ -53,6 +54,8 @@ class TransitReader {
   private readonly peeringAttachments = new Map<string, TransitPeeringAttachment>();
   private readonly routeTables = new Map<string, TransitRouteTable>();
   private readonly accepterOf = new Map<string, string>();
+  /** The VPC attachment each aws_ec2_transit_gateway_vpc_attachment_accepter (a shared gateway's account) accepts. */
+  private readonly vpcAccepterOf = new Map<string, string>();
 
   constructor(private readonly source: TransitSource) {}
 
@@ -61,6 +64,7 @@ class TransitReader {
     for (const res of resources("aws_ec2_transit_gateway")) this.gateway(res);
     for (const res of resources("aws_ec2_transit_gateway_route_table")) this.routeTable(res);
     for (const res of resources("aws_ec2_transit_gateway_vpc_attachment")) this.vpcAttachment(res);
+    for (const res of resources("aws_ec2_transit_gateway_vpc_attachment_accepter")) this.vpcAccepter(res);
     for (const res of resources("aws_ec2_transit_gateway_peering_attachment")) this.peeringAttachment(res);
     for (const res of resources("aws_ec2_transit_gateway_peering_attachment_accepter")) this.accepter(res);
     const associations = resources("aws_ec2_transit_gateway_route_table_association").map((res) =>
@@ -158,6 +162,22 @@ class TransitReader {
     this.peeringAttachments.set(attachment, { ...peering, accepters: [...peering.accepters, res.address] });
   }
 
+  /** The accepter of a VPC attachment made in another account: the same attachment, named from the gateway's account. */
+  private vpcAccepter(res: RawResource): void {
+    const value = this.reference(res, "transit_gateway_attachment_id");
+    const address =
+      typeof value === "string" ? value : this.source.resolver.address(value.stack, value.type, value.name);
+    if (
+      typeof value === "string" ||
+      value.type !== "aws_ec2_transit_gateway_vpc_attachment" ||
+      !this.vpcAttachments.has(address)
+    )
+      throw new ReachInputError(
+        `${res.address}: transit_gateway_attachment_id must refer to an aws_ec2_transit_gateway_vpc_attachment of the loaded configuration`,
+      );
+    this.vpcAccepterOf.set(res.address, address);
+  }
+
   private link(res: RawResource, association: boolean): TransitLink {
     const { read } = this.source;
     return {
@@ -170,9 +190,12 @@ class TransitReader {
 
   private route(res: RawResource): TransitStaticRoute {
     const { read } = this.source;
-    const destination =
-      read.cidr(read.slot(res, "destination_cidr_block"), "ipv4") ??
-      read.cidr(read.slot(res, "destination_cidr_block"), "ipv6");
+    // IPv4 or IPv6: the family of the block itself (a literal, or one computed from a VPC's).
+    const slot = read.slot(res, "destination_cidr_block");
+    const value = read.value(slot);
+    const ipv6 =
+      value instanceof CidrValue ? value.cidr.family === "ipv6" : typeof value === "string" && value.includes(":");
+    const destination = read.cidr(slot, ipv6 ? "ipv6" : "ipv4");
     if (!destination)
       throw new ReachInputError(`${res.address}: needs destination_cidr_block (a literal or computable CIDR)`);
     const blackhole = read.bool(read.slot(res, "blackhole"));
@@ -213,6 +236,10 @@ class TransitReader {
     const address = this.source.resolver.address(value.stack, value.type, value.name);
     if (value.type === "aws_ec2_transit_gateway_peering_attachment_accepter") {
       const accepted = this.accepterOf.get(address);
+      if (accepted) return accepted;
+    }
+    if (value.type === "aws_ec2_transit_gateway_vpc_attachment_accepter") {
+      const accepted = this.vpcAccepterOf.get(address);
       if (accepted) return accepted;
     }
     if (

@@ -1,0 +1,93 @@
+import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
+import { Ec2TransitGatewayPeeringAttachment } from "@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment";
+import { Ec2TransitGatewayPeeringAttachmentAccepter } from "@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment-accepter";
+import { Ec2TransitGatewayRoute } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route";
+import { Ec2TransitGatewayRouteTableAssociation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-association";
+import { TransitGatewayNetwork } from "./transit-gateway";
+
+/** One side of a transit gateway peering. */
+export interface TransitPeeringSide {
+  /** The gateway's config name, for ids and tags. */
+  readonly name: string;
+  readonly network: TransitGatewayNetwork;
+  /** The provider of the gateway's account and region (the stack's default provider object too, never undefined). */
+  readonly provider: TerraformProvider;
+  /** The segment whose route table the peering attachment is associated with on this side. */
+  readonly segment: string;
+  /**
+   * The static routes this side's route tables get through the peering: by segment, the blocks of
+   * the far side's VPCs its members reach, IPv4 literal or IPv6 token, each with a short id.
+   */
+  readonly routes: ReadonlyMap<
+    string,
+    readonly { readonly id: string; readonly ipv4?: string; readonly ipv6?: string }[]
+  >;
+}
+
+/** Properties of a TransitGatewayPeering. */
+export interface TransitGatewayPeeringProps {
+  readonly requester: TransitPeeringSide;
+  readonly accepter: TransitPeeringSide;
+  /** The accepter's region (the requester's provider asks for it; the same region is allowed). */
+  readonly peerRegion: string;
+  /**
+   * The accepter's account id, when it is another account than the requester's.
+   * @default - the requester's own account
+   */
+  readonly peerAccountId?: string;
+}
+
+/**
+ * Two transit gateways peered: the peering attachment requested by the requester's provider and
+ * accepted by the accepter's, associated on each side with its segment's route table once
+ * accepted, and the static routes each side needs to the other's VPCs (a peering attachment
+ * propagates nothing: AWS routes across it by static routes only).
+ */
+export class TransitGatewayPeering extends Construct {
+  readonly attachment: Ec2TransitGatewayPeeringAttachment;
+  readonly accepter: Ec2TransitGatewayPeeringAttachmentAccepter;
+
+  constructor(scope: Construct, id: string, props: TransitGatewayPeeringProps) {
+    super(scope, id);
+    const { requester, accepter } = props;
+    const name = `${requester.name}-${accepter.name}`;
+    this.attachment = new Ec2TransitGatewayPeeringAttachment(this, "attachment", {
+      provider: requester.provider,
+      transitGatewayId: requester.network.gateway.id,
+      peerTransitGatewayId: accepter.network.gateway.id,
+      peerRegion: props.peerRegion,
+      ...(props.peerAccountId !== undefined ? { peerAccountId: props.peerAccountId } : {}),
+      tags: { Name: name },
+    });
+    this.accepter = new Ec2TransitGatewayPeeringAttachmentAccepter(this, "accepter", {
+      provider: accepter.provider,
+      transitGatewayAttachmentId: this.attachment.id,
+      tags: { Name: name },
+    });
+    for (const [role, side] of [
+      ["requester", requester],
+      ["accepter", accepter],
+    ] as const) {
+      // The accepter's attachment id: both sides associate once the peering is accepted.
+      const attachmentId = this.accepter.transitGatewayAttachmentId;
+      const association = new Ec2TransitGatewayRouteTableAssociation(this, `${role}-assoc`, {
+        provider: side.provider,
+        transitGatewayAttachmentId: attachmentId,
+        transitGatewayRouteTableId: side.network.routeTables.get(side.segment)!.id,
+      });
+      for (const [segment, blocks] of side.routes) {
+        for (const block of blocks) {
+          new Ec2TransitGatewayRoute(this, `${role}-${segment}-to-${block.id}`, {
+            provider: side.provider,
+            transitGatewayRouteTableId: side.network.routeTables.get(segment)!.id,
+            destinationCidrBlock: block.ipv4 ?? block.ipv6!,
+            transitGatewayAttachmentId: attachmentId,
+            // AWS adds a route to a peering attachment once the attachment is associated.
+            dependsOn: [association],
+          });
+        }
+      }
+    }
+  }
+}
