@@ -107,6 +107,35 @@ describe("the diagram of examples/transit-gateway.json", () => {
   });
 });
 
+describe("the diagram of examples/transit-inter-region.json", () => {
+  it("joins the two peered gateways by one edge between the segments the peering attachment is associated with, marked inter-region", async () => {
+    const example = EXAMPLES_BY_NAME.find((e) => e.name === "examples/transit-inter-region.json")!;
+    const app = synthToTemp(example.raw);
+    try {
+      const diagram = await diagramOf(readDocuments([app.outdir]));
+      const peerings = (example.raw as unknown as { transitPeerings: { requester: End; accepter: End }[] })
+        .transitPeerings;
+      const { dot } = toDot(diagram.topology);
+      const edges = dot.split("\n").filter((l) => l.includes('class="tgw-peering"'));
+      expect(edges).toHaveLength(peerings.length);
+      for (const { requester, accepter } of peerings) {
+        const node = (end: End) => `"tgw-segment-${end.gateway}-${end.gateway}-${end.segment}"`;
+        expect(edges.filter((e) => e.startsWith(`  ${node(requester)} -> ${node(accepter)} `))).toHaveLength(1);
+      }
+      expect(diagram.topology.transit!.peerings.every((p) => p.crossRegion && p.accepted)).toBe(true);
+      expect(edges.every((e) => e.includes("inter-region"))).toBe(true);
+    } finally {
+      app.remove();
+    }
+  });
+});
+
+/** One side of a transitPeerings entry. */
+interface End {
+  readonly gateway: string;
+  readonly segment: string;
+}
+
 describe("the diagram of hand-written transit gateways", () => {
   const MARKUP = '<table href="javascript:alert(1)"><tr><td>x</td></tr></table>';
   /** Two gateways, the first with a VPC in a segment, peered; names from `name`. */

@@ -37,6 +37,9 @@ export interface DiagramTransitPeering {
   readonly requester: string;
   readonly accepter: string;
   readonly crossRegion: boolean;
+  /** The route tables (segment keys) its attachment is associated with on the requester's and the accepter's side. */
+  readonly requesterSegment: string | undefined;
+  readonly accepterSegment: string | undefined;
   /** Whether an accepter (or AWS's reported state) makes it carry traffic. */
   readonly accepted: boolean;
 }
@@ -88,6 +91,10 @@ export function transitTopology(model: Model, nameOf: (address: string) => strin
     };
   });
   const regionOf = new Map(gateways.map((g) => [g.key, g.region]));
+  const segmentOn = (attachment: string, gateway: string) =>
+    transit.associations.find(
+      (a) => a.attachment === attachment && transit.routeTables.get(a.routeTable)?.gateway === gateway,
+    )?.routeTable;
   const peerings = [...transit.peeringAttachments.values()].map((p) => {
     const here = regionOf.get(p.gateway);
     const there = p.peerRegion ?? regionOf.get(p.peerGateway);
@@ -97,6 +104,8 @@ export function transitTopology(model: Model, nameOf: (address: string) => strin
       requester: p.gateway,
       accepter: p.peerGateway,
       crossRegion: here !== undefined && there !== undefined && here !== there,
+      requesterSegment: segmentOn(p.address, p.gateway),
+      accepterSegment: segmentOn(p.address, p.peerGateway),
       accepted: p.state === undefined ? p.accepters.length > 0 : p.state === "available",
     };
   });
@@ -138,6 +147,7 @@ export function transitLines(
   const lines: string[] = [];
   if (!transit) return lines;
   const hubNode = new Map<string, string>();
+  const segmentNode = new Map<string, string>();
   transit.gateways.forEach((gw, index) => {
     const id = take("tgw", gw.label);
     const title = `<b>${html(gw.label)}</b><br/>${html(`transit gateway · ${gw.region ?? "region from the environment"}`)}`;
@@ -156,6 +166,7 @@ export function transitLines(
       lines.push(
         `    ${quote(node)} ${attrs({ id: node, class: "tgw-segment", label: { markup: `<b>${html(segment.label)}</b><br/><font point-size="8">${html(detail)}</font>` }, color: colour, fontcolor: colour, penwidth: 1.6, tooltip: segment.key })}`,
       );
+      segmentNode.set(segment.key, node);
       return { segment, node, colour };
     });
     if (segmentNodes.length === 0) {
@@ -194,8 +205,10 @@ export function transitLines(
     const notes = [p.crossRegion ? "inter-region" : undefined, p.accepted ? undefined : "not accepted"].filter(
       (n): n is string => n !== undefined,
     );
+    const end = (segment: string | undefined, gateway: string) =>
+      (segment && segmentNode.get(segment)) ?? hubNode.get(gateway)!;
     lines.push(
-      `  ${quote(hubNode.get(p.requester)!)} -> ${quote(hubNode.get(p.accepter)!)} ${attrs({ id: take("tgw-peering", p.label), class: "tgw-peering", dir: "none", color: "#6a1b9a:white:#6a1b9a", style: p.accepted ? "solid" : "dashed", penwidth: 2, xlabel: { markup: `${html(p.label)}${notes.map((n) => `<br/>${html(n)}`).join("")}` }, fontcolor: "#6a1b9a", tooltip: `${p.key}: transit gateway peering` })}`,
+      `  ${quote(end(p.requesterSegment, p.requester))} -> ${quote(end(p.accepterSegment, p.accepter))} ${attrs({ id: take("tgw-peering", p.label), class: "tgw-peering", dir: "none", color: "#6a1b9a:white:#6a1b9a", style: p.accepted ? "solid" : "dashed", penwidth: 2, xlabel: { markup: `${html(p.label)}${notes.map((n) => `<br/>${html(n)}`).join("")}` }, fontcolor: "#6a1b9a", tooltip: `${p.key}: transit gateway peering` })}`,
     );
   }
   return lines;
