@@ -57,7 +57,7 @@ const POSITIONS: readonly (readonly [string, Record<string, unknown>, string])[]
   [
     "transitGateways[]",
     defaultWith({ transitGateways: [{ name: "hub", segments: [{ name: "all" }], bogus: 1 }] }),
-    'transitGateways[0] has unknown key "bogus": remove it (allowed: name, region, amazonSideAsn, segments, summaryRoutes)',
+    'transitGateways[0] has unknown key "bogus": remove it (allowed: name, region, amazonSideAsn, account, shareOutsideOrganization, segments, summaryRoutes)',
   ],
   [
     "transitGateways[].segments[]",
@@ -75,6 +75,33 @@ const POSITIONS: readonly (readonly [string, Record<string, unknown>, string])[]
       ],
     }),
     'transitGateways[0].segments[0].routes[0] has unknown key "bogus": remove it (allowed: destination, vpc, blackhole)',
+  ],
+  [
+    "transitPeerings[]",
+    defaultWith({
+      transitPeerings: [
+        { ...{ requester: { gateway: "a", segment: "s" }, accepter: { gateway: "b", segment: "s" } }, bogus: 1 },
+      ],
+    }),
+    'transitPeerings[0] has unknown key "bogus": remove it (allowed: requester, accepter)',
+  ],
+  [
+    "transitPeerings[].requester",
+    defaultWith({
+      transitPeerings: [
+        { requester: { gateway: "a", segment: "s", bogus: 1 }, accepter: { gateway: "b", segment: "s" } },
+      ],
+    }),
+    'transitPeerings[0].requester has unknown key "bogus": remove it (allowed: gateway, segment)',
+  ],
+  [
+    "transitPeerings[].accepter",
+    defaultWith({
+      transitPeerings: [
+        { requester: { gateway: "a", segment: "s" }, accepter: { gateway: "b", segment: "s", bogus: 1 } },
+      ],
+    }),
+    'transitPeerings[0].accepter has unknown key "bogus": remove it (allowed: gateway, segment)',
   ],
 ];
 
