@@ -13,6 +13,8 @@ const NEEDS_MORE = {
     "__tests__/stacks.test.ts",
     "__tests__/rehearse/differential.test.ts",
     "__tests__/transit-gateway.test.ts",
+    "__tests__/transit-peering.test.ts",
+    "__tests__/reach/transit-terraform.test.ts",
   ],
   root: [
     "__tests__/rehearse/network.test.ts",
@@ -28,6 +30,11 @@ const NEEDS_MORE = {
     "__tests__/build.test.ts",
     "__tests__/check.test.ts",
     "__tests__/migrate/cli.test.ts",
+    "__tests__/cost/cli.test.ts",
+    "__tests__/cost/transit-compare.test.ts",
+    "__tests__/diagram/cli.test.ts",
+    "__tests__/ping/script.test.ts",
+    "__tests__/synth-threads.test.ts",
   ],
 };
 
