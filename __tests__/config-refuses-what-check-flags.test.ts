@@ -10,9 +10,10 @@ import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
 import { PeeringApp } from "../app/peering-app";
-import { ConfigError, DEFAULT_CONFIG, parseConfig, PeeringConfig, VpcConfig } from "../lib/config";
+import { DEFAULT_CONFIG, parseConfig, PeeringConfig, VpcConfig } from "../lib/config";
 import { findConfigurationProblems, loadTerraform } from "../lib/reach";
 import { addAppStacks } from "../stacks";
+import { problemsIfAny } from "../test-support/configs";
 
 const SEED = 20261207;
 const PRIMARY = ["10.0.0.0/24", "10.0.1.0/24", "10.0.0.0/23", "10.0.2.0/24", "10.0.2.0/25"];
@@ -161,24 +162,13 @@ function reachErrors(config: PeeringConfig): string[] {
   }
 }
 
-/** The loader's problems with the config, none when it accepts it. */
-function refusal(config: unknown): string[] {
-  try {
-    parseConfig(config);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-}
-
 describe("the config loader against check", () => {
   it("refuses every generated config whose synthesized Terraform reach flags with a configuration error", () => {
     const seen = { flagged: 0, refused: 0, accepted: 0 };
     fc.assert(
       fc.property(generated, (g) => {
         const config = raw(g);
-        const problems = refusal(config);
+        const problems = problemsIfAny(config);
         const errors = reachErrors(unchecked(g));
         if (errors.length > 0) seen.flagged++;
         if (problems.length > 0) seen.refused++;
@@ -233,7 +223,7 @@ describe("the config loader against check", () => {
       'vpcs[0] ("hub") is peered with "b" (peerings.spokes[1]) and "c" (peerings.spokes[0]), whose blocks vpcs[1].secondaryCidrs[0] "10.2.0.0/24" and vpcs[2].cidr "10.2.0.0/24" overlap: its route tables would get two routes to 10.2.0.0/24, and AWS refuses the second (RouteAlreadyExists): give the peers different CIDRs',
     ],
   ])("refuses %s, naming both peers, the block and the fix", (_, config, problem) => {
-    expect(refusal(config)).toEqual([problem]);
+    expect(problemsIfAny(config)).toEqual([problem]);
   });
 
   it("accepts two VPN connections of one VPC with the same static route, AWS's redundant connections", () => {
@@ -245,7 +235,7 @@ describe("the config loader against check", () => {
         vpnConnections: { primary: site("203.0.113.12"), backup: site("198.51.100.7") },
       },
     ];
-    expect(refusal({ vpcs })).toEqual([]);
+    expect(problemsIfAny({ vpcs })).toEqual([]);
     expect(reachErrors(parseConfig({ vpcs }))).toEqual([]);
   });
 });

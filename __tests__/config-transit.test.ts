@@ -3,10 +3,11 @@
  * VPCs, and what the segments mean (who reaches whom) follows the segments; every bad transit config
  * is refused with one problem naming the field, the value and the fix.
  */
-import { ConfigError, parseConfig } from "../lib/config";
+import { parseConfig } from "../lib/config";
 import { propagatedInto, transitReachable, withTransitPeers } from "../lib/config/transit";
 import { planSubnets } from "../lib/plan/subnets";
 import { planTransitSubnets } from "../lib/plan/transit-subnets";
+import { problemsOf } from "../test-support/configs";
 
 type Json = Record<string, unknown>;
 
@@ -35,16 +36,6 @@ function hubConfig(): Json {
     ],
     peerings: [],
   };
-}
-
-function refusal(config: Json): string[] {
-  try {
-    parseConfig(config);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  throw new Error("the config was accepted");
 }
 
 type Edit = (c: Json) => void;
@@ -97,7 +88,7 @@ describe("a valid transit config", () => {
   });
 
   it("counts the IPv6 routes to the VPCs reached, where both ends have IPv6, against the routes-per-table quota", () => {
-    const problems = refusal({ ...hubConfig(), ipv6: true, routesPerRouteTable: 4 });
+    const problems = problemsOf({ ...hubConfig(), ipv6: true, routesPerRouteTable: 4 });
     expect(problems).toEqual([
       expect.stringMatching(
         /^VPC "shared": .* needs 5 IPv4 routes \(a default route to the NAT gateway and 4 to its peers' blocks\), over the quota of 4/,
@@ -111,7 +102,7 @@ describe("a valid transit config", () => {
   it("counts a peer reached through the gateway too once against the routes-per-table quota: its peering's routes serve both", () => {
     // shared reaches 4 VPCs through the gateway, one of them peered too: a NAT default route and 4 routes.
     const peered = { ...hubConfig(), routesPerRouteTable: 4, peerings: [["shared", "prod-a"]] };
-    expect(refusal(peered)).toEqual([
+    expect(problemsOf(peered)).toEqual([
       expect.stringMatching(
         /^VPC "shared": .* needs 5 IPv4 routes \(a default route to the NAT gateway and 4 to its peers' blocks\)/,
       ),
@@ -282,7 +273,7 @@ describe("a bad transit config is refused with the field, the value and the fix"
   it.each(cases)("%s", (_, edit, expected) => {
     const config = hubConfig();
     edit(config);
-    const problems = refusal(config);
+    const problems = problemsOf(config);
     expect(problems).toEqual([expect.stringMatching(expected)]);
   });
 
@@ -308,7 +299,7 @@ describe("a bad transit config is refused with the field, the value and the fix"
   }
 
   it("more attachments than one transit gateway takes", () => {
-    expect(refusal(many(5001, 1))).toEqual([
+    expect(problemsOf(many(5001, 1))).toEqual([
       expect.stringMatching(
         /^transitGateways\[0\] \("hub"\) has 5,001 VPC attachments, over AWS's limit of 5,000 attachments per transit gateway .*attach the other VPCs to a second transit gateway$/,
       ),
@@ -316,7 +307,7 @@ describe("a bad transit config is refused with the field, the value and the fix"
   });
 
   it("more routes than one transit gateway holds: every block in every segment's table", () => {
-    const problems = refusal(many(2501, 4));
+    const problems = problemsOf(many(2501, 4));
     expect(problems).toContainEqual(
       expect.stringMatching(
         /^transitGateways\[0\] \("hub"\) needs 10,004 routes across its route tables .*over the quota of 10,000 routes per transit gateway/,

@@ -94,3 +94,14 @@ export function errorOf(raw: unknown): ConfigError {
 export function problemsOf(raw: unknown): string[] {
   return [...errorOf(raw).problems];
 }
+
+/** The problems parseConfig finds in `raw`, none when it accepts it; any other exception fails the test. */
+export function problemsIfAny(raw: unknown): string[] {
+  try {
+    parseConfig(raw);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+}
