@@ -50,6 +50,30 @@ describe("a transit gateway's summaryRoutes", () => {
     expect(problemsIfAny(many(["10.0.0.0/8"]))).toEqual([]);
   });
 
+  it("keeps counting the summary in place of the gateway's routes when the gateway is also peered", () => {
+    const peeredMany = (summaryRoutes?: string[]) => ({
+      vpcs: [
+        ...Array.from({ length: 51 }, (_, i) => ({
+          name: `v${i}`,
+          cidr: `10.0.${i}.0/24`,
+          transitAttachments: { eu: "all" },
+        })),
+        { name: "far", cidr: "172.16.0.0/24", region: "us-east-1", transitAttachments: { us: "all" } },
+      ],
+      transitGateways: [
+        { name: "eu", segments: [{ name: "all" }], ...(summaryRoutes ? { summaryRoutes } : {}) },
+        { name: "us", region: "us-east-1", segments: [{ name: "all" }] },
+      ],
+      transitPeerings: [{ requester: { gateway: "eu", segment: "all" }, accepter: { gateway: "us", segment: "all" } }],
+    });
+    const ofGatewayVpcs = (problems: string[]) => problems.filter((p) => /^VPC "v\d+"/.test(p));
+    expect(ofGatewayVpcs(problemsIfAny(peeredMany()))[0]).toContain("needs 52 IPv4 routes");
+    // Only the far VPC, which routes to each of the 51 blocks across the peering, is over the quota.
+    const summarized = problemsIfAny(peeredMany(["10.0.0.0/8"]));
+    expect(ofGatewayVpcs(summarized)).toEqual([]);
+    expect(summarized).toEqual([expect.stringMatching(/^VPC "far": .* needs 52 IPv4 routes/)]);
+  });
+
   it("leaves the security-group rules counted per reached block, as the instances admit each", () => {
     const vpcs = Array.from({ length: 62 }, (_, i) => ({
       name: `v${i}`,

@@ -37,6 +37,24 @@ export interface Gateway {
   readonly summaryRoutes?: number;
 }
 
+/** Per VPC: the blocks its private route tables route to the transit gateways, and how many routes summary routes add or save. */
+export interface TransitCounts {
+  readonly ipv4: number;
+  readonly ipv6: number;
+  /** Summary routes less the specific routes they replace (in the route tables only). */
+  readonly summaryDelta?: number;
+}
+
+/** What the gateway and peering checks add up as they go. */
+export interface TransitTally {
+  /** The attached VPCs with IPv6. */
+  readonly ipv6: ReadonlySet<string>;
+  /** Per VPC, what its private route tables send to the gateways. */
+  readonly routed: Map<string, TransitCounts>;
+  /** Pairs whose problem is already reported, so that it is reported once. */
+  readonly reported: Set<string>;
+}
+
 /** What the checks across gateways and VPCs share. */
 export interface TransitScope {
   readonly named: ReadonlyMap<string, number>;

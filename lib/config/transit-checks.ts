@@ -27,21 +27,15 @@ import {
   pairKey,
   quotaText,
   type Segment,
+  type TransitCounts,
   type TransitScope,
+  type TransitTally,
   type TransitVpc,
 } from "./transit-check-shared";
 
-export type { TransitVpc } from "./transit-check-shared";
+export type { TransitCounts, TransitVpc } from "./transit-check-shared";
 
 const COUNT = new Intl.NumberFormat("en-US");
-
-/** Per VPC: the blocks its private route tables route to the transit gateways, and how many routes summary routes add or save. */
-export interface TransitCounts {
-  readonly ipv4: number;
-  readonly ipv6: number;
-  /** Summary routes less the specific routes they replace (in the route tables only). */
-  readonly summaryDelta?: number;
-}
 
 /** A VPC as the raw config gives it: what the attachment checks read. */
 interface RawVpc {
@@ -182,11 +176,7 @@ function checkAttachments(
 function routeThroughGateways(
   root: Readonly<Record<string, unknown>>,
   scope: TransitScope,
-  counts: {
-    readonly ipv6: ReadonlySet<string>;
-    readonly routed: Map<string, TransitCounts>;
-    readonly reported: Set<string>;
-  },
+  counts: TransitTally,
   problems: ProblemSink,
 ): Reached {
   const { named, usable, gateways } = scope;

@@ -17,7 +17,7 @@ import { preview } from "../core/json-input";
 import { overlappingPartners, overlaps } from "../plan/vpc-cidr";
 import type { FieldBlock, ProblemSink } from "./shape-checks";
 import { segmentReaches } from "./transit";
-import { type Gateway, listed, pairKey, quotaText, type TransitScope } from "./transit-check-shared";
+import { type Gateway, listed, pairKey, quotaText, type TransitScope, type TransitTally } from "./transit-check-shared";
 import { transitPeeringsSchema } from "./transit-peering";
 
 const COUNT = new Intl.NumberFormat("en-US");
@@ -50,11 +50,7 @@ const entrySchema = transitPeeringsSchema.unwrap().element;
 export function checkTransitPeerings(
   root: Readonly<Record<string, unknown>>,
   scope: TransitScope,
-  counts: {
-    readonly ipv6: ReadonlySet<string>;
-    readonly routed: Map<string, { ipv4: number; ipv6: number }>;
-    readonly reported: Set<string>;
-  },
+  counts: TransitTally,
   problems: ProblemSink,
 ): void {
   checkGatewayAccounts(root, scope.gateways, problems);
@@ -191,11 +187,7 @@ type Across = Map<string, { owner: string; peering: string }[]>;
 function checkPeeredTables(
   peerings: readonly Peering[],
   scope: TransitScope,
-  counts: {
-    readonly ipv6: ReadonlySet<string>;
-    readonly routed: Map<string, { ipv4: number; ipv6: number }>;
-    readonly reported: Set<string>;
-  },
+  counts: TransitTally,
   problems: ProblemSink,
 ): Across {
   const { usable, gateways } = scope;
@@ -244,6 +236,7 @@ function checkPeeredTables(
         across.set(member.vpc, [...list, ...others.map((r) => ({ owner: r.vpc, peering: r.peering }))]);
         const before = counts.routed.get(member.vpc) ?? { ipv4: 0, ipv6: 0 };
         counts.routed.set(member.vpc, {
+          ...before,
           ipv4: before.ipv4 + others.reduce((n, r) => n + (usable.get(r.vpc)?.shape.blocks.length ?? 1), 0),
           ipv6: before.ipv6 + (counts.ipv6.has(member.vpc) ? others.filter((r) => counts.ipv6.has(r.vpc)).length : 0),
         });
