@@ -18,18 +18,28 @@ const root = PROJECT_ROOT;
 
 type Json = Record<string, unknown>;
 
+/** The resource types the generated networks use, each with no resource yet. */
+function emptyResources(): Record<string, Record<string, Json>> {
+  const types = [
+    "aws_vpc",
+    "aws_subnet",
+    "aws_route_table",
+    "aws_route_table_association",
+    "aws_security_group",
+    "aws_vpc_peering_connection",
+    "aws_instance",
+  ];
+  return Object.fromEntries(types.map((type) => [type, {}]));
+}
+
+/** The /24 of the i-th generated VPC. */
+function block(i: number): string {
+  return `10.${Math.floor(i / 256) % 256}.${i % 256}.0/24`;
+}
+
 /** `vpcs` VPCs in a chain of peerings, `instances` instances spread over the first three, no fixed addresses. */
 function network(vpcs: number, instances: number, longValue = 0): Json {
-  const resource: Record<string, Record<string, Json>> = {
-    aws_vpc: {},
-    aws_subnet: {},
-    aws_route_table: {},
-    aws_route_table_association: {},
-    aws_security_group: {},
-    aws_vpc_peering_connection: {},
-    aws_instance: {},
-  };
-  const block = (i: number) => `10.${Math.floor(i / 256) % 256}.${i % 256}.0/24`;
+  const resource = emptyResources();
   for (let i = 0; i < vpcs; i++) {
     resource.aws_vpc[`v${i}`] = { cidr_block: block(i) };
     resource.aws_subnet[`s${i}`] = { vpc_id: `\${aws_vpc.v${i}.id}`, cidr_block: block(i) };
@@ -75,17 +85,8 @@ function network(vpcs: number, instances: number, longValue = 0): Json {
  * and their routes to each other, so that reach --diff has one lost pair each way to find and explain.
  */
 function mesh(vpcs: number, cut: boolean): Json {
-  const block = (i: number) => `10.${Math.floor(i / 256) % 256}.${i % 256}.0/24`;
   const peered = (i: number, j: number) => i !== j && !(cut && Math.min(i, j) === 0 && Math.max(i, j) === 1);
-  const resource: Record<string, Record<string, Json>> = {
-    aws_vpc: {},
-    aws_subnet: {},
-    aws_route_table: {},
-    aws_route_table_association: {},
-    aws_security_group: {},
-    aws_vpc_peering_connection: {},
-    aws_instance: {},
-  };
+  const resource = emptyResources();
   for (let i = 0; i < vpcs; i++) {
     resource.aws_vpc[`v${i}`] = { cidr_block: block(i) };
     resource.aws_subnet[`s${i}`] = { vpc_id: `\${aws_vpc.v${i}.id}`, cidr_block: block(i) };
