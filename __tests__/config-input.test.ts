@@ -1,5 +1,5 @@
 import {
-  MAX_JSON_DEPTH,
+  MAX_CONFIG_DEPTH,
   MAX_LISTED_PROBLEMS,
   MAX_PREVIEW_CHARS,
   parseJsonBytes,
@@ -64,11 +64,11 @@ describe("parseJsonText", () => {
     expect(result.problems[49]).toContain("(again at line 51, column 1)");
   });
 
-  it(`refuses nesting deeper than ${MAX_JSON_DEPTH} levels, however deep, without recursion`, () => {
+  it(`refuses nesting deeper than ${MAX_CONFIG_DEPTH} levels, however deep, without recursion`, () => {
     const depth = 1_000_000;
     const [problem] = problemsOf(parseJsonText("[".repeat(depth) + "]".repeat(depth)));
     expect(problem).toBe(
-      `the file nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep (at line 1, column ${MAX_JSON_DEPTH + 1}): a peering config nests at most 3 levels, check what generated it`,
+      `the file nests arrays and objects more than ${MAX_CONFIG_DEPTH} levels deep (at line 1, column ${MAX_CONFIG_DEPTH + 1}): a peering config nests at most 3 levels, check what generated it`,
     );
   });
 

@@ -11,7 +11,7 @@ import { preview as boundedPreview } from "./json-limits";
 /** Largest config file read, in bytes: a 20,000-VPC config is about 1 MiB. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 /** Deepest nesting of arrays and objects accepted; a config needs 3 (peerings[0][1]). */
-export const MAX_JSON_DEPTH = 32;
+export const MAX_CONFIG_DEPTH = 32;
 /** Most problems a config error lists; the rest are counted. */
 export const MAX_LISTED_PROBLEMS = 50;
 /** Most characters of one echoed value in a message. */
@@ -41,7 +41,7 @@ export function readBounded(file: string, limit = MAX_CONFIG_BYTES): { bytes: Bu
 export interface JsonReadOptions {
   /**
    * Deepest nesting accepted; the parser keeps its own stack, so any limit is safe.
-   * @default MAX_JSON_DEPTH
+   * @default MAX_CONFIG_DEPTH
    */
   readonly maxDepth?: number;
   /**
@@ -212,14 +212,14 @@ function numberEnd(text: string, pos: number): number | undefined {
 
 /**
  * Parses JSON text iteratively. Returns the value, or problems: the first syntax error with its
- * line and column, or nesting deeper than MAX_JSON_DEPTH, or every duplicate key (capped by the
+ * line and column, or nesting deeper than MAX_CONFIG_DEPTH, or every duplicate key (capped by the
  * caller's listing).
  */
 export function parseJsonText(
   text: string,
   options: JsonReadOptions = {},
 ): { value: unknown } | { problems: string[]; total: number } {
-  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  const maxDepth = options.maxDepth ?? MAX_CONFIG_DEPTH;
   const stack: Frame[] = [];
   const duplicates: string[] = [];
   let duplicateCount = 0;
