@@ -4,6 +4,9 @@ import { type Cidr, type Family, addressProblem, parseAddress, parseCidr } from 
 import { ReachInputError } from "../model";
 import { dynamicBlocks } from "./dynamic";
 import { ExprSyntaxError } from "./expr";
+import { isRecord } from "../../core/records";
+import { ctyBool, ctyNumber } from "./cty";
+import { own } from "./stack";
 import {
   CidrValue,
   type Iteration,
@@ -12,12 +15,8 @@ import {
   type Resolver,
   Unresolvable,
   type Value,
-  ctyBool,
-  ctyNumber,
   describeFailure,
-  isRecord,
   isSet,
-  own,
 } from "./resolve";
 import { IP_PROTOCOLS, protocolNumber } from "../protocols";
 

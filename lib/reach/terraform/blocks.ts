@@ -6,7 +6,7 @@
  * `__tests__/fixtures/reach/aws-block-types.json` (`node scripts/run.cjs scripts/reach-block-types` writes it).
  */
 
-import { isRecord } from "./resolve";
+import { isRecord } from "../../core/records";
 
 /** What reach does with a nested block type. */
 export type BlockUse =

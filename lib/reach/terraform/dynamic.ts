@@ -8,7 +8,9 @@
 import { clip, preview } from "../../core/json-limits";
 import { ReachInputError } from "../model";
 import { type BlockType, BLOCK_TYPES, blockType } from "./blocks";
-import { type RawResource, isRecord, own } from "./resolve";
+import { isRecord } from "../../core/records";
+import { own } from "./stack";
+import { type RawResource } from "./resolve";
 
 /** One dynamic block as written: its label (the block type it makes) and its arguments. */
 export interface DynamicBlock {

@@ -10,7 +10,7 @@ import { RepeatedKey, parseJsonBytes } from "../../core/json-input";
 import { clip, tooDeep, tooDeepMessage } from "../../core/json-limits";
 import { ReachInputError } from "../model";
 import { blockType } from "./blocks";
-import { isRecord } from "./resolve";
+import { isRecord } from "../../core/records";
 
 /** The configuration in a Terraform JSON file's bytes, its repeated keys merged as Terraform merges them. */
 export function parseTerraformJson(file: string, bytes: Uint8Array): unknown {

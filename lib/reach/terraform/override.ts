@@ -12,7 +12,8 @@
  */
 import { clip, preview } from "../../core/json-limits";
 import { ReachInputError } from "../model";
-import { isRecord, own } from "./resolve";
+import { isRecord } from "../../core/records";
+import { own } from "./stack";
 
 type Body = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { preview } from "../../core/json-limits";
 import { ReachInputError, type StackDocument } from "../model";
 import { mergeFiles, parseTerraformJson } from "./json";
 import { applyOverride, isOverrideFile } from "./override";
-import { isRecord } from "./resolve";
+import { isRecord } from "../../core/records";
 
 const WHAT_TO_PASS = "pass a cdk.tf.json, a stack directory or a cdktf.out directory";
 

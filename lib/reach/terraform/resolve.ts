@@ -6,10 +6,6 @@ import { isRecord } from "../../core/records";
 import { type Stack, own, readStack, sameJson } from "./stack";
 import { ctyBool, ctyNumber } from "./cty";
 
-export { ctyBool, ctyNumber };
-
-export { isRecord, own };
-
 /** The identity of a resource (its id or an id-like attribute such as a VPC's default_route_table_id). */
 export class ResourceRef {
   constructor(

@@ -9,7 +9,9 @@ import type { SgRule } from "../model";
 import { ReachInputError } from "../model";
 import { type Attributes, type Slot, present } from "./attributes";
 import { dynamicBlocks } from "./dynamic";
-import { type RawResource, type Resolver, isRecord, own } from "./resolve";
+import { isRecord } from "../../core/records";
+import { own } from "./stack";
+import { type RawResource, type Resolver } from "./resolve";
 
 export class SecurityGroups {
   /** The directions ("ingress", "egress") each security group (by key) declares inline rules for. */

@@ -16,7 +16,9 @@ import {
   defaultTransitRouteTableKey,
 } from "../transit";
 import { type Attributes, present } from "./attributes";
-import { CidrValue, type RawResource, type Resolver, ResourceRef, isRecord, own } from "./resolve";
+import { isRecord } from "../../core/records";
+import { own } from "./stack";
+import { CidrValue, type RawResource, type Resolver, ResourceRef } from "./resolve";
 
 /** The transit gateway resource types reach reads. */
 export const TRANSIT_TYPES: readonly string[] = [
