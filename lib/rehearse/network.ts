@@ -32,3 +32,10 @@ export interface LinkSpec {
   readonly a: LinkEnd;
   readonly b: LinkEnd;
 }
+
+/** The sysctls of a namespace that routes: forwarding on for both families, no reverse-path filter. */
+export const ROUTER_SYSCTLS: readonly (readonly [string, string])[] = [
+  ["net/ipv4/ip_forward", "1"],
+  ["net/ipv6/conf/all/forwarding", "1"],
+  ["net/ipv4/conf/*/rp_filter", "0"],
+];

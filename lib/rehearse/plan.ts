@@ -1,6 +1,6 @@
 import type { Model, NetworkAcl, Peering, RouteTable, SecurityGroup, SgRule, Vpc } from "../reach";
 import { type Endpoint, replyMark } from "./endpoints";
-import type { LinkEnd, LinkSpec, NamespaceSpec } from "./network";
+import { type LinkEnd, type LinkSpec, type NamespaceSpec, ROUTER_SYSCTLS } from "./network";
 import { TransitPlan } from "./transit-plan";
 import { addressMatch, aclRules, base, blockGuards, blocksOf, chain, nameSet, ruleset, sgProtocol } from "./nft";
 import { RehearseInputError } from "./errors";
@@ -226,11 +226,7 @@ class Planner {
       id,
       role: "router",
       stands: vpc.address,
-      sysctls: [
-        ["net/ipv4/ip_forward", "1"],
-        ["net/ipv6/conf/all/forwarding", "1"],
-        ["net/ipv4/conf/*/rp_filter", "0"],
-      ],
+      sysctls: ROUTER_SYSCTLS,
       ip,
       ip6,
       nft: this.routerRules(

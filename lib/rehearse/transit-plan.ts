@@ -3,7 +3,7 @@ import { effectiveAssociations, peeringCarries, transitRoutes } from "../reach/t
 import type { TransitNetwork, TransitVpcAttachment } from "../reach/transit-model";
 import type { Endpoint } from "./endpoints";
 import { aclRules, base, chain, nameSet, ruleset } from "./nft";
-import type { LinkEnd, LinkSpec, NamespaceSpec } from "./network";
+import { type LinkEnd, type LinkSpec, type NamespaceSpec, ROUTER_SYSCTLS } from "./network";
 import { type Family, toCidrs } from "./ranges";
 
 /**
@@ -279,11 +279,7 @@ export class TransitPlan {
           id,
           role: "transit",
           stands: gateway,
-          sysctls: [
-            ["net/ipv4/ip_forward", "1"],
-            ["net/ipv6/conf/all/forwarding", "1"],
-            ["net/ipv4/conf/*/rp_filter", "0"],
-          ],
+          sysctls: ROUTER_SYSCTLS,
           ip,
           ip6,
           nft: ruleset(table, [
