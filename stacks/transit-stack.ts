@@ -4,7 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { PeeringConfig, peersOf } from "../lib/config";
 import { accountOf, Placement, placementOf, sameAccount } from "../lib/config/placement";
-import { acrossPeerings, transitReachable, TransitGatewayConfig } from "../lib/config/transit";
+import { acrossPeerings, pairedSegments, transitReachable, TransitGatewayConfig } from "../lib/config/transit";
 import { TransitGatewayNetwork, TransitVpc } from "../lib/constructs/transit-gateway";
 import { TransitGatewayPeering } from "../lib/constructs/transit-peering";
 import { useProvider } from "../lib/constructs/stack-providers";
@@ -89,8 +89,10 @@ export class TransitStack extends PeeringStackBase {
     }
     const gatewayByName = new Map((config.transitGateways ?? []).map((g) => [g.name, g]));
     for (const peering of config.transitPeerings ?? []) {
-      const [requester, accepter] = [peering.requester, peering.accepter].map((side) => {
+      const [requester, accepter] = [peering.requester, peering.accepter].map((side, i) => {
         const gateway = gatewayByName.get(side.gateway)!;
+        const pairs = peering.segmentPairs;
+        const paired = pairs ? new Set(pairedSegments(pairs, i === 0)) : undefined;
         const routes = new Map(
           gateway.segments.map((s) => [
             s.name,
@@ -106,7 +108,9 @@ export class TransitStack extends PeeringStackBase {
           name: gateway.name,
           network: this.gateways.get(gateway.name)!,
           provider: this.providerOf(gatewayPlacement(gateway)),
-          segment: side.segment,
+          association: paired
+            ? { ownTable: gateway.attachments.filter((a) => paired.has(a.segment)).map((a) => a.vpc) }
+            : { segment: side.segment! },
           routes: new Map([...routes].filter(([, blocks]) => blocks.length > 0)),
           placement: gatewayPlacement(gateway),
         };
