@@ -196,13 +196,14 @@ function checkSegmentChoice(
   const named = (["requester", "accepter"] as const).filter((r) => (r === "requester" ? requester : accepter).segment);
   if (pairs === undefined) {
     if (named.length === 2) return undefined;
-    const missing =
+    const other = named[0] === "requester" ? "accepter" : "requester";
+    const what =
       named.length === 0
-        ? "requester.segment and accepter.segment"
-        : `${named[0] === "requester" ? "accepter" : "requester"}.segment`;
+        ? `${field}.requester.segment and ${field}.accepter.segment are missing`
+        : `${field}.${other}.segment is missing while ${named[0]}.segment is ${preview((named[0] === "requester" ? requester : accepter).segment)}`;
     problems.add(
       () =>
-        `${field} has no ${missing}: name the segment whose route table the peering joins on each side, or list segmentPairs such as [{"requester": "prod", "accepter": "prod"}] to join several pairs of segments`,
+        `${what}: name the segment whose route table the peering joins on each side, or leave both out and list segmentPairs such as [{"requester": "prod", "accepter": "prod"}] to join several pairs of segments`,
     );
     return false;
   }
