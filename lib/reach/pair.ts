@@ -28,7 +28,7 @@ import {
   type Subnet,
   type Vpc,
 } from "./model";
-import { type TransitAclCheck, transitForward } from "./transit";
+import { type TransitAclCheck, type TransitVia, transitForward, transitReferenceRefusal } from "./transit";
 
 const ICMP = { ipv4: { protocol: 1, request: 8, reply: 0 }, ipv6: { protocol: 58, request: 128, reply: 129 } } as const;
 
@@ -65,6 +65,8 @@ interface Routed {
   readonly acls: readonly TransitAclCheck[];
   /** The attachment subnets a transit gateway may deliver through, when it delivers. */
   readonly exits: readonly Subnet[] | undefined;
+  /** How transit gateways delivered it, when every delivered part came through them. */
+  readonly via: TransitVia | undefined;
 }
 
 interface Forwarded {
@@ -74,6 +76,7 @@ interface Forwarded {
   readonly drop: (() => string) | undefined;
   readonly acls?: readonly TransitAclCheck[];
   readonly exits?: readonly Subnet[];
+  readonly via?: TransitVia;
 }
 
 /** Follows one pair through the request and the reply, narrowing the possible addresses of each end. */
@@ -132,8 +135,13 @@ export class PairAnalysis {
   private request(): void {
     const { source, icmp } = this;
     this.path.push(source.label);
-    this.narrowTarget(this.securityGroups(source.instance as Instance, true, this.targetSet, this.target.instance));
-    const routed = this.route(routeTableOf(this.model, source.subnet), source.vpc, this.targetSet, "request");
+    const table = routeTableOf(this.model, source.subnet);
+    // Only a rule naming a group of another VPC asks how the echo will go.
+    const ahead = () => this.route(table, source.vpc, this.targetSet, "request").via;
+    this.narrowTarget(
+      this.securityGroups(source.instance as Instance, true, this.targetSet, this.target.instance, ahead),
+    );
+    const routed = this.route(table, source.vpc, this.targetSet, "request");
     if (!this.target.instance && routed.arrival) this.placeTarget(routed.arrival);
     const sameSubnet = source.subnet.address === this.target.subnet.address;
     if (!sameSubnet)
@@ -147,7 +155,9 @@ export class PairAnalysis {
         this.acl(networkAclOf(this.model, this.target.subnet), false, this.sourceSet, icmp.request, "inbound"),
       );
     if (this.target.instance) {
-      this.narrowSource(this.securityGroups(this.target.instance, false, this.sourceSet, source.instance));
+      this.narrowSource(
+        this.securityGroups(this.target.instance, false, this.sourceSet, source.instance, () => routed.via),
+      );
       this.path.push(this.target.label);
     }
   }
@@ -233,9 +243,20 @@ export class PairAnalysis {
     return describeSet({ family: this.family, ranges: widened }, this.model.generated);
   }
 
-  private securityGroups(owner: Instance, egress: boolean, peers: AddressSet, peer: Instance | undefined): Step {
+  /**
+   * The addresses `owner`'s security groups admit in one direction; `via` tells, for a rule naming
+   * a group of another VPC, how the echo goes through transit gateways (undefined when not).
+   */
+  private securityGroups(
+    owner: Instance,
+    egress: boolean,
+    peers: AddressSet,
+    peer: Instance | undefined,
+    via: () => TransitVia | undefined,
+  ): Step {
     const { model, family, icmp } = this;
     let allowed = emptySet(family);
+    const refused: string[] = [];
     const groups = owner.securityGroups.map((key) => model.securityGroups.get(key));
     for (const group of groups) {
       if (!group) continue;
@@ -254,24 +275,27 @@ export class PairAnalysis {
         for (const cidr of rule.cidrs) if (cidr.family === family) allowed = union(allowed, setOf(family, cidr));
         const byGroup = rule.groups.some((key) => {
           const referenced = model.securityGroups.get(key);
-          return (
-            referenced !== undefined &&
-            peer?.securityGroups.includes(key) === true &&
-            referenceAllowed(model, group, referenced)
-          );
+          if (referenced === undefined || peer?.securityGroups.includes(key) !== true) return false;
+          const transit = referenced.vpc !== group.vpc && model.transit ? via() : undefined;
+          if (!transit || !model.transit) return referenceAllowed(model, group, referenced);
+          const why = transitReferenceRefusal(model.transit, transit, egress);
+          if (why !== undefined) refused.push(`${rule.source} names ${referenced.label}, but ${why}`);
+          return why === undefined;
         });
         if (byGroup) allowed = union(allowed, peers);
       }
     }
     const names = groups.map((g, i) => g?.label ?? owner.securityGroups[i]).join(", ");
     const direction = egress ? "egress" : "ingress";
+    const references = refused.length > 0 ? `; ${refused.join("; ")}` : "";
     return {
       allowed,
       hop: `${names} (${direction})`,
       why: () =>
         `no ${direction} rule allows an ICMP${family === "ipv6" ? "v6" : ""} echo request ${
           egress ? "to" : "from"
-        } ${this.describe(peers)}`,
+        } ${this.describe(peers)}${references}`,
+      ...(refused.length > 0 ? { partialWhy: () => refused.join("; ") } : {}),
     };
   }
 
@@ -360,6 +384,7 @@ export class PairAnalysis {
       arrival: good[0]?.arrival,
       acls: good.flatMap((o) => o.acls ?? []),
       exits: good.some((o) => o.exits !== undefined) ? good.flatMap((o) => o.exits ?? []) : undefined,
+      via: good.length > 0 && good.every((o) => o.via !== undefined) ? good[0].via : undefined,
       step: {
         allowed: good.reduce((acc, o) => union(acc, o.set), emptySet(family)),
         hop: shown.hops[0],

@@ -14,6 +14,12 @@ export interface TransitGateway {
   readonly defaultAssociation: boolean;
   /** default_route_table_propagation = "enable" (AWS's default). */
   readonly defaultPropagation: boolean;
+  /**
+   * security_group_referencing_support = "enable": a security group rule may admit a group of
+   * another VPC attached to this gateway (with its VPC attachments' support on too).
+   * @default false - AWS's default for a transit gateway
+   */
+  readonly securityGroupReferencing?: boolean;
 }
 
 /** An aws_ec2_transit_gateway_vpc_attachment. */
@@ -33,6 +39,11 @@ export interface TransitVpcAttachment {
   readonly defaultAssociation: boolean;
   /** transit_gateway_default_route_table_propagation (default true). */
   readonly defaultPropagation: boolean;
+  /**
+   * security_group_referencing_support of the attachment: "enable" unless disabled.
+   * @default true - AWS's default for a VPC attachment ("set to enable by default", the gateway's is disable)
+   */
+  readonly securityGroupReferencing?: boolean;
 }
 
 /** An aws_ec2_transit_gateway_peering_attachment and what accepts it. */

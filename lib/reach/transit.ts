@@ -133,6 +133,18 @@ export interface TransitAclCheck {
   readonly on: "sender" | "receiver";
 }
 
+/** How a delivered packet went through the transit gateway(s): what a security group reference across them depends on. */
+export interface TransitVia {
+  /** The gateway that delivered it into the receiving VPC. */
+  readonly gateway: string;
+  /** The sending VPC's attachment it entered through. */
+  readonly entry: string;
+  /** The receiving VPC's attachment it left through. */
+  readonly exit: string;
+  /** The transit gateway peering attachments it crossed, in order. */
+  readonly peerings: readonly string[];
+}
+
 /** Where one part of the destination set goes through the transit gateway(s). */
 export interface TransitOutcome {
   readonly set: AddressSet;
@@ -142,6 +154,8 @@ export interface TransitOutcome {
   readonly acls: readonly TransitAclCheck[];
   /** The attachment subnets the packet may leave the transit gateway through, in the receiving VPC. */
   readonly exits: readonly Subnet[];
+  /** How it went, when it is delivered. */
+  readonly via?: TransitVia;
 }
 
 /** What the walk needs from its caller. */
@@ -206,7 +220,14 @@ export function transitForward(model: Model, net: TransitNetwork, leg: TransitLe
     ];
   }
   const acls: TransitAclCheck[] = [{ subnets: [entry], egress: false, on: "sender" }];
-  return new Walk(model, net, leg, zone).port(gateway.address, attachment.address, leg.set, [enter], acls, 0);
+  return new Walk(model, net, leg, zone, attachment.address).port(
+    gateway.address,
+    attachment.address,
+    leg.set,
+    [enter],
+    acls,
+    [],
+  );
 }
 
 function zoneText(zone: string | undefined): string {
@@ -223,19 +244,21 @@ class Walk {
     private readonly net: TransitNetwork,
     private readonly leg: TransitLeg,
     private readonly zone: string | undefined,
+    private readonly entry: string,
   ) {
     this.routes = transitRoutes(model, net).filter((r) => r.destination.family === leg.family);
   }
 
-  /** A packet entering `gateway` through `attachment`. */
+  /** A packet entering `gateway` through `attachment`, having crossed `peerings` on the way. */
   port(
     gateway: string,
     attachment: string,
     set: AddressSet,
     hops: readonly string[],
     acls: readonly TransitAclCheck[],
-    depth: number,
+    peerings: readonly string[],
   ): TransitOutcome[] {
+    const depth = peerings.length;
     const { net, leg } = this;
     const tgw = net.gateways.get(gateway);
     const dropped = (hop: string[], why: () => string): TransitOutcome[] => [
@@ -271,7 +294,7 @@ class Walk {
       const matched = intersect(remaining, setOf(leg.family, route.destination));
       if (isEmpty(matched)) continue;
       remaining = subtract(remaining, matched);
-      out.push(...this.follow(gateway, table, route, matched, hops, acls, depth));
+      out.push(...this.follow(gateway, table, route, matched, hops, acls, peerings));
     }
     if (!isEmpty(remaining)) {
       const left = remaining;
@@ -294,7 +317,7 @@ class Walk {
     set: AddressSet,
     hops: readonly string[],
     acls: readonly TransitAclCheck[],
-    depth: number,
+    peerings: readonly string[],
   ): TransitOutcome[] {
     const { net, model, leg } = this;
     const kind = route.propagated ? "propagated" : "static";
@@ -349,6 +372,7 @@ class Walk {
           drop: undefined,
           acls: [...acls, { subnets: exits, egress: true, on: "receiver" }],
           exits,
+          via: { gateway, entry: this.entry, exit: vpcAttachment.address, peerings },
         },
       ];
     }
@@ -364,12 +388,62 @@ class Walk {
           ? `${peering.label} is ${peering.state}, not available`
           : `${peering.label} is not accepted: add an aws_ec2_transit_gateway_peering_attachment_accepter in the peer's account and region`,
       );
-    return this.port(other, peering.address, set, [...path, `${leg.prefix}${peering.label}`], acls, depth + 1);
+    return this.port(other, peering.address, set, [...path, `${leg.prefix}${peering.label}`], acls, [
+      ...peerings,
+      peering.address,
+    ]);
   }
 
   private attachmentLabel(key: string): string {
     return this.net.vpcAttachments.get(key)?.label ?? this.net.peeringAttachments.get(key)?.label ?? key;
   }
+}
+
+/**
+ * Why a security group rule's reference to a group of another VPC admits nothing for a packet that
+ * came through transit gateways `via`, or undefined when AWS honours it ("Security group
+ * referencing", Transit Gateway guide, and AWS's announcement of 2023-11): only in inbound rules,
+ * only across one transit gateway (not a peering of two), and only when the gateway and both VPC
+ * attachments have security_group_referencing_support enabled (the gateway's default is disable,
+ * an attachment's enable).
+ */
+export function transitReferenceRefusal(net: TransitNetwork, via: TransitVia, egress: boolean): string | undefined {
+  const gateway = net.gateways.get(via.gateway);
+  const name = gateway?.label ?? via.gateway;
+  if (egress)
+    return `the echo goes through the transit gateway ${name}, and AWS honours a reference to a group of another VPC across a transit gateway in inbound rules only`;
+  if (via.peerings.length > 0) {
+    const peering = net.peeringAttachments.get(via.peerings[0])?.label ?? via.peerings[0];
+    return `the echo crosses the transit gateway peering ${peering}, and AWS honours a reference to a group of another VPC only across one transit gateway, not across a peering`;
+  }
+  const off = [
+    gateway?.securityGroupReferencing === true ? undefined : name,
+    ...[via.entry, via.exit].map((key) => {
+      const att = net.vpcAttachments.get(key);
+      return att?.securityGroupReferencing === false ? att.label : undefined;
+    }),
+  ].filter((x): x is string => x !== undefined);
+  if (off.length === 0) return undefined;
+  return `the echo comes through the transit gateway ${name}, and security_group_referencing_support is not enabled on ${off.join(" and ")}: AWS honours a reference to a group of another VPC attached to the gateway only when the gateway and both VPC attachments enable it`;
+}
+
+/**
+ * A transit gateway that VPCs `a` and `b` are both attached to and that enables security group
+ * referencing (with `attachments`, both VPC attachments enabling it too), or undefined.
+ */
+export function referencingGateway(
+  net: TransitNetwork | undefined,
+  a: string,
+  b: string,
+  attachments: boolean,
+): TransitGateway | undefined {
+  if (!net) return undefined;
+  const attached = [...net.vpcAttachments.values()].filter((x) => !attachments || x.securityGroupReferencing !== false);
+  return [...net.gateways.values()].find(
+    (g) =>
+      g.securityGroupReferencing === true &&
+      [a, b].every((vpc) => attached.some((x) => x.gateway === g.address && x.vpc === vpc)),
+  );
 }
 
 /** Whether a peering attachment carries traffic: AWS's state when known, else whether it is accepted. */

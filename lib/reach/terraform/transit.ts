@@ -102,6 +102,7 @@ class TransitReader {
       region: resolver.region(res),
       defaultAssociation: enabled("default_route_table_association"),
       defaultPropagation: enabled("default_route_table_propagation"),
+      securityGroupReferencing: this.option(res, "security_group_referencing_support"),
     };
     this.gateways.set(res.address, gateway);
     if (gateway.defaultAssociation || gateway.defaultPropagation) {
@@ -138,6 +139,10 @@ class TransitReader {
       applianceMode: this.option(res, "appliance_mode_support"),
       defaultAssociation: defaulted("transit_gateway_default_route_table_association"),
       defaultPropagation: defaulted("transit_gateway_default_route_table_propagation"),
+      // Left out, AWS enables it on a VPC attachment (CreateTransitGatewayVpcAttachment's default).
+      securityGroupReferencing:
+        read.string(read.slot(res, "security_group_referencing_support")) === undefined ||
+        this.option(res, "security_group_referencing_support"),
     });
   }
 
