@@ -4,13 +4,27 @@
  * through the gateway only when the gateway and both VPC attachments enable it, in inbound rules
  * only, and never across a transit gateway peering; otherwise the rule admits nothing from there and
  * the verdict says why. Read from Terraform and from the EC2 API alike, and rehearse's nft rules agree.
+ * And reach across two peerings: AWS routes a packet by the table associated with the attachment it
+ * arrives on, so it goes on from one peering to another only where a static route says so.
  */
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { AwsClientStub } from "aws-sdk-client-mock";
 import { type Result, analyze, buildModel, loadLive } from "../../lib/reach";
 import { placeInstances } from "../../lib/rehearse/endpoints";
 import { planNetwork } from "../../lib/rehearse/plan";
-import { type TgwDoc, patch, peeredGateways, peeringRoutes, twoOnHub } from "../../test-support/transit";
+import {
+  type TgwDoc,
+  attach,
+  patch,
+  peeredGateways,
+  peeringRoutes,
+  put,
+  tgw,
+  tgwRoute,
+  twoOnHub,
+  vpc,
+  vpcRoute,
+} from "../../test-support/transit";
 import { type Account, REGION, fakeClient, fakeEc2, sgRule, twoVpcsOnATransitGateway } from "./live-account";
 
 const ref = (expr: string) => `\${${expr}}`;
@@ -193,5 +207,54 @@ describe("reach --live reads security group referencing support of gateways and 
     const pair = await liveVerdict(served("enable", "disable"));
     expect(pair.reachable).toBe(false);
     expect(pair.reason).toMatch(/names sg-a.*not enabled on tgw-attach-a and tgw-attach-b/);
+  });
+});
+
+describe("reach across two transit gateway peerings, as AWS routes it", () => {
+  const HUB = "aws_ec2_transit_gateway.hub.association_default_route_table_id";
+  const FAR = "aws_ec2_transit_gateway.far.association_default_route_table_id";
+  const EAST = "aws_ec2_transit_gateway.east.association_default_route_table_id";
+
+  /**
+   * a (10.1) on hub, b (10.2) on far, c (10.3) on east; hub peered with far, far with east; hub
+   * routes c's block to far and east routes a's block to far; far's table (associated with both
+   * peerings on its side) routes a's block back, and c's block on to east when `onward`.
+   */
+  function chain(onward: boolean): TgwDoc {
+    const doc = peeringRoutes(peeredGateways());
+    tgw(doc, "east");
+    vpc(doc, "c", 3);
+    attach(doc, "east", "c");
+    vpcRoute(doc, "c", "10.0.0.0/8", "east");
+    put(doc, "aws_ec2_transit_gateway_peering_attachment", "far_east", {
+      provider: "aws.west",
+      transit_gateway_id: ref("aws_ec2_transit_gateway.far.id"),
+      peer_transit_gateway_id: ref("aws_ec2_transit_gateway.east.id"),
+      peer_region: "eu-west-1",
+      tags: { Name: "far_east" },
+    });
+    put(doc, "aws_ec2_transit_gateway_peering_attachment_accepter", "far_east", {
+      transit_gateway_attachment_id: ref("aws_ec2_transit_gateway_peering_attachment.far_east.id"),
+    });
+    const hubFar = "aws_ec2_transit_gateway_peering_attachment.hub_far";
+    const farEast = "aws_ec2_transit_gateway_peering_attachment.far_east";
+    tgwRoute(doc, "hub_to_c", HUB, "10.3.0.0/16", hubFar);
+    tgwRoute(doc, "east_to_a", EAST, "10.1.0.0/16", "aws_ec2_transit_gateway_peering_attachment_accepter.far_east");
+    if (onward) tgwRoute(doc, "far_to_c", FAR, "10.3.0.0/16", farEast, "aws.west");
+    return doc;
+  }
+
+  it("does not carry a packet from one peering onto another without a static route that says so", () => {
+    expect(verdict(reach(chain(false)), "a", "c")).toMatch(
+      /^false: .*no route of the transit gateway route table far .*default route table matches 10\.3\.1\./,
+    );
+  });
+
+  it("carries it across both peerings when the middle gateway's table routes it on, hop by hop", () => {
+    const result = reach(chain(true));
+    expect(result.errors).toEqual([]);
+    expect(verdict(result, "a", "c")).toBe("true");
+    const path = result.pairs.find((p) => p.from === "aws_instance.a" && p.to === "aws_instance.c")!.path.join("\n");
+    expect(path).toMatch(/hub_far[\s\S]*far .*default route table: 10\.3\.0\.0\/16 → far_east[\s\S]*east-c/);
   });
 });
