@@ -87,7 +87,8 @@ export function liveTransit(
         applianceMode: a.Options?.ApplianceModeSupport === "enable",
         defaultAssociation: false,
         defaultPropagation: false,
-        securityGroupReferencing: a.Options?.SecurityGroupReferencingSupport === "enable",
+        // Unreported (an emulator), AWS's default for an attachment: enable.
+        securityGroupReferencing: a.Options?.SecurityGroupReferencingSupport !== "disable",
       });
     }
     for (const p of s.transit.peeringAttachments) {
