@@ -5,6 +5,7 @@
  * routes of each paired segment, reach's verdicts exactly what the config means (segmentation
  * decided at the sending gateway), and every bad form refused with the field, the value and the fix.
  */
+import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { compareWithIntent, instanceAddresses } from "../lib/check";
@@ -148,6 +149,25 @@ describe("a peering with segmentPairs in the config", () => {
     const reached = transitReachable(parseConfig(raw), "eu-prod").map((r) => r.vpc.name);
     expect(reached).toEqual(["eu-shared", "us-prod", "us-dev"]);
     expect(transitReachable(parseConfig(raw), "us-dev").map((r) => r.vpc.name)).toEqual(["eu-prod", "eu-dev"]);
+  });
+
+  it("lets a VPC of one side reach one of the other exactly when their segments are a pair, both ways", () => {
+    const SEGMENTS = ["prod", "dev"] as const;
+    const allPairs = SEGMENTS.flatMap((r) => SEGMENTS.map((a) => ({ requester: r, accepter: a })));
+    fc.assert(
+      fc.property(fc.subarray(allPairs, { minLength: 1 }), (pairs) => {
+        const raw = pairedConfig();
+        peering(raw).segmentPairs = pairs;
+        const config = parseConfig(raw);
+        const reaches = (from: string, to: string) => transitReachable(config, from).some((r) => r.vpc.name === to);
+        for (const r of SEGMENTS)
+          for (const a of SEGMENTS) {
+            const paired = pairs.some((p) => p.requester === r && p.accepter === a);
+            expect([reaches(`eu-${r}`, `us-${a}`), reaches(`us-${a}`, `eu-${r}`)]).toEqual([paired, paired]);
+          }
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it.each<[string, (c: Json) => void, RegExp]>([
