@@ -116,7 +116,9 @@ export class TransitStack extends PeeringStackBase {
         };
       });
       const key = `${requester.name}_${accepter.name}`;
-      const after = [requester.name, accepter.name].flatMap((g) => pendingLimit(acceptersOf.get(g) ?? []));
+      const after = [
+        ...new Set([requester.name, accepter.name].flatMap((g) => pendingLimit(acceptersOf.get(g) ?? []))),
+      ];
       const made = new TransitGatewayPeering(this, `tgw-peering-${key}`, {
         requester,
         accepter,

@@ -143,7 +143,7 @@ describe("a transit gateway shared through RAM", () => {
       "an attachment from another account, no accepter, and auto_accept_shared_attachments off",
       unaccepted,
       "aws_ec2_transit_gateway_vpc_attachment.hub_b",
-      `stays pendingAcceptance and carries no traffic: it is made from ${WORKLOADS}, hub (aws_ec2_transit_gateway.hub) (owned by ${NETWORK}) has auto_accept_shared_attachments off (AWS's default "disable"), and no aws_ec2_transit_gateway_vpc_attachment_accepter accepts it`,
+      `stays pendingAcceptance and carries no traffic: it is made from ${WORKLOADS}, hub (aws_ec2_transit_gateway.hub), owned by ${NETWORK}, has auto_accept_shared_attachments off (AWS's default "disable"), and no aws_ec2_transit_gateway_vpc_attachment_accepter accepts it`,
     ],
     [
       "an attachment accepted from the VPC's account instead of the gateway's",

@@ -43,7 +43,7 @@ export function checkSharing(net: TransitNetwork, errors: Finding[]): void {
     if (!gateway.autoAcceptShared && !accepters.some((a) => !differ(a.account, gateway.account)))
       errors.push({
         resource: att.address,
-        message: `stays pendingAcceptance and carries no traffic: it is made from ${att.account}, ${gateway.label} (owned by ${gateway.account}) has auto_accept_shared_attachments off (AWS's default "disable"), and no aws_ec2_transit_gateway_vpc_attachment_accepter accepts it: add one with the gateway owner's provider, or set auto_accept_shared_attachments = "enable"`,
+        message: `stays pendingAcceptance and carries no traffic: it is made from ${att.account}, ${gateway.label}, owned by ${gateway.account}, has auto_accept_shared_attachments off (AWS's default "disable"), and no aws_ec2_transit_gateway_vpc_attachment_accepter accepts it: add one with the gateway owner's provider, or set auto_accept_shared_attachments = "enable"`,
       });
   }
 }

@@ -29,6 +29,9 @@ export const RAM_TYPES: readonly string[] = [
 /** A 12-digit account id, or an IAM ARN in one account (a role or user is a principal of its account). */
 const ACCOUNT_PRINCIPAL = /^(?:arn:[\w-]+:iam::)?(\d{12})(?::|$)/;
 
+/** How many associations' resource_share_arn a share reference is followed through (a cycle ends there). */
+const MAX_HOPS = 8;
+
 interface Building {
   readonly address: string;
   readonly allowExternal: boolean;
@@ -53,7 +56,7 @@ export function readShares(source: RamSource, gateways: ReadonlySet<string>): Tr
   /** The share an ARN attribute names: the share's arn, or an association's resource_share_arn, followed. */
   const shareOf = (res: RawResource, field: string): Building | undefined => {
     let current = value(res, field);
-    for (let hops = 0; hops < 8 && current instanceof ResourceRef; hops++) {
+    for (let hops = 0; hops < MAX_HOPS && current instanceof ResourceRef; hops++) {
       const address = resolver.address(current.stack, current.type, current.name);
       if (current.type === "aws_ram_resource_share") return shares.get(address);
       if (current.attr !== "resource_share_arn" || !RAM_TYPES.includes(current.type)) return undefined;
@@ -78,8 +81,8 @@ export function readShares(source: RamSource, gateways: ReadonlySet<string>): Tr
     const account =
       principal instanceof AccountRef
         ? resolver.callerAccount(principal)
-        : typeof principal === "string"
-          ? ACCOUNT_PRINCIPAL.exec(principal)?.[1]
+        : typeof principal === "string" || typeof principal === "number"
+          ? ACCOUNT_PRINCIPAL.exec(String(principal))?.[1]
           : undefined;
     shareOf(res, "resource_share_arn")?.principals.push({ source: res.address, account });
   }
