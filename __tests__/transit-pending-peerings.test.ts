@@ -3,12 +3,15 @@
  * Gateway quotas). A peering attachment is pending from its creation until its accepter accepts it,
  * and Terraform creates independent resources at the same time, so the transit stack makes a
  * gateway's eleventh peering attachment wait for the accepter of its first, the twelfth for its
- * second's, and so on: at most 10 pending per gateway however the apply is scheduled.
+ * second's, and so on: at most 10 pending per gateway however the apply is scheduled. Terraform
+ * validates the stacks (so it needs Terraform and the provider mirror).
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseConfig } from "../lib/config";
 import { analyze, buildModel, readDocuments } from "../lib/reach";
 import { SynthesizedApp, synthToTemp } from "../test-support/synth";
+import { proveWithTerraform } from "../test-support/terraform";
 
 const SPOKES = 12;
 const REGIONS = ["us-east-1", "us-west-2", "eu-central-1"];
@@ -73,4 +76,9 @@ describe("a gateway of 12 peerings", () => {
     expect(result.errors).toEqual([]);
     expect(result.warnings.filter((w) => w.message.includes("pendingAcceptance"))).toEqual([]);
   });
+
+  it("is valid Terraform, the waits included", async () => {
+    const proofs = await proveWithTerraform(parseConfig(hubOfTwelvePeerings()), "json", { test: false });
+    expect(proofs.map((p) => p.stack).sort()).toEqual(["instances", "network", "peering", "transit"]);
+  }, 600_000);
 });
