@@ -124,7 +124,7 @@ const SPECS: readonly CaseSpec[] = [
     (shape): CaseSpec => ({
       name: `examples/${shape}.json`,
       raw: EXAMPLES_BY_NAME.find((e) => e.name === `examples/${shape}.json`)!.raw,
-      formats: ["json"],
+      formats: ["json", "hcl"],
       stacks: [...THREE_STACKS, "transit"],
     }),
   ),
