@@ -13,6 +13,7 @@ import {
   isEmpty,
   sameSet,
   setOf,
+  setOfRanges,
   subtract,
   union,
 } from "./cidr";
@@ -25,10 +26,18 @@ import {
   type PairResult,
   type Route,
   type RouteTable,
+  type SgRule,
   type Subnet,
   type Vpc,
 } from "./model";
-import { type TransitAclCheck, type TransitVia, transitForward, transitReferenceRefusal } from "./transit";
+import {
+  type TransitAclCheck,
+  type TransitNetwork,
+  TransitTables,
+  type TransitVia,
+  transitForward,
+  transitReferenceRefusal,
+} from "./transit";
 
 const ICMP = { ipv4: { protocol: 1, request: 8, reply: 0 }, ipv6: { protocol: 58, request: 128, reply: 129 } } as const;
 
@@ -79,6 +88,35 @@ interface Forwarded {
   readonly via?: TransitVia;
 }
 
+/**
+ * What the pairs of one analysis share, made once: the blocks each instance's security groups admit
+ * (a large network's rules list hundreds), and the transit gateways' tables.
+ */
+export class PairCache {
+  private readonly blocks = new Map<string, AddressSet>();
+  private tables?: TransitTables;
+
+  constructor(private readonly model: Model) {}
+
+  /** The blocks of `family` that `rules` name, as one set, made once per `key` (an instance's groups, a direction and a family). */
+  blocksAdmitted(key: string, family: Family, rules: () => readonly SgRule[]): AddressSet {
+    let found = this.blocks.get(key);
+    if (!found) {
+      found = setOfRanges(
+        family,
+        rules().flatMap((r) => r.cidrs.filter((c) => c.family === family)),
+      );
+      this.blocks.set(key, found);
+    }
+    return found;
+  }
+
+  /** The transit gateways' tables of `net`, the model's transit network. */
+  transit(net: TransitNetwork): TransitTables {
+    return (this.tables ??= new TransitTables(this.model, net));
+  }
+}
+
 /** Follows one pair through the request and the reply, narrowing the possible addresses of each end. */
 export class PairAnalysis {
   private readonly path: string[] = [];
@@ -94,6 +132,7 @@ export class PairAnalysis {
     private target: Endpoint,
     private readonly to: string,
     private readonly unknownHolder = false,
+    private readonly cache = new PairCache(model),
   ) {
     this.sourceSet = source.candidates;
     this.targetSet = target.candidates;
@@ -255,24 +294,21 @@ export class PairAnalysis {
     via: () => TransitVia | undefined,
   ): Step {
     const { model, family, icmp } = this;
-    let allowed = emptySet(family);
     const refused: string[] = [];
     const groups = owner.securityGroups.map((key) => model.securityGroups.get(key));
+    const echo = (rule: SgRule) =>
+      rule.egress === egress &&
+      (rule.protocol === -1 ||
+        (rule.protocol === icmp.protocol &&
+          [-1, icmp.request].includes(rule.fromPort) &&
+          [-1, 0].includes(rule.toPort)));
+    let allowed = this.cache.blocksAdmitted(`${owner.address}\u0000${egress}\u0000${family}`, family, () =>
+      groups.flatMap((group) => group?.rules.filter(echo) ?? []),
+    );
     for (const group of groups) {
       if (!group) continue;
       for (const rule of group.rules) {
-        if (
-          rule.egress !== egress ||
-          !(
-            rule.protocol === -1 ||
-            (rule.protocol === icmp.protocol &&
-              [-1, icmp.request].includes(rule.fromPort) &&
-              [-1, 0].includes(rule.toPort))
-          )
-        ) {
-          continue;
-        }
-        for (const cidr of rule.cidrs) if (cidr.family === family) allowed = union(allowed, setOf(family, cidr));
+        if (!echo(rule)) continue;
         const byGroup = rule.groups.some((key) => {
           const referenced = model.securityGroups.get(key);
           if (referenced === undefined || peer?.securityGroups.includes(key) !== true) return false;
@@ -412,15 +448,20 @@ export class PairAnalysis {
       route.source.startsWith(table.label) ? "" : ` (${route.source})`
     }`;
     const sender = leg === "request" ? this.source.subnet : this.target.subnet;
-    const outcomes = transitForward(this.model, net, {
-      family: this.family,
-      vpc,
-      subnet: sender,
-      gateway: target.gateway,
-      set,
-      prefix,
-      describe: (s) => this.describe(s),
-    });
+    const outcomes = transitForward(
+      this.model,
+      net,
+      {
+        family: this.family,
+        vpc,
+        subnet: sender,
+        gateway: target.gateway,
+        set,
+        prefix,
+        describe: (s) => this.describe(s),
+      },
+      this.cache.transit(net),
+    );
     return outcomes.map((o) => {
       const last = o.hops[o.hops.length - 1];
       const drop = o.drop;

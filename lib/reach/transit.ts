@@ -13,7 +13,17 @@
  * - Without appliance mode the transit gateway keeps a flow in the Availability Zone it came from
  *   and crosses zones only when the receiving attachment has no subnet there.
  */
-import { type AddressSet, type Family, emptySet, intersect, isEmpty, setOf, subtract, union } from "./cidr";
+import {
+  type AddressSet,
+  type Family,
+  cidrOverlaps,
+  emptySet,
+  intersect,
+  isEmpty,
+  setOf,
+  subtract,
+  union,
+} from "./cidr";
 import type { Model, Subnet, Vpc } from "./model";
 import type {
   TransitGateway,
@@ -172,8 +182,63 @@ export interface TransitLeg {
 /** Transit gateway hops a packet may take before reach gives up on a loop. */
 const MAX_TRANSIT_HOPS = 8;
 
+/**
+ * What the transit walks of one analysis share, made once each: every route table's routes in
+ * effect, longest prefix first, by family; and each attachment's associations. A network of a
+ * thousand attachments has a thousand routes in a table, and every pair walks one.
+ */
+export class TransitTables {
+  private readonly ordered = new Map<string, TransitRoute[]>();
+  private byFamily?: Map<Family, TransitRoute[]>;
+  private associations?: Map<string, TransitLink[]>;
+
+  constructor(
+    private readonly model: Model,
+    private readonly net: TransitNetwork,
+  ) {}
+
+  /** The routes of `table` in effect for `family`, a static route in place of a propagated one of its prefix, longest prefix first. */
+  routesOf(family: Family, table: string): TransitRoute[] {
+    const key = `${family}\u0000${table}`;
+    let found = this.ordered.get(key);
+    if (!found) {
+      this.byFamily ??= groupBy(transitRoutes(this.model, this.net), (r) => r.destination.family);
+      const effective = new Map<string, TransitRoute>();
+      for (const route of this.byFamily.get(family) ?? []) {
+        if (route.routeTable !== table) continue;
+        const held = effective.get(route.destination.text);
+        if (!held || (held.propagated && !route.propagated)) effective.set(route.destination.text, route);
+      }
+      found = [...effective.values()].sort((a, b) => b.destination.prefix - a.destination.prefix);
+      this.ordered.set(key, found);
+    }
+    return found;
+  }
+
+  /** The associations in effect of `attachment`. */
+  associationsOf(attachment: string): readonly TransitLink[] {
+    this.associations ??= groupBy(effectiveAssociations(this.net), (a) => a.attachment);
+    return this.associations.get(attachment) ?? [];
+  }
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list) list.push(item);
+    else out.set(key(item), [item]);
+  }
+  return out;
+}
+
 /** Routes a leg through the transit gateway a VPC route names; one outcome per part of the set. */
-export function transitForward(model: Model, net: TransitNetwork, leg: TransitLeg): TransitOutcome[] {
+export function transitForward(
+  model: Model,
+  net: TransitNetwork,
+  leg: TransitLeg,
+  tables = new TransitTables(model, net),
+): TransitOutcome[] {
   const gateway = net.gateways.get(leg.gateway) as TransitGateway;
   const base = { arrival: undefined, acls: [], exits: [] };
   const attachment = [...net.vpcAttachments.values()].find(
@@ -220,7 +285,7 @@ export function transitForward(model: Model, net: TransitNetwork, leg: TransitLe
     ];
   }
   const acls: TransitAclCheck[] = [{ subnets: [entry], egress: false, on: "sender" }];
-  return new Walk(model, net, leg, zone, attachment.address).port(
+  return new Walk(model, net, leg, zone, attachment.address, tables).port(
     gateway.address,
     attachment.address,
     leg.set,
@@ -237,17 +302,14 @@ function zoneText(zone: string | undefined): string {
 }
 
 class Walk {
-  private readonly routes: TransitRoute[];
-
   constructor(
     private readonly model: Model,
     private readonly net: TransitNetwork,
     private readonly leg: TransitLeg,
     private readonly zone: string | undefined,
     private readonly entry: string,
-  ) {
-    this.routes = transitRoutes(model, net).filter((r) => r.destination.family === leg.family);
-  }
+    private readonly tables: TransitTables,
+  ) {}
 
   /** A packet entering `gateway` through `attachment`, having crossed `peerings` on the way. */
   port(
@@ -270,9 +332,9 @@ class Walk {
         [],
         () => `the transit gateways pass the packet on more than ${MAX_TRANSIT_HOPS} times: a routing loop`,
       );
-    const association = effectiveAssociations(net).find(
-      (a) => a.attachment === attachment && net.routeTables.get(a.routeTable)?.gateway === gateway,
-    );
+    const association = this.tables
+      .associationsOf(attachment)
+      .find((a) => net.routeTables.get(a.routeTable)?.gateway === gateway);
     const name = this.attachmentLabel(attachment);
     if (!association)
       return dropped(
@@ -281,16 +343,10 @@ class Walk {
           `${name} is associated with no route table of ${tgw.label}: the transit gateway routes what enters through an attachment by the route table associated with it`,
       );
     const table = net.routeTables.get(association.routeTable) as TransitRouteTable;
-    const candidates = this.routes.filter((r) => r.routeTable === table.address);
-    const effective = new Map<string, TransitRoute>();
-    for (const route of candidates) {
-      const held = effective.get(route.destination.text);
-      if (!held || (held.propagated && !route.propagated)) effective.set(route.destination.text, route);
-    }
-    const ordered = [...effective.values()].sort((a, b) => b.destination.prefix - a.destination.prefix);
     let remaining = set;
     const out: TransitOutcome[] = [];
-    for (const route of ordered) {
+    for (const route of this.tables.routesOf(leg.family, table.address)) {
+      if (!remaining.ranges.some((r) => cidrOverlaps(r, route.destination))) continue;
       const matched = intersect(remaining, setOf(leg.family, route.destination));
       if (isEmpty(matched)) continue;
       remaining = subtract(remaining, matched);
