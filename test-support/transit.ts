@@ -31,7 +31,7 @@ export function patch(doc: TgwDoc, type: string, name: string, changes: Record<s
 }
 
 /** Every attribute of an inline security group rule, empty: Terraform JSON needs them all in a rule block. */
-const NO_RULE = {
+export const NO_RULE = {
   description: null,
   cidr_blocks: [],
   ipv6_cidr_blocks: [],

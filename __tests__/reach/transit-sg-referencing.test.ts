@@ -13,6 +13,7 @@ import { type Result, analyze, buildModel, loadLive } from "../../lib/reach";
 import { placeInstances } from "../../lib/rehearse/endpoints";
 import { planNetwork } from "../../lib/rehearse/plan";
 import {
+  NO_RULE,
   type TgwDoc,
   attach,
   patch,
@@ -42,17 +43,7 @@ function verdict(result: Result, from: string, to: string): string {
   return found.reachable === true ? "true" : `${found.reachable}: ${found.reason}`;
 }
 
-const RULE = {
-  description: null,
-  cidr_blocks: [],
-  ipv6_cidr_blocks: [],
-  prefix_list_ids: [],
-  security_groups: [],
-  self: false,
-  protocol: "icmp",
-  from_port: -1,
-  to_port: -1,
-};
+const RULE = { ...NO_RULE, protocol: "icmp", from_port: -1, to_port: -1 };
 
 /** `owner`'s group admits ICMP inbound from `referenced`'s group only (no block). */
 function admitsGroupOnly(doc: TgwDoc, owner: string, referenced: string): TgwDoc {
