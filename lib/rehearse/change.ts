@@ -26,6 +26,12 @@ export interface NetworkChange {
   readonly addLinks: readonly LinkSpec[];
   /** In namespaces both plans have: what the new plan adds or changes. */
   readonly create: readonly NamespaceLines[];
+  /**
+   * Routes both plans hold whose metric changed because a route declared before them went (plan.ts keeps the
+   * declaration order in the metrics): the route at its new metric, then the old one deleted. Not a create nor a
+   * destroy of anything Terraform knows, so they go with the creates in either order.
+   */
+  readonly moves: readonly NamespaceLines[];
   /** In namespaces both plans have: the new nft ruleset where it differs, and the chains it no longer has. */
   readonly nft: readonly { readonly id: string; readonly ruleset: string; readonly dropChains: readonly string[] }[];
   /** In namespaces both plans have: what only the old plan has. */
@@ -42,6 +48,7 @@ export function isEmptyChange(change: NetworkChange): boolean {
     change.addNamespaces.length === 0 &&
     change.addLinks.length === 0 &&
     change.create.length === 0 &&
+    change.moves.length === 0 &&
     change.nft.length === 0 &&
     change.destroy.length === 0 &&
     change.removeLinks.length === 0 &&
@@ -62,16 +69,23 @@ export function changeBetween(before: NetworkPlan, after: NetworkPlan): NetworkC
   const removeLinks = before.links.filter((l) => !newLinks.has(linkKey(l)));
   const gone = new Set(removeLinks.flatMap((l) => [`${l.a.ns} ${l.a.name}`, `${l.b.ns} ${l.b.name}`]));
   const create: NamespaceLines[] = [];
+  const moves: NamespaceLines[] = [];
   const destroy: NamespaceLines[] = [];
   const nft: { id: string; ruleset: string; dropChains: string[] }[] = [];
   for (const [id, now] of next) {
     const was = old.get(id);
     if (!was) continue;
     if (was.role !== now.role) throw new RehearseFailure(`namespace ${id} changes from ${was.role} to ${now.role}`);
-    const made = { id, ip: added(was.ip, now.ip), ip6: added(was.ip6, now.ip6) };
+    const moved = movedRoutes(was.ip, now.ip);
+    if (moved.lines.length > 0) moves.push({ id, ip: moved.lines, ip6: [] });
+    const made = { id, ip: added(was.ip, now.ip, moved.next), ip6: added(was.ip6, now.ip6, new Set()) };
     if (made.ip.length + made.ip6.length > 0) create.push(made);
     const linkGone = (name: string): boolean => gone.has(`${id} ${name}`);
-    const undone = { id, ip: removed(was.ip, now.ip, linkGone), ip6: removed(was.ip6, now.ip6, linkGone) };
+    const undone = {
+      id,
+      ip: removed(was.ip, now.ip, linkGone, moved.old),
+      ip6: removed(was.ip6, now.ip6, linkGone, new Set()),
+    };
     if (undone.ip.length + undone.ip6.length > 0) destroy.push(undone);
     if (was.nft !== now.nft) {
       const kept = new Set(chains(now.nft));
@@ -82,6 +96,7 @@ export function changeBetween(before: NetworkPlan, after: NetworkPlan): NetworkC
     addNamespaces: after.namespaces.filter((ns) => !old.has(ns.id)),
     addLinks: after.links.filter((l) => !oldLinks.has(linkKey(l))),
     create,
+    moves,
     nft,
     destroy,
     removeLinks: removeLinks.filter((l) => next.has(l.a.ns) || next.has(l.b.ns)),
@@ -103,10 +118,46 @@ export function routeKey(line: string): string | undefined {
   return [match[1], ...(table ? [`table ${table[1]}`] : []), ...(metric ? [`metric ${metric[1]}`] : [])].join(" ");
 }
 
-/** The lines `after` adds to `before`, in `after`'s order, as commands for a namespace that runs `before`. */
-function added(before: readonly string[], after: readonly string[]): string[] {
+/** A route line without its metric. */
+function unranked(line: string): string | undefined {
+  return line.startsWith("route add ") ? line.replace(/ metric [0-9]+$/, "") : undefined;
+}
+
+/**
+ * The routes of `before` that `after` holds at another metric only: the commands that move each (the new metric
+ * first), and the lines of both sides they cover.
+ */
+function movedRoutes(
+  before: readonly string[],
+  after: readonly string[],
+): { lines: string[]; old: Set<string>; next: Set<string> } {
+  const [had, has] = [new Set(before), new Set(after)];
+  const gone = new Map<string, string>();
+  for (const line of before) {
+    const bare = unranked(line);
+    if (bare !== undefined && !has.has(line)) gone.set(bare, line);
+  }
+  const keys = new Set(after.map(routeKey));
+  const lines: string[] = [];
+  const old = new Set<string>();
+  const next = new Set<string>();
+  for (const line of after) {
+    const bare = unranked(line);
+    const was = bare === undefined || had.has(line) ? undefined : gone.get(bare);
+    if (was === undefined) continue;
+    gone.delete(bare as string);
+    old.add(was);
+    next.add(line);
+    lines.push(createCommand(line));
+    if (!keys.has(routeKey(was))) lines.push(`route del ${routeKey(was)}`);
+  }
+  return { lines, old, next };
+}
+
+/** The lines `after` adds to `before` (less `skip`), in `after`'s order, as commands for a namespace that runs `before`. */
+function added(before: readonly string[], after: readonly string[], skip: ReadonlySet<string>): string[] {
   const had = new Set(before);
-  return after.filter((line) => !had.has(line)).map(createCommand);
+  return after.filter((line) => !had.has(line) && !skip.has(line)).map(createCommand);
 }
 
 function createCommand(line: string): string {
@@ -121,8 +172,13 @@ function createCommand(line: string): string {
  * same destination, table and metric), neighbours and addresses. Neighbours of links that go are left to the
  * link's deletion.
  */
-function removed(before: readonly string[], after: readonly string[], linkGone: (name: string) => boolean): string[] {
-  const has = new Set(after);
+function removed(
+  before: readonly string[],
+  after: readonly string[],
+  linkGone: (name: string) => boolean,
+  skip: ReadonlySet<string>,
+): string[] {
+  const has = new Set([...after, ...skip]);
   const replaced = new Set(after.map(routeKey).filter((k) => k !== undefined));
   const out: { order: number; line: string }[] = [];
   for (const line of before) {

@@ -71,7 +71,12 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       "--migration <DIR>",
       "rehearse the stages npm run migrate wrote into DIR: build the first, ping every pair the whole time, apply each next stage to the running network, and count the echoes lost per pair and transition",
     )
-    .option("--settle <SECONDS>", "with --migration: how long pings run after each part of a transition", seconds(0.2, 60), 1)
+    .option(
+      "--settle <SECONDS>",
+      "with --migration: how long pings run after each part of a transition",
+      seconds(0.2, 60),
+      1,
+    )
     .option("--interval <SECONDS>", "with --migration: seconds between the echoes of a pair", seconds(0.01, 5), 0.2)
     .option("--destroy-first", "with --migration: apply each stage's destroys before its creates (the worst order)")
     .addHelpText(
@@ -126,7 +131,9 @@ async function migration(dir: string, options: Options, io: CliIo): Promise<numb
         "--migration rehearses every pair of every stage: leave out --from, --to and --no-compare",
       );
     if (!io.migration)
-      throw new RehearseInputError("--migration needs the app's synthesis: run it as npm run rehearse -- --migration DIR");
+      throw new RehearseInputError(
+        "--migration needs the app's synthesis: run it as npm run rehearse -- --migration DIR",
+      );
     const stages = io.migration(dir);
     planMigration(stages, "rehearse_check");
     const missing = io.missing();

@@ -279,6 +279,7 @@ export class NamespaceRun {
   async create(change: NetworkChange, plan: NetworkPlan): Promise<void> {
     await this.addNamespaces(change.addNamespaces, change.addLinks, change.addNamespaces);
     await this.runLines("adding to", change.create);
+    await this.runLines("renumbering routes in", change.moves);
     const touched = new Set(change.addLinks.flatMap((l) => [l.a.ns, l.b.ns]));
     const running = plan.namespaces.filter((ns) => touched.has(ns.id) && !change.addNamespaces.includes(ns));
     if (running.length > 0) await this.untilLinksUp(running, Math.max(1, Math.min(this.concurrency.setup.size, 2)));
@@ -299,9 +300,13 @@ export class NamespaceRun {
     if (done.code !== 0) throw new RehearseFailure(`replacing nft rulesets failed: ${done.stderr.trim()}`);
   }
 
-  /** The second half of a change: the routes, rules and neighbours it drops, then its links and namespaces. */
-  async remove(change: NetworkChange): Promise<void> {
+  /** The routes, rules, neighbours and addresses a change drops. */
+  async removeEntries(change: NetworkChange): Promise<void> {
     await this.runLines("removing from", change.destroy);
+  }
+
+  /** The links and namespaces a change drops (after its routes, which Terraform destroys before the peering). */
+  async removeLinks(change: NetworkChange): Promise<void> {
     const links = change.removeLinks.map((l) => {
       const end = change.removeNamespaces.includes(l.a.ns) ? l.b : l.a;
       return `ip -n ${this.name(end.ns)} link del ${end.name}`;

@@ -13,8 +13,9 @@ import { unbuiltParts } from "./unbuilt";
  * A staged change rehearsed with packets (`npm run rehearse -- --migration DIR`): the first stage's network built in
  * namespaces, a ping running on every ordered pair of instances the whole time, and each next stage applied to the
  * running namespaces as a change (change.ts), never rebuilt: first what the stage creates (links, routes, rules),
- * then the nft rulesets it changes, then what it destroys, with pings running a while after each of the three, as
- * Terraform creates before it destroys where the dependencies order it. Every echo is counted in the window it was
+ * then the nft rulesets it changes, then the routes and rules it destroys, last its links (a peering goes after
+ * its routes), with pings running a while after each part, as Terraform creates before it destroys where the
+ * dependencies order it. Every echo is counted in the window it was
  * sent in: the first stage, each transition, and the last stage.
  */
 
@@ -172,15 +173,18 @@ export async function rehearseMigration(
           destroyed: change.removeNamespaces.length + change.removeLinks.length + lines(change.destroy),
         };
         starts.push({ label: `${stages[k].id} → ${stages[k + 1].id}`, at: Date.now(), changes: counted });
-        const parts: (() => Promise<void>)[] = [
-          () => run.create(change, plans[k + 1]),
-          () => run.replaceRulesets(change),
-          () => run.remove(change),
-        ];
-        if (order === "destroy-first") parts.reverse();
-        for (const part of parts) {
-          if (isEmptyChange(change)) break;
-          await part();
+        const c = change;
+        const create = {
+          work: c.addNamespaces.length + c.addLinks.length + c.create.length + c.moves.length > 0,
+          run: () => run.create(c, plans[k + 1]),
+        };
+        const rulesets = { work: c.nft.length > 0, run: () => run.replaceRulesets(c) };
+        const entries = { work: c.destroy.length > 0, run: () => run.removeEntries(c) };
+        const links = { work: c.removeLinks.length + c.removeNamespaces.length > 0, run: () => run.removeLinks(c) };
+        const parts = order === "terraform" ? [create, rulesets, entries, links] : [entries, links, rulesets, create];
+        if (isEmptyChange(change)) await sleep(settle);
+        for (const part of parts.filter((p) => p.work)) {
+          await part.run();
           await sleep(settle);
         }
       }
@@ -244,13 +248,7 @@ function tally(t: {
     const pairs = probes.map((probe, p): PairWindow => {
       const planned = cutAt.get(`${probe.from}\n${probe.to}`);
       const { sent, lost } = counts[w][p];
-      const verdict = !up[p]
-        ? "down"
-        : planned !== undefined && w >= planned
-          ? "cut"
-          : lost > 0
-            ? "lost"
-            : "kept";
+      const verdict = !up[p] ? "down" : planned !== undefined && w >= planned ? "cut" : lost > 0 ? "lost" : "kept";
       return { from: probe.from, to: probe.to, protocol: probe.protocol, sent, lost, verdict };
     });
     const next = w + 1 < starts.length ? starts[w + 1].at : end;

@@ -87,7 +87,16 @@ export class ContinuousPings {
     this.pairs.forEach((pair, k) => {
       const child = spawn(
         nsenter,
-        [`--net=/run/netns/${pair.namespace}`, "ping", "-D", "-O", "-n", "-i", String(this.intervalSeconds), pair.address],
+        [
+          `--net=/run/netns/${pair.namespace}`,
+          "ping",
+          "-D",
+          "-O",
+          "-n",
+          "-i",
+          String(this.intervalSeconds),
+          pair.address,
+        ],
         { stdio: ["ignore", "pipe", "pipe"] },
       );
       track(child);
