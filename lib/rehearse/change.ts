@@ -34,8 +34,13 @@ export interface NetworkChange {
   readonly moves: readonly NamespaceLines[];
   /** In namespaces both plans have: the new nft ruleset where it differs, and the chains it no longer has. */
   readonly nft: readonly { readonly id: string; readonly ruleset: string; readonly dropChains: readonly string[] }[];
-  /** In namespaces both plans have: what only the old plan has. */
+  /** In namespaces both plans have: what only the old plan has (routes and rules), but `detach`. */
   readonly destroy: readonly NamespaceLines[];
+  /**
+   * The policy rules of links that go (what arrives over a peering is delivered): they stand for the link, not
+   * for a route, so they go with it, after the routes (a rule outlives its link otherwise).
+   */
+  readonly detach: readonly NamespaceLines[];
   /** Links only the old plan has (deleting one end deletes the pair). */
   readonly removeLinks: readonly LinkSpec[];
   /** Namespaces only the old plan has. */
@@ -51,6 +56,7 @@ export function isEmptyChange(change: NetworkChange): boolean {
     change.moves.length === 0 &&
     change.nft.length === 0 &&
     change.destroy.length === 0 &&
+    change.detach.length === 0 &&
     change.removeLinks.length === 0 &&
     change.removeNamespaces.length === 0
   );
@@ -71,6 +77,7 @@ export function changeBetween(before: NetworkPlan, after: NetworkPlan): NetworkC
   const create: NamespaceLines[] = [];
   const moves: NamespaceLines[] = [];
   const destroy: NamespaceLines[] = [];
+  const detach: NamespaceLines[] = [];
   const nft: { id: string; ruleset: string; dropChains: string[] }[] = [];
   for (const [id, now] of next) {
     const was = old.get(id);
@@ -81,12 +88,10 @@ export function changeBetween(before: NetworkPlan, after: NetworkPlan): NetworkC
     const made = { id, ip: added(was.ip, now.ip, moved.next), ip6: added(was.ip6, now.ip6, new Set()) };
     if (made.ip.length + made.ip6.length > 0) create.push(made);
     const linkGone = (name: string): boolean => gone.has(`${id} ${name}`);
-    const undone = {
-      id,
-      ip: removed(was.ip, now.ip, linkGone, moved.old),
-      ip6: removed(was.ip6, now.ip6, linkGone, new Set()),
-    };
-    if (undone.ip.length + undone.ip6.length > 0) destroy.push(undone);
+    const ip = removed(was.ip, now.ip, linkGone, moved.old);
+    const ip6 = removed(was.ip6, now.ip6, linkGone, new Set());
+    if (ip.entries.length + ip6.entries.length > 0) destroy.push({ id, ip: ip.entries, ip6: ip6.entries });
+    if (ip.detach.length + ip6.detach.length > 0) detach.push({ id, ip: ip.detach, ip6: ip6.detach });
     if (was.nft !== now.nft) {
       const kept = new Set(chains(now.nft));
       nft.push({ id, ruleset: now.nft, dropChains: chains(was.nft).filter((c) => !kept.has(c)) });
@@ -99,6 +104,7 @@ export function changeBetween(before: NetworkPlan, after: NetworkPlan): NetworkC
     moves,
     nft,
     destroy,
+    detach,
     removeLinks: removeLinks.filter((l) => next.has(l.a.ns) || next.has(l.b.ns)),
     removeNamespaces: before.namespaces.filter((ns) => !next.has(ns.id)).map((ns) => ns.id),
   };
@@ -177,16 +183,19 @@ function removed(
   after: readonly string[],
   linkGone: (name: string) => boolean,
   skip: ReadonlySet<string>,
-): string[] {
+): { entries: string[]; detach: string[] } {
   const has = new Set([...after, ...skip]);
   const replaced = new Set(after.map(routeKey).filter((k) => k !== undefined));
   const out: { order: number; line: string }[] = [];
+  const detach: string[] = [];
   for (const line of before) {
     if (has.has(line)) continue;
     const key = routeKey(line);
     const neigh = /^neigh add (\S+) lladdr \S+ dev (\S+)/.exec(line);
     const addr = /^addr add (\S+) dev (\S+)/.exec(line);
-    if (line.startsWith("rule add ")) out.push({ order: 0, line: `rule del ${line.slice("rule add ".length)}` });
+    const iif = /^rule add iif (\S+) /.exec(line);
+    if (iif && linkGone(iif[1])) detach.push(`rule del ${line.slice("rule add ".length)}`);
+    else if (line.startsWith("rule add ")) out.push({ order: 0, line: `rule del ${line.slice("rule add ".length)}` });
     else if (key !== undefined) {
       if (!replaced.has(key)) out.push({ order: 1, line: `route del ${key}` });
     } else if (neigh) {
@@ -194,5 +203,5 @@ function removed(
     } else if (addr) out.push({ order: 3, line: `addr del ${addr[1]} dev ${addr[2]}` });
     else if (!line.startsWith("link set ")) throw new RehearseFailure(`rehearse cannot undo "${line}"`);
   }
-  return out.sort((a, b) => a.order - b.order).map((x) => x.line);
+  return { entries: out.sort((a, b) => a.order - b.order).map((x) => x.line), detach };
 }

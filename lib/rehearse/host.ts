@@ -240,9 +240,17 @@ export class NamespaceRun {
   async build(plan: NetworkPlan): Promise<void> {
     live.add(this);
     await this.addNamespaces(plan.namespaces, plan.links, plan.namespaces);
+    await this.untilLinksUp(
+      plan.namespaces.filter((ns) => ns.role !== "outside"),
+      this.chunks(plan.namespaces.length),
+    );
   }
 
-  /** Makes namespaces and links, sets up `configure` in full, and waits for the links of `configure` to be up. */
+  private chunks(namespaces: number): number {
+    return Math.max(1, Math.min(this.concurrency.setup.size, Math.ceil(namespaces / 8)));
+  }
+
+  /** Makes namespaces and links and sets up `configure` in full. */
   private async addNamespaces(
     namespaces: readonly NamespaceSpec[],
     links: readonly LinkSpec[],
@@ -263,13 +271,9 @@ export class NamespaceRun {
     const made = await execute("ip", ["-batch", "-"], batch.join("\n") + "\n");
     if (made.code !== 0)
       throw new RehearseFailure(`ip -batch (namespaces and links) failed: ${explain(made.stderr, batch)}`);
-    const chunks = Math.max(1, Math.min(this.concurrency.setup.size, Math.ceil(configure.length / 8)));
+    const chunks = this.chunks(configure.length);
     const scripts = Array.from({ length: chunks }, (_, k) => configure.filter((_, i) => i % chunks === k));
     await Promise.all(scripts.map((part) => this.concurrency.setup.run(() => this.configure(part))));
-    await this.untilLinksUp(
-      configure.filter((ns) => ns.role !== "outside"),
-      chunks,
-    );
   }
 
   /**
@@ -281,8 +285,8 @@ export class NamespaceRun {
     await this.runLines("adding to", change.create);
     await this.runLines("renumbering routes in", change.moves);
     const touched = new Set(change.addLinks.flatMap((l) => [l.a.ns, l.b.ns]));
-    const running = plan.namespaces.filter((ns) => touched.has(ns.id) && !change.addNamespaces.includes(ns));
-    if (running.length > 0) await this.untilLinksUp(running, Math.max(1, Math.min(this.concurrency.setup.size, 2)));
+    const waiting = plan.namespaces.filter((ns) => touched.has(ns.id) && ns.role !== "outside");
+    if (waiting.length > 0) await this.untilLinksUp(waiting, this.chunks(waiting.length));
   }
 
   /** The nft rulesets that change, each replaced in one transaction (flush, drop the chains that go, load). */
@@ -307,6 +311,7 @@ export class NamespaceRun {
 
   /** The links and namespaces a change drops (after its routes, which Terraform destroys before the peering). */
   async removeLinks(change: NetworkChange): Promise<void> {
+    await this.runLines("detaching links in", change.detach);
     const links = change.removeLinks.map((l) => {
       const end = change.removeNamespaces.includes(l.a.ns) ? l.b : l.a;
       return `ip -n ${this.name(end.ns)} link del ${end.name}`;

@@ -170,7 +170,8 @@ export async function rehearseMigration(
         const counted = {
           created: change.addNamespaces.length + change.addLinks.length + lines(change.create),
           rulesets: change.nft.length,
-          destroyed: change.removeNamespaces.length + change.removeLinks.length + lines(change.destroy),
+          destroyed:
+            change.removeNamespaces.length + change.removeLinks.length + lines(change.destroy) + lines(change.detach),
         };
         starts.push({ label: `${stages[k].id} → ${stages[k + 1].id}`, at: Date.now(), changes: counted });
         const c = change;
@@ -180,7 +181,10 @@ export async function rehearseMigration(
         };
         const rulesets = { work: c.nft.length > 0, run: () => run.replaceRulesets(c) };
         const entries = { work: c.destroy.length > 0, run: () => run.removeEntries(c) };
-        const links = { work: c.removeLinks.length + c.removeNamespaces.length > 0, run: () => run.removeLinks(c) };
+        const links = {
+          work: c.detach.length + c.removeLinks.length + c.removeNamespaces.length > 0,
+          run: () => run.removeLinks(c),
+        };
         const parts = order === "terraform" ? [create, rulesets, entries, links] : [entries, links, rulesets, create];
         if (isEmptyChange(change)) await sleep(settle);
         for (const part of parts.filter((p) => p.work)) {
