@@ -118,9 +118,4 @@ export class ContinuousPings {
     await Promise.all(this.exits);
     return this.pairs.map((pair, k) => readEchoes(this.outputs[k], this.intervalSeconds, pair.address));
   }
-
-  /** What ping printed for pair k, for an error message. */
-  output(k: number): string {
-    return this.outputs[k];
-  }
 }
