@@ -73,6 +73,9 @@ export class ContinuousPings {
   private readonly outputs: string[];
   private readonly exits: Promise<void>[] = [];
   private readonly stops: (() => void)[] = [];
+  private stopping = false;
+  /** Pairs whose ping ended before stop(), so that their later windows would hold no echo. */
+  private readonly ended: number[] = [];
 
   constructor(
     private readonly pairs: readonly PingPair[],
@@ -105,17 +108,31 @@ export class ContinuousPings {
       this.exits.push(
         new Promise((resolve, reject) => {
           child.on("error", (error) => reject(new RehearseFailure(`cannot run ping: ${error.message}`)));
-          child.on("close", () => resolve());
+          child.on("close", () => {
+            if (!this.stopping) this.ended.push(k);
+            resolve();
+          });
         }),
       );
       this.stops.push(() => child.kill("SIGINT"));
     });
   }
 
-  /** Stops every ping (SIGINT, so each prints what it has) and returns each pair's echoes. */
+  /**
+   * Stops every ping (SIGINT, so each prints what it has) and returns each pair's echoes; throws RehearseFailure
+   * when a ping had ended on its own, whose silence would otherwise read as nothing lost.
+   */
   async stop(): Promise<Echo[][]> {
+    this.stopping = true;
     for (const stop of this.stops) stop();
     await Promise.all(this.exits);
+    if (this.ended.length > 0) {
+      const k = this.ended[0];
+      const said = this.outputs[k].trim().split("\n").pop() ?? "";
+      throw new RehearseFailure(
+        `ping ${this.pairs[k].address} in namespace ${this.pairs[k].namespace} ended before the rehearsal did (${this.ended.length} ping(s) in all): ${said}`,
+      );
+    }
     return this.pairs.map((pair, k) => readEchoes(this.outputs[k], this.intervalSeconds, pair.address));
   }
 }
