@@ -83,7 +83,7 @@ const POSITIONS: readonly (readonly [string, Record<string, unknown>, string])[]
         { ...{ requester: { gateway: "a", segment: "s" }, accepter: { gateway: "b", segment: "s" } }, bogus: 1 },
       ],
     }),
-    'transitPeerings[0] has unknown key "bogus": remove it (allowed: requester, accepter)',
+    'transitPeerings[0] has unknown key "bogus": remove it (allowed: requester, accepter, segmentPairs)',
   ],
   [
     "transitPeerings[].requester",
@@ -102,6 +102,19 @@ const POSITIONS: readonly (readonly [string, Record<string, unknown>, string])[]
       ],
     }),
     'transitPeerings[0].accepter has unknown key "bogus": remove it (allowed: gateway, segment)',
+  ],
+  [
+    "transitPeerings[].segmentPairs[]",
+    defaultWith({
+      transitPeerings: [
+        {
+          requester: { gateway: "a" },
+          accepter: { gateway: "b" },
+          segmentPairs: [{ requester: "s", accepter: "s", bogus: 1 }],
+        },
+      ],
+    }),
+    'transitPeerings[0].segmentPairs[0] has unknown key "bogus": remove it (allowed: requester, accepter)',
   ],
 ];
 

@@ -119,13 +119,15 @@ const SPECS: readonly CaseSpec[] = [
     stacks: [...THREE_STACKS, "transit"],
   },
   // Gateways peered across regions, a gateway shared through RAM with the accepters in its account,
-  // and a VPC attached and peered at once.
-  ...["transit-inter-region", "transit-cross-account", "transit-attached-and-peered"].map((shape): CaseSpec => ({
-    name: `examples/${shape}.json`,
-    raw: EXAMPLES_BY_NAME.find((e) => e.name === `examples/${shape}.json`)!.raw,
-    formats: ["json"],
-    stacks: [...THREE_STACKS, "transit"],
-  })),
+  // a VPC attached and peered at once, and one peering joining two pairs of segments.
+  ...["transit-inter-region", "transit-cross-account", "transit-attached-and-peered", "transit-peering-segments"].map(
+    (shape): CaseSpec => ({
+      name: `examples/${shape}.json`,
+      raw: EXAMPLES_BY_NAME.find((e) => e.name === `examples/${shape}.json`)!.raw,
+      formats: ["json", "hcl"],
+      stacks: [...THREE_STACKS, "transit"],
+    }),
+  ),
 ];
 
 const ALL: TerraformCase[] = SPECS.flatMap(({ formats, core, ...c }) =>

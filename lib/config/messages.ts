@@ -168,6 +168,8 @@ function fixFor(path: readonly PropertyKey[]): string | undefined {
   const last = path[path.length - 1];
   if (typeof last === "number" && path[0] === "vpcs" && path.length === 2)
     return `write each VPC as an object such as ${VPC_EXAMPLE}`;
+  // A segment pair's requester and accepter are segment names, not the peering's sides.
+  if (path.includes("segmentPairs")) return FIXES.segmentPairs;
   const key = [...path].reverse().find((p) => typeof p === "string");
   return (typeof key === "string" && FIXES[key]) || FIXES[String(path[0])];
 }

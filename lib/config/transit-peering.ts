@@ -9,6 +9,14 @@
  * reaches the requester's segment and the accepter's segment reaches Y. Peering attachments
  * propagate nothing (Transit Gateway guide, "Transit gateway peering attachments"), so the synth
  * writes a static route to each reached VPC's blocks into every route table that should hold one.
+ *
+ * With `segmentPairs` instead of a segment per side, one peering joins several pairs of segments
+ * ("prod to prod, dev to dev"): each side's attachment is associated with a route table of its own,
+ * the peering's table, into which the members of that side's paired segments propagate; each paired
+ * segment's table gets static routes to the blocks of the members of the segments it is paired with,
+ * through the peering. A member of segment X here reaches a member of Y there exactly when (X, Y) is
+ * a pair. Segmentation is decided by the sending gateway's tables: the peering's table delivers to
+ * every paired member, and routes back to no other peering, so traffic crosses one peering only.
  */
 import { z } from "zod";
 import type { TransitPeeringConfig } from "./types";
@@ -24,8 +32,9 @@ const sideSchema = (role: string) =>
       segment: z
         .string()
         .regex(NAME)
+        .optional()
         .describe(
-          "Segment of that gateway whose route table the peering attachment is associated with: the peering is a member of it",
+          "Segment of that gateway whose route table the peering attachment is associated with: the peering is a member of it (leave out on both sides with segmentPairs)",
         ),
     })
     .strict();
@@ -41,6 +50,20 @@ export const transitPeeringsSchema = z
         accepter: sideSchema("accepting").describe(
           "The gateway that accepts it (its provider makes the accepter), with its segment",
         ),
+        segmentPairs: z
+          .array(
+            z
+              .object({
+                requester: z.string().regex(NAME).describe("A segment of the requesting gateway"),
+                accepter: z.string().regex(NAME).describe("A segment of the accepting gateway"),
+              })
+              .strict(),
+          )
+          .min(1)
+          .optional()
+          .describe(
+            "Instead of a segment per side: the pairs of segments whose members reach each other across the peering, such as prod with prod and dev with dev; each side's peering attachment gets a route table of its own",
+          ),
       })
       .strict(),
   )
@@ -73,6 +96,8 @@ export const TRANSIT_PEERING_FIXES: Readonly<Record<string, string>> = {
   accepter: 'write the accepting side as {"gateway": "us", "segment": "shared"}',
   gateway: "name a transit gateway of transitGateways",
   segment: "name a segment of that transit gateway",
+  segmentPairs:
+    'list pairs of a requester segment and an accepter segment such as [{"requester": "prod", "accepter": "prod"}, {"requester": "dev", "accepter": "dev"}], and leave segment out of both sides',
   shareOutsideOrganization:
     "use true (the accounts are outside one AWS Organization: each accepts the RAM invitation) or false",
 };
@@ -82,8 +107,16 @@ type PeeringsInput = z.output<typeof transitPeeringsSchema>;
 /** The peerings of a config that passed every check; undefined when it has none. */
 export function resolveTransitPeerings(input: PeeringsInput): TransitPeeringConfig[] | undefined {
   if (!input || input.length === 0) return undefined;
-  return input.map((p) => ({
-    requester: { gateway: p.requester.gateway, segment: p.requester.segment },
-    accepter: { gateway: p.accepter.gateway, segment: p.accepter.segment },
-  }));
+  return input.map((p) =>
+    p.segmentPairs
+      ? {
+          requester: { gateway: p.requester.gateway },
+          accepter: { gateway: p.accepter.gateway },
+          segmentPairs: p.segmentPairs.map((pair) => ({ requester: pair.requester, accepter: pair.accepter })),
+        }
+      : {
+          requester: { gateway: p.requester.gateway, segment: p.requester.segment },
+          accepter: { gateway: p.accepter.gateway, segment: p.accepter.segment },
+        },
+  );
 }

@@ -16,6 +16,7 @@ import type {
   TransitPeeringConfig,
   TransitPeeringSide,
   TransitSegmentConfig,
+  TransitSegmentPair,
   VpcConfig,
 } from "./types";
 import { transitAccountKeys } from "./transit-peering";
@@ -129,6 +130,7 @@ export function resolveTransitGateways(
   input: TransitInput,
   vpcs: readonly { readonly name: string; readonly transitAttachments?: AttachmentsInput }[],
   region: string,
+  automaticSummaries: ReadonlyMap<string, readonly string[]> = new Map(),
 ): TransitGatewayConfig[] | undefined {
   if (!input || input.length === 0) return undefined;
   return input.map((tgw) => ({
@@ -147,7 +149,11 @@ export function resolveTransitGateways(
         blackhole: r.blackhole === true,
       })),
     })),
-    ...(tgw.summaryRoutes?.length ? { summaryRoutes: tgw.summaryRoutes } : {}),
+    ...(tgw.summaryRoutes?.length
+      ? { summaryRoutes: tgw.summaryRoutes }
+      : automaticSummaries.has(tgw.name)
+        ? { summaryRoutes: automaticSummaries.get(tgw.name)! }
+        : {}),
     attachments: vpcs.flatMap((v) => {
       const segment = v.transitAttachments?.[tgw.name];
       return segment === undefined ? [] : [{ vpc: v.name, segment }];
@@ -246,8 +252,7 @@ export function peeringsOfGateway(config: PeeringConfig, gateway: string): Peeri
 
 /**
  * The VPCs that members of `segment` of `gateway` reach across its peerings, with the peering that
- * carries each: a peering is a member of its segment on each side, so `segment` must reach the
- * peering's segment here, and the peering's segment there must reach the VPC's segment.
+ * carries each (peeringJoins says which).
  */
 export function acrossPeerings(
   config: PeeringConfig,
@@ -255,10 +260,53 @@ export function acrossPeerings(
   segment: string,
 ): { vpc: string; view: PeeringView }[] {
   return peeringsOfGateway(config, gateway.name).flatMap((view) =>
-    segmentReaches(gateway.segments, segment, view.here.segment)
-      ? view.peer.attachments
-          .filter((a) => segmentReaches(view.peer.segments, view.there.segment, a.segment))
-          .map((a) => ({ vpc: a.vpc, view }))
-      : [],
+    view.peer.attachments
+      .filter((a) =>
+        peeringJoins(
+          view.peering.segmentPairs,
+          view.requester,
+          { segments: gateway.segments, segment: view.here.segment },
+          { segments: view.peer.segments, segment: view.there.segment },
+          segment,
+          a.segment,
+        ),
+      )
+      .map((a) => ({ vpc: a.vpc, view })),
   );
+}
+
+/** One side of a peering as peeringJoins sees it: its gateway's segments and the peering's segment there. */
+interface JoinSide {
+  readonly segments: readonly Pick<TransitSegmentConfig, "name" | "reaches" | "isolated">[];
+  readonly segment?: string;
+}
+
+/**
+ * Whether a member of segment `from` here reaches a member of segment `to` there across a peering.
+ * With segment pairs, exactly when (from, to) is a pair, read from this side (`requester`: whether
+ * here is the requester). Else the peering is a member of its segment on each side: `from` must
+ * reach the peering's segment here, and the peering's segment there must reach `to`.
+ */
+export function peeringJoins(
+  pairs: readonly TransitSegmentPair[] | undefined,
+  requester: boolean,
+  here: JoinSide,
+  there: JoinSide,
+  from: string,
+  to: string,
+): boolean {
+  if (pairs)
+    return pairs.some((p) =>
+      requester ? p.requester === from && p.accepter === to : p.accepter === from && p.requester === to,
+    );
+  if (here.segment === undefined || there.segment === undefined) return false;
+  return segmentReaches(here.segments, from, here.segment) && segmentReaches(there.segments, there.segment, to);
+}
+
+/**
+ * The segments of this side that a peering with segment pairs joins (`requester`: whether this side
+ * requested it): their members propagate into the peering's own route table here.
+ */
+export function pairedSegments(pairs: readonly TransitSegmentPair[], requester: boolean): string[] {
+  return [...new Set(pairs.map((p) => (requester ? p.requester : p.accepter)))];
 }

@@ -193,7 +193,7 @@ export interface TransitGatewayConfig {
   readonly segments: readonly TransitSegmentConfig[];
   /**
    * IPv4 blocks the attached VPCs' private route tables send to the gateway instead of a route per reached block (lib/config/transit-summary.ts).
-   * @default - a route per reached block
+   * @default - a route per reached block while those fit `routesPerRouteTable`, else blocks covering the attached VPCs
    */
   readonly summaryRoutes?: readonly string[];
   /** The attached VPCs in config order, each with its segment. */
@@ -203,11 +203,26 @@ export interface TransitGatewayConfig {
 /** One side of a transit gateway peering: the gateway and the segment its peering attachment joins. */
 export interface TransitPeeringSide {
   readonly gateway: string;
-  readonly segment: string;
+  /**
+   * The segment whose route table the peering attachment is associated with.
+   * @default - none: the peering has segmentPairs and a route table of its own on each side
+   */
+  readonly segment?: string;
+}
+
+/** A pair of segments joined across a peering: one of the requester's, one of the accepter's. */
+export interface TransitSegmentPair {
+  readonly requester: string;
+  readonly accepter: string;
 }
 
 /** A peering of two transit gateways of a validated config. */
 export interface TransitPeeringConfig {
   readonly requester: TransitPeeringSide;
   readonly accepter: TransitPeeringSide;
+  /**
+   * The pairs of segments whose members reach each other across the peering (then no side names a segment).
+   * @default - none: each side's segment
+   */
+  readonly segmentPairs?: readonly TransitSegmentPair[];
 }

@@ -1,9 +1,11 @@
 import { Construct } from "constructs";
-import { TerraformProvider } from "cdktf";
+import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Ec2TransitGatewayPeeringAttachment } from "@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment";
 import { Ec2TransitGatewayPeeringAttachmentAccepter } from "@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment-accepter";
 import { Ec2TransitGatewayRoute } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route";
+import { Ec2TransitGatewayRouteTable } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table";
 import { Ec2TransitGatewayRouteTableAssociation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-association";
+import { Ec2TransitGatewayRouteTablePropagation } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation";
 import { TransitGatewayNetwork } from "./transit-gateway";
 
 /** One side of a transit gateway peering. */
@@ -13,8 +15,12 @@ export interface TransitPeeringSide {
   readonly network: TransitGatewayNetwork;
   /** The provider of the gateway's account and region (the stack's default provider object too, never undefined). */
   readonly provider: TerraformProvider;
-  /** The segment whose route table the peering attachment is associated with on this side. */
-  readonly segment: string;
+  /**
+   * Where the peering attachment is associated on this side: the route table of a segment, or a
+   * route table of the peering's own into which the named attached VPCs propagate (a peering with
+   * segment pairs: the members of this side's paired segments).
+   */
+  readonly association: { readonly segment: string } | { readonly ownTable: readonly string[] };
   /**
    * The static routes this side's route tables get through the peering: by segment, the blocks of
    * the far side's VPCs its members reach, IPv4 literal or IPv6 token, each with a short id.
@@ -36,13 +42,20 @@ export interface TransitGatewayPeeringProps {
    * @default - the requester's own account
    */
   readonly peerAccountId?: string;
+  /**
+   * What the peering attachment is created after: accepters of earlier peerings of either gateway,
+   * so that no gateway holds more peering attachments pending acceptance at once than AWS allows.
+   * @default - nothing
+   */
+  readonly after?: readonly ITerraformDependable[];
 }
 
 /**
  * Two transit gateways peered: the peering attachment requested by the requester's provider and
  * accepted by the accepter's, associated on each side with its segment's route table once
- * accepted, and the static routes each side needs to the other's VPCs (a peering attachment
- * propagates nothing: AWS routes across it by static routes only).
+ * accepted (or with a route table of its own, into which the VPCs it delivers to propagate), and
+ * the static routes each side needs to the other's VPCs (a peering attachment propagates nothing:
+ * AWS routes across it by static routes only).
  */
 export class TransitGatewayPeering extends Construct {
   readonly attachment: Ec2TransitGatewayPeeringAttachment;
@@ -59,6 +72,7 @@ export class TransitGatewayPeering extends Construct {
       peerRegion: props.peerRegion,
       ...(props.peerAccountId !== undefined ? { peerAccountId: props.peerAccountId } : {}),
       tags: { Name: name },
+      ...(props.after && props.after.length > 0 ? { dependsOn: [...props.after] } : {}),
     });
     this.accepter = new Ec2TransitGatewayPeeringAttachmentAccepter(this, "accepter", {
       provider: accepter.provider,
@@ -74,7 +88,7 @@ export class TransitGatewayPeering extends Construct {
       const association = new Ec2TransitGatewayRouteTableAssociation(this, `${role}-assoc`, {
         provider: side.provider,
         transitGatewayAttachmentId: attachmentId,
-        transitGatewayRouteTableId: side.network.routeTables.get(side.segment)!.id,
+        transitGatewayRouteTableId: this.associatedTable(role, side, name),
       });
       for (const [segment, blocks] of side.routes) {
         for (const block of blocks) {
@@ -89,5 +103,23 @@ export class TransitGatewayPeering extends Construct {
         }
       }
     }
+  }
+
+  /** The id of the route table the peering attachment is associated with on one side; makes the peering's own. */
+  private associatedTable(role: string, side: TransitPeeringSide, name: string): string {
+    const { association } = side;
+    if ("segment" in association) return side.network.routeTables.get(association.segment)!.id;
+    const table = new Ec2TransitGatewayRouteTable(this, `${role}-table`, {
+      provider: side.provider,
+      transitGatewayId: side.network.gateway.id,
+      tags: { Name: `${side.name}-peering-${name}` },
+    });
+    for (const vpc of association.ownTable)
+      new Ec2TransitGatewayRouteTablePropagation(this, `${role}-table-from-${vpc}`, {
+        provider: side.provider,
+        transitGatewayAttachmentId: side.network.attachmentIds.get(vpc)!,
+        transitGatewayRouteTableId: table.id,
+      });
+    return table.id;
   }
 }

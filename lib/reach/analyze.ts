@@ -12,7 +12,7 @@ import {
   type Subnet,
   type Vpc,
 } from "./model";
-import { type Endpoint, PairAnalysis, usable } from "./pair";
+import { type Endpoint, PairAnalysis, PairCache, usable } from "./pair";
 
 /** Decides for each ordered pair of instances (or the pair in options) whether an ICMP echo gets its reply. */
 export function analyze(model: Model, options: AnalyzeOptions = {}): Result {
@@ -24,6 +24,7 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): Result {
   const target = options.to === undefined ? undefined : parseAddress(options.to);
   if (options.to !== undefined && target === undefined && looksLikeAddress(options.to))
     throw new ReachInputError(`--to ${addressProblem(options.to)}; give an instance's address or an IP address`);
+  const cache = new PairCache(model);
   for (const source of from) {
     if (target) {
       pairs.push(toAddress(model, addresses, source, options.to as string, target.family, target.value));
@@ -35,7 +36,7 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): Result {
       for (const family of ["ipv4", "ipv6"] as const) {
         const a = endpoint(model, addresses, source, family);
         const b = endpoint(model, addresses, dest, family);
-        if (a && b) pairs.push(new PairAnalysis(model, family, a, b, dest.address).run());
+        if (a && b) pairs.push(new PairAnalysis(model, family, a, b, dest.address, false, cache).run());
       }
     }
   }

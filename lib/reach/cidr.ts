@@ -164,6 +164,14 @@ export function setOf(family: Family, ...ranges: readonly Range[]): AddressSet {
   );
 }
 
+/** The set of many ranges, normalized once. */
+export function setOfRanges(family: Family, ranges: readonly Range[]): AddressSet {
+  return normalize(
+    family,
+    ranges.map((r) => ({ first: r.first, last: r.last })),
+  );
+}
+
 /** The empty set of a family. */
 export function emptySet(family: Family): AddressSet {
   return { family, ranges: [] };

@@ -13,6 +13,7 @@ import {
   isEmpty,
   sameSet,
   setOf,
+  setOfRanges,
   subtract,
   union,
 } from "./cidr";
@@ -25,10 +26,18 @@ import {
   type PairResult,
   type Route,
   type RouteTable,
+  type SgRule,
   type Subnet,
   type Vpc,
 } from "./model";
-import { type TransitAclCheck, transitForward } from "./transit";
+import {
+  type TransitAclCheck,
+  type TransitNetwork,
+  TransitTables,
+  type TransitVia,
+  transitForward,
+  transitReferenceRefusal,
+} from "./transit";
 
 const ICMP = { ipv4: { protocol: 1, request: 8, reply: 0 }, ipv6: { protocol: 58, request: 128, reply: 129 } } as const;
 
@@ -65,6 +74,8 @@ interface Routed {
   readonly acls: readonly TransitAclCheck[];
   /** The attachment subnets a transit gateway may deliver through, when it delivers. */
   readonly exits: readonly Subnet[] | undefined;
+  /** How transit gateways delivered it, when every delivered part came through them. */
+  readonly via: TransitVia | undefined;
 }
 
 interface Forwarded {
@@ -74,6 +85,36 @@ interface Forwarded {
   readonly drop: (() => string) | undefined;
   readonly acls?: readonly TransitAclCheck[];
   readonly exits?: readonly Subnet[];
+  readonly via?: TransitVia;
+}
+
+/**
+ * What the pairs of one analysis share, made once: the blocks each instance's security groups admit
+ * (a large network's rules list hundreds), and the transit gateways' tables.
+ */
+export class PairCache {
+  private readonly blocks = new Map<string, AddressSet>();
+  private tables?: TransitTables;
+
+  constructor(private readonly model: Model) {}
+
+  /** The blocks of `family` that `rules` name, as one set, made once per `key` (an instance's groups, a direction and a family). */
+  blocksAdmitted(key: string, family: Family, rules: () => readonly SgRule[]): AddressSet {
+    let found = this.blocks.get(key);
+    if (!found) {
+      found = setOfRanges(
+        family,
+        rules().flatMap((r) => r.cidrs.filter((c) => c.family === family)),
+      );
+      this.blocks.set(key, found);
+    }
+    return found;
+  }
+
+  /** The transit gateways' tables of `net`, the model's transit network. */
+  transit(net: TransitNetwork): TransitTables {
+    return (this.tables ??= new TransitTables(this.model, net));
+  }
 }
 
 /** Follows one pair through the request and the reply, narrowing the possible addresses of each end. */
@@ -91,6 +132,7 @@ export class PairAnalysis {
     private target: Endpoint,
     private readonly to: string,
     private readonly unknownHolder = false,
+    private readonly cache = new PairCache(model),
   ) {
     this.sourceSet = source.candidates;
     this.targetSet = target.candidates;
@@ -132,8 +174,13 @@ export class PairAnalysis {
   private request(): void {
     const { source, icmp } = this;
     this.path.push(source.label);
-    this.narrowTarget(this.securityGroups(source.instance as Instance, true, this.targetSet, this.target.instance));
-    const routed = this.route(routeTableOf(this.model, source.subnet), source.vpc, this.targetSet, "request");
+    const table = routeTableOf(this.model, source.subnet);
+    // Only a rule naming a group of another VPC asks how the echo will go.
+    const ahead = () => this.route(table, source.vpc, this.targetSet, "request").via;
+    this.narrowTarget(
+      this.securityGroups(source.instance as Instance, true, this.targetSet, this.target.instance, ahead),
+    );
+    const routed = this.route(table, source.vpc, this.targetSet, "request");
     if (!this.target.instance && routed.arrival) this.placeTarget(routed.arrival);
     const sameSubnet = source.subnet.address === this.target.subnet.address;
     if (!sameSubnet)
@@ -147,7 +194,9 @@ export class PairAnalysis {
         this.acl(networkAclOf(this.model, this.target.subnet), false, this.sourceSet, icmp.request, "inbound"),
       );
     if (this.target.instance) {
-      this.narrowSource(this.securityGroups(this.target.instance, false, this.sourceSet, source.instance));
+      this.narrowSource(
+        this.securityGroups(this.target.instance, false, this.sourceSet, source.instance, () => routed.via),
+      );
       this.path.push(this.target.label);
     }
   }
@@ -233,45 +282,56 @@ export class PairAnalysis {
     return describeSet({ family: this.family, ranges: widened }, this.model.generated);
   }
 
-  private securityGroups(owner: Instance, egress: boolean, peers: AddressSet, peer: Instance | undefined): Step {
+  /**
+   * The addresses `owner`'s security groups admit in one direction; `via` tells, for a rule naming
+   * a group of another VPC, how the echo goes through transit gateways (undefined when not).
+   */
+  private securityGroups(
+    owner: Instance,
+    egress: boolean,
+    peers: AddressSet,
+    peer: Instance | undefined,
+    via: () => TransitVia | undefined,
+  ): Step {
     const { model, family, icmp } = this;
-    let allowed = emptySet(family);
+    const refused: string[] = [];
     const groups = owner.securityGroups.map((key) => model.securityGroups.get(key));
+    const echo = (rule: SgRule) =>
+      rule.egress === egress &&
+      (rule.protocol === -1 ||
+        (rule.protocol === icmp.protocol &&
+          [-1, icmp.request].includes(rule.fromPort) &&
+          [-1, 0].includes(rule.toPort)));
+    let allowed = this.cache.blocksAdmitted(`${owner.address}\u0000${egress}\u0000${family}`, family, () =>
+      groups.flatMap((group) => group?.rules.filter(echo) ?? []),
+    );
     for (const group of groups) {
       if (!group) continue;
       for (const rule of group.rules) {
-        if (
-          rule.egress !== egress ||
-          !(
-            rule.protocol === -1 ||
-            (rule.protocol === icmp.protocol &&
-              [-1, icmp.request].includes(rule.fromPort) &&
-              [-1, 0].includes(rule.toPort))
-          )
-        ) {
-          continue;
-        }
-        for (const cidr of rule.cidrs) if (cidr.family === family) allowed = union(allowed, setOf(family, cidr));
+        if (!echo(rule)) continue;
         const byGroup = rule.groups.some((key) => {
           const referenced = model.securityGroups.get(key);
-          return (
-            referenced !== undefined &&
-            peer?.securityGroups.includes(key) === true &&
-            referenceAllowed(model, group, referenced)
-          );
+          if (referenced === undefined || peer?.securityGroups.includes(key) !== true) return false;
+          const transit = referenced.vpc !== group.vpc && model.transit ? via() : undefined;
+          if (!transit || !model.transit) return referenceAllowed(model, group, referenced);
+          const why = transitReferenceRefusal(model.transit, transit, egress);
+          if (why !== undefined) refused.push(`${rule.source} names ${referenced.label}, but ${why}`);
+          return why === undefined;
         });
         if (byGroup) allowed = union(allowed, peers);
       }
     }
     const names = groups.map((g, i) => g?.label ?? owner.securityGroups[i]).join(", ");
     const direction = egress ? "egress" : "ingress";
+    const references = refused.length > 0 ? `; ${refused.join("; ")}` : "";
     return {
       allowed,
       hop: `${names} (${direction})`,
       why: () =>
         `no ${direction} rule allows an ICMP${family === "ipv6" ? "v6" : ""} echo request ${
           egress ? "to" : "from"
-        } ${this.describe(peers)}`,
+        } ${this.describe(peers)}${references}`,
+      ...(refused.length > 0 ? { partialWhy: () => refused.join("; ") } : {}),
     };
   }
 
@@ -360,6 +420,7 @@ export class PairAnalysis {
       arrival: good[0]?.arrival,
       acls: good.flatMap((o) => o.acls ?? []),
       exits: good.some((o) => o.exits !== undefined) ? good.flatMap((o) => o.exits ?? []) : undefined,
+      via: good.length > 0 && good.every((o) => o.via !== undefined) ? good[0].via : undefined,
       step: {
         allowed: good.reduce((acc, o) => union(acc, o.set), emptySet(family)),
         hop: shown.hops[0],
@@ -387,15 +448,20 @@ export class PairAnalysis {
       route.source.startsWith(table.label) ? "" : ` (${route.source})`
     }`;
     const sender = leg === "request" ? this.source.subnet : this.target.subnet;
-    const outcomes = transitForward(this.model, net, {
-      family: this.family,
-      vpc,
-      subnet: sender,
-      gateway: target.gateway,
-      set,
-      prefix,
-      describe: (s) => this.describe(s),
-    });
+    const outcomes = transitForward(
+      this.model,
+      net,
+      {
+        family: this.family,
+        vpc,
+        subnet: sender,
+        gateway: target.gateway,
+        set,
+        prefix,
+        describe: (s) => this.describe(s),
+      },
+      this.cache.transit(net),
+    );
     return outcomes.map((o) => {
       const last = o.hops[o.hops.length - 1];
       const drop = o.drop;

@@ -13,7 +13,17 @@
  * - Without appliance mode the transit gateway keeps a flow in the Availability Zone it came from
  *   and crosses zones only when the receiving attachment has no subnet there.
  */
-import { type AddressSet, type Family, emptySet, intersect, isEmpty, setOf, subtract, union } from "./cidr";
+import {
+  type AddressSet,
+  type Family,
+  cidrOverlaps,
+  emptySet,
+  intersect,
+  isEmpty,
+  setOf,
+  subtract,
+  union,
+} from "./cidr";
 import type { Model, Subnet, Vpc } from "./model";
 import type {
   TransitGateway,
@@ -133,6 +143,18 @@ export interface TransitAclCheck {
   readonly on: "sender" | "receiver";
 }
 
+/** How a delivered packet went through the transit gateway(s): what a security group reference across them depends on. */
+export interface TransitVia {
+  /** The gateway that delivered it into the receiving VPC. */
+  readonly gateway: string;
+  /** The sending VPC's attachment it entered through. */
+  readonly entry: string;
+  /** The receiving VPC's attachment it left through. */
+  readonly exit: string;
+  /** The transit gateway peering attachments it crossed, in order. */
+  readonly peerings: readonly string[];
+}
+
 /** Where one part of the destination set goes through the transit gateway(s). */
 export interface TransitOutcome {
   readonly set: AddressSet;
@@ -142,6 +164,8 @@ export interface TransitOutcome {
   readonly acls: readonly TransitAclCheck[];
   /** The attachment subnets the packet may leave the transit gateway through, in the receiving VPC. */
   readonly exits: readonly Subnet[];
+  /** How it went, when it is delivered. */
+  readonly via?: TransitVia;
 }
 
 /** What the walk needs from its caller. */
@@ -158,8 +182,63 @@ export interface TransitLeg {
 /** Transit gateway hops a packet may take before reach gives up on a loop. */
 const MAX_TRANSIT_HOPS = 8;
 
+/**
+ * What the transit walks of one analysis share, made once each: every route table's routes in
+ * effect, longest prefix first, by family; and each attachment's associations. A network of a
+ * thousand attachments has a thousand routes in a table, and every pair walks one.
+ */
+export class TransitTables {
+  private readonly ordered = new Map<string, TransitRoute[]>();
+  private byFamily?: Map<Family, TransitRoute[]>;
+  private associations?: Map<string, TransitLink[]>;
+
+  constructor(
+    private readonly model: Model,
+    private readonly net: TransitNetwork,
+  ) {}
+
+  /** The routes of `table` in effect for `family`, a static route in place of a propagated one of its prefix, longest prefix first. */
+  routesOf(family: Family, table: string): TransitRoute[] {
+    const key = `${family}\u0000${table}`;
+    let found = this.ordered.get(key);
+    if (!found) {
+      this.byFamily ??= groupBy(transitRoutes(this.model, this.net), (r) => r.destination.family);
+      const effective = new Map<string, TransitRoute>();
+      for (const route of this.byFamily.get(family) ?? []) {
+        if (route.routeTable !== table) continue;
+        const held = effective.get(route.destination.text);
+        if (!held || (held.propagated && !route.propagated)) effective.set(route.destination.text, route);
+      }
+      found = [...effective.values()].sort((a, b) => b.destination.prefix - a.destination.prefix);
+      this.ordered.set(key, found);
+    }
+    return found;
+  }
+
+  /** The associations in effect of `attachment`. */
+  associationsOf(attachment: string): readonly TransitLink[] {
+    this.associations ??= groupBy(effectiveAssociations(this.net), (a) => a.attachment);
+    return this.associations.get(attachment) ?? [];
+  }
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list) list.push(item);
+    else out.set(key(item), [item]);
+  }
+  return out;
+}
+
 /** Routes a leg through the transit gateway a VPC route names; one outcome per part of the set. */
-export function transitForward(model: Model, net: TransitNetwork, leg: TransitLeg): TransitOutcome[] {
+export function transitForward(
+  model: Model,
+  net: TransitNetwork,
+  leg: TransitLeg,
+  tables = new TransitTables(model, net),
+): TransitOutcome[] {
   const gateway = net.gateways.get(leg.gateway) as TransitGateway;
   const base = { arrival: undefined, acls: [], exits: [] };
   const attachment = [...net.vpcAttachments.values()].find(
@@ -206,7 +285,14 @@ export function transitForward(model: Model, net: TransitNetwork, leg: TransitLe
     ];
   }
   const acls: TransitAclCheck[] = [{ subnets: [entry], egress: false, on: "sender" }];
-  return new Walk(model, net, leg, zone).port(gateway.address, attachment.address, leg.set, [enter], acls, 0);
+  return new Walk(model, net, leg, zone, attachment.address, tables).port(
+    gateway.address,
+    attachment.address,
+    leg.set,
+    [enter],
+    acls,
+    [],
+  );
 }
 
 function zoneText(zone: string | undefined): string {
@@ -216,26 +302,25 @@ function zoneText(zone: string | undefined): string {
 }
 
 class Walk {
-  private readonly routes: TransitRoute[];
-
   constructor(
     private readonly model: Model,
     private readonly net: TransitNetwork,
     private readonly leg: TransitLeg,
     private readonly zone: string | undefined,
-  ) {
-    this.routes = transitRoutes(model, net).filter((r) => r.destination.family === leg.family);
-  }
+    private readonly entry: string,
+    private readonly tables: TransitTables,
+  ) {}
 
-  /** A packet entering `gateway` through `attachment`. */
+  /** A packet entering `gateway` through `attachment`, having crossed `peerings` on the way. */
   port(
     gateway: string,
     attachment: string,
     set: AddressSet,
     hops: readonly string[],
     acls: readonly TransitAclCheck[],
-    depth: number,
+    peerings: readonly string[],
   ): TransitOutcome[] {
+    const depth = peerings.length;
     const { net, leg } = this;
     const tgw = net.gateways.get(gateway);
     const dropped = (hop: string[], why: () => string): TransitOutcome[] => [
@@ -247,9 +332,9 @@ class Walk {
         [],
         () => `the transit gateways pass the packet on more than ${MAX_TRANSIT_HOPS} times: a routing loop`,
       );
-    const association = effectiveAssociations(net).find(
-      (a) => a.attachment === attachment && net.routeTables.get(a.routeTable)?.gateway === gateway,
-    );
+    const association = this.tables
+      .associationsOf(attachment)
+      .find((a) => net.routeTables.get(a.routeTable)?.gateway === gateway);
     const name = this.attachmentLabel(attachment);
     if (!association)
       return dropped(
@@ -258,20 +343,14 @@ class Walk {
           `${name} is associated with no route table of ${tgw.label}: the transit gateway routes what enters through an attachment by the route table associated with it`,
       );
     const table = net.routeTables.get(association.routeTable) as TransitRouteTable;
-    const candidates = this.routes.filter((r) => r.routeTable === table.address);
-    const effective = new Map<string, TransitRoute>();
-    for (const route of candidates) {
-      const held = effective.get(route.destination.text);
-      if (!held || (held.propagated && !route.propagated)) effective.set(route.destination.text, route);
-    }
-    const ordered = [...effective.values()].sort((a, b) => b.destination.prefix - a.destination.prefix);
     let remaining = set;
     const out: TransitOutcome[] = [];
-    for (const route of ordered) {
+    for (const route of this.tables.routesOf(leg.family, table.address)) {
+      if (!remaining.ranges.some((r) => cidrOverlaps(r, route.destination))) continue;
       const matched = intersect(remaining, setOf(leg.family, route.destination));
       if (isEmpty(matched)) continue;
       remaining = subtract(remaining, matched);
-      out.push(...this.follow(gateway, table, route, matched, hops, acls, depth));
+      out.push(...this.follow(gateway, table, route, matched, hops, acls, peerings));
     }
     if (!isEmpty(remaining)) {
       const left = remaining;
@@ -294,7 +373,7 @@ class Walk {
     set: AddressSet,
     hops: readonly string[],
     acls: readonly TransitAclCheck[],
-    depth: number,
+    peerings: readonly string[],
   ): TransitOutcome[] {
     const { net, model, leg } = this;
     const kind = route.propagated ? "propagated" : "static";
@@ -349,6 +428,7 @@ class Walk {
           drop: undefined,
           acls: [...acls, { subnets: exits, egress: true, on: "receiver" }],
           exits,
+          via: { gateway, entry: this.entry, exit: vpcAttachment.address, peerings },
         },
       ];
     }
@@ -364,12 +444,62 @@ class Walk {
           ? `${peering.label} is ${peering.state}, not available`
           : `${peering.label} is not accepted: add an aws_ec2_transit_gateway_peering_attachment_accepter in the peer's account and region`,
       );
-    return this.port(other, peering.address, set, [...path, `${leg.prefix}${peering.label}`], acls, depth + 1);
+    return this.port(other, peering.address, set, [...path, `${leg.prefix}${peering.label}`], acls, [
+      ...peerings,
+      peering.address,
+    ]);
   }
 
   private attachmentLabel(key: string): string {
     return this.net.vpcAttachments.get(key)?.label ?? this.net.peeringAttachments.get(key)?.label ?? key;
   }
+}
+
+/**
+ * Why a security group rule's reference to a group of another VPC admits nothing for a packet that
+ * came through transit gateways `via`, or undefined when AWS honours it ("Security group
+ * referencing", Transit Gateway guide, and AWS's announcement of 2023-11): only in inbound rules,
+ * only across one transit gateway (not a peering of two), and only when the gateway and both VPC
+ * attachments have security_group_referencing_support enabled (the gateway's default is disable,
+ * an attachment's enable).
+ */
+export function transitReferenceRefusal(net: TransitNetwork, via: TransitVia, egress: boolean): string | undefined {
+  const gateway = net.gateways.get(via.gateway);
+  const name = gateway?.label ?? via.gateway;
+  if (egress)
+    return `the echo goes through the transit gateway ${name}, and AWS honours a reference to a group of another VPC across a transit gateway in inbound rules only`;
+  if (via.peerings.length > 0) {
+    const peering = net.peeringAttachments.get(via.peerings[0])?.label ?? via.peerings[0];
+    return `the echo crosses the transit gateway peering ${peering}, and AWS honours a reference to a group of another VPC only across one transit gateway, not across a peering`;
+  }
+  const off = [
+    gateway?.securityGroupReferencing === true ? undefined : name,
+    ...[via.entry, via.exit].map((key) => {
+      const att = net.vpcAttachments.get(key);
+      return att?.securityGroupReferencing === false ? att.label : undefined;
+    }),
+  ].filter((x): x is string => x !== undefined);
+  if (off.length === 0) return undefined;
+  return `the echo comes through the transit gateway ${name}, and security_group_referencing_support is not enabled on ${off.join(" and ")}: AWS honours a reference to a group of another VPC attached to the gateway only when the gateway and both VPC attachments enable it`;
+}
+
+/**
+ * A transit gateway that VPCs `a` and `b` are both attached to and that enables security group
+ * referencing (with `attachments`, both VPC attachments enabling it too), or undefined.
+ */
+export function referencingGateway(
+  net: TransitNetwork | undefined,
+  a: string,
+  b: string,
+  attachments: boolean,
+): TransitGateway | undefined {
+  if (!net) return undefined;
+  const attached = [...net.vpcAttachments.values()].filter((x) => !attachments || x.securityGroupReferencing !== false);
+  return [...net.gateways.values()].find(
+    (g) =>
+      g.securityGroupReferencing === true &&
+      [a, b].every((vpc) => attached.some((x) => x.gateway === g.address && x.vpc === vpc)),
+  );
 }
 
 /** Whether a peering attachment carries traffic: AWS's state when known, else whether it is accepted. */

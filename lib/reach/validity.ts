@@ -3,6 +3,7 @@ import { cidrInside, formatAddress } from "./cidr";
 import { differ, overlappingBlocks, peerOf, peeringState, referenceAllowed, vpcBlocks } from "./lookup";
 import type { Finding, Model, Peering } from "./model";
 import { checkTransit } from "./transit-validity";
+import { referencingGateway } from "./transit";
 
 /** Configuration errors AWS (or the aws provider) would reject, and warnings about limits. */
 export function findConfigurationProblems(model: Model): { readonly errors: Finding[]; readonly warnings: Finding[] } {
@@ -191,12 +192,15 @@ function checkSecurityGroups(model: Model, errors: Finding[]): void {
       for (const key of new Set(rule.groups)) {
         const referenced = model.securityGroups.get(key);
         if (!referenced || referenceAllowed(model, group, referenced)) continue;
+        // AWS accepts a reference to a group of a VPC attached to the same gateway that enables it.
+        if (group.vpc && referenced.vpc && referencingGateway(model.transit, group.vpc, referenced.vpc, false))
+          continue;
         const message =
           referenced.region !== group.region
             ? `references ${referenced.label} in ${region(referenced.region)} from ${group.label} in ${region(
                 group.region,
               )}; AWS allows security group references across a peering only within one region: allow the peer's CIDR instead`
-            : `references ${referenced.label} of ${referenced.vpc}, which has no active peering with ${group.vpc}; AWS rejects it: peer the VPCs or allow the CIDR instead`;
+            : `references ${referenced.label} of ${referenced.vpc}, which has no active peering with ${group.vpc} nor a transit gateway with both attached that enables security_group_referencing_support; AWS rejects it: peer the VPCs, enable the support on their transit gateway, or allow the CIDR instead`;
         errors.push({ resource: rule.source, message });
       }
     }

@@ -2,6 +2,7 @@ import type { Model, NetworkAcl, Peering, RouteTable, SecurityGroup, SgRule, Vpc
 import { type Endpoint, replyMark } from "./endpoints";
 import { type LinkEnd, type LinkSpec, type NamespaceSpec, ROUTER_SYSCTLS } from "./network";
 import { TransitPlan } from "./transit-plan";
+import { referencingGateway } from "../reach/transit";
 import { addressMatch, aclRules, base, blockGuards, blocksOf, chain, nameSet, ruleset, sgProtocol } from "./nft";
 import { RehearseInputError } from "./errors";
 import { type Family, type Span, bitsOf, holds, overlap, showAddress, toCidrs, without } from "./ranges";
@@ -467,7 +468,7 @@ class Planner {
         .map((c) => ({ first: c.first, last: c.last }));
       for (const key of rule.groups) {
         const referenced = this.model.securityGroups.get(key);
-        if (!referenced || !this.referenceAllowed(group, referenced)) continue;
+        if (!referenced || !this.referenceAllowed(group, referenced, rule.egress)) continue;
         for (const e of this.endpoints) {
           const address = e[family];
           if (address !== undefined && e.instance.securityGroups.includes(key))
@@ -480,16 +481,21 @@ class Planner {
     return out;
   }
 
-  /** A group may name another group of its VPC, or of a VPC it is actively peered with in the same region. */
-  private referenceAllowed(owner: SecurityGroup, referenced: SecurityGroup): boolean {
+  /**
+   * A group may name another group of its VPC, or of a VPC it is actively peered with in the same
+   * region; in an inbound rule also of a VPC attached to the same transit gateway, when the gateway
+   * and both VPC attachments enable security_group_referencing_support (as reach decides it).
+   */
+  private referenceAllowed(owner: SecurityGroup, referenced: SecurityGroup, egress: boolean): boolean {
     if (owner.vpc === referenced.vpc) return true;
     if (owner.vpc === undefined || referenced.vpc === undefined || owner.region !== referenced.region) return false;
     const [a, b] = [owner.vpc, referenced.vpc];
-    return [...this.model.peerings.values()].some(
+    const peered = [...this.model.peerings.values()].some(
       (p) =>
         ((p.requesterVpc === a && p.accepterVpc === b) || (p.requesterVpc === b && p.accepterVpc === a)) &&
         peeringActive(this.model, p),
     );
+    return peered || (!egress && referencingGateway(this.model.transit, a, b, true) !== undefined);
   }
 
   /** The namespace at the far end of every gateway link: links up, nothing forwarded, nothing answered. */

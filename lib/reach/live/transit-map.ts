@@ -65,6 +65,7 @@ export function liveTransit(
         region: s.region,
         defaultAssociation: false,
         defaultPropagation: false,
+        securityGroupReferencing: g.Options?.SecurityGroupReferencingSupport === "enable",
       });
     }
     for (const a of s.transit.vpcAttachments) {
@@ -86,6 +87,8 @@ export function liveTransit(
         applianceMode: a.Options?.ApplianceModeSupport === "enable",
         defaultAssociation: false,
         defaultPropagation: false,
+        // Unreported (an emulator), AWS's default for an attachment: enable.
+        securityGroupReferencing: a.Options?.SecurityGroupReferencingSupport !== "disable",
       });
     }
     for (const p of s.transit.peeringAttachments) {
