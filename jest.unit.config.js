@@ -20,6 +20,7 @@ const NEEDS_MORE = {
   root: [
     "__tests__/rehearse/network.test.ts",
     "__tests__/rehearse/cli.test.ts",
+    "__tests__/rehearse/migration.test.ts",
     "__tests__/ssm-namespaces.test.ts",
     "__tests__/terraform-env.test.ts",
     "__tests__/test-all.test.ts",

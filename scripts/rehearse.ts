@@ -1,4 +1,5 @@
-import { main } from "../lib/rehearse/cli";
+import { readMigration } from "../app/migration-input";
+import { defaultIo, main } from "../lib/rehearse/cli";
 import { abortAllSync } from "../lib/rehearse/host";
 
 /** Ctrl-C, kill and hangup remove the run's namespaces before the process ends. */
@@ -15,7 +16,7 @@ for (const [signal, code] of [
 }
 process.on("exit", abortAllSync);
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), { ...defaultIo, migration: readMigration }).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
     abortAllSync();

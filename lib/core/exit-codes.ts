@@ -16,6 +16,8 @@ export const EXIT = {
   differs: 3,
   /** reach --diff: a pair reachable in BASE is not reachable in HEAD. */
   lost: 4,
+  /** rehearse --migration: a pair that must keep answering lost echoes while the stages were applied. */
+  dropped: 5,
 } as const;
 
 /** An Error class a command reports as unusable input. */

@@ -12,3 +12,8 @@ export class RehearseRefusal extends Error {
 export class RehearseFailure extends Error {
   override readonly name = "RehearseFailure";
 }
+
+/** A stage of a migration AWS would reject: rehearse builds nothing and exits 3, as for a network AWS would reject. */
+export class RehearseRejected extends Error {
+  override readonly name = "RehearseRejected";
+}

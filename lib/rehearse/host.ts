@@ -2,7 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { RehearseFailure } from "./errors";
-import type { NamespaceSpec, NetworkPlan } from "./plan";
+import type { NetworkChange } from "./change";
+import type { LinkSpec, NamespaceSpec, NetworkPlan } from "./plan";
 
 /**
  * Carries a plan out on this machine: named network namespaces under /run/netns, veth pairs created straight
@@ -82,6 +83,13 @@ export interface Exit {
 }
 
 const children = new Set<ChildProcess>();
+
+/** Counts a long-running child among this process's children, so that an abort kills it too. */
+export function track(child: ChildProcess): void {
+  children.add(child);
+  child.on("close", () => children.delete(child));
+  child.on("error", () => children.delete(child));
+}
 
 function tool(name: string): string {
   return onPath(name) ?? name;
@@ -231,26 +239,114 @@ export class NamespaceRun {
    */
   async build(plan: NetworkPlan): Promise<void> {
     live.add(this);
-    const names = plan.namespaces.map((ns) => this.name(ns.id));
+    await this.addNamespaces(plan.namespaces, plan.links, plan.namespaces);
+    await this.untilLinksUp(
+      plan.namespaces.filter((ns) => ns.role !== "outside"),
+      this.chunks(plan.namespaces.length),
+    );
+  }
+
+  private chunks(namespaces: number): number {
+    return Math.max(1, Math.min(this.concurrency.setup.size, Math.ceil(namespaces / 8)));
+  }
+
+  /** Makes namespaces and links and sets up `configure` in full. */
+  private async addNamespaces(
+    namespaces: readonly NamespaceSpec[],
+    links: readonly LinkSpec[],
+    configure: readonly NamespaceSpec[],
+  ): Promise<void> {
+    const names = namespaces.map((ns) => this.name(ns.id));
     this.created.push(...names);
     const batch = [
       ...names.map((n) => `netns add ${n}`),
-      ...plan.links.map(
+      ...links.map(
         (l) =>
           `link add name ${l.a.name} netns ${this.name(l.a.ns)} address ${l.a.mac} type veth peer name ${l.b.name} netns ${this.name(
             l.b.ns,
           )} address ${l.b.mac}`,
       ),
     ];
+    if (batch.length === 0) return;
     const made = await execute("ip", ["-batch", "-"], batch.join("\n") + "\n");
     if (made.code !== 0)
       throw new RehearseFailure(`ip -batch (namespaces and links) failed: ${explain(made.stderr, batch)}`);
-    const chunks = Math.max(1, Math.min(this.concurrency.setup.size, Math.ceil(plan.namespaces.length / 8)));
-    const scripts = Array.from({ length: chunks }, (_, k) => plan.namespaces.filter((_, i) => i % chunks === k));
+    const chunks = this.chunks(configure.length);
+    const scripts = Array.from({ length: chunks }, (_, k) => configure.filter((_, i) => i % chunks === k));
     await Promise.all(scripts.map((part) => this.concurrency.setup.run(() => this.configure(part))));
-    await this.untilLinksUp(
-      plan.namespaces.filter((ns) => ns.role !== "outside"),
-      chunks,
+  }
+
+  /**
+   * The first half of a change to the running network: new namespaces and links, then in the running
+   * namespaces the routes, rules and neighbours the change adds or replaces; waits until new links are up.
+   */
+  async create(change: NetworkChange, plan: NetworkPlan): Promise<void> {
+    await this.addNamespaces(change.addNamespaces, change.addLinks, change.addNamespaces);
+    await this.runLines("adding to", change.create);
+    await this.runLines("renumbering routes in", change.moves);
+    const touched = new Set(change.addLinks.flatMap((l) => [l.a.ns, l.b.ns]));
+    const waiting = plan.namespaces.filter((ns) => touched.has(ns.id) && ns.role !== "outside");
+    if (waiting.length > 0) await this.untilLinksUp(waiting, this.chunks(waiting.length));
+  }
+
+  /** The nft rulesets that change, each replaced in one transaction (flush, drop the chains that go, load). */
+  async replaceRulesets(change: NetworkChange): Promise<void> {
+    const script = change.nft.flatMap(({ id, ruleset, dropChains }) => [
+      ...heredoc(`nsenter --net=${NETNS_DIR}/${this.name(id)} nft -f -`, [
+        `flush table inet ${this.table}`,
+        ...dropChains.map((c) => `delete chain inet ${this.table} ${c}`),
+        ...ruleset.split("\n"),
+      ]),
+      `[ $? -eq 0 ] || { echo 'nft failed in ${this.name(id)}' >&2; exit 1; }`,
+    ]);
+    if (script.length === 0) return;
+    const done = await execute("sh", ["-s"], script.join("\n") + "\n");
+    if (done.code !== 0) throw new RehearseFailure(`replacing nft rulesets failed: ${done.stderr.trim()}`);
+  }
+
+  /** The routes, rules, neighbours and addresses a change drops. */
+  async removeEntries(change: NetworkChange): Promise<void> {
+    await this.runLines("removing from", change.destroy);
+  }
+
+  /** The links and namespaces a change drops (after its routes, which Terraform destroys before the peering). */
+  async removeLinks(change: NetworkChange): Promise<void> {
+    await this.runLines("detaching links in", change.detach);
+    const links = change.removeLinks.map((l) => {
+      const end = change.removeNamespaces.includes(l.a.ns) ? l.b : l.a;
+      return `ip -n ${this.name(end.ns)} link del ${end.name}`;
+    });
+    if (links.length > 0) {
+      const done = await execute("sh", ["-s"], ["set -e", ...links].join("\n") + "\n");
+      if (done.code !== 0) throw new RehearseFailure(`deleting links failed: ${done.stderr.trim()}`);
+    }
+    const names = change.removeNamespaces.map((id) => this.name(id));
+    await deleteNamespaces(names);
+    this.created.splice(0, this.created.length, ...this.created.filter((n) => !names.includes(n)));
+  }
+
+  /** Runs `ip -batch` and `ip -6 -batch` lines in running namespaces, one shell for all. */
+  private async runLines(what: string, lines: NetworkChange["create"]): Promise<void> {
+    const steps: { id: string; lines: readonly string[] }[] = [];
+    const script = ["set -e"];
+    for (const ns of lines) {
+      for (const [flag, list] of [
+        ["", ns.ip],
+        ["-6 ", ns.ip6],
+      ] as const) {
+        if (list.length === 0) continue;
+        script.push(`echo '@@ ${steps.length}' >&2`, ...heredoc(`ip ${flag}-n ${this.name(ns.id)} -batch -`, list));
+        steps.push({ id: ns.id, lines: list });
+      }
+    }
+    if (steps.length === 0) return;
+    const done = await execute("sh", ["-s"], script.join("\n") + "\n");
+    if (done.code === 0) return;
+    const last = [...done.stderr.matchAll(/^@@ ([0-9]+)$/gm)].pop();
+    const step = last ? steps[Number(last[1])] : undefined;
+    const output = last ? done.stderr.slice((last.index ?? 0) + last[0].length).trim() : done.stderr.trim();
+    throw new RehearseFailure(
+      `${what} namespace ${step ? this.name(step.id) : this.prefix} failed: ${explain(output, step?.lines ?? [])}`,
     );
   }
 

@@ -86,9 +86,35 @@ function mac(link: number, side: 1 | 2): string {
   return `02:00:${hex(link >> 16)}:${hex(link >> 8)}:${hex(link)}:0${side}`;
 }
 
-/** Builds the plan; `table` names the nft table of every namespace (the run's prefix). */
-export function planNetwork(model: Model, endpoints: readonly Endpoint[], table: string): NetworkPlan {
-  return new Planner(model, endpoints, table).plan();
+/**
+ * Gives each link a number that names it and its MACs, from what the link stands for (`key`: "peering
+ * <address>", "instance <address>", ...). One naming shared by the plans of several versions of a network keeps
+ * the names of the links they share, so the change between two plans is only what changed (change.ts).
+ */
+export type LinkNaming = (key: string) => number;
+
+/** A naming that numbers keys in the order it first sees them, the same number for the same key ever after. */
+export function stableNaming(): LinkNaming {
+  const numbers = new Map<string, number>();
+  return (key) => {
+    const known = numbers.get(key);
+    if (known !== undefined) return known;
+    numbers.set(key, numbers.size);
+    return numbers.size - 1;
+  };
+}
+
+/**
+ * Builds the plan; `table` names the nft table of every namespace (the run's prefix). Links are numbered by
+ * their place in the plan, or by `naming` when given.
+ */
+export function planNetwork(
+  model: Model,
+  endpoints: readonly Endpoint[],
+  table: string,
+  naming?: LinkNaming,
+): NetworkPlan {
+  return new Planner(model, endpoints, table, naming).plan();
 }
 
 interface PeeringLink {
@@ -109,6 +135,7 @@ class Planner {
     private readonly model: Model,
     private readonly endpoints: readonly Endpoint[],
     private readonly table: string,
+    private readonly naming: LinkNaming | undefined,
   ) {
     this.vpcs = [...model.vpcs.values()];
     this.vpcIndex = new Map(this.vpcs.map((v, i) => [v.address, i]));
@@ -119,29 +146,37 @@ class Planner {
     this.endpoints.forEach((e, i) => {
       if (!this.vpcIndex.has(e.vpc))
         throw new RehearseInputError(`${e.instance.address}: its VPC ${e.vpc} is not in the model`);
-      this.instanceLinks.push(this.link(router(e.vpc), `rhi${i}`, `i${i}`, "rhe0"));
+      const key = `instance ${e.instance.address}`;
+      const n = this.number(key, i);
+      this.instanceLinks.push(this.link(router(e.vpc), `rhi${n}`, `i${i}`, "rhe0", key));
     });
     [...this.model.peerings.values()].forEach((peering, i) => {
       if (!peeringActive(this.model, peering)) return;
       const self = peering.requesterVpc === peering.accepterVpc;
+      const key = `peering ${peering.address}`;
+      const n = this.number(key, i);
       const link = this.link(
         router(peering.requesterVpc),
-        `rhp${i}`,
+        `rhp${n}`,
         router(peering.accepterVpc),
-        self ? `rhq${i}` : `rhp${i}`,
+        self ? `rhq${n}` : `rhp${n}`,
+        key,
       );
       this.peeringLinks.set(peering.address, { peering, link });
     });
     const gateways = [...this.model.gateways.values()];
     gateways.forEach((gateway, i) => {
       if (gateway.vpc === undefined || !this.vpcIndex.has(gateway.vpc)) return;
-      this.gatewayLinks.set(gateway.address, this.link(router(gateway.vpc), `rhg${i}`, OUTSIDE, `rhg${i}`));
+      const key = `gateway ${gateway.address}`;
+      const n = this.number(key, i);
+      this.gatewayLinks.set(gateway.address, this.link(router(gateway.vpc), `rhg${n}`, OUTSIDE, `rhg${n}`, key));
     });
     const transit = new TransitPlan({
       model: this.model,
       endpoints: this.endpoints,
       router: (vpc) => (this.vpcIndex.has(vpc) ? router(vpc) : undefined),
-      link: (nsA, nameA, nsB, nameB) => this.link(nsA, nameA, nsB, nameB),
+      link: (nsA, nameA, nsB, nameB, key) => this.link(nsA, nameA, nsB, nameB, key),
+      number: (key, fallback) => this.number(key, fallback),
       networkAclOf: (subnet, vpc) => this.networkAclOf(subnet, vpc),
     });
     this.transit = transit;
@@ -166,8 +201,13 @@ class Planner {
     };
   }
 
-  private link(nsA: string, nameA: string, nsB: string, nameB: string): LinkSpec {
-    const n = this.links.length;
+  /** The number that names the link standing for `key`: `fallback` without a naming. */
+  private number(key: string, fallback: number): number {
+    return this.naming ? this.naming(key) : fallback;
+  }
+
+  private link(nsA: string, nameA: string, nsB: string, nameB: string, key: string): LinkSpec {
+    const n = this.naming ? this.naming(key) : this.links.length;
     const link = { a: { ns: nsA, name: nameA, mac: mac(n, 1) }, b: { ns: nsB, name: nameB, mac: mac(n, 2) } };
     this.links.push(link);
     return link;

@@ -44,7 +44,10 @@ export interface TransitContext {
   readonly endpoints: readonly Endpoint[];
   /** The namespace id of a VPC's router, undefined when the VPC is not built. */
   readonly router: (vpc: string) => string | undefined;
-  readonly link: (nsA: string, nameA: string, nsB: string, nameB: string) => LinkSpec;
+  /** Makes a link; `key` says what it stands for (see LinkNaming). */
+  readonly link: (nsA: string, nameA: string, nsB: string, nameB: string, key: string) => LinkSpec;
+  /** The number that names the link standing for `key`, `fallback` by default. */
+  readonly number: (key: string, fallback: number) => number;
   readonly networkAclOf: (subnet: string, vpc: string) => NetworkAcl;
 }
 
@@ -96,12 +99,9 @@ export class TransitPlan {
         if (entry === undefined) continue;
         const plane = this.planeOf(net.subnetZones.get(subnet));
         if (this.entries.some((e) => e.attachment === att && e.subnet === entry && e.plane === plane)) continue;
-        const link = ctx.link(
-          router,
-          `rht${this.entries.length}`,
-          this.gatewayId(att.gateway, plane),
-          `rht${this.entries.length}`,
-        );
+        const key = `entry ${att.address} ${entry} ${plane}`;
+        const n = ctx.number(key, this.entries.length);
+        const link = ctx.link(router, `rht${n}`, this.gatewayId(att.gateway, plane), `rht${n}`, key);
         this.entries.push({ attachment: att, subnet: entry, plane, link });
       }
     }
@@ -109,15 +109,18 @@ export class TransitPlan {
       for (const att of net.vpcAttachments.values()) {
         const router = ctx.router(att.vpc);
         if (router === undefined || !net.gateways.has(att.gateway)) continue;
-        const name = `rhx${this.exitLinks.length}`;
-        const link = ctx.link(this.gatewayId(att.gateway, plane), name, router, name);
+        const key = `exit ${att.address} ${plane}`;
+        const name = `rhx${ctx.number(key, this.exitLinks.length)}`;
+        const link = ctx.link(this.gatewayId(att.gateway, plane), name, router, name, key);
         this.exitLinks.push({ attachment: att, plane, exits: this.exitSubnets(att, zone), link });
       }
       for (const att of net.peeringAttachments.values()) {
         if (!peeringCarries(att) || att.gateway === att.peerGateway) continue;
         if (!net.gateways.has(att.gateway) || !net.gateways.has(att.peerGateway)) continue;
-        const name = `rhy${this.peeringLinks.length}`;
-        const link = ctx.link(this.gatewayId(att.gateway, plane), name, this.gatewayId(att.peerGateway, plane), name);
+        const key = `transit peering ${att.address} ${plane}`;
+        const name = `rhy${ctx.number(key, this.peeringLinks.length)}`;
+        const peer = this.gatewayId(att.peerGateway, plane);
+        const link = ctx.link(this.gatewayId(att.gateway, plane), name, peer, name, key);
         this.peeringLinks.push({ attachment: att.address, plane, link });
       }
     });
