@@ -44,6 +44,8 @@ const ROOT = path.resolve(__dirname, "..");
 const PEERING = example("three-vpcs.json");
 /** The stages migrate writes for three-vpcs with its default two batches. */
 const STAGES = ["01-attach", "02-remove-peerings-1", "03-remove-peerings-2", "04-cleanup"] as const;
+/** The name of the first step: the peering config deployed as it is, before any stage. */
+const PEERING_STEP = "the peering config";
 /** The ordered pairs three-vpcs reaches, before, during and after the migration. */
 const REACHABLE = ["app → shared", "data → shared", "shared → app", "shared → data"];
 
@@ -59,7 +61,7 @@ let front: Ec2Front | undefined;
 let before: Inventory = {};
 let migration = "";
 let summaries: readonly StageSummary[] = [];
-/** The stages applied so far; a stage is applied only after the one before it. */
+/** The steps applied so far, the peering config first; a stage is applied only after the step before it. */
 const applied: string[] = [];
 
 /** The deployment with `config` as its config, the EC2 front's endpoint in its environment. */
@@ -165,6 +167,45 @@ function routesMeant(config: PeeringConfig): Record<string, string> {
   );
 }
 
+/**
+ * Declares the checks of the deployment after `step`: `check --live` with the step's config, and the
+ * way reach --live finds each reachable pair going. `configOf` gives the step's config once it is deployed.
+ */
+function liveChecks(step: string, configOf: () => PeeringConfig | undefined): void {
+  const afterDeploy = (): EmulatorDeploy => {
+    const config = configOf();
+    if (!config || applied.at(-1) !== step) throw new Error(`${step} was not deployed (see above): nothing to check`);
+    return deployment(config);
+  };
+
+  it(
+    "check --live passes with its config",
+    async () => {
+      const result = await checkLive(afterDeploy());
+      expect({ code: result.code, stdout: result.stdout }).toEqual({
+        code: EXIT.ok,
+        stdout: expect.stringContaining(
+          "check passed: reach agrees with the config on all 6 ordered pairs (4 reachable, 2 not)",
+        ),
+      });
+    },
+    2 * MINUTE,
+  );
+
+  it(
+    "reach --live finds the same four pairs reachable, each over its peering while the config keeps it, else over the transit gateway",
+    async () => {
+      const r = afterDeploy();
+      const live = await reachLive(r);
+      expect({ code: live.code, parsed: live.json !== undefined }).toEqual({ code: 0, parsed: true });
+      const names = new Map(deployedInstances(r).map((x) => [x.id, x.name]));
+      const vpcOf = (address: string): string => names.get(address.slice(address.lastIndexOf("/") + 1)) ?? address;
+      expect(routesOf(live.json as Result, vpcOf)).toEqual(routesMeant(r.config));
+    },
+    2 * MINUTE,
+  );
+}
+
 describe("a migration of examples/three-vpcs.json to a transit gateway, applied stage by stage to the emulator", () => {
   beforeAll(async () => {
     opened = await openEmulatorDeploy("migration", PEERING);
@@ -199,19 +240,27 @@ describe("a migration of examples/three-vpcs.json to a transit gateway, applied 
     3 * MINUTE,
   );
 
+  describe("the peering network the migration starts from", () => {
+    it(
+      "npm run deploy applies examples/three-vpcs.json",
+      async () => {
+        const result = await applyStage(deployment(), "deploy-peering.log");
+        succeeded("npm run deploy of the peering config", result);
+        applied.push(PEERING_STEP);
+      },
+      12 * MINUTE,
+    );
+    liveChecks(PEERING_STEP, () => opened!.config);
+  });
+
   describe.each(STAGES.map((stage, i) => [stage, i] as const))("stage %s", (stage, i) => {
     let config: PeeringConfig | undefined;
-    /** The deployment with this stage's config, once its deploy succeeded. */
-    const afterDeploy = (): EmulatorDeploy => {
-      if (!config || applied.at(-1) !== stage)
-        throw new Error(`stage ${stage} was not deployed (see above): nothing to check`);
-      return deployment(config);
-    };
 
     it(
-      "npm run deploy applies it to the stage before it: Terraform adds and destroys exactly the resources its summary names",
+      `npm run deploy applies it to the ${i === 0 ? "peering network" : "stage before it"}: Terraform adds and destroys exactly the resources its summary names, and changes none in place`,
       async () => {
-        if (applied.length !== i) throw new Error(`the stages before ${stage} were not all deployed: it cannot follow`);
+        if (applied.length !== i + 1)
+          throw new Error(`the steps before ${stage} were not all deployed: it cannot follow`);
         const raw = fs.readFileSync(path.join(migration, `${stage}.json`), "utf8");
         fs.writeFileSync(path.join(opened!.dir, "config.json"), raw);
         const next = parseConfig(JSON.parse(raw), stage);
@@ -223,33 +272,7 @@ describe("a migration of examples/three-vpcs.json to a transit gateway, applied 
       },
       12 * MINUTE,
     );
-
-    it(
-      "check --live passes with the stage's config",
-      async () => {
-        const result = await checkLive(afterDeploy());
-        expect({ code: result.code, stdout: result.stdout }).toEqual({
-          code: EXIT.ok,
-          stdout: expect.stringContaining(
-            "check passed: reach agrees with the config on all 6 ordered pairs (4 reachable, 2 not)",
-          ),
-        });
-      },
-      2 * MINUTE,
-    );
-
-    it(
-      "reach --live finds the same four pairs reachable, each over its peering while the stage keeps it, else over the transit gateway",
-      async () => {
-        const r = afterDeploy();
-        const live = await reachLive(r);
-        expect({ code: live.code, parsed: live.json !== undefined }).toEqual({ code: 0, parsed: true });
-        const names = new Map(deployedInstances(r).map((x) => [x.id, x.name]));
-        const vpcOf = (address: string): string => names.get(address.slice(address.lastIndexOf("/") + 1)) ?? address;
-        expect(routesOf(live.json as Result, vpcOf)).toEqual(routesMeant(r.config));
-      },
-      2 * MINUTE,
-    );
+    liveChecks(stage, () => config);
   });
 
   it(
