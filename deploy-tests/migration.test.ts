@@ -15,7 +15,16 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { DescribeTransitGatewaysCommand, DescribeVpcPeeringConnectionsCommand } from "@aws-sdk/client-ec2";
+import {
+  DescribeInstancesCommand,
+  DescribeTransitGatewayRouteTablesCommand,
+  DescribeTransitGatewaysCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DisableTransitGatewayRouteTablePropagationCommand,
+  EC2Client,
+  EnableTransitGatewayRouteTablePropagationCommand,
+  GetTransitGatewayRouteTablePropagationsCommand,
+} from "@aws-sdk/client-ec2";
 import { parseConfig, type PeeringConfig } from "../lib/config";
 import { EXIT } from "../lib/core/exit-codes";
 import { loadTerraform, type Result } from "../lib/reach";
@@ -167,6 +176,44 @@ function routesMeant(config: PeeringConfig): Record<string, string> {
   );
 }
 
+/** The id of the VPC the instance of `vpc` runs in. */
+async function vpcOfInstance(r: EmulatorDeploy, vpc: string): Promise<string> {
+  const id = deployedInstances(r).find((i) => i.name === vpc)?.id;
+  const reservations = id
+    ? ((await r.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations ?? [])
+    : [];
+  const vpcId = reservations.flatMap((x) => x.Instances ?? [])[0]?.VpcId;
+  if (!vpcId) throw new Error(`no deployed instance of ${vpc} names its VPC`);
+  return vpcId;
+}
+
+/** The one enabled propagation of `vpcId`'s attachment, as the ids Disable/EnableTransitGatewayRouteTablePropagation take. */
+async function propagationOf(
+  ec2: EC2Client,
+  vpcId: string,
+): Promise<{ TransitGatewayRouteTableId: string; TransitGatewayAttachmentId: string }> {
+  const tables = (await ec2.send(new DescribeTransitGatewayRouteTablesCommand({}))).TransitGatewayRouteTables ?? [];
+  const found: { TransitGatewayRouteTableId: string; TransitGatewayAttachmentId: string }[] = [];
+  for (const table of tables.filter((t) => t.State === "available")) {
+    const propagations =
+      (
+        await ec2.send(
+          new GetTransitGatewayRouteTablePropagationsCommand({
+            TransitGatewayRouteTableId: table.TransitGatewayRouteTableId,
+          }),
+        )
+      ).TransitGatewayRouteTablePropagations ?? [];
+    for (const p of propagations)
+      if (p.ResourceId === vpcId && p.State === "enabled")
+        found.push({
+          TransitGatewayRouteTableId: table.TransitGatewayRouteTableId!,
+          TransitGatewayAttachmentId: p.TransitGatewayAttachmentId!,
+        });
+  }
+  if (found.length !== 1) throw new Error(`${vpcId} propagates to ${found.length} route tables, not one`);
+  return found[0];
+}
+
 /**
  * Declares the checks of the deployment after `step`: `check --live` with the step's config, and the
  * way reach --live finds each reachable pair going. `configOf` gives the step's config once it is deployed.
@@ -274,6 +321,35 @@ describe("a migration of examples/three-vpcs.json to a transit gateway, applied 
     );
     liveChecks(stage, () => config);
   });
+
+  it(
+    "check --live fails with exit 3 after the last stage when a propagation is disabled behind Terraform's back, naming the gateway's route table (put back after)",
+    async () => {
+      if (applied.at(-1) !== STAGES.at(-1)) throw new Error("the last stage was not deployed (see above)");
+      const r = deployment(parseConfig(JSON.parse(fs.readFileSync(path.join(opened!.dir, "config.json"), "utf8"))));
+      const appVpc = await vpcOfInstance(r, "app");
+      // Through the front, which mends moto's fault in disabling propagations.
+      const ec2 = new EC2Client({ ...opened!.emulator.clientConfig, endpoint: front!.endpoint, maxAttempts: 2 });
+      try {
+        const propagation = await propagationOf(ec2, appVpc);
+        await ec2.send(new DisableTransitGatewayRouteTablePropagationCommand(propagation));
+        try {
+          const result = await checkLive(r);
+          expect(result.code).toBe(EXIT.differs);
+          expect(result.stdout).toContain(
+            `✗ shared → app: the config means reachable, reach finds unreachable: ${propagation.TransitGatewayRouteTableId} (`,
+          );
+          expect(result.stdout).toMatch(/^check failed: 1 of 6 ordered pairs differ from the config/m);
+        } finally {
+          await ec2.send(new EnableTransitGatewayRouteTablePropagationCommand(propagation));
+        }
+        expect((await checkLive(r)).code).toBe(EXIT.ok);
+      } finally {
+        ec2.destroy();
+      }
+    },
+    3 * MINUTE,
+  );
 
   it(
     "the last stage's synthesized stacks pass npm run check offline as a transit gateway network: no peering left, one gateway",
