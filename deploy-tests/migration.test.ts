@@ -117,35 +117,28 @@ async function applyStage(r: EmulatorDeploy, log: string): Promise<RunResult> {
   return deploy();
 }
 
-/** Counts of a stack's changes. */
-type Changes = Record<string, { added: number; changed: number; destroyed: number }>;
-
-/** Terraform's "Apply complete! Resources: A added, C changed, D destroyed." of each stack that changed, by stack. */
-function changesApplied(result: RunResult): Changes {
-  const out: Changes = {};
-  for (const m of result.output.matchAll(
-    /^(\S+)\s+Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed/gm,
-  )) {
-    const [, stack, add, change, destroy] = m;
-    if (add !== "0" || change !== "0" || destroy !== "0")
-      out[stack] = { added: Number(add), changed: Number(change), destroyed: Number(destroy) };
+/** The managed resources of every stack's local state file (`<dir>/terraform.<stack>.tfstate`): their ids by "<stack>/<type>.<name>". */
+function stateResources(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of fs.readdirSync(dir).filter((f) => /^terraform\..+\.tfstate$/.test(f))) {
+    const stack = file.slice("terraform.".length, -".tfstate".length);
+    const state = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as {
+      resources?: { mode: string; type: string; name: string; instances: { attributes?: { id?: string } }[] }[];
+    };
+    for (const r of state.resources ?? [])
+      if (r.mode === "managed")
+        out.set(`${stack}/${r.type}.${r.name}`, r.instances.map((i) => i.attributes?.id ?? "").join(" "));
   }
   return out;
 }
 
-/** What the stage's summary says Terraform will do, by stack: its added and removed addresses, nothing changed in place. */
-function changesMeant(summary: StageSummary): Changes {
-  const out: Changes = {};
-  const count = (addresses: readonly string[], key: "added" | "destroyed") => {
-    for (const address of addresses) {
-      const stack = address.slice(0, address.indexOf("/"));
-      out[stack] ??= { added: 0, changed: 0, destroyed: 0 };
-      out[stack][key] += 1;
-    }
+/** What a deploy did to the state: the addresses it added and removed, and those it kept under a new id (replaced). */
+function stateChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>) {
+  return {
+    added: [...after.keys()].filter((a) => !before.has(a)).sort(),
+    removed: [...before.keys()].filter((a) => !after.has(a)).sort(),
+    replaced: [...after].filter(([a, id]) => before.has(a) && before.get(a) !== id).map(([a]) => a),
   };
-  count(summary.added, "added");
-  count(summary.removed, "destroyed");
-  return out;
 }
 
 /** "<vpc> → <vpc>" of each reachable IPv4 pair of reach's result, and whether its path crosses a peering or the gateway. */
@@ -304,18 +297,23 @@ describe("a migration of examples/three-vpcs.json to a transit gateway, applied 
     let config: PeeringConfig | undefined;
 
     it(
-      `npm run deploy applies it to the ${i === 0 ? "peering network" : "stage before it"}: Terraform adds and destroys exactly the resources its summary names, and changes none in place`,
+      `npm run deploy applies it to the ${i === 0 ? "peering network" : "stage before it"}: its stacks' state gains exactly the resources its summary adds, loses those it removes, and no resource is replaced`,
       async () => {
         if (applied.length !== i + 1)
           throw new Error(`the steps before ${stage} were not all deployed: it cannot follow`);
         const raw = fs.readFileSync(path.join(migration, `${stage}.json`), "utf8");
         fs.writeFileSync(path.join(opened!.dir, "config.json"), raw);
         const next = parseConfig(JSON.parse(raw), stage);
+        const state = stateResources(opened!.dir);
         const result = await applyStage(deployment(next), `deploy-${stage}.log`);
         succeeded(`npm run deploy of ${stage}`, result);
         config = next;
         applied.push(stage);
-        expect(changesApplied(result)).toEqual(changesMeant(summaries[i]));
+        expect(stateChanges(state, stateResources(opened!.dir))).toEqual({
+          added: [...summaries[i].added].sort(),
+          removed: [...summaries[i].removed].sort(),
+          replaced: [],
+        });
       },
       12 * MINUTE,
     );
@@ -323,7 +321,7 @@ describe("a migration of examples/three-vpcs.json to a transit gateway, applied 
   });
 
   it(
-    "check --live fails with exit 3 after the last stage when a propagation is disabled behind Terraform's back, naming the gateway's route table (put back after)",
+    "check --live fails with exit 3 after the last stage when a propagation is disabled behind Terraform's back, naming the gateway's route table for both directions of the pair (put back after)",
     async () => {
       if (applied.at(-1) !== STAGES.at(-1)) throw new Error("the last stage was not deployed (see above)");
       const r = deployment(parseConfig(JSON.parse(fs.readFileSync(path.join(opened!.dir, "config.json"), "utf8"))));
@@ -335,11 +333,20 @@ describe("a migration of examples/three-vpcs.json to a transit gateway, applied 
         await ec2.send(new DisableTransitGatewayRouteTablePropagationCommand(propagation));
         try {
           const result = await checkLive(r);
-          expect(result.code).toBe(EXIT.differs);
-          expect(result.stdout).toContain(
-            `✗ shared → app: the config means reachable, reach finds unreachable: ${propagation.TransitGatewayRouteTableId} (`,
-          );
-          expect(result.stdout).toMatch(/^check failed: 1 of 6 ordered pairs differ from the config/m);
+          // shared's table lost its route to app: the request one way and the reply the other way.
+          const noRoute = `no route of the transit gateway route table ${propagation.TransitGatewayRouteTableId} (transit-shared) matches`;
+          const lines = result.stdout.split("\n").filter((l) => l.startsWith("✗ "));
+          expect({ code: result.code, lines }).toEqual({
+            code: EXIT.differs,
+            lines: [
+              expect.stringMatching(/^✗ shared → app: the config means reachable, reach finds unreachable: rtb-/),
+              expect.stringMatching(
+                /^✗ app → shared: the config means reachable, reach finds unreachable: reply: rtb-/,
+              ),
+            ],
+          });
+          expect(lines.every((l) => l.includes(noRoute))).toBe(true);
+          expect(result.stdout).toMatch(/^check failed: 2 of 6 ordered pairs differ from the config/m);
         } finally {
           await ec2.send(new EnableTransitGatewayRouteTablePropagationCommand(propagation));
         }
