@@ -2,8 +2,9 @@
  * The emulator deploy of a migration (docs/migration.md): `npm run migrate -- --to transit-gateway`
  * writes the stages that move examples/three-vpcs.json from peering to a transit gateway, and each
  * stage in turn is synthesized and applied with `npm run deploy` to the same deployment (the same
- * state), so each deploy is the change from the stage before, as a user applies them. After each,
- * Terraform has made exactly the resources the stage's summary adds and destroyed those it removes,
+ * state) after the peering config itself, so each deploy is the change from the step before, as a
+ * user applies them. After each, the state files hold exactly the resources the stage's summary adds
+ * and no longer those it removes, none replaced,
  * `check --live` passes with the stage's config, and reach --live finds the same four pairs
  * reachable, each over the peering the stage still has or else over the transit gateway. EC2 goes
  * through the front of transit-gateway.test.ts, which mends moto's transit gateway faults and here
@@ -107,9 +108,11 @@ async function applyStage(r: EmulatorDeploy, log: string): Promise<RunResult> {
       r.env,
       path.join(r.dir, log),
     );
+  const earlier = r.emulator.failures().length;
   const first = await deploy();
   if (first.code === 0) return first;
-  const seen = emulatorFault([...r.emulator.failures(), ...errorLines(first)]);
+  // Only moto's failures during this deploy count, not those of a step before.
+  const seen = emulatorFault([...r.emulator.failures().slice(earlier), ...errorLines(first)]);
   if (!seen) return first;
   console.warn(
     `npm run deploy exited ${first.code} on the emulator fault ${describeFault(seen)}; running it once more`,
