@@ -14,6 +14,7 @@ const NEEDS_MORE = {
     "__tests__/rehearse/differential.test.ts",
     "__tests__/transit-gateway.test.ts",
     "__tests__/transit-peering.test.ts",
+    "__tests__/transit-pending-peerings.test.ts",
     "__tests__/reach/transit-terraform.test.ts",
   ],
   root: [

@@ -1,6 +1,19 @@
 import { synthToTemp } from "../test-support/synth";
 import { analyze, loadTerraform } from "../lib/reach";
 import { problemsIfAny } from "../test-support/configs";
+import { parseConfig } from "../lib/config";
+
+/** `n` VPCs in one segment of one transit gateway, with the given summary routes. */
+function many(n: number, summaryRoutes?: string[]) {
+  return {
+    vpcs: Array.from({ length: n }, (_, i) => ({
+      name: `v${i}`,
+      cidr: `10.0.${i}.0/24`,
+      transitAttachments: { hub: "all" },
+    })),
+    transitGateways: [{ name: "hub", segments: [{ name: "all" }], ...(summaryRoutes ? { summaryRoutes } : {}) }],
+  };
+}
 
 /** Two peered VPCs on one transit gateway, with the given summary routes. */
 function config(summaryRoutes: unknown, peerings: unknown = [["a", "b"]]) {
@@ -38,19 +51,26 @@ describe("a transit gateway's summaryRoutes", () => {
   });
 
   it("counts against the routes-per-table quota in place of the routes per reached block", () => {
-    const many = (summaryRoutes?: string[]) => ({
-      vpcs: Array.from({ length: 51 }, (_, i) => ({
-        name: `v${i}`,
-        cidr: `10.0.${i}.0/24`,
-        transitAttachments: { hub: "all" },
-      })),
-      transitGateways: [{ name: "hub", segments: [{ name: "all" }], ...(summaryRoutes ? { summaryRoutes } : {}) }],
-    });
-    expect(problemsIfAny(many())[0]).toContain("needs 51 IPv4 routes");
-    expect(problemsIfAny(many(["10.0.0.0/8"]))).toEqual([]);
+    expect(problemsIfAny(many(51, ["10.0.0.0/8"]))).toEqual([]);
+    expect(parseConfig(many(51, ["10.0.0.0/8"])).transitGateways![0].summaryRoutes).toEqual(["10.0.0.0/8"]);
   });
 
-  it("keeps counting the summary in place of the gateway's routes when the gateway is also peered", () => {
+  it.each([
+    ["routes per reached block pass the quota", 51, {}, ["10.0.0.0/18"]],
+    ["the raised quota holds the routes per reached block", 51, { routesPerRouteTable: 51 }, undefined],
+    ["the routes fit AWS's default quota", 50, {}, undefined],
+  ])("gives a gateway without summaryRoutes, where %s, the summary routes that need: %j", (_, n, quotas, expected) => {
+    expect(problemsIfAny({ ...many(n), ...quotas })).toEqual([]);
+    expect(parseConfig({ ...many(n), ...quotas }).transitGateways![0].summaryRoutes).toEqual(expected);
+  });
+
+  it("covers each private range apart, one bit wider than a lone VPC's block, and not across ranges", () => {
+    const config = many(51);
+    config.vpcs[50] = { name: "v50", cidr: "172.16.0.0/24", transitAttachments: { hub: "all" } };
+    expect(parseConfig(config).transitGateways![0].summaryRoutes).toEqual(["10.0.0.0/18", "172.16.0.0/23"]);
+  });
+
+  it("leaves the far side of a gateway peering to the routes quota: its routes to the peer's blocks are not summed", () => {
     const peeredMany = (summaryRoutes?: string[]) => ({
       vpcs: [
         ...Array.from({ length: 51 }, (_, i) => ({
@@ -66,12 +86,11 @@ describe("a transit gateway's summaryRoutes", () => {
       ],
       transitPeerings: [{ requester: { gateway: "eu", segment: "all" }, accepter: { gateway: "us", segment: "all" } }],
     });
-    const ofGatewayVpcs = (problems: string[]) => problems.filter((p) => /^VPC "v\d+"/.test(p));
-    expect(ofGatewayVpcs(problemsIfAny(peeredMany()))[0]).toContain("needs 52 IPv4 routes");
-    // Only the far VPC, which routes to each of the 51 blocks across the peering, is over the quota.
-    const summarized = problemsIfAny(peeredMany(["10.0.0.0/8"]));
-    expect(ofGatewayVpcs(summarized)).toEqual([]);
-    expect(summarized).toEqual([expect.stringMatching(/^VPC "far": .* needs 52 IPv4 routes/)]);
+    // The far VPC routes to each of the 51 blocks across the peering: over the quota, summary or not.
+    for (const summaryRoutes of [undefined, ["10.0.0.0/8"]])
+      expect(problemsIfAny(peeredMany(summaryRoutes))).toEqual([
+        expect.stringMatching(/^VPC "far": .* needs 52 IPv4 routes/),
+      ]);
   });
 
   it("leaves the security-group rules counted per reached block, as the instances admit each", () => {

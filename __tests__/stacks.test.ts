@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { DEFAULT_CONFIG, parseConfig, PeeringConfig } from "../lib/config";
-import { conditionBlocks, PeeringApp } from "../app/peering-app";
+import { conditionBlocks, PeeringApp, unquotedReferences } from "../app/peering-app";
 import { PROVIDER_LOCK_FILE } from "../lib/core/terraform-env";
 import { addAppStacks, allStacks, findPeering, AppStacks } from "../stacks";
 import { architectureOf } from "../stacks/instances-stack";
@@ -375,6 +375,29 @@ describe("conditionBlocks", () => {
     expect(conditionBlocks(list)).toBe(
       'lifecycle {\n  precondition {\ncondition = "${a}"\nerror_message = "x"\n  }\n  precondition {\ncondition = "${b}"\nerror_message = "y"\n  }\n}\ntags = [\n"z",\n]',
     );
+  });
+});
+
+describe("unquotedReferences", () => {
+  it.each([
+    ["an aliased provider", 'provider = "aws.network_eu-west-1"', "provider = aws.network_eu-west-1"],
+    ["the default provider (indented)", '  provider = "aws"', "  provider = aws"],
+    [
+      "depends_on's addresses",
+      'depends_on = [\n"aws_vpc.a",\n"data.aws_caller_identity.caller",\n]',
+      "depends_on = [\naws_vpc.a,\ndata.aws_caller_identity.caller,\n]",
+    ],
+  ])("writes %s as a reference", (_, quoted, reference) => {
+    expect(unquotedReferences(quoted)).toBe(reference);
+  });
+
+  it.each([
+    ["a string that names no provider", 'provider = "github"'],
+    ["another attribute holding a provider's name", 'source = "aws"'],
+    ["a list of strings other than depends_on", 'tags = [\n"aws_vpc.a",\n]'],
+    ["a depends_on entry that is no address", 'depends_on = [\n"${aws_vpc.a.id}",\n]'],
+  ])("leaves %s alone", (_, text) => {
+    expect(unquotedReferences(text)).toBe(text);
   });
 });
 

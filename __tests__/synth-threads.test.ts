@@ -7,7 +7,14 @@ import { PeeringApp } from "../app/peering-app";
 import { ConfigError, parseConfig } from "../lib/config";
 import { addPeeringShards, addAppStacks } from "../stacks";
 import { planPeeringStacks } from "../lib/plan/peering-shards";
-import { consecutiveRuns, DEFAULT_MAX_SYNTH_THREADS, SynthOptions, synthThreads, threadOptions } from "../app/synth";
+import {
+  besideNetwork,
+  consecutiveRuns,
+  DEFAULT_MAX_SYNTH_THREADS,
+  SynthOptions,
+  synthThreads,
+  threadOptions,
+} from "../app/synth";
 import { example, SHARDED_MESH_CONFIG } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
 
@@ -124,6 +131,15 @@ describe("synthesize", () => {
     expect(files(outdir)).toEqual(inOneThread(raw, hclOutput));
   });
 
+  it("writes a transit network in two threads byte for byte as in one, its transit stack in the other", async () => {
+    const raw = example("transit-gateway.json");
+    const outdir = tempDir();
+    await expect(
+      compiled.synthesize(parseConfig(raw), { threads: 2, minResourcesPerThread: 0, app: { outdir } }),
+    ).resolves.toBe(2);
+    expect(files(outdir)).toEqual(inOneThread(raw));
+  });
+
   it("uses no more threads than there are peering stacks", async () => {
     await expect(
       compiled.synthesize(parseConfig(SHARDED_MESH_CONFIG), {
@@ -138,6 +154,29 @@ describe("synthesize", () => {
     await expect(
       compiled.synthesize(parseConfig(SHARDED_MESH_CONFIG), { threads: 4, app: { outdir: tempDir() } }),
     ).resolves.toBe(1);
+  });
+});
+
+describe("besideNetwork", () => {
+  const transit = parseConfig(example("transit-gateway.json"));
+  it.each([
+    ["a transit network given two threads", transit, { threads: 2, minResourcesPerThread: 0 }, true],
+    ["a transit network given one thread", transit, { threads: 1, minResourcesPerThread: 0 }, false],
+    ["a transit network too small to be worth a thread", transit, { threads: 2 }, false],
+    [
+      "a transit network with Reachability Analyzer, whose stack references the instances",
+      parseConfig({ ...example("transit-gateway.json"), reachabilityAnalyzer: true }),
+      { threads: 2, minResourcesPerThread: 0 },
+      false,
+    ],
+    [
+      "a network without a transit gateway",
+      parseConfig(example("full-mesh.json")),
+      { threads: 2, minResourcesPerThread: 0 },
+      false,
+    ],
+  ])("answers for %s", (_, config, options, expected) => {
+    expect(besideNetwork(config, options)).toBe(expected);
   });
 });
 

@@ -294,3 +294,37 @@ describe("Terraform, offline with the provider mirror,", () => {
     expect(proofs.map((p) => p.stack).sort()).toEqual(["instances", "network", "peering", "transit"]);
   }, 600_000);
 });
+
+describe("examples/transit-gateway.json with its ping rules grouped, as a network of thousands of rules has them", () => {
+  let app: SynthesizedApp;
+  let json: { text: string; resource: Resources };
+  beforeAll(() => {
+    app = synthToTemp(RAW, false, { maxPerPeerRules: 0 });
+    json = stackJson(app.outdir, "instances");
+  });
+  afterAll(() => app.remove());
+
+  it("writes each attachment class's blocks once, as a local value, and admits a class with one rule", () => {
+    const locals = (JSON.parse(json.text) as { locals: Record<string, string[]> }).locals;
+    const vpcs = (RAW as { vpcs: { name: string; cidr: string; transitAttachments: { hub: string } }[] }).vpcs;
+    for (const segment of ["shared", "prod", "dev"])
+      expect(locals[`ping-sources_hub_${segment}`]).toEqual(
+        vpcs.filter((v) => v.transitAttachments.hub === segment).map((v) => v.cidr),
+      );
+    const rules = Object.entries(json.resource.aws_security_group_rule);
+    const prodRule = rules.find(([name]) => name.startsWith("instance-prod-web_ping-from-hub_shared_"))!;
+    expect(prodRule[1].cidr_blocks).toBe("${local.ping-sources_hub_shared}");
+    expect(json.resource.aws_vpc_security_group_ingress_rule).toBeUndefined();
+  });
+
+  it("is judged by reach as the segments mean, exactly as with a rule per reached block", () => {
+    const report = compareWithIntent(
+      app.config,
+      instanceAddresses(app.outdir),
+      analyze(buildModel(readDocuments([app.outdir]))),
+    );
+    expect(report.errors).toEqual([]);
+    expect(report.mismatches).toEqual([]);
+    expect([report.pairs, report.reachable]).toEqual([30, 20]);
+  });
+});

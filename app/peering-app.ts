@@ -27,7 +27,8 @@ function skipTokenStackTraces(): void {
  *   JSON into cdk.tf; and cdktf keeps the old cdk.tf.json beside a new cdk.tf, so Terraform would
  *   read every block twice;
  * - gives every stack directory the project's provider lock file, so `terraform init` there checks
- *   the provider's checksums, and in HCL writes lifecycle conditions as blocks (see conditionBlocks);
+ *   the provider's checksums, and in HCL writes lifecycle conditions as blocks (see conditionBlocks)
+ *   and references as references, not strings (see unquotedReferences);
  * - captures no stack traces: it sets the `@cdktf/disable_stack_trace_in_metadata` context
  *   (annotations) by default and, while that context is on, also skips the traces cdktf takes for
  *   every token. Set the context to false (cdktf.json "context", or CDKTF_CONTEXT_JSON) to get
@@ -176,7 +177,8 @@ export class PeeringApp extends App {
     for (const stack of fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : []) {
       fs.rmSync(path.join(stacksDir, stack, stale), { force: true });
       const hcl = path.join(stacksDir, stack, "cdk.tf");
-      if (this.hclOutput && fs.existsSync(hcl)) writeFileAtomic(hcl, conditionBlocks(fs.readFileSync(hcl, "utf8")));
+      if (this.hclOutput && fs.existsSync(hcl))
+        writeFileAtomic(hcl, unquotedReferences(conditionBlocks(fs.readFileSync(hcl, "utf8"))));
       fs.copyFileSync(PROVIDER_LOCK_FILE, path.join(stacksDir, stack, ".terraform.lock.hcl"));
     }
   }
@@ -209,4 +211,30 @@ export function conditionBlocks(hcl: string): string {
         )
         .trimEnd(),
   );
+}
+
+/** A resource address as depends_on lists it: `aws_vpc.x`, `data.aws_caller_identity.caller`, `module.m`. */
+const ADDRESS = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+$/;
+
+/**
+ * cdktf 0.21 writes the `provider` meta-argument (`provider = "aws.network_eu-west-1"`) and the
+ * entries of `depends_on` in HCL as quoted strings, which Terraform reads with a warning per use
+ * ("Quoted references are deprecated", to be removed in a future version). This writes them as the
+ * references they are (`provider = aws.network_eu-west-1`) and leaves everything else alone.
+ */
+export function unquotedReferences(hcl: string): string {
+  return hcl
+    .replace(/^( *)provider = "(aws(?:\.[A-Za-z_][\w-]*)?)"$/gm, "$1provider = $2")
+    .replace(
+      /^( *)depends_on = \[\n((?: *"[^"\n]*",?\n)*)( *)\]$/gm,
+      (whole, indent: string, items: string, end: string) => {
+        const entries = items.split("\n").filter((line) => line !== "");
+        const unquoted = entries.map((line) => {
+          const m = /^( *)"([^"]*)"(,?)$/.exec(line)!;
+          return ADDRESS.test(m[2]) ? `${m[1]}${m[2]}${m[3]}` : undefined;
+        });
+        if (unquoted.some((line) => line === undefined)) return whole;
+        return `${indent}depends_on = [\n${unquoted.join("\n")}\n${end}]`;
+      },
+    );
 }

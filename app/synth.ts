@@ -45,7 +45,17 @@ export interface SynthThreadData {
   readonly app: AppConfig;
   /** The stacks the thread synthesizes. */
   readonly stackIds: readonly string[];
+  /**
+   * Build every stack of the app, not only the network stack and the peering shards `stackIds`.
+   * @default false
+   */
+  readonly wholeApp?: boolean;
 }
+
+/** Resources an instance adds to its stack (the instance, its group and two rules, role, policy attachment and profile), about. */
+const INSTANCE_RESOURCES = 7;
+/** Resources a VPC attachment adds to the transit stack (attachment, association, propagations, routes), about. */
+const ATTACHMENT_RESOURCES = 6;
 
 /** The compiled thread script; under ts-node there is none, and everything is synthesized in one thread. */
 const THREAD_SCRIPT = __filename.endsWith(".js") ? path.join(__dirname, "synth-thread.js") : undefined;
@@ -61,17 +71,23 @@ const THREAD_SCRIPT = __filename.endsWith(".js") ? path.join(__dirname, "synth-t
 export async function synthesize(config: PeeringConfig, options: SynthOptions = {}): Promise<number> {
   const appConfig = options.app ?? {};
   const app = new PeeringApp(appConfig);
-  const { peering } = addAppStacks(app, config);
+  const stacks = addAppStacks(app, config);
   const threads = synthThreads(config, options);
-  if (threads < 2 || !THREAD_SCRIPT) {
+  // A large transit network: this thread takes the instances stack (and then the network stack,
+  // which the others reference, so it is synthesized last), another the peering and transit stacks.
+  const whole = threads < 2 && besideNetwork(config, options);
+  if ((threads < 2 && !whole) || !THREAD_SCRIPT) {
     app.synth();
     return 1;
   }
+  const parts = whole
+    ? [[stacks.instances], [...stacks.peering, stacks.transit!]]
+    : consecutiveRuns(stacks.peering, threads);
   const workers: Worker[] = [];
   try {
-    await app.synthInParts(consecutiveRuns(peering, threads), (stackIds) => {
+    await app.synthInParts(parts, (stackIds) => {
       const worker = new Worker(THREAD_SCRIPT, {
-        workerData: { config, app: appConfig, stackIds } satisfies SynthThreadData,
+        workerData: { config, app: appConfig, stackIds, wholeApp: whole } satisfies SynthThreadData,
       });
       workers.push(worker);
       return new Promise<SynthesizedPart>((resolve, reject) => {
@@ -87,7 +103,22 @@ export async function synthesize(config: PeeringConfig, options: SynthOptions = 
   } finally {
     for (const worker of workers) void worker.terminate();
   }
-  return threads;
+  return parts.length;
+}
+
+/**
+ * Whether a network whose peerings fit one stack synthesizes its peering and transit stacks in a
+ * thread of their own while this one synthesizes the instances and network stacks: a transit
+ * network with more than one thread to use, no Reachability Analyzer stack (it references the
+ * instances), and at least `options.minResourcesPerThread` × 2 resources beside the network stack.
+ */
+export function besideNetwork(config: PeeringConfig, options: SynthOptions = {}): boolean {
+  if ((options.threads ?? 1) < 2 || !config.transitGateways || config.reachabilityAnalyzer) return false;
+  if (planPeeringStacks(config).length > 1) return false;
+  const attachments = config.transitGateways.reduce((n, g) => n + g.attachments.length, 0);
+  const resources = config.vpcs.length * INSTANCE_RESOURCES + attachments * ATTACHMENT_RESOURCES;
+  const perThread = options.minResourcesPerThread ?? MIN_RESOURCES_PER_SYNTH_THREAD;
+  return resources >= 2 * perThread;
 }
 
 /**

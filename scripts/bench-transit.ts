@@ -3,6 +3,8 @@
  * three segments, as examples/transit-gateway.json has them (shared reaches prod and dev; prod and
  * dev reach shared only, dev's VPCs not even one another), every VPC in 2 AZs.
  */
+import { parseConfig } from "../lib/config";
+import { transitReachable } from "../lib/config/transit";
 import { manyVpcs } from "../test-support/configs";
 
 /** The sizes measured. */
@@ -11,14 +13,13 @@ export const TRANSIT_SIZES = [125, 1000] as const;
 /** The three segments, and which a VPC is in: by its index, round the three in turn. */
 const SEGMENTS = ["shared", "prod", "dev"] as const;
 
-/** The config of a transit gateway network of `n` VPCs, with the quota keys at AWS's ceilings. */
+/** The config of a transit gateway network of `n` VPCs, with AWS's ceiling of rules per security group. */
 export function transitNetworkConfig(n: number): Record<string, unknown> {
   return {
     maxAzs: 2,
     natGateways: "single",
     peeringQuota: 125,
     rulesPerSecurityGroup: 1000,
-    routesPerRouteTable: 1000,
     transitGateways: [
       {
         name: "hub",
@@ -35,14 +36,12 @@ export function transitNetworkConfig(n: number): Record<string, unknown> {
 }
 
 /**
- * What the app writes for a network of `n` (transitNetworkConfig): a route to each reached VPC's
- * block in each of a VPC's 2 private route tables, and a ping rule per reached VPC; `perTable` is
- * the most routes of one route table, its default route included.
+ * What the app makes of a network of `n` (transitNetworkConfig): the summary blocks its VPC route
+ * tables send to the gateway (automatic, as a route per reached VPC passes AWS's default quota of 50
+ * routes per table), and the reached VPC blocks its instances admit (each counts as a rule to AWS).
  */
-export function transitRoutes(n: number): { routes: number; rules: number; perTable: number } {
-  const members = SEGMENTS.map((_, s) => Math.floor(n / SEGMENTS.length) + (s < n % SEGMENTS.length ? 1 : 0));
-  const [shared, prod, dev] = members;
-  const reached = [shared - 1 + prod + dev, shared + prod - 1, shared];
-  const rules = members.reduce((sum, m, s) => sum + m * reached[s], 0);
-  return { routes: rules * 2, rules, perTable: Math.max(...reached) + 1 };
+export function transitRoutes(n: number): { summaries: readonly string[]; rules: number } {
+  const config = parseConfig(transitNetworkConfig(n));
+  const rules = config.vpcs.reduce((sum, v) => sum + transitReachable(config, v.name).length, 0);
+  return { summaries: config.transitGateways![0].summaryRoutes ?? [], rules };
 }

@@ -461,7 +461,7 @@ function transitBench(options: Options): void {
     const expected = transitRoutes(n);
     const big = n === 1000;
     console.log(
-      `  ${n} VPCs: ${expected.routes.toLocaleString("en-US")} VPC routes to the gateway, ${expected.rules.toLocaleString("en-US")} ping rules, at most ${expected.perTable} routes in one route table`,
+      `  ${n} VPCs: route tables send ${expected.summaries.length > 0 ? expected.summaries.join(", ") : "a route per reached block"} to the gateway; instances admit ${expected.rules.toLocaleString("en-US")} reached VPC blocks in all`,
     );
     const app = ourApp(file, TRANSIT_TIMEOUT_SECONDS);
     const appGoal = big

@@ -3,7 +3,7 @@ import { PeeringConfig } from "../lib/config";
 import { PEERING_STACK, PeeringStackPlan, planPeeringStacks } from "../lib/plan/peering-shards";
 import { VpcPeering } from "../lib/constructs/vpc-peering";
 import { PeeringStackBase } from "./base";
-import { InstancesStack } from "./instances-stack";
+import { InstancesStack, MAX_PER_PEER_RULES, perPeerRules } from "./instances-stack";
 import { NetworkStack } from "./network-stack";
 import { PeeringStack } from "./peering-stack";
 import { ReachabilityAnalyzerStack } from "./reachability-analyzer-stack";
@@ -24,6 +24,15 @@ export const STACK_IDS = {
   transit: "transit",
 } as const;
 
+/** How addAppStacks sizes the stacks. */
+export interface AppStacksOptions {
+  /**
+   * Most ping rules the instances stack writes as a resource per peer block before it groups them.
+   * @default MAX_PER_PEER_RULES
+   */
+  readonly maxPerPeerRules?: number;
+}
+
 /** The app's stacks, in deploy order. */
 export interface AppStacks {
   /** VPCs, subnets, gateways and route tables. */
@@ -40,14 +49,15 @@ export interface AppStacks {
 
 /**
  * Adds the network, instances and peering stacks for `config` to an app, and the reachability
- * stack when the config asks for it. A mesh split into several peering stacks also admits each
- * instance's peers with one security group rule listing their blocks, so that no stack grows with
- * the number of peerings.
+ * stack when the config asks for it. A mesh split into several peering stacks, or a network of more
+ * than MAX_PER_PEER_RULES ping rules, also admits each instance's peers with one security group rule
+ * listing their blocks, so that no stack grows with the number of peerings.
  */
-export function addAppStacks(app: Construct, config: PeeringConfig): AppStacks {
+export function addAppStacks(app: Construct, config: PeeringConfig, options: AppStacksOptions = {}): AppStacks {
   const plan = planPeeringStacks(config);
   const network = new NetworkStack(app, STACK_IDS.network, { config });
-  const instances = new InstancesStack(app, STACK_IDS.instances, { config, network, groupedRules: plan.length > 1 });
+  const groupedRules = plan.length > 1 || perPeerRules(config) > (options.maxPerPeerRules ?? MAX_PER_PEER_RULES);
+  const instances = new InstancesStack(app, STACK_IDS.instances, { config, network, groupedRules });
   const peering = plan.map((p) => peeringStack(app, config, network, p));
   const transit = config.transitGateways
     ? { transit: new TransitStack(app, STACK_IDS.transit, { config, network }) }

@@ -1,9 +1,11 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { TerraformLocal, TerraformOutput } from "cdktf";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
-import { peersOf } from "../lib/config";
+import { PeeringConfig, peersOf, VpcConfig } from "../lib/config";
 import { withTransitPeers } from "../lib/config/transit";
+import { attachmentClasses } from "../lib/config/transit-classes";
+import { ipv4Blocks } from "../lib/config/shape-checks";
 import { PingInstance } from "../lib/constructs/ping-instance";
 import { accountOf, Placement, placementKey, placementOf, providerAlias } from "../lib/config/placement";
 import { useProvider } from "../lib/constructs/stack-providers";
@@ -19,6 +21,25 @@ export const AL2023_AMI_PARAMETER = {
 /** Graviton instance families (a1, t4g, m7g, c6gn, ...) need the arm64 AMI. */
 export function architectureOf(instanceType: string): keyof typeof AL2023_AMI_PARAMETER {
   return /^(a1|[a-z]+\d+g[a-z]*)\./.test(instanceType) ? "arm64" : "x86_64";
+}
+
+/**
+ * Most ping rules the instances stack writes as a resource per peer block: past it, each instance
+ * admits its peers with one rule listing their blocks, as in a mesh split into peering shards.
+ */
+export const MAX_PER_PEER_RULES = 3000;
+
+/** How many per-peer ping rules the instances stack would write for `config`: one per peer IPv4 block, one per IPv6 peer. */
+export function perPeerRules(config: PeeringConfig): number {
+  return config.vpcs.reduce(
+    (sum, vpc) =>
+      sum +
+      withTransitPeers(config, vpc.name, peersOf(config, vpc.name)).reduce(
+        (n, p) => n + 1 + (p.secondaryCidrs?.length ?? 0) + (vpc.ipv6 && p.ipv6 ? 1 : 0),
+        0,
+      ),
+    0,
+  );
 }
 
 /** Properties of the instances stack. */
@@ -57,6 +78,7 @@ export class InstancesStack extends PeeringStackBase {
       }
       return found;
     };
+    const lists = props.groupedRules ? new ClassLists(this, config) : undefined;
     /** Where each instance is, beside its id, for ping: only for those not in the default provider's account and region. */
     const located = new Map<string, { region: string; role_arn?: string }>();
     for (const vpc of config.vpcs) {
@@ -67,7 +89,9 @@ export class InstancesStack extends PeeringStackBase {
         const account = accountOf(config, placement);
         located.set(vpc.name, { region: placement.region, ...(account ? { role_arn: account.roleArn } : {}) });
       }
-      const peers = withTransitPeers(config, vpc.name, peersOf(config, vpc.name));
+      const admitted = withTransitPeers(config, vpc.name, peersOf(config, vpc.name));
+      const classes = lists?.admitting(vpc.name, admitted);
+      const peers = classes ? admitted.filter((p) => !classes.covered.has(p.name)) : admitted;
       const instance = new PingInstance(this, `instance-${vpc.name}`, {
         name: vpc.name,
         vpcId: net.vpc.id,
@@ -78,7 +102,7 @@ export class InstancesStack extends PeeringStackBase {
         ),
         ipv6PingFrom: vpc.ipv6
           ? Object.fromEntries(
-              peers.filter((p) => p.ipv6).map((p) => [p.name, network.vpcs.get(p.name)!.ipv6CidrBlock!]),
+              admitted.filter((p) => p.ipv6).map((p) => [p.name, network.vpcs.get(p.name)!.ipv6CidrBlock!]),
             )
           : {},
         ipv6: vpc.ipv6,
@@ -86,6 +110,7 @@ export class InstancesStack extends PeeringStackBase {
         instanceType: config.instanceType,
         ssmPolicyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
         groupedRules: props.groupedRules,
+        ...(classes ? { pingFromLists: classes.lists } : {}),
       });
       useProvider(instance, this.providers.of(placement));
       this.instances.set(vpc.name, instance);
@@ -105,5 +130,52 @@ export class InstancesStack extends PeeringStackBase {
         ]),
       ),
     });
+  }
+}
+
+/**
+ * The IPv4 blocks of each attachment class (lib/config/transit-classes.ts) as a local value, made
+ * when an instance first admits the class: a large transit network's instances admit whole classes
+ * with one rule each, the list written once, instead of every reached block in every instance's rule.
+ */
+class ClassLists {
+  private readonly classes;
+  private readonly locals = new Map<string, TerraformLocal>();
+
+  constructor(
+    private readonly stack: InstancesStack,
+    private readonly config: PeeringConfig,
+  ) {
+    this.classes = attachmentClasses(config);
+  }
+
+  /**
+   * The classes whose every VPC but `name` itself is in `admitted`, as lists by class key, and the
+   * VPCs they cover (`name`'s own block is in its own class's list: admitting it changes no path).
+   */
+  admitting(name: string, admitted: readonly VpcConfig[]): { lists: Record<string, string[]>; covered: Set<string> } {
+    const names = new Set(admitted.map((v) => v.name));
+    const lists: Record<string, string[]> = {};
+    const covered = new Set<string>();
+    for (const { key, vpcs } of this.classes) {
+      if (!vpcs.every((v) => v === name || names.has(v)) || !vpcs.some((v) => v !== name)) continue;
+      lists[key] = this.localOf(key, vpcs).asList;
+      for (const v of vpcs) covered.add(v);
+    }
+    return { lists, covered };
+  }
+
+  private localOf(key: string, vpcs: readonly string[]): TerraformLocal {
+    let local = this.locals.get(key);
+    if (!local) {
+      const byName = new Map(this.config.vpcs.map((v) => [v.name, v]));
+      local = new TerraformLocal(
+        this.stack,
+        `ping-sources_${key}`,
+        vpcs.flatMap((v) => ipv4Blocks(byName.get(v)!)),
+      );
+      this.locals.set(key, local);
+    }
+    return local;
   }
 }

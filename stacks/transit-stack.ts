@@ -2,7 +2,9 @@ import { Construct } from "constructs";
 import { TerraformOutput, TerraformProvider } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { Ec2TransitGatewayPeeringAttachmentAccepter } from "@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment-accepter";
 import { PeeringConfig, peersOf } from "../lib/config";
+import { PENDING_PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY } from "../lib/core/aws-limits";
 import { accountOf, Placement, placementOf, sameAccount } from "../lib/config/placement";
 import { acrossPeerings, transitReachable, TransitGatewayConfig } from "../lib/config/transit";
 import { TransitGatewayNetwork, TransitVpc } from "../lib/constructs/transit-gateway";
@@ -88,6 +90,8 @@ export class TransitStack extends PeeringStackBase {
       this.gateways.set(gateway.name, made);
     }
     const gatewayByName = new Map((config.transitGateways ?? []).map((g) => [g.name, g]));
+    // The accepters of each gateway's peerings so far, in order: see pendingLimit.
+    const acceptersOf = new Map<string, Ec2TransitGatewayPeeringAttachmentAccepter[]>();
     for (const peering of config.transitPeerings ?? []) {
       const [requester, accepter] = [peering.requester, peering.accepter].map((side) => {
         const gateway = gatewayByName.get(side.gateway)!;
@@ -112,17 +116,21 @@ export class TransitStack extends PeeringStackBase {
         };
       });
       const key = `${requester.name}_${accepter.name}`;
-      this.peerings.set(
-        key,
-        new TransitGatewayPeering(this, `tgw-peering-${key}`, {
-          requester,
-          accepter,
-          peerRegion: accepter.placement.region,
-          ...(sameAccount(config, requester.placement, accepter.placement)
-            ? {}
-            : { peerAccountId: this.accountId(accepter.placement) }),
-        }),
-      );
+      const after = [
+        ...new Set([requester.name, accepter.name].flatMap((g) => pendingLimit(acceptersOf.get(g) ?? []))),
+      ];
+      const made = new TransitGatewayPeering(this, `tgw-peering-${key}`, {
+        requester,
+        accepter,
+        peerRegion: accepter.placement.region,
+        ...(sameAccount(config, requester.placement, accepter.placement)
+          ? {}
+          : { peerAccountId: this.accountId(accepter.placement) }),
+        after,
+      });
+      this.peerings.set(key, made);
+      for (const g of [requester.name, accepter.name])
+        acceptersOf.set(g, [...(acceptersOf.get(g) ?? []), made.accepter]);
     }
     const byName = <T>(pick: (g: TransitGatewayNetwork) => T) =>
       Object.fromEntries([...this.gateways].map(([n, g]) => [n, pick(g)]));
@@ -153,6 +161,19 @@ export class TransitStack extends PeeringStackBase {
     this.caller ??= new DataAwsCallerIdentity(this, "caller", { provider: this.node.findChild("aws") as AwsProvider });
     return this.caller.accountId;
   }
+}
+
+/**
+ * What a gateway's next peering attachment waits for: the accepter of its peering made
+ * PENDING_PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY peerings before, if any. Terraform creates
+ * independent resources at once, and a peering attachment is pending from its creation until its
+ * accepter accepts it, so without this a gateway of more than 10 peerings could hold more pending
+ * attachments than AWS allows, and the apply would fail. With it, each of 10 chains holds at most
+ * one pending attachment at a time.
+ */
+function pendingLimit<T>(accepters: readonly T[]): T[] {
+  const limit = PENDING_PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY.default;
+  return accepters.length >= limit ? [accepters[accepters.length - limit]] : [];
 }
 
 function gatewayPlacement(gateway: TransitGatewayConfig): Placement {

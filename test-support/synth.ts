@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { PeeringApp } from "../app/peering-app";
 import { parseConfig, PeeringConfig } from "../lib/config";
-import { addAppStacks, AppStacks } from "../stacks";
+import { addAppStacks, AppStacks, AppStacksOptions } from "../stacks";
 
 /** A synthesized app in a fresh temp directory; `remove()` deletes it. */
 export interface SynthesizedApp {
@@ -14,11 +14,11 @@ export interface SynthesizedApp {
 }
 
 /** Synthesizes the app for a raw config into a new temp directory, as cdktf.out would be laid out. */
-export function synthToTemp(raw: unknown, hclOutput = false): SynthesizedApp {
+export function synthToTemp(raw: unknown, hclOutput = false, options: AppStacksOptions = {}): SynthesizedApp {
   const config = parseConfig(raw);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-out-"));
   const app = new PeeringApp({ outdir, hclOutput });
-  const stacks = addAppStacks(app, config);
+  const stacks = addAppStacks(app, config, options);
   app.synth();
   return { config, outdir, stacks, remove: () => fs.rmSync(outdir, { recursive: true, force: true }) };
 }

@@ -123,7 +123,7 @@ const SPECS: readonly CaseSpec[] = [
   ...["transit-inter-region", "transit-cross-account", "transit-attached-and-peered"].map((shape): CaseSpec => ({
     name: `examples/${shape}.json`,
     raw: EXAMPLES_BY_NAME.find((e) => e.name === `examples/${shape}.json`)!.raw,
-    formats: ["json"],
+    formats: ["json", "hcl"],
     stacks: [...THREE_STACKS, "transit"],
   })),
 ];

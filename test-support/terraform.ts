@@ -281,9 +281,15 @@ export async function proveWithTerraform(
     };
     await step("init", ["init", "-backend=false", `-plugin-dir=${mirror}`, "-input=false"]);
     // A test file terraform did not pick up would "pass" with 0 runs: insist on every run generated.
-    if (testing)
-      await step("test", ["test"], (r) => r.code === 0 && new RegExp(`\\b${runs} passed, 0 failed\\b`).test(r.output));
-    else await step("validate", ["validate"]);
+    const done = testing
+      ? await step("test", ["test"], (r) => r.code === 0 && new RegExp(`\\b${runs} passed, 0 failed\\b`).test(r.output))
+      : await step("validate", ["validate"]);
+    // Syntax Terraform still reads but has deprecated (a quoted provider or depends_on reference) would stop a later Terraform.
+    const deprecated = /Warning: Quoted references are deprecated/.exec(done.output);
+    if (deprecated)
+      throw new Error(
+        `terraform warns of deprecated syntax in the stacks synthesized as ${format.toUpperCase()}: ${deprecated[0]}\n${done.output.trim()}\n\n(files kept in ${root})`,
+      );
     fs.rmSync(root, { recursive: true, force: true });
     return proofs;
   } catch (e) {

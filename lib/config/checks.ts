@@ -91,9 +91,15 @@ function someNames(names: ReadonlyMap<string, number>): string {
   return names.size > 5 ? `${first.join(", ")} (or another of the ${formatCount(names.size)} VPCs)` : first.join(", ");
 }
 
+/** What the checks found that resolving the config needs. */
+export interface CheckedFacts {
+  /** By transit gateway name, the summary routes of a gateway whose routes per reached block would pass the routes quota. */
+  readonly summaryRoutes: ReadonlyMap<string, readonly string[]>;
+}
+
 /** Runs every check on `raw`, counting each problem into `problems`. */
-export function checkSemantics(raw: unknown, problems: Problems): void {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return;
+export function checkSemantics(raw: unknown, problems: Problems): CheckedFacts {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { summaryRoutes: new Map() };
   const root = raw as Root;
   checkStateBackends(root, problems);
   checkProtoKeys(root, problems);
@@ -108,7 +114,8 @@ export function checkSemantics(raw: unknown, problems: Problems): void {
       ? checkFullMesh(vpcs, placed, problems)
       : checkPeeringList(root, vpcs, placed, problems);
   const summaryDelta = new Map<string, number>();
-  for (const [name, n] of checkTransit(root, vpcs.named, vpcs.usable, problems)) {
+  const transit = checkTransit(root, vpcs.named, vpcs.usable, problems);
+  for (const [name, n] of transit.routed) {
     const sum = totals.peerBlocks.get(name);
     totals.peerBlocks.set(name, { ipv4: (sum?.ipv4 ?? 0) + n.ipv4, ipv6: (sum?.ipv6 ?? 0) + n.ipv6 });
     if (n.summaryDelta) summaryDelta.set(name, n.summaryDelta);
@@ -116,6 +123,7 @@ export function checkSemantics(raw: unknown, problems: Problems): void {
   checkPeeringQuota(root, totals, problems);
   checkRulesQuota(root, totals, problems);
   checkRoutesQuota(root, vpcs, { ...totals, summaryDelta }, problems);
+  return { summaryRoutes: transit.summarized };
 }
 
 /** The state goes to S3 or to Terraform Cloud, not both. */

@@ -75,9 +75,9 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
   const parsed = configSchema.safeParse(raw);
   const problems = new Problems();
   if (!parsed.success) for (const issue of parsed.error.issues) describeIssue(issue, raw, problems);
-  checkSemantics(raw, problems);
+  const facts = checkSemantics(raw, problems);
   if (!parsed.success || problems.total > 0) throw new ConfigError(source, problems.listed, problems.total);
-  const config = resolveConfig(parsed.data);
+  const config = resolveConfig(parsed.data, facts.summaryRoutes);
   const stackProblems = checkPeeringStacks(config);
   if (stackProblems.length > 0) throw new ConfigError(source, stackProblems);
   return config;

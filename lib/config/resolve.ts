@@ -22,8 +22,14 @@ export function resolvesDns(config: PeeringConfig, a: string, b: string): boolea
 /** The config's validated JSON, as the schema outputs it. */
 export type ValidatedConfig = z.output<typeof configSchema>;
 
-/** The app's config from validated JSON: VPC fields inherit the top level's, peerings become pairs. */
-export function resolveConfig(data: ValidatedConfig): PeeringConfig {
+/**
+ * The app's config from validated JSON: VPC fields inherit the top level's, peerings become pairs,
+ * and transit gateways without `summaryRoutes` take `summaryRoutes` the checks chose for them.
+ */
+export function resolveConfig(
+  data: ValidatedConfig,
+  summaryRoutes: ReadonlyMap<string, readonly string[]> = new Map(),
+): PeeringConfig {
   const vpcs = data.vpcs.map((v): VpcConfig => ({
     name: v.name,
     cidr: v.cidr,
@@ -75,7 +81,7 @@ export function resolveConfig(data: ValidatedConfig): PeeringConfig {
     maxPeeringStackResources: data.maxPeeringStackResources,
     peeringShards: data.peeringShards,
     ...(data.transitGateways?.length
-      ? { transitGateways: resolveTransitGateways(data.transitGateways, data.vpcs, data.region) }
+      ? { transitGateways: resolveTransitGateways(data.transitGateways, data.vpcs, data.region, summaryRoutes) }
       : {}),
     ...(data.transitPeerings?.length ? { transitPeerings: resolveTransitPeerings(data.transitPeerings) } : {}),
   };

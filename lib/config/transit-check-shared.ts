@@ -53,6 +53,8 @@ export interface TransitTally {
   readonly routed: Map<string, TransitCounts>;
   /** Pairs whose problem is already reported, so that it is reported once. */
   readonly reported: Set<string>;
+  /** The automatic summary routes of gateways without `summaryRoutes`, by gateway name. */
+  readonly summarized: Map<string, readonly string[]>;
 }
 
 /** What the checks across gateways and VPCs share. */

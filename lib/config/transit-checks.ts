@@ -9,6 +9,7 @@ import {
   REGION_PATTERN,
   ROUTE_TABLES_PER_TRANSIT_GATEWAY,
   ROUTES_PER_TRANSIT_GATEWAY,
+  ROUTES_PER_ROUTE_TABLE_QUOTA,
   TRANSIT_GATEWAY_ATTACHMENTS_PER_VPC,
 } from "../core/aws-limits";
 import { preview } from "../core/json-input";
@@ -18,7 +19,9 @@ import { peeringEntries } from "./topology";
 import { MAX_AZS_LIMIT } from "./defaults";
 import type { FieldBlock, ProblemSink } from "./shape-checks";
 import { overlappingPartners, overlaps, parseIpv4Cidr } from "../plan/vpc-cidr";
-import { checkSummaryRoutes } from "./transit-summary";
+import { automaticSummaryRoutes, checkSummaryRoutes } from "./transit-summary";
+import { quota } from "./schema";
+import { DEFAULT_NAT_GATEWAYS } from "./defaults";
 import { AMAZON_SIDE_ASN_RANGES, segmentReaches, transitAttachmentsSchema, transitGatewaysSchema } from "./transit";
 import { checkTransitPeerings } from "./transit-peering-checks";
 import {
@@ -56,30 +59,41 @@ type GatewayInput = z.output<typeof gatewaySchema>;
  * Checks `transitGateways` and every VPC's `transitAttachments` against each other and AWS's rules.
  * `named` holds every VPC name with the index of its entry, `usable` the VPCs whose entries passed
  * their own checks. Returns, per VPC, how many IPv4 and IPv6 blocks its private route tables route to
- * the transit gateways (IPv6 where both ends have it), for the routes-per-table and rules-per-security-group counts.
+ * the transit gateways (IPv6 where both ends have it), for the routes-per-table and rules-per-security-group
+ * counts, and the summary routes of gateways that need them.
  */
 export function checkTransit(
   root: Readonly<Record<string, unknown>>,
   named: ReadonlyMap<string, number>,
   usable: ReadonlyMap<string, TransitVpc>,
   problems: ProblemSink,
-): Map<string, TransitCounts> {
+): TransitFacts {
   const routed = new Map<string, TransitCounts>();
+  const summarized = new Map<string, readonly string[]>();
   const entries: unknown[] = Array.isArray(root.vpcs) ? root.vpcs : [];
   const rawGateways: unknown[] = Array.isArray(root.transitGateways) ? root.transitGateways : [];
   const anyAttached = entries.some(
     (e) => e !== null && typeof e === "object" && (e as RawVpc).transitAttachments !== undefined,
   );
-  if (rawGateways.length === 0 && !anyAttached && root.transitPeerings === undefined) return routed;
+  if (rawGateways.length === 0 && !anyAttached && root.transitPeerings === undefined) return { routed, summarized };
   const { gateways, broken } = checkGatewayEntries(root, rawGateways, problems);
   const ipv6 = checkAttachments(root, entries, { named, usable, gateways, broken }, problems);
   const reported = new Set<string>();
-  const reached = routeThroughGateways(root, { named, usable, gateways, broken }, { ipv6, routed, reported }, problems);
+  const tally = { ipv6, routed, reported, summarized };
+  const reached = routeThroughGateways(root, { named, usable, gateways, broken }, tally, problems);
   checkReachedOverlaps(reached, usable, reported, problems);
   const blocks = [...usable].flatMap(([vpc, v]) => v.shape.blocks.map((block) => ({ vpc, block })));
   checkSummaryRoutes(rawGateways, blocks, problems);
-  checkTransitPeerings(root, { named, usable, gateways, broken }, { ipv6, routed, reported }, problems);
-  return routed;
+  checkTransitPeerings(root, { named, usable, gateways, broken }, tally, problems);
+  return { routed, summarized };
+}
+
+/** What the transit checks hand on: the routes and rules of each VPC, and the gateways' automatic summary routes. */
+export interface TransitFacts {
+  /** Per VPC, the IPv4 and IPv6 blocks its private route tables route to the transit gateways. */
+  readonly routed: ReadonlyMap<string, TransitCounts>;
+  /** By gateway name, the summary routes of a gateway whose routes per block would pass the routes quota. */
+  readonly summarized: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What a VPC reaches through a gateway, for the checks of overlaps across route tables. */
@@ -180,7 +194,7 @@ function routeThroughGateways(
   problems: ProblemSink,
 ): Reached {
   const { named, usable, gateways } = scope;
-  const { ipv6, routed, reported } = counts;
+  const { ipv6, routed, reported, summarized } = counts;
   const peered = peeringsOf(root.peerings, named);
   const blocksOf = (vpc: string) => usable.get(vpc)?.shape.blocks.length ?? 1;
   /** Per VPC attached to more than one gateway, or isolated in its segment: what it reaches, for the checks across tables. */
@@ -205,22 +219,28 @@ function routeThroughGateways(
       }),
     );
     const segmentOf = new Map(gateway.attached.map((a) => [a.vpc, a.segment]));
-    for (const from of gateway.attached) {
+    const counted = gateway.attached.map((from) => {
       const isolated = !segmentReaches(gateway.segments, from.segment, from.segment);
       const table = tableBlocks.get(from.segment)!;
-      const before = routed.get(from.vpc) ?? { ipv4: 0, ipv6: 0 };
-      const own6 = ipv6.has(from.vpc);
       // A peer it also reaches through the gateway keeps its peering's routes (synth adds no second one).
       const peers = [...(peered.all ? segmentOf.keys() : (peered.of.get(from.vpc) ?? []))].filter((p) => {
         const segment = segmentOf.get(p);
         return p !== from.vpc && segment !== undefined && segmentReaches(gateway.segments, from.segment, segment);
       });
       const specific = table.ipv4 - (isolated ? 0 : blocksOf(from.vpc)) - peers.reduce((n, p) => n + blocksOf(p), 0);
+      const ipv6Routes = ipv6.has(from.vpc)
+        ? table.ipv6 - (isolated ? 0 : 1) - peers.filter((p) => ipv6.has(p)).length
+        : 0;
+      return { from, isolated, specific, ipv6Routes };
+    });
+    const summaries = gateway.summaryRoutes ?? automaticSummary(root, gateway, counted, usable, summarized);
+    for (const { from, isolated, specific, ipv6Routes } of counted) {
+      const before = routed.get(from.vpc) ?? { ipv4: 0, ipv6: 0 };
       routed.set(from.vpc, {
         ipv4: before.ipv4 + specific,
-        ipv6: before.ipv6 + (own6 ? table.ipv6 - (isolated ? 0 : 1) - peers.filter((p) => ipv6.has(p)).length : 0),
+        ipv6: before.ipv6 + ipv6Routes,
         // Summary routes take the place of the specific ones in the route tables, not in the security groups.
-        summaryDelta: (before.summaryDelta ?? 0) + (gateway.summaryRoutes ?? specific) - specific,
+        summaryDelta: (before.summaryDelta ?? 0) + (summaries ?? specific) - specific,
       });
       if (!isolated && gatewaysOf.get(from.vpc) === 1) continue;
       const list = reached.get(from.vpc) ?? [];
@@ -241,6 +261,29 @@ function routeThroughGateways(
     }
   }
   return reached;
+}
+
+/**
+ * The summary routes of a gateway without `summaryRoutes` whose routes per reached block, with the
+ * default route, would pass `routesPerRouteTable` in some attached VPC's private route tables: the
+ * number of automaticSummaryRoutes, recorded in `summarized` by gateway name. Undefined while the
+ * routes fit, or when no summary passes the checks (the routes quota check then refuses the config).
+ */
+function automaticSummary(
+  root: Readonly<Record<string, unknown>>,
+  gateway: Gateway,
+  counted: readonly { readonly specific: number }[],
+  usable: ReadonlyMap<string, TransitVpc>,
+  summarized: Map<string, readonly string[]>,
+): number | undefined {
+  const limit = quota(ROUTES_PER_ROUTE_TABLE_QUOTA).safeParse(root.routesPerRouteTable);
+  const defaults = (root.natGateways ?? DEFAULT_NAT_GATEWAYS) === "none" ? 0 : 1;
+  if (!limit.success || counted.every((c) => c.specific + defaults <= limit.data)) return undefined;
+  const attached = gateway.attached.flatMap((a) => usable.get(a.vpc)?.shape.blocks.map((b) => b.block) ?? []);
+  const vpcBlocks = [...usable].flatMap(([vpc, v]) => v.shape.blocks.map((block) => ({ vpc, block })));
+  const summary = automaticSummaryRoutes(attached, vpcBlocks);
+  if (summary) summarized.set(gateway.name, summary);
+  return summary?.length;
 }
 
 /** The VPC's own blocks against an isolated segment's table, and blocks reached through different gateways. */

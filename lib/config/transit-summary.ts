@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { preview } from "../core/json-input";
-import { type Block, overlaps, parseIpv4Cidr } from "../plan/vpc-cidr";
+import { type Block, overlaps, parseIpv4Cidr, summaryCover } from "../plan/vpc-cidr";
 import type { FieldBlock, ProblemSink } from "./shape-checks";
 
 /** The `summaryRoutes` key of a transit gateway. */
@@ -65,4 +65,23 @@ function summaryProblem(
   if (inside)
     return `${field} ${shown} is inside the block ${preview(inside.block.block.cidr)} of VPC ${preview(inside.vpc)} (${inside.block.field}): AWS refuses a route more specific than a VPC's local route, and it would take part of the VPC's traffic; ${SUMMARY_ROUTES_FIX}`;
   return undefined;
+}
+
+/**
+ * The summary routes of a gateway whose attached VPCs' private route tables would pass the routes
+ * quota with a route per reached block: summaryCover of the attached VPCs' IPv4 blocks, when each
+ * passes the checks a listed summary route passes; else undefined.
+ */
+export function automaticSummaryRoutes(
+  attached: readonly Block[],
+  vpcBlocks: readonly { readonly vpc: string; readonly block: FieldBlock }[],
+): string[] | undefined {
+  const cover = summaryCover(attached);
+  const seen = new Set<string>();
+  const fits = cover?.every((block) => {
+    const problem = summaryProblem(block, "summaryRoutes", seen, vpcBlocks);
+    seen.add(block.cidr);
+    return problem === undefined;
+  });
+  return fits ? cover!.map((b) => b.cidr) : undefined;
 }

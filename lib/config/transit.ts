@@ -129,6 +129,7 @@ export function resolveTransitGateways(
   input: TransitInput,
   vpcs: readonly { readonly name: string; readonly transitAttachments?: AttachmentsInput }[],
   region: string,
+  automaticSummaries: ReadonlyMap<string, readonly string[]> = new Map(),
 ): TransitGatewayConfig[] | undefined {
   if (!input || input.length === 0) return undefined;
   return input.map((tgw) => ({
@@ -147,7 +148,11 @@ export function resolveTransitGateways(
         blackhole: r.blackhole === true,
       })),
     })),
-    ...(tgw.summaryRoutes?.length ? { summaryRoutes: tgw.summaryRoutes } : {}),
+    ...(tgw.summaryRoutes?.length
+      ? { summaryRoutes: tgw.summaryRoutes }
+      : automaticSummaries.has(tgw.name)
+        ? { summaryRoutes: automaticSummaries.get(tgw.name)! }
+        : {}),
     attachments: vpcs.flatMap((v) => {
       const segment = v.transitAttachments?.[tgw.name];
       return segment === undefined ? [] : [{ vpc: v.name, segment }];

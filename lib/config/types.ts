@@ -193,7 +193,7 @@ export interface TransitGatewayConfig {
   readonly segments: readonly TransitSegmentConfig[];
   /**
    * IPv4 blocks the attached VPCs' private route tables send to the gateway instead of a route per reached block (lib/config/transit-summary.ts).
-   * @default - a route per reached block
+   * @default - a route per reached block while those fit `routesPerRouteTable`, else blocks covering the attached VPCs
    */
   readonly summaryRoutes?: readonly string[];
   /** The attached VPCs in config order, each with its segment. */

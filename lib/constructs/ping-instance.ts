@@ -70,6 +70,13 @@ export interface PingInstanceProps {
    * @default false
    */
   readonly groupedRules?: boolean;
+  /**
+   * With groupedRules: named lists of IPv4 blocks (tokens of lists the stack holds once, such as a
+   * local value), each admitted with a rule of its own, `ping-from-<name>`, beside the rule of
+   * the pingFrom blocks. Names are construct ids, so they must not change with the lists.
+   * @default - none
+   */
+  readonly pingFromLists?: Readonly<Record<string, string[]>>;
 }
 
 /**
@@ -109,6 +116,17 @@ export class PingInstance extends Construct {
           fromPort: ICMP_ECHO_REQUEST,
           toPort: -1,
           cidrBlocks: blocks,
+        });
+      }
+      for (const [name, list] of Object.entries(props.pingFromLists ?? {})) {
+        new SecurityGroupRule(this, `ping-from-${name}`, {
+          securityGroupId: this.securityGroup.id,
+          type: "ingress",
+          description: `ICMP echo from the VPCs of ${name} that ${props.name} reaches`,
+          protocol: "icmp",
+          fromPort: ICMP_ECHO_REQUEST,
+          toPort: -1,
+          cidrBlocks: list,
         });
       }
       if (ipv6From.length > 0) {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformProvider } from "cdktf";
+import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Ec2TransitGatewayPeeringAttachment } from "@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment";
 import { Ec2TransitGatewayPeeringAttachmentAccepter } from "@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment-accepter";
 import { Ec2TransitGatewayRoute } from "@cdktf/provider-aws/lib/ec2-transit-gateway-route";
@@ -36,6 +36,12 @@ export interface TransitGatewayPeeringProps {
    * @default - the requester's own account
    */
   readonly peerAccountId?: string;
+  /**
+   * What the peering attachment is created after: accepters of earlier peerings of either gateway,
+   * so that no gateway holds more peering attachments pending acceptance at once than AWS allows.
+   * @default - nothing
+   */
+  readonly after?: readonly ITerraformDependable[];
 }
 
 /**
@@ -59,6 +65,7 @@ export class TransitGatewayPeering extends Construct {
       peerRegion: props.peerRegion,
       ...(props.peerAccountId !== undefined ? { peerAccountId: props.peerAccountId } : {}),
       tags: { Name: name },
+      ...(props.after && props.after.length > 0 ? { dependsOn: [...props.after] } : {}),
     });
     this.accepter = new Ec2TransitGatewayPeeringAttachmentAccepter(this, "accepter", {
       provider: accepter.provider,

@@ -318,6 +318,16 @@ export const PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY: TransitGatewayQuota = {
   default: 50,
   adjustable: true,
 };
+/**
+ * Peering attachments of one transit gateway in pendingAcceptance at once: from its creation until
+ * the accepter transit gateway's owner accepts it ("remains in this state indefinitely until it's
+ * either accepted or rejected", Transit Gateway guide). Counted on both gateways of a peering.
+ */
+export const PENDING_PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY: TransitGatewayQuota = {
+  name: "Pending peering attachments per transit gateway",
+  default: 10,
+  adjustable: true,
+};
 /** Peering attachments between one pair of transit gateways. */
 export const PEERING_ATTACHMENTS_BETWEEN_TWO_TRANSIT_GATEWAYS: TransitGatewayQuota = {
   name: "Peering attachments between two transit gateways",

@@ -141,6 +141,40 @@ export function overlappingPartners<T extends { readonly block: Block }>(items: 
   return found;
 }
 
+/** The address ranges a summary stays inside: RFC 1918's three, and RFC 6598's shared space. */
+const SUMMARY_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map(parse);
+
+/**
+ * A few blocks that cover `blocks`: per private range holding some of them (RFC 1918, RFC 6598),
+ * the smallest block holding all of those, one bit wider where that is one of `blocks` itself.
+ * Undefined when a block lies outside those ranges, or a cover would: it would take public
+ * addresses' traffic. Addresses a cover holds beyond `blocks` are unused, or another VPC's, whose own routes
+ * are more specific.
+ */
+export function summaryCover(blocks: readonly Block[]): Block[] | undefined {
+  const groups = new Map<number, Block[]>();
+  for (const block of blocks) {
+    const range = SUMMARY_RANGES.findIndex((r) => contains(r, block));
+    if (range < 0) return undefined;
+    const list = groups.get(range) ?? [];
+    list.push(block);
+    groups.set(range, list);
+  }
+  const cover: Block[] = [];
+  for (const [range, group] of groups) {
+    const start = group.reduce((n, b) => Math.min(n, b.start), Infinity);
+    const end = group.reduce((n, b) => Math.max(n, b.end), 0);
+    let prefix = Math.clz32((start ^ end) >>> 0);
+    if (group.some((b) => b.prefix === prefix && b.start === start)) prefix -= 1;
+    const size = 2 ** (32 - prefix);
+    const first = start - (start % size);
+    const block = { cidr: `${toDotted(first)}/${prefix}`, start: first, end: first + size - 1, prefix };
+    if (!contains(SUMMARY_RANGES[range], block)) return undefined;
+    cover.push(block);
+  }
+  return cover.sort((a, b) => a.start - b.start);
+}
+
 function parse(cidr: string): Block {
   const [address, prefixText] = cidr.split("/");
   const prefix = Number(prefixText);

@@ -14,6 +14,16 @@ export interface TransitGateway {
   readonly defaultAssociation: boolean;
   /** default_route_table_propagation = "enable" (AWS's default). */
   readonly defaultPropagation: boolean;
+  /**
+   * The account that owns it, as its provider says (see Vpc.account).
+   * @default - unknown: sharing checks skip it
+   */
+  readonly account?: string;
+  /**
+   * auto_accept_shared_attachments = "enable": attachments from accounts it is shared with need no accepter.
+   * @default false, as AWS's default "disable"
+   */
+  readonly autoAcceptShared?: boolean;
 }
 
 /** An aws_ec2_transit_gateway_vpc_attachment. */
@@ -33,6 +43,16 @@ export interface TransitVpcAttachment {
   readonly defaultAssociation: boolean;
   /** transit_gateway_default_route_table_propagation (default true). */
   readonly defaultPropagation: boolean;
+  /**
+   * The account it is made from (its provider's): the VPC's owner.
+   * @default - unknown: sharing checks skip it
+   */
+  readonly account?: string;
+  /**
+   * The aws_ec2_transit_gateway_vpc_attachment_accepter resources that accept it, with their providers' accounts.
+   * @default - not read (live state): acceptance is not checked
+   */
+  readonly accepters?: readonly { readonly address: string; readonly account: string | undefined }[];
 }
 
 /** An aws_ec2_transit_gateway_peering_attachment and what accepts it. */
@@ -92,6 +112,11 @@ export interface TransitNetwork {
   /** The Availability Zone of each subnet whose zone is known ("name:eu-west-1a" or "id:euw1-az1"). */
   readonly subnetZones: ReadonlyMap<string, string>;
   /**
+   * The AWS RAM resource shares of the configuration, read offline only.
+   * @default - not read (live state): sharing is not checked
+   */
+  readonly shares?: readonly TransitShare[];
+  /**
    * Propagated routes as AWS reports them, set by a live loader (SearchTransitGatewayRoutes): then
    * they replace the propagation reach derives.
    * @default - derived from the propagations
@@ -107,4 +132,24 @@ export interface TransitRoute {
   readonly attachment: string | undefined;
   readonly blackhole: boolean;
   readonly propagated: boolean;
+}
+
+/**
+ * An aws_ram_resource_share with what is associated with it: the transit gateways it shares
+ * (aws_ram_resource_association), the principals it shares them with
+ * (aws_ram_principal_association) and the invitations accepted (aws_ram_resource_share_accepter).
+ */
+export interface TransitShare {
+  readonly address: string;
+  /** allow_external_principals (Terraform's default false): accounts outside the organization may be principals. */
+  readonly allowExternal: boolean;
+  /** The transit gateways (keys of TransitNetwork.gateways) associated with the share. */
+  readonly gateways: readonly string[];
+  /**
+   * The principals: an account (12-digit id or OWN_ACCOUNT), or undefined for one reach cannot
+   * tell an account of (an organization, an OU, an expression it cannot evaluate), which may be anyone.
+   */
+  readonly principals: readonly { readonly source: string; readonly account: string | undefined }[];
+  /** The accepters of its invitation, with their providers' accounts. */
+  readonly accepters: readonly { readonly address: string; readonly account: string | undefined }[];
 }

@@ -1,6 +1,7 @@
 import {
   ATTACHMENTS_PER_TRANSIT_GATEWAY,
   PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY,
+  PENDING_PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY,
   ROUTES_PER_TRANSIT_GATEWAY,
   ROUTE_TABLES_PER_TRANSIT_GATEWAY,
   TRANSIT_GATEWAY_ATTACHMENTS_PER_VPC,
@@ -8,6 +9,7 @@ import {
   type TransitGatewayQuota,
 } from "../core/aws-limits";
 import type { Finding, Model } from "./model";
+import { checkSharing } from "./transit-sharing";
 import { type TransitLink, type TransitNetwork, effectiveAssociations, gatewaysOf, transitRoutes } from "./transit";
 
 /** Transit gateway configurations AWS rejects, and quotas they pass. */
@@ -19,6 +21,7 @@ export function checkTransit(model: Model, errors: Finding[], warnings: Finding[
   checkAssociations(net, errors);
   checkPeeringAttachments(net, errors);
   checkStaticRoutes(net, errors);
+  checkSharing(net, errors);
   checkQuotas(model, net, errors, warnings);
 }
 
@@ -195,12 +198,24 @@ function checkQuotas(model: Model, net: TransitNetwork, errors: Finding[], warni
     ...peerings.flatMap((p) => [p.gateway, p.peerGateway]),
   ]);
   const peeringCount = count(peerings.flatMap((p) => [p.gateway, p.peerGateway]));
+  // Pending: as AWS reports it live; offline, one that no accepter in the configuration accepts, pending for good.
+  const pending = count(
+    peerings
+      .filter((p) => (p.state === undefined ? p.accepters.length === 0 : p.state === "pendingAcceptance"))
+      .flatMap((p) => [p.gateway, p.peerGateway]),
+  );
   const tables = count([...net.routeTables.values()].map((t) => t.gateway));
   const routes = count(transitRoutes(model, net).flatMap((r) => net.routeTables.get(r.routeTable)?.gateway ?? []));
   const perVpc = count([...net.vpcAttachments.values()].map((a) => a.vpc));
   for (const gateway of net.gateways.keys()) {
     exceeds(gateway, attachments.get(gateway) ?? 0, "attachments", ATTACHMENTS_PER_TRANSIT_GATEWAY);
     exceeds(gateway, peeringCount.get(gateway) ?? 0, "peering attachments", PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY);
+    exceeds(
+      gateway,
+      pending.get(gateway) ?? 0,
+      "peering attachments that no accepter accepts (pendingAcceptance)",
+      PENDING_PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY,
+    );
     exceeds(gateway, tables.get(gateway) ?? 0, "route tables", ROUTE_TABLES_PER_TRANSIT_GATEWAY);
     exceeds(gateway, routes.get(gateway) ?? 0, "routes across its route tables", ROUTES_PER_TRANSIT_GATEWAY);
   }

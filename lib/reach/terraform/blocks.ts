@@ -106,6 +106,10 @@ export const BLOCK_TYPES: Readonly<Record<string, Readonly<Record<string, BlockT
     },
   },
   aws_ec2_transit_gateway_peering_attachment_accepter: {},
+  aws_ram_resource_share: { timeouts },
+  aws_ram_resource_association: {},
+  aws_ram_principal_association: {},
+  aws_ram_resource_share_accepter: { timeouts },
 };
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Reads the transit gateway resources of Terraform JSON (aws provider 5.x attribute names) into a
  * TransitNetwork: gateways, VPC and peering attachments, route tables, associations, propagations
- * and static routes, and the Availability Zone of every subnet.
+ * and static routes, the AWS RAM shares of the gateways (ram.ts), and the Availability Zone of
+ * every subnet.
  */
 import { preview } from "../../core/json-limits";
 import { ReachInputError } from "../model";
@@ -18,6 +19,7 @@ import {
 import { type Attributes, present } from "./attributes";
 import { isRecord } from "../../core/records";
 import { own } from "./stack";
+import { RAM_TYPES, readShares } from "./ram";
 import { CidrValue, type RawResource, type Resolver, ResourceRef } from "./resolve";
 
 /** The transit gateway resource types reach reads. */
@@ -31,6 +33,7 @@ export const TRANSIT_TYPES: readonly string[] = [
   "aws_ec2_transit_gateway_route",
   "aws_ec2_transit_gateway_peering_attachment",
   "aws_ec2_transit_gateway_peering_attachment_accepter",
+  ...RAM_TYPES,
 ];
 
 /** What the reader takes from the Terraform loader. */
@@ -58,6 +61,8 @@ class TransitReader {
   private readonly accepterOf = new Map<string, string>();
   /** The VPC attachment each aws_ec2_transit_gateway_vpc_attachment_accepter (a shared gateway's account) accepts. */
   private readonly vpcAccepterOf = new Map<string, string>();
+  /** The accepters of each VPC attachment, with their accounts. */
+  private readonly vpcAccepters = new Map<string, { address: string; account: string | undefined }[]>();
 
   constructor(private readonly source: TransitSource) {}
 
@@ -76,8 +81,11 @@ class TransitReader {
       this.link(res, false),
     );
     const routes = resources("aws_ec2_transit_gateway_route").map((res) => this.route(res));
+    for (const [address, accepters] of this.vpcAccepters)
+      this.vpcAttachments.set(address, { ...this.vpcAttachments.get(address)!, accepters });
     return {
       gateways: this.gateways,
+      shares: readShares(this.source, new Set(this.gateways.keys())),
       vpcAttachments: this.vpcAttachments,
       peeringAttachments: this.peeringAttachments,
       routeTables: this.routeTables,
@@ -102,6 +110,11 @@ class TransitReader {
       region: resolver.region(res),
       defaultAssociation: enabled("default_route_table_association"),
       defaultPropagation: enabled("default_route_table_propagation"),
+      account: resolver.account(res),
+      // AWS's default is "disable": an attachment from an account it is shared with waits for acceptance.
+      autoAcceptShared: present(own(res.body, "auto_accept_shared_attachments"))
+        ? enabled("auto_accept_shared_attachments")
+        : false,
     };
     this.gateways.set(res.address, gateway);
     if (gateway.defaultAssociation || gateway.defaultPropagation) {
@@ -138,6 +151,8 @@ class TransitReader {
       applianceMode: this.option(res, "appliance_mode_support"),
       defaultAssociation: defaulted("transit_gateway_default_route_table_association"),
       defaultPropagation: defaulted("transit_gateway_default_route_table_propagation"),
+      account: resolver.account(res),
+      accepters: [],
     });
   }
 
@@ -178,6 +193,11 @@ class TransitReader {
         `${res.address}: transit_gateway_attachment_id must refer to an aws_ec2_transit_gateway_vpc_attachment of the loaded configuration`,
       );
     this.vpcAccepterOf.set(res.address, address);
+    const accepters = this.vpcAccepters.get(address) ?? [];
+    this.vpcAccepters.set(address, [
+      ...accepters,
+      { address: res.address, account: this.source.resolver.account(res) },
+    ]);
   }
 
   private link(res: RawResource, association: boolean): TransitLink {
