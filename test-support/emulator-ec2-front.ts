@@ -21,7 +21,10 @@
  *   when a request names its id and moto lists nothing.
  *
  * Nothing else is changed: what moto does not do (propagated routes in SearchTransitGatewayRoutes)
- * stays undone, and the tests say so.
+ * stays undone, and the tests say so, unless the front is started with `propagatedRoutes`: then it
+ * adds to each SearchTransitGatewayRoutes answer the routes the table's propagations would install on
+ * AWS (emulator-tgw-routes.ts), which is AWS's documented behaviour as the harness models it, not
+ * moto's.
  */
 import * as http from "http";
 import {
@@ -34,6 +37,7 @@ import {
   type Tag,
 } from "@aws-sdk/client-ec2";
 import { isLoopbackHost } from "./emulator";
+import { withPropagatedRoutes } from "./emulator-tgw-routes";
 import { startLoopbackServer } from "./loopback-server";
 
 /** A running EC2 front. */
@@ -45,8 +49,17 @@ export interface Ec2Front {
   close(): Promise<void>;
 }
 
+/** Choices of the front beyond mending moto's faults. */
+export interface Ec2FrontOptions {
+  /**
+   * Add the propagated routes AWS would install to every SearchTransitGatewayRoutes answer (moto installs none).
+   * @default false
+   */
+  readonly propagatedRoutes?: boolean;
+}
+
 /** Starts the front for the emulator at `target`; `moto` is an EC2 client straight to the emulator. */
-export async function startEc2Front(target: string, moto: EC2Client): Promise<Ec2Front> {
+export async function startEc2Front(target: string, moto: EC2Client, options: Ec2FrontOptions = {}): Promise<Ec2Front> {
   const upstream = new URL(target);
   if (!isLoopbackHost(upstream.hostname))
     throw new Error(`the EC2 front forwards only to loopback addresses, not ${target}`);
@@ -134,7 +147,14 @@ export async function startEc2Front(target: string, moto: EC2Client): Promise<Ec
         const answer = await forward(req, body);
         const text = answer.body.toString();
         await after(params, answer.status, text);
-        const out = deleted(params, answer.status, text);
+        const out =
+          options.propagatedRoutes && answer.status === 200 && params.get("Action") === "SearchTransitGatewayRoutes"
+            ? await withPropagatedRoutes(moto, params, text, (added) =>
+                mended.push(
+                  `SearchTransitGatewayRoutes ${params.get("TransitGatewayRouteTableId")} ${added.join(" ")}`,
+                ),
+              )
+            : deleted(params, answer.status, text);
         if (out === text) {
           res.writeHead(answer.status, answer.headers).end(answer.body);
           return;
