@@ -131,3 +131,46 @@ describe("a transit gateway's summaryRoutes", () => {
     }
   });
 });
+
+describe("a transit gateway's routesPerBlock", () => {
+  it("refuses routesPerBlock without summaryRoutes, naming the field and the fix", () => {
+    const raw = many(3);
+    const config = { ...raw, transitGateways: [{ ...raw.transitGateways[0], routesPerBlock: true }] };
+    expect(problemsIfAny(config)).toEqual([
+      "transitGateways[0].routesPerBlock is true without summaryRoutes: it keeps a route per reached block beside the summary routes; list summaryRoutes, or leave routesPerBlock out",
+    ]);
+  });
+
+  it("counts the summary routes and the routes per block against the routes quota together", () => {
+    const raw = many(49, ["10.0.0.0/8"]);
+    const config = { ...raw, transitGateways: [{ ...raw.transitGateways[0], routesPerBlock: true }] };
+    // 48 routes per block, the summary and the default route: 50, AWS's default quota; one more VPC passes it.
+    expect(problemsIfAny(config)).toEqual([]);
+    const more = many(50, ["10.0.0.0/8"]);
+    expect(
+      problemsIfAny({ ...more, transitGateways: [{ ...more.transitGateways[0], routesPerBlock: true }] })[0],
+    ).toContain("needs 51 IPv4 routes");
+  });
+
+  it("sends the summary and each reached block to the gateway, the block's route winning", () => {
+    const raw = config(["10.0.0.0/8"], []);
+    const app = synthToTemp({ ...raw, transitGateways: [{ ...raw.transitGateways[0], routesPerBlock: true }] });
+    try {
+      const model = loadTerraform([app.outdir]);
+      const toGateway = [...model.routeTables.values()].flatMap((t) =>
+        t.routes.filter((r) => r.target.kind === "gateway" && r.target.gatewayKind === "transit gateway"),
+      );
+      expect(toGateway.map((r) => r.destination.text).sort()).toEqual([
+        "10.0.0.0/24",
+        "10.0.0.0/8",
+        "10.0.0.0/8",
+        "10.0.1.0/24",
+      ]);
+      const result = analyze(model);
+      expect(result.pairs.map((p) => p.reachable)).toEqual([true, true]);
+      for (const pair of result.pairs) expect(pair.path.join("\n")).toMatch(/10\.0\.[01]\.0\/24 →/);
+    } finally {
+      app.remove();
+    }
+  });
+});

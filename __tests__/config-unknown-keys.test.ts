@@ -57,7 +57,7 @@ const POSITIONS: readonly (readonly [string, Record<string, unknown>, string])[]
   [
     "transitGateways[]",
     defaultWith({ transitGateways: [{ name: "hub", segments: [{ name: "all" }], bogus: 1 }] }),
-    'transitGateways[0] has unknown key "bogus": remove it (allowed: name, region, amazonSideAsn, account, shareOutsideOrganization, segments, summaryRoutes)',
+    'transitGateways[0] has unknown key "bogus": remove it (allowed: name, region, amazonSideAsn, account, shareOutsideOrganization, segments, summaryRoutes, routesPerBlock)',
   ],
   [
     "transitGateways[].segments[]",

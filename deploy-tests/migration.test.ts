@@ -53,7 +53,13 @@ const MINUTE = 60_000;
 const ROOT = path.resolve(__dirname, "..");
 const PEERING = example("three-vpcs.json");
 /** The stages migrate writes for three-vpcs with its default two batches. */
-const STAGES = ["01-attach", "02-remove-peerings-1", "03-remove-peerings-2", "04-cleanup"] as const;
+const STAGES = [
+  "01-attach",
+  "02-remove-peerings-1",
+  "03-remove-peerings-2",
+  "04-routes-per-block",
+  "05-cleanup",
+] as const;
 /** The name of the first step: the peering config deployed as it is, before any stage. */
 const PEERING_STEP = "the peering config";
 /** The ordered pairs three-vpcs reaches, before, during and after the migration. */

@@ -80,7 +80,7 @@ export class TransitStack extends PeeringStackBase {
           gateway.summaryRoutes
             ? [
                 ...gateway.summaryRoutes.map((ipv4) => ({ id: `summary-${cidrId(ipv4)}`, ipv4 })),
-                ...blocks.filter((b) => "ipv6" in b),
+                ...blocks.filter((b) => "ipv6" in b || gateway.routesPerBlock === true),
               ]
             : blocks,
         );

@@ -39,8 +39,9 @@ describe("rehearse --migration of a 50-VPC full mesh", () => {
           "01-attach",
           "01-attach → 02-remove-peerings-1",
           "02-remove-peerings-1 → 03-remove-peerings-2",
-          "03-remove-peerings-2 → 04-cleanup",
-          "04-cleanup",
+          "03-remove-peerings-2 → 04-routes-per-block",
+          "04-routes-per-block → 05-cleanup",
+          "05-cleanup",
         ]);
         expect(r.lost).toBe(0);
         expect(r.firstPairs).toHaveLength(2450);

@@ -26,7 +26,7 @@ describe("npm run migrate", () => {
     const run = migrate(["--to", "transit-gateway", "--out", out]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^migrate: 4 stages in /);
+    expect(run.stdout).toMatch(/^migrate: 5 stages in /);
     expect(run.stdout).toContain("proved: no stage loses a pair it was not meant to cut");
     expect(run.stdout).toContain("warning: MTU: ");
     expect(fs.readdirSync(out).sort()).toEqual([
@@ -36,16 +36,18 @@ describe("npm run migrate", () => {
       "02-remove-peerings-1.md",
       "03-remove-peerings-2.json",
       "03-remove-peerings-2.md",
-      "04-cleanup.json",
-      "04-cleanup.md",
+      "04-routes-per-block.json",
+      "04-routes-per-block.md",
+      "05-cleanup.json",
+      "05-cleanup.md",
       "README.md",
       "migration.json",
       "pmtud-rules.tf.json",
     ]);
     const plan = JSON.parse(fs.readFileSync(path.join(out, "migration.json"), "utf8"));
     expect(plan.sameReach).toBe(true);
-    expect(plan.stages.map((s: { lost: unknown[] }) => s.lost)).toEqual([[], [], [], []]);
-    for (const stage of ["01-attach", "04-cleanup"]) {
+    expect(plan.stages.map((s: { lost: unknown[] }) => s.lost)).toEqual([[], [], [], [], []]);
+    for (const stage of ["01-attach", "04-routes-per-block", "05-cleanup"]) {
       const check = runScript("check", [], { ...process.env, PEERING_CONFIG: path.join(out, `${stage}.json`) });
       expect({ stage, status: check.status }).toEqual({ stage, status: 0 });
       expect(check.stdout).toContain(

@@ -41,14 +41,15 @@ describe.each([
     run = migrate(name);
   });
 
-  it("attaches, removes the peerings in two batches, and cleans up", () => {
+  it("attaches, removes the peerings in two batches, adds the routes per block, then removes the summary routes", () => {
     expect(run.stages.map((s) => s.id)).toEqual([
       "01-attach",
       "02-remove-peerings-1",
       "03-remove-peerings-2",
-      "04-cleanup",
+      "04-routes-per-block",
+      "05-cleanup",
     ]);
-    expect(run.stages.map(removed)).toEqual([[], firstBatch, secondBatch, []]);
+    expect(run.stages.map(removed)).toEqual([[], firstBatch, secondBatch, [], []]);
   });
 
   it("writes stage configs the config checks accept as they stand", () => {

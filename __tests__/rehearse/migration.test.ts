@@ -32,8 +32,9 @@ describe("rehearse --migration on the stages npm run migrate writes for examples
       "01-attach",
       "01-attach → 02-remove-peerings-1",
       "02-remove-peerings-1 → 03-remove-peerings-2",
-      "03-remove-peerings-2 → 04-cleanup",
-      "04-cleanup",
+      "03-remove-peerings-2 → 04-routes-per-block",
+      "04-routes-per-block → 05-cleanup",
+      "05-cleanup",
     ]);
     expect(r.lost).toBe(0);
     for (const w of r.windows) {
@@ -44,6 +45,16 @@ describe("rehearse --migration on the stages npm run migrate writes for examples
     expect(r.firstPairs).toHaveLength(12);
     expect(r.lastPairs).toEqual(r.firstPairs);
     expect(r.samePairs).toBe(true);
+    expect(namespacesOwnedBy(process.pid)).toEqual([]);
+  });
+});
+
+describe("rehearse --migration with every stage's destroys applied before its creates", () => {
+  it("loses no echo: no stage relies on Terraform creating before it destroys", async () => {
+    const { code, out, err } = await rehearseCommand(["--migration", fullMesh, "--json", "--destroy-first", ...FAST]);
+    expect(err).toBe("");
+    expect(code).toBe(EXIT.ok);
+    expect(json(out).lost).toBe(0);
     expect(namespacesOwnedBy(process.pid)).toEqual([]);
   });
 });

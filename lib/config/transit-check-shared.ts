@@ -35,6 +35,8 @@ export interface Gateway {
   readonly attached: { readonly vpc: string; readonly segment: string }[];
   /** How many summary routes each attached VPC's private route tables get instead of a route per reached block. */
   readonly summaryRoutes?: number;
+  /** Whether the route tables keep a route per reached block beside the summary routes. */
+  readonly routesPerBlock?: boolean;
 }
 
 /** Per VPC: the blocks its private route tables route to the transit gateways, and how many routes summary routes add or save. */

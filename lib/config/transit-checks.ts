@@ -240,7 +240,7 @@ function routeThroughGateways(
         ipv4: before.ipv4 + specific,
         ipv6: before.ipv6 + ipv6Routes,
         // Summary routes take the place of the specific ones in the route tables, not in the security groups.
-        summaryDelta: (before.summaryDelta ?? 0) + (summaries ?? specific) - specific,
+        summaryDelta: (before.summaryDelta ?? 0) + (summaries ?? specific) - (gateway.routesPerBlock ? 0 : specific),
       });
       if (!isolated && gatewaysOf.get(from.vpc) === 1) continue;
       const list = reached.get(from.vpc) ?? [];
@@ -342,6 +342,12 @@ function checkGateway(
         `${field}.segments has ${tgw.segments.length} segments, each a route table, over the quota of ${tables.default} route tables per transit gateway (${quotaText(tables)}): merge segments, or split the VPCs across more transit gateways`,
     );
   }
+  if (tgw.routesPerBlock && !tgw.summaryRoutes?.length) {
+    problems.add(
+      () =>
+        `${field}.routesPerBlock is true without summaryRoutes: it keeps a route per reached block beside the summary routes; list summaryRoutes, or leave routesPerBlock out`,
+    );
+  }
   const segments = checkSegments(tgw.segments, field, problems);
   checkReaches(segments, field, problems);
   return {
@@ -352,6 +358,7 @@ function checkGateway(
     segments,
     attached: [],
     summaryRoutes: tgw.summaryRoutes?.length,
+    routesPerBlock: tgw.routesPerBlock === true,
   };
 }
 

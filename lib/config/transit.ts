@@ -86,6 +86,12 @@ const transitGatewaySchema = z
     ...transitAccountKeys,
     segments: z.array(segmentSchema).min(1).describe("The segments, each a route table of the transit gateway"),
     summaryRoutes: summaryRoutesSchema,
+    routesPerBlock: z
+      .boolean()
+      .optional()
+      .describe(
+        "With summaryRoutes: a route per reached VPC block too, beside the summary routes (the stage of a migration before its summary routes go)",
+      ),
   })
   .strict();
 
@@ -117,6 +123,7 @@ export const TRANSIT_FIXES: Readonly<Record<string, string>> = {
   vpc: "name a VPC of vpcs that is attached to this transit gateway",
   blackhole: "use true (drop what matches) or leave it out and name a vpc",
   summaryRoutes: SUMMARY_ROUTES_FIX,
+  routesPerBlock: "use true (a route per reached block beside the summary routes) or leave it out",
 };
 
 type TransitInput = z.output<typeof transitGatewaysSchema>;
@@ -154,6 +161,7 @@ export function resolveTransitGateways(
       : automaticSummaries.has(tgw.name)
         ? { summaryRoutes: automaticSummaries.get(tgw.name)! }
         : {}),
+    ...(tgw.routesPerBlock ? { routesPerBlock: true } : {}),
     attachments: vpcs.flatMap((v) => {
       const segment = v.transitAttachments?.[tgw.name];
       return segment === undefined ? [] : [{ vpc: v.name, segment }];

@@ -196,6 +196,11 @@ export interface TransitGatewayConfig {
    * @default - a route per reached block while those fit `routesPerRouteTable`, else blocks covering the attached VPCs
    */
   readonly summaryRoutes?: readonly string[];
+  /**
+   * A route per reached block too, beside the summary routes.
+   * @default false
+   */
+  readonly routesPerBlock?: boolean;
   /** The attached VPCs in config order, each with its segment. */
   readonly attachments: readonly { readonly vpc: string; readonly segment: string }[];
 }

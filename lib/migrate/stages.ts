@@ -2,8 +2,8 @@
  * The stages of a move from peering to a transit gateway, as configs: first the gateway, its
  * attachments and summary routes in every attached VPC (less specific than the peerings' routes, so
  * nothing moves); then the peerings removed in batches, each peering with both its directions;
- * then the peerings of the pairs the target drops, if --segments narrows; last the cleanup, which
- * replaces the summary routes with a route per reached block. Pure: configs in, configs out.
+ * then the peerings of the pairs the target drops, if --segments narrows; last the cleanup, which adds
+ * a route per reached block beside the summary routes, then removes them. Pure: configs in, configs out.
  */
 import { ConfigError, parseConfig, type PeeringConfig } from "../config";
 import { planPeeringStacks } from "../plan/peering-shards";
@@ -100,10 +100,15 @@ export function planStages(
   }
   if (dropped.length > 0)
     make("Remove the peerings of the pairs the segments drop (the narrowing asked for)", "narrow", []);
-  if (!options.keepSummary)
-    make("Cleanup: a route per reached VPC block instead of the summary routes", "cleanup", [], {
+  if (!options.keepSummary) {
+    // Terraform applies a stage's creates and destroys in no set order: the routes per block come in
+    // one stage, beside the summary routes (a stage's attach already made room for as many routes),
+    // and the summary routes go in the next, so no apply leaves a pair without a route.
+    make("A route per reached VPC block beside the summary routes", "routes-per-block", [], { routesPerBlock: true });
+    make("Cleanup: the summary routes go, the routes per block carry every pair", "cleanup", [], {
       summaryRoutes: undefined,
     });
+  }
   return stages;
 }
 
