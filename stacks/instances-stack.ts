@@ -4,7 +4,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { PeeringConfig, peersOf, VpcConfig } from "../lib/config";
 import { withTransitPeers } from "../lib/config/transit";
-import { attachmentClasses } from "../lib/config/transit-classes";
+import { AttachmentClass, attachmentClasses } from "../lib/config/transit-classes";
 import { ipv4Blocks } from "../lib/config/shape-checks";
 import { PingInstance } from "../lib/constructs/ping-instance";
 import { accountOf, Placement, placementKey, placementOf, providerAlias } from "../lib/config/placement";
@@ -139,7 +139,7 @@ export class InstancesStack extends PeeringStackBase {
  * with one rule each, the list written once, instead of every reached block in every instance's rule.
  */
 class ClassLists {
-  private readonly classes;
+  private readonly classes: readonly AttachmentClass[];
   private readonly locals = new Map<string, TerraformLocal>();
 
   constructor(

@@ -122,7 +122,7 @@ export class PingInstance extends Construct {
         new SecurityGroupRule(this, `ping-from-${name}`, {
           securityGroupId: this.securityGroup.id,
           type: "ingress",
-          description: `ICMP echo from the VPCs of ${name} that ${props.name} reaches`,
+          description: `ICMP echo from the VPCs of attachment class ${name} (gateway_segment)`,
           protocol: "icmp",
           fromPort: ICMP_ECHO_REQUEST,
           toPort: -1,
