@@ -5,15 +5,19 @@
  * (__tests__/rehearse/migration.test.ts). Needs root, ip, nsenter, ping and nft, as npm run rehearse does.
  */
 import * as fs from "fs";
+import * as path from "path";
+import { compareWithIntent, instanceAddresses } from "../lib/check";
 import { EXIT } from "../lib/core/exit-codes";
 import { namespacesOwnedBy } from "../lib/rehearse/host";
 import type { MigrationRehearsal } from "../lib/rehearse/migration";
+import { analyze, buildModel, readDocuments } from "../lib/reach";
 import { manyVpcs } from "../test-support/configs";
+import { synthToTemp } from "../test-support/synth";
 import { migrateToTemp, rehearseCommand } from "../test-support/migration";
 
 describe("rehearse --migration of a 50-VPC full mesh", () => {
   it(
-    "applies every stage to the running network without losing an echo on any of the 2,450 pairs",
+    "applies every stage to the running network without losing an echo on any of the 2,450 pairs, and the last passes check",
     async () => {
       const dir = migrateToTemp({
         vpcs: manyVpcs(50),
@@ -47,6 +51,23 @@ describe("rehearse --migration of a 50-VPC full mesh", () => {
         expect(r.firstPairs).toHaveLength(2450);
         expect(r.lastPairs).toEqual(r.firstPairs);
         expect(namespacesOwnedBy(process.pid)).toEqual([]);
+        // The last stage passes check offline as a transit gateway network: every pair over the gateway.
+        const index = JSON.parse(fs.readFileSync(path.join(dir, "migration.json"), "utf8")) as {
+          stages: { config: string }[];
+        };
+        const last = synthToTemp(JSON.parse(fs.readFileSync(path.join(dir, index.stages.at(-1)!.config), "utf8")));
+        try {
+          const model = buildModel(readDocuments([last.outdir]));
+          const result = analyze(model);
+          const report = compareWithIntent(last.config, instanceAddresses(last.outdir), result);
+          expect({ mismatches: report.mismatches, errors: report.errors }).toEqual({ mismatches: [], errors: [] });
+          expect(model.peerings.size).toBe(0);
+          const ipv4 = result.pairs.filter((p) => p.protocol === "ipv4");
+          expect(ipv4).toHaveLength(2450);
+          expect(ipv4.filter((p) => !p.path.some((hop) => hop.includes("aws_ec2_transit_gateway")))).toEqual([]);
+        } finally {
+          last.remove();
+        }
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
