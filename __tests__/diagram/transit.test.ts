@@ -130,6 +130,27 @@ describe("the diagram of examples/transit-inter-region.json", () => {
   });
 });
 
+describe("the diagram of examples/transit-peering-segments.json", () => {
+  it("labels each side's peering route table with its peering, not as an empty segment", async () => {
+    const example = EXAMPLES_BY_NAME.find((e) => e.name === "examples/transit-peering-segments.json")!;
+    const app = synthToTemp(example.raw);
+    try {
+      const diagram = await diagramOf(readDocuments([app.outdir]));
+      const tables = diagram.topology.transit!.gateways.flatMap((g) => g.segments);
+      const peeringTables = tables.filter((t) => (t.peerings ?? 0) > 0);
+      expect(peeringTables.map((t) => [t.members.length, t.peerings])).toEqual([
+        [0, 1],
+        [0, 1],
+      ]);
+      const { dot } = toDot(diagram.topology);
+      expect(dot).not.toContain("0 VPCs");
+      expect(dot.match(/1 peering\b/g)).toHaveLength(2);
+    } finally {
+      app.remove();
+    }
+  });
+});
+
 /** One side of a transitPeerings entry. */
 interface End {
   readonly gateway: string;

@@ -18,6 +18,11 @@ export interface DiagramSegment {
   readonly routesTo: readonly string[];
   /** Its static blackhole routes' destinations. */
   readonly blackholes: readonly string[];
+  /**
+   * How many peering attachments are associated with it (a peering's own route table has no VPC).
+   * @default 0
+   */
+  readonly peerings?: number;
 }
 
 /** A transit gateway with its segments. */
@@ -80,6 +85,9 @@ export function transitTopology(model: Model, nameOf: (address: string) => strin
         blackholes: transit.routes
           .filter((r) => r.routeTable === t.address && r.blackhole)
           .map((r) => r.destination.text),
+        peerings: transit.associations.filter(
+          (a) => a.routeTable === t.address && transit.peeringAttachments.has(a.attachment),
+        ).length,
       };
     });
     return {
@@ -158,8 +166,12 @@ export function transitLines(
     const segmentNodes = gw.segments.map((segment, i) => {
       const colour = SEGMENT_COLOURS[i % SEGMENT_COLOURS.length];
       const node = take("tgw-segment", gw.label, segment.label);
+      const peerings = segment.peerings ?? 0;
       const detail = [
-        `${segment.members.length} VPC${segment.members.length === 1 ? "" : "s"}`,
+        ...(segment.members.length > 0 || peerings === 0
+          ? [`${segment.members.length} VPC${segment.members.length === 1 ? "" : "s"}`]
+          : []),
+        ...(peerings > 0 ? [`${peerings} peering${peerings === 1 ? "" : "s"}`] : []),
         segment.routesTo.length > 0 ? `routes to ${segment.routesTo.join(", ")}` : "routes to none",
         ...(segment.blackholes.length > 0 ? [`blackhole ${segment.blackholes.join(", ")}`] : []),
       ].join(" · ");
