@@ -14,6 +14,7 @@
  * reach each other, so the stages are checked for a pair kept apart as well as for pairs kept
  * together) make fewer resources for each of the five applies than full-mesh's four VPCs and six peerings.
  */
+import { MESH_STAGES } from "../test-support/migration";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -37,6 +38,7 @@ import {
   checkLive,
   closeEmulatorDeploy,
   deployedInstances,
+  liveVpcNamer,
   destroyAll,
   errorLines,
   openEmulatorDeploy,
@@ -53,13 +55,8 @@ const MINUTE = 60_000;
 const ROOT = path.resolve(__dirname, "..");
 const PEERING = example("three-vpcs.json");
 /** The stages migrate writes for three-vpcs with its default two batches. */
-const STAGES = [
-  "01-attach",
-  "02-remove-peerings-1",
-  "03-remove-peerings-2",
-  "04-routes-per-block",
-  "05-cleanup",
-] as const;
+/** three-vpcs' two peerings move in the stages of any mesh of two batches. */
+const STAGES = MESH_STAGES;
 /** The name of the first step: the peering config deployed as it is, before any stage. */
 const PEERING_STEP = "the peering config";
 /** The ordered pairs three-vpcs reaches, before, during and after the migration. */
@@ -247,8 +244,7 @@ function liveChecks(step: string, configOf: () => PeeringConfig | undefined): vo
       const r = afterDeploy();
       const live = await reachLive(r);
       expect({ code: live.code, parsed: live.json !== undefined }).toEqual({ code: 0, parsed: true });
-      const names = new Map(deployedInstances(r).map((x) => [x.id, x.name]));
-      const vpcOf = (address: string): string => names.get(address.slice(address.lastIndexOf("/") + 1)) ?? address;
+      const vpcOf = liveVpcNamer(r);
       expect(routesOf(live.json as Result, vpcOf)).toEqual(routesMeant(r.config));
     },
     2 * MINUTE,

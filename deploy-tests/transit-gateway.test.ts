@@ -19,7 +19,7 @@ import {
   type RunResult,
   closeEmulatorDeploy,
   deployAll,
-  deployedInstances,
+  liveVpcNamer,
   destroyAll,
   errorLines,
   openEmulatorDeploy,
@@ -145,8 +145,7 @@ describe("examples/transit-gateway.json, deployed to the emulator", () => {
     async () => {
       const r = afterDeploy();
       const live = await readLive(r);
-      const names = new Map(deployedInstances(r).map((i) => [i.id, i.name]));
-      const liveVpc = (address: string): string => names.get(address.slice(address.lastIndexOf("/") + 1)) ?? address;
+      const liveVpc = liveVpcNamer(r);
       const derived: Model = { ...live, transit: { ...live.transit!, reportedRoutes: undefined } };
       const synthesized = loadTerraform([r.outdir]);
       const synthVpc = (address: string): string =>
@@ -165,8 +164,7 @@ describe("examples/transit-gateway.json, deployed to the emulator", () => {
       const r = afterDeploy();
       const live = await reachLive(r);
       expect({ code: live.code, parsed: live.json !== undefined }).toEqual({ code: 0, parsed: true });
-      const names = new Map(deployedInstances(r).map((i) => [i.id, i.name]));
-      const vpcOf = (address: string): string => names.get(address.slice(address.lastIndexOf("/") + 1)) ?? address;
+      const vpcOf = liveVpcNamer(r);
       const synthesized = loadTerraform([r.outdir]);
       const meant = verdicts(
         analyze(synthesized),

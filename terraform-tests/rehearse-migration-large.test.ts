@@ -13,7 +13,7 @@ import type { MigrationRehearsal } from "../lib/rehearse/migration";
 import { analyze, buildModel, readDocuments } from "../lib/reach";
 import { manyVpcs } from "../test-support/configs";
 import { synthToTemp } from "../test-support/synth";
-import { migrateToTemp, rehearseCommand } from "../test-support/migration";
+import { MESH_STAGES, migrateToTemp, rehearseCommand, windowLabels } from "../test-support/migration";
 
 describe("rehearse --migration of a 50-VPC full mesh", () => {
   it(
@@ -39,14 +39,7 @@ describe("rehearse --migration of a 50-VPC full mesh", () => {
         ]);
         expect({ code, err }).toEqual({ code: EXIT.ok, err: "" });
         const r = JSON.parse(out) as MigrationRehearsal;
-        expect(r.windows.map((w) => w.label)).toEqual([
-          "01-attach",
-          "01-attach → 02-remove-peerings-1",
-          "02-remove-peerings-1 → 03-remove-peerings-2",
-          "03-remove-peerings-2 → 04-routes-per-block",
-          "04-routes-per-block → 05-cleanup",
-          "05-cleanup",
-        ]);
+        expect(r.windows.map((w) => w.label)).toEqual(windowLabels(MESH_STAGES));
         expect(r.lost).toBe(0);
         expect(r.firstPairs).toHaveLength(2450);
         expect(r.lastPairs).toEqual(r.firstPairs);

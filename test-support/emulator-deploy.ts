@@ -214,6 +214,12 @@ export function deployedInstances(r: EmulatorDeploy): readonly DeployedInstance[
   return readTerraformOutputs(path.join(r.outdir, "stacks", STACK_IDS.instances), checkEmulatorEnv(r.env));
 }
 
+/** The VPC name of a live instance address (".../i-0abc"), from the deployed instances; other addresses as they are. */
+export function liveVpcNamer(r: EmulatorDeploy): (address: string) => string {
+  const names = new Map(deployedInstances(r).map((i) => [i.id, i.name]));
+  return (address) => names.get(address.slice(address.lastIndexOf("/") + 1)) ?? address;
+}
+
 /** `npm run ping` against the emulator, with a JSON report; returns the run and the report when one was written. */
 async function ping(r: EmulatorDeploy, env: NodeJS.ProcessEnv): Promise<RunResult & { readonly report: unknown }> {
   const reportFile = path.join(r.dir, `ping-report-${Date.now()}.json`);

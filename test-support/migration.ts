@@ -32,3 +32,17 @@ export async function rehearseCommand(argv: readonly string[]): Promise<{ code: 
   });
   return { code, out, err };
 }
+
+/** The stages npm run migrate writes for a peering mesh with two batches and no narrowing, in order. */
+export const MESH_STAGES = [
+  "01-attach",
+  "02-remove-peerings-1",
+  "03-remove-peerings-2",
+  "04-routes-per-block",
+  "05-cleanup",
+] as const;
+
+/** The windows rehearse --migration counts for `stages`: the first stage, each transition, the last stage. */
+export function windowLabels(stages: readonly string[]): string[] {
+  return [stages[0], ...stages.slice(1).map((s, i) => `${stages[i]} → ${s}`), stages[stages.length - 1]];
+}

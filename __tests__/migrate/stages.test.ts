@@ -1,3 +1,4 @@
+import { MESH_STAGES } from "../../test-support/migration";
 import * as fs from "fs";
 import * as path from "path";
 import { parseConfig, type PeeringConfig } from "../../lib/config";
@@ -42,13 +43,7 @@ describe.each([
   });
 
   it("attaches, removes the peerings in two batches, adds the routes per block, then removes the summary routes", () => {
-    expect(run.stages.map((s) => s.id)).toEqual([
-      "01-attach",
-      "02-remove-peerings-1",
-      "03-remove-peerings-2",
-      "04-routes-per-block",
-      "05-cleanup",
-    ]);
+    expect(run.stages.map((s) => s.id)).toEqual([...MESH_STAGES]);
     expect(run.stages.map(removed)).toEqual([[], firstBatch, secondBatch, [], []]);
   });
 

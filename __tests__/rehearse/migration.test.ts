@@ -4,7 +4,7 @@ import { EXIT } from "../../lib/core/exit-codes";
 import { namespacesOwnedBy } from "../../lib/rehearse/host";
 import type { MigrationRehearsal } from "../../lib/rehearse/migration";
 import { example } from "../../test-support/configs";
-import { migrateToTemp, rehearseCommand } from "../../test-support/migration";
+import { MESH_STAGES, migrateToTemp, rehearseCommand, windowLabels } from "../../test-support/migration";
 
 jest.setTimeout(240_000);
 
@@ -28,14 +28,7 @@ describe("rehearse --migration on the stages npm run migrate writes for examples
     expect(err).toBe("");
     expect(code).toBe(EXIT.ok);
     const r = json(out);
-    expect(r.windows.map((w) => w.label)).toEqual([
-      "01-attach",
-      "01-attach → 02-remove-peerings-1",
-      "02-remove-peerings-1 → 03-remove-peerings-2",
-      "03-remove-peerings-2 → 04-routes-per-block",
-      "04-routes-per-block → 05-cleanup",
-      "05-cleanup",
-    ]);
+    expect(r.windows.map((w) => w.label)).toEqual(windowLabels(MESH_STAGES));
     expect(r.lost).toBe(0);
     for (const w of r.windows) {
       expect(w.pairs).toHaveLength(12);

@@ -107,28 +107,19 @@ export class PingInstance extends Construct {
     const ipv6From = Object.entries(props.ipv6PingFrom ?? {});
     if (props.groupedRules) {
       const blocks = [...pingFrom.map(([, cidr]) => cidr), ...secondary.flatMap(([, cidrs]) => cidrs)];
-      if (blocks.length > 0) {
-        new SecurityGroupRule(this, "ping-from-peers", {
+      const echoFrom = (id: string, description: string, cidrBlocks: string[]) =>
+        new SecurityGroupRule(this, id, {
           securityGroupId: this.securityGroup.id,
           type: "ingress",
-          description: `ICMP echo from the VPCs peered with ${props.name}`,
+          description,
           protocol: "icmp",
           fromPort: ICMP_ECHO_REQUEST,
           toPort: -1,
-          cidrBlocks: blocks,
+          cidrBlocks,
         });
-      }
-      for (const [name, list] of Object.entries(props.pingFromLists ?? {})) {
-        new SecurityGroupRule(this, `ping-from-${name}`, {
-          securityGroupId: this.securityGroup.id,
-          type: "ingress",
-          description: `ICMP echo from the VPCs of attachment class ${name} (gateway_segment)`,
-          protocol: "icmp",
-          fromPort: ICMP_ECHO_REQUEST,
-          toPort: -1,
-          cidrBlocks: list,
-        });
-      }
+      if (blocks.length > 0) echoFrom("ping-from-peers", `ICMP echo from the VPCs peered with ${props.name}`, blocks);
+      for (const [name, list] of Object.entries(props.pingFromLists ?? {}))
+        echoFrom(`ping-from-${name}`, `ICMP echo from the VPCs of attachment class ${name} (gateway_segment)`, list);
       if (ipv6From.length > 0) {
         new SecurityGroupRule(this, "ping6-from-peers", {
           securityGroupId: this.securityGroup.id,
