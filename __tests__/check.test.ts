@@ -103,7 +103,7 @@ describe("check on the app's own stacks", () => {
   it("fails, naming the security group, when an instance stops admitting a peer", () => {
     const app = synthToTemp(DEFAULT_CONFIG);
     try {
-      const sg = app.stacks.instances.instances.get("b")!.securityGroup.friendlyUniqueId;
+      const sg = app.stacks.pingInstances.get("b")!.securityGroup.friendlyUniqueId;
       editStack(app.outdir, "instances", (json) => {
         for (const [name, rule] of Object.entries(json.resource.aws_vpc_security_group_ingress_rule)) {
           if (rule.security_group_id === `\${aws_security_group.${sg}.id}`)
@@ -165,7 +165,7 @@ describe("check on every example", () => {
         const route = findPeering(app.stacks, a, b)!.peering.requesterRoutes[0].friendlyUniqueId;
         editStack(app.outdir, "peering", (json) => delete json.resource.aws_route[route]);
         const report = check(app);
-        const table = app.stacks.network.vpcs.get(a)!.privateRouteTables[0].friendlyUniqueId;
+        const table = app.stacks.vpcs.vpcs.get(a)!.privateRouteTables[0].friendlyUniqueId;
         const culprit = {
           intended: true,
           found: false,
@@ -188,7 +188,7 @@ describe("check on every example", () => {
   it.each(peerings)("fails on $name when $b stops admitting $a, naming $b's security group", ({ raw, a, b }) => {
     const app = synthToTemp(raw);
     try {
-      const rule = app.stacks.instances.node
+      const rule = app.stacks.instances[0].node
         .findChild(`instance-${b}`)
         .node.findChild(`ping-from-${a}`) as TerraformResource;
       editStack(
@@ -197,7 +197,7 @@ describe("check on every example", () => {
         (json) => delete json.resource.aws_vpc_security_group_ingress_rule[rule.friendlyUniqueId],
       );
       const report = check(app);
-      const sg = app.stacks.instances.instances.get(b)!.securityGroup.friendlyUniqueId;
+      const sg = app.stacks.pingInstances.get(b)!.securityGroup.friendlyUniqueId;
       expect(report.mismatches).toEqual([
         expect.objectContaining({
           from: a,

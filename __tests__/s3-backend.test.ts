@@ -130,7 +130,7 @@ describe("with an S3 backend in the config", () => {
       testApp(),
       parseConfig(defaultWith({ backend: { s3: { bucket: "acme-state", lockfile: false } } })),
     );
-    expect(terraformOf(stacks.network).backend.s3).not.toHaveProperty("use_lockfile");
+    expect(terraformOf(stacks.network[0]).backend.s3).not.toHaveProperty("use_lockfile");
   });
 
   it("reads the network stack's outputs from its state object in the same bucket", () => {

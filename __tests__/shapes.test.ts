@@ -90,7 +90,7 @@ describe("check on the shape examples", () => {
 
   it("fails over IPv6 only, naming the security group, when an instance stops admitting a peer's ICMPv6", () => {
     withApp(IPV6_CONFIG, (app) => {
-      const sg = app.stacks.instances.instances.get("api")!.securityGroup.friendlyUniqueId;
+      const sg = app.stacks.pingInstances.get("api")!.securityGroup.friendlyUniqueId;
       editStack(app.outdir, "instances", (json) => {
         const rules = json.resource.aws_vpc_security_group_ingress_rule;
         for (const [name, rule] of Object.entries(rules)) {
@@ -162,7 +162,7 @@ describe("reach on examples/vpn.json", () => {
       const model = loadTerraform([app.outdir]);
       const addresses = instanceAddresses(app.outdir);
       const toOffice = (from: string) => analyze(model, { from: addresses.get(from)!, to: "192.168.1.10" }).pairs[0];
-      const vgw = app.stacks.network.vpcs.get("hub")!.vpn!.vpnGateway.friendlyUniqueId;
+      const vgw = app.stacks.vpcs.vpcs.get("hub")!.vpn!.vpnGateway.friendlyUniqueId;
       const hub = toOffice("hub");
       expect(hub.reachable).toBe(false);
       expect(hub.reason).toContain(`192.168.0.0/16 → network/aws_vpn_gateway.${vgw}`);

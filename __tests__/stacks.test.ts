@@ -42,7 +42,7 @@ describe("the default app", () => {
   const stacks = stacksFor(DEFAULT_CONFIG);
 
   it("has the seed's network: 2 VPCs, 4 subnets, 2 IGWs, 2 NAT gateways with EIPs, 4 route tables", () => {
-    expect(counts(json(stacks.network))).toEqual({
+    expect(counts(json(stacks.network[0]))).toEqual({
       aws_vpc: 2,
       aws_subnet: 4,
       aws_internet_gateway: 2,
@@ -56,7 +56,7 @@ describe("the default app", () => {
   });
 
   it("has the seed's 2 instances with roles and profiles, each with its own security group", () => {
-    expect(counts(json(stacks.instances))).toEqual({
+    expect(counts(json(stacks.instances[0]))).toEqual({
       aws_instance: 2,
       aws_iam_role: 2,
       aws_iam_role_policy_attachment: 2,
@@ -73,18 +73,18 @@ describe("the default app", () => {
   });
 
   it("reads the Amazon Linux 2023 AMI from the public SSM parameter", () => {
-    expect(Object.values(json(stacks.instances).data!.aws_ssm_parameter)).toEqual([
+    expect(Object.values(json(stacks.instances[0]).data!.aws_ssm_parameter)).toEqual([
       expect.objectContaining({ name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" }),
     ]);
   });
 
   it("outputs each instance's id, private IP and address, and each peering's id", () => {
-    const instances = json(stacks.instances).output!.instances.value as Record<string, Record<string, string>>;
+    const instances = json(stacks.instances[0]).output!.instances.value as Record<string, Record<string, string>>;
     expect(Object.keys(instances)).toEqual(["a", "b"]);
     expect(instances.a).toEqual({
-      id: `\${aws_instance.${stacks.instances.instances.get("a")!.instance.friendlyUniqueId}.id}`,
-      private_ip: `\${aws_instance.${stacks.instances.instances.get("a")!.instance.friendlyUniqueId}.private_ip}`,
-      address: `aws_instance.${stacks.instances.instances.get("a")!.instance.friendlyUniqueId}`,
+      id: `\${aws_instance.${stacks.pingInstances.get("a")!.instance.friendlyUniqueId}.id}`,
+      private_ip: `\${aws_instance.${stacks.pingInstances.get("a")!.instance.friendlyUniqueId}.private_ip}`,
+      address: `aws_instance.${stacks.pingInstances.get("a")!.instance.friendlyUniqueId}`,
     });
     expect(json(stacks.peering[0]).output!.vpc_peering_ids.value).toEqual({
       a_b: `\${aws_vpc_peering_connection.${findPeering(stacks, "a", "b")!.peering.connection.friendlyUniqueId}.id}`,
@@ -110,12 +110,12 @@ describe("a larger app", () => {
   });
 
   it("makes one NAT gateway per VPC with natGateways single", () => {
-    expect(counts(json(stacks.network)).aws_nat_gateway).toBe(4);
+    expect(counts(json(stacks.network[0])).aws_nat_gateway).toBe(4);
   });
 
   it("admits at each instance exactly its three peers' blocks", () => {
-    const rules = Object.values(json(stacks.instances).resource.aws_vpc_security_group_ingress_rule);
-    const sgOfA = `\${aws_security_group.${stacks.instances.instances.get("a")!.securityGroup.friendlyUniqueId}.id}`;
+    const rules = Object.values(json(stacks.instances[0]).resource.aws_vpc_security_group_ingress_rule);
+    const sgOfA = `\${aws_security_group.${stacks.pingInstances.get("a")!.securityGroup.friendlyUniqueId}.id}`;
     expect(rules.filter((r) => r.security_group_id === sgOfA).map((r) => r.cidr_ipv4)).toEqual([
       "10.0.1.0/24",
       "10.0.2.0/24",
@@ -134,7 +134,7 @@ describe("a larger app", () => {
         ],
       }),
     );
-    const rules = Object.values(json(partial.instances).resource.aws_vpc_security_group_ingress_rule);
+    const rules = Object.values(json(partial.instances[0]).resource.aws_vpc_security_group_ingress_rule);
     expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(["10.0.0.0/24", "10.0.1.0/24", "10.0.1.0/24", "10.0.2.0/24"]);
   });
 });
@@ -156,7 +156,7 @@ describe("VPCs in several regions and accounts", () => {
   });
 
   it("outputs, for ping, the region and role of each instance outside the default provider's region and account", () => {
-    const instances = json(stacks.instances).output!.instances.value as Record<string, Record<string, string>>;
+    const instances = json(stacks.instances[0]).output!.instances.value as Record<string, Record<string, string>>;
     expect([instances.a.region, instances.a.role_arn]).toEqual([undefined, undefined]);
     expect([instances.b.region, instances.b.role_arn]).toEqual(["us-east-1", undefined]);
     expect([instances.c.region, instances.c.role_arn]).toEqual(["eu-west-1", role]);
@@ -164,7 +164,7 @@ describe("VPCs in several regions and accounts", () => {
 
   it("gives the instances stack one provider per region and account it uses, the account's assuming its role", () => {
     const providers = (
-      JSON.parse(Testing.synth(stacks.instances)) as {
+      JSON.parse(Testing.synth(stacks.instances[0])) as {
         provider: { aws: { alias?: string; region: string; assume_role?: { role_arn: string }[] }[] };
       }
     ).provider.aws;
@@ -231,7 +231,7 @@ describe("a mesh too large for one peering stack", () => {
   });
 
   it("admits each instance's peers with one rule listing their blocks, so the instances stack does not grow with the peerings", () => {
-    const j = json(stacks.instances);
+    const j = json(stacks.instances[0]);
     expect(counts(j)).toEqual({
       aws_instance: 4,
       aws_iam_role: 4,
@@ -240,7 +240,7 @@ describe("a mesh too large for one peering stack", () => {
       aws_security_group: 4,
       aws_security_group_rule: 8,
     });
-    const sgOfA = `\${aws_security_group.${stacks.instances.instances.get("a")!.securityGroup.friendlyUniqueId}.id}`;
+    const sgOfA = `\${aws_security_group.${stacks.pingInstances.get("a")!.securityGroup.friendlyUniqueId}.id}`;
     const rulesOfA = Object.values(j.resource.aws_security_group_rule).filter((r) => r.security_group_id === sgOfA);
     expect(rulesOfA.map((r) => [r.type, r.protocol, r.from_port, r.to_port, r.cidr_blocks])).toEqual([
       ["egress", "-1", 0, 0, ["0.0.0.0/0"]],
@@ -350,7 +350,7 @@ describe("the network stack", () => {
         { name: "b", cidr: "10.0.1.0/24" },
       ],
     });
-    const azs = Object.values(json(stacks.network).data!.aws_availability_zones);
+    const azs = Object.values(json(stacks.network[0]).data!.aws_availability_zones);
     expect(azs).toEqual([
       expect.objectContaining({
         state: "available",

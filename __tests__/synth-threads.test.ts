@@ -90,7 +90,7 @@ describe("PeeringApp.synthInParts", () => {
     const app = new PeeringApp({ outdir: tempDir() });
     const stacks = addAppStacks(app, parseConfig(SHARDED["the full-mesh example"]));
     const shard = stacks.peering.find((s) => s.peerings.size > 0)!;
-    new TerraformOutput(stacks.instances, "a_peering", { value: [...shard.peerings.values()][0].connection.id });
+    new TerraformOutput(stacks.instances[0], "a_peering", { value: [...shard.peerings.values()][0].connection.id });
     await expect(app.synthInParts([stacks.peering], () => Promise.reject(new Error("not called")))).rejects.toThrow(
       new RegExp(
         `instances references aws_vpc_peering_connection\\.\\S+ of ${shard.node.id}, which is synthesized in a part of its own: no stack may reference it`,

@@ -4,17 +4,22 @@ import { PEERING_STACK, PeeringStackPlan, planPeeringStacks } from "../lib/plan/
 import { VpcPeering } from "../lib/constructs/vpc-peering";
 import { PeeringStackBase } from "./base";
 import { InstancesStack, MAX_PER_PEER_RULES, perPeerRules } from "./instances-stack";
-import { NetworkStack } from "./network-stack";
+import { NetworkStack, VpcLookup } from "./network-stack";
 import { PeeringStack } from "./peering-stack";
 import { ReachabilityAnalyzerStack } from "./reachability-analyzer-stack";
 import { TransitStack } from "./transit-stack";
+import { TransitCellStack } from "./transit-cell-stack";
+import { CellPlan, cellStackId, planCells } from "../lib/plan/cells";
+import { PingInstance } from "../lib/constructs/ping-instance";
 
-export { InstancesStack, NetworkStack, PeeringStack, ReachabilityAnalyzerStack, TransitStack };
+export { InstancesStack, NetworkStack, PeeringStack, ReachabilityAnalyzerStack, TransitCellStack, TransitStack };
+export type { VpcLookup };
 
 /**
  * Stack names, which are also their directories in cdktf.out/stacks and, with a prefix, their
  * workspaces. A mesh too large for one peering stack has `peering-00`, `peering-01`, ... instead
- * of `peering` (see lib/plan/peering-shards.ts).
+ * of `peering` (see lib/plan/peering-shards.ts); a network split into cells has `network-00`,
+ * `instances-00`, `transit-00`, ... besides the core `transit` (see lib/plan/cells.ts).
  */
 export const STACK_IDS = {
   network: "network",
@@ -35,74 +40,127 @@ export interface AppStacksOptions {
 
 /** The app's stacks, in deploy order. */
 export interface AppStacks {
-  /** VPCs, subnets, gateways and route tables. */
-  readonly network: NetworkStack;
-  /** One pingable instance per VPC. */
-  readonly instances: InstancesStack;
-  /** Peering connections and their routes: the stack `peering`, or the shards of a large mesh. Each depends on `network` only. */
+  /** VPCs, subnets, gateways and route tables: the stack `network`, or the cells of a large network (lib/plan/cells.ts). */
+  readonly network: readonly NetworkStack[];
+  /** One pingable instance per VPC: the stack `instances`, or one per cell. */
+  readonly instances: readonly InstancesStack[];
+  /** Peering connections and their routes: the stack `peering`, or the shards of a large mesh. Each depends on network stacks only. */
   readonly peering: readonly PeeringStack[];
   /** Reachability Analyzer paths and analyses, with `reachabilityAnalyzer: true` only. */
   readonly reachability?: ReachabilityAnalyzerStack;
-  /** Transit gateways, their route tables and routes, with `transitGateways` only. Depends on `network` only. */
+  /**
+   * Transit gateways, their route tables and peerings, with `transitGateways` only; the VPC
+   * attachments and their routes too unless the network is split into cells. Depends on network stacks only.
+   */
   readonly transit?: TransitStack;
+  /** The attachments and routes of each cell of a split network with transit gateways (none otherwise). */
+  readonly transitCells: readonly TransitCellStack[];
+  /** Every VPC by config name, in whichever network stack it is. */
+  readonly vpcs: VpcLookup;
+  /** Every instance by VPC name, in whichever instances stack it is. */
+  readonly pingInstances: ReadonlyMap<string, PingInstance>;
 }
 
 /**
- * Adds the network, instances and peering stacks for `config` to an app, and the reachability
- * stack when the config asks for it. A mesh split into several peering stacks, or a network of more
- * than MAX_PER_PEER_RULES ping rules, also admits each instance's peers with one security group rule
- * listing their blocks, so that no stack grows with the number of peerings.
+ * Adds the network, instances and peering stacks for `config` to an app, the transit stacks when it
+ * has transit gateways, and the reachability stack when it asks for it. A network split into cells
+ * (lib/plan/cells.ts) has a network, instances and transit stack per cell, and the core `transit`.
+ * A mesh split into several peering stacks, or a network of more than MAX_PER_PEER_RULES ping
+ * rules, also admits each instance's peers with one security group rule listing their blocks, so
+ * that no stack grows with the number of peerings.
  */
 export function addAppStacks(app: Construct, config: PeeringConfig, options: AppStacksOptions = {}): AppStacks {
   const plan = planPeeringStacks(config);
-  const network = new NetworkStack(app, STACK_IDS.network, { config });
+  const cells = planCells(config);
+  const { network, vpcs } = addNetworkStacks(app, config, cells);
+  // A split network's core transit stack is made before the stacks referencing nothing it holds, so
+  // that the instances, peering and transit cells are a run of stacks app/synth.ts can synthesize in parts.
+  const core =
+    config.transitGateways && cells.length > 0
+      ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs, attachments: false })
+      : undefined;
   const groupedRules = plan.length > 1 || perPeerRules(config) > (options.maxPerPeerRules ?? MAX_PER_PEER_RULES);
-  const instances = new InstancesStack(app, STACK_IDS.instances, { config, network, groupedRules });
-  const peering = plan.map((p) => peeringStack(app, config, network, p));
-  const transit = config.transitGateways
-    ? { transit: new TransitStack(app, STACK_IDS.transit, { config, network }) }
-    : {};
-  if (!config.reachabilityAnalyzer) return { network, instances, peering, ...transit };
-  // It deploys after the instances and every peering stack: the analyses need the whole network.
-  const after = [instances, ...peering, ...(transit.transit ? [transit.transit] : [])];
+  const instances =
+    cells.length === 0
+      ? [new InstancesStack(app, STACK_IDS.instances, { config, network: vpcs, groupedRules })]
+      : cells.map(
+          (c) =>
+            new InstancesStack(app, cellStackId(STACK_IDS.instances, c.id), {
+              config,
+              network: vpcs,
+              groupedRules,
+              vpcs: c.vpcs,
+            }),
+        );
+  const pingInstances = new Map(instances.flatMap((s) => [...s.instances]));
+  const peering = plan.map((p) => peeringStack(app, config, vpcs, p));
+  const transit =
+    core ?? (config.transitGateways ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs }) : undefined);
+  const transitCells = core
+    ? cells.map(
+        (c) =>
+          new TransitCellStack(app, cellStackId(STACK_IDS.transit, c.id), {
+            config,
+            network: vpcs,
+            core,
+            vpcs: c.vpcs,
+          }),
+      )
+    : [];
+  const stacks = { network, instances, peering, ...(transit ? { transit } : {}), transitCells, vpcs, pingInstances };
+  if (!config.reachabilityAnalyzer) return stacks;
+  // It deploys after the instances and every peering and transit stack: the analyses need the whole network.
+  const after = [...instances, ...peering, ...(transit ? [transit] : []), ...transitCells];
   return {
-    network,
-    instances,
-    peering,
-    ...transit,
-    reachability: new ReachabilityAnalyzerStack(app, STACK_IDS.reachability, { config, instances, after }),
+    ...stacks,
+    reachability: new ReachabilityAnalyzerStack(app, STACK_IDS.reachability, {
+      config,
+      instances: { instances: pingInstances },
+      after,
+    }),
   };
 }
 
+/** The network stack, or the network stack of each cell, and a lookup of their VPCs. */
+function addNetworkStacks(
+  app: Construct,
+  config: PeeringConfig,
+  cells: readonly CellPlan[],
+): { network: NetworkStack[]; vpcs: VpcLookup } {
+  if (cells.length === 0) {
+    const stack = new NetworkStack(app, STACK_IDS.network, { config });
+    return { network: [stack], vpcs: stack };
+  }
+  const network = cells.map(
+    (c) => new NetworkStack(app, cellStackId(STACK_IDS.network, c.id), { config, vpcs: c.vpcs }),
+  );
+  return { network, vpcs: { vpcs: new Map(network.flatMap((s) => [...s.vpcs])) } };
+}
+
 /**
- * Adds only the network stack and the peering stacks `ids`, made as addAppStacks makes them:
+ * Adds only the network stacks and the peering stacks `ids`, made as addAppStacks makes them:
  * what a thread that synthesizes those peering stacks needs (app/synth.ts).
  */
 export function addPeeringShards(app: Construct, config: PeeringConfig, ids: readonly string[]): PeeringStack[] {
-  const network = new NetworkStack(app, STACK_IDS.network, { config });
+  const { vpcs } = addNetworkStacks(app, config, planCells(config));
   return planPeeringStacks(config)
     .filter((p) => ids.includes(p.id))
-    .map((p) => peeringStack(app, config, network, p));
+    .map((p) => peeringStack(app, config, vpcs, p));
 }
 
 /** The peering stack of one entry of the stack plan. */
-function peeringStack(
-  app: Construct,
-  config: PeeringConfig,
-  network: NetworkStack,
-  plan: PeeringStackPlan,
-): PeeringStack {
+function peeringStack(app: Construct, config: PeeringConfig, network: VpcLookup, plan: PeeringStackPlan): PeeringStack {
   return new PeeringStack(app, plan.id, { config, network, peerings: plan.peerings });
 }
 
 /** Every stack of the app, in deploy order. */
 export function allStacks(stacks: AppStacks): PeeringStackBase[] {
-  const transit = stacks.transit ? [stacks.transit] : [];
   return [
-    stacks.network,
-    stacks.instances,
+    ...stacks.network,
+    ...stacks.instances,
     ...stacks.peering,
-    ...transit,
+    ...(stacks.transit ? [stacks.transit] : []),
+    ...stacks.transitCells,
     ...(stacks.reachability ? [stacks.reachability] : []),
   ];
 }

@@ -11,6 +11,7 @@ import { accountOf, Placement, placementKey, placementOf, providerAlias } from "
 import { useProvider } from "../lib/constructs/stack-providers";
 import { PeeringStackBase } from "./base";
 import { NetworkConsumerProps } from "./network-stack";
+import { cellConfig } from "./cell-config";
 
 /** Public SSM parameter holding the latest Amazon Linux 2023 AMI, by CPU architecture. */
 export const AL2023_AMI_PARAMETER = {
@@ -50,6 +51,11 @@ export interface InstancesStackProps extends NetworkConsumerProps {
    * @default false
    */
   readonly groupedRules?: boolean;
+  /**
+   * The VPCs whose instances this stack holds, a cell of a network split into cells (lib/plan/cells.ts).
+   * @default - every VPC of the config
+   */
+  readonly vpcs?: readonly string[];
 }
 
 /** One SSM-managed instance per VPC, in its first private subnet, pingable from its peers only. */
@@ -81,7 +87,7 @@ export class InstancesStack extends PeeringStackBase {
     const lists = props.groupedRules ? new ClassLists(this, config) : undefined;
     /** Where each instance is, beside its id, for ping: only for those not in the default provider's account and region. */
     const located = new Map<string, { region: string; role_arn?: string }>();
-    for (const vpc of config.vpcs) {
+    for (const vpc of cellConfig(config, props.vpcs).vpcs) {
       const net = network.vpcs.get(vpc.name)!;
       const placement = placementOf(vpc);
       const { ami, partition } = lookupsIn(placement);

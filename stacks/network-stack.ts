@@ -7,21 +7,36 @@ import { placementKey, placementOf, providerAlias } from "../lib/config/placemen
 import { useProvider } from "../lib/constructs/stack-providers";
 import { hasSsmEndpoints } from "../lib/config/shape-checks";
 import { PeeringStackBase, AppStackProps } from "./base";
+import { cellConfig } from "./cell-config";
 
-/** Properties of a stack built on the VPCs of the network stack. */
+/** The VPCs of a network by config name: those of the network stack, or of all its cells. */
+export interface VpcLookup {
+  readonly vpcs: ReadonlyMap<string, PeeringVpc>;
+}
+
+/** Properties of a stack built on the VPCs of the network stack or its cells. */
 export interface NetworkConsumerProps extends AppStackProps {
-  /** The stack holding the VPCs. */
-  readonly network: NetworkStack;
+  /** The VPCs, wherever they are. */
+  readonly network: VpcLookup;
+}
+
+/** Properties of the network stack. */
+export interface NetworkStackProps extends AppStackProps {
+  /**
+   * The VPCs of this stack, a cell of a network split into cells (lib/plan/cells.ts).
+   * @default - every VPC of the config
+   */
+  readonly vpcs?: readonly string[];
 }
 
 /** The VPCs: subnets, gateways and route tables, one PeeringVpc per configured VPC. */
-export class NetworkStack extends PeeringStackBase {
+export class NetworkStack extends PeeringStackBase implements VpcLookup {
   /** The VPCs by config name. */
   readonly vpcs = new Map<string, PeeringVpc>();
 
-  constructor(scope: Construct, id: string, props: AppStackProps) {
+  constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
-    const { config } = props;
+    const config = cellConfig(props.config, props.vpcs);
     // One AZ data source per (account, region): an AZ name means another physical AZ in each
     // account, and an account may lack AZs another has.
     const azsByPlacement = new Map<string, DataAwsAvailabilityZones>();

@@ -8,12 +8,12 @@ import { ANALYZER_PROBE_PORT, analyzerEndpoints, analyzerPairs } from "../lib/co
 import { ipv4Blocks } from "../lib/config/shape-checks";
 import { cidrId } from "../lib/plan/vpc-cidr";
 import { AppStackProps, PeeringStackBase } from "./base";
-import { InstancesStack } from "./instances-stack";
+import { PingInstance } from "../lib/constructs/ping-instance";
 
 /** Properties of the reachability stack. */
 export interface ReachabilityStackProps extends AppStackProps {
-  /** The stack holding the instances to analyse. */
-  readonly instances: InstancesStack;
+  /** The instances to analyse by VPC name: those of the instances stack, or of all its cells. */
+  readonly instances: { readonly instances: ReadonlyMap<string, PingInstance> };
   /** Stacks to deploy before this one: the instances stack and every peering stack. */
   readonly after: readonly TerraformStack[];
 }

@@ -1,22 +1,25 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformProvider } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { TerraformOutput } from "cdktf";
 import { Ec2TransitGatewayPeeringAttachmentAccepter } from "@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment-accepter";
-import { PeeringConfig, peersOf } from "../lib/config";
 import { PENDING_PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY } from "../lib/core/aws-limits";
-import { accountOf, Placement, placementOf, sameAccount } from "../lib/config/placement";
-import { acrossPeerings, pairedSegments, transitReachable, TransitGatewayConfig } from "../lib/config/transit";
-import { TransitGatewayNetwork, TransitVpc } from "../lib/constructs/transit-gateway";
+import { sameAccount } from "../lib/config/placement";
+import { acrossPeerings, pairedSegments } from "../lib/config/transit";
+import { TransitGatewayNetwork } from "../lib/constructs/transit-gateway";
 import { TransitGatewayPeering } from "../lib/constructs/transit-peering";
 import { useProvider } from "../lib/constructs/stack-providers";
-import { ipv4Blocks } from "../lib/config/shape-checks";
-import { cidrId } from "../lib/plan/vpc-cidr";
-import { PeeringStackBase } from "./base";
 import { NetworkConsumerProps } from "./network-stack";
+import { gatewayPlacement, TransitStackBase } from "./transit-base";
 
-/** A block routed to a transit gateway: IPv4 literal or IPv6 token, with a short id. */
-type RoutedBlock = { id: string; ipv4?: string; ipv6?: string };
+/** Properties of the transit stack. */
+export interface TransitStackProps extends NetworkConsumerProps {
+  /**
+   * Whether this stack makes the VPC attachments, their routes and the static routes to them; false
+   * for the core `transit` of a network split into cells, whose stacks `transit-NN` make them
+   * (TransitCellStack).
+   * @default true
+   */
+  readonly attachments?: boolean;
+}
 
 /**
  * The config's transit gateways: each with its segments' route tables, its VPC attachments in the
@@ -25,67 +28,20 @@ type RoutedBlock = { id: string; ipv4?: string; ipv6?: string };
  * tables to the VPCs they reach through it (a peered pair keeps its peering's routes), or to its
  * summary routes, and the peerings of gateways with their static routes.
  */
-export class TransitStack extends PeeringStackBase {
+export class TransitStack extends TransitStackBase {
   /** The gateways by config name. */
   readonly gateways = new Map<string, TransitGatewayNetwork>();
   /** The peerings of gateways by "requester_accepter". */
   readonly peerings = new Map<string, TransitGatewayPeering>();
-  private caller?: DataAwsCallerIdentity;
-  private readonly placed: PeeringConfig;
 
-  constructor(scope: Construct, id: string, props: NetworkConsumerProps) {
+  constructor(scope: Construct, id: string, props: TransitStackProps) {
     super(scope, id, props);
-    this.placed = props.config;
     const { config, network } = props;
-    const vpcsByName = new Map(config.vpcs.map((v) => [v.name, v]));
-    const blocksOf = (names: readonly string[], withIpv6: boolean): RoutedBlock[] => {
-      const reached = names.map((n) => vpcsByName.get(n)!);
-      return [
-        ...reached.flatMap((v) => ipv4Blocks(v).map((ipv4) => ({ id: cidrId(ipv4), ipv4 }))),
-        // IPv6 where both ends have it, as the instances admit it.
-        ...reached.flatMap((v) =>
-          withIpv6 && v.ipv6 ? [{ id: `${v.name}-ipv6`, ipv6: network.vpcs.get(v.name)!.ipv6CidrBlock! }] : [],
-        ),
-      ];
-    };
+    const attach = props.attachments !== false;
     for (const gateway of config.transitGateways ?? []) {
       const where = gatewayPlacement(gateway);
-      const vpcs = new Map<string, TransitVpc>();
-      const routed = new Map<string, RoutedBlock[]>();
-      for (const { vpc } of gateway.attachments) {
-        const net = network.vpcs.get(vpc)!;
-        const placement = placementOf(vpcsByName.get(vpc)!);
-        vpcs.set(vpc, {
-          vpcId: net.vpc.id,
-          subnetIds: net.transitSubnets!.subnets.map((s) => s.id),
-          routeTableIds: net.privateRouteTables.map((t) => t.id),
-          ipv6: net.ipv6CidrBlock !== undefined,
-          ...(sameAccount(config, placement, where)
-            ? {}
-            : {
-                otherAccount: {
-                  id: this.accountId(placement),
-                  key: placement.account ?? "_caller",
-                  provider: this.providerOf(placement),
-                },
-              }),
-        });
-        const peered = new Set(peersOf(config, vpc).map((p) => p.name));
-        const reached = transitReachable(config, vpc)
-          .filter((r) => r.gateway === gateway.name && !peered.has(r.vpc.name))
-          .map((r) => r.vpc.name);
-        const blocks = blocksOf(reached, net.ipv6CidrBlock !== undefined);
-        routed.set(
-          vpc,
-          gateway.summaryRoutes
-            ? [
-                ...gateway.summaryRoutes.map((ipv4) => ({ id: `summary-${cidrId(ipv4)}`, ipv4 })),
-                ...blocks.filter((b) => "ipv6" in b || gateway.routesPerBlock === true),
-              ]
-            : blocks,
-        );
-      }
-      const made = new TransitGatewayNetwork(this, `tgw-${gateway.name}`, { gateway, vpcs, routed });
+      const { vpcs, routed } = this.attachedVpcs(gateway, network, attach);
+      const made = new TransitGatewayNetwork(this, `tgw-${gateway.name}`, { gateway, vpcs, routed, attach });
       useProvider(made, this.providers.of(where));
       this.gateways.set(gateway.name, made);
     }
@@ -100,7 +56,8 @@ export class TransitStack extends PeeringStackBase {
         const routes = new Map(
           gateway.segments.map((s) => [
             s.name,
-            blocksOf(
+            this.blocksOf(
+              network,
               acrossPeerings(config, gateway, s.name)
                 .filter((r) => r.view.peering === peering)
                 .map((r) => r.vpc),
@@ -112,8 +69,9 @@ export class TransitStack extends PeeringStackBase {
           name: gateway.name,
           network: this.gateways.get(gateway.name)!,
           provider: this.providerOf(gatewayPlacement(gateway)),
+          // A split network's cells propagate their own attachments into the peering's own table.
           association: paired
-            ? { ownTable: gateway.attachments.filter((a) => paired.has(a.segment)).map((a) => a.vpc) }
+            ? { ownTable: attach ? gateway.attachments.filter((a) => paired.has(a.segment)).map((a) => a.vpc) : [] }
             : { segment: side.segment! },
           routes: new Map([...routes].filter(([, blocks]) => blocks.length > 0)),
           placement: gatewayPlacement(gateway),
@@ -152,19 +110,6 @@ export class TransitStack extends PeeringStackBase {
         description: 'Transit gateway peering attachment id by "requester_accepter" gateway names',
       });
   }
-
-  /** The provider of a placement as an object: the stack's default provider too. */
-  private providerOf(placement: Placement): TerraformProvider {
-    return this.providers.of(placement) ?? (this.node.findChild("aws") as AwsProvider);
-  }
-
-  /** The account id of a placement: a named account's from its role, else the credentials' own (data.aws_caller_identity). */
-  private accountId(placement: Placement): string {
-    const named = accountOf(this.placed, placement)?.accountId;
-    if (named !== undefined) return named;
-    this.caller ??= new DataAwsCallerIdentity(this, "caller", { provider: this.node.findChild("aws") as AwsProvider });
-    return this.caller.accountId;
-  }
 }
 
 /**
@@ -178,10 +123,4 @@ export class TransitStack extends PeeringStackBase {
 function pendingLimit<T>(accepters: readonly T[]): T[] {
   const limit = PENDING_PEERING_ATTACHMENTS_PER_TRANSIT_GATEWAY.default;
   return accepters.length >= limit ? [accepters[accepters.length - limit]] : [];
-}
-
-function gatewayPlacement(gateway: TransitGatewayConfig): Placement {
-  return gateway.account === undefined
-    ? { region: gateway.region }
-    : { region: gateway.region, account: gateway.account };
 }

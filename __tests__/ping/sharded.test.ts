@@ -21,7 +21,7 @@ describe("ping's expectations for a mesh split into several peering stacks", () 
         name: v.name,
         id: `i-0000000000000000${i}`,
         privateIp: v.cidr.replace(/0\/24$/, "40"),
-        address: `aws_instance.${app.stacks.instances.instances.get(v.name)!.instance.friendlyUniqueId}`,
+        address: `aws_instance.${app.stacks.pingInstances.get(v.name)!.instance.friendlyUniqueId}`,
       }));
       const expected = expectationsFrom(analyze(loadTerraform([app.outdir])).pairs, instances);
       const names = parseConfig(SHARDED_MESH_CONFIG).vpcs.map((v) => v.name);

@@ -1,6 +1,7 @@
 /** Reading a config: PEERING_CONFIG's file (or the built-in default), its bytes, its JSON, validated. */
 import { MAX_CONFIG_BYTES, parseJsonBytes, preview, readBounded } from "../core/json-input";
 import { checkPeeringStacks } from "../plan/peering-shards";
+import { checkCells } from "../plan/cells";
 import { checkSemantics } from "./checks";
 import { DEFAULT_CONFIG } from "./defaults";
 import { ConfigError, describeIssue, Problems } from "./messages";
@@ -78,7 +79,7 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
   const facts = checkSemantics(raw, problems);
   if (!parsed.success || problems.total > 0) throw new ConfigError(source, problems.listed, problems.total);
   const config = resolveConfig(parsed.data, facts.summaryRoutes);
-  const stackProblems = checkPeeringStacks(config);
+  const stackProblems = [...checkPeeringStacks(config), ...checkCells(config)];
   if (stackProblems.length > 0) throw new ConfigError(source, stackProblems);
   return config;
 }

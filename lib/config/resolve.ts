@@ -80,6 +80,7 @@ export function resolveConfig(
     ...(data.backend ? { backend: { s3: { ...data.backend.s3, region: data.backend.s3.region ?? data.region } } } : {}),
     maxPeeringStackResources: data.maxPeeringStackResources,
     peeringShards: data.peeringShards,
+    ...(data.networkCells !== undefined ? { networkCells: data.networkCells } : {}),
     ...(data.transitGateways?.length
       ? { transitGateways: resolveTransitGateways(data.transitGateways, data.vpcs, data.region, summaryRoutes) }
       : {}),

@@ -104,6 +104,11 @@ export interface PeeringConfig {
   /** How many stacks hold the peerings once they do not fit one. */
   readonly peeringShards: number;
   /**
+   * How many cells (stacks network-NN, instances-NN, transit-NN) hold the VPCs (see lib/plan/cells.ts).
+   * @default - one stack each while the network has at most 100 VPCs, else 16 cells
+   */
+  readonly networkCells?: number;
+  /**
    * Transit gateways with their segments and attached VPCs (lib/config/transit.ts).
    * @default - none
    */

@@ -47,6 +47,21 @@ export interface TransitGatewayNetworkProps {
     string,
     readonly { readonly id: string; readonly ipv4?: string; readonly ipv6?: string }[]
   >;
+  /**
+   * Whether to make the VPC attachments, their associations, propagations, routes and the static
+   * routes to them here; false for the core of a network split into cells, whose cells make them
+   * (TransitGatewayCell), `vpcs` then only telling the RAM share the accounts.
+   * @default true
+   */
+  readonly attach?: boolean;
+}
+
+/** What a gateway's attachments are made on: the gateway and its segments' route tables. */
+export interface TransitGatewayCore {
+  readonly gateway: Ec2TransitGateway;
+  readonly routeTables: ReadonlyMap<string, Ec2TransitGatewayRouteTable>;
+  readonly attachmentIds: Map<string, string>;
+  readonly attachments: Map<string, Ec2TransitGatewayVpcAttachment>;
 }
 
 /**
@@ -57,7 +72,7 @@ export interface TransitGatewayNetworkProps {
  * private route tables to the blocks they reach through the gateway. Construct ids come from the
  * config's names, so adding a VPC or a segment changes nothing else.
  */
-export class TransitGatewayNetwork extends Construct {
+export class TransitGatewayNetwork extends Construct implements TransitGatewayCore {
   readonly gateway: Ec2TransitGateway;
   /** Route tables by segment name. */
   readonly routeTables = new Map<string, Ec2TransitGatewayRouteTable>();
@@ -95,67 +110,95 @@ export class TransitGatewayNetwork extends Construct {
         accounts: others,
         outsideOrganization: config.shareOutsideOrganization === true,
       });
-    for (const { vpc, segment } of config.attachments) {
-      const net = props.vpcs.get(vpc)!;
-      const other = net.otherAccount;
-      const attachment = new Ec2TransitGatewayVpcAttachment(this, `att-${vpc}`, {
-        transitGatewayId: this.gateway.id,
-        vpcId: net.vpcId,
-        subnetIds: [...net.subnetIds],
-        // A VPC owner cannot set these on a shared gateway: its accepter does.
-        ...(other
-          ? { provider: other.provider, dependsOn: this.share!.dependencies(other.key) }
-          : { transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false }),
-        ...(net.ipv6 ? { ipv6Support: "enable" } : {}),
-        tags: { Name: `${config.name}-${vpc}` },
+    if (props.attach !== false)
+      for (const { vpc, segment } of config.attachments) attachVpc(this, this, props, vpc, segment, this.share);
+    staticRoutes(this, this, config, (vpc) => (props.attach === false ? vpc === undefined : true));
+  }
+}
+
+/**
+ * The attachment of `vpc` to the gateway `core` with its association, its propagations and the
+ * routes of the VPC's route tables to the blocks it reaches, made in `scope`; `share` is the RAM
+ * share when it is in the same stack (in another, the stack's dependency orders them).
+ */
+export function attachVpc(
+  scope: Construct,
+  core: TransitGatewayCore,
+  props: TransitGatewayNetworkProps,
+  vpc: string,
+  segment: string,
+  share: TransitShare | undefined,
+): void {
+  const config = props.gateway;
+  const net = props.vpcs.get(vpc)!;
+  const other = net.otherAccount;
+  const attachment = new Ec2TransitGatewayVpcAttachment(scope, `att-${vpc}`, {
+    transitGatewayId: core.gateway.id,
+    vpcId: net.vpcId,
+    subnetIds: [...net.subnetIds],
+    // A VPC owner cannot set these on a shared gateway: its accepter does.
+    ...(other
+      ? { provider: other.provider, ...(share ? { dependsOn: share.dependencies(other.key) } : {}) }
+      : { transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false }),
+    ...(net.ipv6 ? { ipv6Support: "enable" } : {}),
+    tags: { Name: `${config.name}-${vpc}` },
+  });
+  core.attachments.set(vpc, attachment);
+  const accepter =
+    other &&
+    new Ec2TransitGatewayVpcAttachmentAccepter(scope, `accept-${vpc}`, {
+      transitGatewayAttachmentId: attachment.id,
+      transitGatewayDefaultRouteTableAssociation: false,
+      transitGatewayDefaultRouteTablePropagation: false,
+      tags: { Name: `${config.name}-${vpc}` },
+    });
+  const attachmentId = accepter ? accepter.transitGatewayAttachmentId : attachment.id;
+  const ready: TerraformResource = accepter ?? attachment;
+  core.attachmentIds.set(vpc, attachmentId);
+  new Ec2TransitGatewayRouteTableAssociation(scope, `assoc-${vpc}`, {
+    transitGatewayAttachmentId: attachmentId,
+    transitGatewayRouteTableId: core.routeTables.get(segment)!.id,
+  });
+  for (const table of config.segments.filter((s) => segmentReaches(config.segments, s.name, segment))) {
+    new Ec2TransitGatewayRouteTablePropagation(scope, `prop-${vpc}-${table.name}`, {
+      transitGatewayAttachmentId: attachmentId,
+      transitGatewayRouteTableId: core.routeTables.get(table.name)!.id,
+    });
+  }
+  (props.routed.get(vpc) ?? []).forEach((block) =>
+    net.routeTableIds.forEach((routeTableId, az) => {
+      new Route(scope, `${vpc}-${az}-to-${block.id}`, {
+        routeTableId,
+        ...(block.ipv4 !== undefined ? { destinationCidrBlock: block.ipv4 } : { destinationIpv6CidrBlock: block.ipv6 }),
+        transitGatewayId: core.gateway.id,
+        // AWS refuses a route to a transit gateway the VPC is not attached to yet.
+        dependsOn: [ready],
+        ...(other ? { provider: other.provider } : {}),
       });
-      this.attachments.set(vpc, attachment);
-      const accepter =
-        other &&
-        new Ec2TransitGatewayVpcAttachmentAccepter(this, `accept-${vpc}`, {
-          transitGatewayAttachmentId: attachment.id,
-          transitGatewayDefaultRouteTableAssociation: false,
-          transitGatewayDefaultRouteTablePropagation: false,
-          tags: { Name: `${config.name}-${vpc}` },
-        });
-      const attachmentId = accepter ? accepter.transitGatewayAttachmentId : attachment.id;
-      const ready: TerraformResource = accepter ?? attachment;
-      this.attachmentIds.set(vpc, attachmentId);
-      new Ec2TransitGatewayRouteTableAssociation(this, `assoc-${vpc}`, {
-        transitGatewayAttachmentId: attachmentId,
-        transitGatewayRouteTableId: this.routeTables.get(segment)!.id,
+    }),
+  );
+}
+
+/**
+ * The segments' static and blackhole routes, in config order, made in `scope`: those whose target
+ * VPC (undefined for a blackhole) `wanted` accepts; a route to a VPC needs its attachment made first.
+ */
+export function staticRoutes(
+  scope: Construct,
+  core: TransitGatewayCore,
+  config: TransitGatewayConfig,
+  wanted: (vpc: string | undefined) => boolean,
+): void {
+  for (const segment of config.segments) {
+    for (const route of segment.routes) {
+      if (!wanted(route.vpc)) continue;
+      new Ec2TransitGatewayRoute(scope, `route-${segment.name}-${cidrId(route.destination)}`, {
+        transitGatewayRouteTableId: core.routeTables.get(segment.name)!.id,
+        destinationCidrBlock: route.destination,
+        ...(route.vpc !== undefined
+          ? { transitGatewayAttachmentId: core.attachmentIds.get(route.vpc)! }
+          : { blackhole: true }),
       });
-      for (const table of config.segments.filter((s) => segmentReaches(config.segments, s.name, segment))) {
-        new Ec2TransitGatewayRouteTablePropagation(this, `prop-${vpc}-${table.name}`, {
-          transitGatewayAttachmentId: attachmentId,
-          transitGatewayRouteTableId: this.routeTables.get(table.name)!.id,
-        });
-      }
-      (props.routed.get(vpc) ?? []).forEach((block) =>
-        net.routeTableIds.forEach((routeTableId, az) => {
-          new Route(this, `${vpc}-${az}-to-${block.id}`, {
-            routeTableId,
-            ...(block.ipv4 !== undefined
-              ? { destinationCidrBlock: block.ipv4 }
-              : { destinationIpv6CidrBlock: block.ipv6 }),
-            transitGatewayId: this.gateway.id,
-            // AWS refuses a route to a transit gateway the VPC is not attached to yet.
-            dependsOn: [ready],
-            ...(other ? { provider: other.provider } : {}),
-          });
-        }),
-      );
-    }
-    for (const segment of config.segments) {
-      for (const route of segment.routes) {
-        new Ec2TransitGatewayRoute(this, `route-${segment.name}-${cidrId(route.destination)}`, {
-          transitGatewayRouteTableId: this.routeTables.get(segment.name)!.id,
-          destinationCidrBlock: route.destination,
-          ...(route.vpc !== undefined
-            ? { transitGatewayAttachmentId: this.attachmentIds.get(route.vpc)! }
-            : { blackhole: true }),
-        });
-      }
     }
   }
 }

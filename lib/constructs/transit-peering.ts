@@ -60,6 +60,8 @@ export interface TransitGatewayPeeringProps {
 export class TransitGatewayPeering extends Construct {
   readonly attachment: Ec2TransitGatewayPeeringAttachment;
   readonly accepter: Ec2TransitGatewayPeeringAttachmentAccepter;
+  /** The peering's own route tables, by side, where a side's association is `ownTable`. */
+  readonly ownTables = new Map<"requester" | "accepter", Ec2TransitGatewayRouteTable>();
 
   constructor(scope: Construct, id: string, props: TransitGatewayPeeringProps) {
     super(scope, id);
@@ -106,7 +108,7 @@ export class TransitGatewayPeering extends Construct {
   }
 
   /** The id of the route table the peering attachment is associated with on one side; makes the peering's own. */
-  private associatedTable(role: string, side: TransitPeeringSide, name: string): string {
+  private associatedTable(role: "requester" | "accepter", side: TransitPeeringSide, name: string): string {
     const { association } = side;
     if ("segment" in association) return side.network.routeTables.get(association.segment)!.id;
     const table = new Ec2TransitGatewayRouteTable(this, `${role}-table`, {
@@ -114,6 +116,7 @@ export class TransitGatewayPeering extends Construct {
       transitGatewayId: side.network.gateway.id,
       tags: { Name: `${side.name}-peering-${name}` },
     });
+    this.ownTables.set(role, table);
     for (const vpc of association.ownTable)
       new Ec2TransitGatewayRouteTablePropagation(this, `${role}-table-from-${vpc}`, {
         provider: side.provider,

@@ -6,3 +6,4 @@
 export * from "./peering-shards";
 export * from "./subnets";
 export * from "./vpc-cidr";
+export * from "./cells";

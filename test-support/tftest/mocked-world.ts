@@ -89,7 +89,7 @@ export function stamped(resource: TerraformResource, mark: string): string {
 function fakeIds(config: PeeringConfig, stacks: AppStacks): Map<string, string> {
   const ids = new Map<string, string>();
   const put = (resource: TerraformResource, fake: string) => ids.set(`${address(resource)}.id`, fake);
-  for (const [name, v] of stacks.network.vpcs) {
+  for (const [name, v] of stacks.vpcs.vpcs) {
     put(v.vpc, FAKE.vpc(name));
     if (v.ipv6CidrBlock) ids.set(`${address(v.vpc)}.ipv6_cidr_block`, FAKE.ipv6Block(config, name));
     put(v.internetGateway, FAKE.internetGateway(name));
@@ -157,7 +157,7 @@ export function remoteStateOverrides(stack: TerraformStack, config: PeeringConfi
  */
 export function ipv6BlockOverrides(config: PeeringConfig, stacks: AppStacks): string {
   const byName = new Map(config.vpcs.map((v) => [v.name, v]));
-  return [...stacks.network.vpcs]
+  return [...stacks.vpcs.vpcs]
     .filter(([, v]) => v.ipv6CidrBlock)
     .map(([name, v]) => {
       const mark = stampValue(STAMPED.aws_vpc, stamp(config, placementOf(byName.get(name)!)));

@@ -19,7 +19,7 @@ import { Assertions, address, all, hcl, sameStrings, sameValues, tuple } from ".
 import { MOCK, mockedAzCount, placedAssertion } from "./mocked-world";
 
 export function networkAssertions(config: PeeringConfig, stacks: AppStacks, a: Assertions): void {
-  const { network } = stacks;
+  const [network] = stacks.network;
   const routes = tuple(all(network, Route));
   const associations = tuple(all(network, RouteTableAssociation));
   const natGateways = all(network, NatGateway);

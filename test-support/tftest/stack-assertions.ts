@@ -19,7 +19,7 @@ import { Assertions, address, all, hcl, sameStrings, tuple } from "./hcl";
 import { FAKE, MOCK, stamp, stamped, placedAssertion } from "./mocked-world";
 
 export function instancesAssertions(config: PeeringConfig, stacks: AppStacks, a: Assertions): void {
-  const { instances } = stacks;
+  const [instances] = stacks.instances;
   const ingress = tuple(all(instances, VpcSecurityGroupIngressRule));
   const egress = tuple(all(instances, VpcSecurityGroupEgressRule));
   const grouped = tuple(all(instances, SecurityGroupRule));

@@ -1,0 +1,86 @@
+/**
+ * Which "cell" holds each VPC of a large network. A network of at most MAX_VPCS_PER_STACK VPCs, and
+ * no `networkCells` in its config, keeps its VPCs in the stacks `network`, `instances` and `transit`.
+ * A larger one, or one whose config sets `networkCells`, is split into that many cells (default
+ * DEFAULT_NETWORK_CELLS): each VPC, its instance and its transit gateway attachments live in the
+ * stacks `network-<cell>`, `instances-<cell>` and `transit-<cell>`. A VPC's cell is a hash of its
+ * name alone, so adding or removing a VPC never moves another between stacks (Terraform would
+ * destroy and recreate it). Only the first split, and a change of `networkCells`, move VPCs.
+ */
+import { fnv1a } from "./peering-shards";
+
+/** Most VPCs one network, instances or transit cell stack holds: about 2,600 network resources at 2 AZs, a plan of about 13 s. */
+export const MAX_VPCS_PER_STACK = 100;
+/** How many cells a network of more than MAX_VPCS_PER_STACK VPCs is split into unless its config says otherwise. */
+export const DEFAULT_NETWORK_CELLS = 16;
+/** Most cells a config may ask for: cell ids stay two digits, 00 to 99. */
+export const MAX_NETWORK_CELLS = 100;
+
+/** What the cell plan reads from a config. */
+export interface CellInput {
+  /** The VPCs, by name. */
+  readonly vpcs: readonly { readonly name: string }[];
+  /**
+   * How many cells to split the network into.
+   * @default - none while the VPCs fit one stack, else DEFAULT_NETWORK_CELLS
+   */
+  readonly networkCells?: number;
+}
+
+/** One cell and its VPCs. */
+export interface CellPlan {
+  /** The cell's two-digit id, the suffix of its stacks' names: "07". */
+  readonly id: string;
+  /** Names of its VPCs, in config order. */
+  readonly vpcs: readonly string[];
+}
+
+/** How many cells the network of `input` is split into, or 0 when it is not split. */
+export function cellCount(input: CellInput): number {
+  if (input.networkCells !== undefined) return input.networkCells;
+  return input.vpcs.length > MAX_VPCS_PER_STACK ? DEFAULT_NETWORK_CELLS : 0;
+}
+
+/** The cell (0 to cells − 1) of the VPC `name`, from its name alone. */
+export function cellOf(name: string, cells: number): number {
+  return fnv1a(name) % cells;
+}
+
+/** The stack name of cell `cell` of the stacks named `prefix`: "network-07". */
+export function cellStackId(prefix: string, cell: string): string {
+  return `${prefix}-${cell}`;
+}
+
+/**
+ * The cells of a network, empty ones too (so that a cell whose last VPC is removed still gets
+ * deployed, and its resources destroyed), or an empty list when the network is not split.
+ */
+export function planCells(input: CellInput): CellPlan[] {
+  const count = cellCount(input);
+  const cells = Array.from({ length: count }, (_, cell) => ({
+    id: String(cell).padStart(2, "0"),
+    vpcs: [] as string[],
+  }));
+  for (const { name } of input.vpcs) cells[cellOf(name, count)]?.vpcs.push(name);
+  return cells;
+}
+
+/**
+ * Problems with the plan: the cells that would hold more than MAX_VPCS_PER_STACK VPCs, with the
+ * fix (an empty list when every cell fits).
+ */
+export function checkCells(input: CellInput): string[] {
+  const over = planCells(input).filter((c) => c.vpcs.length > MAX_VPCS_PER_STACK);
+  if (over.length === 0) return [];
+  const count = cellCount(input);
+  const fullest = Math.max(...over.map((c) => c.vpcs.length));
+  const more = Math.min(MAX_NETWORK_CELLS, Math.ceil((count * fullest) / MAX_VPCS_PER_STACK) + 1);
+  const value = input.networkCells === undefined ? `unset (${DEFAULT_NETWORK_CELLS} cells)` : String(count);
+  const fix =
+    count < MAX_NETWORK_CELLS
+      ? `set "networkCells" to ${more} or more, up to ${MAX_NETWORK_CELLS} (moves VPCs between stacks: do that before the first deploy)`
+      : `split the VPCs into several configs`;
+  return [
+    `networkCells is ${value}: cell${over.length > 1 ? "s" : ""} ${over.map((c) => `${c.id} (${c.vpcs.length} VPCs)`).join(", ")} would hold more than ${MAX_VPCS_PER_STACK} VPCs: ${fix}`,
+  ];
+}
