@@ -93,9 +93,18 @@ export class CheckInputError extends Error {
 
 /**
  * Instance addresses (as reach names them in a cdktf.out: "instances/aws_instance.x") by VPC name,
- * from the `instances` output of the synthesized instances stack.
+ * from the `instances` output of the synthesized instances stack `stack`; by default of the stack
+ * `instances`, or, in a network split into cells, of every stack `instances-NN` there is.
  */
-export function instanceAddresses(outdir: string, stack = "instances"): Map<string, string> {
+export function instanceAddresses(outdir: string, stack?: string): Map<string, string> {
+  if (stack !== undefined) return stackInstanceAddresses(outdir, stack);
+  const dir = path.join(outdir, "stacks");
+  const cells = fs.existsSync(path.join(dir, "instances")) || !fs.existsSync(dir) ? [] : fs.readdirSync(dir);
+  const ids = cells.filter((s) => /^instances-\d{2}$/.test(s)).sort();
+  return new Map((ids.length > 0 ? ids : ["instances"]).flatMap((id) => [...stackInstanceAddresses(outdir, id)]));
+}
+
+function stackInstanceAddresses(outdir: string, stack: string): Map<string, string> {
   const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
   const fix = "synthesize the app as JSON (npm run synth) or leave out --out";
   let stats: fs.Stats;

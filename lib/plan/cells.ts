@@ -67,20 +67,24 @@ export function planCells(input: CellInput): CellPlan[] {
 
 /**
  * Problems with the plan: the cells that would hold more than MAX_VPCS_PER_STACK VPCs, with the
- * fix (an empty list when every cell fits).
+ * fewest cells that would fit, when any do (an empty list when every cell fits).
  */
 export function checkCells(input: CellInput): string[] {
-  const over = planCells(input).filter((c) => c.vpcs.length > MAX_VPCS_PER_STACK);
+  const fullest = (cells: readonly CellPlan[]) => Math.max(0, ...cells.map((c) => c.vpcs.length));
+  const plan = planCells(input);
+  const over = plan.filter((c) => c.vpcs.length > MAX_VPCS_PER_STACK);
   if (over.length === 0) return [];
-  const count = cellCount(input);
-  const fullest = Math.max(...over.map((c) => c.vpcs.length));
-  const more = Math.min(MAX_NETWORK_CELLS, Math.ceil((count * fullest) / MAX_VPCS_PER_STACK) + 1);
+  const count = plan.length;
+  let fits: number | undefined;
+  for (let n = count + 1; n <= MAX_NETWORK_CELLS && fits === undefined; n++)
+    if (fullest(planCells({ ...input, networkCells: n })) <= MAX_VPCS_PER_STACK) fits = n;
   const value = input.networkCells === undefined ? `unset (${DEFAULT_NETWORK_CELLS} cells)` : String(count);
   const fix =
-    count < MAX_NETWORK_CELLS
-      ? `set "networkCells" to ${more} or more, up to ${MAX_NETWORK_CELLS} (moves VPCs between stacks: do that before the first deploy)`
-      : `split the VPCs into several configs`;
+    fits === undefined
+      ? `no count up to ${MAX_NETWORK_CELLS} fits: split the VPCs into several configs`
+      : `set "networkCells" to ${fits}, the fewest cells that fit (it moves VPCs between stacks: do that before the first deploy)`;
+  const top = over.reduce((a, b) => (b.vpcs.length > a.vpcs.length ? b : a));
   return [
-    `networkCells is ${value}: cell${over.length > 1 ? "s" : ""} ${over.map((c) => `${c.id} (${c.vpcs.length} VPCs)`).join(", ")} would hold more than ${MAX_VPCS_PER_STACK} VPCs: ${fix}`,
+    `networkCells is ${value}: ${over.length} of the ${count} cells would hold more than ${MAX_VPCS_PER_STACK} VPCs (the fullest, ${top.id}, ${top.vpcs.length}): ${fix}`,
   ];
 }
