@@ -140,6 +140,21 @@ describe("synthesize", () => {
     expect(files(outdir)).toEqual(inOneThread(raw));
   });
 
+  it.each([
+    ["transit-gateway.json", false],
+    ["transit-peering-segments.json", true],
+  ])(
+    "writes %s split into cells (HCL: %s) in two threads byte for byte as in one, the transit cells in the other",
+    async (name, hclOutput) => {
+      const raw = { ...example(name), networkCells: 3 };
+      const outdir = tempDir();
+      await expect(
+        compiled.synthesize(parseConfig(raw), { threads: 2, minResourcesPerThread: 0, app: { outdir, hclOutput } }),
+      ).resolves.toBe(2);
+      expect(files(outdir)).toEqual(inOneThread(raw, hclOutput));
+    },
+  );
+
   it("uses no more threads than there are peering stacks", async () => {
     await expect(
       compiled.synthesize(parseConfig(SHARDED_MESH_CONFIG), {
