@@ -73,19 +73,19 @@ export async function synthesize(config: PeeringConfig, options: SynthOptions = 
   const app = new PeeringApp(appConfig);
   const stacks = addAppStacks(app, config);
   const threads = synthThreads(config, options);
-  // A large transit network: this thread takes the instances stacks (and then the network stacks
-  // and the core transit stack, which the others reference, so they are synthesized last), another
-  // the peering and transit stacks (the transit cells of a network split into cells).
+  // A large transit network: this thread takes the instances stack (and then the network stack,
+  // which the others reference, so it is synthesized last), another the peering and transit stacks.
+  // Split into cells, this thread takes the peering stack and then the network cells and the core
+  // transit stack, which the others reference; another the instances and transit cells.
   const whole = threads < 2 && besideNetwork(config, options);
   if ((threads < 2 && !whole) || !THREAD_SCRIPT) {
     app.synth();
     return 1;
   }
   const parts = whole
-    ? [
-        stacks.instances,
-        [...stacks.peering, ...(stacks.transitCells.length > 0 ? stacks.transitCells : [stacks.transit!])],
-      ]
+    ? stacks.transitCells.length > 0
+      ? [stacks.peering, [...stacks.instances, ...stacks.transitCells]]
+      : [stacks.instances, [...stacks.peering, stacks.transit!]]
     : consecutiveRuns(stacks.peering, threads);
   const workers: Worker[] = [];
   try {

@@ -73,12 +73,14 @@ export function addAppStacks(app: Construct, config: PeeringConfig, options: App
   const plan = planPeeringStacks(config);
   const cells = planCells(config);
   const { network, vpcs } = addNetworkStacks(app, config, cells);
-  // A split network's core transit stack is made before the stacks referencing nothing it holds, so
-  // that the instances, peering and transit cells are a run of stacks app/synth.ts can synthesize in parts.
+  // A split network's core transit and peering stacks are made before the instances, so that the
+  // instances and transit cells, which nothing references, are a run of stacks app/synth.ts can
+  // synthesize in another thread.
   const core =
     config.transitGateways && cells.length > 0
       ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs, attachments: false })
       : undefined;
+  const early = cells.length > 0 ? plan.map((p) => peeringStack(app, config, vpcs, p)) : undefined;
   const groupedRules = plan.length > 1 || perPeerRules(config) > (options.maxPerPeerRules ?? MAX_PER_PEER_RULES);
   const instances =
     cells.length === 0
@@ -93,7 +95,7 @@ export function addAppStacks(app: Construct, config: PeeringConfig, options: App
             }),
         );
   const pingInstances = new Map(instances.flatMap((s) => [...s.instances]));
-  const peering = plan.map((p) => peeringStack(app, config, vpcs, p));
+  const peering = early ?? plan.map((p) => peeringStack(app, config, vpcs, p));
   const transit =
     core ?? (config.transitGateways ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs }) : undefined);
   const transitCells = core
