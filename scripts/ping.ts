@@ -29,7 +29,7 @@ async function loadExpectations(
   instances: readonly DeployedInstance[],
 ): Promise<ReadonlyMap<string, Expected>> {
   const addresses = Object.fromEntries(
-    instances.map((i) => [`${INSTANCES_STACK}/${i.address}`, { ipv4: i.privateIp }]),
+    instances.map((i) => [`${i.stack ?? INSTANCES_STACK}/${i.address}`, { ipv4: i.privateIp }]),
   );
   try {
     return expectationsFrom(analyze(loadTerraform([synthDir]), { addresses }).pairs, instances);

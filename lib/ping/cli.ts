@@ -1,4 +1,3 @@
-import * as path from "path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { REGION_PATTERN } from "../core/aws-limits";
@@ -6,7 +5,7 @@ import { assertWritable, WriteError } from "../core/files";
 import { printable, printableLines } from "../core/text";
 import { EXIT as SHARED_EXIT } from "../core/exit-codes";
 import { PingInputError } from "./errors";
-import { DeployedInstance, INSTANCES_STACK } from "./outputs";
+import { DeployedInstance, inStack, instancesStackDirs } from "./outputs";
 import { ProgressStream, streamProgress } from "./progress";
 import { LEGEND, renderMatrix, renderPlaces, renderSummary } from "./render";
 import { Expected, exitCodeOf, PingReport } from "./results";
@@ -131,8 +130,14 @@ async function pingAll(
   err: (text: string) => void,
 ): Promise<PingReport | undefined> {
   if (options.report !== undefined) refuseUnwritable(options.report);
-  const stackDir = path.join(options.synthDir, "stacks", INSTANCES_STACK);
-  const instances = deps.readInstances({ outputsFile: options.outputsFile, stackDir });
+  const stackDirs = instancesStackDirs(options.synthDir);
+  const stackDir = stackDirs[0].dir;
+  const instances =
+    options.outputsFile !== undefined
+      ? deps.readInstances({ outputsFile: options.outputsFile, stackDir })
+      : stackDirs
+          .flatMap(({ stack, dir }) => inStack(deps.readInstances({ stackDir: dir }), stack))
+          .sort((a, b) => a.name.localeCompare(b.name));
   if (instances.length < 2) {
     err(`ping: only one instance (VPC ${printable(String(instances[0]?.name))}): no pair to ping`);
     return undefined;

@@ -20,7 +20,7 @@ export function expectationsFrom(
   stack = INSTANCES_STACK,
 ): Map<string, Expected> {
   const nameOf = new Map(
-    instances.flatMap((i) => [[`${stack}/${i.address}`, i.name] as const, [i.address, i.name] as const]),
+    instances.flatMap((i) => [[`${i.stack ?? stack}/${i.address}`, i.name] as const, [i.address, i.name] as const]),
   );
   const expectations = new Map<string, Expected>();
   for (const p of pairs) {

@@ -8,6 +8,8 @@ import { PingInputError } from "./errors";
 
 /** Name of the app's stack that holds the test instances, and of its output listing them. */
 export const INSTANCES_STACK = "instances";
+/** Names of the instances stacks of a network split into cells (lib/plan/cells.ts): instances-00, instances-01, ... */
+export const INSTANCES_CELL_STACK = /^instances-\d{2}$/;
 /** Name of the instances stack's output: an object keyed by VPC name. */
 export const INSTANCES_OUTPUT = "instances";
 
@@ -31,6 +33,29 @@ export interface DeployedInstance {
    * @default - the credentials' own account
    */
   readonly roleArn?: string;
+  /**
+   * The instances stack holding it, in a network split into cells.
+   * @default INSTANCES_STACK
+   */
+  readonly stack?: string;
+}
+
+/** The instances stacks among `stacks`: INSTANCES_STACK when it is there, else the cells', in order. */
+export function instancesStacks(stacks: readonly string[]): string[] {
+  if (stacks.includes(INSTANCES_STACK)) return [INSTANCES_STACK];
+  return stacks.filter((s) => INSTANCES_CELL_STACK.test(s)).sort();
+}
+
+/** The directories of the synthesized instances stacks under `synthDir` (cdktf.out), by stack name. */
+export function instancesStackDirs(synthDir: string): { stack: string; dir: string }[] {
+  const dir = path.join(synthDir, "stacks");
+  const cells = fs.existsSync(dir) ? instancesStacks(fs.readdirSync(dir)) : [];
+  return (cells.length > 0 ? cells : [INSTANCES_STACK]).map((stack) => ({ stack, dir: path.join(dir, stack) }));
+}
+
+/** `instances`, each marked with the stack holding it when that is a cell's. */
+export function inStack(instances: readonly DeployedInstance[], stack: string): readonly DeployedInstance[] {
+  return stack === INSTANCES_STACK ? instances : instances.map((i) => ({ ...i, stack }));
 }
 
 const instanceSchema = z
@@ -59,14 +84,20 @@ export function parseOutputsFile(json: unknown, source: string): readonly Deploy
       `outputs file ${source}: expected a JSON object keyed by stack name, got ${describe(json)}; fix: ${FIX}`,
     );
   }
-  const stack = json[INSTANCES_STACK];
-  if (!isObject(stack)) {
+  const names = instancesStacks(Object.keys(json));
+  const stacks = names.map((name) => [name, json[name]] as const);
+  if (stacks.length === 0 || !stacks.every(([, stack]) => isObject(stack))) {
     throw new PingInputError(
       `outputs file ${source}: no stack "${INSTANCES_STACK}" (stacks: ${list(Object.keys(json))}); fix: ${FIX}`,
     );
   }
-  const key = findOutputKey(stack, `outputs file ${source}, stack "${INSTANCES_STACK}"`);
-  return parseInstances(stack[key], `outputs file ${source}, output "${key}"`);
+  return stacks
+    .flatMap(([name, stack]) => {
+      const outputs = stack as Readonly<Record<string, unknown>>;
+      const key = findOutputKey(outputs, `outputs file ${source}, stack "${name}"`);
+      return inStack(parseInstances(outputs[key], `outputs file ${source}, output "${key}"`), name);
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Reads the instances from what `terraform output -json` prints in the instances stack: `{ output: { value, type, sensitive } }`. */
