@@ -280,13 +280,28 @@ function resourcesPerStack(outdir: string): Map<string, number> {
   );
 }
 
-/** "network 13, instances 12, peering 3", with a run of peering shards folded into "16 × peering-NN 1377–1485". */
+/**
+ * "network 13, instances 12, peering 3", with each run of numbered stacks (peering shards, a split
+ * network's cells) folded into one entry such as "16 × peering-NN 1377–1485".
+ */
 function describeStacks(resources: ReadonlyMap<string, number>): string {
-  const shards = [...resources].filter(([s]) => /^peering-\d+$/.test(s)).map(([, n]) => n);
-  const others = [...resources].filter(([s]) => !/^peering-\d+$/.test(s)).map(([s, n]) => `${s} ${n}`);
-  const folded =
-    shards.length > 0 ? [`${shards.length} × peering-NN ${Math.min(...shards)}–${Math.max(...shards)}`] : [];
-  return [...others, ...folded].join(", ");
+  const runs = new Map<string, number[]>();
+  const entries: string[] = [];
+  for (const [stack, n] of resources) {
+    const prefix = /^(.*)-\d+$/.exec(stack)?.[1];
+    if (prefix === undefined) entries.push(`${stack} ${n}`);
+    else if (runs.has(prefix)) runs.get(prefix)!.push(n);
+    else {
+      runs.set(prefix, [n]);
+      entries.push(prefix);
+    }
+  }
+  return entries
+    .map((e) => {
+      const run = runs.get(e);
+      return run ? `${run.length} × ${e}-NN ${Math.min(...run)}–${Math.max(...run)}` : e;
+    })
+    .join(", ");
 }
 
 /** Synthesizes the config in-process, then `terraform init`, `validate` and a mocked plan (`terraform test`, command = plan) of its largest stack. */

@@ -25,7 +25,7 @@ import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { BucketLocationConstraint, CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { parseConfig, PeeringConfig } from "../lib/config";
-import { DeployedInstance, readTerraformOutputs } from "../lib/ping/outputs";
+import { DeployedInstance, inStack, instancesStackDirs, readTerraformOutputs } from "../lib/ping/outputs";
 import { cliConfigFor } from "../lib/core/terraform-env";
 import { STACK_IDS } from "../stacks";
 import { checkEmulatorEnv, Emulator, startEmulator } from "./emulator";
@@ -35,7 +35,7 @@ import { terraformTools } from "./terraform";
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** The stacks, in deploy order. */
+/** The stacks of a network not split into cells, in deploy order (the rehearsed configs are all small). */
 export const STACKS = [STACK_IDS.network, STACK_IDS.instances, STACK_IDS.peering] as const;
 
 /** A rehearsal in progress. */
@@ -151,8 +151,11 @@ export function destroyAll(r: EmulatorDeploy): Promise<RunResult> {
  * directory, written by the harness only; the stacks are unchanged, and the live assertions
  * check the public IP and the security groups through the network interface instead.
  */
-export function writeEmulatorOverrides(r: EmulatorDeploy): string {
-  const dir = path.join(r.outdir, "stacks", STACK_IDS.instances);
+export function writeEmulatorOverrides(r: EmulatorDeploy): string[] {
+  return instancesStackDirs(r.outdir).map(({ dir }) => writeOverride(dir));
+}
+
+function writeOverride(dir: string): string {
   const stack = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as {
     resource: { aws_instance: Record<string, unknown> };
   };
@@ -209,9 +212,11 @@ export function checkLive(r: EmulatorDeploy): Promise<RunResult & { readonly std
   return run("npm", ["run", "--silent", "check", "--", "--live", "--out", r.outdir], ROOT, r.env);
 }
 
-/** The instances stack's `instances` output (`terraform output -json` in its directory): id and Terraform address by VPC name. */
+/** The instances stacks' `instances` output (`terraform output -json` in each one's directory): id and Terraform address by VPC name. */
 export function deployedInstances(r: EmulatorDeploy): readonly DeployedInstance[] {
-  return readTerraformOutputs(path.join(r.outdir, "stacks", STACK_IDS.instances), checkEmulatorEnv(r.env));
+  return instancesStackDirs(r.outdir).flatMap(({ stack, dir }) =>
+    inStack(readTerraformOutputs(dir, checkEmulatorEnv(r.env)), stack),
+  );
 }
 
 /** The VPC name of a live instance address (".../i-0abc"), from the deployed instances; other addresses as they are. */
