@@ -10,26 +10,40 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PeeringConfig } from "../lib/config";
 import { placementKey, placementOf, providerAlias } from "../lib/config/placement";
 
-import { allStacks, PeeringStack, AppStacks, TransitStack } from "../stacks";
+import {
+  allStacks,
+  AppStacks,
+  InstancesStack,
+  NetworkStack,
+  PeeringStack,
+  TransitCellStack,
+  TransitStack,
+} from "../stacks";
 import { Assertions, all, hcl, nested } from "./tftest/hcl";
 
 export { hcl } from "./tftest/hcl";
 export { MOCK } from "./tftest/mocked-world";
 import { MOCK, ipv6BlockOverrides, mockProviders, remoteStateOverrides } from "./tftest/mocked-world";
 import { networkAssertions } from "./tftest/network-assertions";
-import { instancesAssertions, peeringAssertions, transitAssertions } from "./tftest/stack-assertions";
+import {
+  instancesAssertions,
+  peeringAssertions,
+  transitAssertions,
+  transitCellAssertions,
+} from "./tftest/stack-assertions";
 
 /**
  * A plan in a region with one AZ fewer than the widest VPC asks for: the AZ data source's
  * postcondition must fail it, rather than let element() wrap around and reuse an AZ.
  * `lead` is what the run block starts with (the module it runs, the overrides it needs).
  */
-function tooFewAzsRun(config: PeeringConfig, stacks: AppStacks, name: string, lead: readonly string[]): string {
-  const widest = config.vpcs.reduce((w, v) => (v.maxAzs > w.maxAzs ? v : w));
+function tooFewAzsRun(config: PeeringConfig, network: NetworkStack, name: string, lead: readonly string[]): string {
+  const vpcs = config.vpcs.filter((v) => network.vpcs.has(v.name));
+  const widest = vpcs.reduce((w, v) => (v.maxAzs > w.maxAzs ? v : w));
   const placement = placementOf(widest);
   const alias = providerAlias(config, placement);
-  const azs = all(stacks.network[0], DataAwsAvailabilityZones);
-  const placements = new Set(config.vpcs.map((v) => placementKey(placementOf(v))));
+  const azs = all(network, DataAwsAvailabilityZones);
+  const placements = new Set(vpcs.map((v) => placementKey(placementOf(v))));
   if (azs.length !== placements.size)
     throw new Error(
       `network stack has ${azs.length} availability zone data sources, expected one per account and region (${placements.size})`,
@@ -72,24 +86,24 @@ export function tftestForAll(
   const runs = every.flatMap((stack) => {
     const id = stack.node.id;
     const a = new Assertions();
-    // A network split into cells gets the plan and apply without these per-stack assertions.
-    const split = stacks.network.length > 1;
-    if (!split && stack === stacks.network[0]) networkAssertions(config, stacks, a);
-    else if (!split && stack === stacks.instances[0]) instancesAssertions(config, stacks, a);
+    if (stack instanceof NetworkStack) networkAssertions(config, stack, a);
+    else if (stack instanceof InstancesStack) instancesAssertions(config, stack, a);
     else if (stack instanceof PeeringStack) peeringAssertions(config, stack, a);
-    else if (!split && stack instanceof TransitStack) transitAssertions(config, stack, a);
+    else if (stack instanceof TransitStack) transitAssertions(config, stack, a);
+    else if (stack instanceof TransitCellStack) transitCellAssertions(config, stack, a);
     assertions[id] = a.size;
     const overrides = [
       remoteStateOverrides(stack, config, stacks),
-      ...(stack === stacks.network[0] && !split ? [ipv6BlockOverrides(config, stacks)] : []),
+      ...(stack instanceof NetworkStack ? [ipv6BlockOverrides(config, stack)] : []),
     ]
       .filter((o) => o !== "")
       .join("\n\n");
     const lead = ["  module {", `    source = ${hcl(sourceOf(id))}`, "  }", ...nested(overrides)];
     return [
       [`run ${hcl(id)} {`, "  command = apply", ...lead, ...(a.size > 0 ? ["", a.render()] : []), "}"].join("\n"),
-      ...(stack === stacks.network[0] && !split
-        ? [tooFewAzsRun(config, stacks, `${id}-fails-the-plan-when-the-region-has-too-few-azs`, lead)]
+      // The first network stack with VPCs: the one network stack, or a cell's.
+      ...(stack === stacks.network.find((n) => n.vpcs.size > 0)
+        ? [tooFewAzsRun(config, stack as NetworkStack, `${id}-fails-the-plan-when-the-region-has-too-few-azs`, lead)]
         : []),
     ];
   });

@@ -7,7 +7,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PeeringConfig } from "../../lib/config";
 import { accountOf, Placement, placementOf } from "../../lib/config/placement";
 
-import { allStacks, AppStacks } from "../../stacks";
+import { allStacks, AppStacks, NetworkStack } from "../../stacks";
 import { Assertions, REMOTE_STATE_PREFIX, address, all, hcl } from "./hcl";
 import { IConstruct } from "constructs";
 
@@ -155,9 +155,9 @@ export function remoteStateOverrides(stack: TerraformStack, config: PeeringConfi
  * assign, so that its subnets' `cidrsubnet` has a real block to cut (the mock would make up a string),
  * and its provider's stamp, which the override would otherwise replace.
  */
-export function ipv6BlockOverrides(config: PeeringConfig, stacks: AppStacks): string {
+export function ipv6BlockOverrides(config: PeeringConfig, network: NetworkStack): string {
   const byName = new Map(config.vpcs.map((v) => [v.name, v]));
-  return [...stacks.vpcs.vpcs]
+  return [...network.vpcs]
     .filter(([, v]) => v.ipv6CidrBlock)
     .map(([name, v]) => {
       const mark = stampValue(STAMPED.aws_vpc, stamp(config, placementOf(byName.get(name)!)));

@@ -14,19 +14,19 @@ import { segmentReaches, withTransitPeers } from "../../lib/config/transit";
 import { accountOf, placementOf, sameAccount } from "../../lib/config/placement";
 import { ipv4Blocks } from "../../lib/config/shape-checks";
 
-import { PeeringStack, AppStacks, TransitStack } from "../../stacks";
+import { InstancesStack, PeeringStack, TransitCellStack, TransitStack } from "../../stacks";
 import { Assertions, address, all, hcl, sameStrings, tuple } from "./hcl";
 import { FAKE, MOCK, stamp, stamped, placedAssertion } from "./mocked-world";
 
-export function instancesAssertions(config: PeeringConfig, stacks: AppStacks, a: Assertions): void {
-  const [instances] = stacks.instances;
+export function instancesAssertions(config: PeeringConfig, instances: InstancesStack, a: Assertions): void {
   const ingress = tuple(all(instances, VpcSecurityGroupIngressRule));
   const egress = tuple(all(instances, VpcSecurityGroupEgressRule));
   const grouped = tuple(all(instances, SecurityGroupRule));
   const attachments = tuple(all(instances, IamRolePolicyAttachment));
   const ssmPolicy = `arn:${MOCK.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`;
 
-  for (const cfg of config.vpcs) {
+  // The VPCs of this stack: all of them, or one cell's.
+  for (const cfg of config.vpcs.filter((c) => instances.instances.has(c.name))) {
     const name = cfg.name;
     const handle = instances.instances.get(name);
     if (!handle) throw new Error(`instances stack has no instance for VPC "${name}"`);
@@ -288,7 +288,8 @@ export function transitAssertions(config: PeeringConfig, stack: TransitStack, a:
       `${tgw}.default_route_table_association == "disable" && ${tgw}.default_route_table_propagation == "disable"`,
       `${gateway.name} should have its default route table off`,
     );
-    for (const { vpc, segment } of gateway.attachments) {
+    // The core stack of a network split into cells holds no attachment: its cells do.
+    for (const { vpc, segment } of gateway.attachments.filter((a) => made.attachments.has(a.vpc))) {
       const attachment = address(made.attachments.get(vpc)!);
       const table = address(made.routeTables.get(segment)!);
       a.add(
@@ -333,5 +334,28 @@ export function transitAssertions(config: PeeringConfig, stack: TransitStack, a:
         `alltrue([for r in ${tuple(statics)} : r.transit_gateway_attachment_id == ${accepted}])`,
         `every static route of the peering ${key} should go through it`,
       );
+  }
+}
+
+/** What a transit cell of a network split into cells must hold: its VPCs' attachments, each associated once and propagated where its segment reaches. */
+export function transitCellAssertions(config: PeeringConfig, stack: TransitCellStack, a: Assertions): void {
+  for (const gateway of config.transitGateways ?? []) {
+    const made = stack.gateways.get(gateway.name);
+    if (!made) continue;
+    const associations = tuple(all(made, Ec2TransitGatewayRouteTableAssociation));
+    const propagations = tuple(all(made, Ec2TransitGatewayRouteTablePropagation));
+    for (const { vpc, segment } of gateway.attachments.filter((a) => made.attachments.has(a.vpc))) {
+      const attachment = address(made.attachments.get(vpc)!);
+      a.add(`${attachment}.vpc_id == ${hcl(FAKE.vpc(vpc))}`, `the attachment of ${vpc} should join VPC ${vpc}`);
+      a.add(
+        `length([for r in ${associations} : r if r.transit_gateway_attachment_id == ${attachment}.id]) == 1`,
+        `${vpc} should be associated with one route table, its segment ${segment}'s`,
+      );
+      const reaching = gateway.segments.filter((s) => segmentReaches(gateway.segments, s.name, segment)).length;
+      a.add(
+        `length([for r in ${propagations} : r if r.transit_gateway_attachment_id == ${attachment}.id]) == ${reaching}`,
+        `${vpc} should be propagated into the ${reaching} tables of the segments that reach ${segment}`,
+      );
+    }
   }
 }
