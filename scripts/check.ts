@@ -3,14 +3,12 @@ import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
 import {
-  blockProbes,
   CheckInputError,
   CheckReport,
-  compareWithIntent,
   formatReport,
   instanceAddresses,
+  judgeModel,
   liveInstances,
-  runProbes,
   synthDifferences,
 } from "../lib/check/intent";
 import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
@@ -102,14 +100,7 @@ async function synthesize(config: PeeringConfig, outdir: string): Promise<void> 
 }
 
 function checkSynthesized(config: PeeringConfig, outdir: string, addresses: ReadonlyMap<string, string>): CheckReport {
-  const model = buildModel(readDocuments([outdir]));
-  return compareWithIntent(
-    config,
-    addresses,
-    analyze(model),
-    new Map(),
-    runProbes(blockProbes(config), addresses, model),
-  );
+  return judgeModel(config, addresses, buildModel(readDocuments([outdir])));
 }
 
 /** The deployed instances of the synthesized ones, found by their tags, judged on the live model. */
@@ -128,13 +119,7 @@ async function checkLive(
     plan.targets.map((t) => t.region ?? "the default region").join(", ");
   const found = [...deployed.addresses].map(([vpc, address]) => `${vpc} = ${address}`).join(", ");
   process.stdout.write(`${printable(`live: ${found || "no deployed instance"} (${where})`)}\n`);
-  return compareWithIntent(
-    config,
-    deployed.addresses,
-    analyze(model),
-    deployed.absent,
-    runProbes(blockProbes(config), deployed.addresses, model),
-  );
+  return judgeModel(config, deployed.addresses, model, deployed.absent);
 }
 
 void runCommand("check", () => main(process.argv.slice(2)), [ConfigError, ReachInputError, CheckInputError]);

@@ -6,7 +6,7 @@ import { preview } from "../core/json-limits";
 import type { Finding, Model, PairResult, Result, StackDocument } from "../reach";
 import { ReachInputError } from "../reach/model";
 import { readDocuments } from "../reach/terraform/read";
-import { analyze } from "../reach/analyze";
+import { analyze, analyzeEach, SharedAnalysis } from "../reach/analyze";
 import { planSecondarySubnets } from "../plan/subnets";
 import { jsonResources, literal, nameTag } from "../core/terraform-json";
 import { blockOf } from "../plan/vpc-cidr";
@@ -77,6 +77,11 @@ export interface CheckReport {
  */
 export function intended(config: PeeringConfig, from: string, to: string): boolean {
   return withTransitPeers(config, from, peersOf(config, from)).some((peer) => peer.name === to);
+}
+
+/** The key of reach's verdict on a pair in one protocol. */
+function verdictKey(protocol: string, from: string, to: string): string {
+  return `${protocol}\u0000${from}\u0000${to}`;
 }
 
 /** Why `from` should not ping `to` although both are peered with the same hub, or undefined. */
@@ -207,10 +212,11 @@ export function runProbes(
   probes: readonly BlockProbe[],
   addresses: ReadonlyMap<string, string>,
   model: Model,
+  shared = new SharedAnalysis(model),
 ): [BlockProbe, PairResult | undefined][] {
   return probes.map((probe) => {
     const from = addresses.get(probe.from);
-    return [probe, from === undefined ? undefined : analyze(model, { from, to: probe.address }).pairs[0]];
+    return [probe, from === undefined ? undefined : analyze(model, { from, to: probe.address }, shared).pairs[0]];
   });
 }
 
@@ -228,6 +234,77 @@ export function compareWithIntent(
   absent: ReadonlyMap<string, string> = new Map(),
   probed: readonly (readonly [BlockProbe, PairResult | undefined])[] = [],
 ): CheckReport {
+  const verdicts = new Map(result.pairs.map((p) => [verdictKey(p.protocol, p.from, p.to), p]));
+  return compareVerdicts(
+    config,
+    addresses,
+    (protocol, from, to) => verdicts.get(verdictKey(protocol, from, to)),
+    result.errors,
+    absent,
+    probed,
+  );
+}
+
+/**
+ * reach's verdict on the pair of instances `from` → `to` (their addresses) in one protocol, or
+ * undefined when it has none. The reason may be worked out only when asked for.
+ */
+export type VerdictLookup = (
+  protocol: "ipv4" | "ipv6",
+  from: string,
+  to: string,
+) => { readonly reachable: PairResult["reachable"]; readonly reason: string } | undefined;
+
+/**
+ * Judges the pairs of `model` as compareWithIntent judges analyze's result, without keeping a
+ * path per pair: each pair's verdict is kept in a byte, and a pair that differs from the config is
+ * analyzed again for its reason. A network of a thousand VPCs has a million ordered pairs.
+ */
+export function judgeModel(
+  config: PeeringConfig,
+  addresses: ReadonlyMap<string, string>,
+  model: Model,
+  absent: ReadonlyMap<string, string> = new Map(),
+): CheckReport {
+  const shared = new SharedAnalysis(model);
+  const index = new Map([...model.instances.keys()].map((address, i) => [address, i]));
+  const n = index.size;
+  const kept = new Uint8Array(n * n * 2);
+  const at = (protocol: string, from: number, to: number) => (from * n + to) * 2 + (protocol === "ipv6" ? 1 : 0);
+  const rest = analyzeEach(
+    model,
+    {},
+    (p) => {
+      kept[at(p.protocol, index.get(p.from)!, index.get(p.to)!)] = VERDICT_CODES.indexOf(p.reachable) + 1;
+    },
+    shared,
+  );
+  const lookup: VerdictLookup = (protocol, from, to) => {
+    const [i, j] = [index.get(from), index.get(to)];
+    const code = i === undefined || j === undefined ? 0 : kept[at(protocol, i, j)];
+    if (code === 0) return undefined;
+    return {
+      reachable: VERDICT_CODES[code - 1],
+      get reason() {
+        return analyze(model, { from, to }, shared).pairs.find((p) => p.protocol === protocol)?.reason ?? "";
+      },
+    };
+  };
+  const probed = runProbes(blockProbes(config), addresses, model, shared);
+  return compareVerdicts(config, addresses, lookup, rest.errors, absent, probed);
+}
+
+/** A pair's verdict as judgeModel keeps it: its index in this list, plus one (0: no verdict). */
+const VERDICT_CODES: readonly PairResult["reachable"][] = [true, false, "depends"];
+
+function compareVerdicts(
+  config: PeeringConfig,
+  addresses: ReadonlyMap<string, string>,
+  verdictOf: VerdictLookup,
+  errors: Result["errors"],
+  absent: ReadonlyMap<string, string>,
+  probed: readonly (readonly [BlockProbe, PairResult | undefined])[],
+): CheckReport {
   const mismatches: Mismatch[] = [];
   let pairs = 0;
   let ipv6Pairs = 0;
@@ -237,15 +314,15 @@ export function compareWithIntent(
     absent.get(to) ??
     `reach has no verdict for ${addresses.get(from) ?? from} → ${addresses.get(to) ?? to}`;
   for (const from of config.vpcs) {
+    const meant = new Set(withTransitPeers(config, from.name, peersOf(config, from.name)).map((p) => p.name));
     for (const to of config.vpcs) {
       if (from === to) continue;
-      const want = intended(config, from.name, to.name);
+      const want = meant.has(to.name);
       for (const protocol of from.ipv6 && to.ipv6 ? (["ipv4", "ipv6"] as const) : (["ipv4"] as const)) {
         if (protocol === "ipv4") pairs++;
         else ipv6Pairs++;
-        const verdict = result.pairs.find(
-          (p) => p.protocol === protocol && p.from === addresses.get(from.name) && p.to === addresses.get(to.name),
-        );
+        const [a, b] = [addresses.get(from.name), addresses.get(to.name)];
+        const verdict = a === undefined || b === undefined ? undefined : verdictOf(protocol, a, b);
         if (verdict?.reachable === want) {
           if (want && protocol === "ipv4") reachable++;
           continue;
@@ -290,7 +367,7 @@ export function compareWithIntent(
     probes: probed.length,
     reachable,
     mismatches,
-    errors: result.errors,
+    errors,
     ...(notes.length > 0 ? { notes } : {}),
   };
 }

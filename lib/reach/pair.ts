@@ -7,6 +7,7 @@ import {
   type AddressSet,
   type Cidr,
   type Family,
+  cidrSet,
   describeSet,
   emptySet,
   intersect,
@@ -94,6 +95,10 @@ interface Forwarded {
  */
 export class PairCache {
   private readonly blocks = new Map<string, AddressSet>();
+  private readonly routes = new Map<RouteTable, Map<string, Route[]>>();
+  private readonly acls = new Map<NetworkAcl, Map<number, NaclRule[]>>();
+  private readonly subnetTables = new Map<Subnet, RouteTable>();
+  private readonly subnetAcls = new Map<Subnet, NetworkAcl>();
   private tables?: TransitTables;
 
   constructor(private readonly model: Model) {}
@@ -108,6 +113,62 @@ export class PairCache {
       );
       this.blocks.set(key, found);
     }
+    return found;
+  }
+
+  /** The routes of `table` for `family` in `vpc`, its local routes included, longest prefix first, made once each. */
+  routesOf(table: RouteTable, vpc: Vpc, family: Family): readonly Route[] {
+    const key = `${vpc.address}\u0000${family}`;
+    let byVpc = this.routes.get(table);
+    if (!byVpc) this.routes.set(table, (byVpc = new Map()));
+    let found = byVpc.get(key);
+    if (!found) {
+      const local: Route[] = vpcBlocks(vpc, family).map((cidr) => ({
+        source: `local route of ${vpc.address}`,
+        destination: cidr,
+        target: { kind: "local" },
+      }));
+      found = [
+        ...local,
+        ...table.routes.filter((r) => r.destination.family === family && r.target.kind !== "local"),
+      ].sort((a, b) => b.destination.prefix - a.destination.prefix);
+      byVpc.set(key, found);
+    }
+    return found;
+  }
+
+  /** The rules of `acl` that match an ICMP message of `icmpType` in one direction and family, by rule number, made once each. */
+  aclRules(acl: NetworkAcl, egress: boolean, family: Family, icmpType: number): readonly NaclRule[] {
+    const key = (icmpType * 2 + (egress ? 1 : 0)) * 2 + (family === "ipv6" ? 1 : 0);
+    let byKind = this.acls.get(acl);
+    if (!byKind) this.acls.set(acl, (byKind = new Map()));
+    let found = byKind.get(key);
+    if (!found) {
+      const { protocol } = ICMP[family];
+      found = acl.rules
+        .filter((r) => r.egress === egress && r.cidr.family === family)
+        .filter(
+          (r) =>
+            r.protocol === -1 ||
+            (r.protocol === protocol && [-1, icmpType].includes(r.icmpType) && [-1, 0].includes(r.icmpCode)),
+        )
+        .sort((a, b) => a.ruleNo - b.ruleNo);
+      byKind.set(key, found);
+    }
+    return found;
+  }
+
+  /** The route table `subnet` uses (routeTableOf), looked up once per subnet. */
+  routeTableOf(subnet: Subnet): RouteTable {
+    let found = this.subnetTables.get(subnet);
+    if (!found) this.subnetTables.set(subnet, (found = routeTableOf(this.model, subnet)));
+    return found;
+  }
+
+  /** The network ACL `subnet` uses (networkAclOf), looked up once per subnet. */
+  networkAclOf(subnet: Subnet): NetworkAcl {
+    let found = this.subnetAcls.get(subnet);
+    if (!found) this.subnetAcls.set(subnet, (found = networkAclOf(this.model, subnet)));
     return found;
   }
 
@@ -174,7 +235,7 @@ export class PairAnalysis {
   private request(): void {
     const { source, icmp } = this;
     this.path.push(source.label);
-    const table = routeTableOf(this.model, source.subnet);
+    const table = this.cache.routeTableOf(source.subnet);
     // Only a rule naming a group of another VPC asks how the echo will go.
     const ahead = () => this.route(table, source.vpc, this.targetSet, "request").via;
     this.narrowTarget(
@@ -185,13 +246,13 @@ export class PairAnalysis {
     const sameSubnet = source.subnet.address === this.target.subnet.address;
     if (!sameSubnet)
       this.narrowTarget(
-        this.acl(networkAclOf(this.model, source.subnet), true, this.targetSet, icmp.request, "outbound"),
+        this.acl(this.cache.networkAclOf(source.subnet), true, this.targetSet, icmp.request, "outbound"),
       );
     this.narrowTarget(routed.step, routed.hops.slice(1));
     this.transitAcls(routed, "request", this.target.subnet);
     if (!sameSubnet && !deliveredInto(routed, this.target.subnet))
       this.narrowSource(
-        this.acl(networkAclOf(this.model, this.target.subnet), false, this.sourceSet, icmp.request, "inbound"),
+        this.acl(this.cache.networkAclOf(this.target.subnet), false, this.sourceSet, icmp.request, "inbound"),
       );
     if (this.target.instance) {
       this.narrowSource(
@@ -206,14 +267,14 @@ export class PairAnalysis {
     const sameSubnet = source.subnet.address === target.subnet.address;
     if (!sameSubnet)
       this.narrowSource(
-        this.acl(networkAclOf(this.model, target.subnet), true, this.sourceSet, icmp.reply, "outbound reply"),
+        this.acl(this.cache.networkAclOf(target.subnet), true, this.sourceSet, icmp.reply, "outbound reply"),
       );
-    const routed = this.route(routeTableOf(this.model, target.subnet), target.vpc, this.sourceSet, "reply");
+    const routed = this.route(this.cache.routeTableOf(target.subnet), target.vpc, this.sourceSet, "reply");
     this.narrowSource(routed.step, routed.hops.slice(1));
     this.transitAcls(routed, "reply", source.subnet);
     if (!sameSubnet && !deliveredInto(routed, source.subnet))
       this.narrowTarget(
-        this.acl(networkAclOf(this.model, source.subnet), false, this.targetSet, icmp.reply, "inbound reply"),
+        this.acl(this.cache.networkAclOf(source.subnet), false, this.targetSet, icmp.reply, "inbound reply"),
       );
     this.path.push(source.label);
   }
@@ -234,7 +295,7 @@ export class PairAnalysis {
         const direction = `${check.egress ? "outbound" : "inbound"}${suffix}, transit gateway attachment subnet ${
           subnet.address
         }`;
-        const step = this.acl(networkAclOf(this.model, subnet), check.egress, peers, icmpType, direction);
+        const step = this.acl(this.cache.networkAclOf(subnet), check.egress, peers, icmpType, direction);
         if (narrowsSource) this.narrowSource(step);
         else this.narrowTarget(step);
       }
@@ -263,10 +324,10 @@ export class PairAnalysis {
     this.path.push(step.hop, ...extraHops);
     const after = intersect(before, step.allowed);
     if (isEmpty(after)) throw new Dropped(step.dropHop ?? step.hop, step.why());
-    if (!sameSet(after, before)) {
-      const partial = step.partialWhy?.();
-      this.notes.push(`${step.hop}${partial ? `: ${partial}` : ""}`);
-    }
+    // The same set object as long as nothing narrows it: the caches of the tables it is walked through find it by identity.
+    if (sameSet(after, before)) return before;
+    const partial = step.partialWhy?.();
+    this.notes.push(`${step.hop}${partial ? `: ${partial}` : ""}`);
     return after;
   }
 
@@ -337,14 +398,7 @@ export class PairAnalysis {
 
   private acl(acl: NetworkAcl, egress: boolean, peers: AddressSet, icmpType: number, direction: string): Step {
     const { family, icmp } = this;
-    const rules = acl.rules
-      .filter((r) => r.egress === egress && r.cidr.family === family)
-      .filter(
-        (r) =>
-          r.protocol === -1 ||
-          (r.protocol === icmp.protocol && [-1, icmpType].includes(r.icmpType) && [-1, 0].includes(r.icmpCode)),
-      )
-      .sort((a, b) => a.ruleNo - b.ruleNo);
+    const rules = this.cache.aclRules(acl, egress, family, icmpType);
     let remaining = peers;
     let allowed = emptySet(family);
     const denied: { readonly rule: NaclRule; readonly matched: AddressSet }[] = [];
@@ -371,20 +425,13 @@ export class PairAnalysis {
 
   private route(table: RouteTable, vpc: Vpc, destinations: AddressSet, leg: "request" | "reply"): Routed {
     const { family } = this;
-    const local: Route[] = vpcBlocks(vpc, family).map((cidr) => ({
-      source: `local route of ${vpc.address}`,
-      destination: cidr,
-      target: { kind: "local" },
-    }));
-    const routes = [
-      ...local,
-      ...table.routes.filter((r) => r.destination.family === family && r.target.kind !== "local"),
-    ].sort((a, b) => b.destination.prefix - a.destination.prefix);
+    const routes = this.cache.routesOf(table, vpc, family);
     const prefix = leg === "reply" ? "reply: " : "";
     let remaining = destinations;
     const outcomes: Forwarded[] = [];
     for (const route of routes) {
-      const matched = intersect(remaining, setOf(family, route.destination));
+      if (isEmpty(remaining)) break;
+      const matched = intersect(remaining, cidrSet(route.destination));
       if (isEmpty(matched)) continue;
       remaining = subtract(remaining, matched);
       outcomes.push(...this.forwardAll(table, vpc, route, matched, prefix, leg));

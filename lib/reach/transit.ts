@@ -17,6 +17,7 @@ import {
   type AddressSet,
   type Family,
   cidrOverlaps,
+  cidrSet,
   emptySet,
   intersect,
   isEmpty,
@@ -32,6 +33,7 @@ import type {
   TransitLink,
   TransitNetwork,
   TransitRoute,
+  TransitVpcAttachment,
 } from "./transit-model";
 
 export type {
@@ -189,6 +191,10 @@ const MAX_TRANSIT_HOPS = 8;
  */
 export class TransitTables {
   private readonly ordered = new Map<string, TransitRoute[]>();
+  private readonly splits = new Map<string, TableSplit>();
+  /** The same splits by the set object: a pair's sets are mostly its ends' own, unnarrowed. */
+  private readonly splitsBySet = new WeakMap<AddressSet, Map<string, TableSplit>>();
+  private attachments?: Map<string, Map<string, TransitVpcAttachment>>;
   private byFamily?: Map<Family, TransitRoute[]>;
   private associations?: Map<string, TransitLink[]>;
 
@@ -215,11 +221,67 @@ export class TransitTables {
     return found;
   }
 
+  /**
+   * The parts of `set` each route of `table` takes, in the order AWS tries the routes (longest
+   * prefix first), and what no route matches; made once per table and set, as every pair whose
+   * destination is one instance's subnet walks the same table with the same set.
+   */
+  split(family: Family, table: string, set: AddressSet): TableSplit {
+    let bySet = this.splitsBySet.get(set);
+    if (!bySet) this.splitsBySet.set(set, (bySet = new Map()));
+    const seen = bySet.get(table);
+    if (seen) return seen;
+    const key = `${family}\u0000${table}\u0000${setKey(set)}`;
+    let found = this.splits.get(key);
+    if (!found) {
+      let remaining = set;
+      const parts: { route: TransitRoute; matched: AddressSet }[] = [];
+      for (const route of this.routesOf(family, table)) {
+        if (isEmpty(remaining)) break;
+        if (!remaining.ranges.some((r) => cidrOverlaps(r, route.destination))) continue;
+        const matched = intersect(remaining, cidrSet(route.destination));
+        if (isEmpty(matched)) continue;
+        remaining = subtract(remaining, matched);
+        parts.push({ route, matched });
+      }
+      found = { parts, remaining };
+      this.splits.set(key, found);
+    }
+    bySet.set(table, found);
+    return found;
+  }
+
+  /** The attachment of `vpc` to `gateway`, if any. */
+  attachmentOf(gateway: string, vpc: string): TransitVpcAttachment | undefined {
+    if (!this.attachments) {
+      this.attachments = new Map();
+      for (const a of this.net.vpcAttachments.values()) {
+        let byVpc = this.attachments.get(a.gateway);
+        if (!byVpc) this.attachments.set(a.gateway, (byVpc = new Map()));
+        if (!byVpc.has(a.vpc)) byVpc.set(a.vpc, a);
+      }
+    }
+    return this.attachments.get(gateway)?.get(vpc);
+  }
+
   /** The associations in effect of `attachment`. */
   associationsOf(attachment: string): readonly TransitLink[] {
     this.associations ??= groupBy(effectiveAssociations(this.net), (a) => a.attachment);
     return this.associations.get(attachment) ?? [];
   }
+}
+
+/** How a transit gateway route table splits a set of destinations (TransitTables.split). */
+export interface TableSplit {
+  /** Each route that matches part of the set, longest prefix first, with the part it takes. */
+  readonly parts: readonly { readonly route: TransitRoute; readonly matched: AddressSet }[];
+  /** What no route matches. */
+  readonly remaining: AddressSet;
+}
+
+/** A set's ranges as text: the key of a set in a cache. */
+export function setKey(set: AddressSet): string {
+  return set.ranges.map((r) => `${r.first}-${r.last}`).join(",");
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
@@ -241,9 +303,7 @@ export function transitForward(
 ): TransitOutcome[] {
   const gateway = net.gateways.get(leg.gateway) as TransitGateway;
   const base = { arrival: undefined, acls: [], exits: [] };
-  const attachment = [...net.vpcAttachments.values()].find(
-    (a) => a.gateway === gateway.address && a.vpc === leg.vpc.address,
-  );
+  const attachment = tables.attachmentOf(gateway.address, leg.vpc.address);
   if (!attachment)
     return [
       {
@@ -343,15 +403,10 @@ class Walk {
           `${name} is associated with no route table of ${tgw.label}: the transit gateway routes what enters through an attachment by the route table associated with it`,
       );
     const table = net.routeTables.get(association.routeTable) as TransitRouteTable;
-    let remaining = set;
+    const { parts, remaining } = this.tables.split(leg.family, table.address, set);
     const out: TransitOutcome[] = [];
-    for (const route of this.tables.routesOf(leg.family, table.address)) {
-      if (!remaining.ranges.some((r) => cidrOverlaps(r, route.destination))) continue;
-      const matched = intersect(remaining, setOf(leg.family, route.destination));
-      if (isEmpty(matched)) continue;
-      remaining = subtract(remaining, matched);
+    for (const { route, matched } of parts)
       out.push(...this.follow(gateway, table, route, matched, hops, acls, peerings));
-    }
     if (!isEmpty(remaining)) {
       const left = remaining;
       out.push({
