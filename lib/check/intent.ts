@@ -6,7 +6,8 @@ import { preview } from "../core/json-limits";
 import type { Finding, Model, PairResult, Result, StackDocument } from "../reach";
 import { ReachInputError } from "../reach/model";
 import { readDocuments } from "../reach/terraform/read";
-import { analyze, analyzeEach, SharedAnalysis } from "../reach/analyze";
+import { analyze, SharedAnalysis } from "../reach/analyze";
+import { decidePairs, PairVerdicts } from "./decide";
 import { planSecondarySubnets } from "../plan/subnets";
 import { jsonResources, literal, nameTag } from "../core/terraform-json";
 import { blockOf } from "../plan/vpc-cidr";
@@ -257,45 +258,30 @@ export type VerdictLookup = (
 
 /**
  * Judges the pairs of `model` as compareWithIntent judges analyze's result, without keeping a
- * path per pair: each pair's verdict is kept in a byte, and a pair that differs from the config is
- * analyzed again for its reason. A network of a thousand VPCs has a million ordered pairs.
+ * path per pair: `verdicts` (decided in this thread unless given) keeps a byte per pair, and a pair
+ * that differs from the config is analyzed again for its reason.
  */
 export function judgeModel(
   config: PeeringConfig,
   addresses: ReadonlyMap<string, string>,
   model: Model,
   absent: ReadonlyMap<string, string> = new Map(),
+  shared = new SharedAnalysis(model),
+  verdicts = new PairVerdicts([...model.instances.keys()], decidePairs(model, undefined, shared)),
 ): CheckReport {
-  const shared = new SharedAnalysis(model);
-  const index = new Map([...model.instances.keys()].map((address, i) => [address, i]));
-  const n = index.size;
-  const kept = new Uint8Array(n * n * 2);
-  const at = (protocol: string, from: number, to: number) => (from * n + to) * 2 + (protocol === "ipv6" ? 1 : 0);
-  const rest = analyzeEach(
-    model,
-    {},
-    (p) => {
-      kept[at(p.protocol, index.get(p.from)!, index.get(p.to)!)] = VERDICT_CODES.indexOf(p.reachable) + 1;
-    },
-    shared,
-  );
   const lookup: VerdictLookup = (protocol, from, to) => {
-    const [i, j] = [index.get(from), index.get(to)];
-    const code = i === undefined || j === undefined ? 0 : kept[at(protocol, i, j)];
-    if (code === 0) return undefined;
+    const reachable = verdicts.get(protocol, from, to);
+    if (reachable === undefined) return undefined;
     return {
-      reachable: VERDICT_CODES[code - 1],
+      reachable,
       get reason() {
         return analyze(model, { from, to }, shared).pairs.find((p) => p.protocol === protocol)?.reason ?? "";
       },
     };
   };
   const probed = runProbes(blockProbes(config), addresses, model, shared);
-  return compareVerdicts(config, addresses, lookup, rest.errors, absent, probed);
+  return compareVerdicts(config, addresses, lookup, shared.problems().errors, absent, probed);
 }
-
-/** A pair's verdict as judgeModel keeps it: its index in this list, plus one (0: no verdict). */
-const VERDICT_CODES: readonly PairResult["reachable"][] = [true, false, "depends"];
 
 function compareVerdicts(
   config: PeeringConfig,

@@ -42,29 +42,36 @@ export function analyze(model: Model, options: AnalyzeOptions = {}, shared?: Sha
 
 /**
  * Decides the pairs as analyze does, handing each to `visit` as it is decided instead of keeping
- * them: a network of a thousand instances has a million pairs, each with its path.
+ * them: a network of a thousand instances has a million pairs, each with its path. `sources`, the
+ * indices of a run of the model's instances, limits the pairs to those from them (a thread's share).
  */
 export function analyzeEach(
   model: Model,
   options: AnalyzeOptions,
   visit: (pair: PairResult) => void,
   shared = new SharedAnalysis(model),
+  sources?: { readonly start: number; readonly end: number },
 ): Omit<Result, "pairs"> {
   if (shared.model !== model) throw new Error("analyzeEach: the shared analysis is of another model");
   const problems = shared.problems();
   const addresses = fixedAddresses(model, options);
   const instances = [...model.instances.values()];
-  const from = options.from === undefined ? instances : [findInstance(model, options.from, "--from")];
+  const from =
+    options.from !== undefined
+      ? [findInstance(model, options.from, "--from")]
+      : sources
+        ? instances.slice(sources.start, sources.end)
+        : instances;
   const target = options.to === undefined ? undefined : parseAddress(options.to);
   if (options.to !== undefined && target === undefined && looksLikeAddress(options.to))
     throw new ReachInputError(`--to ${addressProblem(options.to)}; give an instance's address or an IP address`);
   const { cache } = shared;
   // Each instance's ends, made once: every pair it is in shares their candidate sets.
-  const made = new Map<string, Endpoint | undefined>();
+  const made = { ipv4: new Map<Instance, Endpoint | undefined>(), ipv6: new Map<Instance, Endpoint | undefined>() };
   const ends = (instance: Instance, family: Family): Endpoint | undefined => {
-    const key = `${family}\u0000${instance.address}`;
-    if (!made.has(key)) made.set(key, endpoint(model, addresses, instance, family));
-    return made.get(key);
+    const byInstance = made[family];
+    if (!byInstance.has(instance)) byInstance.set(instance, endpoint(model, addresses, instance, family));
+    return byInstance.get(instance);
   };
   for (const source of from) {
     if (target) {

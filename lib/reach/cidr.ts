@@ -235,7 +235,15 @@ export function intersect(a: AddressSet, b: AddressSet): AddressSet {
       out.push({ first: x.first > y.first ? x.first : y.first, last: x.last < y.last ? x.last : y.last });
     }
   }
+  // One of the sets itself when nothing of it is cut away: callers keep a set's identity as long as
+  // nothing narrows it, and caches find it by that.
+  if (sameRanges(out, a.ranges)) return a;
+  if (sameRanges(out, b.ranges)) return b;
   return { family: a.family, ranges: out };
+}
+
+function sameRanges(x: readonly Range[], y: readonly Range[]): boolean {
+  return x.length === y.length && x.every((r, i) => r.first === y[i].first && r.last === y[i].last);
 }
 
 /** The addresses of a that are not in b. */

@@ -10,6 +10,7 @@ import {
   cidrSet,
   describeSet,
   emptySet,
+  fullSet,
   intersect,
   isEmpty,
   sameSet,
@@ -32,6 +33,7 @@ import {
   type Vpc,
 } from "./model";
 import {
+  type Describe,
   type TransitAclCheck,
   type TransitNetwork,
   TransitTables,
@@ -83,7 +85,7 @@ interface Forwarded {
   readonly set: AddressSet;
   readonly hops: readonly string[];
   readonly arrival: Vpc | undefined;
-  readonly drop: (() => string) | undefined;
+  readonly drop: ((describe: Describe) => string) | undefined;
   readonly acls?: readonly TransitAclCheck[];
   readonly exits?: readonly Subnet[];
   readonly via?: TransitVia;
@@ -98,6 +100,8 @@ export class PairCache {
   private readonly routes = new Map<RouteTable, Map<string, Route[]>>();
   private readonly acls = new Map<NetworkAcl, Map<number, NaclRule[]>>();
   private readonly subnetTables = new Map<Subnet, RouteTable>();
+  private readonly groupSteps = new Map<Instance, Map<number, Step>>();
+  private readonly openAcls = new Map<NetworkAcl, Map<string, Step>>();
   private readonly subnetAcls = new Map<Subnet, NetworkAcl>();
   private tables?: TransitTables;
 
@@ -172,6 +176,31 @@ export class PairCache {
     return found;
   }
 
+  /** The step of `owner`'s security groups in one direction and family, when it is the same for every peer. */
+  groupStep(owner: Instance, egress: boolean, family: Family): Step | undefined {
+    return this.groupSteps.get(owner)?.get(groupStepKey(egress, family));
+  }
+
+  /** Keeps a step groupStep hands out from now on. */
+  keepGroupStep(owner: Instance, egress: boolean, family: Family, step: Step): void {
+    let byKind = this.groupSteps.get(owner);
+    if (!byKind) this.groupSteps.set(owner, (byKind = new Map()));
+    byKind.set(groupStepKey(egress, family), step);
+  }
+
+  /** The step of a network ACL whose first rule for the packet allows every address, for `direction` (its hop's text). */
+  openAclStep(acl: NetworkAcl, direction: string, family: Family): Step {
+    let byDirection = this.openAcls.get(acl);
+    if (!byDirection) this.openAcls.set(acl, (byDirection = new Map()));
+    const key = `${family}\u0000${direction}`;
+    let found = byDirection.get(key);
+    if (!found) {
+      found = { allowed: fullSet(family), hop: `${acl.label} (${direction})`, why: () => "" };
+      byDirection.set(key, found);
+    }
+    return found;
+  }
+
   /** The transit gateways' tables of `net`, the model's transit network. */
   transit(net: TransitNetwork): TransitTables {
     return (this.tables ??= new TransitTables(this.model, net));
@@ -185,6 +214,8 @@ export class PairAnalysis {
   private sourceSet: AddressSet;
   private targetSet: AddressSet;
   private readonly icmp: (typeof ICMP)[Family];
+  /** describe, as the reasons of shared steps take it. */
+  private readonly describer: Describe = (set) => this.describe(set);
 
   constructor(
     private readonly model: Model,
@@ -323,10 +354,10 @@ export class PairAnalysis {
   private narrow(before: AddressSet, step: Step, extraHops: readonly string[]): AddressSet {
     this.path.push(step.hop, ...extraHops);
     const after = intersect(before, step.allowed);
-    if (isEmpty(after)) throw new Dropped(step.dropHop ?? step.hop, step.why());
+    if (isEmpty(after)) throw new Dropped(step.dropHop ?? step.hop, step.why(this.describer, before));
     // The same set object as long as nothing narrows it: the caches of the tables it is walked through find it by identity.
     if (sameSet(after, before)) return before;
-    const partial = step.partialWhy?.();
+    const partial = step.partialWhy?.(this.describer);
     this.notes.push(`${step.hop}${partial ? `: ${partial}` : ""}`);
     return after;
   }
@@ -355,6 +386,8 @@ export class PairAnalysis {
     via: () => TransitVia | undefined,
   ): Step {
     const { model, family, icmp } = this;
+    const shared = this.cache.groupStep(owner, egress, family);
+    if (shared) return shared;
     const refused: string[] = [];
     const groups = owner.securityGroups.map((key) => model.securityGroups.get(key));
     const echo = (rule: SgRule) =>
@@ -363,9 +396,8 @@ export class PairAnalysis {
         (rule.protocol === icmp.protocol &&
           [-1, icmp.request].includes(rule.fromPort) &&
           [-1, 0].includes(rule.toPort)));
-    let allowed = this.cache.blocksAdmitted(`${owner.address}\u0000${egress}\u0000${family}`, family, () =>
-      groups.flatMap((group) => group?.rules.filter(echo) ?? []),
-    );
+    const rules = groups.flatMap((group) => group?.rules.filter(echo) ?? []);
+    let allowed = this.cache.blocksAdmitted(`${owner.address}\u0000${egress}\u0000${family}`, family, () => rules);
     for (const group of groups) {
       if (!group) continue;
       for (const rule of group.rules) {
@@ -385,20 +417,26 @@ export class PairAnalysis {
     const names = groups.map((g, i) => g?.label ?? owner.securityGroups[i]).join(", ");
     const direction = egress ? "egress" : "ingress";
     const references = refused.length > 0 ? `; ${refused.join("; ")}` : "";
-    return {
+    const step: Step = {
       allowed,
       hop: `${names} (${direction})`,
-      why: () =>
+      why: (describe, narrowed) =>
         `no ${direction} rule allows an ICMP${family === "ipv6" ? "v6" : ""} echo request ${
           egress ? "to" : "from"
-        } ${this.describe(peers)}${references}`,
+        } ${describe(narrowed)}${references}`,
       ...(refused.length > 0 ? { partialWhy: () => refused.join("; ") } : {}),
     };
+    // Without a rule naming a group, the step is the same for every peer.
+    if (rules.every((r) => r.groups.length === 0)) this.cache.keepGroupStep(owner, egress, family, step);
+    return step;
   }
 
   private acl(acl: NetworkAcl, egress: boolean, peers: AddressSet, icmpType: number, direction: string): Step {
     const { family, icmp } = this;
     const rules = this.cache.aclRules(acl, egress, family, icmpType);
+    // The first rule allows every address (as a default network ACL's does): nothing is narrowed.
+    if (rules.length > 0 && rules[0].allow && rules[0].cidr.prefix === 0)
+      return this.cache.openAclStep(acl, direction, family);
     let remaining = peers;
     let allowed = emptySet(family);
     const denied: { readonly rule: NaclRule; readonly matched: AddressSet }[] = [];
@@ -409,16 +447,16 @@ export class PairAnalysis {
       else denied.push({ rule, matched });
       remaining = subtract(remaining, matched);
     }
-    const denials = (): string =>
+    const denials = (describe: Describe): string =>
       [
-        ...denied.map(({ rule, matched }) => `rule ${rule.ruleNo} (${rule.source}) denies ${this.describe(matched)}`),
-        ...(isEmpty(remaining) ? [] : [`no rule allows ${this.describe(remaining)} (the final deny-all rule)`]),
+        ...denied.map(({ rule, matched }) => `rule ${rule.ruleNo} (${rule.source}) denies ${describe(matched)}`),
+        ...(isEmpty(remaining) ? [] : [`no rule allows ${describe(remaining)} (the final deny-all rule)`]),
       ].join("; ");
     const what = icmpType === icmp.request ? "echo request" : "echo reply";
     return {
       allowed,
       hop: `${acl.label} (${direction})`,
-      why: () => `the ICMP${family === "ipv6" ? "v6" : ""} ${what} is dropped: ${denials()}`,
+      why: (describe) => `the ICMP${family === "ipv6" ? "v6" : ""} ${what} is dropped: ${denials(describe)}`,
       partialWhy: denials,
     };
   }
@@ -441,7 +479,7 @@ export class PairAnalysis {
         set: remaining,
         hops: [`${prefix}${table.label}`],
         arrival: undefined,
-        drop: () => `no route matches ${this.describe(remaining)}`,
+        drop: (describe) => `no route matches ${describe(remaining)}`,
       });
     }
     const [owner, expected] =
@@ -452,12 +490,12 @@ export class PairAnalysis {
       (o) => o.drop === undefined && (expected === undefined || o.arrival?.address === expected.address),
     );
     const blocked = outcomes.filter((o) => !good.includes(o));
-    const why = (): string =>
+    const why = (describe: Describe): string =>
       blocked
         .map(
           (o) =>
-            o.drop?.() ??
-            `${this.describe(o.set)} arrives in ${o.arrival?.address}, but ${owner} is in ${expected?.address}`,
+            o.drop?.(describe) ??
+            `${describe(o.set)} arrives in ${o.arrival?.address}, but ${owner} is in ${expected?.address}`,
         )
         .join("; ");
     const shown = good[0] ?? blocked[0];
@@ -505,7 +543,6 @@ export class PairAnalysis {
         gateway: target.gateway,
         set,
         prefix,
-        describe: (s) => this.describe(s),
       },
       this.cache.transit(net),
     );
@@ -515,7 +552,8 @@ export class PairAnalysis {
       return {
         ...o,
         hops: [routeHop, ...o.hops],
-        drop: drop && last !== undefined ? () => `${last.slice(prefix.length)}: ${drop()}` : drop,
+        drop:
+          drop && last !== undefined ? (describe: Describe) => `${last.slice(prefix.length)}: ${drop(describe)}` : drop,
       };
     });
   }
@@ -578,8 +616,8 @@ export class PairAnalysis {
         set,
         hops,
         arrival: undefined,
-        drop: () =>
-          `${this.describe(set)} is outside ${
+        drop: (describe) =>
+          `${describe(set)} is outside ${
             peer.address
           }'s CIDRs: a peering delivers only to the peer VPC itself (no transitive or edge-to-edge routing)`,
       };
@@ -599,10 +637,16 @@ function deliveredInto(routed: Routed, receiver: Subnet): boolean {
   );
 }
 
+function groupStepKey(egress: boolean, family: Family): number {
+  return (egress ? 2 : 0) + (family === "ipv6" ? 1 : 0);
+}
+
 interface Step {
   readonly allowed: AddressSet;
   readonly hop: string;
-  readonly why: () => string;
-  readonly partialWhy?: () => string;
+  /** Why it drops every packet of `narrowed` (the set it narrows), with the pair's way of showing a set of addresses. */
+  readonly why: (describe: Describe, narrowed: AddressSet) => string;
+  /** Why it drops some, likewise. */
+  readonly partialWhy?: (describe: Describe) => string;
   readonly dropHop?: string;
 }

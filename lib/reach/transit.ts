@@ -162,7 +162,8 @@ export interface TransitOutcome {
   readonly set: AddressSet;
   readonly hops: readonly string[];
   readonly arrival: Vpc | undefined;
-  readonly drop: (() => string) | undefined;
+  /** Why it is dropped, when it is, with the pair's way of showing a set of addresses. */
+  readonly drop: ((describe: Describe) => string) | undefined;
   readonly acls: readonly TransitAclCheck[];
   /** The attachment subnets the packet may leave the transit gateway through, in the receiving VPC. */
   readonly exits: readonly Subnet[];
@@ -178,8 +179,10 @@ export interface TransitLeg {
   readonly gateway: string;
   readonly set: AddressSet;
   readonly prefix: string;
-  readonly describe: (set: AddressSet) => string;
 }
+
+/** How a pair shows a set of addresses in its reasons (PairAnalysis.describe). */
+export type Describe = (set: AddressSet) => string;
 
 /** Transit gateway hops a packet may take before reach gives up on a loop. */
 const MAX_TRANSIT_HOPS = 8;
@@ -195,6 +198,7 @@ export class TransitTables {
   /** The same splits by the set object: a pair's sets are mostly its ends' own, unnarrowed. */
   private readonly splitsBySet = new WeakMap<AddressSet, Map<string, TableSplit>>();
   private attachments?: Map<string, Map<string, TransitVpcAttachment>>;
+  private readonly walks = new WeakMap<AddressSet, Map<string, Map<string, TransitOutcome[]>>>();
   private byFamily?: Map<Family, TransitRoute[]>;
   private associations?: Map<string, TransitLink[]>;
 
@@ -248,6 +252,21 @@ export class TransitTables {
       this.splits.set(key, found);
     }
     bySet.set(table, found);
+    return found;
+  }
+
+  /**
+   * What `walk` makes of `set` from `table` on, made once per table, set, and `context` (the
+   * sender's zone and the leg): the outcomes of a walk that starts at the table, their hops and
+   * attachment ACLs from there.
+   */
+  walked(table: string, set: AddressSet, context: string, walk: () => TransitOutcome[]): readonly TransitOutcome[] {
+    let bySet = this.walks.get(set);
+    if (!bySet) this.walks.set(set, (bySet = new Map()));
+    let byTable = bySet.get(table);
+    if (!byTable) bySet.set(table, (byTable = new Map()));
+    let found = byTable.get(context);
+    if (!found) byTable.set(context, (found = walk()));
     return found;
   }
 
@@ -369,7 +388,12 @@ class Walk {
     private readonly zone: string | undefined,
     private readonly entry: string,
     private readonly tables: TransitTables,
-  ) {}
+  ) {
+    this.context = `${zone}\u0000${leg.prefix}`;
+  }
+
+  /** What besides the table and the set decides the walk from a table on: the sender's zone and the leg. */
+  private readonly context: string;
 
   /** A packet entering `gateway` through `attachment`, having crossed `peerings` on the way. */
   port(
@@ -403,6 +427,30 @@ class Walk {
           `${name} is associated with no route table of ${tgw.label}: the transit gateway routes what enters through an attachment by the route table associated with it`,
       );
     const table = net.routeTables.get(association.routeTable) as TransitRouteTable;
+    if (depth > 0) return this.routeBy(gateway, table, set, hops, acls, peerings);
+    // What happens from the route table on depends on the table, the set, the zone and the leg
+    // only: every VPC associated with the table shares it.
+    const walked = this.tables.walked(table.address, set, this.context, () =>
+      this.routeBy(gateway, table, set, [], [], []),
+    );
+    return walked.map((o) => ({
+      ...o,
+      hops: [...hops, ...o.hops],
+      acls: [...acls, ...o.acls],
+      ...(o.via ? { via: { ...o.via, entry: this.entry } } : {}),
+    }));
+  }
+
+  /** A packet in `table` of `gateway`, having crossed `peerings` on the way. */
+  private routeBy(
+    gateway: string,
+    table: TransitRouteTable,
+    set: AddressSet,
+    hops: readonly string[],
+    acls: readonly TransitAclCheck[],
+    peerings: readonly string[],
+  ): TransitOutcome[] {
+    const { leg } = this;
     const { parts, remaining } = this.tables.split(leg.family, table.address, set);
     const out: TransitOutcome[] = [];
     for (const { route, matched } of parts)
@@ -413,7 +461,7 @@ class Walk {
         set: left,
         hops: [...hops, `${leg.prefix}${table.label}`],
         arrival: undefined,
-        drop: () => `no route of the transit gateway route table ${table.label} matches ${leg.describe(left)}`,
+        drop: (describe) => `no route of the transit gateway route table ${table.label} matches ${describe(left)}`,
         acls,
         exits: [],
       });
@@ -464,8 +512,8 @@ class Walk {
             set,
             hops: [...path, into],
             arrival: undefined,
-            drop: () =>
-              `${leg.describe(set)} is outside ${vpc.address}'s CIDRs: reach follows a transit gateway attachment into the attached VPC itself only`,
+            drop: (describe) =>
+              `${describe(set)} is outside ${vpc.address}'s CIDRs: reach follows a transit gateway attachment into the attached VPC itself only`,
             acls,
             exits: [],
           },
