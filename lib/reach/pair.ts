@@ -101,7 +101,11 @@ export class PairCache {
   private readonly acls = new Map<NetworkAcl, Map<number, NaclRule[]>>();
   private readonly subnetTables = new Map<Subnet, RouteTable>();
   private readonly groupSteps = new Map<Instance, Map<number, Step>>();
-  private readonly openAcls = new Map<NetworkAcl, Map<string, Step>>();
+  private readonly openAcls = {
+    ipv4: new Map<NetworkAcl, Map<string, Step>>(),
+    ipv6: new Map<NetworkAcl, Map<string, Step>>(),
+  };
+  private readonly texts = new WeakMap<object, Map<string, string>>();
   private readonly subnetAcls = new Map<Subnet, NetworkAcl>();
   private tables?: TransitTables;
 
@@ -190,14 +194,25 @@ export class PairCache {
 
   /** The step of a network ACL whose first rule for the packet allows every address, for `direction` (its hop's text). */
   openAclStep(acl: NetworkAcl, direction: string, family: Family): Step {
-    let byDirection = this.openAcls.get(acl);
-    if (!byDirection) this.openAcls.set(acl, (byDirection = new Map()));
-    const key = `${family}\u0000${direction}`;
-    let found = byDirection.get(key);
+    let byDirection = this.openAcls[family].get(acl);
+    if (!byDirection) this.openAcls[family].set(acl, (byDirection = new Map()));
+    let found = byDirection.get(direction);
     if (!found) {
       found = { allowed: fullSet(family), hop: `${acl.label} (${direction})`, why: () => "" };
-      byDirection.set(key, found);
+      byDirection.set(direction, found);
     }
+    return found;
+  }
+
+  /**
+   * A text about `owner` (a route, a subnet) made once per `variant` (a few fixed words): a hop's
+   * text is the same for every pair that takes it.
+   */
+  text(owner: object, variant: string, make: () => string): string {
+    let byVariant = this.texts.get(owner);
+    if (!byVariant) this.texts.set(owner, (byVariant = new Map()));
+    let found = byVariant.get(variant);
+    if (found === undefined) byVariant.set(variant, (found = make()));
     return found;
   }
 
@@ -323,9 +338,12 @@ export class PairAnalysis {
         if (check.on === "receiver" && subnet.address === receiver.address) continue;
         const narrowsSource = (check.on === "sender") === (leg === "request");
         const peers = narrowsSource ? this.sourceSet : this.targetSet;
-        const direction = `${check.egress ? "outbound" : "inbound"}${suffix}, transit gateway attachment subnet ${
-          subnet.address
-        }`;
+        const kind = `${check.egress ? "outbound" : "inbound"}${suffix}`;
+        const direction = this.cache.text(
+          subnet,
+          kind,
+          () => `${kind}, transit gateway attachment subnet ${subnet.address}`,
+        );
         const step = this.acl(this.cache.networkAclOf(subnet), check.egress, peers, icmpType, direction);
         if (narrowsSource) this.narrowSource(step);
         else this.narrowTarget(step);
@@ -529,9 +547,14 @@ export class PairAnalysis {
     const net = this.model.transit;
     if (target.kind !== "gateway" || route.blackhole || !net?.gateways.has(target.gateway))
       return [this.forward(table, vpc, route, set, prefix)];
-    const routeHop = `${prefix}${table.label}: ${route.destination.text} → ${net.gateways.get(target.gateway)?.label}${
-      route.source.startsWith(table.label) ? "" : ` (${route.source})`
-    }`;
+    const routeHop = this.cache.text(
+      route,
+      prefix,
+      () =>
+        `${prefix}${table.label}: ${route.destination.text} → ${net.gateways.get(target.gateway)?.label}${
+          route.source.startsWith(table.label) ? "" : ` (${route.source})`
+        }`,
+    );
     const sender = leg === "request" ? this.source.subnet : this.target.subnet;
     const outcomes = transitForward(
       this.model,
@@ -562,9 +585,14 @@ export class PairAnalysis {
     const { model } = this;
     const target = route.target;
     const declaredApart = target.kind !== "local" && !route.source.startsWith(table.label);
-    const routeHop = `${prefix}${table.label}: ${route.destination.text} → ${
-      target.kind === "local" ? "local" : target.kind === "peering" ? target.peering : target.gateway
-    }${declaredApart ? ` (${route.source})` : ""}`;
+    const routeHop = this.cache.text(
+      route,
+      prefix,
+      () =>
+        `${prefix}${table.label}: ${route.destination.text} → ${
+          target.kind === "local" ? "local" : target.kind === "peering" ? target.peering : target.gateway
+        }${declaredApart ? ` (${route.source})` : ""}`,
+    );
     if (target.kind === "local") return { set, hops: [routeHop], arrival: vpc, drop: undefined };
     if (route.blackhole) {
       const gone = target.kind === "peering" ? target.peering : target.gateway;

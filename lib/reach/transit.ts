@@ -198,6 +198,7 @@ export class TransitTables {
   /** The same splits by the set object: a pair's sets are mostly its ends' own, unnarrowed. */
   private readonly splitsBySet = new WeakMap<AddressSet, Map<string, TableSplit>>();
   private attachments?: Map<string, Map<string, TransitVpcAttachment>>;
+  private readonly labels = new Map<TransitVpcAttachment, Map<string, string>>();
   private readonly walks = new WeakMap<AddressSet, Map<string, Map<string, TransitOutcome[]>>>();
   private byFamily?: Map<Family, TransitRoute[]>;
   private associations?: Map<string, TransitLink[]>;
@@ -270,6 +271,15 @@ export class TransitTables {
     return found;
   }
 
+  /** An attachment's label as a hop of a leg (`prefix`: "" or "reply: "), made once each. */
+  label(attachment: TransitVpcAttachment, prefix: string): string {
+    let byPrefix = this.labels.get(attachment);
+    if (!byPrefix) this.labels.set(attachment, (byPrefix = new Map()));
+    let found = byPrefix.get(prefix);
+    if (found === undefined) byPrefix.set(prefix, (found = `${prefix}${attachment.label}`));
+    return found;
+  }
+
   /** The attachment of `vpc` to `gateway`, if any. */
   attachmentOf(gateway: string, vpc: string): TransitVpcAttachment | undefined {
     if (!this.attachments) {
@@ -333,7 +343,7 @@ export function transitForward(
           `${gateway.label} has no VPC attachment to ${leg.vpc.address}: a route to a transit gateway carries traffic only from an attached VPC`,
       },
     ];
-  const enter = `${leg.prefix}${attachment.label}`;
+  const enter = tables.label(attachment, leg.prefix);
   if (leg.family === "ipv6" && !attachment.ipv6)
     return [
       {
