@@ -3,19 +3,27 @@ import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
 import {
-  blockProbes,
   CheckInputError,
   CheckReport,
-  compareWithIntent,
   formatReport,
   instanceAddresses,
+  judgeModel,
   liveInstances,
-  runProbes,
   synthDifferences,
 } from "../lib/check/intent";
+import { checkThreads, decideInThreads } from "../lib/check/decide";
 import { ConfigError, loadConfig, PeeringConfig } from "../lib/config";
 import { EXIT, parseArguments, runCommand } from "../lib/core/exit-codes";
-import { analyze, buildModel, livePlan, loadLive, ReachInputError, readDocuments } from "../lib/reach";
+import {
+  analyze,
+  buildModel,
+  livePlan,
+  loadLive,
+  type Model,
+  ReachInputError,
+  readDocuments,
+  SharedAnalysis,
+} from "../lib/reach";
 import { baseModel, collectRegion } from "../lib/reach/cli";
 import { LAZY_APP_STACKS } from "./app-stacks";
 import { diffReach } from "../lib/reach/diff";
@@ -69,13 +77,18 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.unusable;
   }
   const config = loadConfig();
+  const threads = checkThreads(config.vpcs.length);
+  if (typeof threads !== "number") {
+    process.stderr.write(`check: ${threads.problem}\n`);
+    return EXIT.unusable;
+  }
   const outdir = out ?? fs.mkdtempSync(path.join(os.tmpdir(), "peering-check-"));
   try {
     if (!out) await synthesize(config, outdir);
     const addresses = instanceAddresses(outdir);
     const checked = live
-      ? await checkLive(config, outdir, addresses, region)
-      : checkSynthesized(config, outdir, addresses);
+      ? await checkLive(config, outdir, addresses, region, threads)
+      : await checkSynthesized(config, outdir, addresses, threads);
     // A synth read from --out may be stale or another config's: agreeing with it would prove nothing.
     const stale = out === undefined ? [] : synthDifferences(config, readDocuments([outdir]), addresses);
     const report: CheckReport = stale.length > 0 ? { ...checked, stale } : checked;
@@ -101,15 +114,25 @@ async function synthesize(config: PeeringConfig, outdir: string): Promise<void> 
   await synth(config, { ...threadOptions(), app: { outdir } });
 }
 
-function checkSynthesized(config: PeeringConfig, outdir: string, addresses: ReadonlyMap<string, string>): CheckReport {
-  const model = buildModel(readDocuments([outdir]));
-  return compareWithIntent(
-    config,
-    addresses,
-    analyze(model),
-    new Map(),
-    runProbes(blockProbes(config), addresses, model),
-  );
+async function checkSynthesized(
+  config: PeeringConfig,
+  outdir: string,
+  addresses: ReadonlyMap<string, string>,
+  threads: number,
+): Promise<CheckReport> {
+  return judged(config, addresses, buildModel(readDocuments([outdir])), new Map(), threads);
+}
+
+/** judgeModel with the pairs decided in `threads` threads. */
+async function judged(
+  config: PeeringConfig,
+  addresses: ReadonlyMap<string, string>,
+  model: Model,
+  absent: ReadonlyMap<string, string>,
+  threads: number,
+): Promise<CheckReport> {
+  const shared = new SharedAnalysis(model);
+  return judgeModel(config, addresses, model, absent, shared, await decideInThreads(model, threads, shared));
 }
 
 /** The deployed instances of the synthesized ones, found by their tags, judged on the live model. */
@@ -118,6 +141,7 @@ async function checkLive(
   outdir: string,
   addresses: ReadonlyMap<string, string>,
   regions: readonly string[],
+  threads: number,
 ): Promise<CheckReport> {
   const documents = readDocuments([outdir]);
   const plan = livePlan(documents, regions);
@@ -128,13 +152,7 @@ async function checkLive(
     plan.targets.map((t) => t.region ?? "the default region").join(", ");
   const found = [...deployed.addresses].map(([vpc, address]) => `${vpc} = ${address}`).join(", ");
   process.stdout.write(`${printable(`live: ${found || "no deployed instance"} (${where})`)}\n`);
-  return compareWithIntent(
-    config,
-    deployed.addresses,
-    analyze(model),
-    deployed.absent,
-    runProbes(blockProbes(config), deployed.addresses, model),
-  );
+  return judged(config, deployed.addresses, model, deployed.absent, threads);
 }
 
 void runCommand("check", () => main(process.argv.slice(2)), [ConfigError, ReachInputError, CheckInputError]);

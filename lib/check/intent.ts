@@ -6,7 +6,8 @@ import { preview } from "../core/json-limits";
 import type { Finding, Model, PairResult, Result, StackDocument } from "../reach";
 import { ReachInputError } from "../reach/model";
 import { readDocuments } from "../reach/terraform/read";
-import { analyze } from "../reach/analyze";
+import { analyze, SharedAnalysis } from "../reach/analyze";
+import { decidePairs, PairVerdicts } from "./decide";
 import { planSecondarySubnets } from "../plan/subnets";
 import { jsonResources, literal, nameTag } from "../core/terraform-json";
 import { blockOf } from "../plan/vpc-cidr";
@@ -77,6 +78,11 @@ export interface CheckReport {
  */
 export function intended(config: PeeringConfig, from: string, to: string): boolean {
   return withTransitPeers(config, from, peersOf(config, from)).some((peer) => peer.name === to);
+}
+
+/** The key of reach's verdict on a pair in one protocol. */
+function verdictKey(protocol: string, from: string, to: string): string {
+  return `${protocol}\u0000${from}\u0000${to}`;
 }
 
 /** Why `from` should not ping `to` although both are peered with the same hub, or undefined. */
@@ -216,10 +222,11 @@ export function runProbes(
   probes: readonly BlockProbe[],
   addresses: ReadonlyMap<string, string>,
   model: Model,
+  shared = new SharedAnalysis(model),
 ): [BlockProbe, PairResult | undefined][] {
   return probes.map((probe) => {
     const from = addresses.get(probe.from);
-    return [probe, from === undefined ? undefined : analyze(model, { from, to: probe.address }).pairs[0]];
+    return [probe, from === undefined ? undefined : analyze(model, { from, to: probe.address }, shared).pairs[0]];
   });
 }
 
@@ -237,6 +244,62 @@ export function compareWithIntent(
   absent: ReadonlyMap<string, string> = new Map(),
   probed: readonly (readonly [BlockProbe, PairResult | undefined])[] = [],
 ): CheckReport {
+  const verdicts = new Map(result.pairs.map((p) => [verdictKey(p.protocol, p.from, p.to), p]));
+  return compareVerdicts(
+    config,
+    addresses,
+    (protocol, from, to) => verdicts.get(verdictKey(protocol, from, to)),
+    result.errors,
+    absent,
+    probed,
+  );
+}
+
+/**
+ * reach's verdict on the pair of instances `from` → `to` (their addresses) in one protocol, or
+ * undefined when it has none. The reason may be worked out only when asked for.
+ */
+export type VerdictLookup = (
+  protocol: "ipv4" | "ipv6",
+  from: string,
+  to: string,
+) => { readonly reachable: PairResult["reachable"]; readonly reason: string } | undefined;
+
+/**
+ * Judges the pairs of `model` as compareWithIntent judges analyze's result, without keeping a
+ * path per pair: `verdicts` (decided in this thread unless given) keeps a byte per pair, and a pair
+ * that differs from the config is analyzed again for its reason.
+ */
+export function judgeModel(
+  config: PeeringConfig,
+  addresses: ReadonlyMap<string, string>,
+  model: Model,
+  absent: ReadonlyMap<string, string> = new Map(),
+  shared = new SharedAnalysis(model),
+  verdicts = new PairVerdicts([...model.instances.keys()], decidePairs(model, undefined, shared)),
+): CheckReport {
+  const lookup: VerdictLookup = (protocol, from, to) => {
+    const reachable = verdicts.get(protocol, from, to);
+    if (reachable === undefined) return undefined;
+    return {
+      reachable,
+      get reason() {
+        return analyze(model, { from, to }, shared).pairs.find((p) => p.protocol === protocol)?.reason ?? "";
+      },
+    };
+  };
+  const probed = runProbes(blockProbes(config), addresses, model, shared);
+  return compareVerdicts(config, addresses, lookup, shared.problems().errors, absent, probed);
+}
+
+function compareVerdicts(
+  config: PeeringConfig,
+  addresses: ReadonlyMap<string, string>,
+  verdictOf: VerdictLookup,
+  errors: Result["errors"],
+  absent: ReadonlyMap<string, string>,
+  probed: readonly (readonly [BlockProbe, PairResult | undefined])[],
+): CheckReport {
   const mismatches: Mismatch[] = [];
   let pairs = 0;
   let ipv6Pairs = 0;
@@ -246,15 +309,15 @@ export function compareWithIntent(
     absent.get(to) ??
     `reach has no verdict for ${addresses.get(from) ?? from} → ${addresses.get(to) ?? to}`;
   for (const from of config.vpcs) {
+    const meant = new Set(withTransitPeers(config, from.name, peersOf(config, from.name)).map((p) => p.name));
     for (const to of config.vpcs) {
       if (from === to) continue;
-      const want = intended(config, from.name, to.name);
+      const want = meant.has(to.name);
       for (const protocol of from.ipv6 && to.ipv6 ? (["ipv4", "ipv6"] as const) : (["ipv4"] as const)) {
         if (protocol === "ipv4") pairs++;
         else ipv6Pairs++;
-        const verdict = result.pairs.find(
-          (p) => p.protocol === protocol && p.from === addresses.get(from.name) && p.to === addresses.get(to.name),
-        );
+        const [a, b] = [addresses.get(from.name), addresses.get(to.name)];
+        const verdict = a === undefined || b === undefined ? undefined : verdictOf(protocol, a, b);
         if (verdict?.reachable === want) {
           if (want && protocol === "ipv4") reachable++;
           continue;
@@ -299,7 +362,7 @@ export function compareWithIntent(
     probes: probed.length,
     reachable,
     mismatches,
-    errors: result.errors,
+    errors,
     ...(notes.length > 0 ? { notes } : {}),
   };
 }

@@ -14,34 +14,81 @@ import {
 } from "./model";
 import { type Endpoint, PairAnalysis, PairCache, usable } from "./pair";
 
+/**
+ * What analyses of one model share when it is analyzed in several calls (every pair, then single
+ * pairs again): what the pairs share, and the configuration problems, found once.
+ */
+export class SharedAnalysis {
+  /** What the pairs share. */
+  readonly cache: PairCache;
+  private found?: ReturnType<typeof findConfigurationProblems>;
+
+  constructor(readonly model: Model) {
+    this.cache = new PairCache(model);
+  }
+
+  /** What AWS would refuse in the model, and the warnings on its limits. */
+  problems(): ReturnType<typeof findConfigurationProblems> {
+    return (this.found ??= findConfigurationProblems(this.model));
+  }
+}
+
 /** Decides for each ordered pair of instances (or the pair in options) whether an ICMP echo gets its reply. */
-export function analyze(model: Model, options: AnalyzeOptions = {}): Result {
-  const problems = findConfigurationProblems(model);
+export function analyze(model: Model, options: AnalyzeOptions = {}, shared?: SharedAnalysis): Result {
+  const pairs: PairResult[] = [];
+  const rest = analyzeEach(model, options, (pair) => pairs.push(pair), shared);
+  return { pairs, ...rest };
+}
+
+/**
+ * Decides the pairs as analyze does, handing each to `visit` as it is decided instead of keeping
+ * them: a network of a thousand instances has a million pairs, each with its path. `sources`, the
+ * indices of a run of the model's instances, limits the pairs to those from them (a thread's share).
+ */
+export function analyzeEach(
+  model: Model,
+  options: AnalyzeOptions,
+  visit: (pair: PairResult) => void,
+  shared = new SharedAnalysis(model),
+  sources?: { readonly start: number; readonly end: number },
+): Omit<Result, "pairs"> {
+  if (shared.model !== model) throw new Error("analyzeEach: the shared analysis is of another model");
+  const problems = shared.problems();
   const addresses = fixedAddresses(model, options);
   const instances = [...model.instances.values()];
-  const from = options.from === undefined ? instances : [findInstance(model, options.from, "--from")];
-  const pairs: PairResult[] = [];
+  const from =
+    options.from !== undefined
+      ? [findInstance(model, options.from, "--from")]
+      : sources
+        ? instances.slice(sources.start, sources.end)
+        : instances;
   const target = options.to === undefined ? undefined : parseAddress(options.to);
   if (options.to !== undefined && target === undefined && looksLikeAddress(options.to))
     throw new ReachInputError(`--to ${addressProblem(options.to)}; give an instance's address or an IP address`);
-  const cache = new PairCache(model);
+  const { cache } = shared;
+  // Each instance's ends, made once: every pair it is in shares their candidate sets.
+  const made = { ipv4: new Map<Instance, Endpoint | undefined>(), ipv6: new Map<Instance, Endpoint | undefined>() };
+  const ends = (instance: Instance, family: Family): Endpoint | undefined => {
+    const byInstance = made[family];
+    if (!byInstance.has(instance)) byInstance.set(instance, endpoint(model, addresses, instance, family));
+    return byInstance.get(instance);
+  };
   for (const source of from) {
     if (target) {
-      pairs.push(toAddress(model, addresses, source, options.to as string, target.family, target.value));
+      visit(toAddress(model, addresses, source, options.to as string, target.family, target.value, cache));
       continue;
     }
     const to = options.to === undefined ? instances : [findInstance(model, options.to, "--to")];
     for (const dest of to) {
       if (dest.address === source.address) continue;
       for (const family of ["ipv4", "ipv6"] as const) {
-        const a = endpoint(model, addresses, source, family);
-        const b = endpoint(model, addresses, dest, family);
-        if (a && b) pairs.push(new PairAnalysis(model, family, a, b, dest.address, false, cache).run());
+        const a = ends(source, family);
+        const b = ends(dest, family);
+        if (a && b) visit(new PairAnalysis(model, family, a, b, dest.address, false, cache).run());
       }
     }
   }
   return {
-    pairs,
     errors: problems.errors,
     warnings: [...model.warnings, ...problems.warnings],
     instances: instances.map((i) => summary(model, addresses, i)),
@@ -113,6 +160,7 @@ function toAddress(
   text: string,
   family: Family,
   value: bigint,
+  cache: PairCache,
 ): PairResult {
   const from = endpoint(model, fixed, source, family);
   if (!from) {
@@ -142,7 +190,7 @@ function toAddress(
   };
   const held = holder && endpoint(model, fixed, holder, family);
   const to = held ? { ...held, label: text } : placeholder;
-  return new PairAnalysis(model, family, from, to, text, held === undefined).run();
+  return new PairAnalysis(model, family, from, to, text, held === undefined, cache).run();
 }
 
 /** Whether an option value is meant as an IP address rather than an instance address. */

@@ -48,6 +48,24 @@ const MAX_ADDRESS_TEXT = 45;
  * as AWS takes it: no leading zeros in the prefix or in IPv4 octets, no IPv6 zone id, no host bits set.
  */
 export function parseCidr(text: string): Cidr | string {
+  let parsed = parsedCidrs.get(text);
+  if (parsed === undefined) {
+    if (parsedCidrs.size >= MAX_PARSED_CIDRS) parsedCidrs.clear();
+    parsed = parseCidrText(text);
+    parsedCidrs.set(text, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * CIDRs parsed so far, by text: a large network's security groups list each VPC's block in
+ * hundreds of rules. The results are immutable, so sharing them is safe.
+ */
+const parsedCidrs = new Map<string, Cidr | string>();
+/** Most texts parsedCidrs holds before it starts over. */
+const MAX_PARSED_CIDRS = 1 << 16;
+
+function parseCidrText(text: string): Cidr | string {
   const shown = JSON.stringify(clip(text));
   const slash = text.indexOf("/");
   if (slash < 0 || text.indexOf("/", slash + 1) >= 0)
@@ -164,6 +182,15 @@ export function setOf(family: Family, ...ranges: readonly Range[]): AddressSet {
   );
 }
 
+/** The set of one CIDR block, made once per block object. */
+export function cidrSet(cidr: Cidr): AddressSet {
+  let found = cidrSets.get(cidr);
+  if (!found) cidrSets.set(cidr, (found = { family: cidr.family, ranges: [{ first: cidr.first, last: cidr.last }] }));
+  return found;
+}
+
+const cidrSets = new WeakMap<Cidr, AddressSet>();
+
 /** The set of many ranges, normalized once. */
 export function setOfRanges(family: Family, ranges: readonly Range[]): AddressSet {
   return normalize(
@@ -195,37 +222,76 @@ export function sameSet(a: AddressSet, b: AddressSet): boolean {
   );
 }
 
-/** The addresses in both sets. */
+/** The addresses in both sets. Each range of the smaller set finds the ranges it meets by binary search. */
 export function intersect(a: AddressSet, b: AddressSet): AddressSet {
+  const [small, large] = a.ranges.length <= b.ranges.length ? [a.ranges, b.ranges] : [b.ranges, a.ranges];
   const out: Range[] = [];
-  for (const x of a.ranges) {
-    for (const y of b.ranges) {
-      const first = x.first > y.first ? x.first : y.first;
-      const last = x.last < y.last ? x.last : y.last;
-      if (first <= last) out.push({ first, last });
+  // Pieces of one range of `small` come from ranges of `large` with gaps between them, and pieces of
+  // two ranges of `small` lie in ranges with a gap between: the result is sorted, disjoint and
+  // non-adjacent as it is made.
+  for (const x of small) {
+    for (let i = firstEndingFrom(large, x.first); i < large.length && large[i].first <= x.last; i++) {
+      const y = large[i];
+      out.push({ first: x.first > y.first ? x.first : y.first, last: x.last < y.last ? x.last : y.last });
     }
   }
-  return normalize(a.family, out);
+  // One of the sets itself when nothing of it is cut away: callers keep a set's identity as long as
+  // nothing narrows it, and caches find it by that.
+  if (sameRanges(out, a.ranges)) return a;
+  if (sameRanges(out, b.ranges)) return b;
+  return { family: a.family, ranges: out };
+}
+
+function sameRanges(x: readonly Range[], y: readonly Range[]): boolean {
+  return x.length === y.length && x.every((r, i) => r.first === y[i].first && r.last === y[i].last);
 }
 
 /** The addresses of a that are not in b. */
 export function subtract(a: AddressSet, b: AddressSet): AddressSet {
-  let current: Range[] = [...a.ranges];
-  for (const y of b.ranges) {
-    current = current.flatMap((x) => {
-      if (!cidrOverlaps(x, y)) return [x];
-      const parts: Range[] = [];
-      if (x.first < y.first) parts.push({ first: x.first, last: y.first - 1n });
-      if (x.last > y.last) parts.push({ first: y.last + 1n, last: x.last });
-      return parts;
-    });
+  if (b.ranges.length === 0) return a;
+  const out: Range[] = [];
+  for (const x of a.ranges) {
+    let first = x.first;
+    for (let i = firstEndingFrom(b.ranges, x.first); i < b.ranges.length && b.ranges[i].first <= x.last; i++) {
+      const y = b.ranges[i];
+      if (y.first > first) out.push({ first, last: y.first - 1n });
+      first = y.last + 1n;
+    }
+    if (first <= x.last) out.push(first === x.first ? x : { first, last: x.last });
   }
-  return normalize(a.family, current);
+  return { family: a.family, ranges: out };
 }
 
 /** The addresses in either set. */
 export function union(a: AddressSet, b: AddressSet): AddressSet {
-  return normalize(a.family, [...a.ranges, ...b.ranges]);
+  if (b.ranges.length === 0) return a;
+  if (a.ranges.length === 0) return { family: a.family, ranges: b.ranges };
+  const out: Range[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.ranges.length || j < b.ranges.length) {
+    const next =
+      j >= b.ranges.length || (i < a.ranges.length && a.ranges[i].first <= b.ranges[j].first)
+        ? a.ranges[i++]
+        : b.ranges[j++];
+    const prev = out[out.length - 1];
+    if (prev && next.first <= prev.last + 1n) {
+      if (next.last > prev.last) out[out.length - 1] = { first: prev.first, last: next.last };
+    } else out.push(next);
+  }
+  return { family: a.family, ranges: out };
+}
+
+/** The index of the first of sorted, disjoint `ranges` that ends at or after `address` (ranges.length if none). */
+function firstEndingFrom(ranges: readonly Range[], address: bigint): number {
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (ranges[mid].last < address) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function normalize(family: Family, ranges: readonly Range[]): AddressSet {

@@ -4,7 +4,7 @@
  * any Terraform, not only this app's, so it imports only the core: the app's stacks come in as a parameter
  * (`AppStacksSource`). The tools (rehearse, ping, cost, diagram) and check build on its model.
  */
-export { analyze, findInstance } from "./analyze";
+export { analyze, analyzeEach, findInstance, SharedAnalysis } from "./analyze";
 export { findConfigurationProblems } from "./validity";
 export {
   ModelBuilder,

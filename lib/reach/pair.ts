@@ -7,8 +7,10 @@ import {
   type AddressSet,
   type Cidr,
   type Family,
+  cidrSet,
   describeSet,
   emptySet,
+  fullSet,
   intersect,
   isEmpty,
   sameSet,
@@ -31,6 +33,7 @@ import {
   type Vpc,
 } from "./model";
 import {
+  type Describe,
   type TransitAclCheck,
   type TransitNetwork,
   TransitTables,
@@ -82,7 +85,7 @@ interface Forwarded {
   readonly set: AddressSet;
   readonly hops: readonly string[];
   readonly arrival: Vpc | undefined;
-  readonly drop: (() => string) | undefined;
+  readonly drop: ((describe: Describe) => string) | undefined;
   readonly acls?: readonly TransitAclCheck[];
   readonly exits?: readonly Subnet[];
   readonly via?: TransitVia;
@@ -94,6 +97,16 @@ interface Forwarded {
  */
 export class PairCache {
   private readonly blocks = new Map<string, AddressSet>();
+  private readonly routes = new Map<RouteTable, Map<string, Route[]>>();
+  private readonly acls = new Map<NetworkAcl, Map<number, NaclRule[]>>();
+  private readonly subnetTables = new Map<Subnet, RouteTable>();
+  private readonly groupSteps = new Map<Instance, Map<number, Step>>();
+  private readonly openAcls = {
+    ipv4: new Map<NetworkAcl, Map<string, Step>>(),
+    ipv6: new Map<NetworkAcl, Map<string, Step>>(),
+  };
+  private readonly texts = new WeakMap<object, Map<string, string>>();
+  private readonly subnetAcls = new Map<Subnet, NetworkAcl>();
   private tables?: TransitTables;
 
   constructor(private readonly model: Model) {}
@@ -111,6 +124,98 @@ export class PairCache {
     return found;
   }
 
+  /** The routes of `table` for `family` in `vpc`, its local routes included, longest prefix first, made once each. */
+  routesOf(table: RouteTable, vpc: Vpc, family: Family): readonly Route[] {
+    const key = `${vpc.address}\u0000${family}`;
+    let byVpc = this.routes.get(table);
+    if (!byVpc) this.routes.set(table, (byVpc = new Map()));
+    let found = byVpc.get(key);
+    if (!found) {
+      const local: Route[] = vpcBlocks(vpc, family).map((cidr) => ({
+        source: `local route of ${vpc.address}`,
+        destination: cidr,
+        target: { kind: "local" },
+      }));
+      found = [
+        ...local,
+        ...table.routes.filter((r) => r.destination.family === family && r.target.kind !== "local"),
+      ].sort((a, b) => b.destination.prefix - a.destination.prefix);
+      byVpc.set(key, found);
+    }
+    return found;
+  }
+
+  /** The rules of `acl` that match an ICMP message of `icmpType` in one direction and family, by rule number, made once each. */
+  aclRules(acl: NetworkAcl, egress: boolean, family: Family, icmpType: number): readonly NaclRule[] {
+    const key = (icmpType * 2 + (egress ? 1 : 0)) * 2 + (family === "ipv6" ? 1 : 0);
+    let byKind = this.acls.get(acl);
+    if (!byKind) this.acls.set(acl, (byKind = new Map()));
+    let found = byKind.get(key);
+    if (!found) {
+      const { protocol } = ICMP[family];
+      found = acl.rules
+        .filter((r) => r.egress === egress && r.cidr.family === family)
+        .filter(
+          (r) =>
+            r.protocol === -1 ||
+            (r.protocol === protocol && [-1, icmpType].includes(r.icmpType) && [-1, 0].includes(r.icmpCode)),
+        )
+        .sort((a, b) => a.ruleNo - b.ruleNo);
+      byKind.set(key, found);
+    }
+    return found;
+  }
+
+  /** The route table `subnet` uses (routeTableOf), looked up once per subnet. */
+  routeTableOf(subnet: Subnet): RouteTable {
+    let found = this.subnetTables.get(subnet);
+    if (!found) this.subnetTables.set(subnet, (found = routeTableOf(this.model, subnet)));
+    return found;
+  }
+
+  /** The network ACL `subnet` uses (networkAclOf), looked up once per subnet. */
+  networkAclOf(subnet: Subnet): NetworkAcl {
+    let found = this.subnetAcls.get(subnet);
+    if (!found) this.subnetAcls.set(subnet, (found = networkAclOf(this.model, subnet)));
+    return found;
+  }
+
+  /** The step of `owner`'s security groups in one direction and family, when it is the same for every peer. */
+  groupStep(owner: Instance, egress: boolean, family: Family): Step | undefined {
+    return this.groupSteps.get(owner)?.get(groupStepKey(egress, family));
+  }
+
+  /** Keeps a step groupStep hands out from now on. */
+  keepGroupStep(owner: Instance, egress: boolean, family: Family, step: Step): void {
+    let byKind = this.groupSteps.get(owner);
+    if (!byKind) this.groupSteps.set(owner, (byKind = new Map()));
+    byKind.set(groupStepKey(egress, family), step);
+  }
+
+  /** The step of a network ACL whose first rule for the packet allows every address, for `direction` (its hop's text). */
+  openAclStep(acl: NetworkAcl, direction: string, family: Family): Step {
+    let byDirection = this.openAcls[family].get(acl);
+    if (!byDirection) this.openAcls[family].set(acl, (byDirection = new Map()));
+    let found = byDirection.get(direction);
+    if (!found) {
+      found = { allowed: fullSet(family), hop: `${acl.label} (${direction})`, why: () => "" };
+      byDirection.set(direction, found);
+    }
+    return found;
+  }
+
+  /**
+   * A text about `owner` (a route, a subnet) made once per `variant` (a few fixed words): a hop's
+   * text is the same for every pair that takes it.
+   */
+  text(owner: object, variant: string, make: () => string): string {
+    let byVariant = this.texts.get(owner);
+    if (!byVariant) this.texts.set(owner, (byVariant = new Map()));
+    let found = byVariant.get(variant);
+    if (found === undefined) byVariant.set(variant, (found = make()));
+    return found;
+  }
+
   /** The transit gateways' tables of `net`, the model's transit network. */
   transit(net: TransitNetwork): TransitTables {
     return (this.tables ??= new TransitTables(this.model, net));
@@ -124,6 +229,8 @@ export class PairAnalysis {
   private sourceSet: AddressSet;
   private targetSet: AddressSet;
   private readonly icmp: (typeof ICMP)[Family];
+  /** describe, as the reasons of shared steps take it. */
+  private readonly describer: Describe = (set) => this.describe(set);
 
   constructor(
     private readonly model: Model,
@@ -174,7 +281,7 @@ export class PairAnalysis {
   private request(): void {
     const { source, icmp } = this;
     this.path.push(source.label);
-    const table = routeTableOf(this.model, source.subnet);
+    const table = this.cache.routeTableOf(source.subnet);
     // Only a rule naming a group of another VPC asks how the echo will go.
     const ahead = () => this.route(table, source.vpc, this.targetSet, "request").via;
     this.narrowTarget(
@@ -185,13 +292,13 @@ export class PairAnalysis {
     const sameSubnet = source.subnet.address === this.target.subnet.address;
     if (!sameSubnet)
       this.narrowTarget(
-        this.acl(networkAclOf(this.model, source.subnet), true, this.targetSet, icmp.request, "outbound"),
+        this.acl(this.cache.networkAclOf(source.subnet), true, this.targetSet, icmp.request, "outbound"),
       );
     this.narrowTarget(routed.step, routed.hops.slice(1));
     this.transitAcls(routed, "request", this.target.subnet);
     if (!sameSubnet && !deliveredInto(routed, this.target.subnet))
       this.narrowSource(
-        this.acl(networkAclOf(this.model, this.target.subnet), false, this.sourceSet, icmp.request, "inbound"),
+        this.acl(this.cache.networkAclOf(this.target.subnet), false, this.sourceSet, icmp.request, "inbound"),
       );
     if (this.target.instance) {
       this.narrowSource(
@@ -206,14 +313,14 @@ export class PairAnalysis {
     const sameSubnet = source.subnet.address === target.subnet.address;
     if (!sameSubnet)
       this.narrowSource(
-        this.acl(networkAclOf(this.model, target.subnet), true, this.sourceSet, icmp.reply, "outbound reply"),
+        this.acl(this.cache.networkAclOf(target.subnet), true, this.sourceSet, icmp.reply, "outbound reply"),
       );
-    const routed = this.route(routeTableOf(this.model, target.subnet), target.vpc, this.sourceSet, "reply");
+    const routed = this.route(this.cache.routeTableOf(target.subnet), target.vpc, this.sourceSet, "reply");
     this.narrowSource(routed.step, routed.hops.slice(1));
     this.transitAcls(routed, "reply", source.subnet);
     if (!sameSubnet && !deliveredInto(routed, source.subnet))
       this.narrowTarget(
-        this.acl(networkAclOf(this.model, source.subnet), false, this.targetSet, icmp.reply, "inbound reply"),
+        this.acl(this.cache.networkAclOf(source.subnet), false, this.targetSet, icmp.reply, "inbound reply"),
       );
     this.path.push(source.label);
   }
@@ -231,10 +338,13 @@ export class PairAnalysis {
         if (check.on === "receiver" && subnet.address === receiver.address) continue;
         const narrowsSource = (check.on === "sender") === (leg === "request");
         const peers = narrowsSource ? this.sourceSet : this.targetSet;
-        const direction = `${check.egress ? "outbound" : "inbound"}${suffix}, transit gateway attachment subnet ${
-          subnet.address
-        }`;
-        const step = this.acl(networkAclOf(this.model, subnet), check.egress, peers, icmpType, direction);
+        const kind = `${check.egress ? "outbound" : "inbound"}${suffix}`;
+        const direction = this.cache.text(
+          subnet,
+          kind,
+          () => `${kind}, transit gateway attachment subnet ${subnet.address}`,
+        );
+        const step = this.acl(this.cache.networkAclOf(subnet), check.egress, peers, icmpType, direction);
         if (narrowsSource) this.narrowSource(step);
         else this.narrowTarget(step);
       }
@@ -262,11 +372,11 @@ export class PairAnalysis {
   private narrow(before: AddressSet, step: Step, extraHops: readonly string[]): AddressSet {
     this.path.push(step.hop, ...extraHops);
     const after = intersect(before, step.allowed);
-    if (isEmpty(after)) throw new Dropped(step.dropHop ?? step.hop, step.why());
-    if (!sameSet(after, before)) {
-      const partial = step.partialWhy?.();
-      this.notes.push(`${step.hop}${partial ? `: ${partial}` : ""}`);
-    }
+    if (isEmpty(after)) throw new Dropped(step.dropHop ?? step.hop, step.why(this.describer, before));
+    // The same set object as long as nothing narrows it: the caches of the tables it is walked through find it by identity.
+    if (sameSet(after, before)) return before;
+    const partial = step.partialWhy?.(this.describer);
+    this.notes.push(`${step.hop}${partial ? `: ${partial}` : ""}`);
     return after;
   }
 
@@ -294,6 +404,8 @@ export class PairAnalysis {
     via: () => TransitVia | undefined,
   ): Step {
     const { model, family, icmp } = this;
+    const shared = this.cache.groupStep(owner, egress, family);
+    if (shared) return shared;
     const refused: string[] = [];
     const groups = owner.securityGroups.map((key) => model.securityGroups.get(key));
     const echo = (rule: SgRule) =>
@@ -302,9 +414,8 @@ export class PairAnalysis {
         (rule.protocol === icmp.protocol &&
           [-1, icmp.request].includes(rule.fromPort) &&
           [-1, 0].includes(rule.toPort)));
-    let allowed = this.cache.blocksAdmitted(`${owner.address}\u0000${egress}\u0000${family}`, family, () =>
-      groups.flatMap((group) => group?.rules.filter(echo) ?? []),
-    );
+    const rules = groups.flatMap((group) => group?.rules.filter(echo) ?? []);
+    let allowed = this.cache.blocksAdmitted(`${owner.address}\u0000${egress}\u0000${family}`, family, () => rules);
     for (const group of groups) {
       if (!group) continue;
       for (const rule of group.rules) {
@@ -324,27 +435,26 @@ export class PairAnalysis {
     const names = groups.map((g, i) => g?.label ?? owner.securityGroups[i]).join(", ");
     const direction = egress ? "egress" : "ingress";
     const references = refused.length > 0 ? `; ${refused.join("; ")}` : "";
-    return {
+    const step: Step = {
       allowed,
       hop: `${names} (${direction})`,
-      why: () =>
+      why: (describe, narrowed) =>
         `no ${direction} rule allows an ICMP${family === "ipv6" ? "v6" : ""} echo request ${
           egress ? "to" : "from"
-        } ${this.describe(peers)}${references}`,
+        } ${describe(narrowed)}${references}`,
       ...(refused.length > 0 ? { partialWhy: () => refused.join("; ") } : {}),
     };
+    // Without a rule naming a group, the step is the same for every peer.
+    if (rules.every((r) => r.groups.length === 0)) this.cache.keepGroupStep(owner, egress, family, step);
+    return step;
   }
 
   private acl(acl: NetworkAcl, egress: boolean, peers: AddressSet, icmpType: number, direction: string): Step {
     const { family, icmp } = this;
-    const rules = acl.rules
-      .filter((r) => r.egress === egress && r.cidr.family === family)
-      .filter(
-        (r) =>
-          r.protocol === -1 ||
-          (r.protocol === icmp.protocol && [-1, icmpType].includes(r.icmpType) && [-1, 0].includes(r.icmpCode)),
-      )
-      .sort((a, b) => a.ruleNo - b.ruleNo);
+    const rules = this.cache.aclRules(acl, egress, family, icmpType);
+    // The first rule allows every address (as a default network ACL's does): nothing is narrowed.
+    if (rules.length > 0 && rules[0].allow && rules[0].cidr.prefix === 0)
+      return this.cache.openAclStep(acl, direction, family);
     let remaining = peers;
     let allowed = emptySet(family);
     const denied: { readonly rule: NaclRule; readonly matched: AddressSet }[] = [];
@@ -355,36 +465,29 @@ export class PairAnalysis {
       else denied.push({ rule, matched });
       remaining = subtract(remaining, matched);
     }
-    const denials = (): string =>
+    const denials = (describe: Describe): string =>
       [
-        ...denied.map(({ rule, matched }) => `rule ${rule.ruleNo} (${rule.source}) denies ${this.describe(matched)}`),
-        ...(isEmpty(remaining) ? [] : [`no rule allows ${this.describe(remaining)} (the final deny-all rule)`]),
+        ...denied.map(({ rule, matched }) => `rule ${rule.ruleNo} (${rule.source}) denies ${describe(matched)}`),
+        ...(isEmpty(remaining) ? [] : [`no rule allows ${describe(remaining)} (the final deny-all rule)`]),
       ].join("; ");
     const what = icmpType === icmp.request ? "echo request" : "echo reply";
     return {
       allowed,
       hop: `${acl.label} (${direction})`,
-      why: () => `the ICMP${family === "ipv6" ? "v6" : ""} ${what} is dropped: ${denials()}`,
+      why: (describe) => `the ICMP${family === "ipv6" ? "v6" : ""} ${what} is dropped: ${denials(describe)}`,
       partialWhy: denials,
     };
   }
 
   private route(table: RouteTable, vpc: Vpc, destinations: AddressSet, leg: "request" | "reply"): Routed {
     const { family } = this;
-    const local: Route[] = vpcBlocks(vpc, family).map((cidr) => ({
-      source: `local route of ${vpc.address}`,
-      destination: cidr,
-      target: { kind: "local" },
-    }));
-    const routes = [
-      ...local,
-      ...table.routes.filter((r) => r.destination.family === family && r.target.kind !== "local"),
-    ].sort((a, b) => b.destination.prefix - a.destination.prefix);
+    const routes = this.cache.routesOf(table, vpc, family);
     const prefix = leg === "reply" ? "reply: " : "";
     let remaining = destinations;
     const outcomes: Forwarded[] = [];
     for (const route of routes) {
-      const matched = intersect(remaining, setOf(family, route.destination));
+      if (isEmpty(remaining)) break;
+      const matched = intersect(remaining, cidrSet(route.destination));
       if (isEmpty(matched)) continue;
       remaining = subtract(remaining, matched);
       outcomes.push(...this.forwardAll(table, vpc, route, matched, prefix, leg));
@@ -394,7 +497,7 @@ export class PairAnalysis {
         set: remaining,
         hops: [`${prefix}${table.label}`],
         arrival: undefined,
-        drop: () => `no route matches ${this.describe(remaining)}`,
+        drop: (describe) => `no route matches ${describe(remaining)}`,
       });
     }
     const [owner, expected] =
@@ -405,12 +508,12 @@ export class PairAnalysis {
       (o) => o.drop === undefined && (expected === undefined || o.arrival?.address === expected.address),
     );
     const blocked = outcomes.filter((o) => !good.includes(o));
-    const why = (): string =>
+    const why = (describe: Describe): string =>
       blocked
         .map(
           (o) =>
-            o.drop?.() ??
-            `${this.describe(o.set)} arrives in ${o.arrival?.address}, but ${owner} is in ${expected?.address}`,
+            o.drop?.(describe) ??
+            `${describe(o.set)} arrives in ${o.arrival?.address}, but ${owner} is in ${expected?.address}`,
         )
         .join("; ");
     const shown = good[0] ?? blocked[0];
@@ -444,9 +547,14 @@ export class PairAnalysis {
     const net = this.model.transit;
     if (target.kind !== "gateway" || route.blackhole || !net?.gateways.has(target.gateway))
       return [this.forward(table, vpc, route, set, prefix)];
-    const routeHop = `${prefix}${table.label}: ${route.destination.text} → ${net.gateways.get(target.gateway)?.label}${
-      route.source.startsWith(table.label) ? "" : ` (${route.source})`
-    }`;
+    const routeHop = this.cache.text(
+      route,
+      prefix,
+      () =>
+        `${prefix}${table.label}: ${route.destination.text} → ${net.gateways.get(target.gateway)?.label}${
+          route.source.startsWith(table.label) ? "" : ` (${route.source})`
+        }`,
+    );
     const sender = leg === "request" ? this.source.subnet : this.target.subnet;
     const outcomes = transitForward(
       this.model,
@@ -458,7 +566,6 @@ export class PairAnalysis {
         gateway: target.gateway,
         set,
         prefix,
-        describe: (s) => this.describe(s),
       },
       this.cache.transit(net),
     );
@@ -468,7 +575,8 @@ export class PairAnalysis {
       return {
         ...o,
         hops: [routeHop, ...o.hops],
-        drop: drop && last !== undefined ? () => `${last.slice(prefix.length)}: ${drop()}` : drop,
+        drop:
+          drop && last !== undefined ? (describe: Describe) => `${last.slice(prefix.length)}: ${drop(describe)}` : drop,
       };
     });
   }
@@ -477,9 +585,14 @@ export class PairAnalysis {
     const { model } = this;
     const target = route.target;
     const declaredApart = target.kind !== "local" && !route.source.startsWith(table.label);
-    const routeHop = `${prefix}${table.label}: ${route.destination.text} → ${
-      target.kind === "local" ? "local" : target.kind === "peering" ? target.peering : target.gateway
-    }${declaredApart ? ` (${route.source})` : ""}`;
+    const routeHop = this.cache.text(
+      route,
+      prefix,
+      () =>
+        `${prefix}${table.label}: ${route.destination.text} → ${
+          target.kind === "local" ? "local" : target.kind === "peering" ? target.peering : target.gateway
+        }${declaredApart ? ` (${route.source})` : ""}`,
+    );
     if (target.kind === "local") return { set, hops: [routeHop], arrival: vpc, drop: undefined };
     if (route.blackhole) {
       const gone = target.kind === "peering" ? target.peering : target.gateway;
@@ -531,8 +644,8 @@ export class PairAnalysis {
         set,
         hops,
         arrival: undefined,
-        drop: () =>
-          `${this.describe(set)} is outside ${
+        drop: (describe) =>
+          `${describe(set)} is outside ${
             peer.address
           }'s CIDRs: a peering delivers only to the peer VPC itself (no transitive or edge-to-edge routing)`,
       };
@@ -552,10 +665,16 @@ function deliveredInto(routed: Routed, receiver: Subnet): boolean {
   );
 }
 
+function groupStepKey(egress: boolean, family: Family): number {
+  return (egress ? 2 : 0) + (family === "ipv6" ? 1 : 0);
+}
+
 interface Step {
   readonly allowed: AddressSet;
   readonly hop: string;
-  readonly why: () => string;
-  readonly partialWhy?: () => string;
+  /** Why it drops every packet of `narrowed` (the set it narrows), with the pair's way of showing a set of addresses. */
+  readonly why: (describe: Describe, narrowed: AddressSet) => string;
+  /** Why it drops some, likewise. */
+  readonly partialWhy?: (describe: Describe) => string;
   readonly dropHop?: string;
 }

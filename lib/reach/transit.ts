@@ -17,6 +17,7 @@ import {
   type AddressSet,
   type Family,
   cidrOverlaps,
+  cidrSet,
   emptySet,
   intersect,
   isEmpty,
@@ -32,6 +33,7 @@ import type {
   TransitLink,
   TransitNetwork,
   TransitRoute,
+  TransitVpcAttachment,
 } from "./transit-model";
 
 export type {
@@ -160,7 +162,8 @@ export interface TransitOutcome {
   readonly set: AddressSet;
   readonly hops: readonly string[];
   readonly arrival: Vpc | undefined;
-  readonly drop: (() => string) | undefined;
+  /** Why it is dropped, when it is, with the pair's way of showing a set of addresses. */
+  readonly drop: ((describe: Describe) => string) | undefined;
   readonly acls: readonly TransitAclCheck[];
   /** The attachment subnets the packet may leave the transit gateway through, in the receiving VPC. */
   readonly exits: readonly Subnet[];
@@ -176,8 +179,10 @@ export interface TransitLeg {
   readonly gateway: string;
   readonly set: AddressSet;
   readonly prefix: string;
-  readonly describe: (set: AddressSet) => string;
 }
+
+/** How a pair shows a set of addresses in its reasons (PairAnalysis.describe). */
+export type Describe = (set: AddressSet) => string;
 
 /** Transit gateway hops a packet may take before reach gives up on a loop. */
 const MAX_TRANSIT_HOPS = 8;
@@ -189,6 +194,12 @@ const MAX_TRANSIT_HOPS = 8;
  */
 export class TransitTables {
   private readonly ordered = new Map<string, TransitRoute[]>();
+  private readonly splits = new Map<string, TableSplit>();
+  /** The same splits by the set object: a pair's sets are mostly its ends' own, unnarrowed. */
+  private readonly splitsBySet = new WeakMap<AddressSet, Map<string, TableSplit>>();
+  private attachments?: Map<string, Map<string, TransitVpcAttachment>>;
+  private readonly labels = new Map<TransitVpcAttachment, Map<string, string>>();
+  private readonly walks = new WeakMap<AddressSet, Map<string, Map<string, TransitOutcome[]>>>();
   private byFamily?: Map<Family, TransitRoute[]>;
   private associations?: Map<string, TransitLink[]>;
 
@@ -215,11 +226,91 @@ export class TransitTables {
     return found;
   }
 
+  /**
+   * The parts of `set` each route of `table` takes, in the order AWS tries the routes (longest
+   * prefix first), and what no route matches; made once per table and set, as every pair whose
+   * destination is one instance's subnet walks the same table with the same set.
+   */
+  split(family: Family, table: string, set: AddressSet): TableSplit {
+    let bySet = this.splitsBySet.get(set);
+    if (!bySet) this.splitsBySet.set(set, (bySet = new Map()));
+    const seen = bySet.get(table);
+    if (seen) return seen;
+    const key = `${family}\u0000${table}\u0000${setKey(set)}`;
+    let found = this.splits.get(key);
+    if (!found) {
+      let remaining = set;
+      const parts: { route: TransitRoute; matched: AddressSet }[] = [];
+      for (const route of this.routesOf(family, table)) {
+        if (isEmpty(remaining)) break;
+        if (!remaining.ranges.some((r) => cidrOverlaps(r, route.destination))) continue;
+        const matched = intersect(remaining, cidrSet(route.destination));
+        if (isEmpty(matched)) continue;
+        remaining = subtract(remaining, matched);
+        parts.push({ route, matched });
+      }
+      found = { parts, remaining };
+      this.splits.set(key, found);
+    }
+    bySet.set(table, found);
+    return found;
+  }
+
+  /**
+   * What `walk` makes of `set` from `table` on, made once per table, set, and `context` (the
+   * sender's zone and the leg): the outcomes of a walk that starts at the table, their hops and
+   * attachment ACLs from there.
+   */
+  walked(table: string, set: AddressSet, context: string, walk: () => TransitOutcome[]): readonly TransitOutcome[] {
+    let bySet = this.walks.get(set);
+    if (!bySet) this.walks.set(set, (bySet = new Map()));
+    let byTable = bySet.get(table);
+    if (!byTable) bySet.set(table, (byTable = new Map()));
+    let found = byTable.get(context);
+    if (!found) byTable.set(context, (found = walk()));
+    return found;
+  }
+
+  /** An attachment's label as a hop of a leg (`prefix`: "" or "reply: "), made once each. */
+  label(attachment: TransitVpcAttachment, prefix: string): string {
+    let byPrefix = this.labels.get(attachment);
+    if (!byPrefix) this.labels.set(attachment, (byPrefix = new Map()));
+    let found = byPrefix.get(prefix);
+    if (found === undefined) byPrefix.set(prefix, (found = `${prefix}${attachment.label}`));
+    return found;
+  }
+
+  /** The attachment of `vpc` to `gateway`, if any. */
+  attachmentOf(gateway: string, vpc: string): TransitVpcAttachment | undefined {
+    if (!this.attachments) {
+      this.attachments = new Map();
+      for (const a of this.net.vpcAttachments.values()) {
+        let byVpc = this.attachments.get(a.gateway);
+        if (!byVpc) this.attachments.set(a.gateway, (byVpc = new Map()));
+        if (!byVpc.has(a.vpc)) byVpc.set(a.vpc, a);
+      }
+    }
+    return this.attachments.get(gateway)?.get(vpc);
+  }
+
   /** The associations in effect of `attachment`. */
   associationsOf(attachment: string): readonly TransitLink[] {
     this.associations ??= groupBy(effectiveAssociations(this.net), (a) => a.attachment);
     return this.associations.get(attachment) ?? [];
   }
+}
+
+/** How a transit gateway route table splits a set of destinations (TransitTables.split). */
+export interface TableSplit {
+  /** Each route that matches part of the set, longest prefix first, with the part it takes. */
+  readonly parts: readonly { readonly route: TransitRoute; readonly matched: AddressSet }[];
+  /** What no route matches. */
+  readonly remaining: AddressSet;
+}
+
+/** A set's ranges as text: the key of a set in a cache. */
+export function setKey(set: AddressSet): string {
+  return set.ranges.map((r) => `${r.first}-${r.last}`).join(",");
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
@@ -241,9 +332,7 @@ export function transitForward(
 ): TransitOutcome[] {
   const gateway = net.gateways.get(leg.gateway) as TransitGateway;
   const base = { arrival: undefined, acls: [], exits: [] };
-  const attachment = [...net.vpcAttachments.values()].find(
-    (a) => a.gateway === gateway.address && a.vpc === leg.vpc.address,
-  );
+  const attachment = tables.attachmentOf(gateway.address, leg.vpc.address);
   if (!attachment)
     return [
       {
@@ -254,7 +343,7 @@ export function transitForward(
           `${gateway.label} has no VPC attachment to ${leg.vpc.address}: a route to a transit gateway carries traffic only from an attached VPC`,
       },
     ];
-  const enter = `${leg.prefix}${attachment.label}`;
+  const enter = tables.label(attachment, leg.prefix);
   if (leg.family === "ipv6" && !attachment.ipv6)
     return [
       {
@@ -309,7 +398,12 @@ class Walk {
     private readonly zone: string | undefined,
     private readonly entry: string,
     private readonly tables: TransitTables,
-  ) {}
+  ) {
+    this.context = `${zone}\u0000${leg.prefix}`;
+  }
+
+  /** What besides the table and the set decides the walk from a table on: the sender's zone and the leg. */
+  private readonly context: string;
 
   /** A packet entering `gateway` through `attachment`, having crossed `peerings` on the way. */
   port(
@@ -343,22 +437,41 @@ class Walk {
           `${name} is associated with no route table of ${tgw.label}: the transit gateway routes what enters through an attachment by the route table associated with it`,
       );
     const table = net.routeTables.get(association.routeTable) as TransitRouteTable;
-    let remaining = set;
+    if (depth > 0) return this.routeBy(gateway, table, set, hops, acls, peerings);
+    // What happens from the route table on depends on the table, the set, the zone and the leg
+    // only: every VPC associated with the table shares it.
+    const walked = this.tables.walked(table.address, set, this.context, () =>
+      this.routeBy(gateway, table, set, [], [], []),
+    );
+    return walked.map((o) => ({
+      ...o,
+      hops: [...hops, ...o.hops],
+      acls: [...acls, ...o.acls],
+      ...(o.via ? { via: { ...o.via, entry: this.entry } } : {}),
+    }));
+  }
+
+  /** A packet in `table` of `gateway`, having crossed `peerings` on the way. */
+  private routeBy(
+    gateway: string,
+    table: TransitRouteTable,
+    set: AddressSet,
+    hops: readonly string[],
+    acls: readonly TransitAclCheck[],
+    peerings: readonly string[],
+  ): TransitOutcome[] {
+    const { leg } = this;
+    const { parts, remaining } = this.tables.split(leg.family, table.address, set);
     const out: TransitOutcome[] = [];
-    for (const route of this.tables.routesOf(leg.family, table.address)) {
-      if (!remaining.ranges.some((r) => cidrOverlaps(r, route.destination))) continue;
-      const matched = intersect(remaining, setOf(leg.family, route.destination));
-      if (isEmpty(matched)) continue;
-      remaining = subtract(remaining, matched);
+    for (const { route, matched } of parts)
       out.push(...this.follow(gateway, table, route, matched, hops, acls, peerings));
-    }
     if (!isEmpty(remaining)) {
       const left = remaining;
       out.push({
         set: left,
         hops: [...hops, `${leg.prefix}${table.label}`],
         arrival: undefined,
-        drop: () => `no route of the transit gateway route table ${table.label} matches ${leg.describe(left)}`,
+        drop: (describe) => `no route of the transit gateway route table ${table.label} matches ${describe(left)}`,
         acls,
         exits: [],
       });
@@ -409,8 +522,8 @@ class Walk {
             set,
             hops: [...path, into],
             arrival: undefined,
-            drop: () =>
-              `${leg.describe(set)} is outside ${vpc.address}'s CIDRs: reach follows a transit gateway attachment into the attached VPC itself only`,
+            drop: (describe) =>
+              `${describe(set)} is outside ${vpc.address}'s CIDRs: reach follows a transit gateway attachment into the attached VPC itself only`,
             acls,
             exits: [],
           },
