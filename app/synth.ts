@@ -75,8 +75,8 @@ export async function synthesize(config: PeeringConfig, options: SynthOptions = 
   const threads = synthThreads(config, options);
   // A large transit network: this thread takes the instances stack (and then the network stack,
   // which the others reference, so it is synthesized last), another the peering and transit stacks.
-  // Split into cells, this thread takes the peering stack and then the network cells and the core
-  // transit stack, which the others reference; another the instances and transit cells.
+  // Split into cells, this thread takes the transit cells and then the network cells and the core
+  // transit stack, which the others reference; another the instances cells.
   const whole = threads < 2 && besideNetwork(config, options);
   if ((threads < 2 && !whole) || !THREAD_SCRIPT) {
     app.synth();
@@ -84,7 +84,7 @@ export async function synthesize(config: PeeringConfig, options: SynthOptions = 
   }
   const parts = whole
     ? stacks.transitCells.length > 0
-      ? [stacks.peering, [...stacks.instances, ...stacks.transitCells]]
+      ? [stacks.transitCells, stacks.instances]
       : [stacks.instances, [...stacks.peering, stacks.transit!]]
     : consecutiveRuns(stacks.peering, threads);
   const workers: Worker[] = [];

@@ -71,45 +71,13 @@ export interface AppStacks {
  */
 export function addAppStacks(app: Construct, config: PeeringConfig, options: AppStacksOptions = {}): AppStacks {
   const plan = planPeeringStacks(config);
-  const cells = planCells(config);
-  const { network, vpcs } = addNetworkStacks(app, config, cells);
-  // A split network's core transit and peering stacks are made before the instances, so that the
-  // instances and transit cells, which nothing references, are a run of stacks app/synth.ts can
-  // synthesize in another thread.
-  const core =
-    config.transitGateways && cells.length > 0
-      ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs, attachments: false })
-      : undefined;
-  const early = cells.length > 0 ? plan.map((p) => peeringStack(app, config, vpcs, p)) : undefined;
   const groupedRules = plan.length > 1 || perPeerRules(config) > (options.maxPerPeerRules ?? MAX_PER_PEER_RULES);
-  const instances =
-    cells.length === 0
-      ? [new InstancesStack(app, STACK_IDS.instances, { config, network: vpcs, groupedRules })]
-      : cells.map(
-          (c) =>
-            new InstancesStack(app, cellStackId(STACK_IDS.instances, c.id), {
-              config,
-              network: vpcs,
-              groupedRules,
-              vpcs: c.vpcs,
-            }),
-        );
+  const cells = planCells(config);
+  const made =
+    cells.length === 0 ? oneOfEach(app, config, plan, groupedRules) : inCells(app, config, plan, groupedRules, cells);
+  const { instances, peering, transit, transitCells } = made;
   const pingInstances = new Map(instances.flatMap((s) => [...s.instances]));
-  const peering = early ?? plan.map((p) => peeringStack(app, config, vpcs, p));
-  const transit =
-    core ?? (config.transitGateways ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs }) : undefined);
-  const transitCells = core
-    ? cells.map(
-        (c) =>
-          new TransitCellStack(app, cellStackId(STACK_IDS.transit, c.id), {
-            config,
-            network: vpcs,
-            core,
-            vpcs: c.vpcs,
-          }),
-      )
-    : [];
-  const stacks = { network, instances, peering, ...(transit ? { transit } : {}), transitCells, vpcs, pingInstances };
+  const stacks = { ...made, pingInstances };
   if (!config.reachabilityAnalyzer) return stacks;
   // It deploys after the instances and every peering and transit stack: the analyses need the whole network.
   const after = [...instances, ...peering, ...(transit ? [transit] : []), ...transitCells];
@@ -121,6 +89,63 @@ export function addAppStacks(app: Construct, config: PeeringConfig, options: App
       after,
     }),
   };
+}
+
+/** The stacks of a network not split into cells: network, instances, peering (or its shards), transit. */
+function oneOfEach(
+  app: Construct,
+  config: PeeringConfig,
+  plan: readonly PeeringStackPlan[],
+  groupedRules: boolean,
+): Omit<AppStacks, "pingInstances"> {
+  const { network, vpcs } = addNetworkStacks(app, config, []);
+  const instances = [new InstancesStack(app, STACK_IDS.instances, { config, network: vpcs, groupedRules })];
+  const peering = plan.map((p) => peeringStack(app, config, vpcs, p));
+  const transit = config.transitGateways
+    ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs })
+    : undefined;
+  return { network, instances, peering, ...(transit ? { transit } : {}), transitCells: [], vpcs };
+}
+
+/**
+ * The stacks of a network split into cells, made in the order app/synth.ts synthesizes them in
+ * parts: the network cells, the core transit stack and the peering stacks, which the others
+ * reference (or, for the peering stacks, which are small beside a split network), then the transit
+ * and instances cells, which nothing references.
+ */
+function inCells(
+  app: Construct,
+  config: PeeringConfig,
+  plan: readonly PeeringStackPlan[],
+  groupedRules: boolean,
+  cells: readonly CellPlan[],
+): Omit<AppStacks, "pingInstances"> {
+  const { network, vpcs } = addNetworkStacks(app, config, cells);
+  const core = config.transitGateways
+    ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs, attachments: false })
+    : undefined;
+  const peering = plan.map((p) => peeringStack(app, config, vpcs, p));
+  const transitCells = core
+    ? cells.map(
+        (c) =>
+          new TransitCellStack(app, cellStackId(STACK_IDS.transit, c.id), {
+            config,
+            network: vpcs,
+            core,
+            vpcs: c.vpcs,
+          }),
+      )
+    : [];
+  const instances = cells.map(
+    (c) =>
+      new InstancesStack(app, cellStackId(STACK_IDS.instances, c.id), {
+        config,
+        network: vpcs,
+        groupedRules,
+        vpcs: c.vpcs,
+      }),
+  );
+  return { network, instances, peering, ...(core ? { transit: core } : {}), transitCells, vpcs };
 }
 
 /** The network stack, or the network stack of each cell, and a lookup of their VPCs. */
