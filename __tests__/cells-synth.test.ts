@@ -5,7 +5,7 @@ import { analyze, loadTerraform } from "../lib/reach";
 import { MAX_VPCS_PER_STACK, planCells } from "../lib/plan/cells";
 import { allStacks } from "../stacks";
 import { transitNetworkConfig } from "../scripts/bench-transit";
-import { EXAMPLES_BY_NAME } from "../test-support/configs";
+import { example, EXAMPLES_BY_NAME } from "../test-support/configs";
 import { SynthesizedApp, synthToTemp } from "../test-support/synth";
 
 /** What the tests read of a synthesized stack. */
@@ -25,6 +25,16 @@ const resourceCount = (json: StackJson) =>
 /** The stacks whose outputs a stack reads, by the remote states it declares. */
 const readsFrom = (json: StackJson) =>
   Object.keys(json.data?.terraform_remote_state ?? {}).map((s) => s.replace(/^cross-stack-reference-input-/, ""));
+
+/** Each read of a stack that is not before the reading one in deploy order, as "<stack> reads <other>". */
+function backwardReads(app: SynthesizedApp): string[] {
+  const order = allStacks(app.stacks).map((s) => s.node.id);
+  return order.flatMap((stack, i) =>
+    readsFrom(stackJson(app, stack))
+      .filter((from) => !order.slice(0, i).includes(from))
+      .map((from) => `${stack} reads ${from}`),
+  );
+}
 
 /** What check concludes of a synthesized app: reach's verdicts against the config's intent. */
 const checked = (app: SynthesizedApp) =>
@@ -82,13 +92,7 @@ describe("a 150-VPC transit network with two peerings, split into 16 cells", () 
   });
 
   it("has no cycle: each stack reads only stacks before it in deploy order, and the core transit stack no cell", () => {
-    const order = allStacks(app.stacks).map((s) => s.node.id);
-    const backwards = order.flatMap((stack, i) =>
-      readsFrom(stackJson(app, stack))
-        .filter((from) => !order.slice(0, i).includes(from))
-        .map((from) => `${stack} reads ${from}`),
-    );
-    expect(backwards).toEqual([]);
+    expect(backwardReads(app)).toEqual([]);
     expect(readsFrom(stackJson(app, "transit"))).toEqual([]);
     expect(readsFrom(stackJson(app, "peering")).sort()).toEqual(
       [...new Set(["v0", "v1", "v2", "v149"].map((v) => planCells(app.config).find((c) => c.vpcs.includes(v))!.id))]
@@ -115,5 +119,30 @@ describe.each(EXAMPLES_BY_NAME.filter((e) => "transitGateways" in e.raw))("$name
     const report = checked(app);
     expect([report.mismatches, report.errors]).toEqual([[], []]);
     expect(readsFrom(stackJson(app, "transit")).filter((s) => /^transit-/.test(s))).toEqual([]);
+  });
+});
+
+describe.each([
+  [
+    "the mixed example (regions, accounts, IPv6, DNS, a VPN) with Reachability Analyzer",
+    { ...example("mixed.json"), reachabilityAnalyzer: true },
+  ],
+  [
+    "the full-mesh example in four peering shards",
+    { ...example("full-mesh.json"), maxPeeringStackResources: 10, peeringShards: 4 },
+  ],
+])("%s, split into 3 cells", (_, raw) => {
+  let app: SynthesizedApp;
+  beforeAll(() => {
+    app = synthToTemp({ ...raw, networkCells: 3 });
+  });
+  afterAll(() => app.remove());
+
+  it("passes check, and no stack reads one after it in deploy order", () => {
+    const report = checked(app);
+    expect([report.mismatches, report.errors]).toEqual([[], []]);
+    const order = allStacks(app.stacks).map((s) => s.node.id);
+    expect(order.filter((s) => /^(network|instances)-\d\d$/.test(s))).toHaveLength(6);
+    expect(backwardReads(app)).toEqual([]);
   });
 });
