@@ -64,25 +64,27 @@ export class TransitStackBase extends PeeringStackBase {
       const reached = transitReachable(config, vpc)
         .filter((r) => r.gateway === gateway.name && !peered.has(r.vpc.name))
         .map((r) => r.vpc.name);
-      const blocks = this.blocksOf(network, reached, net.ipv6CidrBlock !== undefined);
+      // Behind summary routes only the IPv6 blocks get a route each, unless routesPerBlock.
+      const perBlock = !gateway.summaryRoutes || gateway.routesPerBlock === true;
+      const blocks = this.blocksOf(network, reached, net.ipv6CidrBlock !== undefined, perBlock);
       routed.set(
         vpc,
         gateway.summaryRoutes
-          ? [
-              ...gateway.summaryRoutes.map((ipv4) => ({ id: `summary-${cidrId(ipv4)}`, ipv4 })),
-              ...blocks.filter((b) => "ipv6" in b || gateway.routesPerBlock === true),
-            ]
+          ? [...gateway.summaryRoutes.map((ipv4) => ({ id: `summary-${cidrId(ipv4)}`, ipv4 })), ...blocks]
           : blocks,
       );
     }
     return { vpcs, routed };
   }
 
-  /** The blocks of the VPCs `names`: their IPv4 blocks, and their IPv6 blocks when `withIpv6` (both ends have it). */
-  protected blocksOf(network: VpcLookup, names: readonly string[], withIpv6: boolean): RoutedBlock[] {
+  /**
+   * The blocks of the VPCs `names`: their IPv4 blocks (unless `withIpv4` is false), then their IPv6
+   * blocks when `withIpv6` (both ends have it).
+   */
+  protected blocksOf(network: VpcLookup, names: readonly string[], withIpv6: boolean, withIpv4 = true): RoutedBlock[] {
     const reached = names.map((n) => this.vpcsByName.get(n)!);
     return [
-      ...reached.flatMap((v) => ipv4Blocks(v).map((ipv4) => ({ id: cidrId(ipv4), ipv4 }))),
+      ...(withIpv4 ? reached.flatMap((v) => ipv4Blocks(v).map((ipv4) => ({ id: cidrId(ipv4), ipv4 }))) : []),
       ...reached.flatMap((v) =>
         withIpv6 && v.ipv6 ? [{ id: `${v.name}-ipv6`, ipv6: network.vpcs.get(v.name)!.ipv6CidrBlock! }] : [],
       ),
