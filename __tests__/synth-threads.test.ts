@@ -155,6 +155,15 @@ describe("synthesize", () => {
     },
   );
 
+  it("writes a sharded mesh split into cells in three threads byte for byte as in one", async () => {
+    const raw = { ...SHARDED["the full-mesh example"], networkCells: 3 };
+    const outdir = tempDir();
+    await expect(
+      compiled.synthesize(parseConfig(raw), { threads: 3, minResourcesPerThread: 0, app: { outdir } }),
+    ).resolves.toBe(3);
+    expect(files(outdir)).toEqual(inOneThread(raw));
+  });
+
   it("uses no more threads than there are peering stacks", async () => {
     await expect(
       compiled.synthesize(parseConfig(SHARDED_MESH_CONFIG), {
