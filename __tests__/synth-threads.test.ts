@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { TerraformOutput } from "cdktf";
 import { PeeringApp } from "../app/peering-app";
 import { ConfigError, parseConfig } from "../lib/config";
-import { addPeeringShards, addAppStacks } from "../stacks";
+import { addAppStacks, addStacksFor } from "../stacks";
 import { planPeeringStacks } from "../lib/plan/peering-shards";
 import {
   besideNetwork,
@@ -78,7 +78,7 @@ describe("PeeringApp.synthInParts", () => {
       await app.synthInParts(consecutiveRuns(stacks.peering, 3), async (ids) => {
         asked.push([...ids]);
         const other = new PeeringApp({ outdir });
-        addPeeringShards(other, config, ids);
+        addStacksFor(other, config, ids);
         return other.synthPart(ids);
       });
       expect(asked).toEqual([["peering-01"], ["peering-02", "peering-03"]]);

@@ -45,11 +45,6 @@ export interface SynthThreadData {
   readonly app: AppConfig;
   /** The stacks the thread synthesizes. */
   readonly stackIds: readonly string[];
-  /**
-   * Build every stack of the app, not only the network stack and the peering shards `stackIds`.
-   * @default false
-   */
-  readonly wholeApp?: boolean;
 }
 
 /** Resources an instance adds to its stack (the instance, its group and two rules, role, policy attachment and profile), about. */
@@ -91,7 +86,7 @@ export async function synthesize(config: PeeringConfig, options: SynthOptions = 
   try {
     await app.synthInParts(parts, (stackIds) => {
       const worker = new Worker(THREAD_SCRIPT, {
-        workerData: { config, app: appConfig, stackIds, wholeApp: whole } satisfies SynthThreadData,
+        workerData: { config, app: appConfig, stackIds } satisfies SynthThreadData,
       });
       workers.push(worker);
       return new Promise<SynthesizedPart>((resolve, reject) => {

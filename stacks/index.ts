@@ -125,26 +125,8 @@ function inCells(
     ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs, attachments: false })
     : undefined;
   const peering = plan.map((p) => peeringStack(app, config, vpcs, p));
-  const transitCells = core
-    ? cells.map(
-        (c) =>
-          new TransitCellStack(app, cellStackId(STACK_IDS.transit, c.id), {
-            config,
-            network: vpcs,
-            core,
-            vpcs: c.vpcs,
-          }),
-      )
-    : [];
-  const instances = cells.map(
-    (c) =>
-      new InstancesStack(app, cellStackId(STACK_IDS.instances, c.id), {
-        config,
-        network: vpcs,
-        groupedRules,
-        vpcs: c.vpcs,
-      }),
-  );
+  const transitCells = core ? cells.map((c) => transitCell(app, config, vpcs, core, c)) : [];
+  const instances = cells.map((c) => instancesCell(app, config, vpcs, groupedRules, c));
   return { network, instances, peering, ...(core ? { transit: core } : {}), transitCells, vpcs };
 }
 
@@ -164,15 +146,57 @@ function addNetworkStacks(
   return { network, vpcs: { vpcs: new Map(network.flatMap((s) => [...s.vpcs])) } };
 }
 
+/** The instances stack of one cell. */
+function instancesCell(
+  app: Construct,
+  config: PeeringConfig,
+  network: VpcLookup,
+  groupedRules: boolean,
+  cell: CellPlan,
+): InstancesStack {
+  const id = cellStackId(STACK_IDS.instances, cell.id);
+  return new InstancesStack(app, id, { config, network, groupedRules, vpcs: cell.vpcs });
+}
+
+/** The transit stack of one cell. */
+function transitCell(
+  app: Construct,
+  config: PeeringConfig,
+  network: VpcLookup,
+  core: TransitStack,
+  cell: CellPlan,
+): TransitCellStack {
+  return new TransitCellStack(app, cellStackId(STACK_IDS.transit, cell.id), { config, network, core, vpcs: cell.vpcs });
+}
+
 /**
- * Adds only the network stacks and the peering stacks `ids`, made as addAppStacks makes them:
- * what a thread that synthesizes those peering stacks needs (app/synth.ts).
+ * Adds the network stacks and, of the others, only those named `ids` and what they reference (the
+ * core transit stack of transit cells), each made as addAppStacks makes it: what a thread that
+ * synthesizes those stacks needs (app/synth.ts). Each of `ids` must be a peering stack, an
+ * instances or transit stack, or a cell's: the stacks that reference no more than these.
  */
-export function addPeeringShards(app: Construct, config: PeeringConfig, ids: readonly string[]): PeeringStack[] {
-  const { vpcs } = addNetworkStacks(app, config, planCells(config));
-  return planPeeringStacks(config)
-    .filter((p) => ids.includes(p.id))
-    .map((p) => peeringStack(app, config, vpcs, p));
+export function addStacksFor(app: Construct, config: PeeringConfig, ids: readonly string[]): void {
+  const wanted = new Set(ids);
+  const plan = planPeeringStacks(config);
+  const cells = planCells(config);
+  const { vpcs } = addNetworkStacks(app, config, cells);
+  const groupedRules = plan.length > 1 || perPeerRules(config) > MAX_PER_PEER_RULES;
+  if (cells.length === 0) {
+    if (wanted.has(STACK_IDS.instances))
+      new InstancesStack(app, STACK_IDS.instances, { config, network: vpcs, groupedRules });
+    for (const p of plan.filter((p) => wanted.has(p.id))) peeringStack(app, config, vpcs, p);
+    if (wanted.has(STACK_IDS.transit)) new TransitStack(app, STACK_IDS.transit, { config, network: vpcs });
+    return;
+  }
+  const inCell = (prefix: string) => cells.filter((c) => wanted.has(cellStackId(prefix, c.id)));
+  const transitCells = inCell(STACK_IDS.transit);
+  const core =
+    transitCells.length > 0
+      ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs, attachments: false })
+      : undefined;
+  for (const p of plan.filter((p) => wanted.has(p.id))) peeringStack(app, config, vpcs, p);
+  for (const c of transitCells) transitCell(app, config, vpcs, core!, c);
+  for (const c of inCell(STACK_IDS.instances)) instancesCell(app, config, vpcs, groupedRules, c);
 }
 
 /** The peering stack of one entry of the stack plan. */
