@@ -1,5 +1,7 @@
-import { parseConfig } from "../lib/config";
-import { groupedRulesProblems, groupsPingRules } from "../lib/config/transit-classes";
+import fc from "fast-check";
+import { parseConfig, peersOf } from "../lib/config";
+import { withTransitPeers } from "../lib/config/transit";
+import { groupedPingBlocks, groupedRulesProblems, groupsPingRules } from "../lib/config/transit-classes";
 import { RULES_PER_SECURITY_GROUP_QUOTA } from "../lib/core/aws-limits";
 import { buildModel, readDocuments } from "../lib/reach";
 import { errorOf, manyVpcs } from "../test-support/configs";
@@ -54,5 +56,79 @@ describe("grouped ping rules and the rules quota", () => {
     } finally {
       app.remove();
     }
+  });
+});
+
+describe("the count of grouped ping rules", () => {
+  /** Two to five VPCs, some attached to one of two segments that may reach each other and may isolate their members, some peered. */
+  const networks = fc
+    .record({
+      attached: fc.array(fc.constantFrom<"s0" | "s1" | undefined>("s0", "s1", undefined), {
+        minLength: 2,
+        maxLength: 5,
+      }),
+      together: fc.boolean(),
+      isolated: fc.tuple(fc.boolean(), fc.boolean()),
+      peered: fc.array(fc.tuple(fc.nat(4), fc.nat(4)), { maxLength: 3 }),
+    })
+    .map(({ attached, together, isolated, peered }) => {
+      const n = attached.length;
+      const pairs = [
+        ...new Map(
+          peered
+            .map(([a, b]) => [a % n, b % n] as const)
+            .filter(([a, b]) => a !== b)
+            .map(([a, b]) => [`${Math.min(a, b)}_${Math.max(a, b)}`, [`v${Math.min(a, b)}`, `v${Math.max(a, b)}`]]),
+        ).values(),
+      ];
+      return {
+        ...oneSegment(n),
+        transitGateways: [
+          {
+            name: "hub",
+            segments: ["s0", "s1"].map((name, i) => ({
+              name,
+              reaches: together ? [i === 0 ? "s1" : "s0"] : [],
+              ...(isolated[i] ? { isolated: true } : {}),
+            })),
+          },
+        ],
+        vpcs: manyVpcs(n).map((v, i) => ({
+          ...v,
+          ...(attached[i] ? { transitAttachments: { hub: attached[i] } } : {}),
+        })),
+        peerings: pairs,
+      };
+    });
+
+  it("is what each synthesized security group holds, for random networks", () => {
+    fc.assert(
+      fc.property(networks, (raw) => {
+        let config;
+        try {
+          config = parseConfig(raw);
+        } catch {
+          fc.pre(false);
+          return;
+        }
+        if (!config.transitGateways) return;
+        const app = synthToTemp(raw, false, { maxPerPeerRules: 0 });
+        try {
+          const model = buildModel(readDocuments([app.outdir]));
+          for (const vpc of config.vpcs) {
+            const instance = [...model.instances.values()].find((i) => i.address.includes(`instance-${vpc.name}_`))!;
+            const group = model.securityGroups.get(instance.securityGroups[0])!;
+            const listed = group.rules
+              .filter((r) => !r.egress)
+              .flatMap((r) => r.cidrs.filter((c) => c.family === "ipv4"));
+            const admitted = withTransitPeers(config, vpc.name, peersOf(config, vpc.name));
+            expect(groupedPingBlocks(config, vpc.name, admitted).blocks).toBe(listed.length);
+          }
+        } finally {
+          app.remove();
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });

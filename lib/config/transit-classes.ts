@@ -87,6 +87,26 @@ export function listedClasses(
 }
 
 /**
+ * The IPv4 blocks the ping security group of `name`'s instance lists when its rules are grouped:
+ * those of each listed class (its own block too, when its own class is listed: `ownListed`) and of
+ * each admitted VPC outside them. `admitted`: the VPCs it admits (withTransitPeers).
+ */
+export function groupedPingBlocks(
+  config: PeeringConfig,
+  name: string,
+  admitted: readonly VpcConfig[],
+  classes = attachmentClasses(config),
+): { readonly blocks: number; readonly ownListed: boolean } {
+  const byName = new Map(config.vpcs.map((v) => [v.name, v]));
+  const listed = listedClasses(classes, name, new Set(admitted.map((p) => p.name)));
+  const covered = new Set(listed.flatMap((c) => c.vpcs));
+  const blocks =
+    listed.reduce((n, c) => n + c.vpcs.reduce((m, v) => m + ipv4Blocks(byName.get(v)!).length, 0), 0) +
+    admitted.filter((p) => !covered.has(p.name)).reduce((n, p) => n + ipv4Blocks(p).length, 0);
+  return { blocks, ownListed: covered.has(name) };
+}
+
+/**
  * With grouped ping rules, each VPC whose security group would hold more IPv4 rules than `quota`
  * allows once its own class's list counts its own block (the config's rules check counts peers'
  * blocks only). `perBlock`: rules per block (2 with the Reachability Analyzer's probe);
@@ -108,17 +128,11 @@ export function groupedRulesProblems(
   );
   if (!groupsPingRules(config, maxPerPeerRules, admittedBy)) return [];
   const classes = attachmentClasses(config);
-  const byName = new Map(config.vpcs.map((v) => [v.name, v]));
   const problems: string[] = [];
   for (const vpc of config.vpcs) {
-    const admitted = admittedBy.get(vpc.name)!;
-    const listed = listedClasses(classes, vpc.name, new Set(admitted.map((p) => p.name)));
-    const covered = new Set(listed.flatMap((c) => c.vpcs));
-    const blocks =
-      listed.reduce((n, c) => n + c.vpcs.reduce((m, v) => m + ipv4Blocks(byName.get(v)!).length, 0), 0) +
-      admitted.filter((p) => !covered.has(p.name)).reduce((n, p) => n + ipv4Blocks(p).length, 0);
+    const { blocks, ownListed } = groupedPingBlocks(config, vpc.name, admittedBy.get(vpc.name)!, classes);
     const rules = blocks * perBlock;
-    if (rules > quota && listed.some((c) => c.vpcs.includes(vpc.name)))
+    if (rules > quota && ownListed)
       problems.push(
         `VPC ${preview(vpc.name)}: its ping security group needs ${formatCount(rules)} inbound IPv4 rules, over "rulesPerSecurityGroup" (${formatCount(quota)}): a network this large admits each attachment class with one list of blocks, and the list of its own class holds its own ${ipv4Blocks(vpc).length > 1 ? "blocks" : "block"} too; raise "rulesPerSecurityGroup" (request the increase of "${RULES_PER_SECURITY_GROUP_QUOTA.name}" (${RULES_PER_SECURITY_GROUP_QUOTA.code}) in Service Quotas first) or let it reach fewer VPCs`,
       );
