@@ -2,12 +2,22 @@
 import { MAX_CONFIG_BYTES, parseJsonBytes, preview, readBounded } from "../core/json-input";
 import { checkPeeringStacks } from "../plan/peering-shards";
 import { checkCells } from "../plan/cells";
+import { RULES_PER_SECURITY_GROUP_QUOTA } from "../core/aws-limits";
 import { checkSemantics } from "./checks";
 import { DEFAULT_CONFIG } from "./defaults";
 import { ConfigError, describeIssue, Problems } from "./messages";
 import { resolveConfig } from "./resolve";
-import { configSchema } from "./schema";
+import { configSchema, quota } from "./schema";
+import { groupedRulesProblems } from "./transit-classes";
 import type { PeeringConfig } from "./types";
+
+/** The config's rulesPerSecurityGroup, valid once the config passed its checks, else AWS's default. */
+function rulesQuota(raw: unknown): number {
+  const given = quota(RULES_PER_SECURITY_GROUP_QUOTA).safeParse(
+    (raw as { rulesPerSecurityGroup?: unknown }).rulesPerSecurityGroup,
+  );
+  return given.success && given.data !== undefined ? given.data : RULES_PER_SECURITY_GROUP_QUOTA.default;
+}
 
 /** The environment variable that names the config file. */
 export const CONFIG_ENV = "PEERING_CONFIG";
@@ -81,5 +91,7 @@ export function parseConfig(raw: unknown, source = "config"): PeeringConfig {
   const config = resolveConfig(parsed.data, facts.summaryRoutes);
   const stackProblems = [...checkPeeringStacks(config), ...checkCells(config)];
   if (stackProblems.length > 0) throw new ConfigError(source, stackProblems);
+  const rules = groupedRulesProblems(config, rulesQuota(raw), config.reachabilityAnalyzer ? 2 : 1);
+  if (rules.length > 0) throw new ConfigError(source, rules);
   return config;
 }

@@ -12,7 +12,8 @@ import {
   type Subnet,
   type Vpc,
 } from "./model";
-import { type Endpoint, PairAnalysis, PairCache, usable } from "./pair";
+import { type Endpoint, PairAnalysis, usable } from "./pair";
+import { PairCache } from "./pair-cache";
 
 /**
  * What analyses of one model share when it is analyzed in several calls (every pair, then single

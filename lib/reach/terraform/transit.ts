@@ -309,6 +309,9 @@ class TransitReader {
   private subnetZones(): Map<string, string> {
     const { read } = this.source;
     const zones = new Map<string, string>();
+    // A large network's subnets name their zone with a few expressions of the same stack, each
+    // evaluated once; one that reads the resource's own count, each or self is evaluated per subnet.
+    const evaluated = new Map<string, string>();
     for (const res of this.source.resources("aws_subnet")) {
       if (!this.source.hasSubnet(res.address)) continue;
       for (const [field, kind] of [
@@ -317,9 +320,18 @@ class TransitReader {
       ] as const) {
         const raw = own(res.body, field);
         if (!present(raw)) continue;
-        const value = read.bestEffort(res, raw);
-        if (typeof value === "string" && value !== "") zones.set(res.address, `${kind}:${value}`);
-        else zones.set(res.address, `expr:${res.stack}:${typeof raw === "string" ? raw : preview(raw)}`);
+        const shared = typeof raw === "string" && !/\b(count|each|self)\./.test(raw);
+        const key = `${kind}\u0000${res.stack}\u0000${typeof raw === "string" ? raw : ""}`;
+        let zone = shared ? evaluated.get(key) : undefined;
+        if (zone === undefined) {
+          const value = read.bestEffort(res, raw);
+          zone =
+            typeof value === "string" && value !== ""
+              ? `${kind}:${value}`
+              : `expr:${res.stack}:${typeof raw === "string" ? raw : preview(raw)}`;
+          if (shared) evaluated.set(key, zone);
+        }
+        zones.set(res.address, zone);
         break;
       }
     }
