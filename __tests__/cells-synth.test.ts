@@ -1,11 +1,13 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { compareWithIntent, instanceAddresses } from "../lib/check/intent";
 import { analyze, loadTerraform } from "../lib/reach";
 import { MAX_VPCS_PER_STACK, planCells } from "../lib/plan/cells";
 import { allStacks } from "../stacks";
 import { transitNetworkConfig } from "../scripts/bench-transit";
-import { example, EXAMPLES_BY_NAME } from "../test-support/configs";
+import { example, EXAMPLES_BY_NAME, withoutConfig } from "../test-support/configs";
+import { runScript } from "../test-support/scripts";
 import { SynthesizedApp, synthToTemp } from "../test-support/synth";
 
 /** What the tests read of a synthesized stack. */
@@ -144,5 +146,26 @@ describe.each([
     const order = allStacks(app.stacks).map((s) => s.node.id);
     expect(order.filter((s) => /^(network|instances)-\d\d$/.test(s))).toHaveLength(6);
     expect(backwardReads(app)).toEqual([]);
+  });
+});
+
+describe("npm run check on a network split into cells", () => {
+  it("synthesizes the 150-VPC transit network from PEERING_CONFIG and passes, reading every instances cell", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peering-check-cells-"));
+    try {
+      const config = path.join(dir, "cells.json");
+      fs.writeFileSync(config, JSON.stringify(transitNetworkConfig(150)));
+      const result = runScript("check", [], {
+        ...withoutConfig(process.env),
+        CHECKPOINT_DISABLE: "1",
+        PEERING_CONFIG: config,
+      });
+      expect([result.status, result.stdout]).toEqual([
+        0,
+        expect.stringContaining(`check passed: reach agrees with the config on all ${150 * 149} ordered pairs`),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
