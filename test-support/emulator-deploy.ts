@@ -147,7 +147,7 @@ export function destroyAll(r: EmulatorDeploy): Promise<RunResult> {
  * Lets the next plan of the instances stack ignore what moto 5.2.1 reports wrongly for an
  * instance launched with a network interface spec (as the AWS provider launches one): an empty
  * public IP association, read as associate_public_ip_address = true (which forces a replacement),
- * and no security groups on the instance itself. A Terraform override file in the stack
+ * and no security groups on the instance itself. A Terraform override file in each instances stack's
  * directory, written by the harness only; the stacks are unchanged, and the live assertions
  * check the public IP and the security groups through the network interface instead.
  */
