@@ -265,7 +265,7 @@ export function subtract(a: AddressSet, b: AddressSet): AddressSet {
 /** The addresses in either set. */
 export function union(a: AddressSet, b: AddressSet): AddressSet {
   if (b.ranges.length === 0) return a;
-  if (a.ranges.length === 0) return { family: a.family, ranges: b.ranges };
+  if (a.ranges.length === 0) return b;
   const out: Range[] = [];
   let i = 0;
   let j = 0;

@@ -20,7 +20,10 @@ export const ICMP = {
  */
 export class PairCache {
   private readonly blocks = new Map<string, AddressSet>();
-  private readonly routes = new Map<RouteTable, Map<string, Route[]>>();
+  private readonly routes = {
+    ipv4: new Map<RouteTable, Map<Vpc, Route[]>>(),
+    ipv6: new Map<RouteTable, Map<Vpc, Route[]>>(),
+  };
   private readonly acls = new Map<NetworkAcl, Map<number, NaclRule[]>>();
   private readonly subnetTables = new Map<Subnet, RouteTable>();
   private readonly groupSteps = new Map<Instance, Map<number, Step>>();
@@ -28,7 +31,7 @@ export class PairCache {
     ipv4: new Map<NetworkAcl, Map<string, Step>>(),
     ipv6: new Map<NetworkAcl, Map<string, Step>>(),
   };
-  private readonly texts = new WeakMap<object, Map<string, string>>();
+  private readonly texts = new Map<object, Map<string, string>>();
   private readonly subnetAcls = new Map<Subnet, NetworkAcl>();
   private tables?: TransitTables;
 
@@ -49,10 +52,9 @@ export class PairCache {
 
   /** The routes of `table` for `family` in `vpc`, its local routes included, longest prefix first, made once each. */
   routesOf(table: RouteTable, vpc: Vpc, family: Family): readonly Route[] {
-    const key = `${vpc.address}\u0000${family}`;
-    let byVpc = this.routes.get(table);
-    if (!byVpc) this.routes.set(table, (byVpc = new Map()));
-    let found = byVpc.get(key);
+    let byVpc = this.routes[family].get(table);
+    if (!byVpc) this.routes[family].set(table, (byVpc = new Map()));
+    let found = byVpc.get(vpc);
     if (!found) {
       const local: Route[] = vpcBlocks(vpc, family).map((cidr) => ({
         source: `local route of ${vpc.address}`,
@@ -63,7 +65,7 @@ export class PairCache {
         ...local,
         ...table.routes.filter((r) => r.destination.family === family && r.target.kind !== "local"),
       ].sort((a, b) => b.destination.prefix - a.destination.prefix);
-      byVpc.set(key, found);
+      byVpc.set(vpc, found);
     }
     return found;
   }

@@ -222,6 +222,10 @@ export class Attributes {
     if (value === null) return [];
     if (!Array.isArray(value)) throw this.wrongType(slot, "a list of CIDR blocks");
     return (value as readonly Value[]).map((item, i) => {
+      // The list is evaluated: an item that is a block of the family is taken as it is (a large
+      // network's rules list hundreds); any other is evaluated again as its own slot, for its error.
+      const parsed = item instanceof CidrValue ? item.cidr : typeof item === "string" ? parseCidr(item) : undefined;
+      if (parsed !== undefined && typeof parsed !== "string" && parsed.family === family) return parsed;
       const element = { ...slot, label: `${slot.label}[${i}]`, raw: rawItem(slot.raw, i, item) };
       const cidr = this.cidr(element, family);
       if (!cidr) throw this.wrongType(element, "a CIDR block");
