@@ -6,7 +6,7 @@ import {
   checkCells,
   DEFAULT_NETWORK_CELLS,
   MAX_NETWORK_CELLS,
-  MAX_VPCS_PER_STACK,
+  MAX_UNSPLIT_VPCS,
   planCells,
 } from "../lib/plan/cells";
 import { fnv1a } from "../lib/plan/peering-shards";
@@ -25,8 +25,8 @@ function cellOfEach(input: CellInput): Map<string, string> {
 
 describe("planCells", () => {
   it.each([
-    ["a network of 100 VPCs and no networkCells", { vpcs: named(MAX_VPCS_PER_STACK) }, 0],
-    ["a network of 101 VPCs and no networkCells", { vpcs: named(MAX_VPCS_PER_STACK + 1) }, DEFAULT_NETWORK_CELLS],
+    ["a full mesh's most, 126 VPCs, and no networkCells", { vpcs: named(MAX_UNSPLIT_VPCS) }, 0],
+    ["a network of 127 VPCs and no networkCells", { vpcs: named(MAX_UNSPLIT_VPCS + 1) }, DEFAULT_NETWORK_CELLS],
     ["a network of 3 VPCs with networkCells 2", { vpcs: named(3), networkCells: 2 }, 2],
     ["a network of 1,000 VPCs with networkCells 40", { vpcs: named(1000), networkCells: 40 }, 40],
   ])("splits %s into %i cells (0: not split)", (_, input, cells) => {
@@ -108,7 +108,7 @@ describe("the networkCells config key", () => {
   ])("refuses networkCells %j, naming the fix", (networkCells, message) => {
     const error = errorOf({ vpcs: manyVpcs(3), peerings: [], networkCells });
     expect(error.problems).toEqual([
-      `${message}, or leave networkCells out to split only networks of more than ${MAX_VPCS_PER_STACK} VPCs`,
+      `${message}, or leave networkCells out to split only networks of more than ${MAX_UNSPLIT_VPCS} VPCs`,
     ]);
   });
 });

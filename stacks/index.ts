@@ -3,7 +3,8 @@ import { PeeringConfig } from "../lib/config";
 import { PEERING_STACK, PeeringStackPlan, planPeeringStacks } from "../lib/plan/peering-shards";
 import { VpcPeering } from "../lib/constructs/vpc-peering";
 import { PeeringStackBase } from "./base";
-import { InstancesStack, MAX_PER_PEER_RULES, perPeerRules } from "./instances-stack";
+import { InstancesStack } from "./instances-stack";
+import { groupsPingRules } from "../lib/config/transit-classes";
 import { NetworkStack, VpcLookup } from "./network-stack";
 import { PeeringStack } from "./peering-stack";
 import { ReachabilityAnalyzerStack } from "./reachability-analyzer-stack";
@@ -71,7 +72,7 @@ export interface AppStacks {
  */
 export function addAppStacks(app: Construct, config: PeeringConfig, options: AppStacksOptions = {}): AppStacks {
   const plan = planPeeringStacks(config);
-  const groupedRules = plan.length > 1 || perPeerRules(config) > (options.maxPerPeerRules ?? MAX_PER_PEER_RULES);
+  const groupedRules = groupsPingRules(config, options.maxPerPeerRules);
   const cells = planCells(config);
   const made =
     cells.length === 0 ? oneOfEach(app, config, plan, groupedRules) : inCells(app, config, plan, groupedRules, cells);
@@ -180,7 +181,7 @@ export function addStacksFor(app: Construct, config: PeeringConfig, ids: readonl
   const plan = planPeeringStacks(config);
   const cells = planCells(config);
   const { vpcs } = addNetworkStacks(app, config, cells);
-  const groupedRules = plan.length > 1 || perPeerRules(config) > MAX_PER_PEER_RULES;
+  const groupedRules = groupsPingRules(config);
   if (cells.length === 0) {
     if (wanted.has(STACK_IDS.instances))
       new InstancesStack(app, STACK_IDS.instances, { config, network: vpcs, groupedRules });

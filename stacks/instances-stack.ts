@@ -4,7 +4,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { PeeringConfig, peersOf, VpcConfig } from "../lib/config";
 import { withTransitPeers } from "../lib/config/transit";
-import { AttachmentClass, attachmentClasses } from "../lib/config/transit-classes";
+import { AttachmentClass, attachmentClasses, listedClasses } from "../lib/config/transit-classes";
 import { ipv4Blocks } from "../lib/config/shape-checks";
 import { PingInstance } from "../lib/constructs/ping-instance";
 import { accountOf, Placement, placementKey, placementOf, providerAlias } from "../lib/config/placement";
@@ -22,25 +22,6 @@ export const AL2023_AMI_PARAMETER = {
 /** Graviton instance families (a1, t4g, m7g, c6gn, ...) need the arm64 AMI. */
 export function architectureOf(instanceType: string): keyof typeof AL2023_AMI_PARAMETER {
   return /^(a1|[a-z]+\d+g[a-z]*)\./.test(instanceType) ? "arm64" : "x86_64";
-}
-
-/**
- * Most ping rules the instances stack writes as a resource per peer block: past it, each instance
- * admits its peers with one rule listing their blocks, as in a mesh split into peering shards.
- */
-export const MAX_PER_PEER_RULES = 3000;
-
-/** How many per-peer ping rules the instances stack would write for `config`: one per peer IPv4 block, one per IPv6 peer. */
-export function perPeerRules(config: PeeringConfig): number {
-  return config.vpcs.reduce(
-    (sum, vpc) =>
-      sum +
-      withTransitPeers(config, vpc.name, peersOf(config, vpc.name)).reduce(
-        (n, p) => n + 1 + (p.secondaryCidrs?.length ?? 0) + (vpc.ipv6 && p.ipv6 ? 1 : 0),
-        0,
-      ),
-    0,
-  );
 }
 
 /** Properties of the instances stack. */
@@ -156,15 +137,13 @@ class ClassLists {
   }
 
   /**
-   * The classes whose every VPC but `name` itself is in `admitted`, as lists by class key, and the
-   * VPCs they cover (`name`'s own block is in its own class's list: admitting it changes no path).
+   * The classes `name`'s instance admits with one list each (listedClasses), as lists by class key,
+   * and the VPCs they cover.
    */
   admitting(name: string, admitted: readonly VpcConfig[]): { lists: Record<string, string[]>; covered: Set<string> } {
-    const names = new Set(admitted.map((v) => v.name));
     const lists: Record<string, string[]> = {};
     const covered = new Set<string>();
-    for (const { key, vpcs } of this.classes) {
-      if (!vpcs.every((v) => v === name || names.has(v)) || !vpcs.some((v) => v !== name)) continue;
+    for (const { key, vpcs } of listedClasses(this.classes, name, new Set(admitted.map((v) => v.name)))) {
       lists[key] = this.localOf(key, vpcs).asList;
       for (const v of vpcs) covered.add(v);
     }

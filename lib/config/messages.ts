@@ -15,7 +15,7 @@ import {
 import { MAX_LISTED_PROBLEMS, preview, typeName } from "../core/json-input";
 import { formatCount } from "../core/text";
 import { MAX_PEERING_SHARDS } from "../plan/peering-shards";
-import { MAX_NETWORK_CELLS, MAX_VPCS_PER_STACK } from "../plan/cells";
+import { MAX_NETWORK_CELLS, MAX_UNSPLIT_VPCS } from "../plan/cells";
 import { MAX_AZS_LIMIT } from "./defaults";
 import { PLACEMENT_FIXES } from "./placement";
 import { configSchema, DEFAULT_STATE_KEY_PREFIX, LONGEST_STACK_ID, WORKSPACE_NAME_MAX } from "./schema";
@@ -105,7 +105,7 @@ const FIXES: Record<string, string> = {
   staticRoutes: `list 1 to ${PROPAGATED_ROUTES_PER_ROUTE_TABLE_MAX} IPv4 blocks of your network such as ["192.168.0.0/16"], or leave staticRoutes out for BGP`,
   maxPeeringStackResources: "use a whole number of resources, at least 1",
   peeringShards: `use a whole number of stacks from 2 to ${MAX_PEERING_SHARDS}`,
-  networkCells: `use a whole number of cells from 2 to ${MAX_NETWORK_CELLS}, or leave networkCells out to split only networks of more than ${MAX_VPCS_PER_STACK} VPCs`,
+  networkCells: `use a whole number of cells from 2 to ${MAX_NETWORK_CELLS}, or leave networkCells out to split only networks of more than ${MAX_UNSPLIT_VPCS} VPCs`,
   ...TRANSIT_FIXES,
   ...TRANSIT_PEERING_FIXES,
 };

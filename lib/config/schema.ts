@@ -19,7 +19,7 @@ import {
   MAX_PEERING_SHARDS,
 } from "../plan/peering-shards";
 import { SMALLEST_VPC_PREFIX } from "../plan/vpc-cidr";
-import { DEFAULT_NETWORK_CELLS, MAX_NETWORK_CELLS, MAX_VPCS_PER_STACK } from "../plan/cells";
+import { DEFAULT_NETWORK_CELLS, MAX_NETWORK_CELLS, MAX_UNSPLIT_VPCS } from "../plan/cells";
 import {
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_MAX_AZS,
@@ -235,7 +235,7 @@ export const configSchema = z
       .max(MAX_NETWORK_CELLS)
       .optional()
       .describe(
-        `How many cells (stacks network-00, instances-00, transit-00, ...) hold the VPCs; unset, networks of more than ${MAX_VPCS_PER_STACK} VPCs get ${DEFAULT_NETWORK_CELLS}`,
+        `How many cells (stacks network-00, instances-00, transit-00, ...) hold the VPCs; unset, networks of more than ${MAX_UNSPLIT_VPCS} VPCs get ${DEFAULT_NETWORK_CELLS}`,
       ),
   })
   .strict();

@@ -1,5 +1,5 @@
 /**
- * Which "cell" holds each VPC of a large network. A network of at most MAX_VPCS_PER_STACK VPCs, and
+ * Which "cell" holds each VPC of a large network. A network of at most MAX_UNSPLIT_VPCS VPCs, and
  * no `networkCells` in its config, keeps its VPCs in the stacks `network`, `instances` and `transit`.
  * A larger one, or one whose config sets `networkCells`, is split into that many cells (default
  * DEFAULT_NETWORK_CELLS): each VPC, its instance and its transit gateway attachments live in the
@@ -7,11 +7,19 @@
  * name alone, so adding or removing a VPC never moves another between stacks (Terraform would
  * destroy and recreate it). Only the first split, and a change of `networkCells`, move VPCs.
  */
+import { PEERING_QUOTA } from "../core/aws-limits";
 import { fnv1a } from "./peering-shards";
 
 /** Most VPCs one network, instances or transit cell stack holds: about 2,600 network resources at 2 AZs, a plan of about 13 s. */
 export const MAX_VPCS_PER_STACK = 100;
-/** How many cells a network of more than MAX_VPCS_PER_STACK VPCs is split into unless its config says otherwise. */
+/**
+ * Most VPCs a network keeps in single stacks unless its config sets networkCells: the largest full
+ * mesh AWS's peering quota allows (126 VPCs, 125 peerings each). Every network that could be built
+ * before transit gateways keeps its stacks, and its network stack (about 3,300 resources at 2 AZs)
+ * still plans in about 13 s.
+ */
+export const MAX_UNSPLIT_VPCS = PEERING_QUOTA.max + 1;
+/** How many cells a network of more than MAX_UNSPLIT_VPCS VPCs is split into unless its config says otherwise. */
 export const DEFAULT_NETWORK_CELLS = 16;
 /** Most cells a config may ask for: cell ids stay two digits, 00 to 99. */
 export const MAX_NETWORK_CELLS = 100;
@@ -38,7 +46,7 @@ export interface CellPlan {
 /** How many cells the network of `input` is split into, or 0 when it is not split. */
 export function cellCount(input: CellInput): number {
   if (input.networkCells !== undefined) return input.networkCells;
-  return input.vpcs.length > MAX_VPCS_PER_STACK ? DEFAULT_NETWORK_CELLS : 0;
+  return input.vpcs.length > MAX_UNSPLIT_VPCS ? DEFAULT_NETWORK_CELLS : 0;
 }
 
 /** The cell (0 to cells − 1) of the VPC `name`, from its name alone. */
