@@ -12,10 +12,12 @@ import {
   consecutiveRuns,
   DEFAULT_MAX_SYNTH_THREADS,
   SynthOptions,
+  synthPlan,
   synthThreads,
   threadOptions,
 } from "../app/synth";
-import { example, SHARDED_MESH_CONFIG } from "../test-support/configs";
+import { example, manyVpcs, SHARDED_MESH_CONFIG } from "../test-support/configs";
+import { planCells } from "../lib/plan/cells";
 import { synthToTemp } from "../test-support/synth";
 
 /**
@@ -144,7 +146,7 @@ describe("synthesize", () => {
     ["transit-gateway.json", false],
     ["transit-peering-segments.json", true],
   ])(
-    "writes %s split into cells (HCL: %s) in two threads byte for byte as in one, the transit cells in the other",
+    "writes %s split into cells (HCL: %s) in two threads byte for byte as in one, network cells in the other",
     async (name, hclOutput) => {
       const raw = { ...example(name), networkCells: 3 };
       const outdir = tempDir();
@@ -178,6 +180,45 @@ describe("synthesize", () => {
     await expect(
       compiled.synthesize(parseConfig(SHARDED_MESH_CONFIG), { threads: 4, app: { outdir: tempDir() } }),
     ).resolves.toBe(1);
+  });
+});
+
+describe("synthPlan", () => {
+  const manyAttached = (n: number, extra: Record<string, unknown> = {}) => ({
+    region: "eu-west-1",
+    maxAzs: 2,
+    natGateways: "single",
+    transitGateways: [{ name: "hub", segments: [{ name: "core", reaches: [] }] }],
+    vpcs: manyVpcs(n).map((v) => ({ ...v, transitAttachments: { hub: "core" } })),
+    peerings: [],
+    rulesPerSecurityGroup: 1000,
+    ...extra,
+  });
+
+  it("gives the other thread of a network in cells network cells worth about half of the resources, and keeps the rest here", () => {
+    const config = parseConfig(manyAttached(400));
+    const plan = synthPlan(config, { threads: 2 })!;
+    expect(plan.mirror).toBe(true);
+    expect(plan.parts).toHaveLength(2);
+    const [here, there] = plan.parts;
+    expect(there.every((id) => /^network-\d\d$/.test(id))).toBe(true);
+    expect(here.every((id) => /^network-\d\d$/.test(id))).toBe(true);
+    expect([...here, ...there].sort()).toEqual(planCells(config).map((c) => `network-${c.id}`));
+    // A VPC: 26 network resources at 2 AZs, 7 of its instance, 6 of its attachment; the other thread
+    // takes 19.5 of the 39 a VPC makes, in network cells of 25 VPCs or so.
+    const vpcsThere = planCells(config)
+      .filter((c) => there.includes(`network-${c.id}`))
+      .reduce((n, c) => n + c.vpcs.length, 0);
+    expect(vpcsThere * 26).toBeGreaterThan(400 * 19.5 - 26 * 40);
+    expect(vpcsThere * 26).toBeLessThan(400 * 19.5 + 26 * 40);
+  });
+
+  it("keeps a network in cells too small to be worth a thread in one", () => {
+    expect(synthPlan(parseConfig(manyAttached(20, { networkCells: 4 })), { threads: 2 })).toBeUndefined();
+  });
+
+  it("keeps everything in one thread when one is asked for", () => {
+    expect(synthPlan(parseConfig(manyAttached(400)), { threads: 1 })).toBeUndefined();
   });
 });
 

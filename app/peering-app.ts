@@ -100,6 +100,45 @@ export class PeeringApp extends App {
   }
 
   /**
+   * Synthesizes the app as synth() does, byte for byte, but for the stacks of each part of
+   * `elsewhere`, which another thread writes at the same time (`written`: what its synthMirror
+   * returns, part by part). That thread
+   * builds the whole app from the same config and prepares every stack as this one does, so each
+   * side knows every cross-stack reference and may write any stack, the referenced ones too.
+   */
+  async synthMirrored(
+    elsewhere: readonly (readonly string[])[],
+    written: readonly Promise<SynthesizedPart>[],
+  ): Promise<void> {
+    this.useOwnSynthesizers();
+    const stacks = this.stacks();
+    for (const stack of stacks) stack.prepareStack();
+    const session = this.session();
+    const remote = new Set(elsewhere.flat());
+    for (const stack of stacks) if (!remote.has(stack.node.id)) stack.synthesizer.synthesize(session);
+    for (const [i, result] of written.entries()) {
+      const part = await result;
+      for (const id of elsewhere[i]) this.manifest.stacks[id] = part.manifests[id];
+    }
+    this.validateAll();
+    this.manifest.writeToFile();
+    this.finish();
+  }
+
+  /** The other thread's side of synthMirrored: prepares every stack of this app, and synthesizes `stackIds` only. */
+  synthMirror(stackIds: readonly string[]): SynthesizedPart {
+    this.useOwnSynthesizers();
+    for (const stack of this.stacks()) stack.prepareStack();
+    const stacks = stackIds.map(this.stacksNamed());
+    const session = this.session();
+    for (const stack of stacks) stack.synthesizer.synthesize(session);
+    return {
+      references: [],
+      manifests: Object.fromEntries(stacks.map((s) => [s.node.id, this.manifest.stacks[s.node.id]])),
+    };
+  }
+
+  /**
    * Prepares and synthesizes only the stacks `stackIds` of this app, in another thread than the
    * one running synthInParts on the same app, and returns what that one needs of them.
    */

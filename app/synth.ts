@@ -1,11 +1,12 @@
 import { availableParallelism } from "os";
 import * as path from "path";
 import { Worker } from "worker_threads";
-import { AppConfig } from "cdktf";
+import { AppConfig, TerraformStack } from "cdktf";
 import { PeeringApp, SynthesizedPart } from "./peering-app";
 import { ConfigError, PeeringConfig } from "../lib/config";
 import { MAX_PEERING_SHARDS, planPeeringStacks } from "../lib/plan/peering-shards";
-import { addAppStacks } from "../stacks";
+import { addAppStacks, plannedStackIds, STACK_IDS } from "../stacks";
+import { CellPlan, cellStackId, planCells } from "../lib/plan/cells";
 
 /** Environment variable: how many threads synthesize the peering stacks of a sharded mesh. */
 export const SYNTH_THREADS_ENV = "PEERING_SYNTH_THREADS";
@@ -45,6 +46,11 @@ export interface SynthThreadData {
   readonly app: AppConfig;
   /** The stacks the thread synthesizes. */
   readonly stackIds: readonly string[];
+  /**
+   * Build and prepare the whole app, as the main thread does (PeeringApp.synthMirror).
+   * @default false
+   */
+  readonly mirror?: boolean;
 }
 
 /** Resources an instance adds to its stack (the instance, its group and two rules, role, policy attachment and profile), about. */
@@ -65,44 +71,131 @@ const THREAD_SCRIPT = __filename.endsWith(".js") ? path.join(__dirname, "synth-t
  */
 export async function synthesize(config: PeeringConfig, options: SynthOptions = {}): Promise<number> {
   const appConfig = options.app ?? {};
-  const app = new PeeringApp(appConfig);
-  const stacks = addAppStacks(app, config);
-  const threads = synthThreads(config, options);
-  // A large transit network: this thread takes the instances stack (and then the network stack,
-  // which the others reference, so it is synthesized last), another the peering and transit stacks.
-  // Split into cells, this thread takes the transit cells and then the network cells and the core
-  // transit stack, which the others reference; another the instances cells.
-  const whole = threads < 2 && besideNetwork(config, options);
-  if ((threads < 2 && !whole) || !THREAD_SCRIPT) {
+  const plan = synthPlan(config, options);
+  if (plan === undefined || !THREAD_SCRIPT) {
+    const app = new PeeringApp(appConfig);
+    addAppStacks(app, config);
     app.synth();
     return 1;
   }
-  const parts = whole
-    ? stacks.transitCells.length > 0
-      ? [stacks.transitCells, stacks.instances]
-      : [stacks.instances, [...stacks.peering, stacks.transit!]]
-    : consecutiveRuns(stacks.peering, threads);
+  // The other threads start before this one builds the app: each needs only the config and the
+  // names of its stacks, and building them takes as long here as there.
   const workers: Worker[] = [];
-  try {
-    await app.synthInParts(parts, (stackIds) => {
-      const worker = new Worker(THREAD_SCRIPT, {
-        workerData: { config, app: appConfig, stackIds } satisfies SynthThreadData,
-      });
-      workers.push(worker);
-      return new Promise<SynthesizedPart>((resolve, reject) => {
-        worker.once("message", resolve);
-        worker.once("error", reject);
-        worker.once("exit", (code) =>
-          reject(
-            new Error(`the thread synthesizing ${stackIds.join(", ")} exited with code ${code} before it was done`),
-          ),
-        );
-      });
+  const started = new Map(plan.parts.slice(1).map((stackIds) => [stackIds.join("\u0000"), startThread(stackIds)]));
+  function startThread(stackIds: readonly string[]): Promise<SynthesizedPart> {
+    const worker = new Worker(THREAD_SCRIPT!, {
+      workerData: { config, app: appConfig, stackIds, mirror: plan!.mirror } satisfies SynthThreadData,
     });
+    workers.push(worker);
+    return new Promise<SynthesizedPart>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) =>
+        reject(new Error(`the thread synthesizing ${stackIds.join(", ")} exited with code ${code} before it was done`)),
+      );
+    });
+  }
+  for (const result of started.values()) result.catch(() => undefined);
+  try {
+    const app = new PeeringApp(appConfig);
+    addAppStacks(app, config);
+    if (plan.mirror) {
+      await app.synthMirrored(plan.parts.slice(1), [...started.values()]);
+    } else {
+      const parts = plan.parts.map((part) => part.map((id) => app.node.findChild(id) as TerraformStack));
+      await app.synthInParts(parts, (stackIds) => {
+        const result = started.get(stackIds.join("\u0000"));
+        if (!result) throw new Error(`synthesize: no thread was started for ${stackIds.join(", ")}`);
+        return result;
+      });
+    }
   } finally {
     for (const worker of workers) void worker.terminate();
   }
-  return parts.length;
+  return plan.parts.length;
+}
+
+/** How synthesize splits an app over threads: the stack names of each thread's part, this thread's first. */
+export interface SynthPlan {
+  /** The stack names of each part. */
+  readonly parts: readonly (readonly string[])[];
+  /**
+   * Every thread builds and prepares the whole app and writes its part (PeeringApp.synthMirrored);
+   * else each other thread builds only what its part needs (PeeringApp.synthInParts).
+   * @default false
+   */
+  readonly mirror: boolean;
+}
+
+/**
+ * How synthesize splits `config`'s app over threads, or undefined when one thread synthesizes it
+ * all. A network split into cells: every thread builds the whole app, and each other thread writes
+ * network cells worth about its share of the resources while this one writes the rest (the network
+ * cells are most of a large network's resources, and the others reference them). A large transit
+ * network in single stacks: this thread takes the instances stack (and then the network stack,
+ * which the others reference, so it is synthesized last), another the peering and transit stacks.
+ * A sharded mesh: runs of consecutive peering shards.
+ */
+export function synthPlan(config: PeeringConfig, options: SynthOptions = {}): SynthPlan | undefined {
+  const planned = plannedStackIds(config);
+  const cells = planCells(config);
+  const wanted = options.threads ?? 1;
+  if (cells.length > 0) {
+    const parts = mirroredParts(config, cells, wanted, options.minResourcesPerThread ?? MIN_RESOURCES_PER_SYNTH_THREAD);
+    return parts.length > 1 ? { parts, mirror: true } : undefined;
+  }
+  const threads = synthThreads(config, options);
+  const whole = threads < 2 && besideNetwork(config, options);
+  if (threads < 2 && !whole) return undefined;
+  if (!whole) return { parts: consecutiveRuns(planned.peering, threads), mirror: false };
+  return { parts: [[...planned.instances], [...planned.peering, planned.transit!]], mirror: false };
+}
+
+/** Resources of a VPC in its network stack per AZ, about (its subnets, route tables, their associations and routes, and its share of the VPC, gateways and NAT). */
+const NETWORK_RESOURCES_PER_AZ = 13;
+
+/**
+ * The parts of a network split into cells for up to `wanted` threads, one per
+ * `minResourcesPerThread` of the app's resources: each other thread gets network cells, in order,
+ * until it holds about its share of all the resources; this thread keeps the rest of the network
+ * cells and every other stack.
+ */
+function mirroredParts(
+  config: PeeringConfig,
+  cells: readonly CellPlan[],
+  wanted: number,
+  minResourcesPerThread: number,
+): string[][] {
+  const byName = new Map(config.vpcs.map((v) => [v.name, v]));
+  const attached = new Set((config.transitGateways ?? []).flatMap((g) => g.attachments.map((a) => a.vpc)));
+  const networkOf = (cell: CellPlan) =>
+    cell.vpcs.reduce((n, v) => n + NETWORK_RESOURCES_PER_AZ * byName.get(v)!.maxAzs, 0);
+  const total = cells.reduce(
+    (n, cell) =>
+      n +
+      networkOf(cell) +
+      cell.vpcs.reduce((m, v) => m + INSTANCE_RESOURCES + (attached.has(v) ? ATTACHMENT_RESOURCES : 0), 0),
+    0,
+  );
+  const threads = Math.max(
+    1,
+    Math.min(wanted, minResourcesPerThread > 0 ? Math.floor(total / minResourcesPerThread) : Infinity),
+  );
+  const share = total / threads;
+  const elsewhere: string[][] = [];
+  let next = 0;
+  for (let t = 1; t < threads && next < cells.length; t++) {
+    const part: string[] = [];
+    let held = 0;
+    while (next < cells.length && held + networkOf(cells[next]) / 2 <= share) {
+      held += networkOf(cells[next]);
+      part.push(cellStackId(STACK_IDS.network, cells[next].id));
+      next++;
+    }
+    if (part.length > 0) elsewhere.push(part);
+  }
+  const mine = cells.slice(next).map((c) => cellStackId(STACK_IDS.network, c.id));
+  return [mine, ...elsewhere];
 }
 
 /**

@@ -92,6 +92,37 @@ export function addAppStacks(app: Construct, config: PeeringConfig, options: App
   };
 }
 
+/** The names of the stacks addAppStacks makes for `config`, by kind, each kind in construct order. */
+export interface PlannedStackIds {
+  /** The network stack, or the network stack of each cell. */
+  readonly network: readonly string[];
+  /** The instances stack, or the instances stack of each cell. */
+  readonly instances: readonly string[];
+  /** The peering stack, or its shards. */
+  readonly peering: readonly string[];
+  /** The transit stack (the core one of a network in cells), with transit gateways only. */
+  readonly transit?: string;
+  /** The transit stack of each cell, with transit gateways in a network split into cells. */
+  readonly transitCells: readonly string[];
+}
+
+/**
+ * The names of the stacks addAppStacks makes for `config`, from the config alone: what a thread
+ * that synthesizes some of them is given before this one has built the app (app/synth.ts).
+ */
+export function plannedStackIds(config: PeeringConfig): PlannedStackIds {
+  const cells = planCells(config);
+  const inCell = (prefix: string) => cells.map((c) => cellStackId(prefix, c.id));
+  const transit = config.transitGateways ? { transit: STACK_IDS.transit } : {};
+  return {
+    network: cells.length === 0 ? [STACK_IDS.network] : inCell(STACK_IDS.network),
+    instances: cells.length === 0 ? [STACK_IDS.instances] : inCell(STACK_IDS.instances),
+    peering: planPeeringStacks(config).map((p) => p.id),
+    ...transit,
+    transitCells: cells.length > 0 && config.transitGateways ? inCell(STACK_IDS.transit) : [],
+  };
+}
+
 /** The stacks of a network not split into cells: network, instances, peering (or its shards), transit. */
 function oneOfEach(
   app: Construct,
