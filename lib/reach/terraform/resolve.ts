@@ -102,6 +102,8 @@ export class Resolver {
   private readonly evaluatingSet = new Set<string>();
   private depth = 0;
   private readonly regions = new Map<string, string | undefined>();
+  /** The stack writing each remote state read, by "stack\0remote state" (see producer). */
+  private readonly producers = new Map<string, string>();
   /** The value (or the failure) of every variable, local and output evaluated so far, by node ("stack/local.x"). */
   private readonly named = new Map<string, { readonly value: Value } | { readonly error: unknown }>();
   private namedEvaluations = 0;
@@ -422,7 +424,15 @@ export class Resolver {
     return index(this.resourceAttribute(stack, root, first, second), steps.slice(2));
   }
 
+  /** The stack that writes the state `remoteState` of `stack` reads, found once per remote state (a cell's stacks read one per reference). */
   private producer(stack: string, remoteState: string): string {
+    const key = `${stack}\u0000${remoteState}`;
+    let found = this.producers.get(key);
+    if (found === undefined) this.producers.set(key, (found = this.findProducer(stack, remoteState)));
+    return found;
+  }
+
+  private findProducer(stack: string, remoteState: string): string {
     const states = own(this.stack(stack).data, "terraform_remote_state");
     const remote = isRecord(states) ? own(states, remoteState) : undefined;
     if (!isRecord(remote)) throw new Unresolvable(`data.terraform_remote_state.${remoteState} is not declared`);
