@@ -29,12 +29,14 @@ interface Case {
 const A = "aws_instance.a";
 const B = "aws_instance.b";
 
+/** The pair's verdict and reason as the case says; a brief analysis (check's) reaches the same verdict. */
 function check({ tf, reachable, from = A, to = B, protocol = "ipv4", reason }: Case): void {
   const verdict = pair(reach(tf()), from, to, protocol);
   expect({ reachable: verdict.reachable, reason: verdict.reason }).toEqual({
     reachable,
     reason: reason ? expect.stringMatching(reason) : expect.any(String),
   });
+  expect(pair(reach(tf(), { brief: true }), from, to, protocol).reachable).toBe(reachable);
 }
 
 const withoutAssociation = (): Tf => drop(twoPeeredVpcs(), "aws_route_table_association", "a");

@@ -59,7 +59,7 @@ export function decidePairs(
   const codes = new Uint8Array(slots(instances.length));
   analyzeEach(
     model,
-    {},
+    { brief: true },
     (p) => {
       const [i, j] = [index.get(p.from), index.get(p.to)];
       if (i !== undefined && j !== undefined)

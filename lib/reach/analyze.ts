@@ -85,7 +85,7 @@ export function analyzeEach(
       for (const family of ["ipv4", "ipv6"] as const) {
         const a = ends(source, family);
         const b = ends(dest, family);
-        if (a && b) visit(new PairAnalysis(model, family, a, b, dest.address, false, cache).run());
+        if (a && b) visit(new PairAnalysis(model, family, a, b, dest.address, false, cache, options.brief).run());
       }
     }
   }

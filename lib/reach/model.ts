@@ -276,4 +276,10 @@ export interface AnalyzeOptions {
   readonly from?: string;
   readonly to?: string;
   readonly addresses?: Readonly<Record<string, { readonly ipv4?: string; readonly ipv6?: string }>>;
+  /**
+   * Decide the pairs only: each pair's path is empty and its reason "" (check keeps a byte per
+   * pair, and analyzes a pair that differs from the config again for its reason).
+   * @default false
+   */
+  readonly brief?: boolean;
 }

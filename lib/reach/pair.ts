@@ -52,6 +52,9 @@ export function usable(block: Cidr): AddressSet {
  * Thrown inside a PairAnalysis when a hop drops every possible packet. It is control flow, not a
  * failure, so it is no Error: capturing a stack trace for each unreachable pair cost seconds.
  */
+/** The hops a brief analysis adds to its path: none. */
+const NO_HOPS: readonly string[] = [];
+
 class Dropped {
   constructor(
     readonly hop: string,
@@ -99,6 +102,7 @@ export class PairAnalysis {
     private readonly to: string,
     private readonly unknownHolder = false,
     private readonly cache = new PairCache(model),
+    private readonly brief = false,
   ) {
     this.sourceSet = source.candidates;
     this.targetSet = target.candidates;
@@ -110,9 +114,10 @@ export class PairAnalysis {
       this.request();
       this.reply();
     } catch (error) {
-      if (error instanceof Dropped) return this.result(false, `${error.hop}: ${error.reason}`);
+      if (error instanceof Dropped) return this.result(false, this.brief ? "" : `${error.hop}: ${error.reason}`);
       throw error;
     }
+    if (this.brief) return this.result(this.unknownHolder || this.notes.length > 0 ? "depends" : true, "");
     if (this.unknownHolder) {
       return this.result(
         "depends",
@@ -139,7 +144,7 @@ export class PairAnalysis {
 
   private request(): void {
     const { source, icmp } = this;
-    this.path.push(source.label);
+    this.pass(source.label);
     const table = this.cache.routeTableOf(source.subnet);
     // Only a rule naming a group of another VPC asks how the echo will go.
     const ahead = () => this.route(table, source.vpc, this.targetSet, "request").via;
@@ -153,7 +158,7 @@ export class PairAnalysis {
       this.narrowTarget(
         this.acl(this.cache.networkAclOf(source.subnet), true, this.targetSet, icmp.request, "outbound"),
       );
-    this.narrowTarget(routed.step, routed.hops.slice(1));
+    this.narrowTarget(routed.step, this.brief ? NO_HOPS : routed.hops.slice(1));
     this.transitAcls(routed, "request", this.target.subnet);
     if (!sameSubnet && !deliveredInto(routed, this.target.subnet))
       this.narrowSource(
@@ -163,7 +168,7 @@ export class PairAnalysis {
       this.narrowSource(
         this.securityGroups(this.target.instance, false, this.sourceSet, source.instance, () => routed.via),
       );
-      this.path.push(this.target.label);
+      this.pass(this.target.label);
     }
   }
 
@@ -175,13 +180,18 @@ export class PairAnalysis {
         this.acl(this.cache.networkAclOf(target.subnet), true, this.sourceSet, icmp.reply, "outbound reply"),
       );
     const routed = this.route(this.cache.routeTableOf(target.subnet), target.vpc, this.sourceSet, "reply");
-    this.narrowSource(routed.step, routed.hops.slice(1));
+    this.narrowSource(routed.step, this.brief ? NO_HOPS : routed.hops.slice(1));
     this.transitAcls(routed, "reply", source.subnet);
     if (!sameSubnet && !deliveredInto(routed, source.subnet))
       this.narrowTarget(
         this.acl(this.cache.networkAclOf(source.subnet), false, this.targetSet, icmp.reply, "inbound reply"),
       );
-    this.path.push(source.label);
+    this.pass(source.label);
+  }
+
+  /** Adds hops to the path, unless the analysis is brief. */
+  private pass(...hops: readonly string[]): void {
+    if (!this.brief) this.path.push(...hops);
   }
 
   /**
@@ -229,12 +239,12 @@ export class PairAnalysis {
   }
 
   private narrow(before: AddressSet, step: Step, extraHops: readonly string[]): AddressSet {
-    this.path.push(step.hop, ...extraHops);
+    this.pass(step.hop, ...extraHops);
     const after = intersect(before, step.allowed);
-    if (isEmpty(after)) throw new Dropped(step.dropHop ?? step.hop, step.why(this.describer, before));
+    if (isEmpty(after)) throw new Dropped(step.dropHop ?? step.hop, this.brief ? "" : step.why(this.describer, before));
     // The same set object as long as nothing narrows it: the caches of the tables it is walked through find it by identity.
     if (sameSet(after, before)) return before;
-    const partial = step.partialWhy?.(this.describer);
+    const partial = this.brief ? undefined : step.partialWhy?.(this.describer);
     this.notes.push(`${step.hop}${partial ? `: ${partial}` : ""}`);
     return after;
   }
@@ -433,9 +443,12 @@ export class PairAnalysis {
         gateway: target.gateway,
         set,
         prefix,
+        brief: this.brief,
       },
       this.cache.transit(net),
     );
+    // A brief analysis keeps neither hops nor reasons.
+    if (this.brief) return outcomes;
     return outcomes.map((o) => {
       const last = o.hops[o.hops.length - 1];
       const drop = o.drop;

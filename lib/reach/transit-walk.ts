@@ -152,7 +152,7 @@ class Walk {
     );
     return walked.map((o) => ({
       ...o,
-      hops: [...hops, ...o.hops],
+      hops: leg.brief ? o.hops : [...hops, ...o.hops],
       acls: [...acls, ...o.acls],
       ...(o.via ? { via: { ...o.via, entry: this.entry } } : {}),
     }));

@@ -156,6 +156,11 @@ export interface TransitLeg {
   readonly gateway: string;
   readonly set: AddressSet;
   readonly prefix: string;
+  /**
+   * Only the verdict counts: the outcomes' hops may be left out.
+   * @default false
+   */
+  readonly brief?: boolean;
 }
 
 /** How a pair shows a set of addresses in its reasons (PairAnalysis.describe). */
