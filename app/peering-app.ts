@@ -103,16 +103,19 @@ export class PeeringApp extends App {
    * Synthesizes the app as synth() does, byte for byte, but for the stacks of each part of
    * `elsewhere`, which another thread writes at the same time (`written`: what its synthMirror
    * returns, part by part). That thread
-   * builds the whole app from the same config and prepares every stack as this one does, so each
-   * side knows every cross-stack reference and may write any stack, the referenced ones too.
+   * builds the whole app from the same config and prepares its stacks as this one does, so each
+   * side knows every cross-stack reference to the stacks it writes, the referenced ones too. Each
+   * side may leave unprepared the stacks it does not write whose preparing adds nothing to those
+   * it writes (`unprepared` here; the other side's is its own).
    */
   async synthMirrored(
     elsewhere: readonly (readonly string[])[],
     written: readonly Promise<SynthesizedPart>[],
+    unprepared: readonly string[] = [],
   ): Promise<void> {
     this.useOwnSynthesizers();
     const stacks = this.stacks();
-    for (const stack of stacks) stack.prepareStack();
+    this.prepareAllBut(unprepared);
     const session = this.session();
     const remote = new Set(elsewhere.flat());
     for (const stack of stacks) if (!remote.has(stack.node.id)) stack.synthesizer.synthesize(session);
@@ -125,10 +128,10 @@ export class PeeringApp extends App {
     this.finish();
   }
 
-  /** The other thread's side of synthMirrored: prepares every stack of this app, and synthesizes `stackIds` only. */
-  synthMirror(stackIds: readonly string[]): SynthesizedPart {
+  /** The other thread's side of synthMirrored: prepares the stacks of this app but `unprepared`, and synthesizes `stackIds` only. */
+  synthMirror(stackIds: readonly string[], unprepared: readonly string[] = []): SynthesizedPart {
     this.useOwnSynthesizers();
-    for (const stack of this.stacks()) stack.prepareStack();
+    this.prepareAllBut(unprepared);
     const stacks = stackIds.map(this.stacksNamed());
     const session = this.session();
     for (const stack of stacks) stack.synthesizer.synthesize(session);
@@ -136,6 +139,16 @@ export class PeeringApp extends App {
       references: [],
       manifests: Object.fromEntries(stacks.map((s) => [s.node.id, this.manifest.stacks[s.node.id]])),
     };
+  }
+
+  /**
+   * Prepares every stack in construct order but `unprepared`: stacks this thread does not write
+   * and whose preparing adds nothing (no output, no dependency) to a stack it writes, as the caller
+   * knows them from the app's shape.
+   */
+  private prepareAllBut(unprepared: readonly string[]): void {
+    const skipped = new Set(unprepared);
+    for (const stack of this.stacks()) if (!skipped.has(stack.node.id)) stack.prepareStack();
   }
 
   /**

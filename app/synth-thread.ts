@@ -13,7 +13,7 @@ const data = workerData as SynthThreadData;
 const app = new PeeringApp(data.app);
 if (data.mirror) {
   addAppStacks(app, data.config);
-  parentPort?.postMessage(app.synthMirror(data.stackIds));
+  parentPort?.postMessage(app.synthMirror(data.stackIds, data.unprepared));
 } else {
   addStacksFor(app, data.config, data.stackIds);
   parentPort?.postMessage(app.synthPart(data.stackIds));

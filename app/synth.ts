@@ -5,7 +5,7 @@ import { AppConfig, TerraformStack } from "cdktf";
 import { PeeringApp, SynthesizedPart } from "./peering-app";
 import { ConfigError, PeeringConfig } from "../lib/config";
 import { MAX_PEERING_SHARDS, planPeeringStacks } from "../lib/plan/peering-shards";
-import { addAppStacks, plannedStackIds, STACK_IDS } from "../stacks";
+import { addAppStacks, PlannedStackIds, plannedStackIds, STACK_IDS } from "../stacks";
 import { CellPlan, cellStackId, planCells } from "../lib/plan/cells";
 
 /** Environment variable: how many threads synthesize the peering stacks of a sharded mesh. */
@@ -51,6 +51,11 @@ export interface SynthThreadData {
    * @default false
    */
   readonly mirror?: boolean;
+  /**
+   * With `mirror`: the stacks the thread need not prepare.
+   * @default - none
+   */
+  readonly unprepared?: readonly string[];
 }
 
 /** Resources an instance adds to its stack (the instance, its group and two rules, role, policy attachment and profile), about. */
@@ -81,10 +86,12 @@ export async function synthesize(config: PeeringConfig, options: SynthOptions = 
   // The other threads start before this one builds the app: each needs only the config and the
   // names of its stacks, and building them takes as long here as there.
   const workers: Worker[] = [];
-  const started = new Map(plan.parts.slice(1).map((stackIds) => [stackIds.join("\u0000"), startThread(stackIds)]));
-  function startThread(stackIds: readonly string[]): Promise<SynthesizedPart> {
+  const started = new Map(
+    plan.parts.slice(1).map((stackIds, i) => [stackIds.join("\u0000"), startThread(stackIds, plan.unprepared[i + 1])]),
+  );
+  function startThread(stackIds: readonly string[], unprepared?: readonly string[]): Promise<SynthesizedPart> {
     const worker = new Worker(THREAD_SCRIPT!, {
-      workerData: { config, app: appConfig, stackIds, mirror: plan!.mirror } satisfies SynthThreadData,
+      workerData: { config, app: appConfig, stackIds, mirror: plan!.mirror, unprepared } satisfies SynthThreadData,
     });
     workers.push(worker);
     return new Promise<SynthesizedPart>((resolve, reject) => {
@@ -100,7 +107,7 @@ export async function synthesize(config: PeeringConfig, options: SynthOptions = 
     const app = new PeeringApp(appConfig);
     addAppStacks(app, config);
     if (plan.mirror) {
-      await app.synthMirrored(plan.parts.slice(1), [...started.values()]);
+      await app.synthMirrored(plan.parts.slice(1), [...started.values()], plan.unprepared[0]);
     } else {
       const parts = plan.parts.map((part) => part.map((id) => app.node.findChild(id) as TerraformStack));
       await app.synthInParts(parts, (stackIds) => {
@@ -125,6 +132,8 @@ export interface SynthPlan {
    * @default false
    */
   readonly mirror: boolean;
+  /** With `mirror`: per part, the stacks its thread need not prepare. */
+  readonly unprepared: readonly (readonly string[])[];
 }
 
 /**
@@ -141,14 +150,20 @@ export function synthPlan(config: PeeringConfig, options: SynthOptions = {}): Sy
   const cells = planCells(config);
   const wanted = options.threads ?? 1;
   if (cells.length > 0) {
-    const parts = mirroredParts(config, cells, wanted, options.minResourcesPerThread ?? MIN_RESOURCES_PER_SYNTH_THREAD);
-    return parts.length > 1 ? { parts, mirror: true } : undefined;
+    const mirrored = mirroredParts(
+      config,
+      planned,
+      cells,
+      wanted,
+      options.minResourcesPerThread ?? MIN_RESOURCES_PER_SYNTH_THREAD,
+    );
+    return mirrored.parts.length > 1 ? { ...mirrored, mirror: true } : undefined;
   }
   const threads = synthThreads(config, options);
   const whole = threads < 2 && besideNetwork(config, options);
   if (threads < 2 && !whole) return undefined;
-  if (!whole) return { parts: consecutiveRuns(planned.peering, threads), mirror: false };
-  return { parts: [[...planned.instances], [...planned.peering, planned.transit!]], mirror: false };
+  if (!whole) return { parts: consecutiveRuns(planned.peering, threads), mirror: false, unprepared: [] };
+  return { parts: [[...planned.instances], [...planned.peering, planned.transit!]], mirror: false, unprepared: [] };
 }
 
 /** Resources of a VPC in its network stack per AZ, about (its subnets, route tables, their associations and routes, and its share of the VPC, gateways and NAT). */
@@ -156,46 +171,72 @@ const NETWORK_RESOURCES_PER_AZ = 13;
 
 /**
  * The parts of a network split into cells for up to `wanted` threads, one per
- * `minResourcesPerThread` of the app's resources: each other thread gets network cells, in order,
- * until it holds about its share of all the resources; this thread keeps the rest of the network
- * cells and every other stack.
+ * `minResourcesPerThread` of the app's resources: each other thread gets whole cells (their
+ * network, instances and transit stacks), in order, until it holds about its share of the
+ * resources; this thread keeps the other cells, the core transit stack and the peering and
+ * reachability stacks. Preparing a cell's instances and transit stacks adds outputs to its network
+ * stack (and, for transit cells, to the core), so each thread prepares those of the cells it
+ * writes, and this thread every transit cell, for the core; the rest stay unprepared.
  */
 function mirroredParts(
   config: PeeringConfig,
+  planned: PlannedStackIds,
   cells: readonly CellPlan[],
   wanted: number,
   minResourcesPerThread: number,
-): string[][] {
+): { parts: string[][]; unprepared: string[][] } {
   const byName = new Map(config.vpcs.map((v) => [v.name, v]));
   const attached = new Set((config.transitGateways ?? []).flatMap((g) => g.attachments.map((a) => a.vpc)));
-  const networkOf = (cell: CellPlan) =>
-    cell.vpcs.reduce((n, v) => n + NETWORK_RESOURCES_PER_AZ * byName.get(v)!.maxAzs, 0);
-  const total = cells.reduce(
-    (n, cell) =>
-      n +
-      networkOf(cell) +
-      cell.vpcs.reduce((m, v) => m + INSTANCE_RESOURCES + (attached.has(v) ? ATTACHMENT_RESOURCES : 0), 0),
-    0,
-  );
+  const weight = (cell: CellPlan) =>
+    cell.vpcs.reduce(
+      (n, v) =>
+        n +
+        NETWORK_RESOURCES_PER_AZ * byName.get(v)!.maxAzs +
+        INSTANCE_RESOURCES +
+        (attached.has(v) ? ATTACHMENT_RESOURCES : 0),
+      0,
+    );
+  const total = cells.reduce((n, cell) => n + weight(cell), 0);
   const threads = Math.max(
     1,
     Math.min(wanted, minResourcesPerThread > 0 ? Math.floor(total / minResourcesPerThread) : Infinity),
   );
   const share = total / threads;
-  const elsewhere: string[][] = [];
+  const transit = planned.transitCells.length > 0;
+  const stacksOf = (cell: CellPlan) => [
+    cellStackId(STACK_IDS.network, cell.id),
+    cellStackId(STACK_IDS.instances, cell.id),
+    ...(transit ? [cellStackId(STACK_IDS.transit, cell.id)] : []),
+  ];
+  const elsewhere: CellPlan[][] = [];
   let next = 0;
   for (let t = 1; t < threads && next < cells.length; t++) {
-    const part: string[] = [];
+    const part: CellPlan[] = [];
     let held = 0;
-    while (next < cells.length && held + networkOf(cells[next]) / 2 <= share) {
-      held += networkOf(cells[next]);
-      part.push(cellStackId(STACK_IDS.network, cells[next].id));
+    while (next < cells.length && held + weight(cells[next]) / 2 <= share) {
+      held += weight(cells[next]);
+      part.push(cells[next]);
       next++;
     }
     if (part.length > 0) elsewhere.push(part);
   }
-  const mine = cells.slice(next).map((c) => cellStackId(STACK_IDS.network, c.id));
-  return [mine, ...elsewhere];
+  const written = (part: readonly CellPlan[]) => new Set(part.map((c) => c.id));
+  const mine = cells.slice(next).flatMap(stacksOf);
+  return {
+    parts: [mine, ...elsewhere.map((part) => part.flatMap(stacksOf))],
+    unprepared: [
+      elsewhere.flat().map((c) => cellStackId(STACK_IDS.instances, c.id)),
+      ...elsewhere.map((part) => {
+        const own = written(part);
+        const others = cells.filter((c) => !own.has(c.id));
+        return [
+          ...(planned.transit ? [planned.transit] : []),
+          ...others.map((c) => cellStackId(STACK_IDS.instances, c.id)),
+          ...(transit ? others.map((c) => cellStackId(STACK_IDS.transit, c.id)) : []),
+        ];
+      }),
+    ],
+  };
 }
 
 /**
