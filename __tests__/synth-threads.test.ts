@@ -221,7 +221,7 @@ describe("synthPlan", () => {
       .reduce((n, c) => n + c.vpcs.length, 0);
     expect(Math.abs(vpcsThere - 200)).toBeLessThan(40);
     // This thread prepares every transit cell (for the core's outputs) but not the other's instances cells.
-    expect(plan.unprepared[0].sort()).toEqual(there.map((id) => `instances-${id}`).sort());
+    expect([...plan.unprepared[0]].sort()).toEqual(there.map((id) => `instances-${id}`).sort());
     expect(plan.unprepared[1]).toEqual(
       expect.arrayContaining(["transit", ...here.map((id) => `instances-${id}`), ...here.map((id) => `transit-${id}`)]),
     );
