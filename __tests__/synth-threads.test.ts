@@ -5,10 +5,9 @@ import fc from "fast-check";
 import { TerraformOutput } from "cdktf";
 import { PeeringApp } from "../app/peering-app";
 import { ConfigError, parseConfig } from "../lib/config";
-import { addAppStacks, addStacksFor } from "../stacks";
+import { addAppStacks, addPeeringShards } from "../stacks";
 import { planPeeringStacks } from "../lib/plan/peering-shards";
 import {
-  besideNetwork,
   consecutiveRuns,
   DEFAULT_MAX_SYNTH_THREADS,
   SynthOptions,
@@ -80,7 +79,7 @@ describe("PeeringApp.synthInParts", () => {
       await app.synthInParts(consecutiveRuns(stacks.peering, 3), async (ids) => {
         asked.push([...ids]);
         const other = new PeeringApp({ outdir });
-        addStacksFor(other, config, ids);
+        addPeeringShards(other, config, ids);
         return other.synthPart(ids);
       });
       expect(asked).toEqual([["peering-01"], ["peering-02", "peering-03"]]);
@@ -133,12 +132,12 @@ describe("synthesize", () => {
     expect(files(outdir)).toEqual(inOneThread(raw, hclOutput));
   });
 
-  it("writes a transit network in two threads byte for byte as in one, its transit stack in the other", async () => {
+  it("writes a transit network of single stacks in one thread, whatever it is given", async () => {
     const raw = example("transit-gateway.json");
     const outdir = tempDir();
     await expect(
       compiled.synthesize(parseConfig(raw), { threads: 2, minResourcesPerThread: 0, app: { outdir } }),
-    ).resolves.toBe(2);
+    ).resolves.toBe(1);
     expect(files(outdir)).toEqual(inOneThread(raw));
   });
 
@@ -233,29 +232,6 @@ describe("synthPlan", () => {
 
   it("keeps everything in one thread when one is asked for", () => {
     expect(synthPlan(parseConfig(manyAttached(400)), { threads: 1 })).toBeUndefined();
-  });
-});
-
-describe("besideNetwork", () => {
-  const transit = parseConfig(example("transit-gateway.json"));
-  it.each([
-    ["a transit network given two threads", transit, { threads: 2, minResourcesPerThread: 0 }, true],
-    ["a transit network given one thread", transit, { threads: 1, minResourcesPerThread: 0 }, false],
-    ["a transit network too small to be worth a thread", transit, { threads: 2 }, false],
-    [
-      "a transit network with Reachability Analyzer, whose stack references the instances",
-      parseConfig({ ...example("transit-gateway.json"), reachabilityAnalyzer: true }),
-      { threads: 2, minResourcesPerThread: 0 },
-      false,
-    ],
-    [
-      "a network without a transit gateway",
-      parseConfig(example("full-mesh.json")),
-      { threads: 2, minResourcesPerThread: 0 },
-      false,
-    ],
-  ])("answers for %s", (_, config, options, expected) => {
-    expect(besideNetwork(config, options)).toBe(expected);
   });
 });
 

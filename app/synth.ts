@@ -139,11 +139,9 @@ export interface SynthPlan {
 /**
  * How synthesize splits `config`'s app over threads, or undefined when one thread synthesizes it
  * all. A network split into cells: every thread builds the whole app, and each other thread writes
- * network cells worth about its share of the resources while this one writes the rest (the network
- * cells are most of a large network's resources, and the others reference them). A large transit
- * network in single stacks: this thread takes the instances stack (and then the network stack,
- * which the others reference, so it is synthesized last), another the peering and transit stacks.
- * A sharded mesh: runs of consecutive peering shards.
+ * whole cells worth about its share of the resources while this one writes the rest
+ * (mirroredParts). A sharded mesh: runs of consecutive peering shards, each other thread building
+ * only the network stacks and its shards.
  */
 export function synthPlan(config: PeeringConfig, options: SynthOptions = {}): SynthPlan | undefined {
   const planned = plannedStackIds(config);
@@ -160,10 +158,8 @@ export function synthPlan(config: PeeringConfig, options: SynthOptions = {}): Sy
     return mirrored.parts.length > 1 ? { ...mirrored, mirror: true } : undefined;
   }
   const threads = synthThreads(config, options);
-  const whole = threads < 2 && besideNetwork(config, options);
-  if (threads < 2 && !whole) return undefined;
-  if (!whole) return { parts: consecutiveRuns(planned.peering, threads), mirror: false, unprepared: [] };
-  return { parts: [[...planned.instances], [...planned.peering, planned.transit!]], mirror: false, unprepared: [] };
+  if (threads < 2) return undefined;
+  return { parts: consecutiveRuns(planned.peering, threads), mirror: false, unprepared: [] };
 }
 
 /** Resources of a VPC in its network stack per AZ, about (its subnets, route tables, their associations and routes, and its share of the VPC, gateways and NAT). */
@@ -237,21 +233,6 @@ function mirroredParts(
       }),
     ],
   };
-}
-
-/**
- * Whether a network whose peerings fit one stack synthesizes its peering and transit stacks in a
- * thread of their own while this one synthesizes the instances and network stacks: a transit
- * network with more than one thread to use, no Reachability Analyzer stack (it references the
- * instances), and at least `options.minResourcesPerThread` × 2 resources beside the network stack.
- */
-export function besideNetwork(config: PeeringConfig, options: SynthOptions = {}): boolean {
-  if ((options.threads ?? 1) < 2 || !config.transitGateways || config.reachabilityAnalyzer) return false;
-  if (planPeeringStacks(config).length > 1) return false;
-  const attachments = config.transitGateways.reduce((n, g) => n + g.attachments.length, 0);
-  const resources = config.vpcs.length * INSTANCE_RESOURCES + attachments * ATTACHMENT_RESOURCES;
-  const perThread = options.minResourcesPerThread ?? MIN_RESOURCES_PER_SYNTH_THREAD;
-  return resources >= 2 * perThread;
 }
 
 /**

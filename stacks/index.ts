@@ -202,33 +202,13 @@ function transitCell(
 }
 
 /**
- * Adds the network stacks and, of the others, only those named `ids` and what they reference (the
- * core transit stack of transit cells), each made as addAppStacks makes it: what a thread that
- * synthesizes those stacks needs (app/synth.ts). Each of `ids` must be a peering stack, an
- * instances or transit stack, or a cell's: the stacks that reference no more than these.
+ * Adds only the network stacks and the peering stacks `ids`, made as addAppStacks makes them: what
+ * a thread that synthesizes those peering shards needs (app/synth.ts).
  */
-export function addStacksFor(app: Construct, config: PeeringConfig, ids: readonly string[]): void {
+export function addPeeringShards(app: Construct, config: PeeringConfig, ids: readonly string[]): void {
   const wanted = new Set(ids);
-  const plan = planPeeringStacks(config);
-  const cells = planCells(config);
-  const { vpcs } = addNetworkStacks(app, config, cells);
-  const groupedRules = groupsPingRules(config);
-  if (cells.length === 0) {
-    if (wanted.has(STACK_IDS.instances))
-      new InstancesStack(app, STACK_IDS.instances, { config, network: vpcs, groupedRules });
-    for (const p of plan.filter((p) => wanted.has(p.id))) peeringStack(app, config, vpcs, p);
-    if (wanted.has(STACK_IDS.transit)) new TransitStack(app, STACK_IDS.transit, { config, network: vpcs });
-    return;
-  }
-  const inCell = (prefix: string) => cells.filter((c) => wanted.has(cellStackId(prefix, c.id)));
-  const transitCells = inCell(STACK_IDS.transit);
-  const core =
-    transitCells.length > 0
-      ? new TransitStack(app, STACK_IDS.transit, { config, network: vpcs, attachments: false })
-      : undefined;
-  for (const p of plan.filter((p) => wanted.has(p.id))) peeringStack(app, config, vpcs, p);
-  for (const c of transitCells) transitCell(app, config, vpcs, core!, c);
-  for (const c of inCell(STACK_IDS.instances)) instancesCell(app, config, vpcs, groupedRules, c);
+  const { vpcs } = addNetworkStacks(app, config, planCells(config));
+  for (const p of planPeeringStacks(config).filter((p) => wanted.has(p.id))) peeringStack(app, config, vpcs, p);
 }
 
 /** The peering stack of one entry of the stack plan. */
